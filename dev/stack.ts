@@ -1,0 +1,54 @@
+// The local stack the app runs on: embedded PostgreSQL with the shim and the real migrations,
+// and the Supabase stand-in in front of it. Returns the environment the app reads, exactly the
+// variables a hosted deployment sets.
+import path from 'node:path';
+import { applyMigrations, applyShim } from './migrate.ts';
+import { type LocalPostgres, startPostgres } from './postgres.ts';
+import { type SupabaseStandIn, startSupabaseStandIn } from './supabase/server.ts';
+
+export interface LocalStack {
+  postgres: LocalPostgres;
+  supabase: SupabaseStandIn;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface LocalStackOptions {
+  /** Folder holding the cluster and the project's keys. */
+  dataDir: string;
+  ephemeral?: boolean;
+  log?: (line: string) => void;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const postgres = await startPostgres({
+    dataDir: path.join(options.dataDir, 'pg'),
+    ephemeral: options.ephemeral,
+    log: options.log,
+  });
+  try {
+    await applyShim(postgres.superuserUrl(), postgres.password);
+    await applyMigrations(postgres.appUrl());
+    const supabase = await startSupabaseStandIn({
+      databaseUrl: postgres.superuserUrl(),
+      signingKeyFile: options.ephemeral ? undefined : path.join(options.dataDir, 'signing-key.json'),
+      anonKey: options.ephemeral ? undefined : 'sb_publishable_local_development_key',
+    });
+    return {
+      postgres,
+      supabase,
+      env: {
+        DATABASE_URL: postgres.appUrl(),
+        SUPABASE_URL: supabase.url,
+        SUPABASE_ANON_KEY: supabase.anonKey,
+      },
+      async stop() {
+        await supabase.stop();
+        await postgres.stop();
+      },
+    };
+  } catch (error) {
+    await postgres.stop();
+    throw error;
+  }
+}

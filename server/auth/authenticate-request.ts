@@ -1,0 +1,53 @@
+// Request → actor. Mobile and API clients send `Authorization: Bearer <access token>`; the web
+// app carries the Supabase session in @supabase/ssr cookies. Either way the access token is
+// verified here before anything runs as that user.
+import type { Actor } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import type { AccessTokenVerifier } from './access-token.ts';
+import { createSupabaseServerClient, type SupabaseConfig } from './supabase-server-client.ts';
+
+export type RequestAuth =
+  | { status: 'signed-in'; actor: Actor }
+  | { status: 'anonymous' }
+  | { status: 'rejected'; error: AppError };
+
+export interface AuthenticateDeps extends SupabaseConfig {
+  verifier: AccessTokenVerifier;
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+export async function authenticateRequest(
+  request: Request,
+  responseHeaders: Headers,
+  deps: AuthenticateDeps,
+): Promise<RequestAuth> {
+  const authorization = request.headers.get('Authorization');
+  if (authorization !== null) {
+    const token = BEARER.exec(authorization)?.[1];
+    if (!token) {
+      return reject(new AppError('UNAUTHENTICATED', "Authorization header must be 'Bearer <access token>'"));
+    }
+    return verify(deps, token);
+  }
+
+  // getSession() only reads (and if needed refreshes) the cookie session; it proves nothing, so
+  // the token it yields is verified like any bearer token.
+  const supabase = createSupabaseServerClient(request, responseHeaders, deps);
+  const { data } = await supabase.auth.getSession();
+  if (!data.session) return { status: 'anonymous' };
+  return verify(deps, data.session.access_token);
+}
+
+async function verify(deps: AuthenticateDeps, token: string): Promise<RequestAuth> {
+  try {
+    return { status: 'signed-in', actor: await deps.verifier.verify(token) };
+  } catch (error) {
+    if (error instanceof AppError) return reject(error);
+    throw error;
+  }
+}
+
+function reject(error: AppError): RequestAuth {
+  return { status: 'rejected', error };
+}

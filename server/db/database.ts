@@ -1,0 +1,50 @@
+// The kysely client and the two ways to use it. Every operator request runs inside withUser(),
+// a transaction as Supabase's `authenticated` role with the caller's JWT claims, so row-level
+// security guards the app's own queries exactly as it guards direct Supabase clients.
+// withService() is for Meta's webhooks and background jobs, which act for no operator.
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { DB } from './database.gen.ts';
+
+export type { DB } from './database.gen.ts';
+export type Tx = Transaction<DB>;
+
+/** The verified identity an operator request runs as. */
+export interface Actor {
+  userId: string;
+  email: string | null;
+  /** The verified JWT claims, handed to Postgres as `request.jwt.claims`. */
+  claims: Record<string, unknown>;
+}
+
+export interface Database {
+  kysely: Kysely<DB>;
+  withUser<T>(actor: Actor, fn: (trx: Tx) => Promise<T>): Promise<T>;
+  withService<T>(fn: (trx: Tx) => Promise<T>): Promise<T>;
+  destroy(): Promise<void>;
+}
+
+export function createDatabase(options: { url: string; poolSize?: number }): Database {
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+
+  return {
+    kysely,
+    withUser(actor, fn) {
+      // The role is fixed here, never taken from the token; `sub` is what auth.uid() reads.
+      const claims = JSON.stringify({ ...actor.claims, sub: actor.userId, role: 'authenticated' });
+      return kysely.transaction().execute(async (trx) => {
+        // Transaction-local settings (the `true`), as PostgREST does: they vanish at commit, so a
+        // pooled connection never carries one operator's identity into the next request.
+        await sql`select set_config('role', 'authenticated', true),
+                         set_config('request.jwt.claims', ${claims}, true),
+                         set_config('statement_timeout', '8s', true)`.execute(trx);
+        return fn(trx);
+      });
+    },
+    withService(fn) {
+      return kysely.transaction().execute(fn);
+    },
+    destroy: () => kysely.destroy(),
+  };
+}

@@ -1,0 +1,66 @@
+// SQL for workspaces, memberships and operator profiles. Runs inside withUser(), so every query
+// is also filtered by the row-level security policies.
+import type { Tx } from '../db/database.ts';
+
+export type WorkspaceRole = 'owner' | 'admin' | 'agent';
+
+export interface WorkspaceSummary {
+  id: string;
+  name: string;
+  role: WorkspaceRole;
+  humanAgentEnabled: boolean;
+}
+
+export interface OperatorProfile {
+  id: string;
+  email: string;
+  displayName: string | null;
+}
+
+export async function findProfile(trx: Tx, userId: string): Promise<OperatorProfile | undefined> {
+  const row = await trx
+    .selectFrom('profiles')
+    .select(['id', 'email', 'display_name'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return row && { id: row.id, email: row.email, displayName: row.display_name };
+}
+
+function memberships(trx: Tx, userId: string) {
+  return trx
+    .selectFrom('workspace_members as m')
+    .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
+    .select(['w.id', 'w.name', 'w.human_agent_enabled', 'm.role'])
+    .where('m.user_id', '=', userId);
+}
+
+type MembershipRow = Awaited<ReturnType<ReturnType<typeof memberships>['executeTakeFirstOrThrow']>>;
+
+function toSummary(row: MembershipRow): WorkspaceSummary {
+  return { id: row.id, name: row.name, role: row.role, humanAgentEnabled: row.human_agent_enabled };
+}
+
+export async function listMemberships(trx: Tx, userId: string): Promise<WorkspaceSummary[]> {
+  const rows = await memberships(trx, userId).orderBy('w.created_at').orderBy('w.id').execute();
+  return rows.map(toSummary);
+}
+
+export async function findMembership(
+  trx: Tx,
+  workspaceId: string,
+  userId: string,
+): Promise<WorkspaceSummary | undefined> {
+  const row = await memberships(trx, userId).where('w.id', '=', workspaceId).executeTakeFirst();
+  return row && toSummary(row);
+}
+
+/** No RETURNING: the new row is invisible to its creator until the owner trigger has run. */
+export async function insertWorkspace(
+  trx: Tx,
+  workspace: { id: string; name: string; createdBy: string },
+): Promise<void> {
+  await trx
+    .insertInto('workspaces')
+    .values({ id: workspace.id, name: workspace.name, created_by: workspace.createdBy })
+    .execute();
+}
