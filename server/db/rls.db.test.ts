@@ -1,0 +1,559 @@
+// Row-level security, table by table and operation by operation, exercised the way the app uses
+// it: through withUser() as real operators signed up with the Auth stand-in. Workspace A has an
+// owner and an agent; workspace B has its own owner; the outsider belongs to no workspace.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SupabaseStandIn, startSupabaseStandIn } from '#dev/supabase/server.ts';
+import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
+import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
+import { createWorkspace } from '../inbox/create-workspace.ts';
+import type { Tx } from './database.ts';
+
+let database: TestDatabase;
+let supabase: SupabaseStandIn;
+let ownerA: TestOperator;
+let agentA: TestOperator;
+let ownerB: TestOperator;
+let outsider: TestOperator;
+
+interface WorkspaceRows {
+  workspaceId: string;
+  connectionId: string;
+  conversationId: string;
+  messageId: string;
+  leadId: string;
+}
+let a: WorkspaceRows;
+let b: WorkspaceRows;
+
+const as = <T>(operator: TestOperator, fn: (trx: Tx) => Promise<T>) =>
+  database.db.withUser(operator.actor, fn);
+const denied = { code: '42501' };
+const count = (result: { numUpdatedRows?: bigint; numDeletedRows?: bigint } | undefined) =>
+  Number(result?.numUpdatedRows ?? result?.numDeletedRows ?? 0);
+
+async function seedInbox(workspaceId: string, igId: string): Promise<WorkspaceRows> {
+  return database.db.withService(async (trx) => {
+    const connection = await trx
+      .insertInto('channel_connections')
+      .values({
+        workspace_id: workspaceId,
+        login_path: 'instagram',
+        channel_identifier: igId,
+        display_name: `@${igId}`,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const conversation = await trx
+      .insertInto('conversations')
+      .values({
+        workspace_id: workspaceId,
+        channel_connection_id: connection.id,
+        contact_identifier: `igsid-${igId}`,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const message = await trx
+      .insertInto('conversation_messages')
+      .values({
+        workspace_id: workspaceId,
+        conversation_id: conversation.id,
+        channel_connection_id: connection.id,
+        direction: 'INBOUND',
+        content: 'hello',
+        status: 'RECEIVED',
+        external_message_id: `mid-${igId}`,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const lead = await trx
+      .insertInto('leads')
+      .values({
+        workspace_id: workspaceId,
+        channel_connection_id: connection.id,
+        conversation_id: conversation.id,
+        contact_identifier: `igsid-${igId}`,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return {
+      workspaceId,
+      connectionId: connection.id,
+      conversationId: conversation.id,
+      messageId: message.id,
+      leadId: lead.id,
+    };
+  });
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
+  [ownerA, agentA, ownerB, outsider] = await Promise.all(
+    ['owner-a', 'agent-a', 'owner-b', 'outsider'].map((label) => signUpOperator(supabase, label)),
+  );
+  const workspaceA = await createWorkspace(database.db, ownerA.actor, 'Shop A');
+  const workspaceB = await createWorkspace(database.db, ownerB.actor, 'Shop B');
+  await database.db.withService((trx) =>
+    trx
+      .insertInto('workspace_members')
+      .values({ workspace_id: workspaceA.id, user_id: agentA.actor.userId, role: 'agent' })
+      .execute(),
+  );
+  a = await seedInbox(workspaceA.id, '1784000000000001');
+  b = await seedInbox(workspaceB.id, '1784000000000002');
+});
+
+afterAll(async () => {
+  await supabase?.stop();
+  await database?.drop();
+});
+
+describe('workspaces', () => {
+  it('members see their workspaces only', async () => {
+    const seen = (op: TestOperator) => as(op, (trx) => trx.selectFrom('workspaces').select('id').execute());
+    expect(await seen(ownerA)).toEqual([{ id: a.workspaceId }]);
+    expect(await seen(agentA)).toEqual([{ id: a.workspaceId }]);
+    expect(await seen(outsider)).toEqual([]);
+  });
+
+  it('anyone signed in creates a workspace for themselves, and becomes its owner', async () => {
+    const created = await createWorkspace(database.db, outsider.actor, 'Side project');
+    expect(created).toMatchObject({ name: 'Side project', role: 'owner' });
+    await expect(
+      as(outsider, (trx) =>
+        trx.insertInto('workspaces').values({ name: 'Impostor', created_by: ownerA.actor.userId }).execute(),
+      ),
+    ).rejects.toMatchObject(denied);
+  });
+
+  it('admins rename their workspace; nobody renames another one; agents cannot rename', async () => {
+    const rename = (op: TestOperator, id: string) =>
+      as(op, (trx) =>
+        trx.updateTable('workspaces').set({ name: 'Renamed' }).where('id', '=', id).executeTakeFirst(),
+      );
+    expect(count(await rename(ownerA, b.workspaceId))).toBe(0);
+    expect(count(await rename(agentA, a.workspaceId))).toBe(0);
+    expect(count(await rename(ownerA, a.workspaceId))).toBe(1);
+  });
+
+  it('only owners delete, and only their own workspace', async () => {
+    const remove = (op: TestOperator, id: string) =>
+      as(op, (trx) => trx.deleteFrom('workspaces').where('id', '=', id).executeTakeFirst());
+    expect(count(await remove(ownerA, b.workspaceId))).toBe(0);
+    expect(count(await remove(agentA, a.workspaceId))).toBe(0);
+    const spare = await createWorkspace(database.db, ownerA.actor, 'Spare');
+    expect(count(await remove(ownerA, spare.id))).toBe(1);
+  });
+});
+
+describe('workspace_members', () => {
+  it('members see the members of their workspaces only', async () => {
+    const members = await as(agentA, (trx) =>
+      trx.selectFrom('workspace_members').select(['user_id', 'role']).orderBy('role', 'desc').execute(),
+    );
+    expect(members).toEqual([
+      { user_id: ownerA.actor.userId, role: 'owner' },
+      { user_id: agentA.actor.userId, role: 'agent' },
+    ]);
+  });
+
+  it('admins add members to their workspace only; agents cannot add anyone', async () => {
+    const add = (op: TestOperator, workspaceId: string, userId: string) =>
+      as(op, (trx) =>
+        trx
+          .insertInto('workspace_members')
+          .values({ workspace_id: workspaceId, user_id: userId, role: 'agent' })
+          .execute(),
+      );
+    await expect(add(ownerA, b.workspaceId, ownerA.actor.userId)).rejects.toMatchObject(denied);
+    await expect(add(agentA, a.workspaceId, outsider.actor.userId)).rejects.toMatchObject(denied);
+    await add(ownerA, a.workspaceId, outsider.actor.userId);
+    const removed = await as(ownerA, (trx) =>
+      trx
+        .deleteFrom('workspace_members')
+        .where('workspace_id', '=', a.workspaceId)
+        .where('user_id', '=', outsider.actor.userId)
+        .executeTakeFirst(),
+    );
+    expect(count(removed)).toBe(1);
+  });
+
+  it('agents cannot promote themselves; admins cannot touch other workspaces', async () => {
+    const promote = (op: TestOperator, workspaceId: string, userId: string) =>
+      as(op, (trx) =>
+        trx
+          .updateTable('workspace_members')
+          .set({ role: 'admin' })
+          .where('workspace_id', '=', workspaceId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst(),
+      );
+    expect(count(await promote(agentA, a.workspaceId, agentA.actor.userId))).toBe(0);
+    expect(count(await promote(ownerA, b.workspaceId, ownerB.actor.userId))).toBe(0);
+  });
+
+  it('the last owner cannot leave or be demoted', async () => {
+    await expect(
+      as(ownerB, (trx) =>
+        trx
+          .deleteFrom('workspace_members')
+          .where('workspace_id', '=', b.workspaceId)
+          .where('user_id', '=', ownerB.actor.userId)
+          .execute(),
+      ),
+    ).rejects.toMatchObject({ code: '23514', message: 'a workspace must keep at least one owner' });
+    await expect(
+      as(ownerB, (trx) =>
+        trx
+          .updateTable('workspace_members')
+          .set({ role: 'agent' })
+          .where('workspace_id', '=', b.workspaceId)
+          .where('user_id', '=', ownerB.actor.userId)
+          .execute(),
+      ),
+    ).rejects.toMatchObject({ code: '23514' });
+  });
+});
+
+describe('profiles', () => {
+  it('operators see themselves and their co-workers, nobody else', async () => {
+    const ids = await as(ownerA, (trx) => trx.selectFrom('profiles').select('id').execute());
+    expect(ids.map((r) => r.id).sort()).toEqual([ownerA.actor.userId, agentA.actor.userId].sort());
+    const lonely = await as(outsider, (trx) => trx.selectFrom('profiles').select('id').execute());
+    expect(lonely).toEqual([{ id: outsider.actor.userId }]);
+  });
+
+  it('operators change their own display name only, and never their email', async () => {
+    const rename = (op: TestOperator, id: string) =>
+      as(op, (trx) =>
+        trx.updateTable('profiles').set({ display_name: 'Grace' }).where('id', '=', id).executeTakeFirst(),
+      );
+    expect(count(await rename(ownerA, agentA.actor.userId))).toBe(0);
+    expect(count(await rename(ownerA, ownerA.actor.userId))).toBe(1);
+    await expect(
+      as(ownerA, (trx) =>
+        trx.updateTable('profiles').set({ email: 'x@y.z' }).where('id', '=', ownerA.actor.userId).execute(),
+      ),
+    ).rejects.toMatchObject(denied);
+  });
+});
+
+describe('channel_connections', () => {
+  it("members see their workspace's accounts, but never the token columns", async () => {
+    const ids = await as(agentA, (trx) => trx.selectFrom('channel_connections').select('id').execute());
+    expect(ids).toEqual([{ id: a.connectionId }]);
+    await expect(
+      as(ownerA, (trx) => trx.selectFrom('channel_connections').select('access_token').execute()),
+    ).rejects.toMatchObject(denied);
+    await expect(
+      as(ownerA, (trx) => trx.selectFrom('channel_connections').selectAll().execute()),
+    ).rejects.toMatchObject(denied);
+  });
+
+  it('only the server creates connections', async () => {
+    await expect(
+      as(ownerA, (trx) =>
+        trx
+          .insertInto('channel_connections')
+          .values({ workspace_id: a.workspaceId, login_path: 'instagram', channel_identifier: '1784999' })
+          .execute(),
+      ),
+    ).rejects.toMatchObject(denied);
+  });
+
+  it('admins change their own accounts only; agents cannot', async () => {
+    const disable = (op: TestOperator, id: string) =>
+      as(op, (trx) =>
+        trx
+          .updateTable('channel_connections')
+          .set({ is_active: true })
+          .where('id', '=', id)
+          .executeTakeFirst(),
+      );
+    expect(count(await disable(ownerA, b.connectionId))).toBe(0);
+    expect(count(await disable(agentA, a.connectionId))).toBe(0);
+    expect(count(await disable(ownerA, a.connectionId))).toBe(1);
+  });
+
+  it('nobody deletes another workspace’s account; agents cannot delete', async () => {
+    const remove = (op: TestOperator, id: string) =>
+      as(op, (trx) => trx.deleteFrom('channel_connections').where('id', '=', id).executeTakeFirst());
+    expect(count(await remove(ownerA, b.connectionId))).toBe(0);
+    expect(count(await remove(agentA, a.connectionId))).toBe(0);
+  });
+
+  it('refuses to store a token that is not an encrypted envelope', async () => {
+    await expect(
+      database.db.withService((trx) =>
+        trx
+          .updateTable('channel_connections')
+          .set({ access_token: 'IGAAplaintext' })
+          .where('id', '=', a.connectionId)
+          .execute(),
+      ),
+    ).rejects.toMatchObject({ code: '23514' });
+  });
+
+  it('an Instagram account cannot be live in two workspaces', async () => {
+    await expect(
+      database.db.withService((trx) =>
+        trx
+          .insertInto('channel_connections')
+          .values({
+            workspace_id: b.workspaceId,
+            login_path: 'instagram',
+            channel_identifier: '1784000000000001',
+          })
+          .execute(),
+      ),
+    ).rejects.toMatchObject({ code: '23505' });
+  });
+});
+
+describe('conversations', () => {
+  it("members see their workspace's conversations only", async () => {
+    expect(await as(agentA, (trx) => trx.selectFrom('conversations').select('id').execute())).toEqual([
+      { id: a.conversationId },
+    ]);
+    expect(await as(outsider, (trx) => trx.selectFrom('conversations').select('id').execute())).toEqual([]);
+  });
+
+  it('only ingest creates conversations', async () => {
+    await expect(
+      as(ownerA, (trx) =>
+        trx
+          .insertInto('conversations')
+          .values({
+            workspace_id: a.workspaceId,
+            channel_connection_id: a.connectionId,
+            contact_identifier: 'x',
+          })
+          .execute(),
+      ),
+    ).rejects.toMatchObject(denied);
+  });
+
+  it('members assign and archive their own conversations only, and cannot move them', async () => {
+    const assign = (op: TestOperator, id: string) =>
+      as(op, (trx) =>
+        trx
+          .updateTable('conversations')
+          .set({ assigned_to: op.actor.userId, status: 'ARCHIVED', unread_count: 0 })
+          .where('id', '=', id)
+          .executeTakeFirst(),
+      );
+    expect(count(await assign(ownerB, a.conversationId))).toBe(0);
+    expect(count(await assign(agentA, a.conversationId))).toBe(1);
+    await expect(
+      as(ownerA, (trx) =>
+        trx
+          .updateTable('conversations')
+          .set({ workspace_id: b.workspaceId })
+          .where('id', '=', a.conversationId)
+          .execute(),
+      ),
+    ).rejects.toMatchObject(denied);
+  });
+
+  it('admins delete their own conversations only; agents cannot', async () => {
+    const remove = (op: TestOperator, id: string) =>
+      as(op, (trx) => trx.deleteFrom('conversations').where('id', '=', id).executeTakeFirst());
+    expect(count(await remove(agentA, a.conversationId))).toBe(0);
+    expect(count(await remove(ownerA, b.conversationId))).toBe(0);
+  });
+});
+
+describe('conversation_messages', () => {
+  const outbound = (op: TestOperator, rows: WorkspaceRows, overrides: Record<string, unknown> = {}) =>
+    as(op, (trx) =>
+      trx
+        .insertInto('conversation_messages')
+        .values({
+          workspace_id: rows.workspaceId,
+          conversation_id: rows.conversationId,
+          channel_connection_id: rows.connectionId,
+          user_id: op.actor.userId,
+          direction: 'OUTBOUND',
+          status: 'QUEUED',
+          content: 'On its way!',
+          idempotency_key: randomUUID(),
+          ...overrides,
+        })
+        .execute(),
+    );
+
+  it("members read their workspace's messages only", async () => {
+    expect(await as(agentA, (trx) => trx.selectFrom('conversation_messages').select('id').execute())).toEqual(
+      [{ id: a.messageId }],
+    );
+    expect(
+      await as(outsider, (trx) => trx.selectFrom('conversation_messages').select('id').execute()),
+    ).toEqual([]);
+  });
+
+  it('a member queues an outbound message as themselves in their own workspace', async () => {
+    await outbound(agentA, a);
+    await expect(outbound(agentA, b)).rejects.toMatchObject(denied);
+    await expect(outbound(agentA, a, { user_id: ownerA.actor.userId })).rejects.toMatchObject(denied);
+    await expect(outbound(agentA, a, { direction: 'INBOUND' })).rejects.toMatchObject(denied);
+    await expect(outbound(agentA, a, { status: 'SENT' })).rejects.toMatchObject(denied);
+    await expect(outbound(agentA, a, { external_message_id: 'forged-mid' })).rejects.toMatchObject(denied);
+  });
+
+  it("cannot attach a message in its own workspace to another workspace's conversation", async () => {
+    await expect(
+      outbound(agentA, a, { conversation_id: b.conversationId, channel_connection_id: b.connectionId }),
+    ).rejects.toMatchObject({ code: '23503' });
+  });
+
+  it('operators never change a message directly (the send worker does)', async () => {
+    await expect(
+      as(ownerA, (trx) =>
+        trx
+          .updateTable('conversation_messages')
+          .set({ status: 'SENT' })
+          .where('id', '=', a.messageId)
+          .execute(),
+      ),
+    ).rejects.toMatchObject(denied);
+  });
+
+  it('admins delete their own messages only; agents cannot', async () => {
+    const remove = (op: TestOperator, id: string) =>
+      as(op, (trx) => trx.deleteFrom('conversation_messages').where('id', '=', id).executeTakeFirst());
+    expect(count(await remove(agentA, a.messageId))).toBe(0);
+    expect(count(await remove(ownerA, b.messageId))).toBe(0);
+  });
+});
+
+describe('leads', () => {
+  it("members see their workspace's leads only", async () => {
+    expect(await as(agentA, (trx) => trx.selectFrom('leads').select('id').execute())).toEqual([
+      { id: a.leadId },
+    ]);
+    expect(await as(outsider, (trx) => trx.selectFrom('leads').select('id').execute())).toEqual([]);
+  });
+
+  it('only ingest creates leads', async () => {
+    await expect(
+      as(ownerA, (trx) =>
+        trx
+          .insertInto('leads')
+          .values({
+            workspace_id: a.workspaceId,
+            channel_connection_id: a.connectionId,
+            contact_identifier: 'y',
+          })
+          .execute(),
+      ),
+    ).rejects.toMatchObject(denied);
+  });
+
+  it('members qualify their own leads only', async () => {
+    const qualify = (op: TestOperator, id: string) =>
+      as(op, (trx) =>
+        trx.updateTable('leads').set({ status: 'QUALIFIED' }).where('id', '=', id).executeTakeFirst(),
+      );
+    expect(count(await qualify(agentA, b.leadId))).toBe(0);
+    expect(count(await qualify(agentA, a.leadId))).toBe(1);
+  });
+
+  it('admins delete their own leads only; agents cannot', async () => {
+    const remove = (op: TestOperator, id: string) =>
+      as(op, (trx) => trx.deleteFrom('leads').where('id', '=', id).executeTakeFirst());
+    expect(count(await remove(agentA, a.leadId))).toBe(0);
+    expect(count(await remove(ownerA, b.leadId))).toBe(0);
+  });
+});
+
+describe('webhook_events', () => {
+  it('is server-only: operators can neither read nor write the ledger', async () => {
+    await database.db.withService((trx) =>
+      trx
+        .insertInto('webhook_events')
+        .values({ raw_body: Buffer.from('{}'), signature_valid: true })
+        .execute(),
+    );
+    await expect(
+      as(ownerA, (trx) => trx.selectFrom('webhook_events').select('id').execute()),
+    ).rejects.toMatchObject(denied);
+    await expect(
+      as(ownerA, (trx) =>
+        trx
+          .insertInto('webhook_events')
+          .values({ raw_body: Buffer.from('{}'), signature_valid: true })
+          .execute(),
+      ),
+    ).rejects.toMatchObject(denied);
+    await expect(
+      as(ownerA, (trx) => trx.updateTable('webhook_events').set({ status: 'FAILED' }).execute()),
+    ).rejects.toMatchObject(denied);
+    await expect(as(ownerA, (trx) => trx.deleteFrom('webhook_events').execute())).rejects.toMatchObject(
+      denied,
+    );
+  });
+});
+
+describe('the anon role', () => {
+  const tables = [
+    'workspaces',
+    'workspace_members',
+    'profiles',
+    'channel_connections',
+    'conversations',
+    'conversation_messages',
+    'leads',
+    'webhook_events',
+  ] as const;
+
+  it.each(tables)('cannot read %s', async (table) => {
+    await expect(
+      database.db.kysely.transaction().execute(async (trx) => {
+        await sql`select set_config('role', 'anon', true)`.execute(trx);
+        return sql`select 1 from ${sql.table(table)} limit 1`.execute(trx);
+      }),
+    ).rejects.toMatchObject(denied);
+  });
+});
+
+describe('schema conventions', () => {
+  it('every table in public has row-level security enabled', async () => {
+    const { rows } = await database.query<{ relname: string }>(
+      `select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+       where n.nspname = 'public' and c.relkind = 'r' and not c.relrowsecurity`,
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('policies call auth.uid() through a sub-select, so it runs once per statement', async () => {
+    const { rows } = await database.query<{ policyname: string; expr: string }>(
+      `select policyname, coalesce(qual, '') || ' ' || coalesce(with_check, '') as expr
+       from pg_policies where schemaname = 'public'`,
+    );
+    expect(rows.length).toBeGreaterThan(20);
+    const unwrapped = rows.filter((r) => /(?<!SELECT )auth\.uid\(\)/.test(r.expr)).map((r) => r.policyname);
+    expect(unwrapped).toEqual([]);
+  });
+
+  it('every policy is for authenticated only', async () => {
+    const { rows } = await database.query<{ policyname: string }>(
+      `select policyname from pg_policies where schemaname = 'public' and roles <> '{authenticated}'`,
+    );
+    expect(rows).toEqual([]);
+  });
+
+  // Composite keys put the parent's id first; being unique, it alone makes the lookup selective.
+  it("every foreign key in public is backed by an index that starts with the key's first column", async () => {
+    const { rows } = await database.query<{ constraint: string }>(
+      `select c.conname as constraint
+       from pg_constraint c join pg_namespace n on n.oid = c.connamespace
+       where c.contype = 'f' and n.nspname = 'public'
+         and not exists (
+           select 1 from pg_index i
+           where i.indrelid = c.conrelid and (i.indkey::int2[])[0] = c.conkey[1])`,
+    );
+    expect(rows).toEqual([]);
+  });
+});
