@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 
 export interface ServedHandler {
   url: string;
@@ -29,8 +30,8 @@ export async function serveFetch(handler: (request: Request) => Promise<Response
     try {
       const response = await handler(toRequest(req, origin));
       res.writeHead(response.status, [...response.headers].flat());
-      if (response.body) for await (const chunk of response.body) res.write(chunk);
-      res.end();
+      if (response.body) Readable.fromWeb(response.body as NodeReadableStream).pipe(res);
+      else res.end();
     } catch (error) {
       res.writeHead(500).end(String(error));
     }

@@ -90,9 +90,12 @@ async function seedInbox(workspaceId: string, igId: string): Promise<WorkspaceRo
 beforeAll(async () => {
   database = await createTestDatabase();
   supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
-  [ownerA, agentA, ownerB, outsider] = await Promise.all(
-    ['owner-a', 'agent-a', 'owner-b', 'outsider'].map((label) => signUpOperator(supabase, label)),
-  );
+  [ownerA, agentA, ownerB, outsider] = await Promise.all([
+    signUpOperator(supabase, 'owner-a'),
+    signUpOperator(supabase, 'agent-a'),
+    signUpOperator(supabase, 'owner-b'),
+    signUpOperator(supabase, 'outsider'),
+  ]);
   const workspaceA = await createWorkspace(database.db, ownerA.actor, 'Shop A');
   const workspaceB = await createWorkspace(database.db, ownerB.actor, 'Shop B');
   await database.db.withService((trx) =>
