@@ -27,6 +27,7 @@ export interface SupabaseStandInOptions {
 
 export async function startSupabaseStandIn(options: SupabaseStandInOptions): Promise<SupabaseStandIn> {
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 5 });
+  pool.on('error', () => {}); // idle connections die with the cluster at shutdown
   const keys = await loadSigningKeys(options.signingKeyFile);
   const anonKey = options.anonKey ?? `sb_publishable_${randomBytes(16).toString('base64url')}`;
   let url = '';

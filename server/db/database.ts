@@ -26,6 +26,9 @@ export interface Database {
 
 export function createDatabase(options: { url: string; poolSize?: number }): Database {
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  // An idle pooled connection dies when Postgres restarts or fails over; the pool replaces it.
+  // Without a listener that 'error' event would crash the process.
+  pool.on('error', (error) => console.warn(`database: idle connection lost (${error.message})`));
   const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 
   return {

@@ -1,0 +1,64 @@
+import type { inferRouterOutputs } from '@trpc/server';
+import clsx from 'clsx';
+import type { AppRouter } from '#server/trpc/app.router.ts';
+
+export type ConversationSummary =
+  inferRouterOutputs<AppRouter>['inbox']['listConversations']['items'][number];
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dateFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
+function shortTime(iso: string): string {
+  const date = new Date(iso);
+  return date.toDateString() === new Date().toDateString()
+    ? timeFormat.format(date)
+    : dateFormat.format(date);
+}
+
+export function ConversationRow({ conversation }: { conversation: ConversationSummary }) {
+  const name = conversation.contactName || conversation.contactUsername || 'Instagram user';
+  const unread = conversation.unreadCount > 0;
+  return (
+    <li className="flex gap-3 px-4 py-3 transition hover:bg-slate-50">
+      {conversation.contactAvatar ? (
+        <img
+          src={conversation.contactAvatar}
+          alt=""
+          className="h-10 w-10 shrink-0 rounded-full object-cover"
+        />
+      ) : (
+        <span className="flex h-10 w-10 shrink-0 items-center justify-center rounded-full bg-slate-200 text-sm font-semibold text-slate-600">
+          {name.slice(0, 1).toUpperCase()}
+        </span>
+      )}
+      <div className="min-w-0 flex-1">
+        <div className="flex items-baseline justify-between gap-2">
+          <p
+            className={clsx(
+              'truncate text-sm',
+              unread ? 'font-semibold text-slate-900' : 'font-medium text-slate-800',
+            )}
+          >
+            {name}
+          </p>
+          <time dateTime={conversation.lastMessageAt} className="shrink-0 text-xs text-slate-500">
+            {shortTime(conversation.lastMessageAt)}
+          </time>
+        </div>
+        <div className="mt-0.5 flex items-center justify-between gap-2">
+          <p className={clsx('truncate text-sm', unread ? 'text-slate-800' : 'text-slate-500')}>
+            {conversation.lastMessagePreview ?? 'No messages yet'}
+          </p>
+          {unread ? (
+            <span className="shrink-0 rounded-full bg-brand-500 px-1.5 py-0.5 text-[11px] font-semibold leading-none text-white">
+              {conversation.unreadCount}
+            </span>
+          ) : null}
+        </div>
+        {conversation.accountName ? (
+          <p className="mt-1 truncate text-[11px] font-medium text-slate-400">{conversation.accountName}</p>
+        ) : null}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,46 @@
+// Who is asking, for Remix loaders and actions. Pages redirect to sign-in when nobody is.
+import { redirect } from '@remix-run/node';
+import { authenticateRequest } from '#server/auth/authenticate-request.ts';
+import { createSupabaseServerClient } from '#server/auth/supabase-server-client.ts';
+import type { Actor } from '#server/db/database.ts';
+import { runtime } from './runtime.server.ts';
+
+const supabaseConfig = () => ({
+  supabaseUrl: runtime.env.SUPABASE_URL,
+  anonKey: runtime.env.SUPABASE_ANON_KEY,
+});
+
+/** A Supabase client for this request; refreshed or cleared session cookies land in `headers`. */
+export function supabaseForRequest(request: Request, headers: Headers) {
+  return createSupabaseServerClient(request, headers, supabaseConfig());
+}
+
+export async function getActor(request: Request, headers: Headers): Promise<Actor | null> {
+  const auth = await authenticateRequest(request, headers, {
+    ...supabaseConfig(),
+    verifier: runtime.verifier,
+  });
+  return auth.status === 'signed-in' ? auth.actor : null;
+}
+
+/** The signed-in operator, or a redirect to sign-in that comes back here afterwards. */
+export async function requireActor(request: Request, headers: Headers): Promise<Actor> {
+  const actor = await getActor(request, headers);
+  if (actor) return actor;
+  const url = new URL(request.url);
+  const back = url.pathname === '/' ? '' : `?redirectTo=${encodeURIComponent(url.pathname + url.search)}`;
+  throw redirect(`/sign-in${back}`, { headers });
+}
+
+/** Only same-site paths, so a crafted link cannot send an operator elsewhere after sign-in. */
+export function safeRedirect(target: FormDataEntryValue | string | null, fallback = '/'): string {
+  if (
+    typeof target !== 'string' ||
+    !target.startsWith('/') ||
+    target.startsWith('//') ||
+    target.startsWith('/\\')
+  ) {
+    return fallback;
+  }
+  return target;
+}

@@ -1,0 +1,13 @@
+import { type LoaderFunctionArgs, redirect } from '@remix-run/node';
+import { requireActor } from '#app/lib/auth.server.ts';
+import { runtime } from '#app/lib/runtime.server.ts';
+import { getOperator } from '#server/inbox/get-operator.ts';
+
+/** Home: the first workspace's inbox, or creating a workspace when there is none yet. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const headers = new Headers();
+  const actor = await requireActor(request, headers);
+  const { workspaces } = await getOperator(runtime.db, actor);
+  const first = workspaces[0];
+  throw redirect(first ? `/w/${first.id}/inbox` : '/welcome', { headers });
+}

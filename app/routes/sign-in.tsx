@@ -1,0 +1,61 @@
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from '@remix-run/node';
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
+import { AuthCard, Field, FormError, SubmitButton } from '#app/components/auth-card.tsx';
+import { getActor, safeRedirect, supabaseForRequest } from '#app/lib/auth.server.ts';
+
+export const meta: MetaFunction = () => [{ title: 'Sign in · Inbox' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const headers = new Headers();
+  if (await getActor(request, headers)) throw redirect('/', { headers });
+  return data(null, { headers });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const email = String(form.get('email') ?? '').trim();
+  const password = String(form.get('password') ?? '');
+  const headers = new Headers();
+  const { error } = await supabaseForRequest(request, headers).auth.signInWithPassword({ email, password });
+  if (error) {
+    const message = error.code === 'invalid_credentials' ? 'Wrong email or password.' : error.message;
+    return data({ error: message, email }, { status: 400, headers });
+  }
+  throw redirect(safeRedirect(form.get('redirectTo')), { headers });
+}
+
+export default function SignIn() {
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [params] = useSearchParams();
+  return (
+    <AuthCard
+      title="Welcome back"
+      subtitle="Sign in to answer your Instagram messages."
+      footer={
+        <>
+          New here?{' '}
+          <Link to="/sign-up" className="font-semibold text-brand-600 hover:text-brand-700">
+            Create an account
+          </Link>
+        </>
+      }
+    >
+      <Form method="post" className="space-y-4">
+        <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? '/'} />
+        <FormError message={result?.error} />
+        <Field label="Email" name="email" type="email" autoComplete="email" defaultValue={result?.email} />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" />
+        <SubmitButton pending={navigation.state !== 'idle'}>
+          {navigation.state === 'idle' ? 'Sign in' : 'Signing in…'}
+        </SubmitButton>
+      </Form>
+    </AuthCard>
+  );
+}

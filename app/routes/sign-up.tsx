@@ -1,0 +1,95 @@
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from '@remix-run/node';
+import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
+import { AuthCard, Field, FormError, SubmitButton } from '#app/components/auth-card.tsx';
+import { getActor, supabaseForRequest } from '#app/lib/auth.server.ts';
+
+export const meta: MetaFunction = () => [{ title: 'Create your account · Inbox' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const headers = new Headers();
+  if (await getActor(request, headers)) throw redirect('/', { headers });
+  return data(null, { headers });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const name = String(form.get('name') ?? '').trim();
+  const email = String(form.get('email') ?? '').trim();
+  const password = String(form.get('password') ?? '');
+  const headers = new Headers();
+  const { data: result, error } = await supabaseForRequest(request, headers).auth.signUp({
+    email,
+    password,
+    options: { data: { display_name: name } },
+  });
+  if (error) {
+    const message =
+      error.code === 'user_already_exists' ? 'An account with this email already exists.' : error.message;
+    return data({ error: message, confirm: false, name, email }, { status: 400, headers });
+  }
+  // Projects that require email confirmation return a user without a session.
+  if (!result.session) return data({ error: null, confirm: true, name, email }, { headers });
+  throw redirect('/welcome', { headers });
+}
+
+export default function SignUp() {
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  if (result?.confirm) {
+    return (
+      <AuthCard
+        title="Check your email"
+        subtitle={`We sent a confirmation link to ${result.email}.`}
+        footer={
+          <Link to="/sign-in" className="font-semibold text-brand-600">
+            Back to sign in
+          </Link>
+        }
+      >
+        <p className="text-sm text-slate-600">Open the link in that email, then sign in.</p>
+      </AuthCard>
+    );
+  }
+  return (
+    <AuthCard
+      title="Create your account"
+      subtitle="Bring your Instagram DMs into one shared inbox."
+      footer={
+        <>
+          Already have an account?{' '}
+          <Link to="/sign-in" className="font-semibold text-brand-600 hover:text-brand-700">
+            Sign in
+          </Link>
+        </>
+      }
+    >
+      <Form method="post" className="space-y-4">
+        <FormError message={result?.error} />
+        <Field label="Your name" name="name" autoComplete="name" defaultValue={result?.name} />
+        <Field
+          label="Work email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          defaultValue={result?.email}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          hint="At least 6 characters."
+        />
+        <SubmitButton pending={navigation.state !== 'idle'}>
+          {navigation.state === 'idle' ? 'Create account' : 'Creating your account…'}
+        </SubmitButton>
+      </Form>
+    </AuthCard>
+  );
+}

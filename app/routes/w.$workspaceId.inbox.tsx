@@ -1,0 +1,130 @@
+import type { MetaFunction } from '@remix-run/node';
+import { Link, useParams, useSearchParams } from '@remix-run/react';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import clsx from 'clsx';
+import { ConversationRow } from '#app/components/conversation-list.tsx';
+import { ChatIcon, InboxIcon } from '#app/components/icons.tsx';
+import { useTRPC } from '#app/lib/trpc.ts';
+
+export const meta: MetaFunction = () => [{ title: 'Inbox · Direct Inbox' }];
+
+const TABS = [
+  { status: 'ACTIVE', label: 'Open' },
+  { status: 'ARCHIVED', label: 'Archived' },
+] as const;
+
+export default function Inbox() {
+  const { workspaceId = '' } = useParams();
+  const [params] = useSearchParams();
+  const status = params.get('status') === 'archived' ? 'ARCHIVED' : 'ACTIVE';
+  const trpc = useTRPC();
+  const conversations = useInfiniteQuery(
+    trpc.inbox.listConversations.infiniteQueryOptions(
+      { workspaceId, status, limit: 30 },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
+  );
+  const items = conversations.data?.pages.flatMap((page) => page.items) ?? [];
+
+  return (
+    <div className="flex h-full">
+      <section
+        className="flex w-96 shrink-0 flex-col border-r border-slate-200 bg-white"
+        aria-label="Conversations"
+      >
+        <header className="border-b border-slate-200 px-4 pt-5 pb-3">
+          <h1 className="text-lg font-semibold tracking-tight">Inbox</h1>
+          <div className="mt-3 flex gap-1 rounded-lg bg-slate-100 p-1 text-sm" role="tablist">
+            {TABS.map((tab) => (
+              <Link
+                key={tab.status}
+                role="tab"
+                aria-selected={status === tab.status}
+                to={tab.status === 'ACTIVE' ? '.' : '?status=archived'}
+                className={clsx(
+                  'flex-1 rounded-md px-3 py-1.5 text-center font-medium transition',
+                  status === tab.status
+                    ? 'bg-white text-slate-900 shadow-sm'
+                    : 'text-slate-500 hover:text-slate-800',
+                )}
+              >
+                {tab.label}
+              </Link>
+            ))}
+          </div>
+        </header>
+        <div className="min-h-0 flex-1 overflow-y-auto">
+          {conversations.isPending ? (
+            <ListSkeleton />
+          ) : conversations.isError ? (
+            <p role="alert" className="m-4 rounded-lg bg-red-50 p-3 text-sm text-red-700">
+              Could not load conversations: {conversations.error.message}
+            </p>
+          ) : items.length === 0 ? (
+            <EmptyInbox archived={status === 'ARCHIVED'} />
+          ) : (
+            <ul className="divide-y divide-slate-100" data-testid="conversation-list">
+              {items.map((conversation) => (
+                <ConversationRow key={conversation.id} conversation={conversation} />
+              ))}
+            </ul>
+          )}
+          {conversations.hasNextPage ? (
+            <button
+              type="button"
+              onClick={() => conversations.fetchNextPage()}
+              disabled={conversations.isFetchingNextPage}
+              className="m-4 w-[calc(100%-2rem)] rounded-lg border border-slate-200 py-2 text-sm font-medium text-slate-600 hover:bg-slate-50"
+            >
+              {conversations.isFetchingNextPage ? 'Loading…' : 'Load older conversations'}
+            </button>
+          ) : null}
+        </div>
+      </section>
+      <section className="hidden flex-1 items-center justify-center lg:flex" aria-label="Conversation">
+        <div className="text-center text-slate-400">
+          <ChatIcon className="mx-auto h-12 w-12" />
+          <p className="mt-3 text-sm">Select a conversation to read and reply.</p>
+        </div>
+      </section>
+    </div>
+  );
+}
+
+function EmptyInbox({ archived }: { archived: boolean }) {
+  return (
+    <div className="flex flex-col items-center px-8 py-16 text-center" data-testid="empty-inbox">
+      <span className="flex h-14 w-14 items-center justify-center rounded-2xl bg-brand-50 text-brand-600">
+        <InboxIcon className="h-7 w-7" />
+      </span>
+      <h2 className="mt-4 text-base font-semibold text-slate-900">
+        {archived ? 'No archived conversations' : 'No conversations yet'}
+      </h2>
+      <p className="mt-1.5 text-sm leading-relaxed text-slate-500">
+        {archived
+          ? 'Conversations you archive are kept here.'
+          : 'When a customer sends a direct message to one of your connected Instagram accounts, it shows up here the moment it arrives.'}
+      </p>
+    </div>
+  );
+}
+
+function ListSkeleton() {
+  return (
+    <ul
+      aria-busy="true"
+      aria-label="Loading conversations"
+      className="animate-pulse divide-y divide-slate-100"
+    >
+      {[0, 1, 2, 3, 4].map((row) => (
+        <li key={row} className="flex gap-3 px-4 py-3">
+          <span className="h-10 w-10 rounded-full bg-slate-200" />
+          <span className="flex-1 space-y-2 py-1">
+            <span className="block h-3 w-1/2 rounded bg-slate-200" />
+            <span className="block h-3 w-3/4 rounded bg-slate-100" />
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,98 @@
+// The app shell around every workspace page: navigation, workspace switcher, the operator.
+import { data, type LoaderFunctionArgs } from '@remix-run/node';
+import { Form, NavLink, Outlet, useLoaderData, useNavigate } from '@remix-run/react';
+import clsx from 'clsx';
+import { BrandMark } from '#app/components/brand.tsx';
+import { InboxIcon, SignOutIcon } from '#app/components/icons.tsx';
+import { requireActor } from '#app/lib/auth.server.ts';
+import { runtime } from '#app/lib/runtime.server.ts';
+import { getOperator } from '#server/inbox/get-operator.ts';
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const headers = new Headers();
+  const actor = await requireActor(request, headers);
+  const operator = await getOperator(runtime.db, actor);
+  const workspace = operator.workspaces.find((w) => w.id === params.workspaceId);
+  if (!workspace) throw data('You are not a member of this workspace.', { status: 404, headers });
+  return data({ operator, workspace }, { headers });
+}
+
+const NAV = [{ to: 'inbox', label: 'Inbox', icon: InboxIcon }];
+
+export default function WorkspaceShell() {
+  const { operator, workspace } = useLoaderData<typeof loader>();
+  const navigate = useNavigate();
+  const name = operator.profile.displayName ?? operator.profile.email;
+  return (
+    <div className="flex h-full">
+      <aside className="flex w-60 shrink-0 flex-col border-r border-slate-200 bg-white">
+        <div className="flex items-center gap-2.5 px-4 pt-5 pb-4">
+          <BrandMark className="h-8 w-8" />
+          <span className="text-[15px] font-semibold tracking-tight">Direct Inbox</span>
+        </div>
+        <div className="px-3">
+          <label className="sr-only" htmlFor="workspace-switcher">
+            Workspace
+          </label>
+          <select
+            id="workspace-switcher"
+            value={workspace.id}
+            onChange={(event) => navigate(`/w/${event.target.value}/inbox`)}
+            className="w-full rounded-lg border border-slate-200 bg-slate-50 px-2.5 py-2 text-sm font-medium text-slate-800 outline-none focus:border-brand-500 focus:ring-4 focus:ring-brand-100"
+          >
+            {operator.workspaces.map((w) => (
+              <option key={w.id} value={w.id}>
+                {w.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <nav className="mt-4 flex-1 space-y-0.5 px-3" aria-label="Main">
+          {NAV.map(({ to, label, icon: NavIcon }) => (
+            <NavLink
+              key={to}
+              to={to}
+              className={({ isActive }) =>
+                clsx(
+                  'flex items-center gap-2.5 rounded-lg px-2.5 py-2 text-sm font-medium transition',
+                  isActive
+                    ? 'bg-brand-50 text-brand-700'
+                    : 'text-slate-600 hover:bg-slate-50 hover:text-slate-900',
+                )
+              }
+            >
+              <NavIcon className="h-5 w-5" />
+              {label}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="border-t border-slate-200 p-3">
+          <div className="flex items-center gap-2.5 px-1">
+            <span className="flex h-8 w-8 items-center justify-center rounded-full bg-gradient-to-br from-brand-500 to-brand-700 text-sm font-semibold text-white">
+              {name.slice(0, 1).toUpperCase()}
+            </span>
+            <div className="min-w-0 flex-1">
+              <p className="truncate text-sm font-medium text-slate-900" data-testid="operator-name">
+                {name}
+              </p>
+              <p className="truncate text-xs text-slate-500 capitalize">{workspace.role}</p>
+            </div>
+            <Form method="post" action="/sign-out">
+              <button
+                type="submit"
+                title="Sign out"
+                className="rounded-md p-1.5 text-slate-400 hover:bg-slate-100 hover:text-slate-700"
+              >
+                <SignOutIcon className="h-5 w-5" />
+                <span className="sr-only">Sign out</span>
+              </button>
+            </Form>
+          </div>
+        </div>
+      </aside>
+      <div className="min-w-0 flex-1">
+        <Outlet />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from '@remix-run/node';
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { AuthCard, Field, FormError, SubmitButton } from '#app/components/auth-card.tsx';
+import { requireActor } from '#app/lib/auth.server.ts';
+import { runtime } from '#app/lib/runtime.server.ts';
+import { createWorkspace } from '#server/inbox/create-workspace.ts';
+import { getOperator } from '#server/inbox/get-operator.ts';
+import { CreateWorkspaceInput } from '#server/trpc/routers/operator.schemas.ts';
+
+export const meta: MetaFunction = () => [{ title: 'Create your workspace · Inbox' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const headers = new Headers();
+  const actor = await requireActor(request, headers);
+  const { profile } = await getOperator(runtime.db, actor);
+  return data({ name: profile.displayName ?? profile.email }, { headers });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const headers = new Headers();
+  const actor = await requireActor(request, headers);
+  const parsed = CreateWorkspaceInput.safeParse({ name: (await request.formData()).get('name') ?? '' });
+  if (!parsed.success) {
+    return data({ error: parsed.error.issues[0]?.message ?? 'Invalid name' }, { status: 400, headers });
+  }
+  const workspace = await createWorkspace(runtime.db, actor, parsed.data.name);
+  throw redirect(`/w/${workspace.id}/inbox`, { headers });
+}
+
+export default function Welcome() {
+  const { name } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  return (
+    <AuthCard
+      title={`Welcome, ${name}`}
+      subtitle="Create a workspace for your team. You can invite colleagues and connect Instagram accounts next."
+      footer={
+        <Form method="post" action="/sign-out">
+          <button type="submit" className="font-medium text-slate-500 hover:text-slate-700">
+            Sign out
+          </button>
+        </Form>
+      }
+    >
+      <Form method="post" className="space-y-4">
+        <FormError message={result?.error} />
+        <Field
+          label="Workspace name"
+          name="name"
+          autoComplete="organization"
+          hint="Usually your business or brand."
+        />
+        <SubmitButton pending={navigation.state !== 'idle'}>Create workspace</SubmitButton>
+      </Form>
+    </AuthCard>
+  );
+}

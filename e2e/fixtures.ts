@@ -1,0 +1,29 @@
+// Every journey fails on a console error or an uncaught page error: a user would see a broken
+// page. A test that provokes an error on purpose (a wrong password answers 400) allows it by name.
+import { test as base, expect } from '@playwright/test';
+
+export interface BrowserErrors {
+  /** Accept errors matching `pattern` from now on (for a failure the test provokes itself). */
+  allow(pattern: RegExp): void;
+}
+
+export const test = base.extend<{ browserErrors: BrowserErrors }>({
+  browserErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      const allowed: RegExp[] = [];
+      const record = (text: string) => {
+        if (!allowed.some((pattern) => pattern.test(text))) errors.push(text);
+      };
+      page.on('console', (message) => {
+        if (message.type() === 'error') record(`console: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => record(`page error: ${error.message}`));
+      await use({ allow: (pattern) => allowed.push(pattern) });
+      expect(errors, 'the browser reported errors').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };

@@ -1,0 +1,39 @@
+import { vitePlugin as remix } from '@remix-run/dev';
+import tailwindcss from '@tailwindcss/vite';
+import { defineConfig } from 'vite';
+
+declare module '@remix-run/node' {
+  interface Future {
+    v3_singleFetch: true;
+  }
+}
+
+export default defineConfig({
+  plugins: [
+    tailwindcss(),
+    remix({
+      future: {
+        v3_fetcherPersist: true,
+        v3_relativeSplatPath: true,
+        v3_throwAbortReason: true,
+        v3_singleFetch: true,
+        v3_lazyRouteDiscovery: true,
+      },
+    }),
+  ],
+  // Pre-bundle the client's heavy dependencies up front, so the first page load in dev does not
+  // trigger a re-optimisation and a full reload (which breaks browser tests).
+  optimizeDeps: {
+    include: [
+      '@supabase/ssr',
+      '@tanstack/react-query',
+      '@trpc/client',
+      '@trpc/tanstack-react-query',
+      'clsx',
+      'react',
+      'react-dom',
+      'react-dom/client',
+    ],
+  },
+  server: { host: '127.0.0.1' },
+});
