@@ -1,5 +1,5 @@
 // Who is asking, for Remix loaders and actions. Pages redirect to sign-in when nobody is.
-import { redirect } from '@remix-run/node';
+import { data, redirect } from '@remix-run/node';
 import { authenticateRequest } from '#server/auth/authenticate-request.ts';
 import { createSupabaseServerClient } from '#server/auth/supabase-server-client.ts';
 import type { Actor } from '#server/db/database.ts';
@@ -32,15 +32,9 @@ export async function requireActor(request: Request, headers: Headers): Promise<
   throw redirect(`/sign-in${back}`, { headers });
 }
 
-/** Only same-site paths, so a crafted link cannot send an operator elsewhere after sign-in. */
-export function safeRedirect(target: FormDataEntryValue | string | null, fallback = '/'): string {
-  if (
-    typeof target !== 'string' ||
-    !target.startsWith('/') ||
-    target.startsWith('//') ||
-    target.startsWith('/\\')
-  ) {
-    return fallback;
-  }
-  return target;
+/** For the sign-in and sign-up pages: someone already signed in goes straight to the app. */
+export async function redirectIfSignedIn(request: Request) {
+  const headers = new Headers();
+  if (await getActor(request, headers)) throw redirect('/', { headers });
+  return data(null, { headers });
 }

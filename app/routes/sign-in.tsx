@@ -7,15 +7,12 @@ import {
 } from '@remix-run/node';
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { AuthCard, Field, FormError, SubmitButton } from '#app/components/auth-card.tsx';
-import { getActor, safeRedirect, supabaseForRequest } from '#app/lib/auth.server.ts';
+import { redirectIfSignedIn, supabaseForRequest } from '#app/lib/auth.server.ts';
+import { safeRedirect } from '#app/lib/safe-redirect.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Inbox' }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const headers = new Headers();
-  if (await getActor(request, headers)) throw redirect('/', { headers });
-  return data(null, { headers });
-}
+export const loader = ({ request }: LoaderFunctionArgs) => redirectIfSignedIn(request);
 
 export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
