@@ -2,6 +2,7 @@
 // and the Supabase stand-in in front of it. Returns the environment the app reads, exactly the
 // variables a hosted deployment sets.
 import path from 'node:path';
+import { type MetaAppCredentials, metaAppEnv, newMetaAppCredentials } from './meta/app-credentials.ts';
 import { applyMigrations, applyShim } from './migrate.ts';
 import { type LocalPostgres, startPostgres } from './postgres.ts';
 import { type SupabaseStandIn, startSupabaseStandIn } from './supabase/server.ts';
@@ -9,6 +10,7 @@ import { type SupabaseStandIn, startSupabaseStandIn } from './supabase/server.ts
 export interface LocalStack {
   postgres: LocalPostgres;
   supabase: SupabaseStandIn;
+  metaApp: MetaAppCredentials;
   env: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -34,13 +36,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       signingKeyFile: options.ephemeral ? undefined : path.join(options.dataDir, 'signing-key.json'),
       anonKey: options.ephemeral ? undefined : 'sb_publishable_local_development_key',
     });
+    const metaApp = newMetaAppCredentials();
     return {
       postgres,
       supabase,
+      metaApp,
       env: {
         DATABASE_URL: postgres.appUrl(),
         SUPABASE_URL: supabase.url,
         SUPABASE_ANON_KEY: supabase.anonKey,
+        ...metaAppEnv(metaApp),
       },
       async stop() {
         await supabase.stop();

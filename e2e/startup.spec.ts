@@ -24,10 +24,17 @@ function startServer(
   });
 }
 
+const META = {
+  INSTAGRAM_APP_ID: '990000000000001',
+  INSTAGRAM_APP_SECRET: 'ig-app-secret-0123456789',
+  INSTAGRAM_VERIFY_TOKEN: 'verify-token-0123456789',
+};
+
 test('refuses to start without DATABASE_URL, naming it', async () => {
   const { code, stderr } = await startServer({
     SUPABASE_URL: 'http://127.0.0.1:1',
     SUPABASE_ANON_KEY: 'sb_publishable_0123456789abcdef',
+    ...META,
   });
   expect(code).not.toBe(0);
   expect(stderr).toContain('DATABASE_URL is required but not set');
@@ -38,6 +45,7 @@ test('refuses to start with an invalid SUPABASE_URL, naming it', async () => {
     DATABASE_URL: 'postgres://postgres:x@127.0.0.1:1/postgres',
     SUPABASE_URL: 'not a url',
     SUPABASE_ANON_KEY: 'sb_publishable_0123456789abcdef',
+    ...META,
   });
   expect(code).not.toBe(0);
   expect(stderr).toContain('SUPABASE_URL must be an http(s) URL');

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError, parseEnv, publicEnv } from './env.ts';
+import { EnvError, parseEnv, publicEnv, webhookSecrets } from './env.ts';
 
 const valid = {
   DATABASE_URL: 'postgres://postgres:secret@127.0.0.1:5432/postgres',
   SUPABASE_URL: 'https://abcd.supabase.co',
   SUPABASE_ANON_KEY: 'sb_publishable_0123456789abcdef',
+  INSTAGRAM_APP_ID: '990000000000001',
+  INSTAGRAM_APP_SECRET: 'ig-app-secret-0123456789',
+  INSTAGRAM_VERIFY_TOKEN: 'verify-token-0123456789',
 };
 
 function problems(source: Record<string, string | undefined>): string[] {
@@ -19,13 +22,29 @@ function problems(source: Record<string, string | undefined>): string[] {
 
 describe('parseEnv', () => {
   it('accepts a complete configuration and applies defaults', () => {
-    expect(parseEnv(valid)).toMatchObject({ ...valid, NODE_ENV: 'development', DATABASE_POOL_SIZE: 10 });
+    expect(parseEnv(valid)).toMatchObject({
+      ...valid,
+      NODE_ENV: 'development',
+      DATABASE_POOL_SIZE: 10,
+      INSTAGRAM_GRAPH_URL: 'https://graph.instagram.com',
+      GRAPH_API_VERSION: 'v25.0',
+    });
+  });
+
+  it("accepts the seed guide's NEXT_PUBLIC_INSTAGRAM_VERIFY_TOKEN as an alias", () => {
+    const { INSTAGRAM_VERIFY_TOKEN, ...rest } = valid;
+    expect(
+      parseEnv({ ...rest, NEXT_PUBLIC_INSTAGRAM_VERIFY_TOKEN: INSTAGRAM_VERIFY_TOKEN })
+        .INSTAGRAM_VERIFY_TOKEN,
+    ).toBe(INSTAGRAM_VERIFY_TOKEN);
   });
 
   it('names every missing variable', () => {
-    expect(problems({ SUPABASE_ANON_KEY: valid.SUPABASE_ANON_KEY })).toEqual([
+    const { DATABASE_URL, SUPABASE_URL, INSTAGRAM_APP_SECRET, ...rest } = valid;
+    expect(problems(rest)).toEqual([
       'DATABASE_URL is required but not set',
       'SUPABASE_URL is required but not set',
+      'INSTAGRAM_APP_SECRET is required but not set',
     ]);
   });
 
@@ -45,7 +64,27 @@ describe('parseEnv', () => {
   });
 
   it('never hands a secret to the browser', () => {
-    const env = parseEnv({ ...valid, SUPABASE_JWT_SECRET: 'x'.repeat(40) });
-    expect(JSON.stringify(publicEnv(env))).not.toMatch(/secret|xxxx/);
+    const env = parseEnv({
+      ...valid,
+      SUPABASE_JWT_SECRET: 'x'.repeat(40),
+      META_APP_SECRET: 'meta-secret-0123456789',
+    });
+    const exposed = JSON.stringify(publicEnv(env));
+    for (const secret of [
+      env.SUPABASE_JWT_SECRET,
+      env.INSTAGRAM_APP_SECRET,
+      env.META_APP_SECRET,
+      env.INSTAGRAM_VERIFY_TOKEN,
+    ]) {
+      expect(exposed).not.toContain(secret);
+    }
+  });
+
+  it('lists both app secrets for webhook signatures when both are set', () => {
+    expect(webhookSecrets(parseEnv(valid))).toEqual([valid.INSTAGRAM_APP_SECRET]);
+    expect(webhookSecrets(parseEnv({ ...valid, META_APP_SECRET: 'meta-secret-0123456789' }))).toEqual([
+      valid.INSTAGRAM_APP_SECRET,
+      'meta-secret-0123456789',
+    ]);
   });
 });

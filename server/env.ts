@@ -17,6 +17,26 @@ const EnvSchema = z.object({
    * signing keys are verified against the project's JWKS and need nothing here.
    */
   SUPABASE_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+
+  /** The Instagram app (Instagram API with Instagram Login) from Meta's App Dashboard. */
+  INSTAGRAM_APP_ID: z.string().regex(/^\d+$/, 'must be the numeric Instagram app id'),
+  INSTAGRAM_APP_SECRET: z.string().min(16, 'must be the Instagram app secret'),
+  /** The token Meta echoes when verifying the webhook URL (alias: NEXT_PUBLIC_INSTAGRAM_VERIFY_TOKEN). */
+  INSTAGRAM_VERIFY_TOKEN: z.string().min(16, 'must be at least 16 characters (generate a random one)'),
+  /** The Meta app's secret, for accounts connected through Facebook Login. */
+  META_APP_SECRET: z.string().min(16, 'must be the Meta app secret').optional(),
+  INSTAGRAM_GRAPH_URL: httpUrl.default('https://graph.instagram.com'),
+  FACEBOOK_GRAPH_URL: httpUrl.default('https://graph.facebook.com'),
+  GRAPH_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.0$/, 'must look like v25.0')
+    .default('v25.0'),
+  /** Meta batches up to 1000 events per POST; anything far larger is not Meta. */
+  WEBHOOK_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -31,6 +51,8 @@ export class EnvError extends Error {
 export function parseEnv(source: Record<string, string | undefined>): Env {
   // An empty variable means "not set": `FOO=` in a shell or .env file must not count as a value.
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  // The seed guide's name for the verify token is accepted as an alias.
+  present.INSTAGRAM_VERIFY_TOKEN ??= present.NEXT_PUBLIC_INSTAGRAM_VERIFY_TOKEN;
   const result = EnvSchema.safeParse(present);
   if (result.success) return result.data;
   throw new EnvError(
@@ -55,3 +77,8 @@ export function publicEnv(env: Env) {
   return { SUPABASE_URL: env.SUPABASE_URL, SUPABASE_ANON_KEY: env.SUPABASE_ANON_KEY };
 }
 export type PublicEnv = ReturnType<typeof publicEnv>;
+
+/** Every secret Meta may sign a webhook with. */
+export function webhookSecrets(env: Env): string[] {
+  return env.META_APP_SECRET ? [env.INSTAGRAM_APP_SECRET, env.META_APP_SECRET] : [env.INSTAGRAM_APP_SECRET];
+}

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ws from 'ws';
 import { type SupabaseStandIn, startSupabaseStandIn } from '#dev/supabase/server.ts';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
+import { testEnv } from '#dev/test/env.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
 import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
-import { parseEnv } from '../env.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import type { AppRouter } from './app.router.ts';
 import { handleTrpcRequest } from './handler.ts';
@@ -24,13 +24,7 @@ let bob: TestOperator;
 beforeAll(async () => {
   database = await createTestDatabase();
   supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
-  runtime = createRuntime(
-    parseEnv({
-      DATABASE_URL: database.appUrl,
-      SUPABASE_URL: supabase.url,
-      SUPABASE_ANON_KEY: supabase.anonKey,
-    }),
-  );
+  runtime = createRuntime(testEnv(database, supabase));
   api = await serveFetch((request) => handleTrpcRequest(runtime, request));
   [alice, bob] = await Promise.all([signUpOperator(supabase, 'alice'), signUpOperator(supabase, 'bob')]);
 });

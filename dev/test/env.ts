@@ -1,0 +1,21 @@
+// The app's configuration for a test file's own database and Supabase stand-in.
+import { type Env, parseEnv } from '#server/env.ts';
+import { type MetaAppCredentials, metaAppEnv, newMetaAppCredentials } from '../meta/app-credentials.ts';
+import type { SupabaseStandIn } from '../supabase/server.ts';
+import type { TestDatabase } from './database.ts';
+
+export function testEnv(
+  database: TestDatabase,
+  supabase: Pick<SupabaseStandIn, 'url' | 'anonKey'>,
+  extra: Record<string, string> = {},
+  metaApp: MetaAppCredentials = newMetaAppCredentials(),
+): Env {
+  return parseEnv({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.appUrl,
+    SUPABASE_URL: supabase.url,
+    SUPABASE_ANON_KEY: supabase.anonKey,
+    ...metaAppEnv(metaApp),
+    ...extra,
+  });
+}
