@@ -28,6 +28,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.connect();
   try {
     await admin.query(`create database ${name} template app_template`);
+    // Database-level grants are not copied from a template; the shim gave `postgres` these.
+    await admin.query(`grant all on database ${name} to postgres`);
   } finally {
     await admin.end();
   }

@@ -1,0 +1,13 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
+import { runtime } from '#app/lib/runtime.server.ts';
+import { answerVerification, receiveDelivery } from '#server/meta/webhook-endpoint.ts';
+
+/** Meta's verification handshake. */
+export const loader = ({ request }: LoaderFunctionArgs) =>
+  answerVerification(new URL(request.url), runtime.webhookEndpoint);
+
+/** Signed event deliveries from Meta. */
+export const action = ({ request }: ActionFunctionArgs) =>
+  request.method === 'POST'
+    ? receiveDelivery(request, runtime.webhookEndpoint, runtime.webhookLedger)
+    : new Response(null, { status: 405, headers: { Allow: 'GET, POST' } });

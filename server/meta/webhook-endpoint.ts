@@ -1,0 +1,101 @@
+// Meta's webhook callback over HTTP: the verification handshake (GET) and signed event delivery
+// (POST). Nothing is acknowledged before it is durably in the ledger.
+import { timingSafeEqual } from 'node:crypto';
+import { AppError } from '../errors.ts';
+import { readBodyWithLimit } from '../http/read-body.ts';
+import type { WebhookLedger } from '../inbox/webhook-ledger.ts';
+import { checkWebhookSignature } from './webhook-signature.ts';
+
+export interface WebhookEndpointConfig {
+  verifyToken: string;
+  secrets: readonly string[];
+  maxBodyBytes: number;
+}
+
+const KEPT_HEADERS = ['content-type', 'user-agent', 'x-hub-signature-256', 'x-forwarded-for'];
+
+function text(status: number, body: string): Response {
+  return new Response(body, {
+    status,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' },
+  });
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** GET: echo hub.challenge as plain text for a subscribe request carrying our verify token. */
+export function answerVerification(url: URL, config: Pick<WebhookEndpointConfig, 'verifyToken'>): Response {
+  const mode = url.searchParams.get('hub.mode');
+  const token = url.searchParams.get('hub.verify_token') ?? '';
+  const challenge = url.searchParams.get('hub.challenge');
+  if (mode !== 'subscribe' || !sameSecret(token, config.verifyToken)) return text(403, 'Forbidden');
+  if (!challenge) return text(400, 'hub.challenge is required');
+  return text(200, challenge);
+}
+
+/** POST: size limit, signature over the raw bytes, JSON check, durable write, then 200. */
+export async function receiveDelivery(
+  request: Request,
+  config: WebhookEndpointConfig,
+  ledger: WebhookLedger,
+): Promise<Response> {
+  let rawBody: Buffer;
+  try {
+    rawBody = await readBodyWithLimit(request, config.maxBodyBytes);
+  } catch (error) {
+    if (error instanceof AppError) return json(error.status, { error: error.message });
+    throw error;
+  }
+
+  const signature = checkWebhookSignature(
+    rawBody,
+    request.headers.get('x-hub-signature-256'),
+    config.secrets,
+  );
+  if (!signature.valid) {
+    return signature.reason === 'missing'
+      ? json(401, { error: 'X-Hub-Signature-256 header is required' })
+      : json(403, { error: 'X-Hub-Signature-256 does not match the body' });
+  }
+
+  let payload: unknown;
+  try {
+    payload = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    return json(400, { error: 'Body is not valid JSON' });
+  }
+
+  const headers = Object.fromEntries(
+    KEPT_HEADERS.flatMap((name) => {
+      const value = request.headers.get(name);
+      return value === null ? [] : [[name, value]];
+    }),
+  );
+  const object =
+    typeof payload === 'object' &&
+    payload !== null &&
+    'object' in payload &&
+    typeof payload.object === 'string'
+      ? payload.object
+      : null;
+
+  try {
+    await ledger.append({ rawBody, headers, object });
+  } catch (error) {
+    // Meta retries non-2xx deliveries; answering 200 here would lose the event.
+    console.error('webhook: could not store the delivery', error);
+    return json(503, { error: 'Temporarily unable to store the event; retry later' }, { 'Retry-After': '5' });
+  }
+  return json(200, { received: true });
+}
