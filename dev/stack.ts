@@ -1,7 +1,10 @@
 // The local stack the app runs on: embedded PostgreSQL with the shim and the real migrations,
 // and the Supabase stand-in in front of it. Returns the environment the app reads, exactly the
 // variables a hosted deployment sets.
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { newKeySpec } from '#server/crypto/token-cipher.ts';
 import { type MetaAppCredentials, metaAppEnv, newMetaAppCredentials } from './meta/app-credentials.ts';
 import { applyMigrations, applyShim } from './migrate.ts';
 import { type LocalPostgres, startPostgres } from './postgres.ts';
@@ -20,6 +23,16 @@ export interface LocalStackOptions {
   dataDir: string;
   ephemeral?: boolean;
   log?: (line: string) => void;
+}
+
+/** Token keys must outlive restarts of a persistent stack, or its stored tokens become unreadable. */
+async function tokenKeys(options: LocalStackOptions): Promise<string> {
+  if (options.ephemeral) return newKeySpec('local');
+  const file = path.join(options.dataDir, 'token-keys');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const spec = newKeySpec('local');
+  await writeFile(file, `${spec}\n`, { mode: 0o600 });
+  return spec;
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -46,6 +59,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         SUPABASE_URL: supabase.url,
         SUPABASE_ANON_KEY: supabase.anonKey,
         ...metaAppEnv(metaApp),
+        TOKEN_ENCRYPTION_KEYS: await tokenKeys(options),
       },
       async stop() {
         await supabase.stop();

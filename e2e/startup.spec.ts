@@ -28,6 +28,7 @@ const META = {
   INSTAGRAM_APP_ID: '990000000000001',
   INSTAGRAM_APP_SECRET: 'ig-app-secret-0123456789',
   INSTAGRAM_VERIFY_TOKEN: 'verify-token-0123456789',
+  TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
 };
 
 test('refuses to start without DATABASE_URL, naming it', async () => {

@@ -8,6 +8,7 @@ const valid = {
   INSTAGRAM_APP_ID: '990000000000001',
   INSTAGRAM_APP_SECRET: 'ig-app-secret-0123456789',
   INSTAGRAM_VERIFY_TOKEN: 'verify-token-0123456789',
+  TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
 };
 
 function problems(source: Record<string, string | undefined>): string[] {
@@ -22,8 +23,9 @@ function problems(source: Record<string, string | undefined>): string[] {
 
 describe('parseEnv', () => {
   it('accepts a complete configuration and applies defaults', () => {
+    const { TOKEN_ENCRYPTION_KEYS, ...plain } = valid;
     expect(parseEnv(valid)).toMatchObject({
-      ...valid,
+      ...plain,
       NODE_ENV: 'development',
       DATABASE_POOL_SIZE: 10,
       INSTAGRAM_GRAPH_URL: 'https://graph.instagram.com',
@@ -61,6 +63,9 @@ describe('parseEnv', () => {
     expect(problems({ ...valid, SUPABASE_JWT_SECRET: 'short' })).toEqual([
       'SUPABASE_JWT_SECRET must be at least 32 characters',
     ]);
+    expect(problems({ ...valid, TOKEN_ENCRYPTION_KEYS: 'k1:c2hvcnQ=' })).toEqual([
+      'TOKEN_ENCRYPTION_KEYS key "k1" must be 32 bytes (base64), got 5',
+    ]);
   });
 
   it('never hands a secret to the browser', () => {
@@ -78,6 +83,7 @@ describe('parseEnv', () => {
     ]) {
       expect(exposed).not.toContain(secret);
     }
+    expect(exposed).not.toContain(valid.TOKEN_ENCRYPTION_KEYS.split(':')[1]);
   });
 
   it('lists both app secrets for webhook signatures when both are set', () => {

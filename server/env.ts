@@ -1,6 +1,7 @@
 // The one reader of process.env. Parsed once; a missing or invalid variable stops the process
 // with a message that names it.
 import { z } from 'zod';
+import { type KeyRing, parseKeyRing } from './crypto/token-cipher.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -31,6 +32,18 @@ const EnvSchema = z.object({
     .string()
     .regex(/^v\d+\.0$/, 'must look like v25.0')
     .default('v25.0'),
+  /**
+   * Keys that encrypt OAuth tokens at rest: "id:base64(32 bytes)[,older-id:…]". The first key
+   * encrypts; the others still decrypt until `npm run tokens:rotate` has re-encrypted everything.
+   */
+  TOKEN_ENCRYPTION_KEYS: z.string().transform((spec, ctx): KeyRing => {
+    try {
+      return parseKeyRing(spec);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  }),
   /** Meta batches up to 1000 events per POST; anything far larger is not Meta. */
   WEBHOOK_MAX_BODY_BYTES: z.coerce
     .number()

@@ -1,10 +1,14 @@
 // The long-lived services of one server process, built once from the environment.
 import type PgBoss from 'pg-boss';
 import { type AccessTokenVerifier, createAccessTokenVerifier } from './auth/access-token.ts';
+import { createTokenCipher, type TokenCipher } from './crypto/token-cipher.ts';
 import { createDatabase, type Database } from './db/database.ts';
 import { type Env, getEnv, webhookSecrets } from './env.ts';
+import type { ApplyDeps } from './inbox/apply-instagram-events.ts';
+import type { EnqueueIngest } from './inbox/replay-webhook-events.ts';
 import { createWebhookLedger, type WebhookLedger } from './inbox/webhook-ledger.ts';
 import { enqueue, QUEUES, startQueue } from './jobs/queue.ts';
+import { createGraphClient, type GraphClient } from './meta/graph-client.ts';
 import type { WebhookEndpointConfig } from './meta/webhook-endpoint.ts';
 
 export interface Runtime {
@@ -13,8 +17,14 @@ export interface Runtime {
   verifier: AccessTokenVerifier;
   /** The queue, started on first use. */
   queue(): Promise<PgBoss>;
+  /** Queues ingest of stored deliveries (in the caller's transaction). */
+  enqueueIngest: EnqueueIngest;
   webhookLedger: WebhookLedger;
   webhookEndpoint: WebhookEndpointConfig;
+  cipher: TokenCipher;
+  graph: GraphClient;
+  /** What ingest needs besides the database. */
+  ingest: ApplyDeps;
   close(): Promise<void>;
 }
 
@@ -25,21 +35,31 @@ export function createRuntime(env: Env): Runtime {
     started ??= startQueue({ url: env.DATABASE_URL, role: 'web' });
     return started;
   };
+  const enqueueIngest: EnqueueIngest = async (trx, webhookEventIds) =>
+    enqueue(await queue(), trx, QUEUES.ingestWebhookEvents, [{ webhookEventIds }]);
   return {
     env,
     db,
+    enqueueIngest,
     verifier: createAccessTokenVerifier({
       supabaseUrl: env.SUPABASE_URL,
       jwtSecret: env.SUPABASE_JWT_SECRET,
     }),
     queue,
-    webhookLedger: createWebhookLedger(db, async (trx, webhookEventIds) =>
-      enqueue(await queue(), trx, QUEUES.ingestWebhookEvents, [{ webhookEventIds }]),
-    ),
+    webhookLedger: createWebhookLedger(db, enqueueIngest),
     webhookEndpoint: {
       verifyToken: env.INSTAGRAM_VERIFY_TOKEN,
       secrets: webhookSecrets(env),
       maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+    },
+    cipher: createTokenCipher(env.TOKEN_ENCRYPTION_KEYS),
+    graph: createGraphClient({
+      instagramGraphUrl: env.INSTAGRAM_GRAPH_URL,
+      facebookGraphUrl: env.FACEBOOK_GRAPH_URL,
+      version: env.GRAPH_API_VERSION,
+    }),
+    ingest: {
+      enqueueEnrichment: async (trx, contact) => enqueue(await queue(), trx, QUEUES.enrichContact, [contact]),
     },
     async close() {
       if (started) await (await started).stop({ graceful: false });

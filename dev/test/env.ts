@@ -1,4 +1,5 @@
 // The app's configuration for a test file's own database and Supabase stand-in.
+import { newKeySpec } from '#server/crypto/token-cipher.ts';
 import { type Env, parseEnv } from '#server/env.ts';
 import { type MetaAppCredentials, metaAppEnv, newMetaAppCredentials } from '../meta/app-credentials.ts';
 import type { SupabaseStandIn } from '../supabase/server.ts';
@@ -16,6 +17,7 @@ export function testEnv(
     SUPABASE_URL: supabase.url,
     SUPABASE_ANON_KEY: supabase.anonKey,
     ...metaAppEnv(metaApp),
+    TOKEN_ENCRYPTION_KEYS: newKeySpec('test'),
     ...extra,
   });
 }

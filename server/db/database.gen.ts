@@ -51,6 +51,24 @@ export interface ChannelConnections {
   workspace_id: string;
 }
 
+export interface Contacts {
+  channel_connection_id: string;
+  created_at: Generated<Timestamp>;
+  fetch_error: string | null;
+  fetched_at: Timestamp | null;
+  follower_count: number | null;
+  id: Generated<string>;
+  igsid: string;
+  is_business_follow_user: boolean | null;
+  is_user_follow_business: boolean | null;
+  is_verified_user: boolean | null;
+  name: string | null;
+  profile_pic: string | null;
+  updated_at: Generated<Timestamp>;
+  username: string | null;
+  workspace_id: string;
+}
+
 export interface ConversationMessages {
   attachments: Json | null;
   channel_connection_id: string;
@@ -97,6 +115,24 @@ export interface Conversations {
   workspace_id: string;
 }
 
+export interface InstagramEvents {
+  account_id: string;
+  applied_at: Timestamp | null;
+  channel_connection_id: string | null;
+  contact_id: string | null;
+  dedupe_key: string;
+  detail: string | null;
+  id: Generated<Int8>;
+  kind: string;
+  mid: string | null;
+  occurred_at: Timestamp;
+  payload: Json;
+  received_at: Generated<Timestamp>;
+  status: "APPLIED" | "PENDING" | "IGNORED" | "UNMATCHED";
+  webhook_event_id: Int8;
+  workspace_id: string | null;
+}
+
 export interface Leads {
   channel_connection_id: string;
   contact_identifier: string;
@@ -122,8 +158,10 @@ export interface Profiles {
 }
 
 export interface WebhookEvents {
+  account_ids: Generated<string[]>;
   attempts: Generated<number>;
   error: string | null;
+  event_count: number | null;
   headers: Generated<Json>;
   id: Generated<Int8>;
   object: string | null;
@@ -152,8 +190,10 @@ export interface Workspaces {
 
 export interface DB {
   channel_connections: ChannelConnections;
+  contacts: Contacts;
   conversation_messages: ConversationMessages;
   conversations: Conversations;
+  instagram_events: InstagramEvents;
   leads: Leads;
   profiles: Profiles;
   webhook_events: WebhookEvents;

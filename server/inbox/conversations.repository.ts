@@ -95,3 +95,74 @@ export async function listConversationPage(
     next: rows.length > query.limit && last ? { lastMessageAt: last.position_at, id: last.id } : null,
   };
 }
+
+/**
+ * The conversation for (account, contact), created on first contact as of `at` (Meta's time of
+ * the event that opened it); locks the row for this transaction.
+ */
+export async function upsertConversation(
+  trx: Tx,
+  key: { workspaceId: string; connectionId: string; contactId: string; at: Date },
+): Promise<string> {
+  const row = await trx
+    .insertInto('conversations')
+    .values({
+      workspace_id: key.workspaceId,
+      channel_connection_id: key.connectionId,
+      contact_identifier: key.contactId,
+      last_message_at: key.at,
+    })
+    .onConflict((oc) =>
+      oc.columns(['channel_connection_id', 'contact_identifier']).doUpdateSet((eb) => ({
+        contact_identifier: eb.ref('excluded.contact_identifier'),
+      })),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/**
+ * Folds one new message into the conversation's summary. Every field is computed in SQL from the
+ * row's current values, so concurrent deliveries and out-of-order arrival converge: the latest
+ * message (by Meta's timestamp) owns the preview, and only new inbound messages count as unread.
+ */
+export async function recordConversationActivity(
+  trx: Tx,
+  conversationId: string,
+  activity: { at: Date; preview: string | null; inbound: boolean; unread: boolean },
+): Promise<void> {
+  await trx
+    .updateTable('conversations')
+    .set((eb) => ({
+      last_message_preview:
+        activity.preview === null
+          ? eb.ref('last_message_preview')
+          : sql<string>`case when ${activity.at} >= last_message_at or last_message_preview is null
+                         then ${activity.preview} else last_message_preview end`,
+      last_message_at: eb.fn('greatest', [eb.ref('last_message_at'), eb.val(activity.at)]),
+      last_inbound_at: activity.inbound
+        ? eb.fn('greatest', [eb.ref('last_inbound_at'), eb.val(activity.at)])
+        : eb.ref('last_inbound_at'),
+      unread_count: activity.unread ? sql<number>`unread_count + 1` : eb.ref('unread_count'),
+      // A customer writing again brings an archived conversation back to the inbox.
+      status: activity.unread ? sql<'ACTIVE'>`'ACTIVE'` : eb.ref('status'),
+    }))
+    .where('id', '=', conversationId)
+    .execute();
+}
+
+/** Replaces the preview when the message it shows changed (edited or unsent). */
+export async function refreshPreviewFor(
+  trx: Tx,
+  conversationId: string,
+  messageAt: Date,
+  preview: string,
+): Promise<void> {
+  await trx
+    .updateTable('conversations')
+    .set({ last_message_preview: preview })
+    .where('id', '=', conversationId)
+    .where('last_message_at', '<=', messageAt)
+    .execute();
+}

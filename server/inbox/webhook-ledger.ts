@@ -2,7 +2,7 @@
 // commit costs a disk flush; so concurrent deliveries are gathered into one multi-row INSERT and
 // one commit (group commit), each caller still waiting for the commit that holds its row. The
 // ingest job for the new rows is queued in the same transaction: stored and queued cannot disagree.
-import type { Database, Tx } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
 
 export interface IncomingWebhook {
   rawBody: Buffer;
@@ -11,7 +11,7 @@ export interface IncomingWebhook {
   object: string | null;
 }
 
-export type EnqueueIngest = (trx: Tx, webhookEventIds: string[]) => Promise<void>;
+import type { EnqueueIngest } from './replay-webhook-events.ts';
 
 export interface WebhookLedger {
   /** Resolves with the ledger id once the event is durably stored, rejects if it could not be. */

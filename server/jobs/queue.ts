@@ -6,7 +6,11 @@ import type { Tx } from '../db/database.ts';
 
 export const QUEUES = {
   ingestWebhookEvents: 'ingest-webhook-events',
+  enrichContact: 'enrich-contact',
 } as const;
+
+/** Workers LISTEN here, so a job queued by another process starts without waiting for a poll. */
+export const JOB_WAKEUP_CHANNEL = 'inbox_jobs';
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface QueueOptions {
@@ -53,4 +57,6 @@ export async function enqueue(boss: PgBoss, trx: Tx, name: QueueName, payloads: 
     payloads.map((data) => ({ name, data })),
     { db: transactionDb(trx) },
   );
+  // Delivered on commit, like the jobs themselves.
+  await trx.executeQuery(CompiledQuery.raw('select pg_notify($1, $2)', [JOB_WAKEUP_CHANNEL, name]));
 }

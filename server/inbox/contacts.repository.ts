@@ -1,0 +1,98 @@
+// SQL for the contact profile cache.
+import type { Tx } from '../db/database.ts';
+
+/** Registers a contact the first time it is seen; true when it is new (and needs a profile). */
+export async function registerContact(
+  trx: Tx,
+  contact: { workspaceId: string; connectionId: string; igsid: string },
+): Promise<boolean> {
+  const row = await trx
+    .insertInto('contacts')
+    .values({
+      workspace_id: contact.workspaceId,
+      channel_connection_id: contact.connectionId,
+      igsid: contact.igsid,
+    })
+    .onConflict((oc) => oc.columns(['channel_connection_id', 'igsid']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface ContactProfile {
+  name: string | null;
+  username: string | null;
+  profilePic: string | null;
+  followerCount: number | null;
+  isVerifiedUser: boolean | null;
+  isUserFollowBusiness: boolean | null;
+  isBusinessFollowUser: boolean | null;
+}
+
+export async function findContactFetchedAt(
+  trx: Tx,
+  connectionId: string,
+  igsid: string,
+): Promise<Date | null | undefined> {
+  const row = await trx
+    .selectFrom('contacts')
+    .select('fetched_at')
+    .where('channel_connection_id', '=', connectionId)
+    .where('igsid', '=', igsid)
+    .executeTakeFirst();
+  return row?.fetched_at;
+}
+
+/** Stores a fetched profile and shows it wherever the contact appears. */
+export async function saveContactProfile(
+  trx: Tx,
+  key: { connectionId: string; igsid: string },
+  profile: ContactProfile,
+): Promise<void> {
+  await trx
+    .updateTable('contacts')
+    .set({
+      name: profile.name,
+      username: profile.username,
+      profile_pic: profile.profilePic,
+      follower_count: profile.followerCount,
+      is_verified_user: profile.isVerifiedUser,
+      is_user_follow_business: profile.isUserFollowBusiness,
+      is_business_follow_user: profile.isBusinessFollowUser,
+      fetched_at: new Date(),
+      fetch_error: null,
+    })
+    .where('channel_connection_id', '=', key.connectionId)
+    .where('igsid', '=', key.igsid)
+    .execute();
+  await trx
+    .updateTable('conversations')
+    .set({
+      contact_name: profile.name ?? profile.username ?? '',
+      contact_username: profile.username,
+      contact_avatar: profile.profilePic,
+    })
+    .where('channel_connection_id', '=', key.connectionId)
+    .where('contact_identifier', '=', key.igsid)
+    .execute();
+  await trx
+    .updateTable('leads')
+    .set({ name: profile.name, username: profile.username })
+    .where('channel_connection_id', '=', key.connectionId)
+    .where('contact_identifier', '=', key.igsid)
+    .execute();
+}
+
+/** Why no profile could be had (no consent yet, unknown user, no token): kept, not retried. */
+export async function recordContactFetchError(
+  trx: Tx,
+  key: { connectionId: string; igsid: string },
+  error: string,
+): Promise<void> {
+  await trx
+    .updateTable('contacts')
+    .set({ fetch_error: error, fetched_at: new Date() })
+    .where('channel_connection_id', '=', key.connectionId)
+    .where('igsid', '=', key.igsid)
+    .execute();
+}

@@ -1,0 +1,99 @@
+// SQL for conversation messages written by ingest.
+import type { Insertable } from 'kysely';
+import type { DB, Tx } from '../db/database.ts';
+
+export type NewMessage = Insertable<DB['conversation_messages']>;
+
+/** Inserts the message unless one with the same Meta id exists; returns its id when inserted. */
+export async function insertMessageOnce(trx: Tx, message: NewMessage): Promise<string | null> {
+  const row = await trx
+    .insertInto('conversation_messages')
+    .values(message)
+    .onConflict((oc) => oc.columns(['channel_connection_id', 'external_message_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+export interface StoredMessage {
+  id: string;
+  conversationId: string;
+  direction: 'INBOUND' | 'OUTBOUND';
+  status: NewMessage['status'];
+  kind: string;
+  content: string;
+  attachments: unknown;
+  occurredAt: Date;
+  providerData: unknown;
+}
+
+export async function findMessageByMid(
+  trx: Tx,
+  connectionId: string,
+  mid: string,
+): Promise<StoredMessage | undefined> {
+  const row = await trx
+    .selectFrom('conversation_messages')
+    .select([
+      'id',
+      'conversation_id',
+      'direction',
+      'status',
+      'kind',
+      'content',
+      'attachments',
+      'occurred_at',
+      'provider_data',
+    ])
+    .where('channel_connection_id', '=', connectionId)
+    .where('external_message_id', '=', mid)
+    .executeTakeFirst();
+  return (
+    row && {
+      id: row.id,
+      conversationId: row.conversation_id,
+      direction: row.direction,
+      status: row.status,
+      kind: row.kind,
+      content: row.content,
+      attachments: row.attachments,
+      occurredAt: row.occurred_at,
+      providerData: row.provider_data,
+    }
+  );
+}
+
+/** An echo of a message this app sent: Meta accepted it, whatever the send call reported. */
+export async function confirmSent(trx: Tx, messageId: string): Promise<void> {
+  await trx
+    .updateTable('conversation_messages')
+    .set({ status: 'SENT' })
+    .where('id', '=', messageId)
+    .where('status', 'in', ['QUEUED', 'SENDING', 'UNCERTAIN', 'FAILED'])
+    .execute();
+}
+
+export async function updateMessageState(
+  trx: Tx,
+  messageId: string,
+  state: Pick<NewMessage, 'content' | 'attachments' | 'edit_count' | 'edited_at' | 'unsent_at' | 'reactions'>,
+): Promise<void> {
+  await trx.updateTable('conversation_messages').set(state).where('id', '=', messageId).execute();
+}
+
+/** The customer has seen everything we sent up to `upTo`. */
+export async function markOutboundSeen(
+  trx: Tx,
+  conversationId: string,
+  upTo: Date,
+  seenAt: Date,
+): Promise<void> {
+  await trx
+    .updateTable('conversation_messages')
+    .set({ seen_at: seenAt })
+    .where('conversation_id', '=', conversationId)
+    .where('direction', '=', 'OUTBOUND')
+    .where('occurred_at', '<=', upTo)
+    .where('seen_at', 'is', null)
+    .execute();
+}

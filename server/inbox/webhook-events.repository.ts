@@ -1,0 +1,49 @@
+// SQL for the raw webhook ledger as ingest reads and settles it.
+import { sql } from 'kysely';
+import type { Tx } from '../db/database.ts';
+
+export type LedgerStatus = 'RECEIVED' | 'PROCESSED' | 'FAILED' | 'IGNORED' | 'UNMATCHED';
+
+export async function findLedgerEntry(trx: Tx, id: string) {
+  return trx
+    .selectFrom('webhook_events')
+    .select(['id', 'raw_body', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function settleLedgerEntry(
+  trx: Tx,
+  id: string,
+  outcome: { status: LedgerStatus; accountIds?: string[]; eventCount?: number; error?: string | null },
+): Promise<void> {
+  await trx
+    .updateTable('webhook_events')
+    .set((eb) => ({
+      status: outcome.status,
+      processed_at: outcome.status === 'FAILED' ? null : new Date(),
+      account_ids: outcome.accountIds ?? eb.ref('account_ids'),
+      event_count: outcome.eventCount ?? eb.ref('event_count'),
+      error: outcome.error ?? null,
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Ledger entries to run again: failed ones, optionally only those naming given accounts. */
+export async function listFailedLedgerEntries(trx: Tx, filter: { accountIds?: string[]; limit: number }) {
+  let query = trx.selectFrom('webhook_events').select('id').where('status', '=', 'FAILED');
+  if (filter.accountIds) query = query.where(sql<boolean>`account_ids && ${filter.accountIds}::text[]`);
+  const rows = await query.orderBy('id').limit(filter.limit).execute();
+  return rows.map((row) => String(row.id));
+}
+
+export async function markForReplay(trx: Tx, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await trx
+    .updateTable('webhook_events')
+    .set({ status: 'RECEIVED', error: null })
+    .where('id', 'in', ids)
+    .execute();
+}

@@ -1,0 +1,64 @@
+// Runs the background jobs of one process. Each job is checked against its payload schema before
+// it runs; a thrown error fails the job and pg-boss retries it with backoff. Workers also LISTEN
+// for the wake-up that enqueue() sends, so new work starts at once instead of at the next poll.
+import pg from 'pg';
+import type PgBoss from 'pg-boss';
+import type { z } from 'zod';
+import type { Runtime } from '../runtime.ts';
+import { enrichContactJob } from './enrich-contact.job.ts';
+import { ingestWebhookEventsJob } from './ingest-webhook-events.job.ts';
+import type { JobDefinition } from './job.ts';
+import { JOB_WAKEUP_CHANNEL, startQueue } from './queue.ts';
+import { createRateLimiter } from './rate-limiter.ts';
+
+export interface Workers {
+  boss: PgBoss;
+  stop(): Promise<void>;
+}
+
+/** Profile lookups per Instagram account per second: a small share of Meta's budget. */
+const PROFILE_LOOKUPS_PER_SECOND = 5;
+
+export async function startWorkers(runtime: Runtime): Promise<Workers> {
+  const boss = await startQueue({ url: runtime.env.DATABASE_URL, role: 'worker' });
+  const workerIds = new Map<string, string[]>();
+
+  async function register<Deps, Schema extends z.ZodType>(job: JobDefinition<Deps, Schema>, deps: Deps) {
+    const ids: string[] = [];
+    for (let i = 0; i < job.concurrency; i++) {
+      ids.push(
+        await boss.work(job.queue, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([work]) => {
+          if (work) await job.run(deps, job.payload.parse(work.data));
+        }),
+      );
+    }
+    workerIds.set(job.queue, ids);
+  }
+
+  await register(ingestWebhookEventsJob, { db: runtime.db, apply: runtime.ingest });
+  await register(enrichContactJob, {
+    db: runtime.db,
+    graph: runtime.graph,
+    cipher: runtime.cipher,
+    limiter: createRateLimiter({ perSecond: PROFILE_LOOKUPS_PER_SECOND }),
+  });
+
+  // LISTEN needs a session of its own (a direct or session-mode connection on Supabase).
+  const listener = new pg.Client({ connectionString: runtime.env.DATABASE_URL });
+  listener.on('error', (error) =>
+    console.warn(`worker: wake-up listener lost (${error.message}); polling only`),
+  );
+  listener.on('notification', ({ payload }) => {
+    for (const id of workerIds.get(payload ?? '') ?? []) boss.notifyWorker(id);
+  });
+  await listener.connect();
+  await listener.query(`listen ${JOB_WAKEUP_CHANNEL}`);
+
+  return {
+    boss,
+    async stop() {
+      await listener.end().catch(() => {});
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}

@@ -1,0 +1,330 @@
+// One fixture per messaging shape in Meta's contract (reference §4.6), wrapped in the envelope.
+import { describe, expect, it } from 'vitest';
+import { MalformedDeliveryError, parseWebhookDelivery } from './parse-webhook-delivery.ts';
+
+const IG = '17841400000000001';
+const CUSTOMER = '5820000000000001';
+const T = 1767225599876;
+
+const fromCustomer = (body: Record<string, unknown>, timestamp = T) => ({
+  sender: { id: CUSTOMER },
+  recipient: { id: IG },
+  timestamp,
+  ...body,
+});
+
+function deliver(...items: unknown[]) {
+  return JSON.stringify({ object: 'instagram', entry: [{ id: IG, time: T + 500, messaging: items }] });
+}
+
+function only(...items: unknown[]) {
+  const { events } = parseWebhookDelivery(deliver(...items));
+  expect(events).toHaveLength(1);
+  return events[0];
+}
+
+describe('parseWebhookDelivery', () => {
+  it('reads a text message from a customer', () => {
+    expect(only(fromCustomer({ message: { mid: 'm1', text: 'Do you ship to Lisbon?' } }))).toEqual({
+      kind: 'message',
+      accountId: IG,
+      contactId: CUSTOMER,
+      occurredAt: new Date(T),
+      standby: false,
+      dedupeKey: 'message:m1',
+      mid: 'm1',
+      direction: 'INBOUND',
+      text: 'Do you ship to Lisbon?',
+      attachments: [],
+      replyTo: null,
+      quickReplyPayload: null,
+      referral: null,
+      isUnsupported: false,
+    });
+  });
+
+  it.each([
+    ['image', 'image'],
+    ['video', 'video'],
+    ['audio', 'audio'],
+    ['file', 'file'],
+    ['share', 'share'],
+    ['ig_post', 'ig_post'],
+    ['ig_reel', 'ig_reel'],
+    ['reel', 'ig_reel'],
+    ['story_mention', 'story_mention'],
+    ['ig_story', 'ig_story'],
+    ['something_new', 'unsupported'],
+  ])('reads a %s attachment as %s, keeping Meta’s type', (type, kind) => {
+    const event = only(
+      fromCustomer({
+        message: {
+          mid: 'm2',
+          attachments: [
+            { type, payload: { url: `https://cdn.example/${type}`, title: 'T', reel_video_id: '99' } },
+          ],
+        },
+      }),
+    );
+    expect(event).toMatchObject({
+      kind: 'message',
+      attachments: [{ kind, type, url: `https://cdn.example/${type}`, title: 'T', mediaId: '99' }],
+    });
+  });
+
+  it('reads several attachments with text, and an ephemeral one without payload', () => {
+    const event = only(
+      fromCustomer({
+        message: {
+          mid: 'm3',
+          text: 'both',
+          attachments: [{ type: 'image', payload: { url: 'https://a' } }, { type: 'ephemeral' }],
+        },
+      }),
+    );
+    expect(event).toMatchObject({
+      text: 'both',
+      attachments: [
+        { kind: 'image', url: 'https://a' },
+        { kind: 'ephemeral', url: null },
+      ],
+    });
+  });
+
+  it('reads an echo as outbound with the roles of sender and recipient swapped', () => {
+    const event = only({
+      sender: { id: IG },
+      recipient: { id: CUSTOMER },
+      timestamp: T,
+      message: { mid: 'm4', text: 'Yes! 3 days.', is_echo: true },
+    });
+    expect(event).toMatchObject({
+      kind: 'message',
+      direction: 'OUTBOUND',
+      accountId: IG,
+      contactId: CUSTOMER,
+    });
+  });
+
+  it('reads an unsend as its own kind, not as a duplicate of the message', () => {
+    const event = only(fromCustomer({ message: { mid: 'm1', is_deleted: true } }));
+    expect(event).toMatchObject({ kind: 'unsend', mid: 'm1', dedupeKey: 'unsend:m1' });
+  });
+
+  it('reads unsupported content, reply-to, story reply, quick reply and ad referral', () => {
+    expect(only(fromCustomer({ message: { mid: 'm5', is_unsupported: true } }))).toMatchObject({
+      isUnsupported: true,
+    });
+    expect(
+      only(fromCustomer({ message: { mid: 'm6', text: 'this one', reply_to: { mid: 'm4' } } })),
+    ).toMatchObject({
+      replyTo: { kind: 'message', mid: 'm4' },
+    });
+    expect(
+      only(
+        fromCustomer({
+          message: {
+            mid: 'm7',
+            text: 'Love it',
+            reply_to: { story: { url: 'https://s', id: '18000000000000123' } },
+          },
+        }),
+      ),
+    ).toMatchObject({ replyTo: { kind: 'story', storyId: '18000000000000123', url: 'https://s' } });
+    expect(
+      only(fromCustomer({ message: { mid: 'm8', text: 'Book', quick_reply: { payload: 'BOOK_VISIT' } } })),
+    ).toMatchObject({
+      quickReplyPayload: 'BOOK_VISIT',
+    });
+    expect(
+      only(
+        fromCustomer({
+          message: {
+            mid: 'm9',
+            text: 'Still available?',
+            referral: {
+              ref: 'spring_promo',
+              ad_id: '120200000000000001',
+              source: 'ADS',
+              type: 'OPEN_THREAD',
+              ads_context_data: { ad_title: 'Spring sale' },
+            },
+          },
+        }),
+      ),
+    ).toMatchObject({
+      referral: {
+        ref: 'spring_promo',
+        adId: '120200000000000001',
+        source: 'ADS',
+        type: 'OPEN_THREAD',
+        adTitle: 'Spring sale',
+      },
+    });
+  });
+
+  it('reads an edit with num_edit as number or string', () => {
+    expect(only(fromCustomer({ message_edit: { mid: 'm1', text: 'size L?', num_edit: '2' } }))).toMatchObject(
+      {
+        kind: 'edit',
+        mid: 'm1',
+        text: 'size L?',
+        numEdit: 2,
+        dedupeKey: 'edit:m1:2',
+      },
+    );
+  });
+
+  it('reads reactions and unreactions; each is a distinct event', () => {
+    const react = only(
+      fromCustomer({ reaction: { mid: 'm4', action: 'react', reaction: 'love', emoji: '\u2764\ufe0f' } }),
+    );
+    const unreact = only(fromCustomer({ reaction: { mid: 'm4', action: 'unreact' } }, T + 1));
+    expect(react).toMatchObject({ kind: 'reaction', action: 'react', reaction: 'love', emoji: '❤️' });
+    expect(unreact).toMatchObject({ kind: 'reaction', action: 'unreact', reaction: null, emoji: null });
+    expect(react?.dedupeKey).not.toBe(unreact?.dedupeKey);
+  });
+
+  it('reads seen, postback (with and without mid, with an ig.me referral) and standalone referral', () => {
+    expect(only(fromCustomer({ read: { mid: 'm4' } }))).toMatchObject({ kind: 'read', mid: 'm4' });
+    expect(
+      only(fromCustomer({ postback: { mid: 'm10', title: 'Talk to an agent', payload: 'CARE_HELP' } })),
+    ).toMatchObject({
+      kind: 'postback',
+      mid: 'm10',
+      title: 'Talk to an agent',
+      payload: 'CARE_HELP',
+    });
+    expect(
+      only(
+        fromCustomer({
+          postback: { title: 'Hi', referral: { ref: 'footer', source: 'SHORTLINK', type: 'OPEN_THREAD' } },
+        }),
+      ),
+    ).toMatchObject({
+      kind: 'postback',
+      mid: `postback-${CUSTOMER}-${T}`,
+      referral: { ref: 'footer', source: 'SHORTLINK' },
+    });
+    expect(
+      only(fromCustomer({ referral: { ref: 'footer_link', source: 'SHORTLINK', type: 'OPEN_THREAD' } })),
+    ).toMatchObject({
+      kind: 'referral',
+      referral: { ref: 'footer_link' },
+    });
+  });
+
+  it('keeps kinds it does not use, and malformed items, as ignored events', () => {
+    expect(only(fromCustomer({ pass_thread_control: { new_owner_app_id: '2' } }))).toMatchObject({
+      kind: 'ignored',
+    });
+    expect(only({ sender: {}, nonsense: true })).toMatchObject({
+      kind: 'ignored',
+      reason: 'unrecognised messaging item',
+    });
+  });
+
+  it('reads every entry and every messaging and standby item of a batch, in timestamp order', () => {
+    const body = JSON.stringify({
+      object: 'instagram',
+      entry: [
+        {
+          id: IG,
+          time: T,
+          messaging: [fromCustomer({ message: { mid: 'late', text: 'b' } }, T + 10)],
+          standby: [fromCustomer({ message: { mid: 'early', text: 'a' } }, T - 10)],
+        },
+        {
+          id: '17841400000000002',
+          time: T,
+          messaging: [
+            {
+              sender: { id: '9' },
+              recipient: { id: '17841400000000002' },
+              timestamp: T,
+              message: { mid: 'other', text: 'c' },
+            },
+          ],
+        },
+      ],
+    });
+    const parsed = parseWebhookDelivery(body);
+    expect(parsed.events.map((e) => [e.kind === 'message' && e.mid, e.standby])).toEqual([
+      ['early', true],
+      ['other', false],
+      ['late', false],
+    ]);
+    expect(parsed.accountIds.sort()).toEqual([IG, '17841400000000002']);
+  });
+
+  it("parses the App Dashboard's changes-style Test payload as a message for its dummy account", () => {
+    const body = JSON.stringify({
+      object: 'instagram',
+      entry: [
+        {
+          id: '0',
+          time: 1767225600,
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                sender: { id: '12334' },
+                recipient: { id: '23245' },
+                timestamp: '1527459824',
+                message: { mid: 'random_mid', text: 'random_text' },
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const { events } = parseWebhookDelivery(body);
+    expect(events).toMatchObject([
+      {
+        kind: 'message',
+        accountId: '23245',
+        contactId: '12334',
+        text: 'random_text',
+        occurredAt: new Date(1527459824000),
+      },
+    ]);
+  });
+
+  it('routes comments away from the inbox as ignored events', () => {
+    const body = JSON.stringify({
+      object: 'instagram',
+      entry: [
+        {
+          id: IG,
+          time: 1767226600,
+          changes: [
+            {
+              field: 'comments',
+              value: { id: '179', from: { id: CUSTOMER, username: 'jane' }, text: 'price?' },
+            },
+          ],
+        },
+      ],
+    });
+    expect(parseWebhookDelivery(body).events).toMatchObject([
+      {
+        kind: 'ignored',
+        accountId: IG,
+        contactId: CUSTOMER,
+        reason: "'comments' changes are not direct messages",
+      },
+    ]);
+  });
+
+  it('gives a redelivered item the same identity', () => {
+    const item = fromCustomer({ reaction: { mid: 'm4', action: 'react', emoji: '👍' } });
+    expect(parseWebhookDelivery(deliver(item)).events[0]?.dedupeKey).toBe(
+      parseWebhookDelivery(deliver(item)).events[0]?.dedupeKey,
+    );
+  });
+
+  it('refuses a body that is not a delivery', () => {
+    expect(() => parseWebhookDelivery('not json')).toThrow(MalformedDeliveryError);
+    expect(() => parseWebhookDelivery('{"hello":1}')).toThrow(MalformedDeliveryError);
+  });
+});
