@@ -44,6 +44,8 @@ const EnvSchema = z.object({
       return z.NEVER;
     }
   }),
+  /** After this long a running job is presumed dead (its worker crashed) and retried. */
+  JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   /** Meta batches up to 1000 events per POST; anything far larger is not Meta. */
   WEBHOOK_MAX_BODY_BYTES: z.coerce
     .number()

@@ -32,7 +32,11 @@ export function createRuntime(env: Env): Runtime {
   const db = createDatabase({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
   let started: Promise<PgBoss> | undefined;
   const queue = () => {
-    started ??= startQueue({ url: env.DATABASE_URL, role: 'web' });
+    started ??= startQueue({
+      url: env.DATABASE_URL,
+      role: 'web',
+      jobTimeoutSeconds: env.JOB_TIMEOUT_SECONDS,
+    });
     return started;
   };
   const enqueueIngest: EnqueueIngest = async (trx, webhookEventIds) =>

@@ -5,13 +5,17 @@ import { type MetaAppCredentials, metaAppEnv, newMetaAppCredentials } from '../m
 import type { SupabaseStandIn } from '../supabase/server.ts';
 import type { TestDatabase } from './database.ts';
 
-export function testEnv(
+/** The environment variables, as a child process would receive them. */
+export function testEnvVars(
   database: TestDatabase,
-  supabase: Pick<SupabaseStandIn, 'url' | 'anonKey'>,
+  supabase: Pick<SupabaseStandIn, 'url' | 'anonKey'> = {
+    url: 'http://127.0.0.1:9',
+    anonKey: 'sb_publishable_unused',
+  },
   extra: Record<string, string> = {},
   metaApp: MetaAppCredentials = newMetaAppCredentials(),
-): Env {
-  return parseEnv({
+): Record<string, string> {
+  return {
     NODE_ENV: 'test',
     DATABASE_URL: database.appUrl,
     SUPABASE_URL: supabase.url,
@@ -19,5 +23,9 @@ export function testEnv(
     ...metaAppEnv(metaApp),
     TOKEN_ENCRYPTION_KEYS: newKeySpec('test'),
     ...extra,
-  });
+  };
+}
+
+export function testEnv(...args: Parameters<typeof testEnvVars>): Env {
+  return parseEnv(testEnvVars(...args));
 }

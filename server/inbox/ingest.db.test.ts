@@ -26,9 +26,7 @@ const sql = <R extends Record<string, unknown>>(text: string, values?: unknown[]
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  runtime = createRuntime(
-    testEnv(database, { url: 'http://127.0.0.1:9', anonKey: 'sb_publishable_unused_here' }),
-  );
+  runtime = createRuntime(testEnv(database));
   workers = await startWorkers(runtime);
   server = await serveFetch((request) =>
     receiveDelivery(request, runtime.webhookEndpoint, runtime.webhookLedger),

@@ -17,27 +17,35 @@ export interface QueueOptions {
   url: string;
   /** Web processes only enqueue; worker processes also run maintenance and schedules. */
   role: 'web' | 'worker';
+  /**
+   * A job still running after this long is presumed to belong to a dead worker and is retried
+   * (the work is idempotent, so a slow worker finishing too does no harm).
+   */
+  jobTimeoutSeconds?: number;
 }
 
-export async function startQueue({ url, role }: QueueOptions): Promise<PgBoss> {
+export async function startQueue({ url, role, jobTimeoutSeconds = 120 }: QueueOptions): Promise<PgBoss> {
   const boss = new PgBoss({
     connectionString: url,
     max: role === 'web' ? 2 : 4,
     supervise: role === 'worker',
     schedule: role === 'worker',
+    // Expired jobs are found by maintenance, so it runs often enough to honour the timeout.
+    maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.floor(jobTimeoutSeconds / 2))),
     application_name: `inbox-${role}`,
   });
   boss.on('error', (error) => console.error('queue:', error));
   await boss.start();
   for (const name of Object.values(QUEUES)) {
-    // Retries with backoff; a job still running after 2 minutes is presumed dead and retried.
-    await boss.createQueue(name, {
+    const policy = {
       name,
       retryLimit: 10,
       retryDelay: 2,
       retryBackoff: true,
-      expireInSeconds: 120,
-    });
+      expireInSeconds: jobTimeoutSeconds,
+    };
+    await boss.createQueue(name, policy);
+    await boss.updateQueue(name, policy); // createQueue keeps an existing queue's old settings
   }
   return boss;
 }

@@ -20,7 +20,11 @@ export interface Workers {
 const PROFILE_LOOKUPS_PER_SECOND = 5;
 
 export async function startWorkers(runtime: Runtime): Promise<Workers> {
-  const boss = await startQueue({ url: runtime.env.DATABASE_URL, role: 'worker' });
+  const boss = await startQueue({
+    url: runtime.env.DATABASE_URL,
+    role: 'worker',
+    jobTimeoutSeconds: runtime.env.JOB_TIMEOUT_SECONDS,
+  });
   const workerIds = new Map<string, string[]>();
 
   async function register<Deps, Schema extends z.ZodType>(job: JobDefinition<Deps, Schema>, deps: Deps) {

@@ -17,9 +17,7 @@ let server: ServedHandler;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  runtime = createRuntime(
-    testEnv(database, { url: 'http://127.0.0.1:9', anonKey: 'sb_publishable_unused_in_this_test' }),
-  );
+  runtime = createRuntime(testEnv(database));
   server = await serveFetch(async (request) =>
     request.method === 'GET'
       ? answerVerification(new URL(request.url), runtime.webhookEndpoint)
