@@ -1,0 +1,274 @@
+// The simulator's control API: JSON over HTTP for the CLI, the chat page, `npm start` and other
+// processes (benchmarks) to drive a running simulator. Bodies are JSON objects; answers are JSON.
+// Accounts and customers are named by id or username.
+//
+//   GET    /control/status                     base URLs, webhook URL, accounts, customers, delivery counts
+//   GET    /control/accounts                   every account (with its access token)
+//   POST   /control/accounts                   {username, name?, loginPath?: instagram|facebook, subscribed?}
+//   POST   /control/accounts/revoke-token      {account}: its token answers 190 from now on
+//   GET    /control/customers                  every customer
+//   POST   /control/customers                  {username?, name?, profilePic?}
+//   POST   /control/webhook-url                {url: string | null}
+//   GET    /control/thread?account=&customer=  the conversation as the customer sees it
+//   POST   /control/events/{kind}              a scenario; every kind takes {account, customer, timestamp?, standby?}
+//            text           {text, mid?}                    attachments   {attachments: [{type, url?, …}], text?, mid?}
+//            unsupported    {mid?}                          story-reply   {text, story?: {url?, id?}, mid?}
+//            reply          {text, replyToMid, mid?}        quick-reply   {text, payload, mid?}
+//            ad-referral    {text, adId?, ref?, adsContextData?, mid?}
+//            referral       {ref, source?, type?}           postback      {title, payload, referral?: {ref, source?}, mid?}
+//            reaction       {mid, reaction?, emoji?}        unreaction    {mid}
+//            seen           {mid?}                          edit          {mid, text}
+//            unsend         {mid}                           echo          {text?, attachments?, mid?}
+//            comment        {text, mediaId?, commentId?}    dashboard-test {loginPath?} (no account/customer)
+//   GET    /control/deliveries                 every webhook POST with attempts and state
+//   GET    /control/delivery                   delivery options
+//   POST   /control/delivery                   partial delivery options (batchWindowMs, retryDelaysMs, reorder, …)
+//   POST   /control/idle                       answers once nothing is waiting to be delivered or retried
+//   GET    /control/faults                     active faults
+//   POST   /control/faults                     {method?, path?, account?, times?, delayMs?, error?: {status?, code?, subcode?, message?}}
+//   DELETE /control/faults[?id=]               one fault, or all
+//   GET    /control/graph-requests             every Graph call received
+import { z } from 'zod';
+import { jsonResponse, parseBody, type Route, type SimRequest, type SimResponse } from './http.ts';
+import type { MetaSimulator } from './simulator.ts';
+import { SimulatorInputError } from './world.ts';
+
+const id = z.string().min(1);
+const target = {
+  account: id,
+  customer: id,
+  timestamp: z.number().int().positive().optional(),
+  standby: z.boolean().optional(),
+};
+const messageTarget = { ...target, mid: id.optional() };
+const url = z.url();
+const attachment = z.discriminatedUnion('type', [
+  z.object({
+    type: z.enum(['image', 'video', 'audio', 'file', 'share', 'story_mention']),
+    url: url.optional(),
+  }),
+  z.object({
+    type: z.literal('ig_post'),
+    url: url.optional(),
+    title: z.string().optional(),
+    mediaId: id.optional(),
+  }),
+  z.object({
+    type: z.literal('ig_reel'),
+    url: url.optional(),
+    title: z.string().optional(),
+    reelVideoId: id.optional(),
+  }),
+  z.object({ type: z.literal('ephemeral') }),
+]);
+const referral = z.object({ ref: z.string(), source: z.string().optional(), type: z.string().optional() });
+const loginPath = z.enum(['instagram', 'facebook']);
+
+function event<S extends z.ZodType>(schema: S, run: (sim: MetaSimulator, input: z.output<S>) => unknown) {
+  return (sim: MetaSimulator, body: unknown) => run(sim, schema.parse(body));
+}
+
+const EVENTS: Record<string, (sim: MetaSimulator, body: unknown) => unknown> = {
+  text: event(z.object({ ...messageTarget, text: z.string() }), (sim, input) => sim.sendText(input)),
+  attachments: event(
+    z.object({ ...messageTarget, attachments: z.array(attachment).min(1), text: z.string().optional() }),
+    (sim, input) => sim.sendAttachments(input),
+  ),
+  unsupported: event(z.object(messageTarget), (sim, input) => sim.sendUnsupported(input)),
+  'story-reply': event(
+    z.object({
+      ...messageTarget,
+      text: z.string(),
+      story: z.object({ url: url.optional(), id: id.optional() }).optional(),
+    }),
+    (sim, input) => sim.replyToStory(input),
+  ),
+  reply: event(z.object({ ...messageTarget, text: z.string(), replyToMid: id }), (sim, input) =>
+    sim.replyToMessage(input),
+  ),
+  'quick-reply': event(z.object({ ...messageTarget, text: z.string(), payload: z.string() }), (sim, input) =>
+    sim.sendQuickReply(input),
+  ),
+  'ad-referral': event(
+    z.object({
+      ...messageTarget,
+      text: z.string(),
+      adId: id.optional(),
+      ref: z.string().optional(),
+      adsContextData: z.record(z.string(), z.string()).optional(),
+    }),
+    (sim, input) => sim.sendAdReferral(input),
+  ),
+  referral: event(z.object({ ...target, ...referral.shape }), (sim, input) => sim.sendReferral(input)),
+  postback: event(
+    z.object({ ...messageTarget, title: z.string(), payload: z.string(), referral: referral.optional() }),
+    (sim, input) => sim.sendPostback(input),
+  ),
+  reaction: event(
+    z.object({
+      ...target,
+      mid: id,
+      reaction: z.enum(['love', 'like', 'laugh', 'wow', 'sad', 'angry', 'other']).optional(),
+      emoji: z.string().min(1).optional(),
+    }),
+    (sim, input) => sim.react(input),
+  ),
+  unreaction: event(z.object({ ...target, mid: id }), (sim, input) => sim.unreact(input)),
+  seen: event(z.object({ ...target, mid: id.optional() }), (sim, input) => sim.markSeen(input)),
+  edit: event(z.object({ ...target, mid: id, text: z.string() }), (sim, input) => sim.editMessage(input)),
+  unsend: event(z.object({ ...target, mid: id }), (sim, input) => sim.unsendMessage(input)),
+  echo: event(
+    z.object({ ...messageTarget, text: z.string().optional(), attachments: z.array(attachment).optional() }),
+    (sim, input) => sim.businessEcho(input),
+  ),
+  comment: event(
+    z.object({
+      account: id,
+      customer: id,
+      timestamp: target.timestamp,
+      text: z.string(),
+      mediaId: id.optional(),
+      commentId: id.optional(),
+    }),
+    (sim, input) => sim.postComment(input),
+  ),
+  'dashboard-test': event(z.object({ loginPath: loginPath.optional() }), (sim, input) => {
+    sim.sendDashboardTest(input);
+    return { sent: true };
+  }),
+};
+
+const NewAccountSchema = z.object({
+  username: id,
+  name: z.string().min(1).optional(),
+  loginPath: loginPath.optional(),
+  subscribed: z.boolean().optional(),
+});
+const NewCustomerSchema = z.object({
+  username: id.optional(),
+  name: z.string().min(1).nullable().optional(),
+  profilePic: url.nullable().optional(),
+});
+const DeliverySchema = z
+  .object({
+    batchWindowMs: z.number().int().min(0),
+    maxBatch: z.number().int().min(1),
+    timeoutMs: z.number().int().min(1),
+    retryDelaysMs: z.array(z.number().int().min(0)),
+    duplicateProbability: z.number().min(0).max(1),
+    reorder: z.boolean(),
+    seed: z.number().int(),
+    concurrency: z.number().int().min(1),
+  })
+  .partial();
+const FaultSchema = z.object({
+  method: z.string().optional(),
+  path: z.string().optional(),
+  account: id.optional(),
+  times: z.number().int().min(1).optional(),
+  delayMs: z.number().int().min(0).optional(),
+  error: z
+    .object({
+      status: z.number().int().min(400).max(599).optional(),
+      code: z.number().int().optional(),
+      subcode: z.number().int().optional(),
+      message: z.string().optional(),
+      type: z.string().optional(),
+    })
+    .optional(),
+});
+
+function status(sim: MetaSimulator) {
+  const deliveries = sim.deliveries();
+  const count = (state: string) => deliveries.filter((delivery) => delivery.state === state).length;
+  return {
+    url: sim.url,
+    instagramGraphUrl: sim.instagramGraphUrl,
+    facebookGraphUrl: sim.facebookGraphUrl,
+    chatUrl: `${sim.url}/chat`,
+    webhookUrl: sim.webhookUrl() ?? null,
+    accounts: sim.accounts().map(({ igId, username, name, loginPath, subscribedFields }) => ({
+      igId,
+      username,
+      name,
+      loginPath,
+      subscribed: subscribedFields.length > 0,
+    })),
+    customers: sim.customers().map(({ igsid, username, name }) => ({ igsid, username, name })),
+    deliveries: {
+      total: deliveries.length,
+      delivered: count('delivered'),
+      failed: count('failed'),
+      pending: deliveries.length - count('delivered') - count('failed'),
+    },
+    faults: sim.faults().length,
+  };
+}
+
+async function handle(sim: MetaSimulator, request: SimRequest): Promise<SimResponse | undefined> {
+  const path = request.url.pathname.slice('/control'.length);
+  const query = request.url.searchParams;
+  const body = () => parseBody(request);
+  const route = `${request.method} ${path}`;
+  switch (route) {
+    case 'GET /status':
+      return jsonResponse(200, status(sim));
+    case 'GET /accounts':
+      return jsonResponse(200, sim.accounts());
+    case 'POST /accounts':
+      return jsonResponse(201, sim.addAccount(NewAccountSchema.parse(body())));
+    case 'POST /accounts/revoke-token':
+      sim.revokeToken(z.object({ account: id }).parse(body()).account);
+      return jsonResponse(200, { revoked: true });
+    case 'GET /customers':
+      return jsonResponse(200, sim.customers());
+    case 'POST /customers':
+      return jsonResponse(201, sim.addCustomer(NewCustomerSchema.parse(body())));
+    case 'POST /webhook-url': {
+      const { url: webhookUrl } = z.object({ url: url.nullable() }).parse(body());
+      sim.setWebhookUrl(webhookUrl ?? undefined);
+      return jsonResponse(200, { webhookUrl });
+    }
+    case 'GET /thread':
+      return jsonResponse(200, sim.thread(query.get('account') ?? '', query.get('customer') ?? ''));
+    case 'GET /deliveries':
+      return jsonResponse(200, sim.deliveries());
+    case 'GET /delivery':
+      return jsonResponse(200, sim.deliveryOptions());
+    case 'POST /delivery':
+      sim.setDelivery(DeliverySchema.parse(body()));
+      return jsonResponse(200, sim.deliveryOptions());
+    case 'POST /idle':
+      await sim.idle();
+      return jsonResponse(200, { idle: true });
+    case 'GET /faults':
+      return jsonResponse(200, sim.faults());
+    case 'POST /faults':
+      return jsonResponse(201, sim.setFault(FaultSchema.parse(body())));
+    case 'DELETE /faults':
+      sim.clearFaults(query.get('id') ?? undefined);
+      return jsonResponse(200, sim.faults());
+    case 'GET /graph-requests':
+      return jsonResponse(200, sim.graphRequests());
+  }
+  const kind = /^POST \/events\/([a-z-]+)$/.exec(route)?.[1];
+  const run = kind === undefined ? undefined : EVENTS[kind];
+  if (run) return jsonResponse(200, run(sim, body()));
+  return jsonResponse(404, { error: `no control route ${route}`, events: Object.keys(EVENTS) });
+}
+
+export function controlRoute(sim: MetaSimulator): Route {
+  return async (request) => {
+    if (request.url.pathname !== '/control' && !request.url.pathname.startsWith('/control/'))
+      return undefined;
+    try {
+      return await handle(sim, request);
+    } catch (error) {
+      if (error instanceof z.ZodError) return jsonResponse(400, { error: z.prettifyError(error) });
+      if (error instanceof SimulatorInputError || error instanceof SyntaxError) {
+        return jsonResponse(400, { error: error.message });
+      }
+      throw error;
+    }
+  };
+}

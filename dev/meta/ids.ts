@@ -1,0 +1,44 @@
+// Identifiers shaped like Meta's. Drawn from crypto randomness rather than the seeded source:
+// the app's database outlives a simulator run, so ids must not repeat across restarts.
+import { randomBytes, randomInt } from 'node:crypto';
+import type { LoginPath } from './world.ts';
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
+const leadingDigits = (n: number) => `${randomInt(1, 10)}${digits(n - 1)}`;
+const alphanumeric = (n: number) => Array.from({ length: n }, () => ALPHANUMERIC[randomInt(62)]).join('');
+
+/** Instagram professional account id (IG_ID): 17 digits, the 1784… range Meta uses. */
+export const newIgId = () => `1784${digits(13)}`;
+/** Instagram-scoped id of a customer (IGSID). */
+export const newIgsid = () => leadingDigits(16);
+export const newPageId = () => `1${digits(14)}`;
+/** The app-scoped user id `/me` returns as `id` (not the IG_ID). */
+export const newAppScopedUserId = () => `2${digits(16)}`;
+export const newMediaId = () => `18${digits(15)}`;
+export const newCommentId = () => `179${digits(14)}`;
+export const newStoryId = () => `18${digits(15)}`;
+export const newAdId = () => `1202${digits(14)}`;
+export const newFbTraceId = () => randomBytes(8).toString('base64url');
+
+/** Opaque message id: URL-safe base64 of an `ig_message_item:…` key, so it starts with `aWdf`. */
+export function newMid(igId: string): string {
+  return Buffer.from(
+    `ig_message_item:1:IGMessageID:${igId}:${leadingDigits(39)}:${leadingDigits(38)}`,
+  ).toString('base64url');
+}
+
+/** Long-lived Instagram user token (`IGAA…`) or Facebook Page token (`EAA…`). */
+export function newAccessToken(loginPath: LoginPath): string {
+  return loginPath === 'instagram' ? `IGAA${alphanumeric(180)}` : `EAA${alphanumeric(190)}`;
+}
+
+/** Signed CDN URL like the ones Meta puts in attachment payloads (they do not resolve here). */
+export function newCdnUrl(): string {
+  return `https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=${leadingDigits(17)}&signature=${randomBytes(24).toString('base64url')}`;
+}
+
+export function newProfilePictureUrl(): string {
+  return `https://scontent.cdninstagram.com/v/t51.2885-19/${leadingDigits(9)}_${leadingDigits(17)}_n.jpg?oh=${randomBytes(16).toString('hex')}`;
+}

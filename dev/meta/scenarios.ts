@@ -1,0 +1,378 @@
+// What customers (and the business, from the Instagram app) can do, turned into the webhook events
+// Meta sends (§4.6 a–r) and applied to the thread the customer sees. Every message event returns
+// its mid and timestamp; pass `timestamp` to create late or out-of-order events and `mid` to reuse
+// a known id.
+import { newAdId, newCdnUrl, newCommentId, newMediaId, newMid, newStoryId } from './ids.ts';
+import {
+  addMessage,
+  findMessage,
+  lastBusinessMessage,
+  type NewThreadMessage,
+  type ThreadAttachment,
+} from './threads.ts';
+import type { WebhookDelivery } from './webhook-delivery.ts';
+import { type Account, type Customer, type LoginPath, SimulatorInputError, type World } from './world.ts';
+
+export interface EventTarget {
+  /** IG_ID or username of the business account. */
+  account: string;
+  /** IGSID or username of the customer. */
+  customer: string;
+  /** Epoch milliseconds; defaults to now. */
+  timestamp?: number;
+  /** Deliver under `entry[].standby[]` (another app controls the thread) instead of `messaging[]`. */
+  standby?: boolean;
+}
+
+export interface MessageTarget extends EventTarget {
+  /** Use this message id instead of a fresh one. */
+  mid?: string;
+}
+
+export interface SentMessage {
+  mid: string;
+  timestamp: number;
+}
+
+export type AttachmentInput =
+  | { type: 'image' | 'video' | 'audio' | 'file' | 'share' | 'story_mention'; url?: string }
+  | { type: 'ig_post'; url?: string; title?: string; mediaId?: string }
+  | { type: 'ig_reel'; url?: string; title?: string; reelVideoId?: string }
+  | { type: 'ephemeral' };
+
+export type ReactionName = 'love' | 'like' | 'laugh' | 'wow' | 'sad' | 'angry' | 'other';
+
+export interface ReferralInput {
+  ref: string;
+  /** Meta sends SHORTLINK, ADS or an ig.me link; opaque to receivers. */
+  source?: string;
+  type?: string;
+}
+
+const REACTION_EMOJI: Record<Exclude<ReactionName, 'other'>, string> = {
+  love: '\u2764\ufe0f',
+  like: '\ud83d\udc4d',
+  laugh: '\ud83d\ude02',
+  wow: '\ud83d\ude2e',
+  sad: '\ud83d\ude22',
+  angry: '\ud83d\ude21',
+};
+
+// Dummy ids and values of the App Dashboard's "Test" button (§4.4).
+const DASHBOARD_TEST_VALUE = {
+  sender: { id: '12334' },
+  recipient: { id: '23245' },
+  timestamp: '1527459824',
+  message: { mid: 'random_mid', text: 'random_text' },
+};
+
+function attachmentPayload(input: AttachmentInput): {
+  wire: Record<string, unknown>;
+  thread: ThreadAttachment;
+} {
+  if (input.type === 'ephemeral') {
+    return { wire: { type: 'ephemeral' }, thread: { type: 'ephemeral', url: null, title: null } };
+  }
+  const url = input.url ?? newCdnUrl();
+  if (input.type === 'ig_post') {
+    const title = input.title ?? 'New arrivals are in \u2728';
+    return {
+      wire: { type: 'ig_post', payload: { url, title, ig_post_media_id: input.mediaId ?? newMediaId() } },
+      thread: { type: 'ig_post', url, title },
+    };
+  }
+  if (input.type === 'ig_reel') {
+    const title = input.title ?? 'Behind the scenes';
+    return {
+      wire: { type: 'ig_reel', payload: { url, title, reel_video_id: input.reelVideoId ?? newMediaId() } },
+      thread: { type: 'ig_reel', url, title },
+    };
+  }
+  return { wire: { type: input.type, payload: { url } }, thread: { type: input.type, url, title: null } };
+}
+
+function referral(input: ReferralInput, defaultSource: string) {
+  return { ref: input.ref, source: input.source ?? defaultSource, type: input.type ?? 'OPEN_THREAD' };
+}
+
+export type Scenarios = ReturnType<typeof createScenarios>;
+
+export function createScenarios(world: World, delivery: WebhookDelivery) {
+  function resolve(target: EventTarget) {
+    return {
+      account: world.account(target.account),
+      customer: world.customer(target.customer),
+      timestamp: target.timestamp ?? Date.now(),
+    };
+  }
+
+  /** Queues the event unless the account is unsubscribed, which gets nothing, as on Meta. */
+  function emit(account: Account, item: unknown, kind: 'messaging' | 'standby' | 'changes') {
+    if (account.subscribedFields.length === 0) return;
+    delivery.enqueue({ loginPath: account.loginPath, entryId: account.igId, kind, item });
+  }
+
+  function fromCustomer(
+    customer: Customer,
+    account: Account,
+    timestamp: number,
+    event: Record<string, unknown>,
+  ) {
+    return { sender: { id: customer.igsid }, recipient: { id: account.igId }, timestamp, ...event };
+  }
+
+  /** A message the customer sends: consent for profile lookups, a thread entry, a `message` event. */
+  function customerMessage(
+    target: MessageTarget,
+    message: Record<string, unknown>,
+    thread: Omit<NewThreadMessage, 'mid' | 'from' | 'timestamp'>,
+  ): SentMessage {
+    const { account, customer, timestamp } = resolve(target);
+    const mid = target.mid ?? newMid(account.igId);
+    world.grantConsent(account, customer);
+    addMessage(world.thread(account, customer), { mid, from: 'customer', timestamp, ...thread });
+    const item = fromCustomer(customer, account, timestamp, { message: { mid, ...message } });
+    emit(account, item, target.standby ? 'standby' : 'messaging');
+    return { mid, timestamp };
+  }
+
+  /** A non-message event from the customer about an earlier message (reaction, read, edit). */
+  function customerAction(target: EventTarget, event: Record<string, unknown>) {
+    const { account, customer, timestamp } = resolve(target);
+    emit(
+      account,
+      fromCustomer(customer, account, timestamp, event),
+      target.standby ? 'standby' : 'messaging',
+    );
+    return { account, customer, timestamp, thread: world.thread(account, customer) };
+  }
+
+  return {
+    /** (a) Text. */
+    sendText(input: MessageTarget & { text: string }): SentMessage {
+      return customerMessage(input, { text: input.text }, { text: input.text });
+    },
+
+    /** (b) One or more attachments, optionally with text. */
+    sendAttachments(input: MessageTarget & { attachments: AttachmentInput[]; text?: string }): SentMessage {
+      if (input.attachments.length === 0) throw new SimulatorInputError('at least one attachment is needed');
+      const built = input.attachments.map(attachmentPayload);
+      return customerMessage(
+        input,
+        { ...(input.text === undefined ? {} : { text: input.text }), attachments: built.map((a) => a.wire) },
+        { text: input.text ?? null, attachments: built.map((a) => a.thread) },
+      );
+    },
+
+    /** (f) Content the API cannot represent. */
+    sendUnsupported(input: MessageTarget): SentMessage {
+      return customerMessage(input, { is_unsupported: true }, { unsupported: true });
+    },
+
+    /** (h) Reply to one of the business's stories. */
+    replyToStory(
+      input: MessageTarget & { text: string; story?: { url?: string; id?: string } },
+    ): SentMessage {
+      const story = { url: input.story?.url ?? newCdnUrl(), id: input.story?.id ?? newStoryId() };
+      return customerMessage(
+        input,
+        { text: input.text, reply_to: { story } },
+        { text: input.text, replyTo: { story } },
+      );
+    },
+
+    /** (g) Inline reply to a specific message. */
+    replyToMessage(input: MessageTarget & { text: string; replyToMid: string }): SentMessage {
+      const replyTo = { mid: input.replyToMid };
+      return customerMessage(input, { text: input.text, reply_to: replyTo }, { text: input.text, replyTo });
+    },
+
+    /** (i) Tap on a quick reply the business offered. */
+    sendQuickReply(input: MessageTarget & { text: string; payload: string }): SentMessage {
+      return customerMessage(
+        input,
+        { text: input.text, quick_reply: { payload: input.payload } },
+        { text: input.text, quickReplyPayload: input.payload },
+      );
+    },
+
+    /** (j) First message from a click-to-Instagram-Direct ad; `ref` is omitted when the ad has none. */
+    sendAdReferral(
+      input: MessageTarget & {
+        text: string;
+        adId?: string;
+        ref?: string;
+        adsContextData?: Record<string, string>;
+      },
+    ): SentMessage {
+      const adReferral = {
+        ...(input.ref === undefined ? {} : { ref: input.ref }),
+        ad_id: input.adId ?? newAdId(),
+        source: 'ADS',
+        type: 'OPEN_THREAD',
+        ads_context_data: input.adsContextData ?? { ad_title: 'Spring sale', photo_url: newCdnUrl() },
+      };
+      return customerMessage(
+        input,
+        { text: input.text, referral: adReferral },
+        { text: input.text, referral: adReferral },
+      );
+    },
+
+    /** (o) ig.me link or ad opened in an existing thread: a standalone `referral` event, no message. */
+    sendReferral(input: EventTarget & ReferralInput): { timestamp: number } {
+      const { timestamp } = customerAction(input, { referral: referral(input, 'SHORTLINK') });
+      return { timestamp };
+    },
+
+    /**
+     * (n) Postback from an icebreaker, template button or persistent menu. With `referral` it is the
+     * icebreaker tap that opens a thread from an ig.me link. Standby postbacks carry no payload.
+     */
+    sendPostback(
+      input: MessageTarget & { title: string; payload: string; referral?: ReferralInput },
+    ): SentMessage {
+      const { account, customer, timestamp } = resolve(input);
+      const mid = input.mid ?? newMid(account.igId);
+      world.grantConsent(account, customer);
+      addMessage(world.thread(account, customer), {
+        mid,
+        from: 'customer',
+        timestamp,
+        text: input.title,
+        postbackPayload: input.payload,
+      });
+      const postback = {
+        mid,
+        title: input.title,
+        ...(input.standby ? {} : { payload: input.payload }),
+        ...(input.referral ? { referral: referral(input.referral, 'SHORTLINK') } : {}),
+      };
+      emit(
+        account,
+        fromCustomer(customer, account, timestamp, { postback }),
+        input.standby ? 'standby' : 'messaging',
+      );
+      return { mid, timestamp };
+    },
+
+    /** (l) Reaction; `emoji` alone is reported as reaction "other" unless it is a standard one. */
+    react(input: EventTarget & { mid: string; reaction?: ReactionName; emoji?: string }): SentMessage {
+      const known = Object.entries(REACTION_EMOJI).find(([, emoji]) => emoji === input.emoji)?.[0];
+      const reaction = input.reaction ?? (input.emoji === undefined ? 'love' : (known ?? 'other'));
+      const emoji = input.emoji ?? REACTION_EMOJI[reaction as keyof typeof REACTION_EMOJI] ?? '\ud83d\ude4c';
+      const { timestamp, thread } = customerAction(input, {
+        reaction: { mid: input.mid, action: 'react', reaction, emoji },
+      });
+      const message = findMessage(thread, input.mid);
+      if (message) message.customerReaction = { reaction, emoji };
+      return { mid: input.mid, timestamp };
+    },
+
+    /** (l) Reaction removed. */
+    unreact(input: EventTarget & { mid: string }): SentMessage {
+      const { timestamp, thread } = customerAction(input, {
+        reaction: { mid: input.mid, action: 'unreact' },
+      });
+      const message = findMessage(thread, input.mid);
+      if (message) message.customerReaction = null;
+      return { mid: input.mid, timestamp };
+    },
+
+    /** (m) Seen; without `mid`, the last business message of the thread. */
+    markSeen(input: EventTarget & { mid?: string }): SentMessage {
+      const { account, customer } = resolve(input);
+      const mid = input.mid ?? lastBusinessMessage(world.thread(account, customer))?.mid;
+      if (!mid) throw new SimulatorInputError('the business has sent nothing to mark seen; pass a mid');
+      const { timestamp, thread } = customerAction(input, { read: { mid } });
+      thread.seenMid = mid;
+      return { mid, timestamp };
+    },
+
+    /** (k) Edit of an earlier customer message; `num_edit` counts this thread's edits of it. */
+    editMessage(input: EventTarget & { mid: string; text: string }): SentMessage & { numEdit: number } {
+      const { account, customer } = resolve(input);
+      const message = findMessage(world.thread(account, customer), input.mid);
+      const numEdit = (message?.edits ?? 0) + 1;
+      const { timestamp } = customerAction(input, {
+        message_edit: { mid: input.mid, text: input.text, num_edit: numEdit },
+      });
+      if (message) Object.assign(message, { text: input.text, edits: numEdit });
+      return { mid: input.mid, timestamp, numEdit };
+    },
+
+    /** (e) Unsend: a `message` with only `mid` and `is_deleted`. */
+    unsendMessage(input: EventTarget & { mid: string }): SentMessage {
+      const { timestamp, thread } = customerAction(input, { message: { mid: input.mid, is_deleted: true } });
+      const message = findMessage(thread, input.mid);
+      if (message) message.deleted = true;
+      return { mid: input.mid, timestamp };
+    },
+
+    /** (c) Message the business sent (typed in the Instagram app, or through the Send API): an echo. */
+    businessEcho(input: MessageTarget & { text?: string; attachments?: AttachmentInput[] }): SentMessage {
+      const { account, customer, timestamp } = resolve(input);
+      if (input.text === undefined && !input.attachments?.length) {
+        throw new SimulatorInputError('an echo needs text or attachments');
+      }
+      const mid = input.mid ?? newMid(account.igId);
+      const built = (input.attachments ?? []).map(attachmentPayload);
+      addMessage(world.thread(account, customer), {
+        mid,
+        from: 'business',
+        timestamp,
+        text: input.text ?? null,
+        attachments: built.map((a) => a.thread),
+      });
+      const message = {
+        mid,
+        ...(input.text === undefined ? {} : { text: input.text }),
+        ...(built.length > 0 ? { attachments: built.map((a) => a.wire) } : {}),
+        is_echo: true,
+      };
+      const item = { sender: { id: account.igId }, recipient: { id: customer.igsid }, timestamp, message };
+      emit(account, item, input.standby ? 'standby' : 'messaging');
+      return { mid, timestamp };
+    },
+
+    /** (r) Comment on one of the account's posts: a `changes` entry with field "comments". */
+    postComment(
+      input: Omit<EventTarget, 'standby'> & { text: string; mediaId?: string; commentId?: string },
+    ): { commentId: string; mediaId: string; timestamp: number } {
+      const { account, customer, timestamp } = resolve(input);
+      const commentId = input.commentId ?? newCommentId();
+      const mediaId = input.mediaId ?? newMediaId();
+      emit(
+        account,
+        {
+          field: 'comments',
+          value: {
+            id: commentId,
+            from: { id: customer.igsid, username: customer.username },
+            text: input.text,
+            media: { id: mediaId, media_product_type: 'FEED' },
+          },
+        },
+        'changes',
+      );
+      return { commentId, mediaId, timestamp };
+    },
+
+    /**
+     * The App Dashboard's "Test" button: dummy ids, entry id "0", sent whatever the subscriptions.
+     * Instagram Login sends it changes-style; Facebook Login as a messaging item.
+     */
+    sendDashboardTest(input: { loginPath?: LoginPath } = {}): void {
+      const loginPath = input.loginPath ?? 'instagram';
+      const entry =
+        loginPath === 'instagram'
+          ? {
+              id: '0',
+              time: Math.floor(Date.now() / 1000),
+              changes: [{ field: 'messages', value: DASHBOARD_TEST_VALUE }],
+            }
+          : { id: '0', time: Date.now(), messaging: [DASHBOARD_TEST_VALUE] };
+      delivery.sendEnvelope(loginPath, { object: 'instagram', entry: [entry] }, 1);
+    },
+  };
+}

@@ -1,0 +1,76 @@
+// One conversation between a business account and a customer, as the customer's Instagram app
+// would show it: messages in timestamp order with edits, unsends and reactions applied.
+
+export interface ThreadAttachment {
+  type: string;
+  url: string | null;
+  title: string | null;
+}
+
+export interface ThreadReaction {
+  reaction: string;
+  emoji: string;
+}
+
+export interface ThreadMessage {
+  mid: string;
+  from: 'customer' | 'business';
+  timestamp: number;
+  text: string | null;
+  attachments: ThreadAttachment[];
+  replyTo: { mid: string } | { story: { url: string; id: string } } | null;
+  quickReplyPayload: string | null;
+  postbackPayload: string | null;
+  referral: Record<string, unknown> | null;
+  unsupported: boolean;
+  deleted: boolean;
+  edits: number;
+  /** The customer's reaction to this message (business reactions send no webhook). */
+  customerReaction: ThreadReaction | null;
+}
+
+export interface Thread {
+  messages: ThreadMessage[];
+  /** mid of the last business message the customer has seen. */
+  seenMid: string | null;
+}
+
+export type NewThreadMessage = Pick<ThreadMessage, 'mid' | 'from' | 'timestamp'> &
+  Partial<Omit<ThreadMessage, 'mid' | 'from' | 'timestamp'>>;
+
+export function newThread(): Thread {
+  return { messages: [], seenMid: null };
+}
+
+/** Inserts after every message with an earlier or equal timestamp, so late events land in place. */
+export function addMessage(thread: Thread, message: NewThreadMessage): ThreadMessage {
+  const { mid, from, timestamp, ...content } = message;
+  const full: ThreadMessage = {
+    mid,
+    from,
+    timestamp,
+    text: null,
+    attachments: [],
+    replyTo: null,
+    quickReplyPayload: null,
+    postbackPayload: null,
+    referral: null,
+    unsupported: false,
+    deleted: false,
+    edits: 0,
+    customerReaction: null,
+    ...content,
+  };
+  let index = thread.messages.length;
+  while (index > 0 && (thread.messages[index - 1]?.timestamp ?? 0) > full.timestamp) index--;
+  thread.messages.splice(index, 0, full);
+  return full;
+}
+
+export function findMessage(thread: Thread, mid: string): ThreadMessage | undefined {
+  return thread.messages.find((message) => message.mid === mid);
+}
+
+export function lastBusinessMessage(thread: Thread): ThreadMessage | undefined {
+  return thread.messages.findLast((message) => message.from === 'business');
+}
