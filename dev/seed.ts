@@ -1,11 +1,17 @@
-// Demo data for `npm start`: an operator who owns a workspace. Created through the same paths a
-// real user takes (sign-up through Auth, workspace through the domain), and idempotent.
+// Demo data for `npm start`: an operator who owns a workspace with a connected Instagram account,
+// and a few customers whose messages travel the real path (simulator → signed webhook → ledger →
+// ingest). Created through the paths real users take, and idempotent across restarts: the
+// simulator forgets everything when it stops, so the account and customers the database already
+// knows are registered with it again under the same ids and token.
+import { randomUUID } from 'node:crypto';
 import { createClient } from '@supabase/supabase-js';
 import ws from 'ws';
 import { createAccessTokenVerifier } from '#server/auth/access-token.ts';
-import { createDatabase } from '#server/db/database.ts';
+import { createTokenCipher, parseKeyRing, tokenContext } from '#server/crypto/token-cipher.ts';
+import { createDatabase, type Database } from '#server/db/database.ts';
 import { createWorkspace } from '#server/inbox/create-workspace.ts';
 import { getOperator } from '#server/inbox/get-operator.ts';
+import type { Account, Customer } from './meta/world.ts';
 import type { LocalStack } from './stack.ts';
 
 export const DEMO_OPERATOR = {
@@ -14,29 +20,154 @@ export const DEMO_OPERATOR = {
   name: 'Demo Operator',
 };
 export const DEMO_WORKSPACE = 'Demo Shop';
+const DEMO_ACCOUNT = { username: 'demo.shop', name: 'Demo Shop' };
+const DEMO_CUSTOMERS = [
+  { username: 'jane.doe', name: 'Jane Doe' },
+  { username: 'marco.rossi', name: 'Marco Rossi' },
+  { username: 'aiko.tanaka', name: 'Aiko Tanaka' },
+];
 
-export async function seedDemo(stack: LocalStack): Promise<void> {
+export interface DemoData {
+  workspaceId: string;
+  account: Account;
+  customers: Customer[];
+  /** True on the first start: nothing has been said yet. */
+  fresh: boolean;
+}
+
+async function demoOperator(stack: LocalStack) {
   const supabase = createClient(stack.supabase.url, stack.supabase.anonKey, {
     auth: { persistSession: false, autoRefreshToken: false },
     realtime: { transport: ws as unknown as typeof WebSocket },
   });
   const { email, password, name } = DEMO_OPERATOR;
-  let { data } = await supabase.auth.signInWithPassword({ email, password });
-  if (!data.session) {
+  const signIn = await supabase.auth.signInWithPassword({ email, password });
+  let session = signIn.data.session;
+  if (!session) {
     const signUp = await supabase.auth.signUp({ email, password, options: { data: { display_name: name } } });
     if (signUp.error || !signUp.data.session)
       throw new Error(`demo sign-up failed: ${signUp.error?.message}`);
-    data = { session: signUp.data.session, user: signUp.data.session.user, weakPassword: undefined };
+    session = signUp.data.session;
   }
+  return createAccessTokenVerifier({ supabaseUrl: stack.supabase.url }).verify(session.access_token);
+}
 
-  const actor = await createAccessTokenVerifier({ supabaseUrl: stack.supabase.url }).verify(
-    data.session.access_token,
-  );
+async function demoAccount(stack: LocalStack, db: Database, workspaceId: string, userId: string) {
+  const cipher = createTokenCipher(parseKeyRing(stack.env.TOKEN_ENCRYPTION_KEYS as string));
+  const existing = await db.kysely
+    .selectFrom('channel_connections')
+    .select(['id', 'channel_identifier', 'access_token'])
+    .where('workspace_id', '=', workspaceId)
+    .where('status', '<>', 'DISCONNECTED')
+    .executeTakeFirst();
+  if (existing?.access_token) {
+    return stack.meta.addAccount({
+      ...DEMO_ACCOUNT,
+      igId: existing.channel_identifier,
+      accessToken: cipher.decrypt(existing.access_token, tokenContext(existing.id, 'access_token')),
+    });
+  }
+  // Until accounts are connected through OAuth, the demo account is connected directly.
+  const account = stack.meta.addAccount(DEMO_ACCOUNT);
+  const id = randomUUID();
+  await db.kysely
+    .insertInto('channel_connections')
+    .values({
+      id,
+      workspace_id: workspaceId,
+      user_id: userId,
+      login_path: 'instagram',
+      channel_identifier: account.igId,
+      provider_account_id: account.appScopedUserId,
+      display_name: `@${account.username}`,
+      access_token: cipher.encrypt(account.accessToken, tokenContext(id, 'access_token')),
+      token_expires_at: new Date(Date.now() + 60 * 24 * 3600 * 1000),
+      token_refreshed_at: new Date(),
+      webhook_fields: account.subscribedFields,
+      webhook_subscribed_at: new Date(),
+    })
+    .execute();
+  return account;
+}
+
+async function demoCustomers(stack: LocalStack, db: Database, account: Account): Promise<Customer[]> {
+  const known = await db.kysely
+    .selectFrom('contacts')
+    .innerJoin('channel_connections', 'channel_connections.id', 'contacts.channel_connection_id')
+    .select(['contacts.igsid', 'contacts.name', 'contacts.username'])
+    .where('channel_connections.channel_identifier', '=', account.igId)
+    .execute();
+  if (known.length > 0) {
+    return known.map((c) =>
+      stack.meta.addCustomer({
+        igsid: c.igsid,
+        name: c.name,
+        username: c.username ?? `customer.${c.igsid.slice(-4)}`,
+      }),
+    );
+  }
+  return DEMO_CUSTOMERS.map((customer) => stack.meta.addCustomer(customer));
+}
+
+export async function seedDemo(stack: LocalStack): Promise<DemoData> {
+  const actor = await demoOperator(stack);
   const db = createDatabase({ url: stack.env.DATABASE_URL as string, poolSize: 2 });
   try {
     const { workspaces } = await getOperator(db, actor);
-    if (!workspaces.some((w) => w.name === DEMO_WORKSPACE)) await createWorkspace(db, actor, DEMO_WORKSPACE);
+    const workspace =
+      workspaces.find((w) => w.name === DEMO_WORKSPACE) ?? (await createWorkspace(db, actor, DEMO_WORKSPACE));
+    const account = await demoAccount(stack, db, workspace.id, actor.userId);
+    const customers = await demoCustomers(stack, db, account);
+    const said = await db.kysely
+      .selectFrom('conversations')
+      .select('id')
+      .where('workspace_id', '=', workspace.id)
+      .limit(1)
+      .execute();
+    return { workspaceId: workspace.id, account, customers, fresh: said.length === 0 };
   } finally {
     await db.destroy();
   }
+}
+
+/** The first conversations, sent through the simulator once the app can receive them. */
+export async function playDemoConversations(stack: LocalStack, demo: DemoData): Promise<void> {
+  const [jane, marco, aiko] = demo.customers;
+  if (!jane || !marco || !aiko) return;
+  const account = demo.account.username;
+  const minutesAgo = (m: number) => Date.now() - m * 60_000;
+  stack.meta.sendText({
+    account,
+    customer: jane.username,
+    text: 'Hi! Do you ship to Lisbon? 🇵🇹',
+    timestamp: minutesAgo(42),
+  });
+  stack.meta.businessEcho({
+    account,
+    customer: jane.username,
+    text: 'We do: 3 days, tracked.',
+    timestamp: minutesAgo(40),
+  });
+  stack.meta.sendText({
+    account,
+    customer: jane.username,
+    text: 'Perfect, ordering now. Thanks!',
+    timestamp: minutesAgo(38),
+  });
+  stack.meta.replyToStory({
+    account,
+    customer: marco.username,
+    text: 'Is this jacket still available in M?',
+    timestamp: minutesAgo(15),
+  });
+  stack.meta.sendAdReferral({
+    account,
+    customer: aiko.username,
+    text: 'Is the spring sale still on?',
+    ref: 'spring_sale',
+    adId: '120200000000000123',
+    adsContextData: { ad_title: 'Spring sale: 20% off' },
+    timestamp: minutesAgo(3),
+  });
+  await stack.meta.idle();
 }

@@ -1,11 +1,12 @@
 // The local stack the app runs on: embedded PostgreSQL with the shim and the real migrations,
-// and the Supabase stand-in in front of it. Returns the environment the app reads, exactly the
-// variables a hosted deployment sets.
+// the Supabase stand-in in front of it, and the Meta simulator. Returns the environment the app
+// reads, exactly the variables a hosted deployment sets.
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { newKeySpec } from '#server/crypto/token-cipher.ts';
 import { type MetaAppCredentials, metaAppEnv, newMetaAppCredentials } from './meta/app-credentials.ts';
+import { type MetaSimulator, startMetaSimulator } from './meta/simulator.ts';
 import { applyMigrations, applyShim } from './migrate.ts';
 import { type LocalPostgres, startPostgres } from './postgres.ts';
 import { type SupabaseStandIn, startSupabaseStandIn } from './supabase/server.ts';
@@ -14,6 +15,8 @@ export interface LocalStack {
   postgres: LocalPostgres;
   supabase: SupabaseStandIn;
   metaApp: MetaAppCredentials;
+  /** Meta, as far as the app can tell; point its webhooks at the app once the app listens. */
+  meta: MetaSimulator;
   env: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -50,18 +53,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       anonKey: options.ephemeral ? undefined : 'sb_publishable_local_development_key',
     });
     const metaApp = newMetaAppCredentials();
+    const meta = await startMetaSimulator({ app: metaApp });
     return {
       postgres,
       supabase,
       metaApp,
+      meta,
       env: {
         DATABASE_URL: postgres.appUrl(),
         SUPABASE_URL: supabase.url,
         SUPABASE_ANON_KEY: supabase.anonKey,
         ...metaAppEnv(metaApp),
+        INSTAGRAM_GRAPH_URL: meta.instagramGraphUrl,
+        FACEBOOK_GRAPH_URL: meta.facebookGraphUrl,
         TOKEN_ENCRYPTION_KEYS: await tokenKeys(options),
       },
       async stop() {
+        await meta.stop();
         await supabase.stop();
         await postgres.stop();
       },

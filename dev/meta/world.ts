@@ -56,6 +56,9 @@ export interface NewAccount {
   loginPath?: LoginPath;
   /** Subscribe to the messaging fields right away (default true); unsubscribed accounts get no webhooks. */
   subscribed?: boolean;
+  /** Restores an account a previous run created (its id and token live on in the app's database). */
+  igId?: string;
+  accessToken?: string;
 }
 
 export interface NewCustomer {
@@ -63,6 +66,8 @@ export interface NewCustomer {
   /** Defaults to one derived from the username, or a sample name; null for no display name. */
   name?: string | null;
   profilePic?: string | null;
+  /** Restores a customer a previous run created. */
+  igsid?: string;
 }
 
 /** A reference to something the simulator does not know, or a request it cannot act on. */
@@ -114,11 +119,11 @@ export function createWorld() {
       if (usernameTaken(input.username)) throw new SimulatorInputError(`username ${input.username} is taken`);
       const loginPath = input.loginPath ?? 'instagram';
       const account: Account = {
-        igId: newIgId(),
+        igId: input.igId ?? newIgId(),
         username: input.username,
         name: input.name ?? input.username,
         loginPath,
-        accessToken: newAccessToken(loginPath),
+        accessToken: input.accessToken ?? newAccessToken(loginPath),
         pageId: loginPath === 'facebook' ? newPageId() : null,
         appScopedUserId: newAppScopedUserId(),
         subscribedFields: input.subscribed === false ? [] : [...MESSAGING_FIELDS],
@@ -148,7 +153,7 @@ export function createWorld() {
           .replace(/\s+/g, '.')}.${customers.size + 1}`;
       if (usernameTaken(username)) throw new SimulatorInputError(`username ${username} is taken`);
       const customer: Customer = {
-        igsid: newIgsid(),
+        igsid: input.igsid ?? newIgsid(),
         name,
         username,
         profilePic: input.profilePic === undefined ? newProfilePictureUrl() : input.profilePic,

@@ -1,10 +1,12 @@
 import { router } from './init.ts';
 import { inboxRouter } from './routers/inbox.router.ts';
 import { operatorRouter } from './routers/operator.router.ts';
+import { webhooksRouter } from './routers/webhooks.router.ts';
 
 export const appRouter = router({
   operator: operatorRouter,
   inbox: inboxRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

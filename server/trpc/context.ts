@@ -4,6 +4,7 @@ import type { Runtime } from '../runtime.ts';
 
 export interface Context {
   db: Runtime['db'];
+  runtime: Runtime;
   auth: RequestAuth;
 }
 
@@ -16,5 +17,5 @@ export async function createContext(
     anonKey: runtime.env.SUPABASE_ANON_KEY,
     verifier: runtime.verifier,
   });
-  return { db: runtime.db, auth };
+  return { db: runtime.db, runtime, auth };
 }

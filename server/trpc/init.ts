@@ -67,3 +67,11 @@ export const workspaceProcedure = operatorProcedure
     if (!membership) throw new TRPCError({ code: 'NOT_FOUND', message: 'Workspace not found' });
     return next({ ctx: { ...ctx, workspace: membership } });
   });
+
+/** Workspace procedures reserved for owners and admins. */
+export const workspaceAdminProcedure = workspaceProcedure.use(({ ctx, next }) => {
+  if (ctx.workspace.role === 'agent') {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Only workspace owners and admins can do this' });
+  }
+  return next();
+});
