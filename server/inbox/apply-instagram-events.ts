@@ -1,15 +1,11 @@
-// Applies one conversation's events from a delivery, in Meta's timestamp order, inside one
-// transaction. Each event is first recorded under its unique identity: a redelivered event stops
-// there, so every effect below happens exactly once however often Meta delivers.
+// Applies one conversation's events from a delivery, in Meta's timestamp order, inside the
+// caller's transaction. Each event is first recorded under its unique identity: a redelivered
+// event stops there, so every effect below happens exactly once however often Meta delivers.
 import type { Tx } from '../db/database.ts';
 import type { InstagramEvent } from '../meta/instagram-events.ts';
-import { type ConnectionRef, recordEventReceived } from './connections.repository.ts';
+import type { ConnectionRef } from './connections.repository.ts';
 import { registerContact } from './contacts.repository.ts';
-import {
-  recordConversationActivity,
-  refreshPreviewFor,
-  upsertConversation,
-} from './conversations.repository.ts';
+import { recordConversationActivity, refreshPreviewFor } from './conversations.repository.ts';
 import { listMessageEvents, markApplied, recordEvent } from './instagram-events.repository.ts';
 import { createLeadOnce } from './leads.repository.ts';
 import { foldMessageEvents, leadOrigin, messageKind, previewOf } from './message-presentation.ts';
@@ -29,17 +25,30 @@ export interface ApplyDeps {
 
 export type EventOutcome = 'applied' | 'pending' | 'duplicate' | 'ignored' | 'unmatched';
 
-type ConversationEvent = Exclude<InstagramEvent, { kind: 'ignored' }>;
 type Stored = Extract<InstagramEvent, { kind: 'message' | 'postback' | 'referral' }>;
+type Mutation = Extract<InstagramEvent, { kind: 'edit' | 'unsend' | 'reaction' | 'read' }>;
+
+/** Where a conversation's events go: the account, and the conversation if it exists. */
+export interface ConversationTarget {
+  connection: ConnectionRef | undefined;
+  /** Created up front (locked) when the events include a message; absent otherwise. */
+  conversationId: string | undefined;
+}
+
+function isStored(event: InstagramEvent): event is Stored {
+  return event.kind === 'message' || event.kind === 'postback' || event.kind === 'referral';
+}
 
 export async function applyConversationEvents(
   trx: Tx,
   deps: ApplyDeps,
   webhookEventId: string,
-  connection: ConnectionRef | undefined,
+  target: ConversationTarget,
   events: InstagramEvent[],
 ): Promise<EventOutcome[]> {
+  const { connection, conversationId } = target;
   const outcomes: EventOutcome[] = [];
+  let firstInbound: Stored | undefined;
   for (const event of events) {
     if (event.kind === 'ignored') {
       const id = await recordEvent(trx, webhookEventId, event, connection, 'IGNORED', event.reason);
@@ -48,43 +57,65 @@ export async function applyConversationEvents(
       const reason = 'no workspace has connected this Instagram account';
       const id = await recordEvent(trx, webhookEventId, event, undefined, 'UNMATCHED', reason);
       outcomes.push(id === null ? 'duplicate' : 'unmatched');
-    } else {
+    } else if (isStored(event) && conversationId) {
+      // Stored in this same transaction (savepoint), so it is recorded as applied right away.
+      if ((await recordEvent(trx, webhookEventId, event, connection, 'APPLIED')) === null) {
+        outcomes.push('duplicate');
+        continue;
+      }
+      const inbound = await store(trx, connection, conversationId, event);
+      if (inbound) firstInbound ??= event;
+      // Edits, reactions or reads that arrived before this message are settled now.
+      if (event.kind !== 'referral') await settleMessage(trx, connection, event.mid);
+      outcomes.push('applied');
+    } else if (!isStored(event)) {
       const id = await recordEvent(trx, webhookEventId, event, connection, 'PENDING');
-      outcomes.push(id === null ? 'duplicate' : await apply(trx, deps, connection, event, id));
+      // An edit, unsend, reaction or read whose message has not arrived waits for it.
+      outcomes.push(
+        id === null ? 'duplicate' : (await settleMessage(trx, connection, event.mid)) ? 'applied' : 'pending',
+      );
     }
   }
-  const latest = events.at(-1);
-  if (connection && latest) await recordEventReceived(trx, connection.id, latest.occurredAt);
+  if (connection && conversationId && firstInbound) {
+    await rememberContact(trx, deps, connection, conversationId, firstInbound);
+  }
   return outcomes;
 }
 
-async function apply(
+/** The lead (first contact only) and the contact whose profile is to be looked up. */
+async function rememberContact(
   trx: Tx,
   deps: ApplyDeps,
   connection: ConnectionRef,
-  event: ConversationEvent,
-  eventId: string,
-): Promise<EventOutcome> {
-  if (event.kind === 'message' || event.kind === 'postback' || event.kind === 'referral') {
-    await store(trx, deps, connection, event);
-    await markApplied(trx, [eventId]);
-    // Edits, reactions or reads that arrived before this message are settled now.
-    if (event.kind !== 'referral') await settleMessage(trx, connection, event.mid);
-    return 'applied';
-  }
-  // An edit, unsend, reaction or read whose message has not arrived waits for it.
-  return (await settleMessage(trx, connection, event.mid)) ? 'applied' : 'pending';
-}
-
-async function store(trx: Tx, deps: ApplyDeps, connection: ConnectionRef, event: Stored): Promise<void> {
-  const conversationId = await upsertConversation(trx, {
+  conversationId: string,
+  first: Stored,
+) {
+  const origin = leadOrigin(first);
+  await createLeadOnce(trx, {
     workspaceId: connection.workspaceId,
     connectionId: connection.id,
-    contactId: event.contactId,
-    at: event.occurredAt,
+    conversationId,
+    contactId: first.contactId,
+    source: origin.source,
+    sourceRef: origin.ref,
+    sourceAdId: origin.adId,
   });
-  const row = toMessageRow(connection, conversationId, event);
+  const igsid = first.contactId;
+  if (
+    await registerContact(trx, { workspaceId: connection.workspaceId, connectionId: connection.id, igsid })
+  ) {
+    await deps.enqueueEnrichment(trx, { connectionId: connection.id, igsid });
+  }
+}
 
+/** Stores the message and updates the conversation's summary; true for a customer's message. */
+async function store(
+  trx: Tx,
+  connection: ConnectionRef,
+  conversationId: string,
+  event: Stored,
+): Promise<boolean> {
+  const row = toMessageRow(connection, conversationId, event);
   if (row.direction === 'OUTBOUND') {
     // The echo of a send made through this app confirms that row; any other echo was typed
     // elsewhere (the Instagram app, another tool) and is kept as an outbound message.
@@ -97,10 +128,10 @@ async function store(trx: Tx, deps: ApplyDeps, connection: ConnectionRef, event:
       inbound: false,
       unread: false,
     });
-    return;
+    return false;
   }
-
   const inserted = (await insertMessageOnce(trx, row)) !== null;
+  // A referral opens the messaging window but is not something the customer wrote.
   const visible = event.kind !== 'referral';
   await recordConversationActivity(trx, conversationId, {
     at: event.occurredAt,
@@ -108,22 +139,7 @@ async function store(trx: Tx, deps: ApplyDeps, connection: ConnectionRef, event:
     inbound: true,
     unread: inserted && visible,
   });
-  const origin = leadOrigin(event);
-  await createLeadOnce(trx, {
-    workspaceId: connection.workspaceId,
-    connectionId: connection.id,
-    conversationId,
-    contactId: event.contactId,
-    source: origin.source,
-    sourceRef: origin.ref,
-    sourceAdId: origin.adId,
-  });
-  const igsid = event.contactId;
-  if (
-    await registerContact(trx, { workspaceId: connection.workspaceId, connectionId: connection.id, igsid })
-  ) {
-    await deps.enqueueEnrichment(trx, { connectionId: connection.id, igsid });
-  }
+  return true;
 }
 
 function previewFor(row: NewMessage, event: Stored): string {
@@ -189,10 +205,11 @@ function toMessageRow(connection: ConnectionRef, conversationId: string, event: 
  * Brings a stored message up to date with every edit, unsend, reaction and read recorded for it,
  * whatever order they arrived in. Returns false when the message itself has not arrived yet.
  */
-async function settleMessage(trx: Tx, connection: ConnectionRef, mid: string): Promise<boolean> {
+async function settleMessage(trx: Tx, connection: ConnectionRef, mid: Mutation['mid']): Promise<boolean> {
+  const events = await listMessageEvents(trx, connection.id, mid);
+  if (events.length === 0) return true; // nothing waits for this message
   const message = await findMessageByMid(trx, connection.id, mid);
   if (!message) return false;
-  const events = await listMessageEvents(trx, connection.id, mid);
   const mutations = events.filter((e) => e.kind !== 'read');
   if (mutations.length > 0) {
     const folded = foldMessageEvents(mutations);

@@ -122,6 +122,50 @@ export async function upsertConversation(
   return row.id;
 }
 
+export interface ConversationLock {
+  workspaceId: string;
+  connectionId: string;
+  contactId: string;
+  /** When the earliest event for it happened (the creation time of a new conversation). */
+  at: Date;
+  /** Create the conversation if it does not exist yet. */
+  create: boolean;
+}
+
+/**
+ * Serialises work on a batch's conversations, up front and in the caller's order, so two
+ * transactions never wait on each other in opposite orders. The lock is on the conversation's
+ * key, not its row: a reaction processed by one worker and its message by another must not both
+ * miss each other because neither had committed yet. Returns the ids of the conversations that
+ * exist (or were just created), by `conversationKey`.
+ */
+export async function lockConversations(
+  trx: Tx,
+  conversations: ConversationLock[],
+): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const conversation of conversations) {
+    const key = conversationKey(conversation.connectionId, conversation.contactId);
+    await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+    const id = conversation.create
+      ? await upsertConversation(trx, conversation)
+      : (
+          await trx
+            .selectFrom('conversations')
+            .select('id')
+            .where('channel_connection_id', '=', conversation.connectionId)
+            .where('contact_identifier', '=', conversation.contactId)
+            .executeTakeFirst()
+        )?.id;
+    if (id) ids.set(key, id);
+  }
+  return ids;
+}
+
+export function conversationKey(connectionId: string, contactId: string): string {
+  return `${connectionId}:${contactId}`;
+}
+
 /**
  * Folds one new message into the conversation's summary. Every field is computed in SQL from the
  * row's current values, so concurrent deliveries and out-of-order arrival converge: the latest

@@ -10,7 +10,7 @@ import { startWorkers, type Workers } from '../jobs/worker.ts';
 import { receiveDelivery } from '../meta/webhook-endpoint.ts';
 import { signWebhookBody } from '../meta/webhook-signature.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
-import { ingestWebhookEvent } from './ingest-webhook-event.ts';
+import { ingestWebhookEvents } from './ingest-webhook-events.ts';
 import { replayFailedWebhookEvents } from './replay-webhook-events.ts';
 
 let database: TestDatabase;
@@ -425,12 +425,16 @@ describe('exactly once under races and crashes', () => {
     );
     const ids = [await storeDelivery(items.slice(0, 30)), await storeDelivery(items.slice(30))];
     const noEnrich = { enqueueEnrichment: async () => {} };
-    await Promise.all([...ids, ...ids, ...ids].map((id) => ingestWebhookEvent(runtime.db, noEnrich, id)));
+    await Promise.all([
+      ingestWebhookEvents(runtime.db, noEnrich, ids),
+      ingestWebhookEvents(runtime.db, noEnrich, [...ids].reverse()),
+      ...ids.map((id) => ingestWebhookEvents(runtime.db, noEnrich, [id])),
+    ]);
     expect((await messages()).length).toBe(60);
     expect((await conversations()).map((c) => c.unread_count)).toEqual([10, 10, 10, 10, 10, 10]);
   });
 
-  it('a crash half-way loses nothing and duplicates nothing once the delivery is replayed', async () => {
+  it('a failure in one conversation keeps the delivery, its error and the other conversations; replay completes it', async () => {
     const items = Array.from({ length: 12 }, (_, i) =>
       fromCustomer({ message: { mid: mid(), text: `c${i}` } }, T0 + i, customer(i % 4)),
     );
@@ -442,7 +446,7 @@ describe('exactly once under races and crashes', () => {
         if (contacts === 3) throw new Error('worker died');
       },
     };
-    await expect(ingestWebhookEvent(runtime.db, crashing, id)).rejects.toThrow('worker died');
+    expect(await ingestWebhookEvents(runtime.db, crashing, [id])).toEqual(new Map([[id, 'FAILED']]));
     expect(await sql('select status, error from webhook_events where id = $1', [id])).toEqual([
       { status: 'FAILED', error: 'worker died' },
     ]);

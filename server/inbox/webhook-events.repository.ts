@@ -4,12 +4,14 @@ import type { Tx } from '../db/database.ts';
 
 export type LedgerStatus = 'RECEIVED' | 'PROCESSED' | 'FAILED' | 'IGNORED' | 'UNMATCHED';
 
-export async function findLedgerEntry(trx: Tx, id: string) {
+export async function findLedgerEntries(trx: Tx, ids: string[]) {
+  if (ids.length === 0) return [];
   return trx
     .selectFrom('webhook_events')
     .select(['id', 'raw_body', 'status'])
-    .where('id', '=', id)
-    .executeTakeFirst();
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .execute();
 }
 
 export async function settleLedgerEntry(

@@ -30,11 +30,15 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
   async function register<Deps, Schema extends z.ZodType>(job: JobDefinition<Deps, Schema>, deps: Deps) {
     const ids: string[] = [];
     for (let i = 0; i < job.concurrency; i++) {
-      ids.push(
-        await boss.work(job.queue, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([work]) => {
-          if (work) await job.run(deps, job.payload.parse(work.data));
-        }),
-      );
+      let workerId = '';
+      workerId = await boss.work(job.queue, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([work]) => {
+        if (!work) return;
+        // pg-boss waits a polling interval after every job unless notified; while there is a
+        // backlog, go straight on to the next one.
+        boss.notifyWorker(workerId);
+        await job.run(deps, job.payload.parse(work.data));
+      });
+      ids.push(workerId);
     }
     workerIds.set(job.queue, ids);
   }

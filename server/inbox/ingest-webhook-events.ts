@@ -1,0 +1,163 @@
+// Turns stored webhook deliveries into conversations, messages and leads. Safe to run twice,
+// concurrently, or again after a crash: every effect is keyed by the event's identity.
+//
+// A job's deliveries are applied in one transaction (one commit for hundreds of events, which is
+// what lets ingest keep up with Meta's bursts). The conversations they touch are locked first,
+// in a fixed order, so concurrent workers cannot deadlock on them. Each conversation's events run
+// in a savepoint: a bad event fails its conversation's part of the delivery (kept with its error,
+// replayable), not the rest. A lost connection or a crash rolls the whole job back for a retry.
+import { sql } from 'kysely';
+import type { Database, Tx } from '../db/database.ts';
+import type { InstagramEvent } from '../meta/instagram-events.ts';
+import {
+  MalformedDeliveryError,
+  type ParsedDelivery,
+  parseWebhookDelivery,
+} from '../meta/parse-webhook-delivery.ts';
+import { type ApplyDeps, applyConversationEvents, type EventOutcome } from './apply-instagram-events.ts';
+import { type ConnectionRef, findLiveConnections, recordEventReceived } from './connections.repository.ts';
+import { type ConversationLock, conversationKey, lockConversations } from './conversations.repository.ts';
+import { findLedgerEntries, type LedgerStatus, settleLedgerEntry } from './webhook-events.repository.ts';
+
+const DONE: LedgerStatus[] = ['PROCESSED', 'IGNORED', 'UNMATCHED'];
+
+export async function ingestWebhookEvents(
+  db: Database,
+  deps: ApplyDeps,
+  webhookEventIds: string[],
+): Promise<Map<string, LedgerStatus>> {
+  const statuses = new Map<string, LedgerStatus>();
+  await db.withService(async (trx) => {
+    const entries = await findLedgerEntries(trx, webhookEventIds);
+    const pending: { id: string; delivery: ParsedDelivery }[] = [];
+    for (const entry of entries) {
+      const id = String(entry.id);
+      if (DONE.includes(entry.status)) {
+        statuses.set(id, entry.status);
+        continue;
+      }
+      try {
+        pending.push({ id, delivery: parseWebhookDelivery(entry.raw_body) });
+      } catch (error) {
+        if (!(error instanceof MalformedDeliveryError)) throw error;
+        await settleLedgerEntry(trx, id, { status: 'IGNORED', error: error.message });
+        statuses.set(id, 'IGNORED');
+      }
+    }
+    if (pending.length === 0) return;
+
+    const connections = await findLiveConnections(trx, [
+      ...new Set(pending.flatMap((p) => p.delivery.accountIds)),
+    ]);
+    const conversations = await lockConversations(trx, conversationsTouched(pending, connections));
+    for (const { id, delivery } of pending) {
+      statuses.set(id, await applyDelivery(trx, deps, id, delivery, connections, conversations));
+    }
+    await recordLatestEvents(trx, pending, connections);
+  });
+  return statuses;
+}
+
+/** One delivery: applied conversation by conversation, each in its own savepoint. */
+async function applyDelivery(
+  trx: Tx,
+  deps: ApplyDeps,
+  id: string,
+  delivery: ParsedDelivery,
+  connections: Map<string, ConnectionRef>,
+  conversations: Map<string, string>,
+): Promise<LedgerStatus> {
+  const outcomes: EventOutcome[] = [];
+  const failures: string[] = [];
+  for (const events of groupByConversation(delivery.events)) {
+    const first = events[0] as InstagramEvent;
+    const connection = connections.get(first.accountId);
+    const conversationId = connection && conversations.get(conversationKey(connection.id, first.contactId));
+    await sql`savepoint conversation_events`.execute(trx);
+    try {
+      outcomes.push(
+        ...(await applyConversationEvents(trx, deps, id, { connection, conversationId }, events)),
+      );
+      await sql`release savepoint conversation_events`.execute(trx);
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      await sql`rollback to savepoint conversation_events`.execute(trx);
+      failures.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  const status = failures.length > 0 ? 'FAILED' : ledgerStatus(outcomes);
+  await settleLedgerEntry(trx, id, {
+    status,
+    accountIds: delivery.accountIds,
+    eventCount: delivery.events.length,
+    error: failures.length > 0 ? failures.join('; ') : null,
+  });
+  return status;
+}
+
+/** Conversations the deliveries write to, sorted: every worker locks them in the same order. */
+function conversationsTouched(
+  pending: { delivery: ParsedDelivery }[],
+  connections: Map<string, ConnectionRef>,
+) {
+  const touched = new Map<string, ConversationLock>();
+  for (const event of pending.flatMap((p) => p.delivery.events)) {
+    const connection = connections.get(event.accountId);
+    if (!connection || event.kind === 'ignored' || !event.contactId) continue;
+    const key = conversationKey(connection.id, event.contactId);
+    const known = touched.get(key);
+    // Messages open conversations; edits, reactions and reads only touch existing ones.
+    const create = event.kind === 'message' || event.kind === 'postback' || event.kind === 'referral';
+    touched.set(key, {
+      workspaceId: connection.workspaceId,
+      connectionId: connection.id,
+      contactId: event.contactId,
+      at: known && known.at < event.occurredAt ? known.at : event.occurredAt,
+      create: create || (known?.create ?? false),
+    });
+  }
+  return [...touched.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, value]) => value);
+}
+
+/** Each account's most recent event, for the account's "last event received" status. */
+async function recordLatestEvents(
+  trx: Tx,
+  pending: { delivery: ParsedDelivery }[],
+  connections: Map<string, ConnectionRef>,
+): Promise<void> {
+  const latest = new Map<string, Date>();
+  for (const event of pending.flatMap((p) => p.delivery.events)) {
+    const connection = connections.get(event.accountId);
+    const known = connection && latest.get(connection.id);
+    if (connection && (!known || known < event.occurredAt)) latest.set(connection.id, event.occurredAt);
+  }
+  for (const [connectionId, at] of latest) await recordEventReceived(trx, connectionId, at);
+}
+
+function groupByConversation(events: InstagramEvent[]): InstagramEvent[][] {
+  const groups = new Map<string, InstagramEvent[]>();
+  for (const event of events) {
+    const key = `${event.accountId}\u0000${event.contactId}`;
+    const group = groups.get(key);
+    if (group) group.push(event);
+    else groups.set(key, [event]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Worth retrying the whole job: a deadlock or serialization failure, resource exhaustion, a lost
+ * connection (Postgres SQLSTATE classes 40, 53, 57, 58, 08, or a Node network error).
+ */
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (/^(40|53|57|58|08)/.test(code) || /^E[A-Z]+$/.test(code));
+}
+
+/** A delivery that reached the inbox is PROCESSED; one that only carried others' or unused events is not. */
+function ledgerStatus(outcomes: EventOutcome[]): LedgerStatus {
+  if (outcomes.length === 0) return 'IGNORED';
+  const fresh = outcomes.filter((o) => o !== 'duplicate');
+  if (fresh.length === 0 || fresh.some((o) => o === 'applied' || o === 'pending')) return 'PROCESSED';
+  return fresh.includes('unmatched') ? 'UNMATCHED' : 'IGNORED';
+}
