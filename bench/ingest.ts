@@ -4,10 +4,10 @@
 // ingested, and lost/duplicated events (both must be 0).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { ephemeralClusterDir, freePort } from '#dev/postgres.ts';
+import { startWebServer, startWorkerProcess } from '#dev/processes.ts';
 import { startLocalStack } from '#dev/stack.ts';
 import { signWebhookBody } from '#server/meta/webhook-signature.ts';
 
@@ -16,7 +16,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const FIXED_RATE = 500;
 const IG = '17841400000009999';
 const CUSTOMERS = 200;
-const REMIX_SERVE = createRequire(import.meta.url).resolve('@remix-run/serve/dist/cli.js');
 
 const stack = await startLocalStack({ dataDir: await ephemeralClusterDir('bench'), ephemeral: true });
 const secret = stack.env.INSTAGRAM_APP_SECRET as string;
@@ -50,9 +49,8 @@ async function waitForPort(url: string): Promise<void> {
 }
 
 const appPort = await freePort();
-const appEnv = { ...stack.env, NODE_ENV: 'production', PORT: String(appPort), HOST: '127.0.0.1' };
-start([REMIX_SERVE, './build/server/index.js'], appEnv);
-start(['--import', 'tsx', 'server/jobs/worker-main.ts'], appEnv);
+const appEnv = { ...process.env, ...stack.env, PORT: String(appPort), HOST: '127.0.0.1' };
+children.push(startWebServer(appEnv), startWorkerProcess(appEnv));
 const floorPort = await freePort();
 start(['--import', 'tsx', 'bench/floor-server.ts'], { PORT: String(floorPort), BENCH_SECRET: secret });
 const appUrl = `http://127.0.0.1:${appPort}/api/instagram/webhook`;

@@ -72,9 +72,12 @@ export function createRuntime(env: Env): Runtime {
   };
 }
 
-let shared: Runtime | undefined;
+// One runtime per process, even when this module is loaded twice: the production server loads
+// it from source and again inside the Remix server bundle, and Vite re-evaluates it on reload.
+const SHARED = Symbol.for('instagram-inbox.runtime');
+const registry = globalThis as { [SHARED]?: Runtime };
 
 export function getRuntime(): Runtime {
-  shared ??= createRuntime(getEnv());
-  return shared;
+  registry[SHARED] ??= createRuntime(getEnv());
+  return registry[SHARED];
 }

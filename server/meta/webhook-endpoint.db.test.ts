@@ -4,8 +4,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { testEnv } from '#dev/test/env.ts';
-import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
+import { type ServedHandler, serveFetch, serveNode } from '#dev/test/serve-fetch.ts';
 import { createDatabase } from '../db/database.ts';
+import { handleWebhookDelivery } from '../http/node-webhook.ts';
 import { createWebhookLedger } from '../inbox/webhook-ledger.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { answerVerification, receiveDelivery } from './webhook-endpoint.ts';
@@ -14,10 +15,14 @@ import { signWebhookBody } from './webhook-signature.ts';
 let database: TestDatabase;
 let runtime: Runtime;
 let server: ServedHandler;
+let fastPath: { url: string; close(): Promise<void> };
 
 beforeAll(async () => {
   database = await createTestDatabase();
   runtime = createRuntime(testEnv(database));
+  fastPath = await serveNode((req, res) =>
+    handleWebhookDelivery(req, res, runtime.webhookEndpoint, runtime.webhookLedger),
+  );
   server = await serveFetch(async (request) =>
     request.method === 'GET'
       ? answerVerification(new URL(request.url), runtime.webhookEndpoint)
@@ -27,11 +32,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
+  await fastPath?.close();
   await runtime?.close();
   await database?.drop();
 });
 
-const url = () => `${server.url}/api/instagram/webhook`;
+// The POST tests run against both ways in: the Remix route (fetch API) and the production
+// server's fast path (Node's HTTP server).
+let transport: 'fetch' | 'node' = 'fetch';
+const url = () => `${transport === 'fetch' ? server.url : fastPath.url}/api/instagram/webhook`;
 const secret = () => runtime.env.INSTAGRAM_APP_SECRET;
 
 function delivery(text = `hello ${randomBytes(4).toString('hex')}`) {
@@ -108,7 +117,11 @@ describe('GET verification', () => {
   });
 });
 
-describe('POST delivery', () => {
+describe.each(['fetch', 'node'] as const)('POST delivery through the %s server', (via) => {
+  beforeAll(() => {
+    transport = via;
+  });
+
   it('stores the exact bytes and queues ingest before answering {"received":true}', async () => {
     const body = delivery('Ol\u00e1 \u2764\ufe0f');
     const response = await post(body);

@@ -21,13 +21,6 @@ function text(status: number, body: string): Response {
   });
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json', ...headers },
-  });
-}
-
 function sameSecret(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
@@ -44,41 +37,49 @@ export function answerVerification(url: URL, config: Pick<WebhookEndpointConfig,
   return text(200, challenge);
 }
 
-/** POST: size limit, signature over the raw bytes, JSON check, durable write, then 200. */
-export async function receiveDelivery(
-  request: Request,
+export interface EndpointAnswer {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
+const answer = (status: number, body: unknown, headers: Record<string, string> = {}): EndpointAnswer => ({
+  status,
+  body: JSON.stringify(body),
+  headers: { 'Content-Type': 'application/json', ...headers },
+});
+
+export function payloadTooLarge(config: Pick<WebhookEndpointConfig, 'maxBodyBytes'>): EndpointAnswer {
+  return answer(413, { error: `Request body exceeds ${config.maxBodyBytes} bytes` });
+}
+
+/**
+ * POST, whatever the HTTP server: signature over the raw bytes, JSON check, durable write, then
+ * 200. The size limit is the transport's job (it must stop reading early).
+ */
+export async function acceptDelivery(
+  rawBody: Buffer,
+  header: (name: string) => string | null,
   config: WebhookEndpointConfig,
   ledger: WebhookLedger,
-): Promise<Response> {
-  let rawBody: Buffer;
-  try {
-    rawBody = await readBodyWithLimit(request, config.maxBodyBytes);
-  } catch (error) {
-    if (error instanceof AppError) return json(error.status, { error: error.message });
-    throw error;
-  }
-
-  const signature = checkWebhookSignature(
-    rawBody,
-    request.headers.get('x-hub-signature-256'),
-    config.secrets,
-  );
+): Promise<EndpointAnswer> {
+  const signature = checkWebhookSignature(rawBody, header('x-hub-signature-256'), config.secrets);
   if (!signature.valid) {
     return signature.reason === 'missing'
-      ? json(401, { error: 'X-Hub-Signature-256 header is required' })
-      : json(403, { error: 'X-Hub-Signature-256 does not match the body' });
+      ? answer(401, { error: 'X-Hub-Signature-256 header is required' })
+      : answer(403, { error: 'X-Hub-Signature-256 does not match the body' });
   }
 
   let payload: unknown;
   try {
     payload = JSON.parse(rawBody.toString('utf8'));
   } catch {
-    return json(400, { error: 'Body is not valid JSON' });
+    return answer(400, { error: 'Body is not valid JSON' });
   }
 
   const headers = Object.fromEntries(
     KEPT_HEADERS.flatMap((name) => {
-      const value = request.headers.get(name);
+      const value = header(name);
       return value === null ? [] : [[name, value]];
     }),
   );
@@ -95,7 +96,28 @@ export async function receiveDelivery(
   } catch (error) {
     // Meta retries non-2xx deliveries; answering 200 here would lose the event.
     console.error('webhook: could not store the delivery', error);
-    return json(503, { error: 'Temporarily unable to store the event; retry later' }, { 'Retry-After': '5' });
+    return answer(
+      503,
+      { error: 'Temporarily unable to store the event; retry later' },
+      { 'Retry-After': '5' },
+    );
   }
-  return json(200, { received: true });
+  return answer(200, { received: true });
+}
+
+/** POST through a fetch-style server (the Remix route). */
+export async function receiveDelivery(
+  request: Request,
+  config: WebhookEndpointConfig,
+  ledger: WebhookLedger,
+): Promise<Response> {
+  let result: EndpointAnswer;
+  try {
+    const rawBody = await readBodyWithLimit(request, config.maxBodyBytes);
+    result = await acceptDelivery(rawBody, (name) => request.headers.get(name), config, ledger);
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === 'PAYLOAD_TOO_LARGE')) throw error;
+    result = payloadTooLarge(config);
+  }
+  return new Response(result.body, { status: result.status, headers: result.headers });
 }

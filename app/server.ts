@@ -1,0 +1,40 @@
+// The production HTTP server (`npm run serve`, after `npm run build`): Remix for pages, the API
+// and resource routes, with Meta's webhook POSTs answered ahead of the framework.
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { createRequestHandler } from '@remix-run/express';
+import type { ServerBuild } from '@remix-run/node';
+import express from 'express';
+import { handleWebhookDelivery, isWebhookDelivery } from '#server/http/node-webhook.ts';
+import { getRuntime } from '#server/runtime.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+// Validates the environment first: a bad variable stops the process here, naming it.
+const runtime = getRuntime();
+const build = (await import(path.join(root, 'build/server/index.js'))) as ServerBuild;
+
+const app = express();
+app.disable('x-powered-by');
+// Vite fingerprints everything under /assets, so those files never change.
+app.use('/assets', express.static(path.join(root, 'build/client/assets'), { immutable: true, maxAge: '1y' }));
+app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));
+app.all('*', createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+const server = createServer((req, res) => {
+  if (isWebhookDelivery(req))
+    void handleWebhookDelivery(req, res, runtime.webhookEndpoint, runtime.webhookLedger);
+  else app(req, res);
+});
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '0.0.0.0';
+server.listen(port, host, () => console.log(`inbox: listening on http://${host}:${port}`));
+
+async function shutdown() {
+  server.close();
+  server.closeIdleConnections();
+  await runtime.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());

@@ -1,0 +1,52 @@
+// The processes a deployment runs, started from the built app the way `npm run serve` and
+// `npm run worker` start them, for browser tests and benchmarks.
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+function startTs(entry: string, env: Record<string, string | undefined>, stdio: StdioOptions): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
+    cwd: ROOT,
+    env: env as NodeJS.ProcessEnv,
+    stdio,
+  });
+}
+
+/** The production web server over `build/` (run `npm run build` first). */
+export function startWebServer(
+  env: Record<string, string | undefined>,
+  stdio: StdioOptions = ['ignore', 'ignore', 'inherit'],
+) {
+  return startTs('app/server.ts', { ...env, NODE_ENV: 'production' }, stdio);
+}
+
+export function startWorkerProcess(
+  env: Record<string, string | undefined>,
+  stdio: StdioOptions = ['ignore', 'ignore', 'inherit'],
+) {
+  return startTs('server/jobs/worker-main.ts', env, stdio);
+}
+
+export async function waitForHttp(url: string, process: ChildProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (process.exitCode !== null) throw new Error(`the server exited with code ${process.exitCode}`);
+    if (
+      await fetch(url).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing answered at ${url} within ${timeoutMs} ms`);
+}
+
+export function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  return exited;
+}
