@@ -96,7 +96,10 @@ async function settled(): Promise<void> {
 
 // Each event one second after the previous: Meta's timestamps (milliseconds) order the thread.
 let clock = Date.now() - 3_600_000;
-const target = () => ({ account: account.username, customer: customer.username, timestamp: (clock += 1000) });
+function target() {
+  clock += 1000;
+  return { account: account.username, customer: customer.username, timestamp: clock };
+}
 const thread = () =>
   sql<{
     kind: string;
