@@ -1,6 +1,7 @@
 import type { inferRouterOutputs } from '@trpc/server';
 import clsx from 'clsx';
 import type { AppRouter } from '#server/trpc/app.router.ts';
+import { Avatar } from './avatar.tsx';
 
 export type ConversationSummary =
   inferRouterOutputs<AppRouter>['inbox']['listConversations']['items'][number];
@@ -20,17 +21,7 @@ export function ConversationRow({ conversation }: { conversation: ConversationSu
   const unread = conversation.unreadCount > 0;
   return (
     <li className="flex gap-3 px-4 py-3 transition hover:bg-slate-50">
-      {conversation.contactAvatar ? (
-        <img
-          src={conversation.contactAvatar}
-          alt=""
-          className="h-10 w-10 shrink-0 rounded-full object-cover"
-        />
-      ) : (
-        <span className="flex h-10 w-10 shrink-0 items-center justify-center rounded-full bg-slate-200 text-sm font-semibold text-slate-600">
-          {name.slice(0, 1).toUpperCase()}
-        </span>
-      )}
+      <Avatar name={name} src={conversation.contactAvatar} />
       <div className="min-w-0 flex-1">
         <div className="flex items-baseline justify-between gap-2">
           <p
