@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { ephemeralClusterDir, freePort } from '#dev/postgres.ts';
-import { startWebServer, startWorkerProcess } from '#dev/processes.ts';
+import { startWebServer, startWorkerProcess, stopProcess } from '#dev/processes.ts';
 import { startLocalStack } from '#dev/stack.ts';
 import { signWebhookBody } from '#server/meta/webhook-signature.ts';
 
@@ -183,7 +183,7 @@ Ingest benchmark: ${CONNECTIONS} connections × ${DURATION_S} s, one message per
 `);
   process.exitCode = lost === 0 && duplicated === 0 ? 0 : 1;
 } finally {
-  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map(stopProcess));
   await db.end();
   await stack.stop();
 }
