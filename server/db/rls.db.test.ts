@@ -499,6 +499,35 @@ describe('webhook_events', () => {
   });
 });
 
+describe('realtime topics', () => {
+  // Realtime authorises a join the way this does: probe rows inserted, then read back as the
+  // joining user with the topic set; a row that comes back means the user may listen.
+  async function mayJoin(operator: TestOperator | null, topic: string): Promise<boolean> {
+    const id = randomUUID();
+    return database.db.kysely.transaction().execute(async (trx) => {
+      await sql`insert into realtime.messages (id, topic, extension, private) values (${id}, ${topic}, 'broadcast', true)`.execute(
+        trx,
+      );
+      const role = operator ? 'authenticated' : 'anon';
+      const claims = JSON.stringify(operator ? { sub: operator.actor.userId, role } : { role });
+      await sql`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${claims}, true),
+                       set_config('realtime.topic', ${topic}, true)`.execute(trx);
+      const { rows } = await sql`select id from realtime.messages where id = ${id}`.execute(trx);
+      return rows.length === 1;
+    });
+  }
+
+  it("members may join their workspace's and conversations' topics, nobody else may", async () => {
+    expect(await mayJoin(agentA, `workspace:${a.workspaceId}`)).toBe(true);
+    expect(await mayJoin(agentA, `conversation:${a.conversationId}`)).toBe(true);
+    expect(await mayJoin(agentA, `workspace:${b.workspaceId}`)).toBe(false);
+    expect(await mayJoin(agentA, `conversation:${b.conversationId}`)).toBe(false);
+    expect(await mayJoin(outsider, `workspace:${a.workspaceId}`)).toBe(false);
+    expect(await mayJoin(agentA, 'somethingelse:1')).toBe(false);
+    await expect(mayJoin(null, `workspace:${a.workspaceId}`)).resolves.toBe(false);
+  });
+});
+
 describe('the anon role', () => {
   const tables = [
     'workspaces',
