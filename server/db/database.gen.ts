@@ -27,9 +27,11 @@ export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface ChannelConnections {
   access_token: string | null;
+  authorizing_user_id: string | null;
   channel_identifier: string;
   channel_type: Generated<string>;
   created_at: Generated<Timestamp>;
+  disconnected_at: Timestamp | null;
   display_name: string | null;
   id: Generated<string>;
   is_active: Generated<boolean>;
@@ -38,6 +40,7 @@ export interface ChannelConnections {
   login_path: "instagram" | "facebook";
   metadata: Generated<Json>;
   needs_reauth_reason: string | null;
+  permissions: Generated<string[]>;
   provider_account_id: string | null;
   provider_type: Generated<string>;
   refresh_token: string | null;
@@ -115,6 +118,16 @@ export interface Conversations {
   workspace_id: string;
 }
 
+export interface DataDeletionRequests {
+  app_scoped_user_id: string;
+  completed_at: Timestamp | null;
+  confirmation_code: string;
+  id: Generated<string>;
+  requested_at: Generated<Timestamp>;
+  status: Generated<string>;
+  summary: Generated<Json>;
+}
+
 export interface InstagramEvents {
   account_id: string;
   applied_at: Timestamp | null;
@@ -146,6 +159,17 @@ export interface Leads {
   status: Generated<"NEW" | "CONTACTED" | "QUALIFIED" | "WON" | "LOST">;
   updated_at: Generated<Timestamp>;
   username: string | null;
+  workspace_id: string;
+}
+
+export interface OauthStates {
+  consumed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  id: Generated<string>;
+  login_path: string;
+  state_hash: string;
+  user_id: string;
   workspace_id: string;
 }
 
@@ -193,8 +217,10 @@ export interface DB {
   contacts: Contacts;
   conversation_messages: ConversationMessages;
   conversations: Conversations;
+  data_deletion_requests: DataDeletionRequests;
   instagram_events: InstagramEvents;
   leads: Leads;
+  oauth_states: OauthStates;
   profiles: Profiles;
   webhook_events: WebhookEvents;
   workspace_members: WorkspaceMembers;

@@ -528,6 +528,14 @@ describe('realtime topics', () => {
   });
 });
 
+describe('server-only tables', () => {
+  it.each(['oauth_states', 'data_deletion_requests'] as const)('operators cannot read %s', async (table) => {
+    await expect(as(ownerA, (trx) => trx.selectFrom(table).select('id').execute())).rejects.toMatchObject(
+      denied,
+    );
+  });
+});
+
 describe('the anon role', () => {
   const tables = [
     'workspaces',
@@ -538,6 +546,10 @@ describe('the anon role', () => {
     'conversation_messages',
     'leads',
     'webhook_events',
+    'instagram_events',
+    'contacts',
+    'oauth_states',
+    'data_deletion_requests',
   ] as const;
 
   it.each(tables)('cannot read %s', async (table) => {
