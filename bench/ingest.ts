@@ -49,7 +49,13 @@ async function waitForPort(url: string): Promise<void> {
 }
 
 const appPort = await freePort();
-const appEnv = { ...process.env, ...stack.env, PORT: String(appPort), HOST: '127.0.0.1' };
+const appEnv = {
+  ...process.env,
+  ...stack.env,
+  APP_URL: `http://127.0.0.1:${appPort}`,
+  PORT: String(appPort),
+  HOST: '127.0.0.1',
+};
 children.push(startWebServer(appEnv), startWorkerProcess(appEnv));
 const floorPort = await freePort();
 start(['--import', 'tsx', 'bench/floor-server.ts'], { PORT: String(floorPort), BENCH_SECRET: secret });

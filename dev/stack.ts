@@ -66,6 +66,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ...metaAppEnv(metaApp),
         INSTAGRAM_GRAPH_URL: meta.instagramGraphUrl,
         FACEBOOK_GRAPH_URL: meta.facebookGraphUrl,
+        INSTAGRAM_OAUTH_URL: `${meta.url}/www.instagram.com`,
+        INSTAGRAM_API_URL: `${meta.url}/api.instagram.com`,
+        FACEBOOK_OAUTH_URL: `${meta.url}/www.facebook.com`,
         TOKEN_ENCRYPTION_KEYS: await tokenKeys(options),
       },
       async stop() {

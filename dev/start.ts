@@ -39,14 +39,14 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 try {
-  Object.assign(process.env, { NODE_ENV: 'development', ...stack.env });
+  const port = Number(process.env.PORT) || ((await isPortFree(3000)) ? 3000 : await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  Object.assign(process.env, { NODE_ENV: 'development', ...stack.env, APP_URL: url });
   const env = parseEnv(process.env); // refuse to start on a bad configuration, naming the variable
   const demo = await seedDemo(stack);
 
-  const port = Number(process.env.PORT) || ((await isPortFree(3000)) ? 3000 : await freePort());
   vite = await createServer({ server: { port, strictPort: true, host: '127.0.0.1' } });
   await vite.listen();
-  const url = `http://127.0.0.1:${port}`;
   runtime = createRuntime(env);
   workers = await startWorkers(runtime);
   stack.meta.setWebhookUrl(`${url}/api/instagram/webhook`);

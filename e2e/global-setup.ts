@@ -8,10 +8,10 @@ import { startLocalStack } from '#dev/stack.ts';
 export default async function globalSetup() {
   const stack = await startLocalStack({ dataDir: await ephemeralClusterDir('e2e'), ephemeral: true });
   const port = await freePort();
-  const env = { ...process.env, ...stack.env, PORT: String(port), HOST: '127.0.0.1' };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, ...stack.env, APP_URL: baseUrl, PORT: String(port), HOST: '127.0.0.1' };
   const web = startWebServer(env);
   const worker = startWorkerProcess(env);
-  const baseUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(`${baseUrl}/sign-in`, web);
   stack.meta.setWebhookUrl(`${baseUrl}/api/instagram/webhook`);
 

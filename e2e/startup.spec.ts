@@ -6,6 +6,7 @@ const VALID = {
   DATABASE_URL: 'postgres://postgres:x@127.0.0.1:1/postgres',
   SUPABASE_URL: 'http://127.0.0.1:1',
   SUPABASE_ANON_KEY: 'sb_publishable_0123456789abcdef',
+  APP_URL: 'http://127.0.0.1:3000',
   INSTAGRAM_APP_ID: '990000000000001',
   INSTAGRAM_APP_SECRET: 'ig-app-secret-0123456789',
   INSTAGRAM_VERIFY_TOKEN: 'verify-token-0123456789',

@@ -26,6 +26,13 @@ const EnvSchema = z.object({
   INSTAGRAM_VERIFY_TOKEN: z.string().min(16, 'must be at least 16 characters (generate a random one)'),
   /** The Meta app's secret, for accounts connected through Facebook Login. */
   META_APP_SECRET: z.string().min(16, 'must be the Meta app secret').optional(),
+  /** The app's public URL; OAuth redirects come back to `${APP_URL}/api/instagram/oauth/callback`. */
+  APP_URL: httpUrl,
+  /** The Meta app's id, for connecting accounts through Facebook Login. */
+  META_APP_ID: z.string().regex(/^\d+$/, 'must be the numeric Meta app id').optional(),
+  INSTAGRAM_OAUTH_URL: httpUrl.default('https://www.instagram.com'),
+  INSTAGRAM_API_URL: httpUrl.default('https://api.instagram.com'),
+  FACEBOOK_OAUTH_URL: httpUrl.default('https://www.facebook.com'),
   INSTAGRAM_GRAPH_URL: httpUrl.default('https://graph.instagram.com'),
   FACEBOOK_GRAPH_URL: httpUrl.default('https://graph.facebook.com'),
   GRAPH_API_VERSION: z

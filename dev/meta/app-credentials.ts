@@ -27,6 +27,7 @@ export function metaAppEnv(app: MetaAppCredentials): Record<string, string> {
   return {
     INSTAGRAM_APP_ID: app.instagramAppId,
     INSTAGRAM_APP_SECRET: app.instagramAppSecret,
+    META_APP_ID: app.metaAppId,
     META_APP_SECRET: app.metaAppSecret,
     INSTAGRAM_VERIFY_TOKEN: app.verifyToken,
   };

@@ -20,6 +20,7 @@ export function testEnvVars(
     DATABASE_URL: database.appUrl,
     SUPABASE_URL: supabase.url,
     SUPABASE_ANON_KEY: supabase.anonKey,
+    APP_URL: 'http://127.0.0.1:3000',
     ...metaAppEnv(metaApp),
     TOKEN_ENCRYPTION_KEYS: newKeySpec('test'),
     ...extra,
