@@ -9,6 +9,7 @@ import type { EnqueueIngest } from './inbox/replay-webhook-events.ts';
 import { createWebhookLedger, type WebhookLedger } from './inbox/webhook-ledger.ts';
 import { enqueue, QUEUES, startQueue } from './jobs/queue.ts';
 import { createGraphClient, type GraphClient } from './meta/graph-client.ts';
+import type { InstagramOAuthConfig } from './meta/instagram-oauth.ts';
 import type { WebhookEndpointConfig } from './meta/webhook-endpoint.ts';
 
 export interface Runtime {
@@ -25,6 +26,8 @@ export interface Runtime {
   graph: GraphClient;
   /** What ingest needs besides the database. */
   ingest: ApplyDeps;
+  /** Instagram Login endpoints and app credentials. */
+  instagramOAuth: InstagramOAuthConfig;
   close(): Promise<void>;
 }
 
@@ -62,6 +65,13 @@ export function createRuntime(env: Env): Runtime {
       facebookGraphUrl: env.FACEBOOK_GRAPH_URL,
       version: env.GRAPH_API_VERSION,
     }),
+    instagramOAuth: {
+      oauthUrl: env.INSTAGRAM_OAUTH_URL,
+      apiUrl: env.INSTAGRAM_API_URL,
+      graphUrl: env.INSTAGRAM_GRAPH_URL,
+      appId: env.INSTAGRAM_APP_ID,
+      appSecret: env.INSTAGRAM_APP_SECRET,
+    },
     ingest: {
       enqueueEnrichment: async (trx, contact) => enqueue(await queue(), trx, QUEUES.enrichContact, [contact]),
     },

@@ -9,5 +9,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request, headers);
   const { workspaces } = await getOperator(runtime.db, actor);
   const first = workspaces[0];
-  throw redirect(first ? `/w/${first.id}/inbox` : '/welcome', { headers });
+  // Outcomes of a connection attempt travel along to the page that shows them.
+  const search = new URL(request.url).search;
+  throw redirect(first ? `/w/${first.id}/inbox${search}` : '/welcome', { headers });
 }

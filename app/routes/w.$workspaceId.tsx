@@ -1,6 +1,6 @@
 // The app shell around every workspace page: navigation, workspace switcher, the operator.
 import { data, type LoaderFunctionArgs } from '@remix-run/node';
-import { Form, NavLink, Outlet, useLoaderData, useNavigate } from '@remix-run/react';
+import { Form, NavLink, Outlet, useLoaderData, useNavigate, useSearchParams } from '@remix-run/react';
 import clsx from 'clsx';
 import { BrandMark } from '#app/components/brand.tsx';
 import { InboxIcon, SignOutIcon } from '#app/components/icons.tsx';
@@ -90,9 +90,45 @@ export default function WorkspaceShell() {
           </div>
         </div>
       </aside>
-      <div className="min-w-0 flex-1">
-        <Outlet />
+      <div className="flex min-w-0 flex-1 flex-col">
+        <ConnectOutcome />
+        <div className="min-h-0 flex-1">
+          <Outlet />
+        </div>
       </div>
+    </div>
+  );
+}
+
+/** The result of connecting an Instagram account, as the OAuth callback reported it. */
+function ConnectOutcome() {
+  const [params, setParams] = useSearchParams();
+  const connected = params.get('connected');
+  const failed = params.get('connect_error');
+  if (!connected && !failed) return null;
+  const dismiss = () =>
+    setParams(
+      (current) => {
+        current.delete('connected');
+        current.delete('connect_error');
+        return current;
+      },
+      { replace: true },
+    );
+  return (
+    <div
+      role={failed ? 'alert' : 'status'}
+      className={clsx(
+        'flex items-center justify-between gap-4 border-b px-5 py-2.5 text-sm',
+        failed
+          ? 'border-red-200 bg-red-50 text-red-800'
+          : 'border-emerald-200 bg-emerald-50 text-emerald-800',
+      )}
+    >
+      <span>{failed ?? `Connected ${connected}. New direct messages will appear here.`}</span>
+      <button type="button" onClick={dismiss} className="font-medium underline-offset-2 hover:underline">
+        Dismiss
+      </button>
     </div>
   );
 }

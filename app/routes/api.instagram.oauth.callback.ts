@@ -1,0 +1,38 @@
+import { type LoaderFunctionArgs, redirect } from '@remix-run/node';
+import { requireActor } from '#app/lib/auth.server.ts';
+import { runtime } from '#app/lib/runtime.server.ts';
+import { AppError } from '#server/errors.ts';
+import { callbackUrl } from '#server/inbox/begin-connect.ts';
+import { connectInstagramAccount } from '#server/inbox/connect-instagram-account.ts';
+import { consumeOAuthState } from '#server/inbox/oauth-states.ts';
+
+/** Meta sends the operator back here; the outcome is shown on the workspace's inbox. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const headers = new Headers();
+  const actor = await requireActor(request, headers);
+  const params = new URL(request.url).searchParams;
+  const state = params.get('state') ?? '';
+  const back = (workspaceId: string | null, outcome: Record<string, string>) =>
+    redirect(`${workspaceId ? `/w/${workspaceId}/inbox` : '/'}?${new URLSearchParams(outcome)}`, { headers });
+
+  try {
+    if (params.get('error')) {
+      // The operator said no on Meta's screen: use up the state and say so.
+      const { workspaceId } = await consumeOAuthState(runtime.db, actor, state);
+      return back(workspaceId, {
+        connect_error: 'Instagram access was not granted, so nothing was connected.',
+      });
+    }
+    const code = params.get('code');
+    if (!code) throw new AppError('BAD_INPUT', 'Instagram sent no sign-in code. Try connecting again.');
+    const connected = await connectInstagramAccount(
+      { db: runtime.db, cipher: runtime.cipher, graph: runtime.graph, oauth: runtime.instagramOAuth },
+      actor,
+      { code, state, redirectUri: callbackUrl(runtime.env.APP_URL) },
+    );
+    return back(connected.workspaceId, { connected: `@${connected.username}` });
+  } catch (error) {
+    if (error instanceof AppError) return back(null, { connect_error: error.message });
+    throw error;
+  }
+}

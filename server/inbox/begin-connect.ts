@@ -1,0 +1,51 @@
+// Starts "Connect Instagram": picks the workspace (one the operator administers), issues the
+// state and returns the URL of Meta's consent screen.
+import type { Actor, Database } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import { type InstagramOAuthConfig, instagramAuthorizeUrl } from '../meta/instagram-oauth.ts';
+import { issueOAuthState, type LoginPath } from './oauth-states.ts';
+import { listMemberships } from './workspaces.repository.ts';
+
+export const OAUTH_CALLBACK_PATH = '/api/instagram/oauth/callback';
+
+export interface BeginConnectDeps {
+  db: Database;
+  oauth: InstagramOAuthConfig;
+  /** The app's public URL; Meta sends the operator back to its callback path. */
+  appUrl: string;
+}
+
+export function callbackUrl(appUrl: string): string {
+  return `${appUrl.replace(/\/$/, '')}${OAUTH_CALLBACK_PATH}`;
+}
+
+export async function beginConnect(
+  deps: BeginConnectDeps,
+  actor: Actor,
+  request: { workspaceId?: string; loginPath: LoginPath },
+): Promise<{ authUrl: string; workspaceId: string }> {
+  if (request.loginPath === 'facebook') {
+    throw new AppError(
+      'BAD_INPUT',
+      'Connecting through Facebook Login is not available yet; use Instagram Login.',
+    );
+  }
+  const memberships = await deps.db.withUser(actor, (trx) => listMemberships(trx, actor.userId));
+  const administered = memberships.filter((m) => m.role !== 'agent');
+  const workspace = request.workspaceId
+    ? administered.find((m) => m.id === request.workspaceId)
+    : administered[0];
+  if (!workspace) {
+    throw new AppError(
+      'FORBIDDEN',
+      request.workspaceId && memberships.some((m) => m.id === request.workspaceId)
+        ? 'Only workspace owners and admins can connect Instagram accounts.'
+        : 'You are not an owner or admin of that workspace.',
+    );
+  }
+  const state = await issueOAuthState(deps.db, actor, workspace.id, request.loginPath);
+  return {
+    authUrl: instagramAuthorizeUrl(deps.oauth, callbackUrl(deps.appUrl), state),
+    workspaceId: workspace.id,
+  };
+}
