@@ -1,0 +1,21 @@
+// The small JSON endpoints of the seed's contract (/api/instagram/oauth, /status): the signed-in
+// operator or 401, domain errors as their HTTP status with a message, never cached.
+import type { Actor } from '#server/db/database.ts';
+import { AppError } from '#server/errors.ts';
+import { getActor } from './auth.server.ts';
+
+export async function jsonForOperator(
+  request: Request,
+  handle: (actor: Actor) => Promise<unknown>,
+): Promise<Response> {
+  const headers = new Headers({ 'Cache-Control': 'no-store' });
+  const actor = await getActor(request, headers);
+  if (!actor) return Response.json({ error: 'Sign in first' }, { status: 401, headers });
+  try {
+    return Response.json(await handle(actor), { headers });
+  } catch (error) {
+    if (error instanceof AppError)
+      return Response.json({ error: error.message }, { status: error.status, headers });
+    throw error;
+  }
+}
