@@ -53,3 +53,15 @@ export function createSignedRequest(secret: string, payload: Record<string, unkn
   const signature = createHmac('sha256', secret).update(encodedPayload).digest('base64url');
   return `${signature}.${encodedPayload}`;
 }
+
+/** The `signed_request` field of Meta's form-encoded callback POST, verified. */
+export async function readSignedRequest(
+  request: Request,
+  secrets: readonly string[],
+): Promise<SignedRequestPayload> {
+  const text = await request.text();
+  if (text.length > 16_384) throw new SignedRequestError('the callback body is too large');
+  const signedRequest = new URLSearchParams(text).get('signed_request');
+  if (!signedRequest) throw new SignedRequestError('the body has no signed_request field');
+  return parseSignedRequest(signedRequest, secrets);
+}
