@@ -7,6 +7,7 @@ import type { Tx } from '../db/database.ts';
 export const QUEUES = {
   ingestWebhookEvents: 'ingest-webhook-events',
   enrichContact: 'enrich-contact',
+  refreshTokens: 'refresh-tokens',
 } as const;
 
 /** Workers LISTEN here, so a job queued by another process starts without waiting for a poll. */

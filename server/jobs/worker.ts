@@ -10,6 +10,7 @@ import { ingestWebhookEventsJob } from './ingest-webhook-events.job.ts';
 import type { JobDefinition } from './job.ts';
 import { JOB_WAKEUP_CHANNEL, startQueue } from './queue.ts';
 import { createRateLimiter } from './rate-limiter.ts';
+import { refreshTokensJob } from './refresh-tokens.job.ts';
 
 export interface Workers {
   boss: PgBoss;
@@ -50,6 +51,10 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
     cipher: runtime.cipher,
     limiter: createRateLimiter({ perSecond: PROFILE_LOOKUPS_PER_SECOND }),
   });
+
+  await register(refreshTokensJob, { db: runtime.db, cipher: runtime.cipher, oauth: runtime.instagramOAuth });
+  // Every hour: tokens are refreshed weeks before they expire, so a missed run or two is harmless.
+  await boss.schedule(refreshTokensJob.queue, '17 * * * *');
 
   // LISTEN needs a session of its own (a direct or session-mode connection on Supabase).
   const listener = new pg.Client({ connectionString: runtime.env.DATABASE_URL });

@@ -1,0 +1,91 @@
+// Long-lived Instagram tokens last 60 days and can be refreshed once they are a day old. A
+// schedule refreshes each one well before it expires, whether or not anyone used it (a quiet
+// inbox must not lose its account). A token Meta refuses marks the account for reconnection,
+// and the operators see why; webhooks for it keep being stored meanwhile.
+import type { TokenCipher } from '../crypto/token-cipher.ts';
+import { tokenContext } from '../crypto/token-cipher.ts';
+import type { Database } from '../db/database.ts';
+import { type InstagramOAuthConfig, OAuthExchangeError, refreshLongLived } from '../meta/instagram-oauth.ts';
+import { markNeedsReauth } from './connections.repository.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Refresh when less than this is left: about once a month, with weeks to spare on failures. */
+export const REFRESH_WHEN_LEFT_MS = 30 * DAY_MS;
+/** Meta refuses to refresh a token younger than a day. */
+export const MIN_TOKEN_AGE_MS = DAY_MS;
+
+export interface RefreshDeps {
+  db: Database;
+  cipher: TokenCipher;
+  oauth: InstagramOAuthConfig;
+}
+
+export interface RefreshReport {
+  refreshed: number;
+  needsReauth: number;
+  /** Meta could not be reached or failed; tried again on the next run. */
+  postponed: number;
+}
+
+export async function refreshDueTokens(deps: RefreshDeps, now = new Date()): Promise<RefreshReport> {
+  const report: RefreshReport = { refreshed: 0, needsReauth: 0, postponed: 0 };
+  const due = await deps.db.withService((trx) =>
+    trx
+      .selectFrom('channel_connections')
+      .select(['id', 'access_token', 'token_expires_at'])
+      .where('status', '=', 'CONNECTED')
+      .where('login_path', '=', 'instagram')
+      .where('access_token', 'is not', null)
+      .where('token_expires_at', '<', new Date(now.getTime() + REFRESH_WHEN_LEFT_MS))
+      .where((eb) =>
+        eb.or([
+          eb('token_refreshed_at', 'is', null),
+          eb('token_refreshed_at', '<=', new Date(now.getTime() - MIN_TOKEN_AGE_MS)),
+          // An expired token cannot be refreshed at all; it is reported below.
+          eb('token_expires_at', '<=', now),
+        ]),
+      )
+      .execute(),
+  );
+
+  for (const connection of due) {
+    if (connection.token_expires_at && connection.token_expires_at <= now) {
+      await deps.db.withService((trx) =>
+        markNeedsReauth(trx, connection.id, 'The Instagram token expired. Reconnect the account to resume.'),
+      );
+      report.needsReauth += 1;
+      continue;
+    }
+    const current = deps.cipher.decrypt(
+      connection.access_token as string,
+      tokenContext(connection.id, 'access_token'),
+    );
+    try {
+      const fresh = await refreshLongLived(deps.oauth, current);
+      await deps.db.withService((trx) =>
+        trx
+          .updateTable('channel_connections')
+          .set({
+            access_token: deps.cipher.encrypt(fresh.accessToken, tokenContext(connection.id, 'access_token')),
+            token_expires_at: fresh.expiresAt,
+            token_refreshed_at: now,
+          })
+          .where('id', '=', connection.id)
+          .where('status', '=', 'CONNECTED')
+          .execute(),
+      );
+      report.refreshed += 1;
+    } catch (error) {
+      if (!(error instanceof OAuthExchangeError)) throw error;
+      if (error.code === 190 || (error.status >= 400 && error.status < 500)) {
+        await deps.db.withService((trx) =>
+          markNeedsReauth(trx, connection.id, `Instagram refused to refresh the token: ${error.message}`),
+        );
+        report.needsReauth += 1;
+      } else {
+        report.postponed += 1;
+      }
+    }
+  }
+  return report;
+}
