@@ -3,9 +3,11 @@ import { data, type LoaderFunctionArgs } from '@remix-run/node';
 import { Form, NavLink, Outlet, useLoaderData, useNavigate, useSearchParams } from '@remix-run/react';
 import clsx from 'clsx';
 import { BrandMark } from '#app/components/brand.tsx';
+import { ConnectButton } from '#app/components/connect-button.tsx';
 import { InboxIcon, SignOutIcon } from '#app/components/icons.tsx';
 import { requireActor } from '#app/lib/auth.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
+import { getConnectionStatus } from '#server/inbox/connection-status.ts';
 import { getOperator } from '#server/inbox/get-operator.ts';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -14,13 +16,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const operator = await getOperator(runtime.db, actor);
   const workspace = operator.workspaces.find((w) => w.id === params.workspaceId);
   if (!workspace) throw data('You are not a member of this workspace.', { status: 404, headers });
-  return data({ operator, workspace }, { headers });
+  const { accounts } = await getConnectionStatus(runtime.db, actor, workspace.id);
+  return data({ operator, workspace, accounts }, { headers });
 }
 
 const NAV = [{ to: 'inbox', label: 'Inbox', icon: InboxIcon }];
 
 export default function WorkspaceShell() {
-  const { operator, workspace } = useLoaderData<typeof loader>();
+  const { operator, workspace, accounts } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
   const name = operator.profile.displayName ?? operator.profile.email;
   return (
@@ -92,6 +95,11 @@ export default function WorkspaceShell() {
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <ConnectOutcome />
+        <AccountAlerts
+          workspaceId={workspace.id}
+          accounts={accounts}
+          canConnect={workspace.role !== 'agent'}
+        />
         <div className="min-h-0 flex-1">
           <Outlet />
         </div>
@@ -130,5 +138,56 @@ function ConnectOutcome() {
         Dismiss
       </button>
     </div>
+  );
+}
+
+type AccountSummary = ReturnType<typeof useLoaderData<typeof loader>>['accounts'][number];
+
+/** Accounts that need an operator: none connected yet, or a token Meta no longer accepts. */
+function AccountAlerts({
+  workspaceId,
+  accounts,
+  canConnect,
+}: {
+  workspaceId: string;
+  accounts: AccountSummary[];
+  canConnect: boolean;
+}) {
+  const live = accounts.filter((a) => a.status !== 'DISCONNECTED');
+  const broken = live.filter((a) => a.status === 'NEEDS_REAUTH');
+  const action =
+    'ml-3 rounded-md bg-white/70 px-2.5 py-1 font-semibold shadow-sm ring-1 ring-inset hover:bg-white';
+  if (live.length === 0) {
+    return (
+      <div className="border-b border-brand-100 bg-brand-50 px-5 py-2.5 text-sm text-brand-700" role="status">
+        No Instagram account is connected yet.
+        {canConnect ? (
+          <ConnectButton workspaceId={workspaceId} className={`${action} ring-brand-100`}>
+            Connect Instagram
+          </ConnectButton>
+        ) : (
+          ' Ask a workspace admin to connect one.'
+        )}
+      </div>
+    );
+  }
+  return (
+    <>
+      {broken.map((account) => (
+        <div
+          key={account.id}
+          role="alert"
+          className="border-b border-amber-200 bg-amber-50 px-5 py-2.5 text-sm text-amber-900"
+        >
+          <strong>{account.accountName ?? account.accountId} needs to be reconnected.</strong>{' '}
+          {account.needsReauthReason} Messages keep arriving meanwhile; replies wait until it is reconnected.
+          {canConnect ? (
+            <ConnectButton workspaceId={workspaceId} className={`${action} ring-amber-200`}>
+              Reconnect
+            </ConnectButton>
+          ) : null}
+        </div>
+      ))}
+    </>
   );
 }
