@@ -43,6 +43,14 @@ Inspection and faults
   clear-faults                    remove every fault
   revoke-token --account A        the account's token answers 190 from now on
   idle                            wait until every webhook is delivered or given up
+
+OAuth and app callbacks
+  authorize --account A --redirect-uri U [--state S] [--scope S] [--deny] [--login instagram|facebook]
+                                  the redirect the consent dialog's Allow (or Cancel) button gives
+  response-shape [--set flat|data-wrapped]   how the Instagram code exchange answers
+  deauthorize --account A --callback-url U   revoke its tokens and POST a signed_request
+  data-deletion --account A --callback-url U POST a data-deletion signed_request
+  clock [--advance-ms N | --set EPOCH_MS|ISO]  show or move the clock codes and tokens expire on
 Add --json to print the raw answer.`;
 
 const { values, positionals } = parseArgs({
@@ -88,6 +96,12 @@ const { values, positionals } = parseArgs({
     'duplicate-probability': { type: 'string' },
     reorder: { type: 'string' },
     seed: { type: 'string' },
+    'redirect-uri': { type: 'string' },
+    state: { type: 'string' },
+    scope: { type: 'string' },
+    deny: { type: 'boolean' },
+    'callback-url': { type: 'string' },
+    'advance-ms': { type: 'string' },
   },
 });
 
@@ -208,6 +222,38 @@ function request(command: string): Request | undefined {
       return { method: 'POST', path: '/accounts/revoke-token', body: { account: values.account } };
     case 'idle':
       return { method: 'POST', path: '/idle' };
+    case 'authorize':
+      return {
+        method: 'POST',
+        path: '/oauth/authorize',
+        body: {
+          account: values.account,
+          loginPath: values.login,
+          redirectUri: values['redirect-uri'],
+          state: values.state,
+          scope: values.scope,
+          deny: values.deny,
+        },
+      };
+    case 'response-shape':
+      return values.set === undefined
+        ? { method: 'GET', path: '/oauth/response-shape' }
+        : { method: 'POST', path: '/oauth/response-shape', body: { shape: values.set } };
+    case 'deauthorize':
+    case 'data-deletion':
+      return {
+        method: 'POST',
+        path: `/${command}`,
+        body: { account: values.account, callbackUrl: values['callback-url'] },
+      };
+    case 'clock':
+      if (values['advance-ms'] !== undefined)
+        return { method: 'POST', path: '/clock', body: { advanceMs: num(values['advance-ms']) } };
+      if (values.set !== undefined) {
+        const now = /^\d+$/.test(values.set) ? Number(values.set) : Date.parse(values.set);
+        return { method: 'POST', path: '/clock', body: { now } };
+      }
+      return { method: 'GET', path: '/clock' };
   }
   return undefined;
 }
@@ -285,7 +331,10 @@ function printGeneric(answer: unknown): string {
   if (typeof answer !== 'object' || answer === null) return String(answer);
   return Object.entries(answer)
     .map(([key, value]) => {
-      const shown = key === 'timestamp' && typeof value === 'number' ? `${value} (${time(value)})` : value;
+      const shown =
+        (key === 'timestamp' || key === 'now') && typeof value === 'number'
+          ? `${value} (${time(value)})`
+          : value;
       return `${key}  ${typeof shown === 'object' ? JSON.stringify(shown) : shown}`;
     })
     .join('\n');

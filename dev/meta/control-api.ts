@@ -28,6 +28,15 @@
 //   POST   /control/faults                     {method?, path?, account?, times?, delayMs?, error?: {status?, code?, subcode?, message?}}
 //   DELETE /control/faults[?id=]               one fault, or all
 //   GET    /control/graph-requests             every Graph call received
+//   POST   /control/oauth/authorize            {account, redirectUri, state?, scope?, deny?, loginPath?}: {location},
+//                                              the redirect the consent dialog's Allow (Cancel with deny) gives
+//   GET    /control/oauth/response-shape       {shape}: how the Instagram code exchange answers
+//   POST   /control/oauth/response-shape       {shape: flat|data-wrapped}
+//   POST   /control/deauthorize                {account, callbackUrl}: revokes its tokens, POSTs a signed_request;
+//                                              answers {signedRequest, status, body} of the callback
+//   POST   /control/data-deletion              {account, callbackUrl}: the same for a data-deletion request
+//   GET    /control/clock                      {now}: the simulator clock codes and tokens expire on
+//   POST   /control/clock                      {advanceMs} or {now: epoch ms}
 import { z } from 'zod';
 import { jsonResponse, parseBody, type Route, type SimRequest, type SimResponse } from './http.ts';
 import type { MetaSimulator } from './simulator.ts';
@@ -178,6 +187,21 @@ const FaultSchema = z.object({
     .optional(),
 });
 
+const AuthorizeSchema = z.object({
+  account: id,
+  loginPath: loginPath.optional(),
+  redirectUri: url,
+  state: z.string().optional(),
+  scope: z.string().min(1).optional(),
+  deny: z.boolean().optional(),
+});
+const AppCallbackSchema = z.object({ account: id, callbackUrl: url });
+const ClockSchema = z.union([
+  z.object({ advanceMs: z.number().int() }).strict(),
+  z.object({ now: z.number().int().positive() }).strict(),
+]);
+const ResponseShapeSchema = z.object({ shape: z.enum(['flat', 'data-wrapped']) });
+
 function status(sim: MetaSimulator) {
   const deliveries = sim.deliveries();
   const count = (state: string) => deliveries.filter((delivery) => delivery.state === state).length;
@@ -250,6 +274,25 @@ async function handle(sim: MetaSimulator, request: SimRequest): Promise<SimRespo
       return jsonResponse(200, sim.faults());
     case 'GET /graph-requests':
       return jsonResponse(200, sim.graphRequests());
+    case 'POST /oauth/authorize':
+      return jsonResponse(200, { location: sim.authorize(AuthorizeSchema.parse(body())) });
+    case 'GET /oauth/response-shape':
+      return jsonResponse(200, { shape: sim.oauthResponseShape() });
+    case 'POST /oauth/response-shape':
+      sim.setOAuthResponseShape(ResponseShapeSchema.parse(body()).shape);
+      return jsonResponse(200, { shape: sim.oauthResponseShape() });
+    case 'POST /deauthorize':
+      return jsonResponse(200, await sim.deauthorize(AppCallbackSchema.parse(body())));
+    case 'POST /data-deletion':
+      return jsonResponse(200, await sim.requestDataDeletion(AppCallbackSchema.parse(body())));
+    case 'GET /clock':
+      return jsonResponse(200, { now: sim.now() });
+    case 'POST /clock': {
+      const change = ClockSchema.parse(body());
+      if ('advanceMs' in change) sim.advanceClock(change.advanceMs);
+      else sim.setClock(change.now);
+      return jsonResponse(200, { now: sim.now() });
+    }
   }
   const kind = /^POST \/events\/([a-z-]+)$/.exec(route)?.[1];
   const run = kind === undefined ? undefined : EVENTS[kind];

@@ -2,9 +2,12 @@
 // tokens (Instagram Login), /graph.facebook.com/… Page tokens (Facebook Login). A version prefix
 // (/v25.0/) is optional, as on the real API. Every call is authenticated, run through the fault
 // injector, logged, and answered in Meta's JSON; endpoints are plain objects so OAuth and the
-// Send API can join the list.
+// Send API can join the list. Most endpoints act for the account a token belongs to; a few take a
+// Facebook user token, and the OAuth token endpoints check their own credentials.
+import type { MetaAppCredentials } from './app-credentials.ts';
 import type { FaultInjector, FaultSpec } from './faults.ts';
 import {
+  expiredToken,
   GraphError,
   type GraphHost,
   invalidParameter,
@@ -16,27 +19,42 @@ import {
 import { parseBody, type Route, type SimRequest, type SimResponse } from './http.ts';
 import { newFbTraceId } from './ids.ts';
 import { metaJson } from './wire-json.ts';
-import type { Account, LoginPath, World } from './world.ts';
+import type { Account, IssuedToken, LoginPath, World } from './world.ts';
 
-export interface GraphCall {
+export interface PublicGraphCall {
   host: GraphHost;
   method: string;
   /** Values captured by `:name` segments of the endpoint's path. */
   params: Record<string, string>;
   /** Query parameters, overlaid with the body's (JSON or form) parameters. */
   args: Record<string, unknown>;
-  /** The account the access token belongs to. */
-  account: Account;
   world: World;
+  app: MetaAppCredentials;
 }
 
-export interface GraphEndpoint {
+export interface GraphCall extends PublicGraphCall {
+  /** The account the access token acts for. */
+  account: Account;
+}
+
+interface EndpointBase {
   method: 'GET' | 'POST' | 'DELETE';
   /** Path below the version, with `:name` capturing one segment, e.g. ":node/subscribed_apps". */
   path: string;
-  /** JSON body of the 200 answer; throw GraphError to fail. */
-  handle(call: GraphCall): unknown;
 }
+
+export type GraphEndpoint =
+  | (EndpointBase & {
+      /** Which token it takes: the account's (Instagram user or Page token, the default) or a Facebook user token. */
+      auth?: 'account' | 'user';
+      /** JSON body of the 200 answer; throw GraphError to fail. */
+      handle(call: GraphCall): unknown;
+    })
+  | (EndpointBase & {
+      /** No access token required: the endpoint checks the credentials it is given. */
+      auth: 'none';
+      handle(call: PublicGraphCall): unknown;
+    });
 
 export interface GraphRequestRecord {
   method: string;
@@ -75,6 +93,15 @@ function faultError(error: NonNullable<FaultSpec['error']>): GraphError {
   return new GraphError({ ...error, code: error.code, message });
 }
 
+function findEndpoint(endpoints: readonly GraphEndpoint[], method: string, segments: string[]) {
+  for (const endpoint of endpoints) {
+    if (endpoint.method !== method) continue;
+    const params = matchPath(endpoint.path, segments);
+    if (params) return { endpoint, params };
+  }
+  return undefined;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -99,13 +126,29 @@ export function selectFields(
   return selected;
 }
 
+/** The token's account, or the 190 Graph answers for a missing, unknown, revoked or expired token. */
+function authenticate(
+  world: World,
+  issued: IssuedToken | undefined,
+  host: GraphHost,
+  user: boolean,
+): Account {
+  if (!issued || issued.revoked) throw invalidToken();
+  if (!world.isLive(issued)) throw expiredToken(issued.expiresAt as number);
+  const account = world.findAccount(issued.igId);
+  if (!account || account.loginPath !== LOGIN_PATH_OF_HOST[host] || (issued.kind === 'user') !== user)
+    throw invalidToken();
+  return account;
+}
+
 export function createGraphRoute(deps: {
   world: World;
+  app: MetaAppCredentials;
   faults: FaultInjector;
   endpoints: readonly GraphEndpoint[];
   log: GraphRequestRecord[];
 }): Route {
-  const { world, faults, endpoints, log } = deps;
+  const { world, app, faults, endpoints, log } = deps;
 
   async function answer(request: SimRequest, host: GraphHost, path: string, caller: { account?: Account }) {
     const query = Object.fromEntries(request.url.searchParams);
@@ -117,22 +160,31 @@ export function createGraphRoute(deps: {
       unreadableBody = true;
     }
     const token = accessToken(request, args);
-    const account = token === undefined ? undefined : world.accountByToken(token);
-    caller.account = account;
+    const issued = token === undefined ? undefined : world.token(token);
+    caller.account = issued === undefined ? undefined : world.findAccount(issued.igId);
 
-    const fault = faults.take({ method: request.method, path, accountIgId: account?.igId });
+    const fault = faults.take({ method: request.method, path, accountIgId: caller.account?.igId });
     if (fault?.delayMs) await sleep(fault.delayMs);
     if (fault?.error) throw faultError(fault.error);
-    if (!account || account.loginPath !== LOGIN_PATH_OF_HOST[host]) throw invalidToken();
-    if (unreadableBody) throw invalidParameter('The request body could not be parsed');
 
     const segments = path.replace(VERSION, '').split('/').filter(Boolean);
-    for (const endpoint of endpoints) {
-      if (endpoint.method !== request.method) continue;
-      const params = matchPath(endpoint.path, segments);
-      if (params) return endpoint.handle({ host, method: request.method, params, args, account, world });
+    const found = findEndpoint(endpoints, request.method, segments);
+    if (found?.endpoint.auth === 'none') {
+      if (unreadableBody) throw invalidParameter('The request body could not be parsed');
+      return found.endpoint.handle({ host, method: request.method, params: found.params, args, world, app });
     }
-    throw unsupportedRequest(host, request.method, segments[0] ?? '');
+    const account = authenticate(world, issued, host, found?.endpoint.auth === 'user');
+    if (unreadableBody) throw invalidParameter('The request body could not be parsed');
+    if (!found) throw unsupportedRequest(host, request.method, segments[0] ?? '');
+    return found.endpoint.handle({
+      host,
+      method: request.method,
+      params: found.params,
+      args,
+      account,
+      world,
+      app,
+    });
   }
 
   return async (request) => {

@@ -51,6 +51,14 @@ const methodErrorType = (host: GraphHost) =>
 export const invalidToken = () =>
   new GraphError({ code: 190, message: 'Invalid OAuth access token - Cannot parse access token' });
 
+/** 190/463: the token was valid but its expiry time (on the simulator's clock) has passed. */
+export const expiredToken = (expiresAt: number) =>
+  new GraphError({
+    code: 190,
+    subcode: 463,
+    message: `Error validating access token: Session has expired on ${new Date(expiresAt).toUTCString()}.`,
+  });
+
 export const unexpectedError = (status = 500) =>
   new GraphError({
     status,

@@ -1,4 +1,4 @@
-// The simulator's single HTTP server. Each API (Graph, control, chat page, and later OAuth and
+// The simulator's single HTTP server. Each API (Graph, OAuth, control, chat page, and later
 // the Send API) is a route module tried in turn; the first to answer wins.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -34,6 +34,9 @@ export function newAccessToken(loginPath: LoginPath): string {
   return loginPath === 'instagram' ? `IGAA${alphanumeric(180)}` : `EAA${alphanumeric(190)}`;
 }
 
+/** OAuth authorization code, the opaque `AQ…` string Meta appends to the redirect. */
+export const newAuthorizationCode = () => `AQ${randomBytes(96).toString('base64url')}`;
+
 /** Signed CDN URL like the ones Meta puts in attachment payloads (they do not resolve here). */
 export function newCdnUrl(): string {
   return `https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=${leadingDigits(17)}&signature=${randomBytes(24).toString('base64url')}`;

@@ -1,19 +1,35 @@
 // The Meta simulator: a stand-in for Meta's servers over real HTTP, for `npm start`, tests and
 // benchmarks. One server on 127.0.0.1 answers the Graph API under /graph.instagram.com/ and
-// /graph.facebook.com/, a control API under /control/ and the customer chat page at /chat, and a
-// delivery engine POSTs signed webhooks to the app. All state is in memory.
+// /graph.facebook.com/, both logins' OAuth dialogs and token endpoints (/www.instagram.com/,
+// /api.instagram.com/, /www.facebook.com/), a control API under /control/ and the customer chat
+// page at /chat, and a delivery engine POSTs signed webhooks to the app. All state is in memory;
+// codes and tokens expire on a clock tests can move.
+import { type AppCallbackInput, type AppCallbackResult, sendAppCallback } from './app-callbacks.ts';
 import type { MetaAppCredentials } from './app-credentials.ts';
 import { chatPageRoute } from './chat-page.ts';
+import { createClock } from './clock.ts';
 import { controlRoute } from './control-api.ts';
 import { createFaultInjector, type Fault, type FaultSpec } from './faults.ts';
 import { createGraphRoute, type GraphEndpoint, type GraphRequestRecord } from './graph-api.ts';
 import { nodeEndpoints } from './graph-nodes.ts';
+import { oauthEndpoints } from './graph-oauth.ts';
 import { subscriptionEndpoints } from './graph-subscriptions.ts';
 import { type Route, startHttpServer } from './http.ts';
+import { instagramTokenRoute, type OAuthResponseShape } from './instagram-token-route.ts';
+import { consentRedirect, DEFAULT_SCOPES, parseAuthorizeRequest } from './oauth-consent.ts';
+import { oauthDialogRoute } from './oauth-dialog.ts';
 import { createScenarios, type Scenarios } from './scenarios.ts';
 import type { ThreadMessage } from './threads.ts';
 import { createWebhookDelivery, type DeliveryOptions, type DeliveryRecord } from './webhook-delivery.ts';
-import { type Account, type Customer, createWorld, type NewAccount, type NewCustomer } from './world.ts';
+import {
+  type Account,
+  type Customer,
+  createWorld,
+  type LoginPath,
+  type NewAccount,
+  type NewCustomer,
+  SimulatorInputError,
+} from './world.ts';
 
 export interface MetaSimulatorOptions {
   app: MetaAppCredentials;
@@ -22,6 +38,21 @@ export interface MetaSimulatorOptions {
   /** Defaults to a free port. */
   port?: number;
   delivery?: Partial<DeliveryOptions>;
+  /** Body of a successful Instagram code exchange: flat (what Meta sends, default) or as documented. */
+  oauthResponseShape?: OAuthResponseShape;
+}
+
+export interface AuthorizeInput {
+  /** The account that logs in (IG_ID, username or Page id). */
+  account: string;
+  /** Defaults to the account's login path. */
+  loginPath?: LoginPath;
+  redirectUri: string;
+  state?: string;
+  /** Comma-separated; defaults to the usual messaging scopes of the login path. */
+  scope?: string;
+  /** Press Cancel instead of Allow. */
+  deny?: boolean;
 }
 
 export interface ThreadView {
@@ -39,6 +70,12 @@ export interface MetaSimulator extends Scenarios {
   readonly instagramGraphUrl: string;
   /** `${url}/graph.facebook.com`: use in place of https://graph.facebook.com */
   readonly facebookGraphUrl: string;
+  /** `${url}/www.instagram.com`: the Instagram Login dialog is at `${instagramUrl}/oauth/authorize`. */
+  readonly instagramUrl: string;
+  /** `${url}/api.instagram.com`: the code exchange is at `${instagramApiUrl}/oauth/access_token`. */
+  readonly instagramApiUrl: string;
+  /** `${url}/www.facebook.com`: the Facebook Login dialog is at `${facebookUrl}/v25.0/dialog/oauth`. */
+  readonly facebookUrl: string;
   readonly app: MetaAppCredentials;
   webhookUrl(): string | undefined;
   setWebhookUrl(url: string | undefined): void;
@@ -48,8 +85,20 @@ export interface MetaSimulator extends Scenarios {
   customers(): Customer[];
   /** The conversation as the customer sees it. */
   thread(account: string, customer: string): ThreadView;
-  /** Invalidates the account's token: every Graph call with it answers 190. */
+  /** Invalidates every token of the account: each Graph call with one answers 190. */
   revokeToken(account: string): void;
+  /** The redirect the consent dialog's Allow (or, with `deny`, Cancel) button would produce. */
+  authorize(input: AuthorizeInput): string;
+  /** Revokes the account's tokens and POSTs a signed_request to the app's deauthorize callback. */
+  deauthorize(input: AppCallbackInput): Promise<AppCallbackResult>;
+  /** POSTs a signed_request to the app's data-deletion callback. */
+  requestDataDeletion(input: AppCallbackInput): Promise<AppCallbackResult>;
+  oauthResponseShape(): OAuthResponseShape;
+  setOAuthResponseShape(shape: OAuthResponseShape): void;
+  /** The simulator clock (epoch ms) that codes and tokens expire on. */
+  now(): number;
+  advanceClock(ms: number): void;
+  setClock(epochMs: number): void;
   setFault(spec: FaultSpec): Fault;
   /** Removes one fault, or all of them. */
   clearFaults(id?: string): void;
@@ -65,12 +114,18 @@ export interface MetaSimulator extends Scenarios {
   stop(): Promise<void>;
 }
 
-/** The Graph endpoints served on both hosts; OAuth and the Send API add theirs here. */
-const GRAPH_ENDPOINTS: readonly GraphEndpoint[] = [...subscriptionEndpoints, ...nodeEndpoints];
+/** The Graph endpoints served on both hosts; the Send API adds its own here. Nodes go last: `:id` matches any one segment. */
+const GRAPH_ENDPOINTS: readonly GraphEndpoint[] = [
+  ...oauthEndpoints,
+  ...subscriptionEndpoints,
+  ...nodeEndpoints,
+];
 
 export async function startMetaSimulator(options: MetaSimulatorOptions): Promise<MetaSimulator> {
   const { app } = options;
-  const world = createWorld();
+  const clock = createClock();
+  const world = createWorld(clock);
+  let oauthResponseShape = options.oauthResponseShape ?? 'flat';
   const faults = createFaultInjector((ref) => world.findAccount(ref)?.igId);
   const delivery = createWebhookDelivery({
     secrets: { instagram: app.instagramAppSecret, facebook: app.metaAppSecret },
@@ -86,6 +141,9 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
     url: server.url,
     instagramGraphUrl: `${server.url}/graph.instagram.com`,
     facebookGraphUrl: `${server.url}/graph.facebook.com`,
+    instagramUrl: `${server.url}/www.instagram.com`,
+    instagramApiUrl: `${server.url}/api.instagram.com`,
+    facebookUrl: `${server.url}/www.facebook.com`,
     app,
     webhookUrl: delivery.webhookUrl,
     setWebhookUrl: delivery.setWebhookUrl,
@@ -105,6 +163,32 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
       });
     },
     revokeToken: (account) => world.revokeToken(world.account(account)),
+    authorize(input) {
+      const account = world.account(input.account);
+      const loginPath = input.loginPath ?? account.loginPath;
+      const request = parseAuthorizeRequest(
+        app,
+        loginPath,
+        new URLSearchParams({
+          client_id: loginPath === 'instagram' ? app.instagramAppId : app.metaAppId,
+          redirect_uri: input.redirectUri,
+          response_type: 'code',
+          scope: input.scope ?? DEFAULT_SCOPES[loginPath],
+          ...(input.state === undefined ? {} : { state: input.state }),
+        }),
+      );
+      if ('error' in request) throw new SimulatorInputError(request.error);
+      return consentRedirect(world, request, input.deny ? null : account);
+    },
+    deauthorize: (input) => sendAppCallback(world, app, 'deauthorize', input),
+    requestDataDeletion: (input) => sendAppCallback(world, app, 'data-deletion', input),
+    oauthResponseShape: () => oauthResponseShape,
+    setOAuthResponseShape(shape) {
+      oauthResponseShape = shape;
+    },
+    now: clock.now,
+    advanceClock: clock.advance,
+    setClock: clock.set,
     setFault: (spec) => faults.add(spec),
     clearFaults: (id) => faults.clear(id),
     faults: () => faults.list(),
@@ -120,7 +204,9 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
   };
 
   routes = [
-    createGraphRoute({ world, faults, endpoints: GRAPH_ENDPOINTS, log: graphLog }),
+    createGraphRoute({ world, app, faults, endpoints: GRAPH_ENDPOINTS, log: graphLog }),
+    instagramTokenRoute({ world, app, faults, responseShape: () => oauthResponseShape }),
+    oauthDialogRoute(world, app),
     controlRoute(simulator),
     chatPageRoute(simulator),
   ];

@@ -1,9 +1,12 @@
 // Everything Meta would know about the simulated world, kept in memory: the business's Instagram
 // professional accounts, the customers who write to them, who has consented to profile lookups,
-// and every conversation.
+// every conversation, and the OAuth state: authorization codes and every token issued, with its
+// issue and expiry times on the simulator's clock.
+import type { Clock } from './clock.ts';
 import {
   newAccessToken,
   newAppScopedUserId,
+  newAuthorizationCode,
   newIgId,
   newIgsid,
   newPageId,
@@ -40,6 +43,42 @@ export interface Account {
   followsCount: number;
   mediaCount: number;
 }
+
+export type TokenKind = 'short-lived' | 'long-lived' | 'page' | 'user';
+
+export interface IssuedToken {
+  token: string;
+  /** IG_ID of the account the token acts for (for a Facebook user token: the account whose Page the user manages). */
+  igId: string;
+  /** Instagram Login issues short- and long-lived user tokens; Facebook Login user and Page tokens. */
+  kind: TokenKind;
+  issuedAt: number;
+  /** Null for Page tokens, which do not expire. */
+  expiresAt: number | null;
+  revoked: boolean;
+}
+
+export interface AuthorizationCode {
+  code: string;
+  igId: string;
+  loginPath: LoginPath;
+  /** The token exchange must name the same redirect_uri. */
+  redirectUri: string;
+  scopes: string[];
+  issuedAt: number;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+export const DAY_MS = 24 * HOUR_MS;
+/** Authorization codes and short-lived Instagram tokens last an hour (§2.1, §2.3). */
+export const CODE_LIFETIME_MS = HOUR_MS;
+/** Lifetimes in seconds, as `expires_in` reports them; null never expires. */
+export const TOKEN_LIFETIME_S: Record<TokenKind, number | null> = {
+  'short-lived': 3600,
+  'long-lived': 5_184_000,
+  page: null,
+  user: 5_183_944,
+};
 
 export interface Customer {
   igsid: string;
@@ -91,10 +130,11 @@ function nameFromUsername(username: string): string | null {
 
 export type World = ReturnType<typeof createWorld>;
 
-export function createWorld() {
+export function createWorld(clock: Clock) {
   const accounts = new Map<string, Account>();
   const customers = new Map<string, Customer>();
-  const revokedTokens = new Set<string>();
+  const tokens = new Map<string, IssuedToken>();
+  const codes = new Map<string, AuthorizationCode>();
   const consent = new Set<string>();
   const threads = new Map<string, Thread>();
   const pairKey = (account: Account, customer: Customer) => `${account.igId}:${customer.igsid}`;
@@ -114,7 +154,30 @@ export function createWorld() {
     return findAccount(username) !== undefined || findCustomer(username) !== undefined;
   }
 
+  function registerToken(account: Account, kind: TokenKind, token: string): IssuedToken {
+    const issuedAt = clock.now();
+    const lifetime = TOKEN_LIFETIME_S[kind];
+    const issued: IssuedToken = {
+      token,
+      igId: account.igId,
+      kind,
+      issuedAt,
+      expiresAt: lifetime === null ? null : issuedAt + lifetime * 1000,
+      revoked: false,
+    };
+    tokens.set(token, issued);
+    // The token the account's Graph calls use from now on; older ones keep working until they expire.
+    if (kind === 'long-lived' || kind === 'page') account.accessToken = token;
+    return issued;
+  }
+
+  const isLive = (issued: IssuedToken) =>
+    !issued.revoked && (issued.expiresAt === null || issued.expiresAt > clock.now());
+
   return {
+    /** The simulator's clock, which every expiry is measured against. */
+    now: () => clock.now(),
+
     addAccount(input: NewAccount): Account {
       if (usernameTaken(input.username)) throw new SimulatorInputError(`username ${input.username} is taken`);
       const loginPath = input.loginPath ?? 'instagram';
@@ -133,6 +196,7 @@ export function createWorld() {
         mediaCount: 64,
       };
       accounts.set(account.igId, account);
+      registerToken(account, loginPath === 'instagram' ? 'long-lived' : 'page', account.accessToken);
       return account;
     },
 
@@ -183,14 +247,48 @@ export function createWorld() {
       return customer;
     },
 
+    /** Any token ever issued, live or not. */
+    token: (token: string): IssuedToken | undefined => tokens.get(token),
+
+    isLive,
+
+    /** The account a live Instagram user token or Page token acts for (not a Facebook user token). */
     accountByToken(token: string): Account | undefined {
-      if (revokedTokens.has(token)) return undefined;
-      return [...accounts.values()].find((account) => account.accessToken === token);
+      const issued = tokens.get(token);
+      if (!issued || issued.kind === 'user' || !isLive(issued)) return undefined;
+      return accounts.get(issued.igId);
     },
 
-    /** The token stops working everywhere, as after a password change or removed app access. */
+    issueToken: (account: Account, kind: TokenKind): IssuedToken =>
+      registerToken(
+        account,
+        kind,
+        newAccessToken(kind === 'page' || kind === 'user' ? 'facebook' : 'instagram'),
+      ),
+
+    /** Every token of the account stops working, as after a password change or removed app access. */
     revokeToken(account: Account): void {
-      revokedTokens.add(account.accessToken);
+      for (const issued of tokens.values()) if (issued.igId === account.igId) issued.revoked = true;
+    },
+
+    issueCode(account: Account, redirectUri: string, scopes: string[]): AuthorizationCode {
+      const code: AuthorizationCode = {
+        code: newAuthorizationCode(),
+        igId: account.igId,
+        loginPath: account.loginPath,
+        redirectUri,
+        scopes,
+        issuedAt: clock.now(),
+      };
+      codes.set(code.code, code);
+      return code;
+    },
+
+    findCode: (code: string): AuthorizationCode | undefined => codes.get(code),
+
+    /** Codes are single-use: a spent code is never found again. */
+    spendCode(code: AuthorizationCode): void {
+      codes.delete(code.code);
     },
 
     /** Set when the customer messages the account or taps a postback (User Profile API consent). */
