@@ -1,0 +1,61 @@
+// An owner connects an Instagram account through Meta's consent screen (the simulator's), and a
+// second attempt that is cancelled on that screen says so and connects nothing.
+import { randomBytes } from 'node:crypto';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+
+async function signUpWithWorkspace(page: Page) {
+  await page.goto('/sign-up');
+  await page.getByLabel('Your name').fill('Grace Hopper');
+  await page.getByLabel('Work email').fill(`grace-${randomBytes(4).toString('hex')}@example.test`);
+  await page.getByLabel('Password').fill('cobol-1959');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByLabel('Workspace name').fill('Compilers & Co');
+  await page.getByRole('button', { name: 'Create workspace' }).click();
+  await expect(page).toHaveURL(/\/w\/[0-9a-f-]{36}\/inbox$/);
+}
+
+test('connect an Instagram account, then cancel a second attempt', async ({ page }) => {
+  await signUpWithWorkspace(page);
+  await expect(
+    page.getByRole('status').filter({ hasText: 'No Instagram account is connected yet.' }),
+  ).toBeVisible();
+
+  const username = `compilers.${randomBytes(3).toString('hex')}`;
+  await page.getByRole('button', { name: 'Connect Instagram' }).click();
+  await expect(page.getByRole('heading', { name: 'Log in with Instagram' })).toBeVisible();
+  await expect(page.getByText('instagram_business_manage_messages')).toBeVisible();
+  await page.getByRole('radio', { name: /New account/ }).check();
+  await page.getByLabel('username of the new account').fill(username);
+  await page.getByRole('button', { name: 'Allow' }).click();
+
+  await expect(page).toHaveURL(/\/w\/[0-9a-f-]{36}\/inbox\?connected=/);
+  await expect(page.getByRole('status')).toHaveText(
+    new RegExp(`Connected @${username}\\. New direct messages will appear here\\.`),
+  );
+  await expect(page.getByText('No Instagram account is connected yet.')).toHaveCount(0);
+
+  const status = await page.request.get('/api/instagram/status');
+  expect(await status.json()).toMatchObject({
+    connected: true,
+    accountName: `@${username}`,
+    accounts: [
+      { accountName: `@${username}`, loginPath: 'instagram', status: 'CONNECTED', tokenExpiresInDays: 59 },
+    ],
+  });
+  expect(JSON.stringify(await status.json())).not.toMatch(/IGAA/);
+
+  // A second attempt, cancelled on Meta's screen.
+  const { authUrl } = (await (await page.request.get('/api/instagram/oauth')).json()) as { authUrl: string };
+  await page.goto(authUrl);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('alert')).toContainText(
+    'Instagram access was not granted, so nothing was connected.',
+  );
+});
+
+test('the callback refuses a forged state and explains it', async ({ page }) => {
+  await signUpWithWorkspace(page);
+  await page.goto('/api/instagram/oauth/callback?code=AQBforged&state=not-ours');
+  await expect(page.getByRole('alert')).toContainText('This connection link is not valid.');
+});
