@@ -1,0 +1,35 @@
+// Re-encrypts every stored token under the key ring's first key, so an old key can be retired:
+// put the new key first in TOKEN_ENCRYPTION_KEYS, run this, then drop the old key.
+import type { TokenCipher } from '../crypto/token-cipher.ts';
+import { tokenContext } from '../crypto/token-cipher.ts';
+import type { Database } from '../db/database.ts';
+
+export async function rotateTokenKeys(db: Database, cipher: TokenCipher): Promise<{ reencrypted: number }> {
+  return db.withService(async (trx) => {
+    const rows = await trx
+      .selectFrom('channel_connections')
+      .select(['id', 'access_token', 'refresh_token'])
+      .where((eb) => eb.or([eb('access_token', 'is not', null), eb('refresh_token', 'is not', null)]))
+      .forUpdate()
+      .execute();
+    let reencrypted = 0;
+    for (const row of rows) {
+      const reseal = (sealed: string | null, column: 'access_token' | 'refresh_token') => {
+        if (sealed === null || cipher.keyIdOf(sealed) === cipher.activeKeyId) return sealed;
+        reencrypted += 1;
+        const context = tokenContext(row.id, column);
+        return cipher.encrypt(cipher.decrypt(sealed, context), context);
+      };
+      const access = reseal(row.access_token, 'access_token');
+      const refresh = reseal(row.refresh_token, 'refresh_token');
+      if (access !== row.access_token || refresh !== row.refresh_token) {
+        await trx
+          .updateTable('channel_connections')
+          .set({ access_token: access, refresh_token: refresh })
+          .where('id', '=', row.id)
+          .execute();
+      }
+    }
+    return { reencrypted };
+  });
+}
