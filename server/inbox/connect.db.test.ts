@@ -12,6 +12,7 @@ import { createRuntime, type Runtime } from '../runtime.ts';
 import { beginConnect, callbackUrl } from './begin-connect.ts';
 import { connectInstagramAccount } from './connect-instagram-account.ts';
 import { createWorkspace } from './create-workspace.ts';
+import { disconnectAccount } from './disconnect-account.ts';
 import { refreshDueTokens } from './refresh-tokens.ts';
 
 let database: TestDatabase;
@@ -301,6 +302,71 @@ describe('token refresh on a schedule', () => {
       status: 'NEEDS_REAUTH',
       needs_reauth_reason: 'The Instagram token expired. Reconnect the account to resume.',
     });
+  });
+});
+
+describe('disconnecting', () => {
+  async function connected() {
+    const account = newAccount();
+    const auth = await authorise(alice, aliceWorkspace, account.username);
+    const { connectionId } = await connectInstagramAccount(deps(), alice.actor, {
+      ...auth,
+      redirectUri: redirectUri(),
+    });
+    await database.query(
+      `insert into conversations (workspace_id, channel_connection_id, contact_identifier) values ($1, $2, '5830000000000001')`,
+      [aliceWorkspace, connectionId],
+    );
+    return { account, connectionId };
+  }
+  const subscribed = (igId: string) => meta.accounts().find((a) => a.igId === igId)?.subscribedFields;
+
+  it('unsubscribes the account, wipes its tokens and keeps its conversations', async () => {
+    const { account, connectionId } = await connected();
+    expect(subscribed(account.igId)?.length).toBeGreaterThan(0);
+    const result = await disconnectAccount(deps(), alice.actor, {
+      workspaceId: aliceWorkspace,
+      connectionId,
+      deleteHistory: false,
+    });
+    expect(result).toEqual({ unsubscribed: true, deleted: null });
+    expect(subscribed(account.igId)).toEqual([]);
+    expect(
+      (
+        await database.query(
+          'select status, access_token, disconnected_at is not null as gone from channel_connections where id = $1',
+          [connectionId],
+        )
+      ).rows,
+    ).toEqual([{ status: 'DISCONNECTED', access_token: null, gone: true }]);
+    expect(
+      (
+        await database.query(
+          'select count(*)::int as n from conversations where channel_connection_id = $1',
+          [connectionId],
+        )
+      ).rows,
+    ).toEqual([{ n: 1 }]);
+  });
+
+  it('deletes the history when asked, and refuses another workspace’s account', async () => {
+    const { connectionId } = await connected();
+    await expect(
+      disconnectAccount(deps(), bob.actor, { workspaceId: bobWorkspace, connectionId, deleteHistory: true }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const result = await disconnectAccount(deps(), alice.actor, {
+      workspaceId: aliceWorkspace,
+      connectionId,
+      deleteHistory: true,
+    });
+    expect(result.deleted).toMatchObject({ accounts: 1, conversations: 1 });
+    expect(
+      (
+        await database.query('select count(*)::int as n from channel_connections where id = $1', [
+          connectionId,
+        ])
+      ).rows,
+    ).toEqual([{ n: 0 }]);
   });
 });
 

@@ -19,29 +19,33 @@ async function connectionsAuthorisedBy(trx: Tx, appScopedUserId: string) {
     .execute();
 }
 
+/** Stops accounts and wipes their tokens; their conversations stay. */
+export async function disconnectConnections(trx: Tx, ids: string[], reason: string | null): Promise<void> {
+  if (ids.length === 0) return;
+  await trx
+    .updateTable('channel_connections')
+    .set({
+      status: 'DISCONNECTED',
+      is_active: false,
+      access_token: null,
+      refresh_token: null,
+      token_expires_at: null,
+      needs_reauth_reason: reason,
+      disconnected_at: new Date(),
+    })
+    .where('id', 'in', ids)
+    .execute();
+}
+
 /** The person removed the app in Instagram/Facebook: their accounts stop, their tokens go. */
 export async function deauthorize(db: Database, appScopedUserId: string): Promise<number> {
   return db.withService(async (trx) => {
     const connections = await connectionsAuthorisedBy(trx, appScopedUserId);
-    if (connections.length === 0) return 0;
-    await trx
-      .updateTable('channel_connections')
-      .set({
-        status: 'DISCONNECTED',
-        is_active: false,
-        access_token: null,
-        refresh_token: null,
-        token_expires_at: null,
-        needs_reauth_reason:
-          'Access was removed in Instagram (deauthorized). Connect the account again to resume.',
-        disconnected_at: new Date(),
-      })
-      .where(
-        'id',
-        'in',
-        connections.map((c) => c.id),
-      )
-      .execute();
+    await disconnectConnections(
+      trx,
+      connections.map((c) => c.id),
+      'Access was removed in Instagram (deauthorized). Connect the account again to resume.',
+    );
     return connections.length;
   });
 }
@@ -58,53 +62,7 @@ export interface DeletionReceipt {
 export async function requestDataDeletion(db: Database, appScopedUserId: string): Promise<DeletionReceipt> {
   const confirmationCode = `del${randomBytes(12).toString('hex')}`;
   return db.withService(async (trx) => {
-    const connections = await connectionsAuthorisedBy(trx, appScopedUserId);
-    const ids = connections.map((c) => c.id);
-    const accountIds = connections.flatMap((c) => [
-      c.channel_identifier,
-      ...(c.provider_account_id ? [c.provider_account_id] : []),
-    ]);
-    const count = async (table: 'conversations' | 'conversation_messages' | 'leads' | 'contacts') =>
-      ids.length === 0
-        ? 0
-        : Number(
-            (
-              await trx
-                .selectFrom(table)
-                .select((eb) => eb.fn.countAll().as('n'))
-                .where('channel_connection_id', 'in', ids)
-                .executeTakeFirstOrThrow()
-            ).n,
-          );
-    const summary: Record<string, number> = {
-      accounts: ids.length,
-      conversations: await count('conversations'),
-      messages: await count('conversation_messages'),
-      leads: await count('leads'),
-      contacts: await count('contacts'),
-    };
-    if (ids.length > 0) {
-      summary.events = Number(
-        (
-          await trx
-            .deleteFrom('instagram_events')
-            .where('channel_connection_id', 'in', ids)
-            .executeTakeFirst()
-        ).numDeletedRows,
-      );
-      // Raw deliveries that concern only these accounts (a batch naming others is kept for them).
-      summary.deliveries = Number(
-        (
-          await trx
-            .deleteFrom('webhook_events')
-            .where(sql<boolean>`account_ids <@ ${accountIds}::text[]`)
-            .where(sql<boolean>`cardinality(account_ids) > 0`)
-            .executeTakeFirst()
-        ).numDeletedRows,
-      );
-      // Conversations, messages, leads and contacts go with their connection (ON DELETE CASCADE).
-      await trx.deleteFrom('channel_connections').where('id', 'in', ids).execute();
-    }
+    const summary = await purgeConnections(trx, await connectionsAuthorisedBy(trx, appScopedUserId));
     await trx
       .insertInto('data_deletion_requests')
       .values({
@@ -117,6 +75,58 @@ export async function requestDataDeletion(db: Database, appScopedUserId: string)
       .execute();
     return { confirmationCode, summary };
   });
+}
+
+/**
+ * Deletes accounts and everything stored about them: conversations, messages, leads, contacts,
+ * parsed events, and the raw webhook deliveries that named only them. Returns what went.
+ */
+export async function purgeConnections(
+  trx: Tx,
+  connections: { id: string; channel_identifier: string; provider_account_id: string | null }[],
+): Promise<Record<string, number>> {
+  const ids = connections.map((c) => c.id);
+  const accountIds = connections.flatMap((c) => [
+    c.channel_identifier,
+    ...(c.provider_account_id ? [c.provider_account_id] : []),
+  ]);
+  const count = async (table: 'conversations' | 'conversation_messages' | 'leads' | 'contacts') =>
+    ids.length === 0
+      ? 0
+      : Number(
+          (
+            await trx
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('channel_connection_id', 'in', ids)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+  const summary: Record<string, number> = {
+    accounts: ids.length,
+    conversations: await count('conversations'),
+    messages: await count('conversation_messages'),
+    leads: await count('leads'),
+    contacts: await count('contacts'),
+  };
+  if (ids.length === 0) return summary;
+  summary.events = Number(
+    (await trx.deleteFrom('instagram_events').where('channel_connection_id', 'in', ids).executeTakeFirst())
+      .numDeletedRows,
+  );
+  // Raw deliveries that concern only these accounts (a batch naming others is kept for them).
+  summary.deliveries = Number(
+    (
+      await trx
+        .deleteFrom('webhook_events')
+        .where(sql<boolean>`account_ids <@ ${accountIds}::text[]`)
+        .where(sql<boolean>`cardinality(account_ids) > 0`)
+        .executeTakeFirst()
+    ).numDeletedRows,
+  );
+  // Conversations, messages, leads and contacts go with their connection (ON DELETE CASCADE).
+  await trx.deleteFrom('channel_connections').where('id', 'in', ids).execute();
+  return summary;
 }
 
 export interface DeletionStatus {

@@ -1,4 +1,5 @@
 import { router } from './init.ts';
+import { accountsRouter } from './routers/accounts.router.ts';
 import { inboxRouter } from './routers/inbox.router.ts';
 import { operatorRouter } from './routers/operator.router.ts';
 import { webhooksRouter } from './routers/webhooks.router.ts';
@@ -7,6 +8,7 @@ export const appRouter = router({
   operator: operatorRouter,
   inbox: inboxRouter,
   webhooks: webhooksRouter,
+  accounts: accountsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { getConnectionStatus } from '../../inbox/connection-status.ts';
+import { disconnectAccount } from '../../inbox/disconnect-account.ts';
+import { router, workspaceAdminProcedure, workspaceProcedure } from '../init.ts';
+
+const AccountStatusSchema = z.object({
+  id: z.uuid(),
+  accountName: z.string().nullable(),
+  accountId: z.string(),
+  loginPath: z.enum(['instagram', 'facebook']),
+  status: z.enum(['CONNECTED', 'NEEDS_REAUTH', 'DISCONNECTED']),
+  needsReauthReason: z.string().nullable(),
+  tokenExpiresAt: z.iso.datetime().nullable(),
+  tokenExpiresInDays: z.number().int().nullable(),
+  webhookFields: z.array(z.string()),
+  webhookSubscribedAt: z.iso.datetime().nullable(),
+  lastEventAt: z.iso.datetime().nullable(),
+});
+
+export const accountsRouter = router({
+  /** The workspace's Instagram accounts and their health. */
+  list: workspaceProcedure
+    .output(z.array(AccountStatusSchema))
+    .query(async ({ ctx }) => (await getConnectionStatus(ctx.db, ctx.actor, ctx.workspace.id)).accounts),
+  /** Stops an account: unsubscribes it, wipes its tokens, keeps or deletes its history (admins). */
+  disconnect: workspaceAdminProcedure
+    .input(z.object({ connectionId: z.uuid(), deleteHistory: z.boolean().default(false) }))
+    .output(z.object({ unsubscribed: z.boolean(), deleted: z.record(z.string(), z.number()).nullable() }))
+    .mutation(({ ctx, input }) =>
+      disconnectAccount({ db: ctx.db, cipher: ctx.runtime.cipher, graph: ctx.runtime.graph }, ctx.actor, {
+        workspaceId: ctx.workspace.id,
+        connectionId: input.connectionId,
+        deleteHistory: input.deleteHistory,
+      }),
+    ),
+});
