@@ -54,6 +54,45 @@ test('connect an Instagram account, then cancel a second attempt', async ({ page
   );
 });
 
+test("Meta's deauthorize and data-deletion callbacks disconnect, delete and show a receipt", async ({
+  page,
+}) => {
+  await signUpWithWorkspace(page);
+  const username = `deleted.${randomBytes(3).toString('hex')}`;
+  await page.getByRole('button', { name: 'Connect Instagram' }).click();
+  await page.getByRole('radio', { name: /New account/ }).check();
+  await page.getByLabel('username of the new account').fill(username);
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await expect(page.getByRole('status')).toContainText(`Connected @${username}`);
+
+  const meta = process.env.E2E_META_URL as string;
+  const base = process.env.E2E_BASE_URL as string;
+  const deauthorize = await page.request.post(`${meta}/control/deauthorize`, {
+    data: { account: username, callbackUrl: `${base}/api/instagram/deauthorize` },
+  });
+  expect(await deauthorize.json()).toMatchObject({ status: 200, body: { success: true, disconnected: 1 } });
+  expect(await (await page.request.get('/api/instagram/status')).json()).toMatchObject({
+    connected: false,
+    accounts: [{ status: 'DISCONNECTED' }],
+  });
+
+  const deletion = await page.request.post(`${meta}/control/data-deletion`, {
+    data: { account: username, callbackUrl: `${base}/api/instagram/data-deletion` },
+  });
+  const { body } = (await deletion.json()) as { body: { url: string; confirmation_code: string } };
+  expect(body.confirmation_code).toMatch(/^del[0-9a-f]{24}$/);
+  expect(body.url).toBe(`${base}/data-deletion/${body.confirmation_code}`);
+  await page.goto(body.url);
+  await expect(page.getByRole('heading', { name: 'Your data has been deleted' })).toBeVisible();
+  await expect(page.getByText(`Confirmation code ${body.confirmation_code}`)).toBeVisible();
+  expect((await (await page.request.get('/api/instagram/status')).json()).accounts).toEqual([]);
+
+  const forged = await page.request.post('/api/instagram/data-deletion', {
+    form: { signed_request: 'bm90.c2lnbmVk' },
+  });
+  expect(forged.status()).toBe(400);
+});
+
 test('the callback refuses a forged state and explains it', async ({ page }) => {
   await signUpWithWorkspace(page);
   await page.goto('/api/instagram/oauth/callback?code=AQBforged&state=not-ours');
