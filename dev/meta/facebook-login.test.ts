@@ -130,9 +130,10 @@ describe('Facebook Login', () => {
       status: 200,
       body: { data: [{ subscribed_fields: ['messages'] }] },
     });
-    expect(await facebook('/v25.0/me', { access_token: userToken })).toMatchObject({
-      status: 400,
-      body: { error: { code: 190 } },
+    // /me with the user token is the person (their app-scoped id is what deauthorize names).
+    expect(await facebook('/v25.0/me', { access_token: userToken, fields: 'id' })).toEqual({
+      status: 200,
+      body: { id: expect.stringMatching(/^\d{17}$/) },
     });
     expect(await facebook('/v25.0/me/accounts', { access_token: pageToken })).toMatchObject({
       status: 400,

@@ -93,13 +93,22 @@ function faultError(error: NonNullable<FaultSpec['error']>): GraphError {
   return new GraphError({ ...error, code: error.code, message });
 }
 
-function findEndpoint(endpoints: readonly GraphEndpoint[], method: string, segments: string[]) {
-  for (const endpoint of endpoints) {
-    if (endpoint.method !== method) continue;
-    const params = matchPath(endpoint.path, segments);
-    if (params) return { endpoint, params };
-  }
-  return undefined;
+/**
+ * The endpoint for a call. Graph serves some paths to several kinds of token (`/me` is the
+ * account for a Page or Instagram token, the person for a Facebook user token), so among
+ * matches the one for the caller's kind of token wins.
+ */
+function findEndpoint(
+  endpoints: readonly GraphEndpoint[],
+  method: string,
+  segments: string[],
+  userToken: boolean,
+) {
+  const matches = endpoints.flatMap((endpoint) => {
+    const params = endpoint.method === method ? matchPath(endpoint.path, segments) : undefined;
+    return params ? [{ endpoint, params }] : [];
+  });
+  return matches.find((m) => (m.endpoint.auth === 'user') === userToken) ?? matches[0];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -168,7 +177,7 @@ export function createGraphRoute(deps: {
     if (fault?.error) throw faultError(fault.error);
 
     const segments = path.replace(VERSION, '').split('/').filter(Boolean);
-    const found = findEndpoint(endpoints, request.method, segments);
+    const found = findEndpoint(endpoints, request.method, segments, issued?.kind === 'user');
     if (found?.endpoint.auth === 'none') {
       if (unreadableBody) throw invalidParameter('The request body could not be parsed');
       return found.endpoint.handle({ host, method: request.method, params: found.params, args, world, app });

@@ -116,7 +116,14 @@ function pagesOfUser(call: GraphCall) {
   return { data: [selectFields(call, page, 'Page', ['access_token', 'category', 'name', 'tasks'])] };
 }
 
+/** `/me` with a Facebook user token: the person, by their app-scoped id. */
+function facebookUser(call: GraphCall) {
+  onlyOn(call, 'facebook', 'me');
+  return selectFields(call, { id: call.account.appScopedUserId, name: call.account.name }, 'User', ['name']);
+}
+
 export const oauthEndpoints: GraphEndpoint[] = [
+  { method: 'GET', path: 'me', auth: 'user', handle: facebookUser },
   { method: 'GET', path: 'access_token', auth: 'none', handle: exchangeInstagramToken },
   { method: 'GET', path: 'refresh_access_token', auth: 'none', handle: refreshInstagramToken },
   { method: 'GET', path: 'oauth/access_token', auth: 'none', handle: facebookAccessToken },
