@@ -8,6 +8,7 @@ import type { ApplyDeps } from './inbox/apply-instagram-events.ts';
 import type { EnqueueIngest } from './inbox/replay-webhook-events.ts';
 import { createWebhookLedger, type WebhookLedger } from './inbox/webhook-ledger.ts';
 import { enqueue, QUEUES, startQueue } from './jobs/queue.ts';
+import type { FacebookOAuthConfig } from './meta/facebook-oauth.ts';
 import { createGraphClient, type GraphClient } from './meta/graph-client.ts';
 import type { InstagramOAuthConfig } from './meta/instagram-oauth.ts';
 import type { WebhookEndpointConfig } from './meta/webhook-endpoint.ts';
@@ -28,6 +29,8 @@ export interface Runtime {
   ingest: ApplyDeps;
   /** Instagram Login endpoints and app credentials. */
   instagramOAuth: InstagramOAuthConfig;
+  /** Facebook Login (Page-linked accounts), when a Meta app is configured. */
+  facebookOAuth: FacebookOAuthConfig | undefined;
   close(): Promise<void>;
 }
 
@@ -72,6 +75,15 @@ export function createRuntime(env: Env): Runtime {
       appId: env.INSTAGRAM_APP_ID,
       appSecret: env.INSTAGRAM_APP_SECRET,
     },
+    facebookOAuth:
+      env.META_APP_ID && env.META_APP_SECRET
+        ? {
+            oauthUrl: env.FACEBOOK_OAUTH_URL,
+            appId: env.META_APP_ID,
+            appSecret: env.META_APP_SECRET,
+            version: env.GRAPH_API_VERSION,
+          }
+        : undefined,
     ingest: {
       enqueueEnrichment: async (trx, contact) => enqueue(await queue(), trx, QUEUES.enrichContact, [contact]),
     },

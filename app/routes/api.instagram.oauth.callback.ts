@@ -26,11 +26,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const code = params.get('code');
     if (!code) throw new AppError('BAD_INPUT', 'Instagram sent no sign-in code. Try connecting again.');
     const connected = await connectInstagramAccount(
-      { db: runtime.db, cipher: runtime.cipher, graph: runtime.graph, oauth: runtime.instagramOAuth },
+      {
+        db: runtime.db,
+        cipher: runtime.cipher,
+        graph: runtime.graph,
+        oauth: runtime.instagramOAuth,
+        facebook: runtime.facebookOAuth,
+      },
       actor,
       { code, state, redirectUri: callbackUrl(runtime.env.APP_URL) },
     );
-    return back(connected.workspaceId, { connected: `@${connected.username}` });
+    return back(connected.workspaceId, {
+      connected: connected.accounts.map((a) => `@${a.username}`).join(', '),
+    });
   } catch (error) {
     if (error instanceof AppError) return back(null, { connect_error: error.message });
     throw error;

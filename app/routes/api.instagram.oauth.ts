@@ -8,7 +8,12 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
   jsonForOperator(request, async (actor) => {
     const params = new URL(request.url).searchParams;
     const { authUrl } = await beginConnect(
-      { db: runtime.db, oauth: runtime.instagramOAuth, appUrl: runtime.env.APP_URL },
+      {
+        db: runtime.db,
+        oauth: runtime.instagramOAuth,
+        facebook: runtime.facebookOAuth,
+        appUrl: runtime.env.APP_URL,
+      },
       actor,
       {
         workspaceId: params.get('workspace') ?? undefined,

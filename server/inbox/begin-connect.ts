@@ -2,6 +2,7 @@
 // state and returns the URL of Meta's consent screen.
 import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import { type FacebookOAuthConfig, facebookDialogUrl } from '../meta/facebook-oauth.ts';
 import { type InstagramOAuthConfig, instagramAuthorizeUrl } from '../meta/instagram-oauth.ts';
 import { issueOAuthState, type LoginPath } from './oauth-states.ts';
 import { listMemberships } from './workspaces.repository.ts';
@@ -11,6 +12,7 @@ export const OAUTH_CALLBACK_PATH = '/api/instagram/oauth/callback';
 export interface BeginConnectDeps {
   db: Database;
   oauth: InstagramOAuthConfig;
+  facebook?: FacebookOAuthConfig;
   /** The app's public URL; Meta sends the operator back to its callback path. */
   appUrl: string;
 }
@@ -24,10 +26,11 @@ export async function beginConnect(
   actor: Actor,
   request: { workspaceId?: string; loginPath: LoginPath },
 ): Promise<{ authUrl: string; workspaceId: string }> {
-  if (request.loginPath === 'facebook') {
+  const facebook = deps.facebook;
+  if (request.loginPath === 'facebook' && !facebook) {
     throw new AppError(
       'BAD_INPUT',
-      'Connecting through Facebook Login is not available yet; use Instagram Login.',
+      'Facebook Login is not configured on this server (META_APP_ID); use Instagram Login.',
     );
   }
   const memberships = await deps.db.withUser(actor, (trx) => listMemberships(trx, actor.userId));
@@ -44,8 +47,10 @@ export async function beginConnect(
     );
   }
   const state = await issueOAuthState(deps.db, actor, workspace.id, request.loginPath);
-  return {
-    authUrl: instagramAuthorizeUrl(deps.oauth, callbackUrl(deps.appUrl), state),
-    workspaceId: workspace.id,
-  };
+  const redirectUri = callbackUrl(deps.appUrl);
+  const authUrl =
+    facebook && request.loginPath === 'facebook'
+      ? facebookDialogUrl(facebook, redirectUri, state)
+      : instagramAuthorizeUrl(deps.oauth, redirectUri, state);
+  return { authUrl, workspaceId: workspace.id };
 }

@@ -1,13 +1,14 @@
-// Completes "Connect Instagram" (Instagram Login): the state proves who asked and for which
-// workspace; the code becomes a long-lived token; /me says which professional account it is (its
-// user_id is the id webhooks carry); the account is subscribed to webhooks; the connection is
-// stored with its token encrypted. Reconnecting an account clears a needs-reauth state.
+// Completes "Connect Instagram" on either login path. The state proves who asked and for which
+// workspace; the code becomes a long-lived token (Instagram Login) or Page tokens (Facebook
+// Login); each Instagram professional account is subscribed to webhooks and stored with its
+// token encrypted. Reconnecting an account clears a needs-reauth state.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { TokenCipher } from '../crypto/token-cipher.ts';
 import { tokenContext } from '../crypto/token-cipher.ts';
 import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import { exchangeFacebookCode, type FacebookOAuthConfig } from '../meta/facebook-oauth.ts';
 import type { GraphClient } from '../meta/graph-client.ts';
 import {
   exchangeCode,
@@ -15,7 +16,7 @@ import {
   type InstagramOAuthConfig,
   OAuthExchangeError,
 } from '../meta/instagram-oauth.ts';
-import { consumeOAuthState } from './oauth-states.ts';
+import { consumeOAuthState, type LoginPath } from './oauth-states.ts';
 
 /** The webhook fields every connected account is subscribed to (reference §2.6). */
 export const WEBHOOK_FIELDS = [
@@ -32,21 +33,35 @@ export interface ConnectDeps {
   cipher: TokenCipher;
   graph: GraphClient;
   oauth: InstagramOAuthConfig;
+  /** Absent when the deployment has no Meta app for Facebook Login. */
+  facebook?: FacebookOAuthConfig;
+}
+
+/** One Instagram account the operator granted, with what is needed to store it. */
+interface Grant {
+  loginPath: LoginPath;
+  igId: string;
+  username: string;
+  token: string;
+  /** Null for Page tokens, which do not expire. */
+  expiresAt: Date | null;
+  authorizingUserId: string;
+  /** Instagram Login: the app-scoped user id. Facebook Login: the Page id. */
+  providerAccountId: string;
+  /** Who subscribes to webhooks: the Instagram account, or its Page. */
+  subscriberId: string;
+  permissions: string[];
+}
+
+export interface ConnectedAccount {
+  connectionId: string;
+  username: string;
 }
 
 const Me = z.object({
   user_id: z.union([z.string().regex(/^\d+$/), z.number()]).transform(String),
   username: z.string().min(1),
-  name: z.string().nullish(),
-  account_type: z.string().nullish(),
-  profile_picture_url: z.string().nullish(),
 });
-
-export interface ConnectedAccount {
-  workspaceId: string;
-  connectionId: string;
-  username: string;
-}
 
 function friendly(error: OAuthExchangeError): AppError {
   if (error.status === 400) {
@@ -58,62 +73,75 @@ function friendly(error: OAuthExchangeError): AppError {
   return new AppError('UNAVAILABLE', `Instagram could not complete the connection: ${error.message}`);
 }
 
-export async function connectInstagramAccount(
-  deps: ConnectDeps,
-  actor: Actor,
-  callback: { code: string; state: string; redirectUri: string },
-): Promise<ConnectedAccount> {
-  const { workspaceId } = await consumeOAuthState(deps.db, actor, callback.state);
-
-  let token: { accessToken: string; expiresAt: Date };
-  let authorizingUserId: string;
-  let permissions: string[];
-  try {
-    const shortLived = await exchangeCode(deps.oauth, callback.code, callback.redirectUri);
-    authorizingUserId = shortLived.userId;
-    permissions = shortLived.permissions;
-    token = await exchangeForLongLived(deps.oauth, shortLived.accessToken);
-  } catch (error) {
-    if (error instanceof OAuthExchangeError) throw friendly(error);
-    throw error;
-  }
-
-  const meRaw = await deps.graph.request<unknown>({
+async function instagramGrants(deps: ConnectDeps, code: string, redirectUri: string): Promise<Grant[]> {
+  const shortLived = await exchangeCode(deps.oauth, code, redirectUri);
+  const token = await exchangeForLongLived(deps.oauth, shortLived.accessToken);
+  const raw = await deps.graph.request<unknown>({
     loginPath: 'instagram',
     path: 'me',
     token: token.accessToken,
-    query: { fields: 'user_id,username,name,account_type,profile_picture_url' },
+    query: { fields: 'user_id,username' },
   });
-  const wrapped = z.object({ data: z.array(z.unknown()).min(1) }).safeParse(meRaw);
-  const me = Me.parse(wrapped.success ? wrapped.data.data[0] : meRaw);
+  const wrapped = z.object({ data: z.array(z.unknown()).min(1) }).safeParse(raw);
+  const me = Me.parse(wrapped.success ? wrapped.data.data[0] : raw);
+  return [
+    {
+      loginPath: 'instagram',
+      igId: me.user_id, // the id webhooks carry
+      username: me.username,
+      token: token.accessToken,
+      expiresAt: token.expiresAt,
+      authorizingUserId: shortLived.userId,
+      providerAccountId: shortLived.userId,
+      subscriberId: me.user_id,
+      permissions: shortLived.permissions,
+    },
+  ];
+}
 
-  await deps.graph.request({
-    loginPath: 'instagram',
-    method: 'POST',
-    path: `${me.user_id}/subscribed_apps`,
-    token: token.accessToken,
-    query: { subscribed_fields: WEBHOOK_FIELDS.join(',') },
-  });
+async function facebookGrants(deps: ConnectDeps, code: string, redirectUri: string): Promise<Grant[]> {
+  if (!deps.facebook) throw new AppError('BAD_INPUT', 'Facebook Login is not configured (META_APP_ID).');
+  const grant = await exchangeFacebookCode(deps.facebook, deps.graph, code, redirectUri);
+  if (grant.accounts.length === 0) {
+    throw new AppError(
+      'BAD_INPUT',
+      'None of the Facebook Pages you granted has an Instagram professional account linked.',
+    );
+  }
+  return grant.accounts.map((account) => ({
+    loginPath: 'facebook' as const,
+    igId: account.igId,
+    username: account.username,
+    token: account.pageToken,
+    expiresAt: null,
+    authorizingUserId: grant.userId,
+    providerAccountId: account.pageId,
+    subscriberId: account.pageId,
+    permissions: [],
+  }));
+}
 
-  const connectionId = await deps.db
+async function store(deps: ConnectDeps, actor: Actor, workspaceId: string, grant: Grant): Promise<string> {
+  return deps.db
     .withService(async (trx) => {
       const live = await trx
         .selectFrom('channel_connections')
         .select(['id', 'workspace_id'])
-        .where('channel_identifier', '=', me.user_id)
+        .where('channel_identifier', '=', grant.igId)
         .where('status', '<>', 'DISCONNECTED')
         .executeTakeFirst();
       if (live && live.workspace_id !== workspaceId) {
-        throw new AppError('CONFLICT', `@${me.username} is already connected to another workspace.`);
+        throw new AppError('CONFLICT', `@${grant.username} is already connected to another workspace.`);
       }
       const id = live?.id ?? randomUUID();
       const values = {
-        display_name: `@${me.username}`,
-        provider_account_id: authorizingUserId,
-        authorizing_user_id: authorizingUserId,
-        permissions,
-        access_token: deps.cipher.encrypt(token.accessToken, tokenContext(id, 'access_token')),
-        token_expires_at: token.expiresAt,
+        display_name: `@${grant.username}`,
+        login_path: grant.loginPath,
+        provider_account_id: grant.providerAccountId,
+        authorizing_user_id: grant.authorizingUserId,
+        permissions: grant.permissions,
+        access_token: deps.cipher.encrypt(grant.token, tokenContext(id, 'access_token')),
+        token_expires_at: grant.expiresAt,
         token_refreshed_at: new Date(),
         status: 'CONNECTED' as const,
         is_active: true,
@@ -121,25 +149,13 @@ export async function connectInstagramAccount(
         disconnected_at: null,
         webhook_fields: WEBHOOK_FIELDS,
         webhook_subscribed_at: new Date(),
-        metadata: JSON.stringify({
-          name: me.name ?? null,
-          accountType: me.account_type ?? null,
-          picture: me.profile_picture_url ?? null,
-        }),
         user_id: actor.userId,
       };
-      if (live) {
-        await trx.updateTable('channel_connections').set(values).where('id', '=', id).execute();
-      } else {
+      if (live) await trx.updateTable('channel_connections').set(values).where('id', '=', id).execute();
+      else {
         await trx
           .insertInto('channel_connections')
-          .values({
-            ...values,
-            id,
-            workspace_id: workspaceId,
-            login_path: 'instagram',
-            channel_identifier: me.user_id,
-          })
+          .values({ ...values, id, workspace_id: workspaceId, channel_identifier: grant.igId })
           .execute();
       }
       return id;
@@ -147,10 +163,38 @@ export async function connectInstagramAccount(
     .catch((error: unknown) => {
       // Two workspaces connecting the same account at the same moment: the unique index decides.
       if ((error as { code?: string }).code === '23505') {
-        throw new AppError('CONFLICT', `@${me.username} is already connected to another workspace.`);
+        throw new AppError('CONFLICT', `@${grant.username} is already connected to another workspace.`);
       }
       throw error;
     });
+}
 
-  return { workspaceId, connectionId, username: me.username };
+export async function connectInstagramAccount(
+  deps: ConnectDeps,
+  actor: Actor,
+  callback: { code: string; state: string; redirectUri: string },
+): Promise<{ workspaceId: string; accounts: ConnectedAccount[] }> {
+  const { workspaceId, loginPath } = await consumeOAuthState(deps.db, actor, callback.state);
+  let grants: Grant[];
+  try {
+    grants =
+      loginPath === 'instagram'
+        ? await instagramGrants(deps, callback.code, callback.redirectUri)
+        : await facebookGrants(deps, callback.code, callback.redirectUri);
+  } catch (error) {
+    if (error instanceof OAuthExchangeError) throw friendly(error);
+    throw error;
+  }
+  const accounts: ConnectedAccount[] = [];
+  for (const grant of grants) {
+    await deps.graph.request({
+      loginPath: grant.loginPath,
+      method: 'POST',
+      path: `${grant.subscriberId}/subscribed_apps`,
+      token: grant.token,
+      query: { subscribed_fields: WEBHOOK_FIELDS.join(',') },
+    });
+    accounts.push({ connectionId: await store(deps, actor, workspaceId, grant), username: grant.username });
+  }
+  return { workspaceId, accounts };
 }

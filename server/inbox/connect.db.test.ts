@@ -38,6 +38,8 @@ beforeAll(async () => {
         INSTAGRAM_GRAPH_URL: meta.instagramGraphUrl,
         INSTAGRAM_OAUTH_URL: meta.instagramUrl,
         INSTAGRAM_API_URL: meta.instagramApiUrl,
+        FACEBOOK_GRAPH_URL: meta.facebookGraphUrl,
+        FACEBOOK_OAUTH_URL: meta.facebookUrl,
       },
       app,
     ),
@@ -64,6 +66,7 @@ const deps = () => ({
   cipher: runtime.cipher,
   graph: runtime.graph,
   oauth: runtime.instagramOAuth,
+  facebook: runtime.facebookOAuth,
 });
 const redirectUri = () => callbackUrl(runtime.env.APP_URL);
 
@@ -77,6 +80,14 @@ async function authorise(operator: TestOperator, workspaceId: string, account: s
   const state = new URL(authUrl).searchParams.get('state') as string;
   const location = new URL(meta.authorize({ account, redirectUri: redirectUri(), state }));
   return { authUrl, state, code: location.searchParams.get('code') as string, location };
+}
+
+/** Connects through the real use case; these tests connect one account at a time. */
+async function connectOne(...args: Parameters<typeof connectInstagramAccount>) {
+  const { workspaceId, accounts } = await connectInstagramAccount(...args);
+  const [first] = accounts;
+  if (!first) throw new Error('nothing was connected');
+  return { workspaceId, ...first };
 }
 
 function newAccount() {
@@ -99,7 +110,7 @@ describe('connecting with Instagram Login', () => {
   it('stores the account with its long-lived token encrypted, subscribed to webhooks', async () => {
     const account = newAccount();
     const { code, state } = await authorise(alice, aliceWorkspace, account.username);
-    const connected = await connectInstagramAccount(deps(), alice.actor, {
+    const connected = await connectOne(deps(), alice.actor, {
       code: `${code}#_`,
       state,
       redirectUri: redirectUri(),
@@ -134,7 +145,7 @@ describe('connecting with Instagram Login', () => {
     meta.setOAuthResponseShape('data-wrapped');
     const account = newAccount();
     const { code, state } = await authorise(alice, aliceWorkspace, account.username);
-    const connected = await connectInstagramAccount(deps(), alice.actor, {
+    const connected = await connectOne(deps(), alice.actor, {
       code,
       state,
       redirectUri: redirectUri(),
@@ -146,16 +157,16 @@ describe('connecting with Instagram Login', () => {
     const account = newAccount();
     const { code, state } = await authorise(alice, aliceWorkspace, account.username);
     await expect(
-      connectInstagramAccount(deps(), bob.actor, { code, state, redirectUri: redirectUri() }),
+      connectOne(deps(), bob.actor, { code, state, redirectUri: redirectUri() }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await connectInstagramAccount(deps(), alice.actor, { code, state, redirectUri: redirectUri() });
+    await connectOne(deps(), alice.actor, { code, state, redirectUri: redirectUri() });
     await expect(
-      connectInstagramAccount(deps(), alice.actor, { code, state, redirectUri: redirectUri() }),
+      connectOne(deps(), alice.actor, { code, state, redirectUri: redirectUri() }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
 
     const again = await authorise(alice, aliceWorkspace, account.username);
     await expect(
-      connectInstagramAccount(deps(), alice.actor, { code, state: again.state, redirectUri: redirectUri() }),
+      connectOne(deps(), alice.actor, { code, state: again.state, redirectUri: redirectUri() }),
     ).rejects.toMatchObject({
       code: 'BAD_INPUT',
       message: expect.stringMatching(/expired or was already used/),
@@ -167,17 +178,17 @@ describe('connecting with Instagram Login', () => {
     const { code, state } = await authorise(alice, aliceWorkspace, account.username);
     meta.advanceClock(61 * 60 * 1000);
     await expect(
-      connectInstagramAccount(deps(), alice.actor, { code, state, redirectUri: redirectUri() }),
+      connectOne(deps(), alice.actor, { code, state, redirectUri: redirectUri() }),
     ).rejects.toMatchObject({ code: 'BAD_INPUT' });
   });
 
   it('refuses an account that is connected to another workspace', async () => {
     const account = newAccount();
     const first = await authorise(alice, aliceWorkspace, account.username);
-    await connectInstagramAccount(deps(), alice.actor, { ...first, redirectUri: redirectUri() });
+    await connectOne(deps(), alice.actor, { ...first, redirectUri: redirectUri() });
     const second = await authorise(bob, bobWorkspace, account.username);
     await expect(
-      connectInstagramAccount(deps(), bob.actor, {
+      connectOne(deps(), bob.actor, {
         code: second.code,
         state: second.state,
         redirectUri: redirectUri(),
@@ -191,7 +202,7 @@ describe('connecting with Instagram Login', () => {
   it('reconnecting an account that needs re-authorisation restores it', async () => {
     const account = newAccount();
     const first = await authorise(alice, aliceWorkspace, account.username);
-    const { connectionId } = await connectInstagramAccount(deps(), alice.actor, {
+    const { connectionId } = await connectOne(deps(), alice.actor, {
       ...first,
       redirectUri: redirectUri(),
     });
@@ -200,7 +211,7 @@ describe('connecting with Instagram Login', () => {
       [connectionId],
     );
     const second = await authorise(alice, aliceWorkspace, account.username);
-    const again = await connectInstagramAccount(deps(), alice.actor, {
+    const again = await connectOne(deps(), alice.actor, {
       ...second,
       redirectUri: redirectUri(),
     });
@@ -232,11 +243,54 @@ describe('connecting with Instagram Login', () => {
   });
 });
 
+describe('connecting with Facebook Login (Page-linked accounts)', () => {
+  it('stores the Instagram account of each granted Page with its Page token, subscribed through the Page', async () => {
+    n += 1;
+    const account = meta.addAccount({ username: `page.shop.${n}`, loginPath: 'facebook', subscribed: false });
+    const { authUrl } = await beginConnect(
+      {
+        db: runtime.db,
+        oauth: runtime.instagramOAuth,
+        facebook: runtime.facebookOAuth,
+        appUrl: runtime.env.APP_URL,
+      },
+      alice.actor,
+      { workspaceId: aliceWorkspace, loginPath: 'facebook' },
+    );
+    const url = new URL(authUrl);
+    expect(url.pathname).toMatch(/\/v\d+\.0\/dialog\/oauth$/);
+    expect(url.searchParams.get('scope')).toContain('instagram_manage_messages');
+    const state = url.searchParams.get('state') as string;
+    const location = new URL(
+      meta.authorize({ account: account.username, loginPath: 'facebook', redirectUri: redirectUri(), state }),
+    );
+    const code = location.searchParams.get('code') as string;
+
+    const connected = await connectOne(deps(), alice.actor, { code, state, redirectUri: redirectUri() });
+    expect(connected.username).toBe(account.username);
+    const { rows } = await database.query(
+      'select login_path, channel_identifier, provider_account_id, authorizing_user_id, token_expires_at, access_token from channel_connections where id = $1',
+      [connected.connectionId],
+    );
+    expect(rows[0]).toMatchObject({
+      login_path: 'facebook',
+      channel_identifier: account.igId,
+      provider_account_id: account.pageId,
+      authorizing_user_id: account.appScopedUserId,
+      token_expires_at: null, // Page tokens from a long-lived user token do not expire
+      access_token: expect.stringMatching(/^enc:v1:/),
+    });
+    expect(meta.accounts().find((a) => a.igId === account.igId)?.subscribedFields).toEqual(
+      expect.arrayContaining(['messages']),
+    );
+  });
+});
+
 describe('token refresh on a schedule', () => {
   async function connectFresh() {
     const account = newAccount();
     const auth = await authorise(alice, aliceWorkspace, account.username);
-    const { connectionId } = await connectInstagramAccount(deps(), alice.actor, {
+    const { connectionId } = await connectOne(deps(), alice.actor, {
       ...auth,
       redirectUri: redirectUri(),
     });
@@ -309,7 +363,7 @@ describe('disconnecting', () => {
   async function connected() {
     const account = newAccount();
     const auth = await authorise(alice, aliceWorkspace, account.username);
-    const { connectionId } = await connectInstagramAccount(deps(), alice.actor, {
+    const { connectionId } = await connectOne(deps(), alice.actor, {
       ...auth,
       redirectUri: redirectUri(),
     });
@@ -380,7 +434,7 @@ describe('tokens never leak', () => {
     }
     const account = newAccount();
     const auth = await authorise(alice, aliceWorkspace, account.username);
-    const answer = await connectInstagramAccount(deps(), alice.actor, {
+    const answer = await connectOne(deps(), alice.actor, {
       ...auth,
       redirectUri: redirectUri(),
     });
