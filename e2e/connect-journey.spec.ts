@@ -93,6 +93,26 @@ test("Meta's deauthorize and data-deletion callbacks disconnect, delete and show
   expect(forged.status()).toBe(400);
 });
 
+test('connect a Page-linked account with Facebook Login', async ({ page }) => {
+  await signUpWithWorkspace(page);
+  const username = `pagelinked.${randomBytes(3).toString('hex')}`;
+  const created = await page.request.post(`${process.env.E2E_META_URL}/control/accounts`, {
+    data: { username, loginPath: 'facebook', subscribed: false },
+  });
+  expect(created.ok()).toBe(true);
+  await page.getByRole('button', { name: 'Connect with Facebook (Page-linked)' }).click();
+  await expect(page.getByRole('heading', { name: 'Log in with Facebook' })).toBeVisible();
+  await page.getByRole('radio', { name: new RegExp(username) }).check();
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await expect(page.getByRole('status')).toContainText(`Connected @${username}`);
+  expect(await (await page.request.get('/api/instagram/status')).json()).toMatchObject({
+    connected: true,
+    accounts: [
+      { accountName: `@${username}`, loginPath: 'facebook', status: 'CONNECTED', tokenExpiresInDays: null },
+    ],
+  });
+});
+
 test('the callback refuses a forged state and explains it', async ({ page }) => {
   await signUpWithWorkspace(page);
   await page.goto('/api/instagram/oauth/callback?code=AQBforged&state=not-ours');

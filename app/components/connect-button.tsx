@@ -3,10 +3,13 @@ import { useState } from 'react';
 /** Starts Meta's consent screen for this workspace (the API answers with the URL to go to). */
 export function ConnectButton({
   workspaceId,
+  login = 'instagram',
   children,
   className,
 }: {
   workspaceId: string;
+  /** Instagram Login, or Facebook Login for accounts linked to a Facebook Page. */
+  login?: 'instagram' | 'facebook';
   children: React.ReactNode;
   className?: string;
 }) {
@@ -15,7 +18,8 @@ export function ConnectButton({
   async function connect() {
     setPending(true);
     setError(null);
-    const response = await fetch(`/api/instagram/oauth?workspace=${encodeURIComponent(workspaceId)}`);
+    const query = new URLSearchParams({ workspace: workspaceId, login });
+    const response = await fetch(`/api/instagram/oauth?${query}`);
     const body = (await response.json()) as { authUrl?: string; error?: string };
     if (body.authUrl) window.location.assign(body.authUrl);
     else {
@@ -26,7 +30,7 @@ export function ConnectButton({
   return (
     <>
       <button type="button" onClick={connect} disabled={pending} className={className}>
-        {pending ? 'Opening Instagram…' : children}
+        {pending ? 'Opening…' : children}
       </button>
       {error ? (
         <span role="alert" className="ml-3 text-red-700">

@@ -17,13 +17,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const workspace = operator.workspaces.find((w) => w.id === params.workspaceId);
   if (!workspace) throw data('You are not a member of this workspace.', { status: 404, headers });
   const { accounts } = await getConnectionStatus(runtime.db, actor, workspace.id);
-  return data({ operator, workspace, accounts }, { headers });
+  return data(
+    { operator, workspace, accounts, facebookLogin: runtime.facebookOAuth !== undefined },
+    { headers },
+  );
 }
 
 const NAV = [{ to: 'inbox', label: 'Inbox', icon: InboxIcon }];
 
 export default function WorkspaceShell() {
-  const { operator, workspace, accounts } = useLoaderData<typeof loader>();
+  const { operator, workspace, accounts, facebookLogin } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
   const name = operator.profile.displayName ?? operator.profile.email;
   return (
@@ -99,6 +102,7 @@ export default function WorkspaceShell() {
           workspaceId={workspace.id}
           accounts={accounts}
           canConnect={workspace.role !== 'agent'}
+          facebookLogin={facebookLogin}
         />
         <div className="min-h-0 flex-1">
           <Outlet />
@@ -148,8 +152,10 @@ function AccountAlerts({
   workspaceId,
   accounts,
   canConnect,
+  facebookLogin,
 }: {
   workspaceId: string;
+  facebookLogin: boolean;
   accounts: AccountSummary[];
   canConnect: boolean;
 }) {
@@ -162,9 +168,20 @@ function AccountAlerts({
       <div className="border-b border-brand-100 bg-brand-50 px-5 py-2.5 text-sm text-brand-700" role="status">
         No Instagram account is connected yet.
         {canConnect ? (
-          <ConnectButton workspaceId={workspaceId} className={`${action} ring-brand-100`}>
-            Connect Instagram
-          </ConnectButton>
+          <>
+            <ConnectButton workspaceId={workspaceId} className={`${action} ring-brand-100`}>
+              Connect Instagram
+            </ConnectButton>
+            {facebookLogin ? (
+              <ConnectButton
+                workspaceId={workspaceId}
+                login="facebook"
+                className={`${action} ring-brand-100`}
+              >
+                Connect with Facebook (Page-linked)
+              </ConnectButton>
+            ) : null}
+          </>
         ) : (
           ' Ask a workspace admin to connect one.'
         )}
@@ -182,7 +199,11 @@ function AccountAlerts({
           <strong>{account.accountName ?? account.accountId} needs to be reconnected.</strong>{' '}
           {account.needsReauthReason} Messages keep arriving meanwhile; replies wait until it is reconnected.
           {canConnect ? (
-            <ConnectButton workspaceId={workspaceId} className={`${action} ring-amber-200`}>
+            <ConnectButton
+              workspaceId={workspaceId}
+              login={account.loginPath}
+              className={`${action} ring-amber-200`}
+            >
               Reconnect
             </ConnectButton>
           ) : null}
