@@ -1,0 +1,50 @@
+// Meta's messaging windows (reference §5.4): a business may reply within 24 hours of the
+// customer's last message; a human operator may reply with the HUMAN_AGENT tag up to 7 days
+// after it (when the workspace uses that feature); after that, or if the customer never wrote,
+// nothing may be sent. Decided before calling Meta, so the operator learns why at once.
+const HOUR_MS = 60 * 60 * 1000;
+export const STANDARD_WINDOW_MS = 24 * HOUR_MS;
+export const HUMAN_AGENT_WINDOW_MS = 7 * 24 * HOUR_MS;
+
+export type MessagingWindow =
+  | { kind: 'standard'; closesAt: Date }
+  | { kind: 'human_agent'; closesAt: Date }
+  | { kind: 'closed'; reason: string };
+
+export function messagingWindow(input: {
+  lastInboundAt: Date | null;
+  now: Date;
+  humanAgentEnabled: boolean;
+  /** A person typing in the inbox; automations never get the HUMAN_AGENT extension. */
+  sentByHuman: boolean;
+}): MessagingWindow {
+  const { lastInboundAt, now } = input;
+  if (!lastInboundAt) {
+    return {
+      kind: 'closed',
+      reason: 'The customer has not written to this account yet; Instagram only allows replies.',
+    };
+  }
+  const standardEnds = new Date(lastInboundAt.getTime() + STANDARD_WINDOW_MS);
+  if (now < standardEnds) return { kind: 'standard', closesAt: standardEnds };
+  const humanEnds = new Date(lastInboundAt.getTime() + HUMAN_AGENT_WINDOW_MS);
+  if (now < humanEnds && input.humanAgentEnabled && input.sentByHuman)
+    return { kind: 'human_agent', closesAt: humanEnds };
+  if (now < humanEnds && !input.humanAgentEnabled) {
+    return {
+      kind: 'closed',
+      reason:
+        'More than 24 hours have passed since the customer last wrote, and this workspace does not use Human Agent replies.',
+    };
+  }
+  if (now < humanEnds)
+    return {
+      kind: 'closed',
+      reason: 'Only a person may reply between 24 hours and 7 days after the customer last wrote.',
+    };
+  return {
+    kind: 'closed',
+    reason:
+      'More than 7 days have passed since the customer last wrote; Instagram allows no reply until they write again.',
+  };
+}
