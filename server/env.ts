@@ -94,12 +94,6 @@ export function getEnv(): Env {
   return cached;
 }
 
-/** What the browser may know: URLs and the public key, never a secret. */
-export function publicEnv(env: Env) {
-  return { SUPABASE_URL: env.SUPABASE_URL, SUPABASE_ANON_KEY: env.SUPABASE_ANON_KEY };
-}
-export type PublicEnv = ReturnType<typeof publicEnv>;
-
 /** Every secret Meta may sign a webhook with. */
 export function webhookSecrets(env: Env): string[] {
   return env.META_APP_SECRET ? [env.INSTAGRAM_APP_SECRET, env.META_APP_SECRET] : [env.INSTAGRAM_APP_SECRET];
