@@ -7,7 +7,7 @@ import { ConnectButton } from '#app/components/connect-button.tsx';
 import { InboxIcon, SignOutIcon } from '#app/components/icons.tsx';
 import { requireActor } from '#app/lib/auth.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
-import { getConnectionStatus } from '#server/inbox/connection-status.ts';
+import { listAccountStatuses } from '#server/inbox/connection-status.ts';
 import { getOperator } from '#server/inbox/get-operator.ts';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -16,7 +16,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const operator = await getOperator(runtime.db, actor);
   const workspace = operator.workspaces.find((w) => w.id === params.workspaceId);
   if (!workspace) throw data('You are not a member of this workspace.', { status: 404, headers });
-  const { accounts } = await getConnectionStatus(runtime.db, actor, workspace.id);
+  const accounts = await runtime.db.withUser(actor, (trx) => listAccountStatuses(trx, workspace.id));
   return data(
     { operator, workspace, accounts, facebookLogin: runtime.facebookOAuth !== undefined },
     { headers },

@@ -1,7 +1,7 @@
 // What GET /api/instagram/status reports: the seed's `{connected, accountName, accountId}` for the
 // workspace's first live account, plus every account with its health. Read as the operator
 // (RLS), and never a token.
-import type { Actor, Database } from '../db/database.ts';
+import type { Actor, Database, Tx } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { listMemberships } from './workspaces.repository.ts';
 
@@ -30,6 +30,46 @@ export interface ConnectionStatus {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** The workspace's accounts with their health (under the caller's RLS). */
+export async function listAccountStatuses(
+  trx: Tx,
+  workspaceId: string,
+  now = new Date(),
+): Promise<AccountStatus[]> {
+  const rows = await trx
+    .selectFrom('channel_connections')
+    .select([
+      'id',
+      'display_name',
+      'channel_identifier',
+      'login_path',
+      'status',
+      'needs_reauth_reason',
+      'token_expires_at',
+      'webhook_fields',
+      'webhook_subscribed_at',
+      'last_event_at',
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('created_at')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    accountName: r.display_name,
+    accountId: r.channel_identifier,
+    loginPath: r.login_path,
+    status: r.status,
+    needsReauthReason: r.needs_reauth_reason,
+    tokenExpiresAt: r.token_expires_at?.toISOString() ?? null,
+    tokenExpiresInDays: r.token_expires_at
+      ? Math.floor((r.token_expires_at.getTime() - now.getTime()) / DAY_MS)
+      : null,
+    webhookFields: r.webhook_fields,
+    webhookSubscribedAt: r.webhook_subscribed_at?.toISOString() ?? null,
+    lastEventAt: r.last_event_at?.toISOString() ?? null,
+  }));
+}
+
 export async function getConnectionStatus(
   db: Database,
   actor: Actor,
@@ -40,38 +80,7 @@ export async function getConnectionStatus(
     const memberships = await listMemberships(trx, actor.userId);
     const workspace = workspaceId ? memberships.find((m) => m.id === workspaceId) : memberships[0];
     if (!workspace) throw new AppError('NOT_FOUND', 'Workspace not found');
-    const rows = await trx
-      .selectFrom('channel_connections')
-      .select([
-        'id',
-        'display_name',
-        'channel_identifier',
-        'login_path',
-        'status',
-        'needs_reauth_reason',
-        'token_expires_at',
-        'webhook_fields',
-        'webhook_subscribed_at',
-        'last_event_at',
-      ])
-      .where('workspace_id', '=', workspace.id)
-      .orderBy('created_at')
-      .execute();
-    const accounts = rows.map((r) => ({
-      id: r.id,
-      accountName: r.display_name,
-      accountId: r.channel_identifier,
-      loginPath: r.login_path,
-      status: r.status,
-      needsReauthReason: r.needs_reauth_reason,
-      tokenExpiresAt: r.token_expires_at?.toISOString() ?? null,
-      tokenExpiresInDays: r.token_expires_at
-        ? Math.floor((r.token_expires_at.getTime() - now.getTime()) / DAY_MS)
-        : null,
-      webhookFields: r.webhook_fields,
-      webhookSubscribedAt: r.webhook_subscribed_at?.toISOString() ?? null,
-      lastEventAt: r.last_event_at?.toISOString() ?? null,
-    }));
+    const accounts = await listAccountStatuses(trx, workspace.id, now);
     const live =
       accounts.find((a) => a.status === 'CONNECTED') ?? accounts.find((a) => a.status === 'NEEDS_REAUTH');
     return {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getConnectionStatus } from '../../inbox/connection-status.ts';
+import { listAccountStatuses } from '../../inbox/connection-status.ts';
 import { disconnectAccount } from '../../inbox/disconnect-account.ts';
 import { router, workspaceAdminProcedure, workspaceProcedure } from '../init.ts';
 
@@ -21,7 +21,7 @@ export const accountsRouter = router({
   /** The workspace's Instagram accounts and their health. */
   list: workspaceProcedure
     .output(z.array(AccountStatusSchema))
-    .query(async ({ ctx }) => (await getConnectionStatus(ctx.db, ctx.actor, ctx.workspace.id)).accounts),
+    .query(({ ctx }) => ctx.db.withUser(ctx.actor, (trx) => listAccountStatuses(trx, ctx.workspace.id))),
   /** Stops an account: unsubscribes it, wipes its tokens, keeps or deletes its history (admins). */
   disconnect: workspaceAdminProcedure
     .input(z.object({ connectionId: z.uuid(), deleteHistory: z.boolean().default(false) }))
