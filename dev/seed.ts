@@ -4,8 +4,6 @@
 // simulator forgets everything when it stops, so the account and customers the database already
 // knows are registered with it again under the same ids and token.
 import { randomUUID } from 'node:crypto';
-import { createClient } from '@supabase/supabase-js';
-import ws from 'ws';
 import { createAccessTokenVerifier } from '#server/auth/access-token.ts';
 import { createTokenCipher, parseKeyRing, tokenContext } from '#server/crypto/token-cipher.ts';
 import { createDatabase, type Database } from '#server/db/database.ts';
@@ -13,6 +11,7 @@ import { createWorkspace } from '#server/inbox/create-workspace.ts';
 import { getOperator } from '#server/inbox/get-operator.ts';
 import type { Account, Customer } from './meta/world.ts';
 import type { LocalStack } from './stack.ts';
+import { supabaseClient } from './supabase/client.ts';
 
 export const DEMO_OPERATOR = {
   email: 'demo@example.com',
@@ -36,10 +35,7 @@ export interface DemoData {
 }
 
 async function demoOperator(stack: LocalStack) {
-  const supabase = createClient(stack.supabase.url, stack.supabase.anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: ws as unknown as typeof WebSocket },
-  });
+  const supabase = supabaseClient(stack.supabase);
   const { email, password, name } = DEMO_OPERATOR;
   const signIn = await supabase.auth.signInWithPassword({ email, password });
   let session = signIn.data.session;

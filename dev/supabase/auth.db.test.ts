@@ -4,7 +4,8 @@ import { AuthApiError, AuthWeakPasswordError } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ws from 'ws';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
-import { supabaseClient, uniqueEmail } from '../test/operators.ts';
+import { uniqueEmail } from '../test/operators.ts';
+import { supabaseClient } from './client.ts';
 import { type SupabaseStandIn, startSupabaseStandIn } from './server.ts';
 
 let database: TestDatabase;

@@ -1,17 +1,10 @@
 // Operators for tests, signed up through the Auth stand-in with the real supabase-js client.
 import { randomBytes } from 'node:crypto';
-import { createClient, type Session, type SupabaseClient } from '@supabase/supabase-js';
-import ws from 'ws';
+import type { Session } from '@supabase/supabase-js';
 import { createAccessTokenVerifier } from '#server/auth/access-token.ts';
 import type { Actor } from '#server/db/database.ts';
+import { supabaseClient } from '../supabase/client.ts';
 import type { SupabaseStandIn } from '../supabase/server.ts';
-
-export function supabaseClient(supabase: Pick<SupabaseStandIn, 'url' | 'anonKey'>): SupabaseClient {
-  return createClient(supabase.url, supabase.anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: ws as unknown as typeof WebSocket },
-  });
-}
 
 export function uniqueEmail(label = 'operator'): string {
   return `${label}-${randomBytes(4).toString('hex')}@example.test`;
