@@ -3,7 +3,7 @@ import { requireActor } from '#app/lib/auth.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
 import { AppError } from '#server/errors.ts';
 import { callbackUrl } from '#server/inbox/begin-connect.ts';
-import { connectInstagramAccount } from '#server/inbox/connect-instagram-account.ts';
+import { completeConnect } from '#server/inbox/complete-connect.ts';
 import { consumeOAuthState } from '#server/inbox/oauth-states.ts';
 
 /** Meta sends the operator back here; the outcome is shown on the workspace's inbox. */
@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     }
     const code = params.get('code');
     if (!code) throw new AppError('BAD_INPUT', 'Instagram sent no sign-in code. Try connecting again.');
-    const connected = await connectInstagramAccount(
+    const connected = await completeConnect(
       {
         db: runtime.db,
         cipher: runtime.cipher,

@@ -116,10 +116,10 @@ async function store(
   event: Stored,
 ): Promise<boolean> {
   const row = toMessageRow(connection, conversationId, event);
-  if (row.direction === 'OUTBOUND') {
+  if (event.kind === 'message' && event.direction === 'OUTBOUND') {
     // The echo of a send made through this app confirms that row; any other echo was typed
     // elsewhere (the Instagram app, another tool) and is kept as an outbound message.
-    const ours = await findMessageByMid(trx, connection.id, event.kind === 'message' ? event.mid : '');
+    const ours = await findMessageByMid(trx, connection.id, event.mid);
     if (ours) await confirmSent(trx, ours.id);
     else await insertMessageOnce(trx, row);
     await recordConversationActivity(trx, conversationId, {

@@ -10,7 +10,7 @@ import { testEnv } from '#dev/test/env.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { beginConnect, callbackUrl } from './begin-connect.ts';
-import { connectInstagramAccount } from './connect-instagram-account.ts';
+import { completeConnect } from './complete-connect.ts';
 import { createWorkspace } from './create-workspace.ts';
 import { disconnectAccount } from './disconnect-account.ts';
 import { refreshDueTokens } from './refresh-tokens.ts';
@@ -83,8 +83,8 @@ async function authorise(operator: TestOperator, workspaceId: string, account: s
 }
 
 /** Connects through the real use case; these tests connect one account at a time. */
-async function connectOne(...args: Parameters<typeof connectInstagramAccount>) {
-  const { workspaceId, accounts } = await connectInstagramAccount(...args);
+async function connectOne(...args: Parameters<typeof completeConnect>) {
+  const { workspaceId, accounts } = await completeConnect(...args);
   const [first] = accounts;
   if (!first) throw new Error('nothing was connected');
   return { workspaceId, ...first };

@@ -59,12 +59,7 @@ export interface LeadOrigin {
 
 /** Where a new contact came from: an ad, an ig.me link, a story, or a plain direct message. */
 export function leadOrigin(event: InstagramEvent): LeadOrigin {
-  const referral =
-    event.kind === 'message' || event.kind === 'postback'
-      ? event.referral
-      : event.kind === 'referral'
-        ? event.referral
-        : null;
+  const referral = 'referral' in event ? event.referral : null;
   if (referral) {
     const fromAd = referral.adId !== null || referral.source === 'ADS';
     return { source: fromAd ? 'AD' : 'REFERRAL', ref: referral.ref, adId: referral.adId };

@@ -169,7 +169,7 @@ async function store(deps: ConnectDeps, actor: Actor, workspaceId: string, grant
     });
 }
 
-export async function connectInstagramAccount(
+export async function completeConnect(
   deps: ConnectDeps,
   actor: Actor,
   callback: { code: string; state: string; redirectUri: string },
