@@ -1,4 +1,5 @@
-// SQL for channel connections as ingest and jobs see them.
+// SQL for channel connections: ingest, jobs, and removing accounts (disconnect, deletion).
+import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
 
 export interface ConnectionRef {
@@ -96,4 +97,88 @@ export async function markNeedsReauth(trx: Tx, connectionId: string, reason: str
     .where('id', '=', connectionId)
     .where('status', '=', 'CONNECTED')
     .execute();
+}
+
+/** Accounts authorised by a person (their app-scoped id on either login path). */
+export async function connectionsAuthorisedBy(trx: Tx, appScopedUserId: string) {
+  return trx
+    .selectFrom('channel_connections')
+    .select(['id', 'channel_identifier', 'provider_account_id'])
+    .where((eb) =>
+      eb.or([
+        eb('authorizing_user_id', '=', appScopedUserId),
+        eb('provider_account_id', '=', appScopedUserId),
+      ]),
+    )
+    .execute();
+}
+
+/** Stops accounts and wipes their tokens; their conversations stay. */
+export async function disconnectConnections(trx: Tx, ids: string[], reason: string | null): Promise<void> {
+  if (ids.length === 0) return;
+  await trx
+    .updateTable('channel_connections')
+    .set({
+      status: 'DISCONNECTED',
+      is_active: false,
+      access_token: null,
+      refresh_token: null,
+      token_expires_at: null,
+      needs_reauth_reason: reason,
+      disconnected_at: new Date(),
+    })
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/**
+ * Deletes accounts and everything stored about them: conversations, messages, leads, contacts,
+ * parsed events, and the raw webhook deliveries that named only them. Returns what went.
+ */
+export async function purgeConnections(
+  trx: Tx,
+  connections: { id: string; channel_identifier: string; provider_account_id: string | null }[],
+): Promise<Record<string, number>> {
+  const ids = connections.map((c) => c.id);
+  const accountIds = connections.flatMap((c) => [
+    c.channel_identifier,
+    ...(c.provider_account_id ? [c.provider_account_id] : []),
+  ]);
+  const count = async (table: 'conversations' | 'conversation_messages' | 'leads' | 'contacts') =>
+    ids.length === 0
+      ? 0
+      : Number(
+          (
+            await trx
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('channel_connection_id', 'in', ids)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+  const summary: Record<string, number> = {
+    accounts: ids.length,
+    conversations: await count('conversations'),
+    messages: await count('conversation_messages'),
+    leads: await count('leads'),
+    contacts: await count('contacts'),
+  };
+  if (ids.length === 0) return summary;
+  summary.events = Number(
+    (await trx.deleteFrom('instagram_events').where('channel_connection_id', 'in', ids).executeTakeFirst())
+      .numDeletedRows,
+  );
+  // Raw deliveries that concern only these accounts (a batch naming others is kept for them).
+  summary.deliveries = Number(
+    (
+      await trx
+        .deleteFrom('webhook_events')
+        .where(sql<boolean>`account_ids <@ ${accountIds}::text[]`)
+        .where(sql<boolean>`cardinality(account_ids) > 0`)
+        .executeTakeFirst()
+    ).numDeletedRows,
+  );
+  // Conversations, messages, leads and contacts go with their connection (ON DELETE CASCADE).
+  await trx.deleteFrom('channel_connections').where('id', 'in', ids).execute();
+  return summary;
 }

@@ -5,8 +5,11 @@ import { tokenContext } from '../crypto/token-cipher.ts';
 import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { GraphApiError, type GraphClient, GraphNetworkError } from '../meta/graph-client.ts';
-import { findConnectionCredentials } from './connections.repository.ts';
-import { disconnectConnections, purgeConnections } from './meta-callbacks.ts';
+import {
+  disconnectConnections,
+  findConnectionCredentials,
+  purgeConnections,
+} from './connections.repository.ts';
 
 export interface DisconnectDeps {
   db: Database;

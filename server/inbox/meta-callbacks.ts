@@ -3,39 +3,12 @@
 // tokens; data deletion removes everything stored about those accounts and leaves a receipt
 // whose status page Meta links to.
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
-import type { Database, Tx } from '../db/database.ts';
-
-async function connectionsAuthorisedBy(trx: Tx, appScopedUserId: string) {
-  return trx
-    .selectFrom('channel_connections')
-    .select(['id', 'channel_identifier', 'provider_account_id'])
-    .where((eb) =>
-      eb.or([
-        eb('authorizing_user_id', '=', appScopedUserId),
-        eb('provider_account_id', '=', appScopedUserId),
-      ]),
-    )
-    .execute();
-}
-
-/** Stops accounts and wipes their tokens; their conversations stay. */
-export async function disconnectConnections(trx: Tx, ids: string[], reason: string | null): Promise<void> {
-  if (ids.length === 0) return;
-  await trx
-    .updateTable('channel_connections')
-    .set({
-      status: 'DISCONNECTED',
-      is_active: false,
-      access_token: null,
-      refresh_token: null,
-      token_expires_at: null,
-      needs_reauth_reason: reason,
-      disconnected_at: new Date(),
-    })
-    .where('id', 'in', ids)
-    .execute();
-}
+import type { Database } from '../db/database.ts';
+import {
+  connectionsAuthorisedBy,
+  disconnectConnections,
+  purgeConnections,
+} from './connections.repository.ts';
 
 /** The person removed the app in Instagram/Facebook: their accounts stop, their tokens go. */
 export async function deauthorize(db: Database, appScopedUserId: string): Promise<number> {
@@ -75,58 +48,6 @@ export async function requestDataDeletion(db: Database, appScopedUserId: string)
       .execute();
     return { confirmationCode, summary };
   });
-}
-
-/**
- * Deletes accounts and everything stored about them: conversations, messages, leads, contacts,
- * parsed events, and the raw webhook deliveries that named only them. Returns what went.
- */
-export async function purgeConnections(
-  trx: Tx,
-  connections: { id: string; channel_identifier: string; provider_account_id: string | null }[],
-): Promise<Record<string, number>> {
-  const ids = connections.map((c) => c.id);
-  const accountIds = connections.flatMap((c) => [
-    c.channel_identifier,
-    ...(c.provider_account_id ? [c.provider_account_id] : []),
-  ]);
-  const count = async (table: 'conversations' | 'conversation_messages' | 'leads' | 'contacts') =>
-    ids.length === 0
-      ? 0
-      : Number(
-          (
-            await trx
-              .selectFrom(table)
-              .select((eb) => eb.fn.countAll().as('n'))
-              .where('channel_connection_id', 'in', ids)
-              .executeTakeFirstOrThrow()
-          ).n,
-        );
-  const summary: Record<string, number> = {
-    accounts: ids.length,
-    conversations: await count('conversations'),
-    messages: await count('conversation_messages'),
-    leads: await count('leads'),
-    contacts: await count('contacts'),
-  };
-  if (ids.length === 0) return summary;
-  summary.events = Number(
-    (await trx.deleteFrom('instagram_events').where('channel_connection_id', 'in', ids).executeTakeFirst())
-      .numDeletedRows,
-  );
-  // Raw deliveries that concern only these accounts (a batch naming others is kept for them).
-  summary.deliveries = Number(
-    (
-      await trx
-        .deleteFrom('webhook_events')
-        .where(sql<boolean>`account_ids <@ ${accountIds}::text[]`)
-        .where(sql<boolean>`cardinality(account_ids) > 0`)
-        .executeTakeFirst()
-    ).numDeletedRows,
-  );
-  // Conversations, messages, leads and contacts go with their connection (ON DELETE CASCADE).
-  await trx.deleteFrom('channel_connections').where('id', 'in', ids).execute();
-  return summary;
 }
 
 export interface DeletionStatus {
