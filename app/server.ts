@@ -11,6 +11,8 @@ import { getRuntime } from '#server/runtime.ts';
 const root = path.resolve(import.meta.dirname, '..');
 // Validates the environment first: a bad variable stops the process here, naming it.
 const runtime = getRuntime();
+// The queue is started before the first webhook, not inside its transaction.
+await runtime.queue();
 const build = (await import(path.join(root, 'build/server/index.js'))) as ServerBuild;
 
 const app = express();

@@ -2,12 +2,12 @@
 // with a bare server that only checks the signature (the floor), measured in the same run.
 // Prints acknowledged events/s, ack latency, the time until every acknowledged event is
 // ingested, and lost/duplicated events (both must be 0).
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { ephemeralClusterDir, freePort } from '#dev/postgres.ts';
-import { startWebServer, startWorkerProcess, stopProcess } from '#dev/processes.ts';
+import { startScript, startWebServer, startWorkerProcess, stopProcess, waitForHttp } from '#dev/processes.ts';
 import { startLocalStack } from '#dev/stack.ts';
 import { signWebhookBody } from '#server/meta/webhook-signature.ts';
 
@@ -27,27 +27,6 @@ await db.query(
 );
 
 const children: ChildProcess[] = [];
-function start(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  return child;
-}
-async function waitForPort(url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (
-      await fetch(url)
-        .then(() => true)
-        .catch(() => false)
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not start`);
-}
-
 const appPort = await freePort();
 const appEnv = {
   ...process.env,
@@ -56,12 +35,18 @@ const appEnv = {
   PORT: String(appPort),
   HOST: '127.0.0.1',
 };
-children.push(startWebServer(appEnv), startWorkerProcess(appEnv));
+const web = startWebServer(appEnv);
+children.push(web, startWorkerProcess(appEnv));
 const floorPort = await freePort();
-start(['--import', 'tsx', 'bench/floor-server.ts'], { PORT: String(floorPort), BENCH_SECRET: secret });
+const floor = startScript(
+  'bench/floor-server.ts',
+  { ...process.env, PORT: String(floorPort), BENCH_SECRET: secret },
+  ['ignore', 'ignore', 'inherit'],
+);
+children.push(floor);
 const appUrl = `http://127.0.0.1:${appPort}/api/instagram/webhook`;
 const floorUrl = `http://127.0.0.1:${floorPort}/api/instagram/webhook`;
-await Promise.all([waitForPort(appUrl), waitForPort(floorUrl)]);
+await Promise.all([waitForHttp(appUrl, web), waitForHttp(floorUrl, floor)]);
 
 /** One signed delivery with one new message; its mid is remembered when the server acks it. */
 function delivery(): { body: string; signature: string; mid: string } {

@@ -5,7 +5,12 @@ import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-function startTs(entry: string, env: Record<string, string | undefined>, stdio: StdioOptions): ChildProcess {
+/** A TypeScript entry point of this repository, run by Node through tsx. */
+export function startScript(
+  entry: string,
+  env: Record<string, string | undefined>,
+  stdio: StdioOptions,
+): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
     cwd: ROOT,
     env: env as NodeJS.ProcessEnv,
@@ -18,14 +23,14 @@ export function startWebServer(
   env: Record<string, string | undefined>,
   stdio: StdioOptions = ['ignore', 'ignore', 'inherit'],
 ) {
-  return startTs('app/server.ts', { ...env, NODE_ENV: 'production' }, stdio);
+  return startScript('app/server.ts', { ...env, NODE_ENV: 'production' }, stdio);
 }
 
 export function startWorkerProcess(
   env: Record<string, string | undefined>,
   stdio: StdioOptions = ['ignore', 'ignore', 'inherit'],
 ) {
-  return startTs('server/jobs/worker-main.ts', env, stdio);
+  return startScript('server/jobs/worker-main.ts', env, stdio);
 }
 
 export async function waitForHttp(url: string, process: ChildProcess, timeoutMs = 30_000): Promise<void> {
