@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { messagingWindow } from './messaging-window.ts';
 
 const last = new Date('2026-11-20T12:00:00Z');
-const after = (hours: number) => new Date(last.getTime() + hours * 3600 * 1000);
+const hoursLater = (hours: number) => new Date(last.getTime() + hours * 3600 * 1000);
 const window = (hours: number, overrides: Partial<Parameters<typeof messagingWindow>[0]> = {}) =>
   messagingWindow({
     lastInboundAt: last,
-    now: after(hours),
+    now: hoursLater(hours),
     humanAgentEnabled: true,
     sentByHuman: true,
     ...overrides,
@@ -14,12 +14,12 @@ const window = (hours: number, overrides: Partial<Parameters<typeof messagingWin
 
 describe('messagingWindow', () => {
   it('allows a standard reply within 24 hours of the last customer message', () => {
-    expect(window(0)).toEqual({ kind: 'standard', closesAt: after(24) });
+    expect(window(0)).toEqual({ kind: 'standard', closesAt: hoursLater(24) });
     expect(window(23.99).kind).toBe('standard');
   });
 
   it('allows a human operator the HUMAN_AGENT tag from 24 hours to 7 days', () => {
-    expect(window(24)).toEqual({ kind: 'human_agent', closesAt: after(168) });
+    expect(window(24)).toEqual({ kind: 'human_agent', closesAt: hoursLater(168) });
     expect(window(167.9).kind).toBe('human_agent');
   });
 
