@@ -12,7 +12,16 @@ export default async function globalSetup() {
   const env = { ...process.env, ...stack.env, APP_URL: baseUrl, PORT: String(port), HOST: '127.0.0.1' };
   const web = startWebServer(env);
   const worker = startWorkerProcess(env);
-  await waitForHttp(`${baseUrl}/sign-in`, web);
+  const stopAll = async () => {
+    await Promise.all([stopProcess(web), stopProcess(worker)]);
+    await stack.stop();
+  };
+  try {
+    await waitForHttp(`${baseUrl}/sign-in`, web);
+  } catch (error) {
+    await stopAll(); // a failed start must not leave the worker running against a stopped database
+    throw error;
+  }
   stack.meta.setWebhookUrl(`${baseUrl}/api/instagram/webhook`);
 
   process.env.E2E_BASE_URL = baseUrl;
@@ -20,8 +29,5 @@ export default async function globalSetup() {
   process.env.E2E_SUPABASE_ANON_KEY = stack.supabase.anonKey;
   process.env.E2E_META_URL = stack.meta.url;
 
-  return async () => {
-    await Promise.all([stopProcess(web), stopProcess(worker)]);
-    await stack.stop();
-  };
+  return stopAll;
 }

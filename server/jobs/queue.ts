@@ -1,6 +1,7 @@
 // The job queue (pg-boss, in the same Postgres). Jobs are enqueued inside the transaction that
 // creates the work, through pg-boss's `db` option, so a rollback also un-queues them.
 import { CompiledQuery } from 'kysely';
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Tx } from '../db/database.ts';
 
@@ -36,19 +37,35 @@ export async function startQueue({ url, role, jobTimeoutSeconds = 120 }: QueueOp
     application_name: `inbox-${role}`,
   });
   boss.on('error', (error) => console.error('queue:', error));
-  await boss.start();
-  for (const name of Object.values(QUEUES)) {
-    const policy = {
-      name,
-      retryLimit: 10,
-      retryDelay: 2,
-      retryBackoff: true,
-      expireInSeconds: jobTimeoutSeconds,
-    };
-    await boss.createQueue(name, policy);
-    await boss.updateQueue(name, policy); // createQueue keeps an existing queue's old settings
-  }
+  // A web and a worker process deployed together both install pg-boss and create its queues;
+  // run side by side, the partition DDL of the two deadlocks, so they take turns.
+  await oneProcessAtATime(url, async () => {
+    await boss.start();
+    for (const name of Object.values(QUEUES)) {
+      const policy = {
+        name,
+        retryLimit: 10,
+        retryDelay: 2,
+        retryBackoff: true,
+        expireInSeconds: jobTimeoutSeconds,
+      };
+      await boss.createQueue(name, policy);
+      await boss.updateQueue(name, policy); // createQueue keeps an existing queue's old settings
+    }
+  });
   return boss;
+}
+
+/** A session advisory lock: released by unlock, or by Postgres if this process dies holding it. */
+async function oneProcessAtATime(url: string, work: () => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: url, application_name: 'inbox-queue-setup' });
+  await client.connect();
+  try {
+    await client.query("select pg_advisory_lock(hashtext('inbox.queue-setup'))");
+    await work();
+  } finally {
+    await client.end(); // ending the session releases the lock
+  }
 }
 
 /** pg-boss runs its SQL on our transaction's connection. */
