@@ -39,6 +39,13 @@ const EnvSchema = z.object({
     .string()
     .regex(/^v\d+\.0$/, 'must look like v25.0')
     .default('v25.0'),
+  /** How long a Graph call may take; a send that times out is left UNCERTAIN, never re-sent. */
+  GRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** Meta's Send API limits per Instagram account (§5.6): text, links and reactions; audio and video. */
+  SEND_TEXT_PER_SECOND: z.coerce.number().positive().max(300).default(100),
+  SEND_MEDIA_PER_SECOND: z.coerce.number().positive().max(100).default(10),
+  /** How long POST /api/instagram/messages/send waits for Meta's answer before replying 202. */
+  SEND_REST_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
   /**
    * Keys that encrypt OAuth tokens at rest: "id:base64(32 bytes)[,older-id:…]". The first key
    * encrypts; the others still decrypt until `npm run tokens:rotate` has re-encrypted everything.

@@ -7,6 +7,8 @@ export const APP_ERROR_STATUS = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** Well-formed, but Meta's rules forbid it now (window closed, account needs reconnecting). */
+  UNPROCESSABLE: 422,
   UNAVAILABLE: 503,
 } as const;
 

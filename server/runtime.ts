@@ -5,6 +5,7 @@ import { createTokenCipher, type TokenCipher } from './crypto/token-cipher.ts';
 import { createDatabase, type Database } from './db/database.ts';
 import { type Env, getEnv, webhookSecrets } from './env.ts';
 import type { ApplyDeps } from './inbox/apply-instagram-events.ts';
+import type { EnqueueSend } from './inbox/queue-outbound-message.ts';
 import type { EnqueueIngest } from './inbox/replay-webhook-events.ts';
 import { createWebhookLedger, type WebhookLedger } from './inbox/webhook-ledger.ts';
 import { enqueue, QUEUES, startQueue } from './jobs/queue.ts';
@@ -21,6 +22,8 @@ export interface Runtime {
   queue(): Promise<PgBoss>;
   /** Queues ingest of stored deliveries (in the caller's transaction). */
   enqueueIngest: EnqueueIngest;
+  /** Queues the send job for a reply's parts (in the caller's transaction). */
+  enqueueSend: EnqueueSend;
   webhookLedger: WebhookLedger;
   webhookEndpoint: WebhookEndpointConfig;
   cipher: TokenCipher;
@@ -47,10 +50,13 @@ export function createRuntime(env: Env): Runtime {
   };
   const enqueueIngest: EnqueueIngest = async (trx, webhookEventIds) =>
     enqueue(await queue(), trx, QUEUES.ingestWebhookEvents, [{ webhookEventIds }]);
+  const enqueueSend: EnqueueSend = async (trx, messageIds, startAfter) =>
+    enqueue(await queue(), trx, QUEUES.sendMessages, [{ messageIds }], { startAfter });
   return {
     env,
     db,
     enqueueIngest,
+    enqueueSend,
     verifier: createAccessTokenVerifier({
       supabaseUrl: env.SUPABASE_URL,
       jwtSecret: env.SUPABASE_JWT_SECRET,
@@ -67,6 +73,7 @@ export function createRuntime(env: Env): Runtime {
       instagramGraphUrl: env.INSTAGRAM_GRAPH_URL,
       facebookGraphUrl: env.FACEBOOK_GRAPH_URL,
       version: env.GRAPH_API_VERSION,
+      timeoutMs: env.GRAPH_TIMEOUT_MS,
     }),
     instagramOAuth: {
       oauthUrl: env.INSTAGRAM_OAUTH_URL,

@@ -25,9 +25,16 @@
 //   POST   /control/delivery                   partial delivery options (batchWindowMs, retryDelaysMs, reorder, …)
 //   POST   /control/idle                       answers once nothing is waiting to be delivered or retried
 //   GET    /control/faults                     active faults
-//   POST   /control/faults                     {method?, path?, account?, times?, delayMs?, error?: {status?, code?, subcode?, message?}}
+//   POST   /control/faults                     {method?, path?, account?, times?, delayMs?, error?: {status?, code?, subcode?, message?},
+//                                              after? (the call takes effect first), webhooksFirst?, retryAfterSeconds?}
 //   DELETE /control/faults[?id=]               one fault, or all
 //   GET    /control/graph-requests             every Graph call received
+//   GET    /control/sent                       every message the Send API accepted
+//   GET    /control/sender-actions             every sender action (react, typing, mark_seen) received
+//   POST   /control/messaging-access           {account, enabled}: the owner's "Allow access to messages"
+//   POST   /control/block                      {account, customer, blocked}: the customer blocks the account
+//   GET    /control/send-rate-limits           {textPerSecond, mediaPerSecond} per account
+//   POST   /control/send-rate-limits           partial limits
 //   POST   /control/oauth/authorize            {account, redirectUri, state?, scope?, deny?, loginPath?}: {location},
 //                                              the redirect the consent dialog's Allow (Cancel with deny) gives
 //   GET    /control/oauth/response-shape       {shape}: how the Instagram code exchange answers
@@ -185,6 +192,14 @@ const FaultSchema = z.object({
       type: z.string().optional(),
     })
     .optional(),
+  after: z.boolean().optional(),
+  webhooksFirst: z.boolean().optional(),
+  retryAfterSeconds: z.number().int().min(0).optional(),
+});
+
+const SendRateLimitsSchema = z.object({
+  textPerSecond: z.number().positive().optional(),
+  mediaPerSecond: z.number().positive().optional(),
 });
 
 const AuthorizeSchema = z.object({
@@ -274,6 +289,25 @@ async function handle(sim: MetaSimulator, request: SimRequest): Promise<SimRespo
       return jsonResponse(200, sim.faults());
     case 'GET /graph-requests':
       return jsonResponse(200, sim.graphRequests());
+    case 'GET /sent':
+      return jsonResponse(200, sim.sentMessages());
+    case 'GET /sender-actions':
+      return jsonResponse(200, sim.senderActions());
+    case 'POST /messaging-access': {
+      const input = z.object({ account: id, enabled: z.boolean() }).parse(body());
+      sim.setMessagingAccess(input.account, input.enabled);
+      return jsonResponse(200, input);
+    }
+    case 'POST /block': {
+      const input = z.object({ account: id, customer: id, blocked: z.boolean() }).parse(body());
+      sim.setBlocked(input.account, input.customer, input.blocked);
+      return jsonResponse(200, input);
+    }
+    case 'GET /send-rate-limits':
+      return jsonResponse(200, sim.sendRateLimits());
+    case 'POST /send-rate-limits':
+      sim.setSendRateLimits(SendRateLimitsSchema.parse(body()));
+      return jsonResponse(200, sim.sendRateLimits());
     case 'POST /oauth/authorize':
       return jsonResponse(200, { location: sim.authorize(AuthorizeSchema.parse(body())) });
     case 'GET /oauth/response-shape':

@@ -16,6 +16,15 @@ export interface FaultSpec {
   delayMs?: number;
   /** Answer with this error instead of the real result. `{status: 503}` alone is a transient code 2. */
   error?: Partial<GraphErrorFields> & { status?: number };
+  /**
+   * Apply the delay and error after the call took effect (a Send API message is delivered and
+   * echoed, then the answer is late or an error): the ambiguous outcomes of §5.7.
+   */
+  after?: boolean;
+  /** Hold the answer until the webhooks the call caused were delivered (echo before response). */
+  webhooksFirst?: boolean;
+  /** Send `Retry-After: N` with the error (429s). */
+  retryAfterSeconds?: number;
 }
 
 export interface Fault extends FaultSpec {

@@ -5,7 +5,7 @@
 // Send API can join the list. Most endpoints act for the account a token belongs to; a few take a
 // Facebook user token, and the OAuth token endpoints check their own credentials.
 import type { MetaAppCredentials } from './app-credentials.ts';
-import type { FaultInjector, FaultSpec } from './faults.ts';
+import type { Fault, FaultInjector, FaultSpec } from './faults.ts';
 import {
   expiredToken,
   GraphError,
@@ -87,10 +87,17 @@ function matchPath(pattern: string, segments: string[]): Record<string, string> 
   return params;
 }
 
-function faultError(error: NonNullable<FaultSpec['error']>): GraphError {
-  if (error.code === undefined) return unexpectedError(error.status ?? 500);
-  const message = error.message ?? (error.code === 190 ? invalidToken().message : undefined);
-  return new GraphError({ ...error, code: error.code, message });
+function faultError(error: NonNullable<FaultSpec['error']>, retryAfterSeconds?: number): GraphError {
+  const graphError =
+    error.code === undefined
+      ? unexpectedError(error.status ?? 500)
+      : new GraphError({
+          ...error,
+          code: error.code,
+          message: error.message ?? (error.code === 190 ? invalidToken().message : undefined),
+        });
+  graphError.retryAfterSeconds = retryAfterSeconds;
+  return graphError;
 }
 
 /**
@@ -156,8 +163,10 @@ export function createGraphRoute(deps: {
   faults: FaultInjector;
   endpoints: readonly GraphEndpoint[];
   log: GraphRequestRecord[];
+  /** Resolves once every queued webhook has been delivered. */
+  webhooksDelivered: () => Promise<void>;
 }): Route {
-  const { world, app, faults, endpoints, log } = deps;
+  const { world, app, faults, endpoints, log, webhooksDelivered } = deps;
 
   async function answer(request: SimRequest, host: GraphHost, path: string, caller: { account?: Account }) {
     const query = Object.fromEntries(request.url.searchParams);
@@ -173,9 +182,26 @@ export function createGraphRoute(deps: {
     caller.account = issued === undefined ? undefined : world.findAccount(issued.igId);
 
     const fault = faults.take({ method: request.method, path, accountIgId: caller.account?.igId });
-    if (fault?.delayMs) await sleep(fault.delayMs);
-    if (fault?.error) throw faultError(fault.error);
+    if (fault && !fault.after) await applyFault(fault);
+    const result = await handle(request, host, path, args, issued, unreadableBody);
+    if (fault?.after) await applyFault(fault);
+    return result;
+  }
 
+  async function applyFault(fault: Fault): Promise<void> {
+    if (fault.webhooksFirst) await webhooksDelivered();
+    if (fault.delayMs) await sleep(fault.delayMs);
+    if (fault.error) throw faultError(fault.error, fault.retryAfterSeconds);
+  }
+
+  function handle(
+    request: SimRequest,
+    host: GraphHost,
+    path: string,
+    args: Record<string, unknown>,
+    issued: IssuedToken | undefined,
+    unreadableBody: boolean,
+  ) {
     const segments = path.replace(VERSION, '').split('/').filter(Boolean);
     const found = findEndpoint(endpoints, request.method, segments, issued?.kind === 'user');
     if (found?.endpoint.auth === 'none') {
@@ -228,9 +254,11 @@ export function createGraphRoute(deps: {
 }
 
 function graphJson(status: number, body: unknown, path: string): SimResponse {
+  const retryAfter = body instanceof GraphError ? body.retryAfterSeconds : undefined;
   return {
     status,
     headers: {
+      ...(retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) }),
       'Content-Type': 'application/json; charset=UTF-8',
       'facebook-api-version': VERSION.exec(path)?.[1] ?? DEFAULT_VERSION,
       'x-fb-trace-id': newFbTraceId(),

@@ -20,6 +20,8 @@ export class GraphError extends Error {
   readonly subcode: number | undefined;
   readonly type: string;
   readonly transient: boolean | undefined;
+  /** Sent as `Retry-After` (fault injection of throttling answers). */
+  retryAfterSeconds: number | undefined;
 
   constructor(fields: GraphErrorFields) {
     super(fields.message ?? `(#${fields.code}) Simulated Graph API error`);

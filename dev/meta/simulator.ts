@@ -13,6 +13,12 @@ import { createFaultInjector, type Fault, type FaultSpec } from './faults.ts';
 import { createGraphRoute, type GraphEndpoint, type GraphRequestRecord } from './graph-api.ts';
 import { nodeEndpoints } from './graph-nodes.ts';
 import { oauthEndpoints } from './graph-oauth.ts';
+import {
+  createSendApi,
+  type SenderActionRecord,
+  type SendRateLimits,
+  type SentRecord,
+} from './graph-send.ts';
 import { subscriptionEndpoints } from './graph-subscriptions.ts';
 import { type Route, startHttpServer } from './http.ts';
 import { instagramTokenRoute, type OAuthResponseShape } from './instagram-token-route.ts';
@@ -40,6 +46,8 @@ export interface MetaSimulatorOptions {
   delivery?: Partial<DeliveryOptions>;
   /** Body of a successful Instagram code exchange: flat (what Meta sends, default) or as documented. */
   oauthResponseShape?: OAuthResponseShape;
+  /** Send API limits per account; Meta's documented 100/s for text and 10/s for media by default. */
+  sendRateLimits?: Partial<SendRateLimits>;
 }
 
 export interface AuthorizeInput {
@@ -105,6 +113,15 @@ export interface MetaSimulator extends Scenarios {
   faults(): Fault[];
   /** Every Graph API call received, in order. */
   graphRequests(): GraphRequestRecord[];
+  /** Every message the Send API accepted, in order. */
+  sentMessages(): SentRecord[];
+  senderActions(): SenderActionRecord[];
+  /** The account owner's "Allow access to messages" toggle; off makes sends fail with 200/2534041. */
+  setMessagingAccess(account: string, enabled: boolean): void;
+  /** The customer blocks the account; sends to them fail with 551. */
+  setBlocked(account: string, customer: string, blocked: boolean): void;
+  sendRateLimits(): SendRateLimits;
+  setSendRateLimits(limits: Partial<SendRateLimits>): void;
   /** Every webhook POST: body, attempts, last status, state. */
   deliveries(): DeliveryRecord[];
   deliveryOptions(): DeliveryOptions;
@@ -114,12 +131,7 @@ export interface MetaSimulator extends Scenarios {
   stop(): Promise<void>;
 }
 
-/** The Graph endpoints served on both hosts; the Send API adds its own here. Nodes go last: `:id` matches any one segment. */
-const GRAPH_ENDPOINTS: readonly GraphEndpoint[] = [
-  ...oauthEndpoints,
-  ...subscriptionEndpoints,
-  ...nodeEndpoints,
-];
+const DEFAULT_SEND_RATE_LIMITS: SendRateLimits = { textPerSecond: 100, mediaPerSecond: 10 };
 
 export async function startMetaSimulator(options: MetaSimulatorOptions): Promise<MetaSimulator> {
   const { app } = options;
@@ -135,9 +147,18 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
   const graphLog: GraphRequestRecord[] = [];
   let routes: Route[] = [];
   const server = await startHttpServer(options.port ?? 0, () => routes);
+  const scenarios = createScenarios(world, delivery);
+  const sendApi = createSendApi(scenarios, { ...DEFAULT_SEND_RATE_LIMITS, ...options.sendRateLimits });
+  // Served on both hosts. Nodes go last: `:id` matches any one segment.
+  const graphEndpoints: readonly GraphEndpoint[] = [
+    ...oauthEndpoints,
+    ...subscriptionEndpoints,
+    ...sendApi.endpoints,
+    ...nodeEndpoints,
+  ];
 
   const simulator: MetaSimulator = {
-    ...createScenarios(world, delivery),
+    ...scenarios,
     url: server.url,
     instagramGraphUrl: `${server.url}/graph.instagram.com`,
     facebookGraphUrl: `${server.url}/graph.facebook.com`,
@@ -193,6 +214,13 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
     clearFaults: (id) => faults.clear(id),
     faults: () => faults.list(),
     graphRequests: () => graphLog.map((record) => ({ ...record })),
+    sentMessages: sendApi.sent,
+    senderActions: sendApi.senderActions,
+    setMessagingAccess: (account, enabled) => sendApi.setMessagingAccess(world.account(account), enabled),
+    setBlocked: (account, customer, blocked) =>
+      sendApi.setBlocked(world.account(account), world.customer(customer), blocked),
+    sendRateLimits: sendApi.rateLimits,
+    setSendRateLimits: sendApi.setRateLimits,
     deliveries: delivery.records,
     deliveryOptions: delivery.options,
     setDelivery: delivery.setOptions,
@@ -204,7 +232,14 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
   };
 
   routes = [
-    createGraphRoute({ world, app, faults, endpoints: GRAPH_ENDPOINTS, log: graphLog }),
+    createGraphRoute({
+      world,
+      app,
+      faults,
+      endpoints: graphEndpoints,
+      log: graphLog,
+      webhooksDelivered: delivery.idle,
+    }),
     instagramTokenRoute({ world, app, faults, responseShape: () => oauthResponseShape }),
     oauthDialogRoute(world, app),
     controlRoute(simulator),

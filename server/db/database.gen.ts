@@ -87,12 +87,15 @@ export interface ConversationMessages {
   id: Generated<string>;
   idempotency_key: string | null;
   kind: Generated<string>;
+  last_attempt_at: Timestamp | null;
+  messaging_tag: "HUMAN_AGENT" | null;
   occurred_at: Generated<Timestamp>;
   provider_data: Json | null;
   reactions: Generated<Json>;
   reply_to_external_id: string | null;
   seen_at: Timestamp | null;
   send_attempts: Generated<number>;
+  sent_at: Timestamp | null;
   status: "RECEIVED" | "QUEUED" | "SENDING" | "SENT" | "DELIVERED" | "READ" | "FAILED" | "UNCERTAIN";
   unsent_at: Timestamp | null;
   updated_at: Generated<Timestamp>;
@@ -181,6 +184,12 @@ export interface Profiles {
   updated_at: Generated<Timestamp>;
 }
 
+export interface SendRateSlots {
+  channel_connection_id: string;
+  lane: "text" | "media";
+  next_slot_at: Generated<Timestamp>;
+}
+
 export interface WebhookEvents {
   account_ids: Generated<string[]>;
   attempts: Generated<number>;
@@ -209,6 +218,9 @@ export interface Workspaces {
   human_agent_enabled: Generated<boolean>;
   id: Generated<string>;
   name: string;
+  send_reactions_enabled: Generated<boolean>;
+  send_seen_enabled: Generated<boolean>;
+  send_typing_enabled: Generated<boolean>;
   updated_at: Generated<Timestamp>;
 }
 
@@ -222,6 +234,7 @@ export interface DB {
   leads: Leads;
   oauth_states: OauthStates;
   profiles: Profiles;
+  send_rate_slots: SendRateSlots;
   webhook_events: WebhookEvents;
   workspace_members: WorkspaceMembers;
   workspaces: Workspaces;

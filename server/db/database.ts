@@ -51,3 +51,12 @@ export function createDatabase(options: { url: string; poolSize?: number }): Dat
     destroy: () => kysely.destroy(),
   };
 }
+
+/**
+ * Drops the operator's role for the rest of a withUser() transaction, once the operator's own
+ * reads and writes have passed RLS, so the server's bookkeeping for the same action (queueing
+ * its job, updating the conversation summary) commits or rolls back with it.
+ */
+export async function continueAsServer(trx: Tx): Promise<void> {
+  await sql`select set_config('role', 'none', true)`.execute(trx);
+}

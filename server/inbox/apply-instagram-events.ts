@@ -17,6 +17,7 @@ import {
   type NewMessage,
   updateMessageState,
 } from './messages.repository.ts';
+import { adoptEcho } from './outbound-messages.repository.ts';
 
 export interface ApplyDeps {
   /** Queues a profile lookup for a contact seen for the first time (same transaction). */
@@ -119,8 +120,18 @@ async function store(
   if (event.kind === 'message' && event.direction === 'OUTBOUND') {
     // The echo of a send made through this app confirms that row; any other echo was typed
     // elsewhere (the Instagram app, another tool) and is kept as an outbound message.
-    const ours = await findMessageByMid(trx, connection.id, event.mid);
-    if (ours) await confirmSent(trx, ours.id);
+    // Its mid is unknown when the echo outruns the Send API's answer (or the answer was lost):
+    // then it is matched with our waiting send by content and time.
+    const ours =
+      (await findMessageByMid(trx, connection.id, event.mid))?.id ??
+      (await adoptEcho(trx, {
+        conversationId,
+        mid: event.mid,
+        text: event.text ?? null,
+        kind: row.kind ?? 'text',
+        at: event.occurredAt,
+      }));
+    if (ours) await confirmSent(trx, ours);
     else await insertMessageOnce(trx, row);
     await recordConversationActivity(trx, conversationId, {
       at: event.occurredAt,

@@ -145,8 +145,7 @@ export async function lockConversations(
 ): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (const conversation of conversations) {
-    const key = conversationKey(conversation.connectionId, conversation.contactId);
-    await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+    const key = await lockConversationKey(trx, conversation.connectionId, conversation.contactId);
     const id = conversation.create
       ? await upsertConversation(trx, conversation)
       : (
@@ -164,6 +163,13 @@ export async function lockConversations(
 
 export function conversationKey(connectionId: string, contactId: string): string {
   return `${connectionId}:${contactId}`;
+}
+
+/** The lock ingest takes on a conversation, for other writers that must not interleave with it. */
+export async function lockConversationKey(trx: Tx, connectionId: string, contactId: string): Promise<string> {
+  const key = conversationKey(connectionId, contactId);
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+  return key;
 }
 
 /**

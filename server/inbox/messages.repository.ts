@@ -1,5 +1,5 @@
 // SQL for conversation messages written by ingest.
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { DB, Tx } from '../db/database.ts';
 
 export type NewMessage = Insertable<DB['conversation_messages']>;
@@ -67,7 +67,12 @@ export async function findMessageByMid(
 export async function confirmSent(trx: Tx, messageId: string): Promise<void> {
   await trx
     .updateTable('conversation_messages')
-    .set({ status: 'SENT' })
+    .set({
+      status: 'SENT',
+      sent_at: sql<Date>`coalesce(sent_at, now())`,
+      error_code: null,
+      error_message: null,
+    })
     .where('id', '=', messageId)
     .where('status', 'in', ['QUEUED', 'SENDING', 'UNCERTAIN', 'FAILED'])
     .execute();

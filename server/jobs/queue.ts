@@ -9,6 +9,7 @@ export const QUEUES = {
   ingestWebhookEvents: 'ingest-webhook-events',
   enrichContact: 'enrich-contact',
   refreshTokens: 'refresh-tokens',
+  sendMessages: 'send-messages',
 } as const;
 
 /** Workers LISTEN here, so a job queued by another process starts without waiting for a poll. */
@@ -77,10 +78,17 @@ export function transactionDb(trx: Tx): PgBoss.Db {
   };
 }
 
-export async function enqueue(boss: PgBoss, trx: Tx, name: QueueName, payloads: object[]): Promise<void> {
+export async function enqueue(
+  boss: PgBoss,
+  trx: Tx,
+  name: QueueName,
+  payloads: object[],
+  options: { startAfter?: Date } = {},
+): Promise<void> {
   if (payloads.length === 0) return;
+  const startAfter = options.startAfter?.toISOString();
   await boss.insert(
-    payloads.map((data) => ({ name, data })),
+    payloads.map((data) => ({ name, data, startAfter })),
     { db: transactionDb(trx) },
   );
   // Delivered on commit, like the jobs themselves.

@@ -11,6 +11,7 @@ import type { JobDefinition } from './job.ts';
 import { JOB_WAKEUP_CHANNEL, startQueue } from './queue.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { refreshTokensJob } from './refresh-tokens.job.ts';
+import { sendMessagesJob } from './send-messages.job.ts';
 
 export interface Workers {
   boss: PgBoss;
@@ -50,6 +51,17 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
     graph: runtime.graph,
     cipher: runtime.cipher,
     limiter: createRateLimiter({ perSecond: PROFILE_LOOKUPS_PER_SECOND }),
+  });
+
+  await register(sendMessagesJob, {
+    db: runtime.db,
+    graph: runtime.graph,
+    cipher: runtime.cipher,
+    enqueueSend: runtime.enqueueSend,
+    limits: {
+      textPerSecond: runtime.env.SEND_TEXT_PER_SECOND,
+      mediaPerSecond: runtime.env.SEND_MEDIA_PER_SECOND,
+    },
   });
 
   await register(refreshTokensJob, { db: runtime.db, cipher: runtime.cipher, oauth: runtime.instagramOAuth });

@@ -19,6 +19,8 @@ export class GraphApiError extends Error {
     readonly subcode: number | null,
     readonly type: string | null,
     readonly retryAfterSeconds: number | null,
+    /** Meta answered in its error envelope (not a proxy's page or an unreadable body). */
+    readonly fromGraph = true,
   ) {
     super(message);
     this.name = 'GraphApiError';
@@ -39,11 +41,52 @@ export class GraphApiError extends Error {
   }
 }
 
+/** Failures that happen before a connection exists: the request cannot have reached Meta. */
+const CONNECT_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
 /** The network failed or timed out: Meta may or may not have acted on the request. */
 export class GraphNetworkError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'GraphNetworkError';
+  }
+
+  /**
+   * True only when no connection was ever made, so Meta certainly did not receive the request.
+   * A timeout or reset after connecting is ambiguous: the request may have been acted on.
+   */
+  get neverConnected(): boolean {
+    const cause = (this.cause as { cause?: { code?: string } } | undefined)?.cause;
+    return CONNECT_FAILURES.has(cause?.code ?? '');
+  }
+}
+
+/**
+ * Seconds until Meta accepts calls again: `Retry-After`, or the business use case header's
+ * `estimated_time_to_regain_access` (minutes) that Graph sends with throttling errors.
+ */
+export function retryHintSeconds(headers: Headers): number | null {
+  const retryAfter = Number(headers.get('retry-after'));
+  if (Number.isFinite(retryAfter) && retryAfter > 0) return retryAfter;
+  const usage = headers.get('x-business-use-case-usage');
+  if (!usage) return null;
+  try {
+    const minutes = Object.values(
+      JSON.parse(usage) as Record<string, { estimated_time_to_regain_access?: number }[]>,
+    )
+      .flat()
+      .map((entry) => Number(entry.estimated_time_to_regain_access))
+      .filter((value) => Number.isFinite(value) && value > 0);
+    return minutes.length > 0 ? Math.max(...minutes) * 60 : null;
+  } catch {
+    return null; // an unreadable hint is no hint
   }
 }
 
@@ -96,14 +139,14 @@ export function createGraphClient(config: GraphConfig, fetchImpl: typeof fetch =
       }
       if (response.ok && parsed !== null && !(parsed as GraphErrorBody).error) return parsed as T;
       const error = (parsed as GraphErrorBody | null)?.error;
-      const retryAfter = Number(response.headers.get('retry-after'));
       throw new GraphApiError(
         error?.message ?? `Graph ${method} ${url.pathname} answered ${response.status}`,
         response.status,
         error?.code ?? null,
         error?.error_subcode ?? null,
         error?.type ?? null,
-        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+        retryHintSeconds(response.headers),
+        parsed !== null && error !== undefined,
       );
     },
   };

@@ -1,12 +1,14 @@
 import { router } from './init.ts';
 import { accountsRouter } from './routers/accounts.router.ts';
 import { inboxRouter } from './routers/inbox.router.ts';
+import { messagesRouter } from './routers/messages.router.ts';
 import { operatorRouter } from './routers/operator.router.ts';
 import { webhooksRouter } from './routers/webhooks.router.ts';
 
 export const appRouter = router({
   operator: operatorRouter,
   inbox: inboxRouter,
+  messages: messagesRouter,
   webhooks: webhooksRouter,
   accounts: accountsRouter,
 });

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type { ActionFunctionArgs } from '@remix-run/node';
+import { z } from 'zod';
+import { getActor } from '#app/lib/auth.server.ts';
+import { runtime } from '#app/lib/runtime.server.ts';
+import { AppError } from '#server/errors.ts';
+import { sendToRecipient } from '#server/inbox/send-to-recipient.ts';
+import { AttachmentTypeSchema, toOutboundDto } from '#server/trpc/routers/messages.schemas.ts';
+
+const SendRequestSchema = z.object({
+  recipientId: z.string().trim().min(1, 'recipientId is required').max(64),
+  message: z.string().max(5000).default(''),
+  attachmentUrl: z.string().max(4096).optional(),
+  attachmentType: AttachmentTypeSchema.optional(),
+  accountId: z.string().trim().min(1).max(64).optional(),
+  workspaceId: z.uuid().optional(),
+  idempotencyKey: z.string().min(8).max(100).optional(),
+});
+
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
+function fail(status: number, error: string, extra: Record<string, unknown> = {}) {
+  return Response.json({ success: false, error, ...extra }, { status, headers: NO_STORE });
+}
+
+/**
+ * `{recipientId, message, attachmentUrl?}` → `{"success":true,"messageId":…}` once Meta took it
+ * (200), or while it is still on its way (202, follow `messageId`); a refusal by Meta is 422 with
+ * the reason. Repeating a request with the same `Idempotency-Key` never sends twice.
+ */
+export async function action({ request }: ActionFunctionArgs) {
+  if (request.method !== 'POST') return fail(405, 'Use POST');
+  const headers = new Headers(NO_STORE);
+  const actor = await getActor(request, headers);
+  if (!actor) return fail(401, 'Sign in first: send the session cookie or Authorization: Bearer <token>');
+  // A browser form cannot send JSON cross-site without CORS, so cookie sessions are safe here.
+  if (!request.headers.get('content-type')?.includes('application/json')) {
+    return fail(415, 'Send the request as application/json');
+  }
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return fail(400, 'The body is not valid JSON');
+  }
+  const parsed = SendRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    return fail(
+      400,
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+    );
+  }
+  const { idempotencyKey, ...input } = parsed.data;
+  try {
+    const result = await sendToRecipient(
+      { db: runtime.db, enqueueSend: runtime.enqueueSend, waitMs: runtime.env.SEND_REST_WAIT_MS },
+      actor,
+      { ...input, idempotencyKey: request.headers.get('idempotency-key') ?? idempotencyKey ?? randomUUID() },
+    );
+    const [first] = result.parts;
+    const failed = result.parts.find((part) => part.status === 'FAILED');
+    const status = result.status === 'SENT' ? 200 : failed ? 422 : 202;
+    return Response.json(
+      {
+        success: !failed,
+        messageId: first?.id,
+        status: result.status,
+        ...(failed ? { error: failed.errorMessage, errorCode: failed.errorCode } : {}),
+        messages: result.parts.map(toOutboundDto),
+      },
+      { status, headers },
+    );
+  } catch (error) {
+    if (error instanceof AppError) return fail(error.status, error.message);
+    throw error;
+  }
+}

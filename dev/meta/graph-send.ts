@@ -1,0 +1,247 @@
+// The Send API (reference §5, simulator contract §10.4): POST /{IG_ID|me|PAGE_ID}/messages on
+// both hosts. It enforces what Meta enforces — the recipient must exist and have written first,
+// 24 hours (7 days with the HUMAN_AGENT tag), 1000 bytes of text, https attachment URLs, the
+// owner's "Allow access to messages" toggle, customers who blocked the account, and per-account
+// rate limits — answers `{recipient_id, message_id}`, puts the message in the customer's thread
+// and sends the echo webhook with the same mid. Sender actions answer `{recipient_id}` only.
+import type { GraphCall, GraphEndpoint } from './graph-api.ts';
+import { GraphError, invalidParameter, unsupportedRequest } from './graph-errors.ts';
+import { newMid } from './ids.ts';
+import type { AttachmentInput, Scenarios } from './scenarios.ts';
+import { findMessage } from './threads.ts';
+import type { Account, Customer } from './world.ts';
+
+const HOUR_MS = 60 * 60 * 1000;
+const STANDARD_WINDOW_MS = 24 * HOUR_MS;
+const HUMAN_AGENT_WINDOW_MS = 7 * 24 * HOUR_MS;
+const MAX_TEXT_BYTES = 1000;
+const ATTACHMENT_TYPES = ['image', 'video', 'audio', 'file'] as const;
+const SENDER_ACTIONS = ['react', 'unreact', 'typing_on', 'typing_off', 'mark_seen'] as const;
+
+export interface SendRateLimits {
+  /** Calls per second per account for text, images, files and sender actions. */
+  textPerSecond: number;
+  /** Calls per second per account for audio and video. */
+  mediaPerSecond: number;
+}
+
+/** A message the Send API accepted, as the simulator saw it (the benchmark counts duplicates). */
+export interface SentRecord {
+  mid: string;
+  accountIgId: string;
+  recipientId: string;
+  text: string | null;
+  attachment: { type: string; url: string } | null;
+  tag: string | null;
+  at: number;
+}
+
+export interface SenderActionRecord {
+  accountIgId: string;
+  recipientId: string;
+  action: (typeof SENDER_ACTIONS)[number];
+  payload: Record<string, unknown> | null;
+  at: number;
+}
+
+const windowClosed = () =>
+  new GraphError({
+    code: 10,
+    subcode: 2534022,
+    type: 'OAuthException',
+    message: '(#10) This message is sent outside of allowed window.',
+  });
+
+const noMatchingUser = () =>
+  new GraphError({ code: 100, subcode: 2534014, message: '(#100) No matching Instagram user' });
+
+const accessDisabled = () =>
+  new GraphError({
+    code: 200,
+    subcode: 2534041,
+    message: '(#200) The user has disabled access to messages for connected tools',
+  });
+
+const userUnavailable = () =>
+  new GraphError({ code: 551, subcode: 1545041, message: "(#551) This person isn't available right now." });
+
+const rateLimited = () =>
+  new GraphError({
+    code: 613,
+    subcode: 2534040,
+    message: '(#613) Calls to this api have exceeded the rate limit.',
+  });
+
+/** Graph accepts nested parameters as JSON strings in form bodies. */
+function objectArg(value: unknown, name: string): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw invalidParameter(`param ${name} must be a JSON object`);
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalidParameter(`param ${name} must be a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+export function createSendApi(scenarios: Pick<Scenarios, 'businessEcho'>, initialLimits: SendRateLimits) {
+  let limits = { ...initialLimits };
+  const sent: SentRecord[] = [];
+  const senderActions: SenderActionRecord[] = [];
+  const accessOff = new Set<string>();
+  const blocked = new Set<string>();
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const pair = (account: Account, customer: Customer) => `${account.igId}:${customer.igsid}`;
+
+  /** A token bucket per account and lane holding one second's worth of calls. */
+  function takeRateToken(account: Account, lane: 'text' | 'media'): void {
+    const perSecond = lane === 'media' ? limits.mediaPerSecond : limits.textPerSecond;
+    const key = `${account.igId}:${lane}`;
+    const now = Date.now();
+    const bucket = buckets.get(key) ?? { tokens: perSecond, at: now };
+    bucket.tokens = Math.min(perSecond, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
+    bucket.at = now;
+    buckets.set(key, bucket);
+    if (bucket.tokens < 1) throw rateLimited();
+    bucket.tokens -= 1;
+  }
+
+  function recipientOf(call: GraphCall): Customer {
+    const recipient = objectArg(call.args.recipient, 'recipient');
+    const id = recipient?.id;
+    if (typeof id !== 'string' && typeof id !== 'number')
+      throw invalidParameter('param recipient[id] is required');
+    const customer = call.world.customers().find((c) => c.igsid === String(id));
+    if (!customer) throw noMatchingUser();
+    return customer;
+  }
+
+  function checkNode(call: GraphCall): void {
+    const node = call.params.node;
+    const own = [call.account.igId, call.account.pageId, 'me'];
+    if (!own.includes(node ?? '')) throw unsupportedRequest(call.host, 'POST', node ?? '');
+  }
+
+  function checkWindow(account: Account, customer: Customer, call: GraphCall, tagged: boolean): void {
+    const thread = call.world.thread(account, customer);
+    const lastFromCustomer = thread.messages.findLast((m) => m.from === 'customer');
+    if (!lastFromCustomer) throw windowClosed();
+    const age = Date.now() - lastFromCustomer.timestamp;
+    if (age > (tagged ? HUMAN_AGENT_WINDOW_MS : STANDARD_WINDOW_MS)) throw windowClosed();
+  }
+
+  function senderAction(call: GraphCall, customer: Customer, action: string) {
+    if (!(SENDER_ACTIONS as readonly string[]).includes(action)) {
+      throw invalidParameter(`param sender_action must be one of {${SENDER_ACTIONS.join(', ')}}`);
+    }
+    takeRateToken(call.account, 'text');
+    const payload = objectArg(call.args.payload, 'payload') ?? null;
+    const thread = call.world.thread(call.account, customer);
+    if (action === 'react' || action === 'unreact') {
+      const mid = payload?.message_id;
+      if (typeof mid !== 'string' || !findMessage(thread, mid)) {
+        throw invalidParameter('param payload[message_id] must be a message of this conversation');
+      }
+    }
+    senderActions.push({
+      accountIgId: call.account.igId,
+      recipientId: customer.igsid,
+      action: action as SenderActionRecord['action'],
+      payload,
+      at: Date.now(),
+    });
+    return { recipient_id: customer.igsid };
+  }
+
+  function sendMessage(call: GraphCall) {
+    checkNode(call);
+    const customer = recipientOf(call);
+    if (typeof call.args.sender_action === 'string')
+      return senderAction(call, customer, call.args.sender_action);
+
+    const message = objectArg(call.args.message, 'message');
+    if (!message) throw invalidParameter('param message is required');
+    const tag = typeof call.args.tag === 'string' ? call.args.tag : null;
+    if (tag !== null && tag !== 'HUMAN_AGENT') {
+      throw invalidParameter(`param tag "${tag}" is not supported for Instagram messaging`);
+    }
+    const text = typeof message.text === 'string' ? message.text : null;
+    const attachment = objectArg(message.attachment, 'message[attachment]');
+    if (text === null && !attachment) throw invalidParameter('param message must have text or an attachment');
+    if (text !== null && Buffer.byteLength(text, 'utf8') > MAX_TEXT_BYTES) {
+      throw invalidParameter(`Length of param message[text] must be less than or equal to ${MAX_TEXT_BYTES}`);
+    }
+    let sentAttachment: SentRecord['attachment'] = null;
+    if (attachment) {
+      const type = attachment.type;
+      const url = (attachment.payload as { url?: unknown } | undefined)?.url;
+      if (!(ATTACHMENT_TYPES as readonly unknown[]).includes(type)) {
+        throw invalidParameter(
+          `param message[attachment][type] must be one of {${ATTACHMENT_TYPES.join(', ')}}`,
+        );
+      }
+      if (typeof url !== 'string' || !url.startsWith('https://')) {
+        throw new GraphError({
+          code: 100,
+          subcode: 2018008,
+          message: '(#100) Failed to fetch the file from the url',
+        });
+      }
+      sentAttachment = { type: type as string, url };
+    }
+    if (accessOff.has(call.account.igId)) throw accessDisabled();
+    if (blocked.has(pair(call.account, customer))) throw userUnavailable();
+    checkWindow(call.account, customer, call, tag === 'HUMAN_AGENT');
+    const media = sentAttachment?.type === 'audio' || sentAttachment?.type === 'video';
+    takeRateToken(call.account, media ? 'media' : 'text');
+
+    const mid = newMid(call.account.igId);
+    scenarios.businessEcho({
+      account: call.account.igId,
+      customer: customer.igsid,
+      mid,
+      ...(text === null ? {} : { text }),
+      ...(sentAttachment ? { attachments: [sentAttachment as AttachmentInput] } : {}),
+    });
+    sent.push({
+      mid,
+      accountIgId: call.account.igId,
+      recipientId: customer.igsid,
+      text,
+      attachment: sentAttachment,
+      tag,
+      at: Date.now(),
+    });
+    return { recipient_id: customer.igsid, message_id: mid };
+  }
+
+  const endpoints: GraphEndpoint[] = [{ method: 'POST', path: ':node/messages', handle: sendMessage }];
+
+  return {
+    endpoints,
+    sent: (): SentRecord[] => sent.map((record) => ({ ...record })),
+    senderActions: (): SenderActionRecord[] => senderActions.map((record) => ({ ...record })),
+    /** The owner's "Allow access to messages" toggle (off → 200/2534041). */
+    setMessagingAccess(account: Account, enabled: boolean): void {
+      if (enabled) accessOff.delete(account.igId);
+      else accessOff.add(account.igId);
+    },
+    /** The customer blocks (or unblocks) the account (→ 551). */
+    setBlocked(account: Account, customer: Customer, isBlocked: boolean): void {
+      if (isBlocked) blocked.add(pair(account, customer));
+      else blocked.delete(pair(account, customer));
+    },
+    rateLimits: (): SendRateLimits => ({ ...limits }),
+    setRateLimits(next: Partial<SendRateLimits>): void {
+      limits = { ...limits, ...next };
+      buckets.clear();
+    },
+  };
+}
+
+export type SendApi = ReturnType<typeof createSendApi>;

@@ -1,0 +1,305 @@
+// SQL for the replies this app sends: queued by an operator, moved through their states by the
+// send job, and matched with their echo webhooks.
+import { sql } from 'kysely';
+import type { Tx } from '../db/database.ts';
+import type { NewMessage } from './messages.repository.ts';
+
+export type OutboundStatus = 'QUEUED' | 'SENDING' | 'SENT' | 'FAILED' | 'UNCERTAIN';
+
+export interface OutboundMessage {
+  id: string;
+  conversationId: string;
+  idempotencyKey: string;
+  kind: string;
+  content: string;
+  attachments: unknown;
+  status: OutboundStatus;
+  messagingTag: 'HUMAN_AGENT' | null;
+  externalMessageId: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  sendAttempts: number;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+const OUTBOUND_COLUMNS = [
+  'id',
+  'conversation_id',
+  'idempotency_key',
+  'kind',
+  'content',
+  'attachments',
+  'status',
+  'messaging_tag',
+  'external_message_id',
+  'error_code',
+  'error_message',
+  'send_attempts',
+  'created_at',
+  'sent_at',
+] as const;
+
+type OutboundRow = {
+  id: string;
+  conversation_id: string;
+  idempotency_key: string | null;
+  kind: string;
+  content: string;
+  attachments: unknown;
+  status: string;
+  messaging_tag: string | null;
+  external_message_id: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  send_attempts: number;
+  created_at: Date;
+  sent_at: Date | null;
+};
+
+function toOutbound(row: OutboundRow): OutboundMessage {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    idempotencyKey: row.idempotency_key ?? '',
+    kind: row.kind,
+    content: row.content,
+    attachments: row.attachments,
+    status: row.status as OutboundStatus,
+    messagingTag: row.messaging_tag as OutboundMessage['messagingTag'],
+    externalMessageId: row.external_message_id,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    sendAttempts: row.send_attempts,
+    createdAt: row.created_at,
+    sentAt: row.sent_at,
+  };
+}
+
+/** Inserts the parts that are new; parts whose idempotency key exists are left as they are. */
+export async function insertQueuedParts(trx: Tx, parts: NewMessage[]): Promise<string[]> {
+  const rows = await trx
+    .insertInto('conversation_messages')
+    .values(parts)
+    .onConflict((oc) => oc.columns(['conversation_id', 'idempotency_key']).doNothing())
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+export async function findOutboundByKeys(
+  trx: Tx,
+  conversationId: string,
+  idempotencyKeys: string[],
+): Promise<OutboundMessage[]> {
+  const rows = await trx
+    .selectFrom('conversation_messages')
+    .select(OUTBOUND_COLUMNS)
+    .where('conversation_id', '=', conversationId)
+    .where('idempotency_key', 'in', idempotencyKeys)
+    .execute();
+  const byKey = new Map(rows.map((row) => [row.idempotency_key, toOutbound(row)]));
+  return idempotencyKeys.flatMap((key) => byKey.get(key) ?? []);
+}
+
+export async function findOutboundByIds(trx: Tx, ids: string[]): Promise<OutboundMessage[]> {
+  if (ids.length === 0) return [];
+  const rows = await trx
+    .selectFrom('conversation_messages')
+    .select(OUTBOUND_COLUMNS)
+    .where('id', 'in', ids)
+    .execute();
+  const byId = new Map(rows.map((row) => [row.id, toOutbound(row)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** Everything the send job needs about one message, its conversation and its account. */
+export interface SendTarget {
+  message: OutboundMessage & { replyToExternalId: string | null; userId: string | null };
+  contactId: string;
+  lastInboundAt: Date | null;
+  humanAgentEnabled: boolean;
+  connection: {
+    id: string;
+    loginPath: 'instagram' | 'facebook';
+    channelIdentifier: string;
+    providerAccountId: string | null;
+    status: 'CONNECTED' | 'NEEDS_REAUTH' | 'DISCONNECTED';
+    accessToken: string | null;
+  };
+}
+
+/** Loads a message for sending and locks its row for this transaction. */
+export async function lockSendTarget(trx: Tx, messageId: string): Promise<SendTarget | undefined> {
+  const row = await trx
+    .selectFrom('conversation_messages as m')
+    .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+    .innerJoin('channel_connections as cc', 'cc.id', 'm.channel_connection_id')
+    .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
+    .select(OUTBOUND_COLUMNS.map((column) => `m.${column}` as const))
+    .select([
+      'm.reply_to_external_id',
+      'm.user_id',
+      'c.contact_identifier',
+      'c.last_inbound_at',
+      'w.human_agent_enabled',
+      'cc.login_path',
+      'cc.channel_identifier',
+      'cc.provider_account_id',
+      'cc.status as connection_status',
+      'cc.access_token',
+      'cc.id as connection_id',
+    ])
+    .where('m.id', '=', messageId)
+    .where('m.direction', '=', 'OUTBOUND')
+    .forUpdate('m')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    message: { ...toOutbound(row), replyToExternalId: row.reply_to_external_id, userId: row.user_id },
+    contactId: row.contact_identifier,
+    lastInboundAt: row.last_inbound_at,
+    humanAgentEnabled: row.human_agent_enabled,
+    connection: {
+      id: row.connection_id,
+      loginPath: row.login_path,
+      channelIdentifier: row.channel_identifier,
+      providerAccountId: row.provider_account_id,
+      status: row.connection_status,
+      accessToken: row.access_token,
+    },
+  };
+}
+
+/** QUEUED → SENDING: from here on, a crash leaves the message UNCERTAIN, never re-sent. */
+export async function markSending(trx: Tx, messageId: string): Promise<void> {
+  await trx
+    .updateTable('conversation_messages')
+    .set((eb) => ({
+      status: 'SENDING',
+      send_attempts: sql<number>`send_attempts + 1`,
+      last_attempt_at: sql<Date>`now()`,
+      error_code: eb.val<string | null>(null),
+      error_message: eb.val<string | null>(null),
+    }))
+    .where('id', '=', messageId)
+    .where('status', '=', 'QUEUED')
+    .execute();
+}
+
+/** Records the outcome of a send that is not (yet) a success. Only a message in `from` moves. */
+export async function recordSendOutcome(
+  trx: Tx,
+  messageId: string,
+  outcome: {
+    from: OutboundStatus[];
+    status: 'QUEUED' | 'FAILED' | 'UNCERTAIN';
+    errorCode: string;
+    errorMessage: string;
+  },
+): Promise<boolean> {
+  const result = await trx
+    .updateTable('conversation_messages')
+    .set({ status: outcome.status, error_code: outcome.errorCode, error_message: outcome.errorMessage })
+    .where('id', '=', messageId)
+    .where('status', 'in', outcome.from)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Meta accepted the message and named its mid. If the echo got here first and could not be told
+ * apart from a message typed elsewhere, it was stored as a row of its own: that row goes, so the
+ * message exists once.
+ */
+export async function markSent(trx: Tx, target: SendTarget, mid: string): Promise<void> {
+  await trx
+    .deleteFrom('conversation_messages')
+    .where('channel_connection_id', '=', target.connection.id)
+    .where('external_message_id', '=', mid)
+    .where('id', '<>', target.message.id)
+    .where('idempotency_key', 'is', null)
+    .execute();
+  await trx
+    .updateTable('conversation_messages')
+    .set({
+      status: 'SENT',
+      external_message_id: mid,
+      sent_at: sql<Date>`coalesce(sent_at, now())`,
+      error_code: null,
+      error_message: null,
+    })
+    .where('id', '=', target.message.id)
+    .execute();
+}
+
+/**
+ * An echo with a mid we have not seen: if it is one of our sends still waiting for Meta's answer
+ * (or left UNCERTAIN), with the same text or the same kind of attachment, sent shortly before,
+ * it is that message. Returns the adopted message's id.
+ */
+export async function adoptEcho(
+  trx: Tx,
+  echo: { conversationId: string; mid: string; text: string | null; kind: string; at: Date },
+): Promise<string | null> {
+  const candidate = await trx
+    .selectFrom('conversation_messages')
+    .select('id')
+    .where('conversation_id', '=', echo.conversationId)
+    .where('direction', '=', 'OUTBOUND')
+    .where('external_message_id', 'is', null)
+    .where('status', 'in', ['SENDING', 'UNCERTAIN'])
+    .where('kind', '=', echo.kind)
+    .where((eb) => (echo.text === null ? eb('kind', '<>', 'text') : eb('content', '=', echo.text)))
+    .where('last_attempt_at', '>=', new Date(echo.at.getTime() - ECHO_MATCH_WINDOW_MS))
+    .orderBy('created_at')
+    .limit(1)
+    .executeTakeFirst();
+  if (!candidate) return null;
+  await trx
+    .updateTable('conversation_messages')
+    .set({
+      status: 'SENT',
+      external_message_id: echo.mid,
+      sent_at: echo.at,
+      error_code: null,
+      error_message: null,
+    })
+    .where('id', '=', candidate.id)
+    .execute();
+  return candidate.id;
+}
+
+/** How long before an echo its send may have been handed to Meta (a slow or hung call). */
+const ECHO_MATCH_WINDOW_MS = 10 * 60 * 1000;
+
+/** FAILED → QUEUED for an operator's retry; false if the message is not (or no longer) failed. */
+export async function requeueFailed(trx: Tx, messageId: string): Promise<boolean> {
+  const result = await trx
+    .updateTable('conversation_messages')
+    .set({ status: 'QUEUED', error_code: null, error_message: null })
+    .where('id', '=', messageId)
+    .where('direction', '=', 'OUTBOUND')
+    .where('status', '=', 'FAILED')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** An operator's verdict on an UNCERTAIN message; false if it is no longer uncertain. */
+export async function settleUncertain(trx: Tx, messageId: string, delivered: boolean): Promise<boolean> {
+  const result = await trx
+    .updateTable('conversation_messages')
+    .set(
+      delivered
+        ? { status: 'SENT', error_code: null, error_message: null }
+        : {
+            status: 'FAILED',
+            error_code: 'not_delivered',
+            error_message: 'Marked as not delivered by an operator.',
+          },
+    )
+    .where('id', '=', messageId)
+    .where('status', '=', 'UNCERTAIN')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -1,0 +1,151 @@
+// An operator's reply is accepted: checked against Meta's rules, stored QUEUED (one row per Send
+// API call it takes) and handed to the send job, all in one transaction. The same idempotency
+// key always names the same reply: repeating the request returns the stored parts and sends
+// nothing new, also when the two requests race.
+import { type Actor, continueAsServer, type Database, type Tx } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import { recordConversationActivity } from './conversations.repository.ts';
+import { previewOf } from './message-presentation.ts';
+import { messagingWindow } from './messaging-window.ts';
+import { type OutboundContent, type OutboundPart, planParts } from './outbound-content.ts';
+import {
+  findOutboundByKeys,
+  insertQueuedParts,
+  type OutboundMessage,
+} from './outbound-messages.repository.ts';
+
+export type EnqueueSend = (trx: Tx, messageIds: string[], startAfter?: Date) => Promise<void>;
+
+export interface QueueOutboundDeps {
+  db: Database;
+  enqueueSend: EnqueueSend;
+  now?: () => Date;
+}
+
+export interface OutboundRequest extends OutboundContent {
+  workspaceId: string;
+  conversationId: string;
+  /** Chosen by the client, so a retried request cannot send twice. */
+  idempotencyKey: string;
+  /** A person typing in the inbox (true) or an integration calling the API (false). */
+  sentByHuman: boolean;
+  /** Quote one of the conversation's messages (Meta's mid). */
+  replyToMid?: string;
+}
+
+/** Parts after the first get their own key, derived from the request's. */
+function partKey(idempotencyKey: string, index: number): string {
+  return index === 0 ? idempotencyKey : `${idempotencyKey}#${index + 1}`;
+}
+
+function sameContent(stored: OutboundMessage, part: OutboundPart): boolean {
+  if (part.kind === 'text') return stored.kind === 'text' && stored.content === part.text;
+  const [attachment] = (stored.attachments as { url?: string }[] | null) ?? [];
+  return stored.kind === part.type && attachment?.url === part.url;
+}
+
+export async function queueOutboundMessage(
+  deps: QueueOutboundDeps,
+  actor: Actor,
+  request: OutboundRequest,
+): Promise<OutboundMessage[]> {
+  const parts = planParts(request);
+  const keys = parts.map((_, index) => partKey(request.idempotencyKey, index));
+  const now = deps.now?.() ?? new Date();
+
+  return deps.db.withUser(actor, async (trx) => {
+    // Read under RLS: a conversation of another workspace is simply not found.
+    const conversation = await trx
+      .selectFrom('conversations as c')
+      .innerJoin('channel_connections as cc', 'cc.id', 'c.channel_connection_id')
+      .innerJoin('workspaces as w', 'w.id', 'c.workspace_id')
+      .select([
+        'c.id',
+        'c.workspace_id',
+        'c.channel_connection_id',
+        'c.last_inbound_at',
+        'cc.status as connection_status',
+        'cc.needs_reauth_reason',
+        'w.human_agent_enabled',
+      ])
+      .where('c.id', '=', request.conversationId)
+      .where('c.workspace_id', '=', request.workspaceId)
+      .executeTakeFirst();
+    if (!conversation) throw new AppError('NOT_FOUND', 'Conversation not found in this workspace');
+
+    const existing = await findOutboundByKeys(trx, conversation.id, keys);
+    if (existing.length > 0) return sameReply(existing, parts);
+
+    if (conversation.connection_status === 'DISCONNECTED') {
+      throw new AppError('UNPROCESSABLE', 'This Instagram account is disconnected; reconnect it to reply.');
+    }
+    if (conversation.connection_status === 'NEEDS_REAUTH') {
+      throw new AppError(
+        'UNPROCESSABLE',
+        `This Instagram account must be reconnected before replies can be sent (${conversation.needs_reauth_reason ?? 'its access was revoked'}).`,
+      );
+    }
+    const window = messagingWindow({
+      lastInboundAt: conversation.last_inbound_at,
+      now,
+      humanAgentEnabled: conversation.human_agent_enabled,
+      sentByHuman: request.sentByHuman,
+    });
+    if (window.kind === 'closed') throw new AppError('UNPROCESSABLE', window.reason);
+
+    const inserted = await insertQueuedParts(
+      trx,
+      parts.map((part, index) => ({
+        workspace_id: conversation.workspace_id,
+        conversation_id: conversation.id,
+        channel_connection_id: conversation.channel_connection_id,
+        user_id: actor.userId,
+        direction: 'OUTBOUND',
+        status: 'QUEUED',
+        kind: part.kind === 'text' ? 'text' : part.type,
+        content: part.kind === 'text' ? part.text : '',
+        attachments:
+          part.kind === 'attachment'
+            ? JSON.stringify([
+                { kind: part.type, type: part.type, url: part.url, title: null, mediaId: null },
+              ])
+            : null,
+        reply_to_external_id: index === 0 ? (request.replyToMid ?? null) : null,
+        idempotency_key: keys[index],
+        messaging_tag: window.kind === 'human_agent' ? 'HUMAN_AGENT' : null,
+      })),
+    );
+    // A concurrent request with the same key committed first: that one is the reply.
+    if (inserted.length < parts.length) {
+      if (inserted.length > 0) throw new AppError('CONFLICT', 'The same reply is being sent; try again');
+      return sameReply(await findOutboundByKeys(trx, conversation.id, keys), parts);
+    }
+
+    await continueAsServer(trx);
+    const last = parts.at(-1) as OutboundPart;
+    await recordConversationActivity(trx, conversation.id, {
+      at: now,
+      preview: previewOf({
+        direction: 'OUTBOUND',
+        kind: last.kind === 'text' ? 'text' : last.type,
+        text: parts[0]?.kind === 'text' ? parts[0].text : '',
+        attachments: last.kind === 'attachment' ? [{ kind: last.type }] : [],
+      }),
+      inbound: false,
+      unread: false,
+    });
+    await deps.enqueueSend(trx, inserted);
+    return findOutboundByKeys(trx, conversation.id, keys);
+  });
+}
+
+/** The stored reply for a repeated key, or a conflict if the key was used for something else. */
+function sameReply(stored: OutboundMessage[], parts: OutboundPart[]): OutboundMessage[] {
+  const matches =
+    stored.length === parts.length &&
+    parts.every((part, index) => sameContent(stored[index] as OutboundMessage, part));
+  if (!matches) {
+    throw new AppError('CONFLICT', 'This idempotency key was already used for a different message');
+  }
+  return stored;
+}

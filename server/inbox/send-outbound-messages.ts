@@ -1,0 +1,269 @@
+// The send job: hands queued replies to Meta's Send API one part at a time, in order.
+//
+// QUEUED → SENDING is committed before Meta is called, so whatever happens next (a crash, a
+// timeout, an answer that proves nothing) the message is never handed over twice: a message
+// found SENDING by a later run, or left without a clear answer, becomes UNCERTAIN and waits for
+// its echo webhook. Only answers that prove Meta did not take it (throttling, a refused
+// connection, a transient error) put it back in the queue, with backoff. Each part waits for a
+// slot in its account's shared schedule, which keeps every worker within Meta's rate limits.
+import type { TokenCipher } from '../crypto/token-cipher.ts';
+import { tokenContext } from '../crypto/token-cipher.ts';
+import type { Database, Tx } from '../db/database.ts';
+import type { GraphClient } from '../meta/graph-client.ts';
+import { classifySendFailure, type SendFailure } from '../meta/send-outcome.ts';
+import { markNeedsReauth } from './connections.repository.ts';
+import { lockConversationKey } from './conversations.repository.ts';
+import { messagingWindow } from './messaging-window.ts';
+import {
+  lockSendTarget,
+  markSending,
+  markSent,
+  recordSendOutcome,
+  type SendTarget,
+} from './outbound-messages.repository.ts';
+import type { EnqueueSend } from './queue-outbound-message.ts';
+import { holdSends, reserveSendSlot, type SendLane } from './send-rate-slots.repository.ts';
+
+export interface SendLimits {
+  textPerSecond: number;
+  mediaPerSecond: number;
+}
+
+export interface SendDeps {
+  db: Database;
+  graph: GraphClient;
+  cipher: TokenCipher;
+  enqueueSend: EnqueueSend;
+  limits: SendLimits;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/** Sends that failed for a passing reason are tried this often before they are given up. */
+export const MAX_SEND_ATTEMPTS = 8;
+/** A slot further away than this is not waited for in the job: the rest is re-queued for then. */
+const LONGEST_INLINE_WAIT_MS = 2000;
+const BACKOFF_BASE_MS = 1000;
+const BACKOFF_CAP_MS = 5 * 60 * 1000;
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Meta's slower lane is audio and video (10/s); text, images, files and reactions share 100/s. */
+function laneOf(kind: string): SendLane {
+  return kind === 'audio' || kind === 'video' ? 'media' : 'text';
+}
+
+type PartResult = { next: 'continue' } | { next: 'later'; at: Date };
+
+export async function sendOutboundMessages(deps: SendDeps, messageIds: string[]): Promise<void> {
+  for (const [index, messageId] of messageIds.entries()) {
+    const result = await sendPart(deps, messageId, messageIds.slice(index));
+    if (result.next === 'later') return;
+  }
+}
+
+async function sendPart(deps: SendDeps, messageId: string, remaining: string[]): Promise<PartResult> {
+  const sleep = deps.sleep ?? defaultSleep;
+  const kind = await deps.db.withService((trx) =>
+    trx
+      .selectFrom('conversation_messages')
+      .select(['kind', 'channel_connection_id'])
+      .where('id', '=', messageId)
+      .executeTakeFirst(),
+  );
+  if (!kind) return { next: 'continue' }; // deleted meanwhile
+  const lane = laneOf(kind.kind);
+  const perSecond = lane === 'media' ? deps.limits.mediaPerSecond : deps.limits.textPerSecond;
+  const waitMs = await deps.db.withService((trx) =>
+    reserveSendSlot(trx, kind.channel_connection_id, lane, 1000 / perSecond),
+  );
+  if (waitMs > LONGEST_INLINE_WAIT_MS) {
+    const at = new Date(Date.now() + waitMs);
+    await deps.db.withService((trx) => deps.enqueueSend(trx, remaining, at));
+    return { next: 'later', at };
+  }
+  if (waitMs > 0) await sleep(waitMs);
+
+  const target = await deps.db.withService((trx) => claim(trx, messageId));
+  if (!target) return { next: 'continue' };
+
+  let mid: string;
+  try {
+    const token = deps.cipher.decrypt(
+      target.connection.accessToken as string,
+      tokenContext(target.connection.id, 'access_token'),
+    );
+    const answer = await deps.graph.request<{ message_id?: string }>({
+      loginPath: target.connection.loginPath,
+      method: 'POST',
+      path: `${target.connection.loginPath === 'instagram' ? target.connection.channelIdentifier : 'me'}/messages`,
+      token,
+      body: sendApiBody(target),
+    });
+    if (!answer.message_id) throw new Error('the Send API answered without a message_id');
+    mid = answer.message_id;
+  } catch (error) {
+    return deps.db.withService((trx) =>
+      recordFailure(deps, trx, target, classifyOrAmbiguous(error), remaining),
+    );
+  }
+  await deps.db.withService(async (trx) => {
+    await lockConversationKey(trx, target.connection.id, target.contactId);
+    await markSent(trx, target, mid);
+  });
+  return { next: 'continue' };
+}
+
+/**
+ * QUEUED → SENDING, after the checks Meta would make; undefined when there is nothing to send
+ * (sent, failed, or found SENDING: an earlier run died while Meta was being called).
+ */
+async function claim(trx: Tx, messageId: string): Promise<SendTarget | undefined> {
+  const target = await lockSendTarget(trx, messageId);
+  if (!target) return undefined;
+  if (target.message.status === 'SENDING') {
+    await recordSendOutcome(trx, messageId, {
+      from: ['SENDING'],
+      status: 'UNCERTAIN',
+      errorCode: 'interrupted',
+      errorMessage:
+        'Sending was interrupted while Instagram was being called, so it may or may not have been delivered. Waiting for Instagram to confirm it.',
+    });
+    return undefined;
+  }
+  if (target.message.status !== 'QUEUED') return undefined;
+
+  const refusal = refusalBeforeSending(target);
+  if (refusal) {
+    await recordSendOutcome(trx, messageId, { from: ['QUEUED'], status: 'FAILED', ...refusal });
+    return undefined;
+  }
+  await markSending(trx, messageId);
+  return target;
+}
+
+/** Why Meta would refuse this message now, without asking Meta. */
+function refusalBeforeSending(target: SendTarget): { errorCode: string; errorMessage: string } | undefined {
+  const { connection } = target;
+  if (connection.status !== 'CONNECTED' || !connection.accessToken) {
+    return {
+      errorCode: 'account_unavailable',
+      errorMessage:
+        connection.status === 'DISCONNECTED'
+          ? 'The Instagram account was disconnected before the reply could be sent.'
+          : 'The Instagram account must be reconnected before replies can be sent.',
+    };
+  }
+  const window = messagingWindow({
+    lastInboundAt: target.lastInboundAt,
+    now: new Date(),
+    humanAgentEnabled: target.humanAgentEnabled,
+    sentByHuman: target.message.messagingTag === 'HUMAN_AGENT',
+  });
+  if (window.kind === 'closed') return { errorCode: 'window_closed', errorMessage: window.reason };
+  return undefined;
+}
+
+function sendApiBody(target: SendTarget): Record<string, unknown> {
+  const { message } = target;
+  const [attachment] = (message.attachments as { url: string }[] | null) ?? [];
+  const humanAgent =
+    message.messagingTag === 'HUMAN_AGENT' &&
+    messagingWindow({
+      lastInboundAt: target.lastInboundAt,
+      now: new Date(),
+      humanAgentEnabled: true,
+      sentByHuman: true,
+    }).kind === 'human_agent';
+  return {
+    recipient: { id: target.contactId },
+    message:
+      message.kind === 'text'
+        ? { text: message.content }
+        : { attachment: { type: message.kind, payload: { url: attachment?.url } } },
+    ...(message.replyToExternalId ? { reply_to: { mid: message.replyToExternalId } } : {}),
+    // Only outside the 24 hours: within them a reply needs no tag (peer lesson: never tag everything).
+    ...(humanAgent ? { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } : {}),
+  };
+}
+
+/** A failure that is not a Graph or network error (a bug, a bad answer) leaves the outcome unknown. */
+function classifyOrAmbiguous(error: unknown): SendFailure {
+  try {
+    return classifySendFailure(error);
+  } catch {
+    console.error('send: unexpected failure while calling the Send API', error);
+    return {
+      kind: 'ambiguous',
+      code: 'unknown',
+      reason:
+        'Something went wrong while sending, so it may or may not have been delivered. Waiting for Instagram to confirm it.',
+    };
+  }
+}
+
+async function recordFailure(
+  deps: SendDeps,
+  trx: Tx,
+  target: SendTarget,
+  failure: SendFailure,
+  remaining: string[],
+): Promise<PartResult> {
+  const messageId = target.message.id;
+  await lockConversationKey(trx, target.connection.id, target.contactId);
+  switch (failure.kind) {
+    case 'ambiguous':
+      await recordSendOutcome(trx, messageId, {
+        from: ['SENDING'],
+        status: 'UNCERTAIN',
+        errorCode: failure.code,
+        errorMessage: failure.reason,
+      });
+      return { next: 'continue' };
+    case 'rejected':
+      if (failure.needsReauth) await markNeedsReauth(trx, target.connection.id, failure.reason);
+      await recordSendOutcome(trx, messageId, {
+        from: ['SENDING'],
+        status: 'FAILED',
+        errorCode: failure.code,
+        errorMessage: failure.reason,
+      });
+      return { next: 'continue' };
+    case 'throttled':
+    case 'unavailable': {
+      const attempts = target.message.sendAttempts + 1;
+      if (attempts >= MAX_SEND_ATTEMPTS) {
+        await recordSendOutcome(trx, messageId, {
+          from: ['SENDING'],
+          status: 'FAILED',
+          errorCode: failure.code,
+          errorMessage: `Instagram did not take the message after ${attempts} attempts (${failure.kind === 'throttled' ? 'rate limited' : 'temporarily unavailable'}). Nothing was delivered; retry when you like.`,
+        });
+        return { next: 'continue' };
+      }
+      const delayMs = retryDelayMs(failure, attempts, deps.random ?? Math.random);
+      if (failure.kind === 'throttled') await holdSends(trx, target.connection.id, delayMs);
+      const at = new Date(Date.now() + delayMs);
+      await recordSendOutcome(trx, messageId, {
+        from: ['SENDING'],
+        status: 'QUEUED',
+        errorCode: failure.code,
+        errorMessage:
+          failure.kind === 'throttled'
+            ? `Instagram asked us to slow down; retrying at ${at.toISOString()}.`
+            : `${failure.reason} Retrying at ${at.toISOString()}.`,
+      });
+      await deps.enqueueSend(trx, remaining, at);
+      return { next: 'later', at };
+    }
+  }
+}
+
+/** Exponential backoff with jitter, never sooner than Meta's own hint. */
+export function retryDelayMs(failure: SendFailure, attempt: number, random: () => number): number {
+  const exponential = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+  const jittered = exponential / 2 + random() * (exponential / 2);
+  const hintMs =
+    failure.kind === 'throttled' && failure.retryAfterSeconds ? failure.retryAfterSeconds * 1000 : 0;
+  return Math.max(hintMs + random() * 250, jittered);
+}

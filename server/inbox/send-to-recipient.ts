@@ -1,0 +1,108 @@
+// The seed's REST send (`POST /api/instagram/messages/send`): a reply addressed by the customer's
+// Instagram id rather than by conversation. The account is the one the customer already talks to
+// (Instagram only allows replies); an unknown or ambiguous recipient is refused, naming the
+// choices. The reply is queued like any other, then the call waits a little for Meta's answer so
+// that a plain integration gets "sent" or "failed", and a 202 with the id to follow otherwise.
+import type { Actor, Database } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import type { AttachmentType } from './outbound-content.ts';
+import {
+  findOutboundByIds,
+  type OutboundMessage,
+  type OutboundStatus,
+} from './outbound-messages.repository.ts';
+import { type EnqueueSend, queueOutboundMessage } from './queue-outbound-message.ts';
+
+export interface SendToRecipientDeps {
+  db: Database;
+  enqueueSend: EnqueueSend;
+  /** How long to wait for Meta's answer before answering 202. */
+  waitMs: number;
+  pollMs?: number;
+}
+
+export interface SendToRecipientRequest {
+  recipientId: string;
+  message: string;
+  attachmentUrl?: string;
+  attachmentType?: AttachmentType;
+  /** Our account id, or the Instagram account's (or its Page's) id. */
+  accountId?: string;
+  workspaceId?: string;
+  idempotencyKey: string;
+}
+
+export interface SendToRecipientResult {
+  /** SENT when every part went out, FAILED when one was refused, otherwise still on its way. */
+  status: OutboundStatus;
+  parts: OutboundMessage[];
+}
+
+const FINAL: OutboundStatus[] = ['SENT', 'FAILED'];
+
+async function findRecipientConversation(db: Database, actor: Actor, request: SendToRecipientRequest) {
+  const candidates = await db.withUser(actor, (trx) => {
+    let query = trx
+      .selectFrom('conversations as c')
+      .innerJoin('channel_connections as cc', 'cc.id', 'c.channel_connection_id')
+      .select(['c.id', 'c.workspace_id', 'cc.id as account_id', 'cc.display_name', 'cc.channel_identifier'])
+      .where('c.contact_identifier', '=', request.recipientId)
+      .where('cc.status', '<>', 'DISCONNECTED');
+    if (request.workspaceId) query = query.where('c.workspace_id', '=', request.workspaceId);
+    const accountId = request.accountId;
+    if (accountId) {
+      query = query.where((eb) =>
+        eb.or([
+          eb(eb.cast('cc.id', 'text'), '=', accountId),
+          eb('cc.channel_identifier', '=', accountId),
+          eb('cc.provider_account_id', '=', accountId),
+        ]),
+      );
+    }
+    return query.execute();
+  });
+  if (candidates.length === 0) {
+    throw new AppError(
+      'BAD_INPUT',
+      `No conversation with recipient ${request.recipientId}${request.accountId ? ` on account ${request.accountId}` : ''}: Instagram only allows replies to people who have written to the account.`,
+    );
+  }
+  if (candidates.length > 1) {
+    const accounts = candidates.map(
+      (c) => `${c.display_name ?? c.channel_identifier} (accountId ${c.account_id})`,
+    );
+    throw new AppError(
+      'BAD_INPUT',
+      `Recipient ${request.recipientId} talks to several of your accounts; say which with accountId: ${accounts.join(', ')}`,
+    );
+  }
+  return candidates[0] as (typeof candidates)[number];
+}
+
+export async function sendToRecipient(
+  deps: SendToRecipientDeps,
+  actor: Actor,
+  request: SendToRecipientRequest,
+): Promise<SendToRecipientResult> {
+  const conversation = await findRecipientConversation(deps.db, actor, request);
+  let parts = await queueOutboundMessage(deps, actor, {
+    workspaceId: conversation.workspace_id,
+    conversationId: conversation.id,
+    idempotencyKey: request.idempotencyKey,
+    text: request.message,
+    attachment: request.attachmentUrl
+      ? { url: request.attachmentUrl, type: request.attachmentType }
+      : undefined,
+    // An API call is software acting, not a person: no Human Agent replies (Meta's policy).
+    sentByHuman: false,
+  });
+  const deadline = Date.now() + deps.waitMs;
+  const ids = parts.map((part) => part.id);
+  while (!parts.every((part) => FINAL.includes(part.status)) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, deps.pollMs ?? 100));
+    parts = await deps.db.withUser(actor, (trx) => findOutboundByIds(trx, ids));
+  }
+  const failed = parts.find((part) => part.status === 'FAILED');
+  const pending = parts.find((part) => part.status !== 'SENT');
+  return { status: failed?.status ?? pending?.status ?? 'SENT', parts };
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { queueOutboundMessage } from '../../inbox/queue-outbound-message.ts';
+import { resolveUncertainMessage } from '../../inbox/resolve-uncertain-message.ts';
+import { retryOutboundMessage } from '../../inbox/retry-outbound-message.ts';
+import { router, workspaceProcedure } from '../init.ts';
+import { OutboundMessageSchema, SendMessageInput, toOutboundDto } from './messages.schemas.ts';
+
+export const messagesRouter = router({
+  /**
+   * Queues a reply typed by the operator; it goes out in the background and every state change
+   * arrives over Realtime. Text and attachment together make two messages (two Send API calls).
+   */
+  send: workspaceProcedure
+    .input(SendMessageInput)
+    .output(z.array(OutboundMessageSchema))
+    .mutation(async ({ ctx, input }) => {
+      const parts = await queueOutboundMessage(
+        { db: ctx.db, enqueueSend: ctx.runtime.enqueueSend },
+        ctx.actor,
+        { ...input, workspaceId: ctx.workspace.id, sentByHuman: true },
+      );
+      return parts.map(toOutboundDto);
+    }),
+  /** Sends a FAILED message again (Meta never took it, so it cannot arrive twice). */
+  retry: workspaceProcedure
+    .input(z.object({ messageId: z.uuid() }))
+    .output(OutboundMessageSchema)
+    .mutation(async ({ ctx, input }) =>
+      toOutboundDto(
+        await retryOutboundMessage({ db: ctx.db, enqueueSend: ctx.runtime.enqueueSend }, ctx.actor, {
+          workspaceId: ctx.workspace.id,
+          messageId: input.messageId,
+        }),
+      ),
+    ),
+  /** The operator's verdict on an UNCERTAIN message, after checking the thread in Instagram. */
+  resolveUncertain: workspaceProcedure
+    .input(z.object({ messageId: z.uuid(), delivered: z.boolean() }))
+    .output(OutboundMessageSchema)
+    .mutation(async ({ ctx, input }) =>
+      toOutboundDto(
+        await resolveUncertainMessage(ctx.db, ctx.actor, {
+          workspaceId: ctx.workspace.id,
+          messageId: input.messageId,
+          delivered: input.delivered,
+        }),
+      ),
+    ),
+});
