@@ -529,11 +529,14 @@ describe('realtime topics', () => {
 });
 
 describe('server-only tables', () => {
-  it.each(['oauth_states', 'data_deletion_requests'] as const)('operators cannot read %s', async (table) => {
-    await expect(as(ownerA, (trx) => trx.selectFrom(table).select('id').execute())).rejects.toMatchObject(
-      denied,
-    );
-  });
+  it.each(['oauth_states', 'data_deletion_requests', 'send_rate_slots'] as const)(
+    'operators cannot read %s',
+    async (table) => {
+      await expect(
+        as(ownerA, (trx) => sql`select 1 from ${sql.table(table)} limit 1`.execute(trx)),
+      ).rejects.toMatchObject(denied);
+    },
+  );
 });
 
 describe('the anon role', () => {
@@ -550,6 +553,7 @@ describe('the anon role', () => {
     'contacts',
     'oauth_states',
     'data_deletion_requests',
+    'send_rate_slots',
   ] as const;
 
   it.each(tables)('cannot read %s', async (table) => {
