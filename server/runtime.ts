@@ -7,6 +7,7 @@ import { type Env, getEnv, webhookSecrets } from './env.ts';
 import type { ApplyDeps } from './inbox/apply-instagram-events.ts';
 import type { EnqueueSend } from './inbox/queue-outbound-message.ts';
 import type { EnqueueIngest } from './inbox/replay-webhook-events.ts';
+import type { EnqueueSenderAction } from './inbox/sender-action-target.ts';
 import { createWebhookLedger, type WebhookLedger } from './inbox/webhook-ledger.ts';
 import { enqueue, QUEUES, startQueue } from './jobs/queue.ts';
 import type { FacebookOAuthConfig } from './meta/facebook-oauth.ts';
@@ -24,6 +25,7 @@ export interface Runtime {
   enqueueIngest: EnqueueIngest;
   /** Queues the send job for a reply's parts (in the caller's transaction). */
   enqueueSend: EnqueueSend;
+  enqueueSenderAction: EnqueueSenderAction;
   webhookLedger: WebhookLedger;
   webhookEndpoint: WebhookEndpointConfig;
   cipher: TokenCipher;
@@ -52,11 +54,14 @@ export function createRuntime(env: Env): Runtime {
     enqueue(await queue(), trx, QUEUES.ingestWebhookEvents, [{ webhookEventIds }]);
   const enqueueSend: EnqueueSend = async (trx, messageIds, startAfter) =>
     enqueue(await queue(), trx, QUEUES.sendMessages, [{ messageIds }], { startAfter });
+  const enqueueSenderAction: EnqueueSenderAction = async (trx, job) =>
+    enqueue(await queue(), trx, QUEUES.senderActions, [job]);
   return {
     env,
     db,
     enqueueIngest,
     enqueueSend,
+    enqueueSenderAction,
     verifier: createAccessTokenVerifier({
       supabaseUrl: env.SUPABASE_URL,
       jwtSecret: env.SUPABASE_JWT_SECRET,

@@ -74,6 +74,7 @@ export interface Contacts {
 
 export interface ConversationMessages {
   attachments: Json | null;
+  business_reaction: string | null;
   channel_connection_id: string;
   content: Generated<string>;
   conversation_id: string;

@@ -216,3 +216,12 @@ export async function refreshPreviewFor(
     .where('last_message_at', '<=', messageAt)
     .execute();
 }
+
+export async function clearUnread(trx: Tx, workspaceId: string, conversationId: string): Promise<void> {
+  await trx
+    .updateTable('conversations')
+    .set({ unread_count: 0 })
+    .where('id', '=', conversationId)
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+}

@@ -102,3 +102,26 @@ export async function markOutboundSeen(
     .where('seen_at', 'is', null)
     .execute();
 }
+
+/** A customer's message in the workspace, with its Meta id (for reactions). */
+export async function findCustomerMessage(trx: Tx, workspaceId: string, messageId: string) {
+  return trx
+    .selectFrom('conversation_messages')
+    .select(['id', 'conversation_id', 'external_message_id'])
+    .where('id', '=', messageId)
+    .where('workspace_id', '=', workspaceId)
+    .where('direction', '=', 'INBOUND')
+    .executeTakeFirst();
+}
+
+export async function setBusinessReaction(
+  trx: Tx,
+  messageId: string,
+  reaction: string | null,
+): Promise<void> {
+  await trx
+    .updateTable('conversation_messages')
+    .set({ business_reaction: reaction })
+    .where('id', '=', messageId)
+    .execute();
+}

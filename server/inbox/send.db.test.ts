@@ -20,11 +20,15 @@ import { createGraphClient } from '../meta/graph-client.ts';
 import { receiveDelivery } from '../meta/webhook-endpoint.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { createWorkspace } from './create-workspace.ts';
+import { markConversationRead } from './mark-conversation-read.ts';
 import type { OutboundMessage } from './outbound-messages.repository.ts';
 import { type OutboundRequest, queueOutboundMessage } from './queue-outbound-message.ts';
+import { reactToMessage } from './react-to-message.ts';
 import { resolveUncertainMessage } from './resolve-uncertain-message.ts';
 import { retryOutboundMessage } from './retry-outbound-message.ts';
 import { sendOutboundMessages } from './send-outbound-messages.ts';
+import { signalTyping } from './signal-typing.ts';
+import { updateWorkspaceSendSettings } from './update-send-settings.ts';
 
 let database: TestDatabase;
 let supabase: SupabaseStandIn;
@@ -562,5 +566,109 @@ describe('workspaces', () => {
       expect((await rejection(attempt())).code).toBe('NOT_FOUND');
     }
     expect(await outboundRows()).toHaveLength(1);
+  });
+});
+
+describe('reactions, seen marks and typing (opt-in per workspace)', () => {
+  const actionDeps = () => ({ db: runtime.db, enqueueSenderAction: runtime.enqueueSenderAction });
+  const actionsFor = () => meta.senderActions().filter((a) => a.recipientId === customer.igsid);
+  const setSendSettings = (changes: Parameters<typeof updateWorkspaceSendSettings>[2]['changes']) =>
+    updateWorkspaceSendSettings(runtime.db, alice.actor, { workspaceId, changes });
+  async function customerMessageId(): Promise<string> {
+    const [row] = await sql<{ id: string }>(
+      "select id from conversation_messages where conversation_id = $1 and direction = 'INBOUND'",
+      [conversationId],
+    );
+    return row?.id as string;
+  }
+
+  afterEach(async () => {
+    await setSendSettings({ reactionsEnabled: false, seenEnabled: false, typingEnabled: false });
+  });
+
+  it('sends nothing while they are off (the default)', async () => {
+    const error = await rejection(
+      reactToMessage(actionDeps(), alice.actor, {
+        workspaceId,
+        messageId: await customerMessageId(),
+        reaction: '❤️',
+      }),
+    );
+    expect(error.message).toContain('turned off');
+    expect(await markConversationRead(actionDeps(), alice.actor, { workspaceId, conversationId })).toEqual({
+      seenSent: false,
+    });
+    expect(
+      await signalTyping(actionDeps(), alice.actor, { workspaceId, conversationId, typing: true }),
+    ).toEqual({
+      sent: false,
+    });
+    const [conversation] = await sql<{ unread_count: number }>(
+      'select unread_count from conversations where id = $1',
+      [conversationId],
+    );
+    expect(conversation?.unread_count).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(actionsFor()).toEqual([]);
+  });
+
+  it('once an admin turns them on, each reaches Meta as its sender action', async () => {
+    await setSendSettings({ reactionsEnabled: true, seenEnabled: true, typingEnabled: true });
+    const messageId = await customerMessageId();
+    await reactToMessage(actionDeps(), alice.actor, { workspaceId, messageId, reaction: '❤️' });
+    await markConversationRead(actionDeps(), alice.actor, { workspaceId, conversationId });
+    await signalTyping(actionDeps(), alice.actor, { workspaceId, conversationId, typing: true });
+    await eventually(async () => actionsFor().length === 3);
+    const [mid] = (
+      await sql<{ external_message_id: string }>(
+        'select external_message_id from conversation_messages where id = $1',
+        [messageId],
+      )
+    ).map((row) => row.external_message_id);
+    expect(
+      actionsFor()
+        .map((a) => a.action)
+        .sort(),
+    ).toEqual(['mark_seen', 'react', 'typing_on']);
+    expect(actionsFor().find((a) => a.action === 'react')?.payload).toEqual({
+      message_id: mid,
+      reaction: '❤️',
+    });
+    const [row] = await sql<{ business_reaction: string | null }>(
+      'select business_reaction from conversation_messages where id = $1',
+      [messageId],
+    );
+    expect(row?.business_reaction).toBe('❤️');
+
+    await reactToMessage(actionDeps(), alice.actor, { workspaceId, messageId, reaction: null });
+    await eventually(async () => actionsFor().some((a) => a.action === 'unreact'));
+  });
+
+  it('are not sent outside the messaging window', async () => {
+    await setSendSettings({ reactionsEnabled: true, seenEnabled: true });
+    await sql("update conversations set last_inbound_at = now() - interval '8 days' where id = $1", [
+      conversationId,
+    ]);
+    const error = await rejection(
+      reactToMessage(actionDeps(), alice.actor, {
+        workspaceId,
+        messageId: await customerMessageId(),
+        reaction: '👍',
+      }),
+    );
+    expect(error.code).toBe('UNPROCESSABLE');
+    expect(await markConversationRead(actionDeps(), alice.actor, { workspaceId, conversationId })).toEqual({
+      seenSent: false,
+    });
+  });
+
+  it('only the workspace’s admins can turn them on', async () => {
+    const error = await rejection(
+      updateWorkspaceSendSettings(runtime.db, bob.actor, {
+        workspaceId,
+        changes: { reactionsEnabled: true },
+      }),
+    );
+    expect(error.code).toBe('FORBIDDEN');
   });
 });

@@ -64,3 +64,52 @@ export async function insertWorkspace(
     .values({ id: workspace.id, name: workspace.name, created_by: workspace.createdBy })
     .execute();
 }
+
+/** What a workspace sends to customers besides replies (all off unless an admin turns them on). */
+export interface SendSettings {
+  humanAgentEnabled: boolean;
+  reactionsEnabled: boolean;
+  seenEnabled: boolean;
+  typingEnabled: boolean;
+}
+
+const SEND_SETTING_COLUMNS = {
+  humanAgentEnabled: 'human_agent_enabled',
+  reactionsEnabled: 'send_reactions_enabled',
+  seenEnabled: 'send_seen_enabled',
+  typingEnabled: 'send_typing_enabled',
+} as const;
+
+export async function findSendSettings(trx: Tx, workspaceId: string): Promise<SendSettings | undefined> {
+  const row = await trx
+    .selectFrom('workspaces')
+    .select(Object.values(SEND_SETTING_COLUMNS))
+    .where('id', '=', workspaceId)
+    .executeTakeFirst();
+  return (
+    row && {
+      humanAgentEnabled: row.human_agent_enabled,
+      reactionsEnabled: row.send_reactions_enabled,
+      seenEnabled: row.send_seen_enabled,
+      typingEnabled: row.send_typing_enabled,
+    }
+  );
+}
+
+/** Under RLS only admins match; returns false when nothing was updated. */
+export async function updateSendSettings(
+  trx: Tx,
+  workspaceId: string,
+  changes: Partial<SendSettings>,
+): Promise<boolean> {
+  const set = Object.fromEntries(
+    Object.entries(changes).map(([key, value]) => [SEND_SETTING_COLUMNS[key as keyof SendSettings], value]),
+  );
+  if (Object.keys(set).length === 0) return true;
+  const result = await trx
+    .updateTable('workspaces')
+    .set(set)
+    .where('id', '=', workspaceId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -10,6 +10,7 @@ export const QUEUES = {
   enrichContact: 'enrich-contact',
   refreshTokens: 'refresh-tokens',
   sendMessages: 'send-messages',
+  senderActions: 'sender-actions',
 } as const;
 
 /** Workers LISTEN here, so a job queued by another process starts without waiting for a poll. */

@@ -12,6 +12,7 @@ import { JOB_WAKEUP_CHANNEL, startQueue } from './queue.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { refreshTokensJob } from './refresh-tokens.job.ts';
 import { sendMessagesJob } from './send-messages.job.ts';
+import { senderActionJob } from './sender-action.job.ts';
 
 export interface Workers {
   boss: PgBoss;
@@ -62,6 +63,13 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
       textPerSecond: runtime.env.SEND_TEXT_PER_SECOND,
       mediaPerSecond: runtime.env.SEND_MEDIA_PER_SECOND,
     },
+  });
+
+  await register(senderActionJob, {
+    db: runtime.db,
+    graph: runtime.graph,
+    cipher: runtime.cipher,
+    textPerSecond: runtime.env.SEND_TEXT_PER_SECOND,
   });
 
   await register(refreshTokensJob, { db: runtime.db, cipher: runtime.cipher, oauth: runtime.instagramOAuth });

@@ -3,6 +3,7 @@ import { accountsRouter } from './routers/accounts.router.ts';
 import { inboxRouter } from './routers/inbox.router.ts';
 import { messagesRouter } from './routers/messages.router.ts';
 import { operatorRouter } from './routers/operator.router.ts';
+import { settingsRouter } from './routers/settings.router.ts';
 import { webhooksRouter } from './routers/webhooks.router.ts';
 
 export const appRouter = router({
@@ -11,6 +12,7 @@ export const appRouter = router({
   messages: messagesRouter,
   webhooks: webhooksRouter,
   accounts: accountsRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

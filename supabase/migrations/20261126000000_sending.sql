@@ -5,7 +5,9 @@
 alter table public.conversation_messages
   add column messaging_tag text check (messaging_tag in ('HUMAN_AGENT')),
   add column sent_at timestamptz,
-  add column last_attempt_at timestamptz;
+  add column last_attempt_at timestamptz,
+  -- The business's reaction to a customer's message (sender action `react`).
+  add column business_reaction text check (char_length(business_reaction) <= 16);
 grant insert (messaging_tag) on public.conversation_messages to authenticated;
 
 -- An echo whose mid we do not know yet is matched against our own sends still waiting for their

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { queueOutboundMessage } from '../../inbox/queue-outbound-message.ts';
+import { reactToMessage } from '../../inbox/react-to-message.ts';
 import { resolveUncertainMessage } from '../../inbox/resolve-uncertain-message.ts';
 import { retryOutboundMessage } from '../../inbox/retry-outbound-message.ts';
+import { signalTyping } from '../../inbox/signal-typing.ts';
 import { router, workspaceProcedure } from '../init.ts';
 import { OutboundMessageSchema, SendMessageInput, toOutboundDto } from './messages.schemas.ts';
 
@@ -45,5 +47,25 @@ export const messagesRouter = router({
           delivered: input.delivered,
         }),
       ),
+    ),
+  /** Reacts to a customer's message with an emoji, or takes the reaction back (`null`). Opt-in per workspace. */
+  react: workspaceProcedure
+    .input(z.object({ messageId: z.uuid(), reaction: z.string().min(1).max(16).nullable() }))
+    .output(z.object({ reaction: z.string().nullable() }))
+    .mutation(({ ctx, input }) =>
+      reactToMessage({ db: ctx.db, enqueueSenderAction: ctx.runtime.enqueueSenderAction }, ctx.actor, {
+        ...input,
+        workspaceId: ctx.workspace.id,
+      }),
+    ),
+  /** The operator started or stopped typing; shown to the customer when the workspace allows it. */
+  typing: workspaceProcedure
+    .input(z.object({ conversationId: z.uuid(), typing: z.boolean() }))
+    .output(z.object({ sent: z.boolean() }))
+    .mutation(({ ctx, input }) =>
+      signalTyping({ db: ctx.db, enqueueSenderAction: ctx.runtime.enqueueSenderAction }, ctx.actor, {
+        ...input,
+        workspaceId: ctx.workspace.id,
+      }),
     ),
 });

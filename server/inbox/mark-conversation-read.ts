@@ -1,0 +1,25 @@
+// An operator has read a conversation: its unread count goes to zero, and when the workspace
+// sends seen marks (off by default: customers notice them) the customer sees it as seen.
+import type { Actor, Database } from '../db/database.ts';
+import { clearUnread } from './conversations.repository.ts';
+import { type EnqueueSenderAction, senderActionTarget } from './sender-action-target.ts';
+
+export async function markConversationRead(
+  deps: { db: Database; enqueueSenderAction: EnqueueSenderAction },
+  actor: Actor,
+  request: { workspaceId: string; conversationId: string },
+): Promise<{ seenSent: boolean }> {
+  return deps.db.withUser(actor, async (trx) => {
+    await clearUnread(trx, request.workspaceId, request.conversationId);
+    const target = await senderActionTarget(trx, request);
+    const seenSent = target.settings.seenEnabled && target.deliverable;
+    if (seenSent) {
+      await deps.enqueueSenderAction(trx, {
+        connectionId: target.connectionId,
+        contactId: target.contactId,
+        senderAction: { action: 'mark_seen' },
+      });
+    }
+    return { seenSent };
+  });
+}

@@ -1,0 +1,63 @@
+// The sender-action job: one reaction, seen mark or typing indicator to Meta, within the
+// account's shared rate schedule. Repeating one is harmless, so passing failures are simply
+// retried by the queue; a refusal is logged and dropped (it is not worth an operator's time),
+// except a dead token, which marks the account for reconnection like any other call.
+import type { TokenCipher } from '../crypto/token-cipher.ts';
+import { tokenContext } from '../crypto/token-cipher.ts';
+import type { Database } from '../db/database.ts';
+import type { GraphClient } from '../meta/graph-client.ts';
+import { classifySendFailure } from '../meta/send-outcome.ts';
+import { findConnectionCredentials, markNeedsReauth } from './connections.repository.ts';
+import { reserveSendSlot } from './send-rate-slots.repository.ts';
+import type { SenderActionJob } from './sender-action-target.ts';
+
+export interface SenderActionDeps {
+  db: Database;
+  graph: GraphClient;
+  cipher: TokenCipher;
+  textPerSecond: number;
+}
+
+function senderActionBody(job: SenderActionJob): Record<string, unknown> {
+  const { senderAction } = job;
+  const recipient = { id: job.contactId };
+  switch (senderAction.action) {
+    case 'react':
+      return {
+        recipient,
+        sender_action: 'react',
+        payload: { message_id: senderAction.mid, reaction: senderAction.reaction },
+      };
+    case 'unreact':
+      return { recipient, sender_action: 'unreact', payload: { message_id: senderAction.mid } };
+    default:
+      return { recipient, sender_action: senderAction.action };
+  }
+}
+
+export async function performSenderAction(deps: SenderActionDeps, job: SenderActionJob): Promise<void> {
+  const connection = await deps.db.withService((trx) => findConnectionCredentials(trx, job.connectionId));
+  if (!connection?.accessToken || connection.status !== 'CONNECTED') return;
+  const waitMs = await deps.db.withService((trx) =>
+    reserveSendSlot(trx, connection.id, 'text', 1000 / deps.textPerSecond),
+  );
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  try {
+    await deps.graph.request({
+      loginPath: connection.loginPath,
+      method: 'POST',
+      path: `${connection.loginPath === 'instagram' ? connection.channelIdentifier : 'me'}/messages`,
+      token: deps.cipher.decrypt(connection.accessToken, tokenContext(connection.id, 'access_token')),
+      body: senderActionBody(job),
+    });
+  } catch (error) {
+    const failure = classifySendFailure(error);
+    if (failure.kind === 'throttled' || failure.kind === 'unavailable') throw error;
+    if (failure.kind === 'rejected' && failure.needsReauth) {
+      await deps.db.withService((trx) => markNeedsReauth(trx, connection.id, failure.reason));
+    }
+    if (failure.kind === 'rejected') {
+      console.warn(`sender action ${job.senderAction.action} refused (${failure.code}): ${failure.reason}`);
+    }
+  }
+}

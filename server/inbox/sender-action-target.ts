@@ -1,0 +1,63 @@
+// Sender actions (reactions, seen marks, typing) go to a customer on the operator's behalf, so
+// they follow the workspace's opt-in switches and Meta's messaging window like replies do.
+import { continueAsServer, type Tx } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import { messagingWindow } from './messaging-window.ts';
+import { findSendSettings, type SendSettings } from './workspaces.repository.ts';
+
+export type SenderAction =
+  | { action: 'react'; mid: string; reaction: string }
+  | { action: 'unreact'; mid: string }
+  | { action: 'typing_on' }
+  | { action: 'typing_off' }
+  | { action: 'mark_seen' };
+
+export interface SenderActionJob {
+  connectionId: string;
+  contactId: string;
+  senderAction: SenderAction;
+}
+
+export type EnqueueSenderAction = (trx: Tx, job: SenderActionJob) => Promise<void>;
+
+export interface SenderActionTarget {
+  conversationId: string;
+  connectionId: string;
+  contactId: string;
+  settings: SendSettings;
+  /** Meta would take a sender action now (the account is connected and the window open). */
+  deliverable: boolean;
+}
+
+/**
+ * The conversation, read under RLS (another workspace's is not found), with what decides whether
+ * a sender action may go out. Leaves the transaction acting as the server.
+ */
+export async function senderActionTarget(
+  trx: Tx,
+  ref: { workspaceId: string; conversationId: string },
+): Promise<SenderActionTarget> {
+  const conversation = await trx
+    .selectFrom('conversations as c')
+    .innerJoin('channel_connections as cc', 'cc.id', 'c.channel_connection_id')
+    .select(['c.id', 'c.channel_connection_id', 'c.contact_identifier', 'c.last_inbound_at', 'cc.status'])
+    .where('c.id', '=', ref.conversationId)
+    .where('c.workspace_id', '=', ref.workspaceId)
+    .executeTakeFirst();
+  if (!conversation) throw new AppError('NOT_FOUND', 'Conversation not found in this workspace');
+  const settings = (await findSendSettings(trx, ref.workspaceId)) as SendSettings;
+  await continueAsServer(trx);
+  const window = messagingWindow({
+    lastInboundAt: conversation.last_inbound_at,
+    now: new Date(),
+    humanAgentEnabled: settings.humanAgentEnabled,
+    sentByHuman: true,
+  });
+  return {
+    conversationId: conversation.id,
+    connectionId: conversation.channel_connection_id,
+    contactId: conversation.contact_identifier,
+    settings,
+    deliverable: conversation.status === 'CONNECTED' && window.kind !== 'closed',
+  };
+}
