@@ -7,7 +7,14 @@ import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { ephemeralClusterDir, freePort } from '#dev/postgres.ts';
-import { startScript, startWebServer, startWorkerProcess, stopProcess, waitForHttp } from '#dev/processes.ts';
+import {
+  localServerEnv,
+  startScript,
+  startWebServer,
+  startWorkerProcess,
+  stopProcess,
+  waitForHttp,
+} from '#dev/processes.ts';
 import { startLocalStack } from '#dev/stack.ts';
 import { signWebhookBody } from '#server/meta/webhook-signature.ts';
 
@@ -28,13 +35,7 @@ await db.query(
 
 const children: ChildProcess[] = [];
 const appPort = await freePort();
-const appEnv = {
-  ...process.env,
-  ...stack.env,
-  APP_URL: `http://127.0.0.1:${appPort}`,
-  PORT: String(appPort),
-  HOST: '127.0.0.1',
-};
+const appEnv = localServerEnv(stack.env, appPort);
 const web = startWebServer(appEnv);
 children.push(web, startWorkerProcess(appEnv));
 const floorPort = await freePort();

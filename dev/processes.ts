@@ -5,6 +5,20 @@ import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
+/** The environment of a web server (and its workers) on the local stack, listening on `port`. */
+export function localServerEnv(
+  stackEnv: Record<string, string>,
+  port: number,
+): Record<string, string | undefined> {
+  return {
+    ...process.env,
+    ...stackEnv,
+    APP_URL: `http://127.0.0.1:${port}`,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+  };
+}
+
 /** A TypeScript entry point of this repository, run by Node through tsx. */
 export function startScript(
   entry: string,

@@ -1,19 +1,13 @@
 // An owner connects an Instagram account through Meta's consent screen (the simulator's), and a
 // second attempt that is cancelled on that screen says so and connects nothing.
-import { randomBytes } from 'node:crypto';
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
-
-async function signUpWithWorkspace(page: Page) {
-  await page.goto('/sign-up');
-  await page.getByLabel('Your name').fill('Grace Hopper');
-  await page.getByLabel('Work email').fill(`grace-${randomBytes(4).toString('hex')}@example.test`);
-  await page.getByLabel('Password').fill('cobol-1959');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByLabel('Workspace name').fill('Compilers & Co');
-  await page.getByRole('button', { name: 'Create workspace' }).click();
-  await expect(page).toHaveURL(/\/w\/[0-9a-f-]{36}\/inbox$/);
-}
+import {
+  allowNewAccount,
+  connectFirstAccount,
+  openInstagramConsent,
+  signUpWithWorkspace,
+  uniqueUsername,
+} from './journeys.ts';
 
 test('connect an Instagram account, then cancel a second attempt', async ({ page }) => {
   await signUpWithWorkspace(page);
@@ -21,13 +15,10 @@ test('connect an Instagram account, then cancel a second attempt', async ({ page
     page.getByRole('status').filter({ hasText: 'No Instagram account is connected yet.' }),
   ).toBeVisible();
 
-  const username = `compilers.${randomBytes(3).toString('hex')}`;
-  await page.getByRole('button', { name: 'Connect Instagram' }).click();
-  await expect(page.getByRole('heading', { name: 'Log in with Instagram' })).toBeVisible();
+  const username = uniqueUsername('compilers');
+  await openInstagramConsent(page);
   await expect(page.getByText('instagram_business_manage_messages')).toBeVisible();
-  await page.getByRole('radio', { name: /New account/ }).check();
-  await page.getByLabel('username of the new account').fill(username);
-  await page.getByRole('button', { name: 'Allow' }).click();
+  await allowNewAccount(page, username);
 
   await expect(page).toHaveURL(/\/w\/[0-9a-f-]{36}\/inbox\?connected=/);
   await expect(page.getByRole('status')).toHaveText(
@@ -58,12 +49,8 @@ test("Meta's deauthorize and data-deletion callbacks disconnect, delete and show
   page,
 }) => {
   await signUpWithWorkspace(page);
-  const username = `deleted.${randomBytes(3).toString('hex')}`;
-  await page.getByRole('button', { name: 'Connect Instagram' }).click();
-  await page.getByRole('radio', { name: /New account/ }).check();
-  await page.getByLabel('username of the new account').fill(username);
-  await page.getByRole('button', { name: 'Allow' }).click();
-  await expect(page.getByRole('status')).toContainText(`Connected @${username}`);
+  const username = uniqueUsername('deleted');
+  await connectFirstAccount(page, username);
 
   const meta = process.env.E2E_META_URL as string;
   const base = process.env.E2E_BASE_URL as string;
@@ -95,7 +82,7 @@ test("Meta's deauthorize and data-deletion callbacks disconnect, delete and show
 
 test('connect a Page-linked account with Facebook Login', async ({ page }) => {
   await signUpWithWorkspace(page);
-  const username = `pagelinked.${randomBytes(3).toString('hex')}`;
+  const username = uniqueUsername('pagelinked');
   const created = await page.request.post(`${process.env.E2E_META_URL}/control/accounts`, {
     data: { username, loginPath: 'facebook', subscribed: false },
   });

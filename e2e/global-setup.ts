@@ -2,14 +2,20 @@
 // Meta simulator), the production web server over the build, and the worker process, all
 // configured only through env.
 import { ephemeralClusterDir, freePort } from '#dev/postgres.ts';
-import { startWebServer, startWorkerProcess, stopProcess, waitForHttp } from '#dev/processes.ts';
+import {
+  localServerEnv,
+  startWebServer,
+  startWorkerProcess,
+  stopProcess,
+  waitForHttp,
+} from '#dev/processes.ts';
 import { startLocalStack } from '#dev/stack.ts';
 
 export default async function globalSetup() {
   const stack = await startLocalStack({ dataDir: await ephemeralClusterDir('e2e'), ephemeral: true });
   const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, ...stack.env, APP_URL: baseUrl, PORT: String(port), HOST: '127.0.0.1' };
+  const env = localServerEnv(stack.env, port);
+  const baseUrl = env.APP_URL as string;
   const web = startWebServer(env);
   const worker = startWorkerProcess(env);
   const stopAll = async () => {

@@ -16,6 +16,7 @@ const SendRequestSchema = z.object({
   workspaceId: z.uuid().optional(),
   idempotencyKey: z.string().min(8).max(100).optional(),
 });
+const IdempotencyKeyHeader = z.string().min(8).max(100).nullable();
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
@@ -50,12 +51,14 @@ export async function action({ request }: ActionFunctionArgs) {
       parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
     );
   }
+  const header = IdempotencyKeyHeader.safeParse(request.headers.get('idempotency-key'));
+  if (!header.success) return fail(400, 'Idempotency-Key must be 8 to 100 characters');
   const { idempotencyKey, ...input } = parsed.data;
   try {
     const result = await sendToRecipient(
       { db: runtime.db, enqueueSend: runtime.enqueueSend, waitMs: runtime.env.SEND_REST_WAIT_MS },
       actor,
-      { ...input, idempotencyKey: request.headers.get('idempotency-key') ?? idempotencyKey ?? randomUUID() },
+      { ...input, idempotencyKey: header.data ?? idempotencyKey ?? randomUUID() },
     );
     const [first] = result.parts;
     const failed = result.parts.find((part) => part.status === 'FAILED');

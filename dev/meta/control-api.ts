@@ -182,6 +182,7 @@ const FaultSchema = z.object({
   path: z.string().optional(),
   account: id.optional(),
   times: z.number().int().min(1).optional(),
+  probability: z.number().min(0).max(1).optional(),
   delayMs: z.number().int().min(0).optional(),
   error: z
     .object({

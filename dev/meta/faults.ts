@@ -12,6 +12,8 @@ export interface FaultSpec {
   account?: string;
   /** How many matching calls the rule affects; unlimited when omitted. */
   times?: number;
+  /** Affect each matching call with this probability (0–1); every one when omitted. */
+  probability?: number;
   /** Hold the response this long. */
   delayMs?: number;
   /** Answer with this error instead of the real result. `{status: 503}` alone is a transient code 2. */
@@ -21,7 +23,7 @@ export interface FaultSpec {
    * echoed, then the answer is late or an error): the ambiguous outcomes of §5.7.
    */
   after?: boolean;
-  /** Hold the answer until the webhooks the call caused were delivered (echo before response). */
+  /** With `after`: hold the answer until the webhooks the call caused were POSTed (echo before response). */
   webhooksFirst?: boolean;
   /** Send `Retry-After: N` with the error (429s). */
   retryAfterSeconds?: number;
@@ -44,7 +46,10 @@ type Rule = Fault & { pattern: RegExp | undefined };
 
 export type FaultInjector = ReturnType<typeof createFaultInjector>;
 
-export function createFaultInjector(resolveAccount: (ref: string) => string | undefined) {
+export function createFaultInjector(
+  resolveAccount: (ref: string) => string | undefined,
+  random: () => number = Math.random,
+) {
   let faults: Rule[] = [];
   let nextId = 1;
   const publicView = ({ pattern: _pattern, ...fault }: Rule): Fault => fault;
@@ -73,7 +78,11 @@ export function createFaultInjector(resolveAccount: (ref: string) => string | un
 
     /** The first rule matching the call, counted as used (and dropped once its `times` run out). */
     take(call: FaultCall): Fault | undefined {
-      const fault = faults.find((candidate) => matches(candidate, call));
+      const fault = faults.find(
+        (candidate) =>
+          matches(candidate, call) &&
+          (candidate.probability === undefined || random() < candidate.probability),
+      );
       if (!fault) return undefined;
       fault.hits++;
       if (fault.times !== undefined && fault.hits >= fault.times) faults = faults.filter((f) => f !== fault);

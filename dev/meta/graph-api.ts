@@ -163,10 +163,10 @@ export function createGraphRoute(deps: {
   faults: FaultInjector;
   endpoints: readonly GraphEndpoint[];
   log: GraphRequestRecord[];
-  /** Resolves once every queued webhook has been delivered. */
-  webhooksDelivered: () => Promise<void>;
+  /** The webhooks a call causes: count them before, wait for their first POST after. */
+  webhooks: { queuedSoFar(): number; firstAttempts(after: number): Promise<void> };
 }): Route {
-  const { world, app, faults, endpoints, log, webhooksDelivered } = deps;
+  const { world, app, faults, endpoints, log, webhooks } = deps;
 
   async function answer(request: SimRequest, host: GraphHost, path: string, caller: { account?: Account }) {
     const query = Object.fromEntries(request.url.searchParams);
@@ -183,13 +183,15 @@ export function createGraphRoute(deps: {
 
     const fault = faults.take({ method: request.method, path, accountIgId: caller.account?.igId });
     if (fault && !fault.after) await applyFault(fault);
+    const queuedBefore = webhooks.queuedSoFar();
     const result = await handle(request, host, path, args, issued, unreadableBody);
-    if (fault?.after) await applyFault(fault);
+    if (fault?.after) await applyFault(fault, queuedBefore);
     return result;
   }
 
-  async function applyFault(fault: Fault): Promise<void> {
-    if (fault.webhooksFirst) await webhooksDelivered();
+  /** `queuedBefore`: for faults after the call, whose webhooks `webhooksFirst` waits for. */
+  async function applyFault(fault: Fault, queuedBefore?: number): Promise<void> {
+    if (fault.webhooksFirst && queuedBefore !== undefined) await webhooks.firstAttempts(queuedBefore);
     if (fault.delayMs) await sleep(fault.delayMs);
     if (fault.error) throw faultError(fault.error, fault.retryAfterSeconds);
   }

@@ -135,11 +135,17 @@ export function createSendApi(scenarios: Pick<Scenarios, 'businessEcho'>, initia
     if (age > (tagged ? HUMAN_AGENT_WINDOW_MS : STANDARD_WINDOW_MS)) throw windowClosed();
   }
 
+  /** What Meta checks before any message or sender action reaches a customer. */
+  function checkReachable(call: GraphCall, customer: Customer, humanAgent: boolean): void {
+    if (accessOff.has(call.account.igId)) throw accessDisabled();
+    if (blocked.has(pair(call.account, customer))) throw userUnavailable();
+    checkWindow(call.account, customer, call, humanAgent);
+  }
+
   function senderAction(call: GraphCall, customer: Customer, action: string) {
     if (!(SENDER_ACTIONS as readonly string[]).includes(action)) {
       throw invalidParameter(`param sender_action must be one of {${SENDER_ACTIONS.join(', ')}}`);
     }
-    takeRateToken(call.account, 'text');
     const payload = objectArg(call.args.payload, 'payload') ?? null;
     const thread = call.world.thread(call.account, customer);
     if (action === 'react' || action === 'unreact') {
@@ -148,6 +154,8 @@ export function createSendApi(scenarios: Pick<Scenarios, 'businessEcho'>, initia
         throw invalidParameter('param payload[message_id] must be a message of this conversation');
       }
     }
+    checkReachable(call, customer, false);
+    takeRateToken(call.account, 'text');
     senderActions.push({
       accountIgId: call.account.igId,
       recipientId: customer.igsid,
@@ -170,7 +178,7 @@ export function createSendApi(scenarios: Pick<Scenarios, 'businessEcho'>, initia
     if (tag !== null && tag !== 'HUMAN_AGENT') {
       throw invalidParameter(`param tag "${tag}" is not supported for Instagram messaging`);
     }
-    const text = typeof message.text === 'string' ? message.text : null;
+    const text = typeof message.text === 'string' && message.text !== '' ? message.text : null;
     const attachment = objectArg(message.attachment, 'message[attachment]');
     if (text === null && !attachment) throw invalidParameter('param message must have text or an attachment');
     if (text !== null && Buffer.byteLength(text, 'utf8') > MAX_TEXT_BYTES) {
@@ -194,9 +202,7 @@ export function createSendApi(scenarios: Pick<Scenarios, 'businessEcho'>, initia
       }
       sentAttachment = { type: type as string, url };
     }
-    if (accessOff.has(call.account.igId)) throw accessDisabled();
-    if (blocked.has(pair(call.account, customer))) throw userUnavailable();
-    checkWindow(call.account, customer, call, tag === 'HUMAN_AGENT');
+    checkReachable(call, customer, tag === 'HUMAN_AGENT');
     const media = sentAttachment?.type === 'audio' || sentAttachment?.type === 'video';
     takeRateToken(call.account, media ? 'media' : 'text');
 

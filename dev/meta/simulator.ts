@@ -238,7 +238,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
       faults,
       endpoints: graphEndpoints,
       log: graphLog,
-      webhooksDelivered: delivery.idle,
+      webhooks: delivery,
     }),
     instagramTokenRoute({ world, app, faults, responseShape: () => oauthResponseShape }),
     oauthDialogRoute(world, app),

@@ -82,7 +82,13 @@ export function createWebhookDelivery(config: {
   let webhookUrl = config.webhookUrl;
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 
-  const pending: WebhookEvent[] = [];
+  const pending: { event: WebhookEvent; seq: number }[] = [];
+  /** Events (by sequence number) whose POST has not been tried once yet, for `firstAttempts`. */
+  const untried = new Set<number>();
+  let lastSeq = 0;
+  let attemptWaiters: { after: number; resolve: () => void }[] = [];
+  /** Sequence numbers of the events in each POST. */
+  const seqsOf = new Map<DeliveryRecord, number[]>();
   let batchTimer: NodeJS.Timeout | undefined;
   const ready: DeliveryRecord[] = [];
   const retryTimers = new Set<NodeJS.Timeout>();
@@ -94,6 +100,14 @@ export function createWebhookDelivery(config: {
 
   const isIdle = () =>
     !batchTimer && pending.length === 0 && ready.length === 0 && retryTimers.size === 0 && sending === 0;
+
+  function releaseAttemptWaiters() {
+    attemptWaiters = attemptWaiters.filter((waiter) => {
+      const done = stopped || ![...untried].some((seq) => seq > waiter.after);
+      if (done) waiter.resolve();
+      return !done;
+    });
+  }
 
   function settle() {
     if (!isIdle()) return;
@@ -148,10 +162,18 @@ export function createWebhookDelivery(config: {
     const events = pending.splice(0);
     // Each login path is its own Meta app with its own secret, so they never share a POST.
     for (const loginPath of ['instagram', 'facebook'] as const) {
-      const own = events.filter((event) => event.loginPath === loginPath);
+      const own = events.filter(({ event }) => event.loginPath === loginPath);
       for (let start = 0; start < own.length; start += options.maxBatch) {
         const chunk = own.slice(start, start + options.maxBatch);
-        addRecord(loginPath, metaJson(envelope(chunk)), chunk.length);
+        const record = addRecord(
+          loginPath,
+          metaJson(envelope(chunk.map(({ event }) => event))),
+          chunk.length,
+        );
+        seqsOf.set(
+          record,
+          chunk.map(({ seq }) => seq),
+        );
       }
     }
     if (options.reorder) random.shuffle(ready);
@@ -174,6 +196,9 @@ export function createWebhookDelivery(config: {
     record.state = 'sending';
     record.attempts++;
     const result = await post(record);
+    for (const seq of seqsOf.get(record) ?? []) untried.delete(seq);
+    seqsOf.delete(record);
+    releaseAttemptWaiters();
     if (stopped) return;
     if ('status' in result && result.status >= 200 && result.status < 300) {
       record.state = 'delivered';
@@ -242,8 +267,21 @@ export function createWebhookDelivery(config: {
     /** Queues one event for the next batch. */
     enqueue(event: WebhookEvent): void {
       if (stopped) return;
-      pending.push(event);
+      const seq = ++lastSeq;
+      untried.add(seq);
+      pending.push({ event, seq });
       batchTimer ??= setTimeout(flush, options.batchWindowMs);
+    },
+
+    /** How many events have been queued so far: pass it to `firstAttempts` after causing more. */
+    queuedSoFar: (): number => lastSeq,
+
+    /** Resolves once every event queued after `after` has been POSTed once (delivered or not). */
+    firstAttempts(after: number): Promise<void> {
+      return new Promise((resolve) => {
+        attemptWaiters.push({ after, resolve });
+        releaseAttemptWaiters();
+      });
     },
 
     /** Sends a prepared envelope as its own POST (dashboard test payloads are not batched). */
@@ -283,6 +321,7 @@ export function createWebhookDelivery(config: {
       agents.https.destroy();
       for (const resolve of idleWaiters) resolve();
       idleWaiters = [];
+      releaseAttemptWaiters();
     },
   };
 }

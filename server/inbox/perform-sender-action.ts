@@ -11,6 +11,8 @@ import { findConnectionCredentials, markNeedsReauth } from './connections.reposi
 import { reserveSendSlot } from './send-rate-slots.repository.ts';
 import type { SenderActionJob } from './sender-action-target.ts';
 
+const MAX_WAIT_MS = 2000;
+
 export interface SenderActionDeps {
   db: Database;
   graph: GraphClient;
@@ -38,10 +40,18 @@ function senderActionBody(job: SenderActionJob): Record<string, unknown> {
 export async function performSenderAction(deps: SenderActionDeps, job: SenderActionJob): Promise<void> {
   const connection = await deps.db.withService((trx) => findConnectionCredentials(trx, job.connectionId));
   if (!connection?.accessToken || connection.status !== 'CONNECTED') return;
-  const waitMs = await deps.db.withService((trx) =>
-    reserveSendSlot(trx, connection.id, 'text', 1000 / deps.textPerSecond),
+  const slot = await deps.db.withService((trx) =>
+    reserveSendSlot(trx, {
+      connectionId: connection.id,
+      lane: 'text',
+      intervalMs: 1000 / deps.textPerSecond,
+      maxAheadMs: MAX_WAIT_MS,
+    }),
   );
-  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  // A busy lane belongs to replies; the queue tries the sender action again later.
+  if (!slot.reserved)
+    throw new Error(`the send lane is booked for the next ${Math.round(slot.retryInMs)} ms`);
+  if (slot.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, slot.waitMs));
   try {
     await deps.graph.request({
       loginPath: connection.loginPath,

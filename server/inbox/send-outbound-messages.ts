@@ -41,7 +41,7 @@ export interface SendDeps {
 
 /** Sends that failed for a passing reason are tried this often before they are given up. */
 export const MAX_SEND_ATTEMPTS = 8;
-/** A slot further away than this is not waited for in the job: the rest is re-queued for then. */
+/** A job waits at most this long for its slot; when the lane is booked further ahead it is re-queued. */
 const LONGEST_INLINE_WAIT_MS = 2000;
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_CAP_MS = 5 * 60 * 1000;
@@ -74,15 +74,21 @@ async function sendPart(deps: SendDeps, messageId: string, remaining: string[]):
   if (!kind) return { next: 'continue' }; // deleted meanwhile
   const lane = laneOf(kind.kind);
   const perSecond = lane === 'media' ? deps.limits.mediaPerSecond : deps.limits.textPerSecond;
-  const waitMs = await deps.db.withService((trx) =>
-    reserveSendSlot(trx, kind.channel_connection_id, lane, 1000 / perSecond),
+  const slot = await deps.db.withService((trx) =>
+    reserveSendSlot(trx, {
+      connectionId: kind.channel_connection_id,
+      lane,
+      intervalMs: 1000 / perSecond,
+      maxAheadMs: LONGEST_INLINE_WAIT_MS,
+    }),
   );
-  if (waitMs > LONGEST_INLINE_WAIT_MS) {
-    const at = new Date(Date.now() + waitMs);
+  if (!slot.reserved) {
+    // The lane is booked further ahead than a job should wait: come back when it has room.
+    const at = new Date(Date.now() + slot.retryInMs);
     await deps.db.withService((trx) => deps.enqueueSend(trx, remaining, at));
     return { next: 'later', at };
   }
-  if (waitMs > 0) await sleep(waitMs);
+  if (slot.waitMs > 0) await sleep(slot.waitMs);
 
   const target = await deps.db.withService((trx) => claim(trx, messageId));
   if (!target) return { next: 'continue' };

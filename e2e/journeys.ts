@@ -1,0 +1,68 @@
+// Steps many journeys start with: an operator signs up and creates a workspace, then connects
+// Instagram accounts through Meta's consent screen (the simulator's).
+import { randomBytes } from 'node:crypto';
+import type { Page } from '@playwright/test';
+import { expect } from './fixtures.ts';
+
+export interface Operator {
+  email: string;
+  password: string;
+  workspaceId: string;
+}
+
+/** A new operator with a new workspace, signed in and looking at its (empty) inbox. */
+export async function signUpWithWorkspace(page: Page): Promise<Operator> {
+  const email = `grace-${randomBytes(4).toString('hex')}@example.test`;
+  const password = 'cobol-1959';
+  await page.goto('/sign-up');
+  await page.getByLabel('Your name').fill('Grace Hopper');
+  await page.getByLabel('Work email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByLabel('Workspace name').fill('Compilers & Co');
+  await page.getByRole('button', { name: 'Create workspace' }).click();
+  await expect(page).toHaveURL(/\/w\/[0-9a-f-]{36}\/inbox$/);
+  const workspaceId = /\/w\/([0-9a-f-]{36})\/inbox$/.exec(page.url())?.[1];
+  if (!workspaceId) throw new Error(`no workspace id in ${page.url()}`);
+  return { email, password, workspaceId };
+}
+
+/** A username no other test uses, for a simulator account. */
+export function uniqueUsername(prefix: string): string {
+  return `${prefix}.${randomBytes(3).toString('hex')}`;
+}
+
+/** From the inbox banner of a workspace without accounts, to Instagram's consent screen. */
+export async function openInstagramConsent(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Connect Instagram' }).click();
+  await expect(page.getByRole('heading', { name: 'Log in with Instagram' })).toBeVisible();
+}
+
+/** On the consent screen: create a simulator account named `username` and allow access. */
+export async function allowNewAccount(page: Page, username: string): Promise<void> {
+  await page.getByRole('radio', { name: /New account/ }).check();
+  await page.getByLabel('username of the new account').fill(username);
+  await page.getByRole('button', { name: 'Allow' }).click();
+}
+
+/** The first account of a workspace, connected from the inbox's "Connect Instagram" button. */
+export async function connectFirstAccount(page: Page, username: string): Promise<void> {
+  await openInstagramConsent(page);
+  await allowNewAccount(page, username);
+  await expect(page.getByRole('status')).toContainText(`Connected @${username}`);
+}
+
+/** Another account for a workspace, through the URL the connect API gives (as the button does). */
+export async function connectAnotherAccount(
+  page: Page,
+  workspaceId: string,
+  username: string,
+): Promise<void> {
+  const response = await page.request.get(`/api/instagram/oauth?workspace=${workspaceId}`);
+  expect(response.ok()).toBe(true);
+  const { authUrl } = (await response.json()) as { authUrl: string };
+  await page.goto(authUrl);
+  await expect(page.getByRole('heading', { name: 'Log in with Instagram' })).toBeVisible();
+  await allowNewAccount(page, username);
+  await expect(page.getByRole('status')).toContainText(`Connected @${username}`);
+}
