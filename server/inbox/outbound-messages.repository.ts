@@ -113,6 +113,104 @@ export async function findOutboundByIds(trx: Tx, ids: string[]): Promise<Outboun
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
+/** A conversation as a reply to it needs it: its account's state and the messaging window. */
+export interface ReplyContext {
+  conversationId: string;
+  workspaceId: string;
+  connectionId: string;
+  contactId: string;
+  lastInboundAt: Date | null;
+  connectionStatus: 'CONNECTED' | 'NEEDS_REAUTH' | 'DISCONNECTED';
+  needsReauthReason: string | null;
+  humanAgentEnabled: boolean;
+}
+
+export async function findReplyContext(
+  trx: Tx,
+  workspaceId: string,
+  conversationId: string,
+): Promise<ReplyContext | undefined> {
+  const row = await trx
+    .selectFrom('conversations as c')
+    .innerJoin('channel_connections as cc', 'cc.id', 'c.channel_connection_id')
+    .innerJoin('workspaces as w', 'w.id', 'c.workspace_id')
+    .select([
+      'c.id',
+      'c.workspace_id',
+      'c.channel_connection_id',
+      'c.contact_identifier',
+      'c.last_inbound_at',
+      'cc.status',
+      'cc.needs_reauth_reason',
+      'w.human_agent_enabled',
+    ])
+    .where('c.id', '=', conversationId)
+    .where('c.workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+  return (
+    row && {
+      conversationId: row.id,
+      workspaceId: row.workspace_id,
+      connectionId: row.channel_connection_id,
+      contactId: row.contact_identifier,
+      lastInboundAt: row.last_inbound_at,
+      connectionStatus: row.status,
+      needsReauthReason: row.needs_reauth_reason,
+      humanAgentEnabled: row.human_agent_enabled,
+    }
+  );
+}
+
+/** The conversations an operator has with a customer, optionally on one account (ours or Meta's id). */
+export async function findRecipientConversations(
+  trx: Tx,
+  recipient: { contactId: string; workspaceId?: string; accountId?: string },
+) {
+  let query = trx
+    .selectFrom('conversations as c')
+    .innerJoin('channel_connections as cc', 'cc.id', 'c.channel_connection_id')
+    .select(['c.id', 'c.workspace_id', 'cc.id as account_id', 'cc.display_name', 'cc.channel_identifier'])
+    .where('c.contact_identifier', '=', recipient.contactId)
+    .where('cc.status', '<>', 'DISCONNECTED');
+  if (recipient.workspaceId) query = query.where('c.workspace_id', '=', recipient.workspaceId);
+  const { accountId } = recipient;
+  if (accountId) {
+    query = query.where((eb) =>
+      eb.or([
+        eb(eb.cast('cc.id', 'text'), '=', accountId),
+        eb('cc.channel_identifier', '=', accountId),
+        eb('cc.provider_account_id', '=', accountId),
+      ]),
+    );
+  }
+  return query.execute();
+}
+
+/** An outbound message of the workspace (under RLS: only the caller's workspaces). */
+export async function findOutboundInWorkspace(
+  trx: Tx,
+  workspaceId: string,
+  messageId: string,
+): Promise<OutboundMessage | undefined> {
+  const row = await trx
+    .selectFrom('conversation_messages')
+    .select(OUTBOUND_COLUMNS)
+    .where('id', '=', messageId)
+    .where('workspace_id', '=', workspaceId)
+    .where('direction', '=', 'OUTBOUND')
+    .executeTakeFirst();
+  return row && toOutbound(row);
+}
+
+/** The account and kind of a message, which decide its rate lane. */
+export async function findSendLaneOf(trx: Tx, messageId: string) {
+  return trx
+    .selectFrom('conversation_messages')
+    .select(['kind', 'channel_connection_id'])
+    .where('id', '=', messageId)
+    .executeTakeFirst();
+}
+
 /** Everything the send job needs about one message, its conversation and its account. */
 export interface SendTarget {
   message: OutboundMessage & { replyToExternalId: string | null; userId: string | null };

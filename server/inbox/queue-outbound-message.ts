@@ -10,6 +10,7 @@ import { messagingWindow } from './messaging-window.ts';
 import { type OutboundContent, type OutboundPart, planParts } from './outbound-content.ts';
 import {
   findOutboundByKeys,
+  findReplyContext,
   insertQueuedParts,
   type OutboundMessage,
 } from './outbound-messages.repository.ts';
@@ -55,40 +56,25 @@ export async function queueOutboundMessage(
 
   return deps.db.withUser(actor, async (trx) => {
     // Read under RLS: a conversation of another workspace is simply not found.
-    const conversation = await trx
-      .selectFrom('conversations as c')
-      .innerJoin('channel_connections as cc', 'cc.id', 'c.channel_connection_id')
-      .innerJoin('workspaces as w', 'w.id', 'c.workspace_id')
-      .select([
-        'c.id',
-        'c.workspace_id',
-        'c.channel_connection_id',
-        'c.last_inbound_at',
-        'cc.status as connection_status',
-        'cc.needs_reauth_reason',
-        'w.human_agent_enabled',
-      ])
-      .where('c.id', '=', request.conversationId)
-      .where('c.workspace_id', '=', request.workspaceId)
-      .executeTakeFirst();
+    const conversation = await findReplyContext(trx, request.workspaceId, request.conversationId);
     if (!conversation) throw new AppError('NOT_FOUND', 'Conversation not found in this workspace');
 
-    const existing = await findOutboundByKeys(trx, conversation.id, keys);
+    const existing = await findOutboundByKeys(trx, conversation.conversationId, keys);
     if (existing.length > 0) return sameReply(existing, parts);
 
-    if (conversation.connection_status === 'DISCONNECTED') {
+    if (conversation.connectionStatus === 'DISCONNECTED') {
       throw new AppError('UNPROCESSABLE', 'This Instagram account is disconnected; reconnect it to reply.');
     }
-    if (conversation.connection_status === 'NEEDS_REAUTH') {
+    if (conversation.connectionStatus === 'NEEDS_REAUTH') {
       throw new AppError(
         'UNPROCESSABLE',
-        `This Instagram account must be reconnected before replies can be sent (${conversation.needs_reauth_reason ?? 'its access was revoked'}).`,
+        `This Instagram account must be reconnected before replies can be sent (${conversation.needsReauthReason ?? 'its access was revoked'}).`,
       );
     }
     const window = messagingWindow({
-      lastInboundAt: conversation.last_inbound_at,
+      lastInboundAt: conversation.lastInboundAt,
       now,
-      humanAgentEnabled: conversation.human_agent_enabled,
+      humanAgentEnabled: conversation.humanAgentEnabled,
       sentByHuman: request.sentByHuman,
     });
     if (window.kind === 'closed') throw new AppError('UNPROCESSABLE', window.reason);
@@ -96,9 +82,9 @@ export async function queueOutboundMessage(
     const inserted = await insertQueuedParts(
       trx,
       parts.map((part, index) => ({
-        workspace_id: conversation.workspace_id,
-        conversation_id: conversation.id,
-        channel_connection_id: conversation.channel_connection_id,
+        workspace_id: conversation.workspaceId,
+        conversation_id: conversation.conversationId,
+        channel_connection_id: conversation.connectionId,
         user_id: actor.userId,
         direction: 'OUTBOUND',
         status: 'QUEUED',
@@ -118,12 +104,12 @@ export async function queueOutboundMessage(
     // A concurrent request with the same key committed first: that one is the reply.
     if (inserted.length < parts.length) {
       if (inserted.length > 0) throw new AppError('CONFLICT', 'The same reply is being sent; try again');
-      return sameReply(await findOutboundByKeys(trx, conversation.id, keys), parts);
+      return sameReply(await findOutboundByKeys(trx, conversation.conversationId, keys), parts);
     }
 
     await continueAsServer(trx);
     const last = parts.at(-1) as OutboundPart;
-    await recordConversationActivity(trx, conversation.id, {
+    await recordConversationActivity(trx, conversation.conversationId, {
       at: now,
       preview: previewOf({
         direction: 'OUTBOUND',
@@ -135,7 +121,7 @@ export async function queueOutboundMessage(
       unread: false,
     });
     await deps.enqueueSend(trx, inserted);
-    return findOutboundByKeys(trx, conversation.id, keys);
+    return findOutboundByKeys(trx, conversation.conversationId, keys);
   });
 }
 

@@ -15,6 +15,7 @@ import { markNeedsReauth } from './connections.repository.ts';
 import { lockConversationKey } from './conversations.repository.ts';
 import { messagingWindow } from './messaging-window.ts';
 import {
+  findSendLaneOf,
   lockSendTarget,
   markSending,
   markSent,
@@ -64,13 +65,7 @@ export async function sendOutboundMessages(deps: SendDeps, messageIds: string[])
 
 async function sendPart(deps: SendDeps, messageId: string, remaining: string[]): Promise<PartResult> {
   const sleep = deps.sleep ?? defaultSleep;
-  const kind = await deps.db.withService((trx) =>
-    trx
-      .selectFrom('conversation_messages')
-      .select(['kind', 'channel_connection_id'])
-      .where('id', '=', messageId)
-      .executeTakeFirst(),
-  );
+  const kind = await deps.db.withService((trx) => findSendLaneOf(trx, messageId));
   if (!kind) return { next: 'continue' }; // deleted meanwhile
   const lane = laneOf(kind.kind);
   const perSecond = lane === 'media' ? deps.limits.mediaPerSecond : deps.limits.textPerSecond;

@@ -8,6 +8,7 @@ import { AppError } from '../errors.ts';
 import type { AttachmentType } from './outbound-content.ts';
 import {
   findOutboundByIds,
+  findRecipientConversations,
   type OutboundMessage,
   type OutboundStatus,
 } from './outbound-messages.repository.ts';
@@ -41,26 +42,13 @@ export interface SendToRecipientResult {
 const FINAL: OutboundStatus[] = ['SENT', 'FAILED'];
 
 async function findRecipientConversation(db: Database, actor: Actor, request: SendToRecipientRequest) {
-  const candidates = await db.withUser(actor, (trx) => {
-    let query = trx
-      .selectFrom('conversations as c')
-      .innerJoin('channel_connections as cc', 'cc.id', 'c.channel_connection_id')
-      .select(['c.id', 'c.workspace_id', 'cc.id as account_id', 'cc.display_name', 'cc.channel_identifier'])
-      .where('c.contact_identifier', '=', request.recipientId)
-      .where('cc.status', '<>', 'DISCONNECTED');
-    if (request.workspaceId) query = query.where('c.workspace_id', '=', request.workspaceId);
-    const accountId = request.accountId;
-    if (accountId) {
-      query = query.where((eb) =>
-        eb.or([
-          eb(eb.cast('cc.id', 'text'), '=', accountId),
-          eb('cc.channel_identifier', '=', accountId),
-          eb('cc.provider_account_id', '=', accountId),
-        ]),
-      );
-    }
-    return query.execute();
-  });
+  const candidates = await db.withUser(actor, (trx) =>
+    findRecipientConversations(trx, {
+      contactId: request.recipientId,
+      workspaceId: request.workspaceId,
+      accountId: request.accountId,
+    }),
+  );
   if (candidates.length === 0) {
     throw new AppError(
       'BAD_INPUT',

@@ -3,6 +3,7 @@
 import { continueAsServer, type Tx } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { messagingWindow } from './messaging-window.ts';
+import { findReplyContext } from './outbound-messages.repository.ts';
 import { findSendSettings, type SendSettings } from './workspaces.repository.ts';
 
 export type SenderAction =
@@ -37,27 +38,21 @@ export async function senderActionTarget(
   trx: Tx,
   ref: { workspaceId: string; conversationId: string },
 ): Promise<SenderActionTarget> {
-  const conversation = await trx
-    .selectFrom('conversations as c')
-    .innerJoin('channel_connections as cc', 'cc.id', 'c.channel_connection_id')
-    .select(['c.id', 'c.channel_connection_id', 'c.contact_identifier', 'c.last_inbound_at', 'cc.status'])
-    .where('c.id', '=', ref.conversationId)
-    .where('c.workspace_id', '=', ref.workspaceId)
-    .executeTakeFirst();
+  const conversation = await findReplyContext(trx, ref.workspaceId, ref.conversationId);
   if (!conversation) throw new AppError('NOT_FOUND', 'Conversation not found in this workspace');
   const settings = (await findSendSettings(trx, ref.workspaceId)) as SendSettings;
   await continueAsServer(trx);
   const window = messagingWindow({
-    lastInboundAt: conversation.last_inbound_at,
+    lastInboundAt: conversation.lastInboundAt,
     now: new Date(),
     humanAgentEnabled: settings.humanAgentEnabled,
     sentByHuman: true,
   });
   return {
-    conversationId: conversation.id,
-    connectionId: conversation.channel_connection_id,
-    contactId: conversation.contact_identifier,
+    conversationId: conversation.conversationId,
+    connectionId: conversation.connectionId,
+    contactId: conversation.contactId,
     settings,
-    deliverable: conversation.status === 'CONNECTED' && window.kind !== 'closed',
+    deliverable: conversation.connectionStatus === 'CONNECTED' && window.kind !== 'closed',
   };
 }

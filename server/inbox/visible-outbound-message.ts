@@ -3,7 +3,7 @@
 // write directly, in the same transaction.
 import { type Actor, continueAsServer, type Database, type Tx } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { findOutboundByIds, type OutboundMessage } from './outbound-messages.repository.ts';
+import { findOutboundInWorkspace, type OutboundMessage } from './outbound-messages.repository.ts';
 
 export async function withVisibleOutboundMessage<T>(
   db: Database,
@@ -12,16 +12,9 @@ export async function withVisibleOutboundMessage<T>(
   act: (trx: Tx, message: OutboundMessage) => Promise<T>,
 ): Promise<T> {
   return db.withUser(actor, async (trx) => {
-    const visible = await trx
-      .selectFrom('conversation_messages')
-      .select('id')
-      .where('id', '=', ref.messageId)
-      .where('workspace_id', '=', ref.workspaceId)
-      .where('direction', '=', 'OUTBOUND')
-      .executeTakeFirst();
-    if (!visible) throw new AppError('NOT_FOUND', 'Message not found in this workspace');
+    const message = await findOutboundInWorkspace(trx, ref.workspaceId, ref.messageId);
+    if (!message) throw new AppError('NOT_FOUND', 'Message not found in this workspace');
     await continueAsServer(trx);
-    const [message] = await findOutboundByIds(trx, [ref.messageId]);
-    return act(trx, message as OutboundMessage);
+    return act(trx, message);
   });
 }
