@@ -3,9 +3,12 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
 
-export function supabaseClient(project: { url: string; anonKey: string }): SupabaseClient {
+export function supabaseClient(
+  project: { url: string; anonKey: string },
+  realtime: { heartbeatIntervalMs?: number } = {},
+): SupabaseClient {
   return createClient(project.url, project.anonKey, {
     auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: ws as unknown as typeof WebSocket },
+    realtime: { ...realtime, transport: ws as unknown as typeof WebSocket },
   });
 }

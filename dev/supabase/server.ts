@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { createAuthStandIn } from './auth.ts';
+import { attachRealtime } from './realtime.ts';
 import { loadSigningKeys, type SigningKeys } from './signing-keys.ts';
 
 export interface SupabaseStandIn {
@@ -53,12 +54,20 @@ export async function startSupabaseStandIn(options: SupabaseStandInOptions): Pro
     jwtExpirySeconds: options.jwtExpirySeconds ?? 3600,
     refreshReuseIntervalMs: options.refreshReuseIntervalMs,
   });
+  const realtime = await attachRealtime(server, {
+    pool,
+    databaseUrl: options.databaseUrl,
+    keys,
+    anonKey,
+    issuer: `${url}/auth/v1`,
+  });
 
   return {
     url,
     anonKey,
     keys,
     async stop() {
+      await realtime.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await pool.end();
