@@ -5,7 +5,11 @@ import { getActor } from '#app/lib/auth.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
 import { AppError } from '#server/errors.ts';
 import { sendToRecipient } from '#server/inbox/send-to-recipient.ts';
-import { AttachmentTypeSchema, toOutboundDto } from '#server/trpc/routers/messages.schemas.ts';
+import {
+  AttachmentTypeSchema,
+  IdempotencyKeySchema,
+  toOutboundDto,
+} from '#server/trpc/routers/messages.schemas.ts';
 
 const SendRequestSchema = z.object({
   recipientId: z.string().trim().min(1, 'recipientId is required').max(64),
@@ -14,9 +18,9 @@ const SendRequestSchema = z.object({
   attachmentType: AttachmentTypeSchema.optional(),
   accountId: z.string().trim().min(1).max(64).optional(),
   workspaceId: z.uuid().optional(),
-  idempotencyKey: z.string().min(8).max(100).optional(),
+  idempotencyKey: IdempotencyKeySchema.optional(),
 });
-const IdempotencyKeyHeader = z.string().min(8).max(100).nullable();
+const IdempotencyKeyHeader = IdempotencyKeySchema.nullable();
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
@@ -35,7 +39,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const actor = await getActor(request, headers);
   if (!actor) return fail(401, 'Sign in first: send the session cookie or Authorization: Bearer <token>');
   // A browser form cannot send JSON cross-site without CORS, so cookie sessions are safe here.
-  if (!request.headers.get('content-type')?.includes('application/json')) {
+  const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
     return fail(415, 'Send the request as application/json');
   }
   let body: unknown;
@@ -52,7 +57,7 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   }
   const header = IdempotencyKeyHeader.safeParse(request.headers.get('idempotency-key'));
-  if (!header.success) return fail(400, 'Idempotency-Key must be 8 to 100 characters');
+  if (!header.success) return fail(400, 'Idempotency-Key must be 8 to 100 letters, digits or _ . : -');
   const { idempotencyKey, ...input } = parsed.data;
   try {
     const result = await sendToRecipient(

@@ -202,11 +202,11 @@ export async function findOutboundInWorkspace(
   return row && toOutbound(row);
 }
 
-/** The account and kind of a message, which decide its rate lane. */
-export async function findSendLaneOf(trx: Tx, messageId: string) {
+/** What decides whether and in which rate lane a message goes out: its status, kind and account. */
+export async function findSendState(trx: Tx, messageId: string) {
   return trx
     .selectFrom('conversation_messages')
-    .select(['kind', 'channel_connection_id'])
+    .select(['status', 'kind', 'channel_connection_id'])
     .where('id', '=', messageId)
     .executeTakeFirst();
 }
@@ -294,14 +294,17 @@ export async function recordSendOutcome(
     status: 'QUEUED' | 'FAILED' | 'UNCERTAIN';
     errorCode: string;
     errorMessage: string;
+    /** Only if the row is still at this attempt (a later run may have taken it over). */
+    attempt?: number;
   },
 ): Promise<boolean> {
-  const result = await trx
+  let query = trx
     .updateTable('conversation_messages')
     .set({ status: outcome.status, error_code: outcome.errorCode, error_message: outcome.errorMessage })
     .where('id', '=', messageId)
-    .where('status', 'in', outcome.from)
-    .executeTakeFirst();
+    .where('status', 'in', outcome.from);
+  if (outcome.attempt !== undefined) query = query.where('send_attempts', '=', outcome.attempt);
+  const result = await query.executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
@@ -317,6 +320,14 @@ export async function markSent(trx: Tx, target: SendTarget, mid: string): Promis
     .where('external_message_id', '=', mid)
     .where('id', '<>', target.message.id)
     .where('idempotency_key', 'is', null)
+    .execute();
+  // Defensive: if another of our sends was credited with this echo, it goes back to waiting.
+  await trx
+    .updateTable('conversation_messages')
+    .set({ external_message_id: null, status: 'UNCERTAIN' })
+    .where('channel_connection_id', '=', target.connection.id)
+    .where('external_message_id', '=', mid)
+    .where('id', '<>', target.message.id)
     .execute();
   await trx
     .updateTable('conversation_messages')
@@ -340,7 +351,7 @@ export async function adoptEcho(
   trx: Tx,
   echo: { conversationId: string; mid: string; text: string | null; kind: string; at: Date },
 ): Promise<string | null> {
-  const candidate = await trx
+  const candidates = await trx
     .selectFrom('conversation_messages')
     .select('id')
     .where('conversation_id', '=', echo.conversationId)
@@ -350,10 +361,12 @@ export async function adoptEcho(
     .where('kind', '=', echo.kind)
     .where((eb) => (echo.text === null ? eb('kind', '<>', 'text') : eb('content', '=', echo.text)))
     .where('last_attempt_at', '>=', new Date(echo.at.getTime() - ECHO_MATCH_WINDOW_MS))
-    .orderBy('created_at')
-    .limit(1)
-    .executeTakeFirst();
-  if (!candidate) return null;
+    .limit(2)
+    .execute();
+  // Two identical replies in flight: the echo cannot say which it is; its own row is merged when
+  // the Send API names the mid.
+  if (candidates.length !== 1) return null;
+  const candidate = candidates[0] as { id: string };
   await trx
     .updateTable('conversation_messages')
     .set({
@@ -375,7 +388,7 @@ const ECHO_MATCH_WINDOW_MS = 10 * 60 * 1000;
 export async function requeueFailed(trx: Tx, messageId: string): Promise<boolean> {
   const result = await trx
     .updateTable('conversation_messages')
-    .set({ status: 'QUEUED', error_code: null, error_message: null })
+    .set({ status: 'QUEUED', error_code: null, error_message: null, send_attempts: 0 })
     .where('id', '=', messageId)
     .where('direction', '=', 'OUTBOUND')
     .where('status', '=', 'FAILED')
@@ -389,7 +402,7 @@ export async function settleUncertain(trx: Tx, messageId: string, delivered: boo
     .updateTable('conversation_messages')
     .set(
       delivered
-        ? { status: 'SENT', error_code: null, error_message: null }
+        ? { status: 'SENT', sent_at: sql<Date>`now()`, error_code: null, error_message: null }
         : {
             status: 'FAILED',
             error_code: 'not_delivered',

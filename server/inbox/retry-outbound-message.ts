@@ -1,5 +1,6 @@
-// An operator sends a FAILED reply again. FAILED always means Meta did not take it, so this can
-// not deliver it twice; the send job checks the window and the account again.
+// An operator sends a FAILED reply again; the send job checks the window and the account again.
+// FAILED from Meta means Meta did not take it. FAILED "not_delivered" is the operator's own
+// verdict on an UNCERTAIN reply, so retrying that one repeats it if the verdict was wrong.
 import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { findOutboundByIds, type OutboundMessage, requeueFailed } from './outbound-messages.repository.ts';

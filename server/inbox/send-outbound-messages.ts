@@ -15,7 +15,7 @@ import { markNeedsReauth } from './connections.repository.ts';
 import { lockConversationKey } from './conversations.repository.ts';
 import { messagingWindow } from './messaging-window.ts';
 import {
-  findSendLaneOf,
+  findSendState,
   lockSendTarget,
   markSending,
   markSent,
@@ -65,13 +65,14 @@ export async function sendOutboundMessages(deps: SendDeps, messageIds: string[])
 
 async function sendPart(deps: SendDeps, messageId: string, remaining: string[]): Promise<PartResult> {
   const sleep = deps.sleep ?? defaultSleep;
-  const kind = await deps.db.withService((trx) => findSendLaneOf(trx, messageId));
-  if (!kind) return { next: 'continue' }; // deleted meanwhile
-  const lane = laneOf(kind.kind);
+  const message = await deps.db.withService((trx) => findSendState(trx, messageId));
+  // Deleted, or settled meanwhile: no slot is booked for it. (SENDING goes on to be marked UNCERTAIN.)
+  if (!message || (message.status !== 'QUEUED' && message.status !== 'SENDING')) return { next: 'continue' };
+  const lane = laneOf(message.kind);
   const perSecond = lane === 'media' ? deps.limits.mediaPerSecond : deps.limits.textPerSecond;
   const slot = await deps.db.withService((trx) =>
     reserveSendSlot(trx, {
-      connectionId: kind.channel_connection_id,
+      connectionId: message.channel_connection_id,
       lane,
       intervalMs: 1000 / perSecond,
       maxAheadMs: LONGEST_INLINE_WAIT_MS,
@@ -85,15 +86,12 @@ async function sendPart(deps: SendDeps, messageId: string, remaining: string[]):
   }
   if (slot.waitMs > 0) await sleep(slot.waitMs);
 
-  const target = await deps.db.withService((trx) => claim(trx, messageId));
-  if (!target) return { next: 'continue' };
+  const claimed = await deps.db.withService((trx) => claim(trx, deps.cipher, messageId));
+  if (!claimed) return { next: 'continue' };
+  const { target, token } = claimed;
 
   let mid: string;
   try {
-    const token = deps.cipher.decrypt(
-      target.connection.accessToken as string,
-      tokenContext(target.connection.id, 'access_token'),
-    );
     const answer = await deps.graph.request<{ message_id?: string }>({
       loginPath: target.connection.loginPath,
       method: 'POST',
@@ -119,7 +117,11 @@ async function sendPart(deps: SendDeps, messageId: string, remaining: string[]):
  * QUEUED → SENDING, after the checks Meta would make; undefined when there is nothing to send
  * (sent, failed, or found SENDING: an earlier run died while Meta was being called).
  */
-async function claim(trx: Tx, messageId: string): Promise<SendTarget | undefined> {
+async function claim(
+  trx: Tx,
+  cipher: TokenCipher,
+  messageId: string,
+): Promise<{ target: SendTarget; token: string } | undefined> {
   const target = await lockSendTarget(trx, messageId);
   if (!target) return undefined;
   if (target.message.status === 'SENDING') {
@@ -135,12 +137,30 @@ async function claim(trx: Tx, messageId: string): Promise<SendTarget | undefined
   if (target.message.status !== 'QUEUED') return undefined;
 
   const refusal = refusalBeforeSending(target);
-  if (refusal) {
-    await recordSendOutcome(trx, messageId, { from: ['QUEUED'], status: 'FAILED', ...refusal });
+  let token: string | undefined;
+  try {
+    if (!refusal)
+      token = cipher.decrypt(
+        target.connection.accessToken as string,
+        tokenContext(target.connection.id, 'access_token'),
+      );
+  } catch {
+    // A token sealed under a key that is no longer configured: Meta is never called.
+  }
+  if (refusal || token === undefined) {
+    await recordSendOutcome(trx, messageId, {
+      from: ['QUEUED'],
+      status: 'FAILED',
+      ...(refusal ?? {
+        errorCode: 'token_unreadable',
+        errorMessage:
+          "The account's access token cannot be decrypted with the configured keys; reconnect the account.",
+      }),
+    });
     return undefined;
   }
   await markSending(trx, messageId);
-  return target;
+  return { target, token };
 }
 
 /** Why Meta would refuse this message now, without asking Meta. */
@@ -211,6 +231,8 @@ async function recordFailure(
   remaining: string[],
 ): Promise<PartResult> {
   const messageId = target.message.id;
+  // The attempt this run claimed; a run that took the message over since owns its outcome.
+  const attempt = target.message.sendAttempts + 1;
   await lockConversationKey(trx, target.connection.id, target.contactId);
   switch (failure.kind) {
     case 'ambiguous':
@@ -219,6 +241,7 @@ async function recordFailure(
         status: 'UNCERTAIN',
         errorCode: failure.code,
         errorMessage: failure.reason,
+        attempt,
       });
       return { next: 'continue' };
     case 'rejected':
@@ -228,33 +251,35 @@ async function recordFailure(
         status: 'FAILED',
         errorCode: failure.code,
         errorMessage: failure.reason,
+        attempt,
       });
       return { next: 'continue' };
     case 'throttled':
     case 'unavailable': {
-      const attempts = target.message.sendAttempts + 1;
-      if (attempts >= MAX_SEND_ATTEMPTS) {
+      if (attempt >= MAX_SEND_ATTEMPTS) {
         await recordSendOutcome(trx, messageId, {
           from: ['SENDING'],
           status: 'FAILED',
           errorCode: failure.code,
-          errorMessage: `Instagram did not take the message after ${attempts} attempts (${failure.kind === 'throttled' ? 'rate limited' : 'temporarily unavailable'}). Nothing was delivered; retry when you like.`,
+          attempt,
+          errorMessage: `Instagram did not take the message after ${attempt} attempts (${failure.kind === 'throttled' ? 'rate limited' : 'temporarily unavailable'}). Nothing was delivered; retry when you like.`,
         });
         return { next: 'continue' };
       }
-      const delayMs = retryDelayMs(failure, attempts, deps.random ?? Math.random);
+      const delayMs = retryDelayMs(failure, attempt, deps.random ?? Math.random);
       if (failure.kind === 'throttled') await holdSends(trx, target.connection.id, delayMs);
       const at = new Date(Date.now() + delayMs);
-      await recordSendOutcome(trx, messageId, {
+      const requeued = await recordSendOutcome(trx, messageId, {
         from: ['SENDING'],
         status: 'QUEUED',
+        attempt,
         errorCode: failure.code,
         errorMessage:
           failure.kind === 'throttled'
             ? `Instagram asked us to slow down; retrying at ${at.toISOString()}.`
             : `${failure.reason} Retrying at ${at.toISOString()}.`,
       });
-      await deps.enqueueSend(trx, remaining, at);
+      if (requeued) await deps.enqueueSend(trx, remaining, at);
       return { next: 'later', at };
     }
   }

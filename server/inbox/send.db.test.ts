@@ -390,6 +390,22 @@ describe('faults that must not send twice', () => {
     expect(await outboundRows()).toHaveLength(1);
   });
 
+  it('two identical replies whose echoes outrun the answers end as two rows, each with its own mid', async () => {
+    meta.setFault({
+      path: 'messages$',
+      account: account.igId,
+      times: 2,
+      after: true,
+      webhooksFirst: true,
+      delayMs: 150,
+    });
+    const replies = await Promise.all([reply({ text: 'Thanks!' }), reply({ text: 'Thanks!' })]);
+    const rows = await Promise.all(replies.map((parts) => settledAs(first(parts).id, ['SENT'])));
+    expect(new Set(rows.map((row) => row.external_message_id)).size).toBe(2);
+    expect(await outboundRows()).toHaveLength(2);
+    expect(sentToCustomer()).toHaveLength(2);
+  });
+
   it('an attachment echo that outruns the answer and cannot be matched by content is merged when the answer comes', async () => {
     // The echo is ingested while the send is still SENDING; adoptEcho matches it by kind.
     meta.setFault({

@@ -46,7 +46,8 @@ export async function senderActionTarget(
     lastInboundAt: conversation.lastInboundAt,
     now: new Date(),
     humanAgentEnabled: settings.humanAgentEnabled,
-    sentByHuman: true,
+    // Sender actions carry no tag, so only the standard 24-hour window admits them.
+    sentByHuman: false,
   });
   return {
     conversationId: conversation.conversationId,

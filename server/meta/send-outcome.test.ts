@@ -31,6 +31,8 @@ describe('classifySendFailure', () => {
     ['32 (page limit)', graphError(400, 32), 'throttled'],
     ['613/2534040', graphError(400, 613, 2534040), 'throttled'],
     ['2 (temporary)', graphError(500, 2), 'unavailable'],
+    ['another 5xx in Graph’s envelope', graphError(500, 100), 'ambiguous'],
+    ['613/2018338 (tag abuse warning, not a rate limit)', graphError(400, 613, 2018338), 'rejected'],
     ['190 (token)', graphError(400, 190, 460), 'rejected'],
     ['10/2534022 (window)', graphError(400, 10, 2534022), 'rejected'],
     ['100/2534014 (no such user)', graphError(400, 100, 2534014), 'rejected'],
@@ -44,6 +46,7 @@ describe('classifySendFailure', () => {
       return failure.kind === 'rejected' ? failure : undefined;
     };
     expect(explain(graphError(400, 190, 460))).toMatchObject({ needsReauth: true, code: '190/460' });
+    expect(explain(graphError(400, 10, 2534077))).toMatchObject({ needsReauth: true });
     expect(explain(graphError(400, 10, 2534022))?.reason).toContain('messaging window is closed');
     expect(explain(graphError(400, 200, 2534041))?.reason).toContain('Allow access to messages');
     expect(explain(graphError(400, 551))?.reason).toContain('not available right now');

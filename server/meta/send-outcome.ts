@@ -47,6 +47,7 @@ const EXPLANATIONS: Record<string, string> = {
   '200/1545041':
     'This customer is not available right now: they may have blocked the account, deactivated their profile or restricted messages.',
   '2018300': 'Another app controls this conversation right now.',
+  '613/2018338': 'Meta warns that message tags are being misused; the message was not sent.',
   '9000001': 'The message was deleted.',
   '36103': 'This Instagram account is not yet eligible for the Messaging API.',
 };
@@ -78,11 +79,13 @@ export function classifySendFailure(error: unknown): SendFailure {
   }
   if (!(error instanceof GraphApiError)) throw error;
   const code = errorCode(error);
-  // Throttling answers (429 or Meta's rate-limit codes) mean the call was turned away.
-  if (error.isRateLimited) return { kind: 'throttled', code, retryAfterSeconds: error.retryAfterSeconds };
-  if (error.code === 1 || !error.fromGraph) {
-    // 1/1357046 "Received invalid JSON reply", an unknown error, or a gateway's error page: the
-    // message may have gone out.
+  // Throttling answers (429 or Meta's rate-limit codes) mean the call was turned away; 613/2018338
+  // is a warning about tag abuse, which waiting will not cure.
+  if (error.isRateLimited && code !== '613/2018338')
+    return { kind: 'throttled', code, retryAfterSeconds: error.retryAfterSeconds };
+  if (error.code === 1 || !error.fromGraph || (error.status >= 500 && error.code !== 2)) {
+    // 1/1357046 "Received invalid JSON reply", an unknown error, a server error other than Meta's
+    // "temporary, retry" (2), or a gateway's error page: the message may have gone out.
     return {
       kind: 'ambiguous',
       code,
@@ -98,6 +101,8 @@ export function classifySendFailure(error: unknown): SendFailure {
       needsReauth: true,
     };
   }
-  if (error.isTransient) return { kind: 'unavailable', code, reason: 'Instagram had a temporary problem.' };
+  if (code === '10/2534077')
+    return { kind: 'rejected', code, reason: explainSendError(error), needsReauth: true };
+  if (error.code === 2) return { kind: 'unavailable', code, reason: 'Instagram had a temporary problem.' };
   return { kind: 'rejected', code, reason: explainSendError(error), needsReauth: false };
 }

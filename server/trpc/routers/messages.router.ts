@@ -23,7 +23,7 @@ export const messagesRouter = router({
       );
       return parts.map(toOutboundDto);
     }),
-  /** Sends a FAILED message again (Meta never took it, so it cannot arrive twice). */
+  /** Sends a FAILED message again (after Meta refused it, or after the operator judged an uncertain one undelivered). */
   retry: workspaceProcedure
     .input(z.object({ messageId: z.uuid() }))
     .output(OutboundMessageSchema)
