@@ -10,6 +10,7 @@ import type { EnqueueIngest } from './inbox/replay-webhook-events.ts';
 import type { EnqueueSenderAction } from './inbox/sender-action-target.ts';
 import { createWebhookLedger, type WebhookLedger } from './inbox/webhook-ledger.ts';
 import { enqueue, QUEUES, startQueue } from './jobs/queue.ts';
+import { createLiveFeed, type LiveFeed } from './live/live-feed.ts';
 import type { FacebookOAuthConfig } from './meta/facebook-oauth.ts';
 import { createGraphClient, type GraphClient } from './meta/graph-client.ts';
 import type { InstagramOAuthConfig } from './meta/instagram-oauth.ts';
@@ -36,6 +37,8 @@ export interface Runtime {
   instagramOAuth: InstagramOAuthConfig;
   /** Facebook Login (Page-linked accounts), when a Meta app is configured. */
   facebookOAuth: FacebookOAuthConfig | undefined;
+  /** Wake-ups for the mobile live feed (one LISTEN connection, opened on first use). */
+  liveFeed: LiveFeed;
   close(): Promise<void>;
 }
 
@@ -54,6 +57,7 @@ export function createRuntime(env: Env): Runtime {
     enqueue(await queue(), trx, QUEUES.ingestWebhookEvents, [{ webhookEventIds }]);
   const enqueueSend: EnqueueSend = async (trx, messageIds, startAfter) =>
     enqueue(await queue(), trx, QUEUES.sendMessages, [{ messageIds }], { startAfter });
+  const liveFeed = createLiveFeed(env.DATABASE_URL);
   const enqueueSenderAction: EnqueueSenderAction = async (trx, job) =>
     enqueue(await queue(), trx, QUEUES.senderActions, [job]);
   return {
@@ -99,7 +103,9 @@ export function createRuntime(env: Env): Runtime {
     ingest: {
       enqueueEnrichment: async (trx, contact) => enqueue(await queue(), trx, QUEUES.enrichContact, [contact]),
     },
+    liveFeed,
     async close() {
+      await liveFeed.close();
       if (started) await (await started).stop({ graceful: false });
       await db.destroy();
     },

@@ -1,6 +1,7 @@
 import { router } from './init.ts';
 import { accountsRouter } from './routers/accounts.router.ts';
 import { inboxRouter } from './routers/inbox.router.ts';
+import { liveRouter } from './routers/live.router.ts';
 import { messagesRouter } from './routers/messages.router.ts';
 import { operatorRouter } from './routers/operator.router.ts';
 import { settingsRouter } from './routers/settings.router.ts';
@@ -13,6 +14,7 @@ export const appRouter = router({
   webhooks: webhooksRouter,
   accounts: accountsRouter,
   settings: settingsRouter,
+  live: liveRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,133 @@
+// The mobile live feed as a mobile app uses it: @trpc/client's SSE subscription link with a
+// bearer token, over real HTTP. Events arrive as the database broadcasts them, and a reconnect
+// with the last event id picks up exactly what was missed.
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { EventSource } from 'eventsource';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type SupabaseStandIn, startSupabaseStandIn } from '#dev/supabase/server.ts';
+import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
+import { testEnv } from '#dev/test/env.ts';
+import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
+import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
+import { createWorkspace } from '../inbox/create-workspace.ts';
+import { createRuntime, type Runtime } from '../runtime.ts';
+import type { AppRouter } from './app.router.ts';
+import { handleTrpcRequest } from './handler.ts';
+
+let database: TestDatabase;
+let supabase: SupabaseStandIn;
+let runtime: Runtime;
+let api: ServedHandler;
+let alice: TestOperator;
+let bob: TestOperator;
+let workspaceId: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
+  runtime = createRuntime(testEnv(database, supabase));
+  api = await serveFetch((request) => handleTrpcRequest(runtime, request));
+  [alice, bob] = await Promise.all([signUpOperator(supabase, 'alice'), signUpOperator(supabase, 'bob')]);
+  workspaceId = (await createWorkspace(runtime.db, alice.actor, 'Alice Art')).id;
+});
+
+afterAll(async () => {
+  await api?.close();
+  await runtime?.close();
+  await supabase?.stop();
+  await database?.drop();
+});
+
+/** A mobile app's client: bearer token on every request, subscriptions over SSE. */
+function mobileClient(token: string) {
+  const headers = { Authorization: `Bearer ${token}` };
+  const url = `${api.url}/api/trpc`;
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({
+          url,
+          EventSource,
+          eventSourceOptions: () => ({
+            fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...headers } }),
+          }),
+        }),
+        false: httpBatchLink({ url, headers }),
+      }),
+    ],
+  });
+}
+
+interface Received {
+  id: string;
+  data: { event: string; payload: Record<string, unknown> };
+}
+
+function listen(token: string, lastEventId?: string) {
+  const received: Received[] = [];
+  const errors: Error[] = [];
+  const subscription = mobileClient(token).live.events.subscribe(
+    { workspaceId, lastEventId },
+    {
+      onData: (envelope) => received.push(envelope as unknown as Received),
+      onError: (error) => errors.push(error),
+    },
+  );
+  return { received, errors, stop: () => subscription.unsubscribe() };
+}
+
+async function eventually(check: () => boolean, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+let lead = 0;
+/** A change the app's triggers broadcast to the workspace (a new conversation). */
+async function somethingHappens(): Promise<string> {
+  lead += 1;
+  const { rows } = await database.query<{ id: string }>(
+    `with cc as (insert into channel_connections (workspace_id, login_path, channel_identifier)
+                 values ($1, 'instagram', $2) returning id, workspace_id)
+     insert into conversations (workspace_id, channel_connection_id, contact_identifier)
+     select workspace_id, id, '5830000000000777' from cc returning id`,
+    [workspaceId, `1784140000009${String(lead).padStart(4, '0')}`],
+  );
+  return rows[0]?.id as string;
+}
+
+const conversationIds = (received: Received[]) =>
+  received.filter((r) => r.data.event === 'conversation_updated').map((r) => r.data.payload.conversation_id);
+
+it('streams the workspace’s events to a member and resumes after a reconnect without losing any', async () => {
+  const first = listen(alice.session.access_token);
+  await new Promise((resolve) => setTimeout(resolve, 300)); // connected
+  const one = await somethingHappens();
+  await eventually(() => conversationIds(first.received).includes(one));
+  first.stop();
+
+  // Offline meanwhile: these two happen while the app is disconnected.
+  const missed = [await somethingHappens(), await somethingHappens()];
+  const lastSeen = first.received.at(-1)?.id as string;
+  const resumed = listen(alice.session.access_token, lastSeen);
+  await eventually(() => missed.every((id) => conversationIds(resumed.received).includes(id)));
+  expect(conversationIds(resumed.received)).not.toContain(one);
+  const after = await somethingHappens();
+  await eventually(() => conversationIds(resumed.received).includes(after));
+  expect(new Set(resumed.received.map((r) => r.id)).size).toBe(resumed.received.length);
+  resumed.stop();
+});
+
+it('refuses a non-member and a bad token', async () => {
+  const outsider = listen(bob.session.access_token);
+  await eventually(() => outsider.errors.length > 0);
+  expect(outsider.errors[0]?.message).toBe('Workspace not found');
+  outsider.stop();
+  const forged = listen('not-a-token');
+  await eventually(() => forged.errors.length > 0);
+  expect(forged.errors[0]?.message).toMatch(/token/i);
+  forged.stop();
+});

@@ -1,0 +1,24 @@
+import { tracked } from '@trpc/server';
+import { z } from 'zod';
+import { streamLiveEvents } from '../../live/stream-live-events.ts';
+import { router, workspaceProcedure } from '../init.ts';
+
+export const liveRouter = router({
+  /**
+   * The workspace's live events over server-sent events, for mobile apps: the same broadcasts
+   * browsers get from Realtime (`message_created`, `conversation_updated`, …, ids only). Each
+   * event's id resumes the stream after a reconnect (`lastEventId`); events of the last few
+   * seconds before it may come again, so clients apply them by id.
+   */
+  events: workspaceProcedure
+    .input(z.object({ lastEventId: z.string().max(100).nullish() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      for await (const event of streamLiveEvents({ db: ctx.db, feed: ctx.runtime.liveFeed }, ctx.actor, {
+        workspaceId: ctx.workspace.id,
+        lastEventId: input.lastEventId ?? null,
+        signal,
+      })) {
+        yield tracked(event.id, { event: event.event, payload: event.payload, at: event.at });
+      }
+    }),
+});
