@@ -1,7 +1,7 @@
-// Steps many journeys start with: an operator signs up and creates a workspace, then connects
-// Instagram accounts through Meta's consent screen (the simulator's).
+// Steps many journeys start with: an operator signs up and creates a workspace, connects
+// Instagram accounts through Meta's consent screen, and customers write (all on the simulator).
 import { randomBytes } from 'node:crypto';
-import type { Page } from '@playwright/test';
+import type { APIRequestContext, APIResponse, Page } from '@playwright/test';
 import { expect } from './fixtures.ts';
 
 export interface Operator {
@@ -65,4 +65,43 @@ export async function connectAnotherAccount(
   await expect(page.getByRole('heading', { name: 'Log in with Instagram' })).toBeVisible();
   await allowNewAccount(page, username);
   await expect(page.getByRole('status')).toContainText(`Connected @${username}`);
+}
+
+export const meta = () => process.env.E2E_META_URL as string;
+
+export async function json<T>(response: APIResponse): Promise<T> {
+  return (await response.json()) as T;
+}
+
+export async function control<T>(request: APIRequestContext, path: string, data?: unknown): Promise<T> {
+  const response =
+    data === undefined
+      ? await request.get(`${meta()}${path}`)
+      : await request.post(`${meta()}${path}`, { data });
+  expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
+  return json<T>(response);
+}
+
+/**
+ * A simulator customer (an Instagram user) that no other test knows. Without a profile picture:
+ * the simulator's are on Instagram's CDN, which this machine cannot reach, and an inbox showing
+ * one would log a failed load.
+ */
+export async function newCustomer(request: APIRequestContext): Promise<string> {
+  const { igsid } = await control<{ igsid: string }>(request, '/control/customers', {
+    username: uniqueUsername('customer'),
+    profilePic: null,
+  });
+  return igsid;
+}
+
+/** The customer sends a DM to the account; `at` backdates it (Meta's timestamp, epoch ms). */
+export async function customerWrites(
+  request: APIRequestContext,
+  account: string,
+  customer: string,
+  text: string,
+  at?: number,
+): Promise<void> {
+  await control(request, '/control/events/text', { account, customer, text, timestamp: at });
 }

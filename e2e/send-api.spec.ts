@@ -2,18 +2,22 @@
 // to a connected account, and a reply addressed by the customer's Instagram id goes out through
 // Meta's Send API (the simulator's) once, whatever the retries; Meta's refusals and the caller's
 // mistakes come back as clear errors.
-import type { APIRequestContext, APIResponse, Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import type { SentRecord } from '#dev/meta/graph-send.ts';
 import { expect, test } from './fixtures.ts';
 import {
   connectAnotherAccount,
   connectFirstAccount,
+  control,
+  customerWrites,
+  json,
+  meta,
+  newCustomer,
   signUpWithWorkspace,
   uniqueUsername,
 } from './journeys.ts';
 
 const SEND = '/api/instagram/messages/send';
-const meta = () => process.env.E2E_META_URL as string;
 
 interface SendAnswer {
   success: boolean;
@@ -29,43 +33,6 @@ interface SendAnswer {
     status: string;
     messagingTag: string | null;
   }[];
-}
-
-async function json<T>(response: APIResponse): Promise<T> {
-  return (await response.json()) as T;
-}
-
-async function control<T>(request: APIRequestContext, path: string, data?: unknown): Promise<T> {
-  const response =
-    data === undefined
-      ? await request.get(`${meta()}${path}`)
-      : await request.post(`${meta()}${path}`, { data });
-  expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
-  return json<T>(response);
-}
-
-/**
- * A simulator customer (an Instagram user) that no other test knows. Without a profile picture:
- * the simulator's are on Instagram's CDN, which this machine cannot reach, and an inbox showing
- * one would log a failed load.
- */
-async function newCustomer(request: APIRequestContext): Promise<string> {
-  const { igsid } = await control<{ igsid: string }>(request, '/control/customers', {
-    username: uniqueUsername('customer'),
-    profilePic: null,
-  });
-  return igsid;
-}
-
-/** The customer sends a DM to the account; `at` backdates it (Meta's timestamp, epoch ms). */
-async function customerWrites(
-  request: APIRequestContext,
-  account: string,
-  customer: string,
-  text: string,
-  at?: number,
-): Promise<void> {
-  await control(request, '/control/events/text', { account, customer, text, timestamp: at });
 }
 
 /** Waits until the worker ingested `count` conversations with the customer (the inbox's tRPC query). */

@@ -1,3 +1,4 @@
+import { NavLink } from '@remix-run/react';
 import type { inferRouterOutputs } from '@trpc/server';
 import clsx from 'clsx';
 import type { AppRouter } from '#server/trpc/app.router.ts';
@@ -16,40 +17,51 @@ function shortTime(iso: string): string {
     : dateFormat.format(date);
 }
 
-export function ConversationRow({ conversation }: { conversation: ConversationSummary }) {
+export function ConversationRow({ conversation, to }: { conversation: ConversationSummary; to: string }) {
   const name = conversation.contactName || conversation.contactUsername || 'Instagram user';
   const unread = conversation.unreadCount > 0;
   return (
-    <li className="flex gap-3 px-4 py-3 transition hover:bg-slate-50">
-      <Avatar name={name} src={conversation.contactAvatar} />
-      <div className="min-w-0 flex-1">
-        <div className="flex items-baseline justify-between gap-2">
-          <p
-            className={clsx(
-              'truncate text-sm',
-              unread ? 'font-semibold text-slate-900' : 'font-medium text-slate-800',
-            )}
-          >
-            {name}
-          </p>
-          <time dateTime={conversation.lastMessageAt} className="shrink-0 text-xs text-slate-500">
-            {shortTime(conversation.lastMessageAt)}
-          </time>
-        </div>
-        <div className="mt-0.5 flex items-center justify-between gap-2">
-          <p className={clsx('truncate text-sm', unread ? 'text-slate-800' : 'text-slate-500')}>
-            {conversation.lastMessagePreview ?? 'No messages yet'}
-          </p>
-          {unread ? (
-            <span className="shrink-0 rounded-full bg-brand-500 px-1.5 py-0.5 text-[11px] font-semibold leading-none text-white">
-              {conversation.unreadCount}
-            </span>
+    <li>
+      <NavLink
+        to={to}
+        aria-label={`Conversation with ${name}`}
+        className={({ isActive }) =>
+          clsx(
+            'flex gap-3 px-4 py-3 transition hover:bg-slate-50',
+            isActive && 'bg-brand-50 hover:bg-brand-50',
+          )
+        }
+      >
+        <Avatar name={name} src={conversation.contactAvatar} />
+        <div className="min-w-0 flex-1">
+          <div className="flex items-baseline justify-between gap-2">
+            <p
+              className={clsx(
+                'truncate text-sm',
+                unread ? 'font-semibold text-slate-900' : 'font-medium text-slate-800',
+              )}
+            >
+              {name}
+            </p>
+            <time dateTime={conversation.lastMessageAt} className="shrink-0 text-xs text-slate-500">
+              {shortTime(conversation.lastMessageAt)}
+            </time>
+          </div>
+          <div className="mt-0.5 flex items-center justify-between gap-2">
+            <p className={clsx('truncate text-sm', unread ? 'text-slate-800' : 'text-slate-500')}>
+              {conversation.lastMessagePreview ?? 'No messages yet'}
+            </p>
+            {unread ? (
+              <span className="shrink-0 rounded-full bg-brand-500 px-1.5 py-0.5 text-[11px] font-semibold leading-none text-white">
+                {conversation.unreadCount}
+              </span>
+            ) : null}
+          </div>
+          {conversation.accountName ? (
+            <p className="mt-1 truncate text-[11px] font-medium text-slate-400">{conversation.accountName}</p>
           ) : null}
         </div>
-        {conversation.accountName ? (
-          <p className="mt-1 truncate text-[11px] font-medium text-slate-400">{conversation.accountName}</p>
-        ) : null}
-      </div>
+      </NavLink>
     </li>
   );
 }

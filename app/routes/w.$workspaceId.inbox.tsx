@@ -1,9 +1,9 @@
 import type { MetaFunction } from '@remix-run/node';
-import { Link, useParams, useSearchParams } from '@remix-run/react';
+import { Link, Outlet, useParams, useSearchParams } from '@remix-run/react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import clsx from 'clsx';
 import { ConversationRow } from '#app/components/conversation-list.tsx';
-import { ChatIcon, InboxIcon } from '#app/components/icons.tsx';
+import { InboxIcon } from '#app/components/icons.tsx';
 import { useTRPC } from '#app/lib/trpc.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Inbox · Direct Inbox' }];
@@ -65,7 +65,11 @@ export default function Inbox() {
           ) : (
             <ul className="divide-y divide-slate-100" data-testid="conversation-list">
               {items.map((conversation) => (
-                <ConversationRow key={conversation.id} conversation={conversation} />
+                <ConversationRow
+                  key={conversation.id}
+                  conversation={conversation}
+                  to={`/w/${workspaceId}/inbox/${conversation.id}${status === 'ARCHIVED' ? '?status=archived' : ''}`}
+                />
               ))}
             </ul>
           )}
@@ -81,12 +85,7 @@ export default function Inbox() {
           ) : null}
         </div>
       </section>
-      <section className="hidden flex-1 items-center justify-center lg:flex" aria-label="Conversation">
-        <div className="text-center text-slate-400">
-          <ChatIcon className="mx-auto h-12 w-12" />
-          <p className="mt-3 text-sm">Select a conversation to read and reply.</p>
-        </div>
-      </section>
+      <Outlet />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { BrandMark } from '#app/components/brand.tsx';
 import { ConnectButton } from '#app/components/connect-button.tsx';
 import { InboxIcon, SignOutIcon } from '#app/components/icons.tsx';
 import { requireActor } from '#app/lib/auth.server.ts';
+import { useLiveWorkspace } from '#app/lib/live.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
 import { listAccountStatuses } from '#server/inbox/connection-status.ts';
 import { getOperator } from '#server/inbox/get-operator.ts';
@@ -18,7 +19,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!workspace) throw data('You are not a member of this workspace.', { status: 404, headers });
   const accounts = await runtime.db.withUser(actor, (trx) => listAccountStatuses(trx, workspace.id));
   return data(
-    { operator, workspace, accounts, facebookLogin: runtime.facebookOAuth !== undefined },
+    {
+      operator,
+      workspace,
+      accounts,
+      facebookLogin: runtime.facebookOAuth !== undefined,
+      // Public values: the browser joins Realtime with them and the operator's own session.
+      realtime: { url: runtime.env.SUPABASE_URL, anonKey: runtime.env.SUPABASE_ANON_KEY },
+    },
     { headers },
   );
 }
@@ -26,7 +34,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const NAV = [{ to: 'inbox', label: 'Inbox', icon: InboxIcon }];
 
 export default function WorkspaceShell() {
-  const { operator, workspace, accounts, facebookLogin } = useLoaderData<typeof loader>();
+  const { operator, workspace, accounts, facebookLogin, realtime } = useLoaderData<typeof loader>();
+  useLiveWorkspace(workspace.id, realtime);
   const navigate = useNavigate();
   const name = operator.profile.displayName ?? operator.profile.email;
   return (

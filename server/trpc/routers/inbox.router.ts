@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { listConversations } from '../../inbox/list-conversations.ts';
 import { markConversationRead } from '../../inbox/mark-conversation-read.ts';
+import { readConversation } from '../../inbox/read-conversation.ts';
 import { router, workspaceProcedure } from '../init.ts';
-import { ConversationListSchema, ListConversationsInput } from './inbox.schemas.ts';
+import { ConversationListSchema, ConversationViewSchema, ListConversationsInput } from './inbox.schemas.ts';
 
 export const inboxRouter = router({
   /** A workspace's conversations, most recent first, `limit` at a time. */
@@ -11,6 +12,24 @@ export const inboxRouter = router({
     .output(ConversationListSchema)
     .query(({ ctx, input }) =>
       listConversations(ctx.db, ctx.actor, { ...input, workspaceId: ctx.workspace.id }),
+    ),
+  /** One conversation's thread (newest first, `limit` at a time) and its messaging window. */
+  conversation: workspaceProcedure
+    .input(
+      z.object({
+        conversationId: z.uuid(),
+        cursor: z.string().max(200).nullish(),
+        limit: z.number().int().min(1).max(100).default(50),
+      }),
+    )
+    .output(ConversationViewSchema)
+    .query(({ ctx, input }) =>
+      readConversation(ctx.db, ctx.actor, {
+        workspaceId: ctx.workspace.id,
+        conversationId: input.conversationId,
+        cursor: input.cursor ?? null,
+        limit: input.limit,
+      }),
     ),
   /** Clears the unread count; sends Instagram's seen mark when the workspace allows it. */
   markRead: workspaceProcedure

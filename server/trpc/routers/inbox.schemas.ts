@@ -32,3 +32,33 @@ export const ConversationListSchema = z.object({
   items: z.array(ConversationSummarySchema),
   nextCursor: z.string().nullable(),
 });
+
+export const ConversationViewSchema = z.object({
+  window: z.discriminatedUnion('kind', [
+    z.object({ kind: z.enum(['standard', 'human_agent']), closesAt: z.iso.datetime() }),
+    z.object({ kind: z.literal('closed'), reason: z.string() }),
+  ]),
+  messages: z.array(
+    z.object({
+      id: z.uuid(),
+      direction: z.enum(['INBOUND', 'OUTBOUND']),
+      kind: z.string(),
+      text: z.string(),
+      attachments: z.array(
+        z.object({ kind: z.string(), url: z.string().nullable(), title: z.string().nullable() }),
+      ),
+      status: z.string(),
+      externalMessageId: z.string().nullable(),
+      replyToExternalId: z.string().nullable(),
+      reactions: z.array(z.object({ emoji: z.string() })),
+      businessReaction: z.string().nullable(),
+      edited: z.boolean(),
+      unsent: z.boolean(),
+      seen: z.boolean(),
+      occurredAt: z.iso.datetime(),
+      errorMessage: z.string().nullable(),
+      humanAgent: z.boolean(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});

@@ -1,0 +1,194 @@
+import { useParams } from '@remix-run/react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import type { inferRouterOutputs } from '@trpc/server';
+import clsx from 'clsx';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useTRPC } from '#app/lib/trpc.ts';
+import type { AppRouter } from '#server/trpc/app.router.ts';
+
+type View = inferRouterOutputs<AppRouter>['inbox']['conversation'];
+type ThreadMessage = View['messages'][number];
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+const STATUS_LABEL: Record<string, string> = {
+  QUEUED: 'Sending…',
+  SENDING: 'Sending…',
+  SENT: 'Sent',
+  FAILED: 'Not sent',
+  UNCERTAIN: 'Delivery unconfirmed',
+};
+
+export default function ConversationView() {
+  const { workspaceId = '', conversationId = '' } = useParams();
+  const trpc = useTRPC();
+  const conversation = useQuery(trpc.inbox.conversation.queryOptions({ workspaceId, conversationId }));
+  const markRead = useMutation(trpc.inbox.markRead.mutationOptions());
+  const newestInbound = conversation.data?.messages.find((m) => m.direction === 'INBOUND')?.id;
+  // Reading the conversation (and every new customer message while it is open) clears its unread count.
+  useEffect(() => {
+    if (newestInbound) markRead.mutate({ workspaceId, conversationId });
+  }, [newestInbound, workspaceId, conversationId, markRead.mutate]);
+
+  return (
+    <section className="flex min-w-0 flex-1 flex-col bg-slate-50" aria-label="Conversation">
+      {conversation.isPending ? (
+        <p className="m-6 text-sm text-slate-500">Loading the conversation…</p>
+      ) : conversation.isError ? (
+        <p role="alert" className="m-6 rounded-lg bg-red-50 p-3 text-sm text-red-700">
+          Could not load the conversation: {conversation.error.message}
+        </p>
+      ) : (
+        <>
+          <Thread messages={conversation.data.messages} />
+          <Composer
+            workspaceId={workspaceId}
+            conversationId={conversationId}
+            window={conversation.data.window}
+          />
+        </>
+      )}
+    </section>
+  );
+}
+
+function Thread({ messages }: { messages: ThreadMessage[] }) {
+  const end = useRef<HTMLLIElement>(null);
+  const newest = messages[0]?.id;
+  useEffect(() => {
+    if (newest) end.current?.scrollIntoView({ block: 'end' });
+  }, [newest]);
+  return (
+    <ol
+      className="min-h-0 flex-1 space-y-2 overflow-y-auto px-6 py-5"
+      aria-label="Messages"
+      data-testid="thread"
+    >
+      {[...messages].reverse().map((message) => (
+        <MessageBubble key={message.id} message={message} />
+      ))}
+      <li ref={end} aria-hidden="true" />
+    </ol>
+  );
+}
+
+function MessageBubble({ message }: { message: ThreadMessage }) {
+  const outbound = message.direction === 'OUTBOUND';
+  return (
+    <li
+      className={clsx('flex', outbound ? 'justify-end' : 'justify-start')}
+      data-direction={message.direction}
+    >
+      <div className="max-w-[70%]">
+        <div
+          className={clsx(
+            'rounded-2xl px-3.5 py-2 text-sm shadow-sm',
+            outbound ? 'bg-brand-600 text-white' : 'bg-white text-slate-800',
+            message.status === 'FAILED' && 'ring-2 ring-red-400',
+          )}
+        >
+          {message.unsent ? (
+            <em className="opacity-70">Message unsent</em>
+          ) : (
+            <>
+              {message.text ? <p className="whitespace-pre-wrap break-words">{message.text}</p> : null}
+              {message.attachments.map((attachment) => (
+                <p key={`${attachment.kind}:${attachment.url}`} className="text-xs opacity-80">
+                  {attachment.url ? (
+                    <a href={attachment.url} target="_blank" rel="noreferrer" className="underline">
+                      {attachment.title ?? attachment.kind}
+                    </a>
+                  ) : (
+                    attachment.kind
+                  )}
+                </p>
+              ))}
+            </>
+          )}
+        </div>
+        <p className={clsx('mt-0.5 text-[11px] text-slate-400', outbound && 'text-right')}>
+          {timeFormat.format(new Date(message.occurredAt))}
+          {message.edited ? ' · edited' : ''}
+          {outbound ? ` · ${STATUS_LABEL[message.status] ?? message.status}` : ''}
+          {outbound && message.seen ? ' · Seen' : ''}
+        </p>
+        {message.status === 'FAILED' || message.status === 'UNCERTAIN' ? (
+          <p className="mt-0.5 text-right text-[11px] text-red-600">{message.errorMessage}</p>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+function WindowNotice({ window }: { window: View['window'] }) {
+  if (window.kind === 'closed') {
+    return (
+      <p role="status" className="rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-800">
+        {window.reason}
+      </p>
+    );
+  }
+  const hours = Math.max(0, Math.round((Date.parse(window.closesAt) - Date.now()) / 3_600_000));
+  return (
+    <p role="status" className="text-xs text-slate-500">
+      {window.kind === 'standard'
+        ? `You can reply for another ${hours} h.`
+        : `More than 24 h since the customer wrote: your reply goes out as a Human Agent message (${hours} h left).`}
+    </p>
+  );
+}
+
+function Composer({
+  workspaceId,
+  conversationId,
+  window,
+}: {
+  workspaceId: string;
+  conversationId: string;
+  window: View['window'];
+}) {
+  const trpc = useTRPC();
+  const [text, setText] = useState('');
+  const send = useMutation(trpc.messages.send.mutationOptions({ onSuccess: () => setText('') }));
+  const closed = window.kind === 'closed';
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!text.trim() || send.isPending) return;
+    // One key per reply: a retried request can never send it twice.
+    send.mutate({ workspaceId, conversationId, text, idempotencyKey: crypto.randomUUID() });
+  }
+  return (
+    <form onSubmit={submit} className="border-t border-slate-200 bg-white px-6 py-3">
+      <WindowNotice window={window} />
+      {send.isError ? (
+        <p role="alert" className="mt-1 text-xs text-red-600">
+          {send.error.message}
+        </p>
+      ) : null}
+      <div className="mt-2 flex gap-2">
+        <label className="sr-only" htmlFor="reply">
+          Reply
+        </label>
+        <textarea
+          id="reply"
+          rows={2}
+          value={text}
+          disabled={closed}
+          onChange={(event) => setText(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && !event.shiftKey) submit(event);
+          }}
+          placeholder={closed ? 'Replies are closed for this conversation' : 'Write a reply…'}
+          className="min-h-0 flex-1 resize-none rounded-lg border border-slate-300 px-3 py-2 text-sm focus:border-brand-500 focus:outline-none disabled:bg-slate-100"
+        />
+        <button
+          type="submit"
+          disabled={closed || send.isPending || !text.trim()}
+          className="self-end rounded-lg bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-50"
+        >
+          Send
+        </button>
+      </div>
+    </form>
+  );
+}

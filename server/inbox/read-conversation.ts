@@ -1,0 +1,91 @@
+// What the conversation view shows: the customer, the account, the messaging window the composer
+// enforces, and the thread a page at a time (newest first). Read under RLS.
+import type { Actor, Database } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import { messagingWindow } from './messaging-window.ts';
+import { findReplyContext } from './outbound-messages.repository.ts';
+import { listThreadPage } from './thread.repository.ts';
+
+export interface ThreadMessageView {
+  id: string;
+  direction: 'INBOUND' | 'OUTBOUND';
+  kind: string;
+  text: string;
+  attachments: { kind: string; url: string | null; title: string | null }[];
+  status: string;
+  externalMessageId: string | null;
+  replyToExternalId: string | null;
+  reactions: { emoji: string }[];
+  businessReaction: string | null;
+  edited: boolean;
+  unsent: boolean;
+  seen: boolean;
+  occurredAt: string;
+  errorMessage: string | null;
+  humanAgent: boolean;
+}
+
+export interface ConversationView {
+  window: { kind: 'standard' | 'human_agent'; closesAt: string } | { kind: 'closed'; reason: string };
+  messages: ThreadMessageView[];
+  nextCursor: string | null;
+}
+
+const encode = (row: { occurred_at: Date; id: string }) => `${row.occurred_at.toISOString()}|${row.id}`;
+
+function decode(cursor: string) {
+  const [at, id] = cursor.split('|');
+  if (!at || !id || Number.isNaN(Date.parse(at))) throw new AppError('BAD_INPUT', 'Invalid cursor');
+  return { occurredAt: new Date(at), id };
+}
+
+export async function readConversation(
+  db: Database,
+  actor: Actor,
+  request: { workspaceId: string; conversationId: string; cursor: string | null; limit: number },
+): Promise<ConversationView> {
+  return db.withUser(actor, async (trx) => {
+    const context = await findReplyContext(trx, request.workspaceId, request.conversationId);
+    if (!context) throw new AppError('NOT_FOUND', 'Conversation not found in this workspace');
+    const rows = await listThreadPage(
+      trx,
+      context.conversationId,
+      request.cursor ? decode(request.cursor) : null,
+      request.limit + 1,
+    );
+    const page = rows.slice(0, request.limit);
+    const window = messagingWindow({
+      lastInboundAt: context.lastInboundAt,
+      now: new Date(),
+      humanAgentEnabled: context.humanAgentEnabled,
+      sentByHuman: true,
+    });
+    return {
+      window:
+        window.kind === 'closed' ? window : { kind: window.kind, closesAt: window.closesAt.toISOString() },
+      nextCursor: rows.length > request.limit ? encode(page.at(-1) as (typeof page)[number]) : null,
+      messages: page.map((row) => ({
+        id: row.id,
+        direction: row.direction,
+        kind: row.kind,
+        text: row.content,
+        attachments: ((row.attachments as ThreadMessageView['attachments'] | null) ?? []).map((a) => ({
+          kind: a.kind,
+          url: a.url ?? null,
+          title: a.title ?? null,
+        })),
+        status: row.status,
+        externalMessageId: row.external_message_id,
+        replyToExternalId: row.reply_to_external_id,
+        reactions: (row.reactions as { emoji: string }[]) ?? [],
+        businessReaction: row.business_reaction,
+        edited: row.edit_count > 0,
+        unsent: row.unsent_at !== null,
+        seen: row.seen_at !== null,
+        occurredAt: row.occurred_at.toISOString(),
+        errorMessage: row.error_message,
+        humanAgent: row.messaging_tag === 'HUMAN_AGENT',
+      })),
+    };
+  });
+}
