@@ -28,6 +28,8 @@ test('a DM shows up live, and the reply reaches the customer', async ({ page, br
   await expect(conversationRow(page)).toHaveCount(1, { timeout: 10_000 });
   await expect(conversationRow(page)).toContainText('Do you ship to Porto?');
   await conversationRow(page).click();
+  await expect(page.getByRole('heading', { level: 2 })).toBeVisible();
+  await expect(page.getByText(`· to @${account}`)).toBeVisible();
   const thread = page.getByTestId('thread');
   await expect(thread).toContainText('Do you ship to Porto?');
   await expect(page.getByRole('status').filter({ hasText: 'You can reply for another' })).toBeVisible();
@@ -59,4 +61,30 @@ test('a DM shows up live, and the reply reaches the customer', async ({ page, br
   await expect(other.getByTestId('empty-inbox')).toBeVisible();
   await expect(conversationRow(other)).toHaveCount(0);
   await other.close();
+});
+
+test('a reply Meta refuses says why and goes out on Retry', async ({ page }) => {
+  await signUpWithWorkspace(page);
+  const account = uniqueUsername('retry.shop');
+  await connectFirstAccount(page, account);
+  const customer = await newCustomer(page.request);
+  await customerWrites(page.request, account, customer, 'Is it available in red?');
+  await conversationRow(page).click();
+  await expect(page.getByTestId('thread')).toContainText('Is it available in red?', { timeout: 10_000 });
+
+  await control(page.request, '/control/faults', {
+    path: 'messages$',
+    account,
+    times: 1,
+    error: { code: 200, subcode: 2534041 },
+  });
+  await page.getByLabel('Reply').fill('Yes, in red too.');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const reply = page.getByTestId('thread').locator('[data-direction="OUTBOUND"]');
+  await expect(reply).toContainText('Not sent', { timeout: 10_000 });
+  await expect(reply).toContainText('Allow access to messages');
+  await reply.getByRole('button', { name: 'Retry' }).click();
+  await expect(reply).toContainText('Sent', { timeout: 10_000 });
+  await expect(reply.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+  await page.request.delete(`${process.env.E2E_META_URL}/control/faults`);
 });

@@ -3,6 +3,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import clsx from 'clsx';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { Avatar } from '#app/components/avatar.tsx';
 import { useTRPC } from '#app/lib/trpc.ts';
 import type { AppRouter } from '#server/trpc/app.router.ts';
 
@@ -40,7 +41,8 @@ export default function ConversationView() {
         </p>
       ) : (
         <>
-          <Thread messages={conversation.data.messages} />
+          <ConversationHeader view={conversation.data} />
+          <Thread workspaceId={workspaceId} messages={conversation.data.messages} />
           <Composer
             workspaceId={workspaceId}
             conversationId={conversationId}
@@ -52,7 +54,23 @@ export default function ConversationView() {
   );
 }
 
-function Thread({ messages }: { messages: ThreadMessage[] }) {
+function ConversationHeader({ view }: { view: View }) {
+  const name = view.contact.name || view.contact.username || 'Instagram user';
+  return (
+    <header className="flex items-center gap-3 border-b border-slate-200 bg-white px-6 py-3">
+      <Avatar name={name} src={view.contact.avatar} />
+      <div className="min-w-0">
+        <h2 className="truncate text-sm font-semibold text-slate-900">{name}</h2>
+        <p className="truncate text-xs text-slate-500">
+          {view.contact.username ? `@${view.contact.username}` : 'Instagram'}
+          {view.accountName ? ` · to ${view.accountName}` : ''}
+        </p>
+      </div>
+    </header>
+  );
+}
+
+function Thread({ workspaceId, messages }: { workspaceId: string; messages: ThreadMessage[] }) {
   const end = useRef<HTMLLIElement>(null);
   const newest = messages[0]?.id;
   useEffect(() => {
@@ -65,14 +83,14 @@ function Thread({ messages }: { messages: ThreadMessage[] }) {
       data-testid="thread"
     >
       {[...messages].reverse().map((message) => (
-        <MessageBubble key={message.id} message={message} />
+        <MessageBubble key={message.id} workspaceId={workspaceId} message={message} />
       ))}
       <li ref={end} aria-hidden="true" />
     </ol>
   );
 }
 
-function MessageBubble({ message }: { message: ThreadMessage }) {
+function MessageBubble({ workspaceId, message }: { workspaceId: string; message: ThreadMessage }) {
   const outbound = message.direction === 'OUTBOUND';
   return (
     <li
@@ -113,10 +131,55 @@ function MessageBubble({ message }: { message: ThreadMessage }) {
           {outbound && message.seen ? ' · Seen' : ''}
         </p>
         {message.status === 'FAILED' || message.status === 'UNCERTAIN' ? (
-          <p className="mt-0.5 text-right text-[11px] text-red-600">{message.errorMessage}</p>
+          <DeliveryProblem workspaceId={workspaceId} message={message} />
         ) : null}
       </div>
     </li>
+  );
+}
+
+/** A reply Meta refused (retry) or may not have delivered (the operator checks and says). */
+function DeliveryProblem({ workspaceId, message }: { workspaceId: string; message: ThreadMessage }) {
+  const trpc = useTRPC();
+  const retry = useMutation(trpc.messages.retry.mutationOptions());
+  const settle = useMutation(trpc.messages.resolveUncertain.mutationOptions());
+  const busy = retry.isPending || settle.isPending;
+  const button = 'rounded border border-red-200 px-2 py-0.5 font-medium hover:bg-red-50 disabled:opacity-50';
+  return (
+    <div className="mt-1 text-right text-[11px] text-red-600">
+      <p>{message.errorMessage}</p>
+      <div className="mt-1 flex justify-end gap-1.5">
+        {message.status === 'FAILED' ? (
+          <button
+            type="button"
+            className={button}
+            disabled={busy}
+            onClick={() => retry.mutate({ workspaceId, messageId: message.id })}
+          >
+            Retry
+          </button>
+        ) : (
+          <>
+            <button
+              type="button"
+              className={button}
+              disabled={busy}
+              onClick={() => settle.mutate({ workspaceId, messageId: message.id, delivered: true })}
+            >
+              It was delivered
+            </button>
+            <button
+              type="button"
+              className={button}
+              disabled={busy}
+              onClick={() => settle.mutate({ workspaceId, messageId: message.id, delivered: false })}
+            >
+              It was not delivered
+            </button>
+          </>
+        )}
+      </div>
+    </div>
   );
 }
 

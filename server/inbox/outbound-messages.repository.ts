@@ -123,6 +123,10 @@ export interface ReplyContext {
   connectionStatus: 'CONNECTED' | 'NEEDS_REAUTH' | 'DISCONNECTED';
   needsReauthReason: string | null;
   humanAgentEnabled: boolean;
+  contactName: string;
+  contactUsername: string | null;
+  contactAvatar: string | null;
+  accountName: string | null;
 }
 
 export async function findReplyContext(
@@ -140,6 +144,10 @@ export async function findReplyContext(
       'c.channel_connection_id',
       'c.contact_identifier',
       'c.last_inbound_at',
+      'c.contact_name',
+      'c.contact_username',
+      'c.contact_avatar',
+      'cc.display_name',
       'cc.status',
       'cc.needs_reauth_reason',
       'w.human_agent_enabled',
@@ -157,6 +165,10 @@ export async function findReplyContext(
       connectionStatus: row.status,
       needsReauthReason: row.needs_reauth_reason,
       humanAgentEnabled: row.human_agent_enabled,
+      contactName: row.contact_name,
+      contactUsername: row.contact_username,
+      contactAvatar: row.contact_avatar,
+      accountName: row.display_name,
     }
   );
 }

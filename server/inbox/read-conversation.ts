@@ -26,6 +26,8 @@ export interface ThreadMessageView {
 }
 
 export interface ConversationView {
+  contact: { id: string; name: string; username: string | null; avatar: string | null };
+  accountName: string | null;
   window: { kind: 'standard' | 'human_agent'; closesAt: string } | { kind: 'closed'; reason: string };
   messages: ThreadMessageView[];
   nextCursor: string | null;
@@ -61,6 +63,13 @@ export async function readConversation(
       sentByHuman: true,
     });
     return {
+      contact: {
+        id: context.contactId,
+        name: context.contactName,
+        username: context.contactUsername,
+        avatar: context.contactAvatar,
+      },
+      accountName: context.accountName,
       window:
         window.kind === 'closed' ? window : { kind: window.kind, closesAt: window.closesAt.toISOString() },
       nextCursor: rows.length > request.limit ? encode(page.at(-1) as (typeof page)[number]) : null,

@@ -34,6 +34,13 @@ export const ConversationListSchema = z.object({
 });
 
 export const ConversationViewSchema = z.object({
+  contact: z.object({
+    id: z.string(),
+    name: z.string(),
+    username: z.string().nullable(),
+    avatar: z.string().nullable(),
+  }),
+  accountName: z.string().nullable(),
   window: z.discriminatedUnion('kind', [
     z.object({ kind: z.enum(['standard', 'human_agent']), closesAt: z.iso.datetime() }),
     z.object({ kind: z.literal('closed'), reason: z.string() }),
