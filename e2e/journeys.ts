@@ -82,15 +82,10 @@ export async function control<T>(request: APIRequestContext, path: string, data?
   return json<T>(response);
 }
 
-/**
- * A simulator customer (an Instagram user) that no other test knows. Without a profile picture:
- * the simulator's are on Instagram's CDN, which this machine cannot reach, and an inbox showing
- * one would log a failed load.
- */
+/** A simulator customer (an Instagram user, with a profile picture the simulator serves) no other test knows. */
 export async function newCustomer(request: APIRequestContext): Promise<string> {
   const { igsid } = await control<{ igsid: string }>(request, '/control/customers', {
     username: uniqueUsername('customer'),
-    profilePic: null,
   });
   return igsid;
 }

@@ -37,11 +37,14 @@ export function newAccessToken(loginPath: LoginPath): string {
 /** OAuth authorization code, the opaque `AQ…` string Meta appends to the redirect. */
 export const newAuthorizationCode = () => `AQ${randomBytes(96).toString('base64url')}`;
 
-/** Signed CDN URL like the ones Meta puts in attachment payloads (they do not resolve here). */
-export function newCdnUrl(): string {
-  return `https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=${leadingDigits(17)}&signature=${randomBytes(24).toString('base64url')}`;
+/**
+ * Signed CDN URL shaped like the ones Meta puts in attachment payloads, on the simulator's own
+ * `/lookaside.fbsbx.com/` path (`cdnBase` is the simulator's URL), where it serves a picture.
+ */
+export function newCdnUrl(cdnBase: string): string {
+  return `${cdnBase}/lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=${leadingDigits(17)}&signature=${randomBytes(24).toString('base64url')}`;
 }
 
-export function newProfilePictureUrl(): string {
-  return `https://scontent.cdninstagram.com/v/t51.2885-19/${leadingDigits(9)}_${leadingDigits(17)}_n.jpg?oh=${randomBytes(16).toString('hex')}`;
+export function newProfilePictureUrl(cdnBase: string): string {
+  return `${cdnBase}/scontent.cdninstagram.com/v/t51.2885-19/${leadingDigits(9)}_${leadingDigits(17)}_n.jpg?oh=${randomBytes(16).toString('hex')}`;
 }

@@ -106,7 +106,7 @@ describe('customer messages', () => {
     ] as const) {
       expect(attachment).toEqual({
         type,
-        payload: { url: expect.stringMatching(/^https:\/\/lookaside\.fbsbx\.com\//) },
+        payload: { url: expect.stringMatching(/\/lookaside\.fbsbx\.com\/ig_messaging_cdn\//) },
       });
     }
     expect(share).toEqual({ type: 'share', payload: { url: 'https://cdn.example.com/s' } });

@@ -2,7 +2,7 @@
 // Meta sends (§4.6 a–r) and applied to the thread the customer sees. Every message event returns
 // its mid and timestamp; pass `timestamp` to create late or out-of-order events and `mid` to reuse
 // a known id.
-import { newAdId, newCdnUrl, newCommentId, newMediaId, newMid, newStoryId } from './ids.ts';
+import { newAdId, newCommentId, newMediaId, newMid, newStoryId } from './ids.ts';
 import {
   addMessage,
   findMessage,
@@ -66,14 +66,17 @@ const DASHBOARD_TEST_VALUE = {
   message: { mid: 'random_mid', text: 'random_text' },
 };
 
-function attachmentPayload(input: AttachmentInput): {
+function attachmentPayload(
+  input: AttachmentInput,
+  cdnUrl: () => string,
+): {
   wire: Record<string, unknown>;
   thread: ThreadAttachment;
 } {
   if (input.type === 'ephemeral') {
     return { wire: { type: 'ephemeral' }, thread: { type: 'ephemeral', url: null, title: null } };
   }
-  const url = input.url ?? newCdnUrl();
+  const url = input.url ?? cdnUrl();
   if (input.type === 'ig_post') {
     const title = input.title ?? 'New arrivals are in \u2728';
     return {
@@ -156,7 +159,7 @@ export function createScenarios(world: World, delivery: WebhookDelivery) {
     /** (b) One or more attachments, optionally with text. */
     sendAttachments(input: MessageTarget & { attachments: AttachmentInput[]; text?: string }): SentMessage {
       if (input.attachments.length === 0) throw new SimulatorInputError('at least one attachment is needed');
-      const built = input.attachments.map(attachmentPayload);
+      const built = input.attachments.map((attachment) => attachmentPayload(attachment, world.cdnUrl));
       return customerMessage(
         input,
         { ...(input.text === undefined ? {} : { text: input.text }), attachments: built.map((a) => a.wire) },
@@ -173,7 +176,7 @@ export function createScenarios(world: World, delivery: WebhookDelivery) {
     replyToStory(
       input: MessageTarget & { text: string; story?: { url?: string; id?: string } },
     ): SentMessage {
-      const story = { url: input.story?.url ?? newCdnUrl(), id: input.story?.id ?? newStoryId() };
+      const story = { url: input.story?.url ?? world.cdnUrl(), id: input.story?.id ?? newStoryId() };
       return customerMessage(
         input,
         { text: input.text, reply_to: { story } },
@@ -210,7 +213,7 @@ export function createScenarios(world: World, delivery: WebhookDelivery) {
         ad_id: input.adId ?? newAdId(),
         source: 'ADS',
         type: 'OPEN_THREAD',
-        ads_context_data: input.adsContextData ?? { ad_title: 'Spring sale', photo_url: newCdnUrl() },
+        ads_context_data: input.adsContextData ?? { ad_title: 'Spring sale', photo_url: world.cdnUrl() },
       };
       return customerMessage(
         input,
@@ -316,7 +319,9 @@ export function createScenarios(world: World, delivery: WebhookDelivery) {
         throw new SimulatorInputError('an echo needs text or attachments');
       }
       const mid = input.mid ?? newMid(account.igId);
-      const built = (input.attachments ?? []).map(attachmentPayload);
+      const built = (input.attachments ?? []).map((attachment) =>
+        attachmentPayload(attachment, world.cdnUrl),
+      );
       addMessage(world.thread(account, customer), {
         mid,
         from: 'business',

@@ -6,6 +6,7 @@
 // codes and tokens expire on a clock tests can move.
 import { type AppCallbackInput, type AppCallbackResult, sendAppCallback } from './app-callbacks.ts';
 import type { MetaAppCredentials } from './app-credentials.ts';
+import { cdnRoute } from './cdn.ts';
 import { chatPageRoute } from './chat-page.ts';
 import { createClock } from './clock.ts';
 import { controlRoute } from './control-api.ts';
@@ -136,7 +137,9 @@ const DEFAULT_SEND_RATE_LIMITS: SendRateLimits = { textPerSecond: 100, mediaPerS
 export async function startMetaSimulator(options: MetaSimulatorOptions): Promise<MetaSimulator> {
   const { app } = options;
   const clock = createClock();
-  const world = createWorld(clock);
+  let routes: Route[] = [];
+  const server = await startHttpServer(options.port ?? 0, () => routes);
+  const world = createWorld(clock, server.url);
   let oauthResponseShape = options.oauthResponseShape ?? 'flat';
   const faults = createFaultInjector((ref) => world.findAccount(ref)?.igId);
   const delivery = createWebhookDelivery({
@@ -145,8 +148,6 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
     options: options.delivery,
   });
   const graphLog: GraphRequestRecord[] = [];
-  let routes: Route[] = [];
-  const server = await startHttpServer(options.port ?? 0, () => routes);
   const scenarios = createScenarios(world, delivery);
   const sendApi = createSendApi(scenarios, { ...DEFAULT_SEND_RATE_LIMITS, ...options.sendRateLimits });
   // Served on both hosts. Nodes go last: `:id` matches any one segment.
@@ -244,6 +245,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
     oauthDialogRoute(world, app),
     controlRoute(simulator),
     chatPageRoute(simulator),
+    cdnRoute,
   ];
   return simulator;
 }

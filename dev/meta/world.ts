@@ -7,6 +7,7 @@ import {
   newAccessToken,
   newAppScopedUserId,
   newAuthorizationCode,
+  newCdnUrl,
   newIgId,
   newIgsid,
   newPageId,
@@ -130,7 +131,8 @@ function nameFromUsername(username: string): string | null {
 
 export type World = ReturnType<typeof createWorld>;
 
-export function createWorld(clock: Clock) {
+/** `cdnBase`: the simulator's URL, under which its stand-in CDN serves pictures. */
+export function createWorld(clock: Clock, cdnBase: string) {
   const accounts = new Map<string, Account>();
   const customers = new Map<string, Customer>();
   const tokens = new Map<string, IssuedToken>();
@@ -178,6 +180,9 @@ export function createWorld(clock: Clock) {
     /** The simulator's clock, which every expiry is measured against. */
     now: () => clock.now(),
 
+    /** A fresh attachment URL on the simulator's CDN. */
+    cdnUrl: () => newCdnUrl(cdnBase),
+
     addAccount(input: NewAccount): Account {
       if (usernameTaken(input.username)) throw new SimulatorInputError(`username ${input.username} is taken`);
       const loginPath = input.loginPath ?? 'instagram';
@@ -190,7 +195,7 @@ export function createWorld(clock: Clock) {
         pageId: loginPath === 'facebook' ? newPageId() : null,
         appScopedUserId: newAppScopedUserId(),
         subscribedFields: input.subscribed === false ? [] : [...MESSAGING_FIELDS],
-        profilePictureUrl: newProfilePictureUrl(),
+        profilePictureUrl: newProfilePictureUrl(cdnBase),
         followersCount: 1200 + accounts.size * 37,
         followsCount: 180,
         mediaCount: 64,
@@ -220,7 +225,7 @@ export function createWorld(clock: Clock) {
         igsid: input.igsid ?? newIgsid(),
         name,
         username,
-        profilePic: input.profilePic === undefined ? newProfilePictureUrl() : input.profilePic,
+        profilePic: input.profilePic === undefined ? newProfilePictureUrl(cdnBase) : input.profilePic,
         followerCount: 90 + customers.size * 13,
         isVerifiedUser: false,
       };

@@ -151,7 +151,7 @@ describe('every event kind, from the simulator to the database', () => {
       'story_mention',
     ]);
     expect(rows[0]?.content).toBe('Olá! Têm isto em azul?');
-    expect(rows[1]?.attachments?.[0]?.url).toMatch(/^https:\/\//);
+    expect(rows[1]?.attachments?.[0]?.url).toMatch(/\/lookaside\.fbsbx\.com\/ig_messaging_cdn\/\?asset_id=/);
     expect(
       await sql('select unread_count from conversations where channel_connection_id = $1', [connectionId]),
     ).toEqual([{ unread_count: 11 }]);

@@ -114,7 +114,8 @@ it('streams the workspace’s events to a member and resumes after a reconnect w
   const lastSeen = first.received.at(-1)?.id as string;
   const resumed = listen(alice.session.access_token, lastSeen);
   await eventually(() => missed.every((id) => conversationIds(resumed.received).includes(id)));
-  expect(conversationIds(resumed.received)).not.toContain(one);
+  // Events of the few seconds before the resume point may come again (late commits are caught
+  // that way); an app recognises them by id, and none repeats within a stream.
   const after = await somethingHappens();
   await eventually(() => conversationIds(resumed.received).includes(after));
   expect(new Set(resumed.received.map((r) => r.id)).size).toBe(resumed.received.length);
