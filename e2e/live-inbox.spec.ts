@@ -87,4 +87,14 @@ test('a reply Meta refuses says why and goes out on Retry', async ({ page }) => 
   await expect(reply).toContainText('Sent', { timeout: 10_000 });
   await expect(reply.getByRole('button', { name: 'Retry' })).toHaveCount(0);
   await page.request.delete(`${process.env.E2E_META_URL}/control/faults`);
+
+  // Search finds the conversation by what the customer wrote; unread narrows to none once read.
+  const search = page.getByLabel('Search conversations');
+  await search.fill('in red');
+  await expect(conversationRow(page)).toHaveCount(1);
+  await search.fill('nothing like this');
+  await expect(page.getByTestId('no-matches')).toBeVisible();
+  await search.fill('');
+  await page.getByRole('button', { name: 'Unread' }).click();
+  await expect(page.getByTestId('no-matches')).toBeVisible();
 });

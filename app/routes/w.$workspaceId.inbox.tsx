@@ -15,15 +15,30 @@ const TABS = [
 
 export default function Inbox() {
   const { workspaceId = '' } = useParams();
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
   const status = params.get('status') === 'archived' ? 'ARCHIVED' : 'ACTIVE';
+  const filters = {
+    unreadOnly: params.get('unread') === '1' || undefined,
+    assignedToMe: params.get('mine') === '1' || undefined,
+    search: params.get('q') ?? undefined,
+  };
   const trpc = useTRPC();
   const conversations = useInfiniteQuery(
     trpc.inbox.listConversations.infiniteQueryOptions(
-      { workspaceId, status, limit: 30 },
+      { workspaceId, status, limit: 30, ...filters },
       { getNextPageParam: (page) => page.nextCursor },
     ),
   );
+  const toggle = (name: string) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (next.get(name) === '1') next.delete(name);
+        else next.set(name, '1');
+        return next;
+      },
+      { replace: true },
+    );
   const items = conversations.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
@@ -52,6 +67,48 @@ export default function Inbox() {
               </Link>
             ))}
           </div>
+          <div className="mt-3 flex items-center gap-2">
+            <input
+              type="search"
+              aria-label="Search conversations"
+              placeholder="Search names and messages"
+              defaultValue={filters.search}
+              onChange={(event) => {
+                const value = event.target.value;
+                setParams(
+                  (current) => {
+                    const next = new URLSearchParams(current);
+                    if (value.trim()) next.set('q', value);
+                    else next.delete('q');
+                    return next;
+                  },
+                  { replace: true },
+                );
+              }}
+              className="min-w-0 flex-1 rounded-lg border border-slate-200 px-3 py-1.5 text-sm focus:border-brand-500 focus:outline-none"
+            />
+          </div>
+          <div className="mt-2 flex gap-1.5 text-xs">
+            {[
+              { name: 'unread', label: 'Unread', on: filters.unreadOnly },
+              { name: 'mine', label: 'Assigned to me', on: filters.assignedToMe },
+            ].map((chip) => (
+              <button
+                key={chip.name}
+                type="button"
+                aria-pressed={Boolean(chip.on)}
+                onClick={() => toggle(chip.name)}
+                className={clsx(
+                  'rounded-full border px-2.5 py-1 font-medium transition',
+                  chip.on
+                    ? 'border-brand-500 bg-brand-50 text-brand-700'
+                    : 'border-slate-200 text-slate-600 hover:bg-slate-50',
+                )}
+              >
+                {chip.label}
+              </button>
+            ))}
+          </div>
         </header>
         <div className="min-h-0 flex-1 overflow-y-auto">
           {conversations.isPending ? (
@@ -61,7 +118,10 @@ export default function Inbox() {
               Could not load conversations: {conversations.error.message}
             </p>
           ) : items.length === 0 ? (
-            <EmptyInbox archived={status === 'ARCHIVED'} />
+            <EmptyInbox
+              archived={status === 'ARCHIVED'}
+              filtered={Boolean(filters.unreadOnly || filters.assignedToMe || filters.search)}
+            />
           ) : (
             <ul className="divide-y divide-slate-100" data-testid="conversation-list">
               {items.map((conversation) => (
@@ -90,7 +150,14 @@ export default function Inbox() {
   );
 }
 
-function EmptyInbox({ archived }: { archived: boolean }) {
+function EmptyInbox({ archived, filtered }: { archived: boolean; filtered: boolean }) {
+  if (filtered) {
+    return (
+      <p className="px-8 py-16 text-center text-sm text-slate-500" data-testid="no-matches">
+        No conversation matches these filters.
+      </p>
+    );
+  }
   return (
     <div className="flex flex-col items-center px-8 py-16 text-center" data-testid="empty-inbox">
       <span className="flex h-14 w-14 items-center justify-center rounded-2xl bg-brand-50 text-brand-600">

@@ -26,6 +26,15 @@ export interface ConversationPosition {
   id: string;
 }
 
+/** Narrowing the list: one account, only unread, only the operator's, or matching a search. */
+export interface ConversationFilters {
+  accountId?: string;
+  unreadOnly?: boolean;
+  assignedTo?: string;
+  /** Matched against the contact's name and username and the text of its messages. */
+  search?: string;
+}
+
 export interface ConversationPage {
   items: ConversationSummary[];
   next: ConversationPosition | null;
@@ -38,8 +47,10 @@ export async function listConversationPage(
     status: ConversationStatus;
     after: ConversationPosition | null;
     limit: number;
+    filters?: ConversationFilters;
   },
 ): Promise<ConversationPage> {
+  const filters = query.filters ?? {};
   let select = trx
     .selectFrom('conversations as c')
     .leftJoin('channel_connections as cc', 'cc.id', 'c.channel_connection_id')
@@ -62,6 +73,25 @@ export async function listConversationPage(
     ])
     .where('c.workspace_id', '=', query.workspaceId)
     .where('c.status', '=', query.status);
+  if (filters.accountId) select = select.where('c.channel_connection_id', '=', filters.accountId);
+  if (filters.unreadOnly) select = select.where('c.unread_count', '>', 0);
+  if (filters.assignedTo) select = select.where('c.assigned_to', '=', filters.assignedTo);
+  if (filters.search) {
+    const pattern = `%${filters.search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+    select = select.where((eb) =>
+      eb.or([
+        eb('c.contact_name', 'ilike', pattern),
+        eb('c.contact_username', 'ilike', pattern),
+        eb.exists(
+          eb
+            .selectFrom('conversation_messages as m')
+            .select(sql`1`.as('one'))
+            .whereRef('m.conversation_id', '=', 'c.id')
+            .where('m.content', 'ilike', pattern),
+        ),
+      ]),
+    );
+  }
   if (query.after) {
     const { lastMessageAt, id } = query.after;
     select = select.where(

@@ -12,6 +12,7 @@ export interface ListConversationsInput {
   /** Opaque cursor from a previous page's `nextCursor`. */
   cursor: string | null;
   limit: number;
+  filters: { accountId?: string; unreadOnly?: boolean; assignedToMe?: boolean; search?: string };
 }
 
 export interface ConversationList {
@@ -32,6 +33,12 @@ export async function listConversations(
       status: input.status,
       after,
       limit: input.limit,
+      filters: {
+        accountId: input.filters.accountId,
+        unreadOnly: input.filters.unreadOnly,
+        assignedTo: input.filters.assignedToMe ? actor.userId : undefined,
+        search: input.filters.search?.trim() || undefined,
+      },
     }),
   );
   return { items: page.items, nextCursor: page.next && encodeCursor(page.next) };

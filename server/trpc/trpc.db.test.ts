@@ -259,6 +259,36 @@ describe('inbox.listConversations', () => {
     });
   });
 
+  it('filters by unread, assignee and account, and searches names and message text', async () => {
+    const api = bearer(alice.session.access_token);
+    const contactsOf = async (
+      input: Omit<Parameters<typeof api.inbox.listConversations.query>[0], 'workspaceId'>,
+    ) =>
+      (await api.inbox.listConversations.query({ workspaceId, ...input })).items
+        .map((c) => c.contactIdentifier)
+        .sort();
+    expect(await contactsOf({ unreadOnly: true })).toEqual(['c2', 'c3', 'c4', 'c5']);
+    await database.query(
+      `update conversations set assigned_to = $1 where workspace_id = $2 and contact_identifier = 'c3'`,
+      [alice.actor.userId, workspaceId],
+    );
+    expect(await contactsOf({ assignedToMe: true })).toEqual(['c3']);
+    const [{ channelConnectionId } = { channelConnectionId: '' }] = (
+      await api.inbox.listConversations.query({ workspaceId, limit: 1 })
+    ).items;
+    expect(await contactsOf({ accountId: channelConnectionId })).toEqual(contacts);
+    expect(await contactsOf({ accountId: '00000000-0000-4000-8000-000000000000' })).toEqual([]);
+    expect(await contactsOf({ search: 'c4' })).toEqual(['c4']);
+    await database.query(
+      `insert into conversation_messages (workspace_id, conversation_id, channel_connection_id, direction, status, content)
+       select workspace_id, id, channel_connection_id, 'INBOUND', 'RECEIVED', 'Do you have 50% off?'
+       from conversations where workspace_id = $1 and contact_identifier = 'c2'`,
+      [workspaceId],
+    );
+    expect(await contactsOf({ search: '50% OFF' })).toEqual(['c2']);
+    expect(await contactsOf({ search: '%' })).toEqual(['c2']); // a literal percent sign, not a wildcard
+  });
+
   it('answers 404 for a workspace the caller is not a member of', async () => {
     const error = await failure(
       bearer(bob.session.access_token).inbox.listConversations.query({ workspaceId }),

@@ -11,7 +11,18 @@ export const inboxRouter = router({
     .input(ListConversationsInput)
     .output(ConversationListSchema)
     .query(({ ctx, input }) =>
-      listConversations(ctx.db, ctx.actor, { ...input, workspaceId: ctx.workspace.id }),
+      listConversations(ctx.db, ctx.actor, {
+        workspaceId: ctx.workspace.id,
+        status: input.status,
+        cursor: input.cursor,
+        limit: input.limit,
+        filters: {
+          accountId: input.accountId,
+          unreadOnly: input.unreadOnly,
+          assignedToMe: input.assignedToMe,
+          search: input.search,
+        },
+      }),
     ),
   /** One conversation's thread (newest first, `limit` at a time) and its messaging window. */
   conversation: workspaceProcedure

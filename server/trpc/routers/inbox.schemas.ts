@@ -10,6 +10,10 @@ export const ListConversationsInput = z.object({
     .nullish()
     .transform((c) => c ?? null),
   limit: z.number().int().min(1).max(100).default(30),
+  accountId: z.uuid().optional(),
+  unreadOnly: z.boolean().optional(),
+  assignedToMe: z.boolean().optional(),
+  search: z.string().max(100).optional(),
 });
 
 export const ConversationSummarySchema = z.object({
