@@ -97,4 +97,15 @@ test('a reply Meta refuses says why and goes out on Retry', async ({ page }) => 
   await search.fill('');
   await page.getByRole('button', { name: 'Unread' }).click();
   await expect(page.getByTestId('no-matches')).toBeVisible();
+  await page.getByRole('button', { name: 'Unread' }).click();
+
+  // Assign to me, then archive: it leaves the open list and waits under Archived.
+  await page.getByRole('button', { name: 'Assign to me' }).click();
+  await expect(page.getByRole('button', { name: 'Unassign' })).toBeVisible();
+  await page.getByRole('button', { name: 'Assigned to me' }).click();
+  await expect(conversationRow(page)).toHaveCount(1);
+  await page.getByRole('button', { name: 'Archive' }).click();
+  await expect(conversationRow(page)).toHaveCount(0);
+  await page.getByRole('tab', { name: 'Archived' }).click();
+  await expect(conversationRow(page)).toHaveCount(1);
 });

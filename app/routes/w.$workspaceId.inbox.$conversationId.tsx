@@ -1,5 +1,5 @@
-import { useParams } from '@remix-run/react';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useParams, useRouteLoaderData } from '@remix-run/react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import clsx from 'clsx';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
@@ -41,7 +41,11 @@ export default function ConversationView() {
         </p>
       ) : (
         <>
-          <ConversationHeader view={conversation.data} />
+          <ConversationHeader
+            workspaceId={workspaceId}
+            conversationId={conversationId}
+            view={conversation.data}
+          />
           <Thread workspaceId={workspaceId} messages={conversation.data.messages} />
           <Composer
             workspaceId={workspaceId}
@@ -54,8 +58,25 @@ export default function ConversationView() {
   );
 }
 
-function ConversationHeader({ view }: { view: View }) {
+function ConversationHeader({
+  workspaceId,
+  conversationId,
+  view,
+}: {
+  workspaceId: string;
+  conversationId: string;
+  view: View;
+}) {
   const name = view.contact.name || view.contact.username || 'Instagram user';
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const update = useMutation(
+    trpc.inbox.update.mutationOptions({ onSuccess: () => queryClient.invalidateQueries() }),
+  );
+  const operatorId = useRouteLoaderData<{ operator: { profile: { id: string } } }>('routes/w.$workspaceId')
+    ?.operator.profile.id;
+  const action =
+    'rounded-lg border border-slate-200 px-2.5 py-1 text-xs font-medium text-slate-600 hover:bg-slate-50';
   return (
     <header className="flex items-center gap-3 border-b border-slate-200 bg-white px-6 py-3">
       <Avatar name={name} src={view.contact.avatar} />
@@ -65,6 +86,32 @@ function ConversationHeader({ view }: { view: View }) {
           {view.contact.username ? `@${view.contact.username}` : 'Instagram'}
           {view.accountName ? ` · to ${view.accountName}` : ''}
         </p>
+      </div>
+      <div className="ml-auto flex gap-1.5">
+        <button
+          type="button"
+          className={action}
+          disabled={update.isPending || (!view.assignedToMe && !operatorId)}
+          onClick={() =>
+            update.mutate({ workspaceId, conversationId, assignedTo: view.assignedToMe ? null : operatorId })
+          }
+        >
+          {view.assignedToMe ? 'Unassign' : 'Assign to me'}
+        </button>
+        <button
+          type="button"
+          className={action}
+          disabled={update.isPending}
+          onClick={() =>
+            update.mutate({
+              workspaceId,
+              conversationId,
+              status: view.status === 'ACTIVE' ? 'ARCHIVED' : 'ACTIVE',
+            })
+          }
+        >
+          {view.status === 'ACTIVE' ? 'Archive' : 'Move to Open'}
+        </button>
       </div>
     </header>
   );

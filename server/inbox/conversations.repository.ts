@@ -255,3 +255,23 @@ export async function clearUnread(trx: Tx, workspaceId: string, conversationId: 
     .where('workspace_id', '=', workspaceId)
     .execute();
 }
+
+/** Archive or reopen, assign or unassign; under RLS only the workspace's members match. */
+export async function updateConversationState(
+  trx: Tx,
+  workspaceId: string,
+  conversationId: string,
+  changes: { status?: ConversationStatus; assignedTo?: string | null },
+): Promise<boolean> {
+  if (changes.status === undefined && changes.assignedTo === undefined) return true;
+  const result = await trx
+    .updateTable('conversations')
+    .set({
+      ...(changes.status === undefined ? {} : { status: changes.status }),
+      ...(changes.assignedTo === undefined ? {} : { assigned_to: changes.assignedTo }),
+    })
+    .where('id', '=', conversationId)
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -127,6 +127,8 @@ export interface ReplyContext {
   contactUsername: string | null;
   contactAvatar: string | null;
   accountName: string | null;
+  status: 'ACTIVE' | 'ARCHIVED';
+  assignedTo: string | null;
 }
 
 export async function findReplyContext(
@@ -147,6 +149,8 @@ export async function findReplyContext(
       'c.contact_name',
       'c.contact_username',
       'c.contact_avatar',
+      'c.status as conversation_status',
+      'c.assigned_to',
       'cc.display_name',
       'cc.status',
       'cc.needs_reauth_reason',
@@ -169,6 +173,8 @@ export async function findReplyContext(
       contactUsername: row.contact_username,
       contactAvatar: row.contact_avatar,
       accountName: row.display_name,
+      status: row.conversation_status,
+      assignedTo: row.assigned_to,
     }
   );
 }

@@ -28,6 +28,9 @@ export interface ThreadMessageView {
 export interface ConversationView {
   contact: { id: string; name: string; username: string | null; avatar: string | null };
   accountName: string | null;
+  status: 'ACTIVE' | 'ARCHIVED';
+  assignedTo: string | null;
+  assignedToMe: boolean;
   window: { kind: 'standard' | 'human_agent'; closesAt: string } | { kind: 'closed'; reason: string };
   messages: ThreadMessageView[];
   nextCursor: string | null;
@@ -70,6 +73,9 @@ export async function readConversation(
         avatar: context.contactAvatar,
       },
       accountName: context.accountName,
+      status: context.status,
+      assignedTo: context.assignedTo,
+      assignedToMe: context.assignedTo === actor.userId,
       window:
         window.kind === 'closed' ? window : { kind: window.kind, closesAt: window.closesAt.toISOString() },
       nextCursor: rows.length > request.limit ? encode(page.at(-1) as (typeof page)[number]) : null,

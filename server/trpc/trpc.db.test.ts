@@ -289,6 +289,34 @@ describe('inbox.listConversations', () => {
     expect(await contactsOf({ search: '%' })).toEqual(['c2']); // a literal percent sign, not a wildcard
   });
 
+  it('archives, assigns to members only, and refuses other workspaces', async () => {
+    const api = bearer(alice.session.access_token);
+    const [first] = (await api.inbox.listConversations.query({ workspaceId, limit: 1 })).items;
+    const conversationId = first?.id as string;
+    await api.inbox.update.mutate({
+      workspaceId,
+      conversationId,
+      status: 'ARCHIVED',
+      assignedTo: alice.actor.userId,
+    });
+    const archived = await api.inbox.listConversations.query({ workspaceId, status: 'ARCHIVED' });
+    expect(archived.items.map((c) => [c.id, c.assignedTo])).toEqual([[conversationId, alice.actor.userId]]);
+    await api.inbox.update.mutate({ workspaceId, conversationId, status: 'ACTIVE', assignedTo: null });
+
+    const outsider = await failure(
+      api.inbox.update.mutate({ workspaceId, conversationId, assignedTo: bob.actor.userId }),
+    );
+    expect(outsider.data?.httpStatus).toBe(400);
+    const foreign = await failure(
+      bearer(bob.session.access_token).inbox.update.mutate({
+        workspaceId,
+        conversationId,
+        status: 'ARCHIVED',
+      }),
+    );
+    expect(foreign.data?.httpStatus).toBe(404);
+  });
+
   it('answers 404 for a workspace the caller is not a member of', async () => {
     const error = await failure(
       bearer(bob.session.access_token).inbox.listConversations.query({ workspaceId }),

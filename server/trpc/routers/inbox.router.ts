@@ -2,8 +2,14 @@ import { z } from 'zod';
 import { listConversations } from '../../inbox/list-conversations.ts';
 import { markConversationRead } from '../../inbox/mark-conversation-read.ts';
 import { readConversation } from '../../inbox/read-conversation.ts';
+import { updateConversation } from '../../inbox/update-conversation.ts';
 import { router, workspaceProcedure } from '../init.ts';
-import { ConversationListSchema, ConversationViewSchema, ListConversationsInput } from './inbox.schemas.ts';
+import {
+  ConversationListSchema,
+  ConversationStatusSchema,
+  ConversationViewSchema,
+  ListConversationsInput,
+} from './inbox.schemas.ts';
 
 export const inboxRouter = router({
   /** A workspace's conversations, most recent first, `limit` at a time. */
@@ -42,6 +48,25 @@ export const inboxRouter = router({
         limit: input.limit,
       }),
     ),
+  /** Archives or reopens the conversation; assigns it to a member, or unassigns it (`null`). */
+  update: workspaceProcedure
+    .input(
+      z.object({
+        conversationId: z.uuid(),
+        status: ConversationStatusSchema.optional(),
+        assignedTo: z.uuid().nullable().optional(),
+      }),
+    )
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      await updateConversation(ctx.db, ctx.actor, {
+        workspaceId: ctx.workspace.id,
+        conversationId: input.conversationId,
+        status: input.status,
+        assignedTo: input.assignedTo,
+      });
+      return { ok: true as const };
+    }),
   /** Clears the unread count; sends Instagram's seen mark when the workspace allows it. */
   markRead: workspaceProcedure
     .input(z.object({ conversationId: z.uuid() }))

@@ -45,6 +45,9 @@ export const ConversationViewSchema = z.object({
     avatar: z.string().nullable(),
   }),
   accountName: z.string().nullable(),
+  status: ConversationStatusSchema,
+  assignedTo: z.uuid().nullable(),
+  assignedToMe: z.boolean(),
   window: z.discriminatedUnion('kind', [
     z.object({ kind: z.enum(['standard', 'human_agent']), closesAt: z.iso.datetime() }),
     z.object({ kind: z.literal('closed'), reason: z.string() }),
