@@ -109,3 +109,22 @@ test('a reply Meta refuses says why and goes out on Retry', async ({ page }) => 
   await page.getByRole('tab', { name: 'Archived' }).click();
   await expect(conversationRow(page)).toHaveCount(1);
 });
+
+test('j and k move through the conversations', async ({ page }) => {
+  await signUpWithWorkspace(page);
+  const account = uniqueUsername('keys.shop');
+  await connectFirstAccount(page, account);
+  const [older, newer] = [await newCustomer(page.request), await newCustomer(page.request)];
+  await customerWrites(page.request, account, older as string, 'First question');
+  await expect(conversationRow(page)).toHaveCount(1, { timeout: 10_000 });
+  await customerWrites(page.request, account, newer as string, 'Second question');
+  await expect(conversationRow(page)).toHaveCount(2, { timeout: 10_000 });
+
+  const thread = page.getByTestId('thread');
+  await page.keyboard.press('j');
+  await expect(thread).toContainText('Second question');
+  await page.keyboard.press('j');
+  await expect(thread).toContainText('First question');
+  await page.keyboard.press('k');
+  await expect(thread).toContainText('Second question');
+});

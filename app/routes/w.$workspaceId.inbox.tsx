@@ -1,7 +1,8 @@
 import type { MetaFunction } from '@remix-run/node';
-import { Link, Outlet, useParams, useSearchParams } from '@remix-run/react';
+import { Link, Outlet, useNavigate, useParams, useSearchParams } from '@remix-run/react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import clsx from 'clsx';
+import { useEffect } from 'react';
 import { ConversationRow } from '#app/components/conversation-list.tsx';
 import { InboxIcon } from '#app/components/icons.tsx';
 import { useTRPC } from '#app/lib/trpc.ts';
@@ -40,6 +41,12 @@ export default function Inbox() {
       { replace: true },
     );
   const items = conversations.data?.pages.flatMap((page) => page.items) ?? [];
+  const conversationPath = (id: string) =>
+    `/w/${workspaceId}/inbox/${id}${status === 'ARCHIVED' ? '?status=archived' : ''}`;
+  useListKeys(
+    items.map((item) => item.id),
+    conversationPath,
+  );
 
   return (
     <div className="flex h-full">
@@ -128,7 +135,7 @@ export default function Inbox() {
                 <ConversationRow
                   key={conversation.id}
                   conversation={conversation}
-                  to={`/w/${workspaceId}/inbox/${conversation.id}${status === 'ARCHIVED' ? '?status=archived' : ''}`}
+                  to={conversationPath(conversation.id)}
                 />
               ))}
             </ul>
@@ -148,6 +155,34 @@ export default function Inbox() {
       <Outlet />
     </div>
   );
+}
+
+/** j / k (or ↓ / ↑) open the next / previous conversation, unless the operator is typing. */
+function useListKeys(ids: string[], pathOf: (id: string) => string) {
+  const navigate = useNavigate();
+  const { conversationId } = useParams();
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      const target = event.target as HTMLElement | null;
+      if (event.metaKey || event.ctrlKey || event.altKey) return;
+      if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
+      const step =
+        event.key === 'j' || event.key === 'ArrowDown'
+          ? 1
+          : event.key === 'k' || event.key === 'ArrowUp'
+            ? -1
+            : 0;
+      if (step === 0 || ids.length === 0) return;
+      const index = conversationId ? ids.indexOf(conversationId) : -1;
+      const next = ids[Math.min(ids.length - 1, Math.max(0, index + step))];
+      if (next && next !== conversationId) {
+        event.preventDefault();
+        navigate(pathOf(next));
+      }
+    }
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [ids, conversationId, navigate, pathOf]);
 }
 
 function EmptyInbox({ archived, filtered }: { archived: boolean; filtered: boolean }) {
