@@ -61,7 +61,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const { idempotencyKey, ...input } = parsed.data;
   try {
     const result = await sendToRecipient(
-      { db: runtime.db, enqueueSend: runtime.enqueueSend, waitMs: runtime.env.SEND_REST_WAIT_MS },
+      {
+        db: runtime.db,
+        enqueueSend: runtime.enqueueSend,
+        feed: runtime.liveFeed,
+        waitMs: runtime.env.SEND_REST_WAIT_MS,
+      },
       actor,
       { ...input, idempotencyKey: header.data ?? idempotencyKey ?? randomUUID() },
     );

@@ -122,17 +122,18 @@ async function store(
     // elsewhere (the Instagram app, another tool) and is kept as an outbound message.
     // Its mid is unknown when the echo outruns the Send API's answer (or the answer was lost):
     // then it is matched with our waiting send by content and time.
-    const ours =
-      (await findMessageByMid(trx, connection.id, event.mid))?.id ??
-      (await adoptEcho(trx, {
+    const known = await findMessageByMid(trx, connection.id, event.mid);
+    if (known) await confirmSent(trx, known.id);
+    else {
+      const adopted = await adoptEcho(trx, {
         conversationId,
         mid: event.mid,
         text: event.text ?? null,
         kind: row.kind ?? 'text',
         at: event.occurredAt,
-      }));
-    if (ours) await confirmSent(trx, ours);
-    else await insertMessageOnce(trx, row);
+      });
+      if (!adopted) await insertMessageOnce(trx, row);
+    }
     await recordConversationActivity(trx, conversationId, {
       at: event.occurredAt,
       preview: previewFor(row, event),

@@ -2,7 +2,11 @@
 // sends seen marks (off by default: customers notice them) the customer sees it as seen.
 import type { Actor, Database } from '../db/database.ts';
 import { clearUnread } from './conversations.repository.ts';
-import { type EnqueueSenderAction, senderActionTarget } from './sender-action-target.ts';
+import {
+  type EnqueueSenderAction,
+  queueSenderActionIfAllowed,
+  senderActionTarget,
+} from './sender-action-target.ts';
 
 export async function markConversationRead(
   deps: { db: Database; enqueueSenderAction: EnqueueSenderAction },
@@ -12,14 +16,15 @@ export async function markConversationRead(
   return deps.db.withUser(actor, async (trx) => {
     await clearUnread(trx, request.workspaceId, request.conversationId);
     const target = await senderActionTarget(trx, request);
-    const seenSent = target.settings.seenEnabled && target.deliverable;
-    if (seenSent) {
-      await deps.enqueueSenderAction(trx, {
-        connectionId: target.connectionId,
-        contactId: target.contactId,
-        senderAction: { action: 'mark_seen' },
-      });
-    }
+    const seenSent = await queueSenderActionIfAllowed(
+      trx,
+      deps.enqueueSenderAction,
+      target,
+      target.settings.seenEnabled,
+      {
+        action: 'mark_seen',
+      },
+    );
     return { seenSent };
   });
 }

@@ -6,12 +6,12 @@ import type { TokenCipher } from '../crypto/token-cipher.ts';
 import { tokenContext } from '../crypto/token-cipher.ts';
 import type { Database } from '../db/database.ts';
 import type { GraphClient } from '../meta/graph-client.ts';
+import { sendApiRequest } from '../meta/send-api.ts';
 import { classifySendFailure } from '../meta/send-outcome.ts';
 import { findConnectionCredentials, markNeedsReauth } from './connections.repository.ts';
+import { LONGEST_INLINE_WAIT_MS } from './send-outbound-messages.ts';
 import { reserveSendSlot } from './send-rate-slots.repository.ts';
 import type { SenderActionJob } from './sender-action-target.ts';
-
-const MAX_WAIT_MS = 2000;
 
 export interface SenderActionDeps {
   db: Database;
@@ -45,7 +45,7 @@ export async function performSenderAction(deps: SenderActionDeps, job: SenderAct
       connectionId: connection.id,
       lane: 'text',
       intervalMs: 1000 / deps.textPerSecond,
-      maxAheadMs: MAX_WAIT_MS,
+      maxAheadMs: LONGEST_INLINE_WAIT_MS,
     }),
   );
   // A busy lane belongs to replies; the queue tries the sender action again later.
@@ -53,13 +53,8 @@ export async function performSenderAction(deps: SenderActionDeps, job: SenderAct
     throw new Error(`the send lane is booked for the next ${Math.round(slot.retryInMs)} ms`);
   if (slot.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, slot.waitMs));
   try {
-    await deps.graph.request({
-      loginPath: connection.loginPath,
-      method: 'POST',
-      path: `${connection.loginPath === 'instagram' ? connection.channelIdentifier : 'me'}/messages`,
-      token: deps.cipher.decrypt(connection.accessToken, tokenContext(connection.id, 'access_token')),
-      body: senderActionBody(job),
-    });
+    const token = deps.cipher.decrypt(connection.accessToken, tokenContext(connection.id, 'access_token'));
+    await deps.graph.request(sendApiRequest(connection, token, senderActionBody(job)));
   } catch (error) {
     const failure = classifySendFailure(error);
     if (failure.kind === 'throttled' || failure.kind === 'unavailable') throw error;

@@ -10,6 +10,7 @@ import type { TokenCipher } from '../crypto/token-cipher.ts';
 import { tokenContext } from '../crypto/token-cipher.ts';
 import type { Database, Tx } from '../db/database.ts';
 import type { GraphClient } from '../meta/graph-client.ts';
+import { sendApiRequest } from '../meta/send-api.ts';
 import { classifySendFailure, type SendFailure } from '../meta/send-outcome.ts';
 import { markNeedsReauth } from './connections.repository.ts';
 import { lockConversationKey } from './conversations.repository.ts';
@@ -43,7 +44,7 @@ export interface SendDeps {
 /** Sends that failed for a passing reason are tried this often before they are given up. */
 export const MAX_SEND_ATTEMPTS = 8;
 /** A job waits at most this long for its slot; when the lane is booked further ahead it is re-queued. */
-const LONGEST_INLINE_WAIT_MS = 2000;
+export const LONGEST_INLINE_WAIT_MS = 2000;
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_CAP_MS = 5 * 60 * 1000;
 
@@ -65,19 +66,20 @@ export async function sendOutboundMessages(deps: SendDeps, messageIds: string[])
 
 async function sendPart(deps: SendDeps, messageId: string, remaining: string[]): Promise<PartResult> {
   const sleep = deps.sleep ?? defaultSleep;
-  const message = await deps.db.withService((trx) => findSendState(trx, messageId));
-  // Deleted, or settled meanwhile: no slot is booked for it. (SENDING goes on to be marked UNCERTAIN.)
-  if (!message || (message.status !== 'QUEUED' && message.status !== 'SENDING')) return { next: 'continue' };
-  const lane = laneOf(message.kind);
-  const perSecond = lane === 'media' ? deps.limits.mediaPerSecond : deps.limits.textPerSecond;
-  const slot = await deps.db.withService((trx) =>
-    reserveSendSlot(trx, {
+  const slot = await deps.db.withService(async (trx) => {
+    const message = await findSendState(trx, messageId);
+    // Deleted, or settled meanwhile: no slot is booked for it. (SENDING goes on to be marked UNCERTAIN.)
+    if (!message || (message.status !== 'QUEUED' && message.status !== 'SENDING')) return null;
+    const lane = laneOf(message.kind);
+    const perSecond = lane === 'media' ? deps.limits.mediaPerSecond : deps.limits.textPerSecond;
+    return reserveSendSlot(trx, {
       connectionId: message.channel_connection_id,
       lane,
       intervalMs: 1000 / perSecond,
       maxAheadMs: LONGEST_INLINE_WAIT_MS,
-    }),
-  );
+    });
+  });
+  if (!slot) return { next: 'continue' };
   if (!slot.reserved) {
     // The lane is booked further ahead than a job should wait: come back when it has room.
     const at = new Date(Date.now() + slot.retryInMs);
@@ -88,17 +90,13 @@ async function sendPart(deps: SendDeps, messageId: string, remaining: string[]):
 
   const claimed = await deps.db.withService((trx) => claim(trx, deps.cipher, messageId));
   if (!claimed) return { next: 'continue' };
-  const { target, token } = claimed;
+  const { target } = claimed;
 
   let mid: string;
   try {
-    const answer = await deps.graph.request<{ message_id?: string }>({
-      loginPath: target.connection.loginPath,
-      method: 'POST',
-      path: `${target.connection.loginPath === 'instagram' ? target.connection.channelIdentifier : 'me'}/messages`,
-      token,
-      body: sendApiBody(target),
-    });
+    const answer = await deps.graph.request<{ message_id?: string }>(
+      sendApiRequest(target.connection, claimed.token, sendApiBody(target, claimed.humanAgent)),
+    );
     if (!answer.message_id) throw new Error('the Send API answered without a message_id');
     mid = answer.message_id;
   } catch (error) {
@@ -113,15 +111,13 @@ async function sendPart(deps: SendDeps, messageId: string, remaining: string[]):
   return { next: 'continue' };
 }
 
+type Claimed = { target: SendTarget; token: string; humanAgent: boolean };
+
 /**
  * QUEUED → SENDING, after the checks Meta would make; undefined when there is nothing to send
  * (sent, failed, or found SENDING: an earlier run died while Meta was being called).
  */
-async function claim(
-  trx: Tx,
-  cipher: TokenCipher,
-  messageId: string,
-): Promise<{ target: SendTarget; token: string } | undefined> {
+async function claim(trx: Tx, cipher: TokenCipher, messageId: string): Promise<Claimed | undefined> {
   const target = await lockSendTarget(trx, messageId);
   if (!target) return undefined;
   if (target.message.status === 'SENDING') {
@@ -136,35 +132,23 @@ async function claim(
   }
   if (target.message.status !== 'QUEUED') return undefined;
 
-  const refusal = refusalBeforeSending(target);
-  let token: string | undefined;
-  try {
-    if (!refusal)
-      token = cipher.decrypt(
-        target.connection.accessToken as string,
-        tokenContext(target.connection.id, 'access_token'),
-      );
-  } catch {
-    // A token sealed under a key that is no longer configured: Meta is never called.
-  }
-  if (refusal || token === undefined) {
-    await recordSendOutcome(trx, messageId, {
-      from: ['QUEUED'],
-      status: 'FAILED',
-      ...(refusal ?? {
-        errorCode: 'token_unreadable',
-        errorMessage:
-          "The account's access token cannot be decrypted with the configured keys; reconnect the account.",
-      }),
-    });
+  const checked = checkBeforeSending(target, cipher);
+  if ('errorCode' in checked) {
+    await recordSendOutcome(trx, messageId, { from: ['QUEUED'], status: 'FAILED', ...checked });
     return undefined;
   }
   await markSending(trx, messageId);
-  return { target, token };
+  return { target, ...checked };
 }
 
-/** Why Meta would refuse this message now, without asking Meta. */
-function refusalBeforeSending(target: SendTarget): { errorCode: string; errorMessage: string } | undefined {
+/**
+ * Why Meta would refuse this message now, without asking Meta; otherwise the token to send with
+ * and whether it goes out with the HUMAN_AGENT tag.
+ */
+function checkBeforeSending(
+  target: SendTarget,
+  cipher: TokenCipher,
+): { errorCode: string; errorMessage: string } | { token: string; humanAgent: boolean } {
   const { connection } = target;
   if (connection.status !== 'CONNECTED' || !connection.accessToken) {
     return {
@@ -182,20 +166,22 @@ function refusalBeforeSending(target: SendTarget): { errorCode: string; errorMes
     sentByHuman: target.message.messagingTag === 'HUMAN_AGENT',
   });
   if (window.kind === 'closed') return { errorCode: 'window_closed', errorMessage: window.reason };
-  return undefined;
+  try {
+    const token = cipher.decrypt(connection.accessToken, tokenContext(connection.id, 'access_token'));
+    // Only outside the 24 hours: within them a reply needs no tag (peer lesson: never tag everything).
+    return { token, humanAgent: window.kind === 'human_agent' };
+  } catch {
+    return {
+      errorCode: 'token_unreadable',
+      errorMessage:
+        "The account's access token cannot be decrypted with the configured keys; reconnect the account.",
+    };
+  }
 }
 
-function sendApiBody(target: SendTarget): Record<string, unknown> {
+function sendApiBody(target: SendTarget, humanAgent: boolean): Record<string, unknown> {
   const { message } = target;
   const [attachment] = (message.attachments as { url: string }[] | null) ?? [];
-  const humanAgent =
-    message.messagingTag === 'HUMAN_AGENT' &&
-    messagingWindow({
-      lastInboundAt: target.lastInboundAt,
-      now: new Date(),
-      humanAgentEnabled: true,
-      sentByHuman: true,
-    }).kind === 'human_agent';
   return {
     recipient: { id: target.contactId },
     message:
@@ -203,7 +189,6 @@ function sendApiBody(target: SendTarget): Record<string, unknown> {
         ? { text: message.content }
         : { attachment: { type: message.kind, payload: { url: attachment?.url } } },
     ...(message.replyToExternalId ? { reply_to: { mid: message.replyToExternalId } } : {}),
-    // Only outside the 24 hours: within them a reply needs no tag (peer lesson: never tag everything).
     ...(humanAgent ? { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } : {}),
   };
 }

@@ -5,6 +5,7 @@
 // that a plain integration gets "sent" or "failed", and a 202 with the id to follow otherwise.
 import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import type { LiveFeed } from '../live/live-feed.ts';
 import type { AttachmentType } from './outbound-content.ts';
 import {
   findOutboundByIds,
@@ -19,7 +20,8 @@ export interface SendToRecipientDeps {
   enqueueSend: EnqueueSend;
   /** How long to wait for Meta's answer before answering 202. */
   waitMs: number;
-  pollMs?: number;
+  /** Says when the workspace changed, so the outcome is re-read then rather than polled. */
+  feed: LiveFeed;
 }
 
 export interface SendToRecipientRequest {
@@ -73,22 +75,43 @@ export async function sendToRecipient(
   request: SendToRecipientRequest,
 ): Promise<SendToRecipientResult> {
   const conversation = await findRecipientConversation(deps.db, actor, request);
-  let parts = await queueOutboundMessage(deps, actor, {
-    workspaceId: conversation.workspace_id,
-    conversationId: conversation.id,
-    idempotencyKey: request.idempotencyKey,
-    text: request.message,
-    attachment: request.attachmentUrl
-      ? { url: request.attachmentUrl, type: request.attachmentType }
-      : undefined,
-    // An API call is software acting, not a person: no Human Agent replies (Meta's policy).
-    sentByHuman: false,
+  let changed = false;
+  let wake = () => {};
+  // Subscribed before queueing, so no change slips between the send and the wait.
+  const unsubscribe = await deps.feed.subscribe(conversation.workspace_id, () => {
+    changed = true;
+    wake();
   });
-  const deadline = Date.now() + deps.waitMs;
-  const ids = parts.map((part) => part.id);
-  while (!parts.every((part) => FINAL.includes(part.status)) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, deps.pollMs ?? 100));
-    parts = await deps.db.withUser(actor, (trx) => findOutboundByIds(trx, ids));
+  let parts: OutboundMessage[];
+  try {
+    parts = await queueOutboundMessage(deps, actor, {
+      workspaceId: conversation.workspace_id,
+      conversationId: conversation.id,
+      idempotencyKey: request.idempotencyKey,
+      text: request.message,
+      attachment: request.attachmentUrl
+        ? { url: request.attachmentUrl, type: request.attachmentType }
+        : undefined,
+      // An API call is software acting, not a person: no Human Agent replies (Meta's policy).
+      sentByHuman: false,
+    });
+    const deadline = Date.now() + deps.waitMs;
+    const ids = parts.map((part) => part.id);
+    while (!parts.every((part) => FINAL.includes(part.status)) && Date.now() < deadline) {
+      if (!changed) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, deadline - Date.now());
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      changed = false;
+      parts = await deps.db.withUser(actor, (trx) => findOutboundByIds(trx, ids));
+    }
+  } finally {
+    unsubscribe();
   }
   const failed = parts.find((part) => part.status === 'FAILED');
   const pending = parts.find((part) => part.status !== 'SENT');

@@ -57,3 +57,16 @@ export async function senderActionTarget(
     deliverable: conversation.connectionStatus === 'CONNECTED' && window.kind !== 'closed',
   };
 }
+
+/** Queues the action when the workspace allows it and Meta would take it; says whether it did. */
+export async function queueSenderActionIfAllowed(
+  trx: Tx,
+  enqueue: EnqueueSenderAction,
+  target: SenderActionTarget,
+  allowed: boolean,
+  senderAction: SenderAction,
+): Promise<boolean> {
+  if (!allowed || !target.deliverable) return false;
+  await enqueue(trx, { connectionId: target.connectionId, contactId: target.contactId, senderAction });
+  return true;
+}

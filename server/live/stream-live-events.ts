@@ -61,8 +61,14 @@ export async function* streamLiveEvents(
     while (!request.signal?.aborted) {
       if (!woken) {
         await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, IDLE_CHECK_MS);
+          const timer = setTimeout(() => {
+            woken = true; // the periodic re-read
+            resolve();
+          }, IDLE_CHECK_MS);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
         });
         continue;
       }
