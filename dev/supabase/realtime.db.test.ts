@@ -5,6 +5,7 @@ import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createWorkspace } from '#server/inbox/create-workspace.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
+import { eventually } from '../test/eventually.ts';
 import { signUpOperator, type TestOperator } from '../test/operators.ts';
 import { supabaseClient } from './client.ts';
 import { type SupabaseStandIn, startSupabaseStandIn } from './server.ts';
@@ -75,14 +76,6 @@ function subscribe(client: SupabaseClient, name: string, isPrivate = true): Subs
       settle(entry);
     });
   return { channel, statuses, received, settled };
-}
-
-async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 const broadcast = (topic: string, event: string, payload: Record<string, unknown>) =>

@@ -11,6 +11,7 @@ import { freePort } from '#dev/postgres.ts';
 import { type SupabaseStandIn, startSupabaseStandIn } from '#dev/supabase/server.ts';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { testEnv } from '#dev/test/env.ts';
+import { eventually } from '#dev/test/eventually.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
 import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
 import { tokenContext } from '../crypto/token-cipher.ts';
@@ -117,19 +118,6 @@ async function customerWrites(text: string, at = Date.now()): Promise<string> {
     );
     return row?.id;
   });
-}
-
-async function eventually<T>(
-  probe: () => Promise<T | undefined | null | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('timed out waiting');
 }
 
 const deps = () => ({ db: runtime.db, enqueueSend: runtime.enqueueSend });

@@ -1,13 +1,15 @@
 // A worker process killed with SIGKILL while Meta is answering its Send API call (Meta has
 // already delivered the message): the restarted worker must not send it again. It finds the
 // message SENDING, leaves it UNCERTAIN, and the echo webhook then confirms it as SENT.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newMetaAppCredentials } from '#dev/meta/app-credentials.ts';
 import { type MetaSimulator, startMetaSimulator } from '#dev/meta/simulator.ts';
+import { startWorkerProcess } from '#dev/processes.ts';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { testEnvVars } from '#dev/test/env.ts';
+import { eventually } from '#dev/test/eventually.ts';
 import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
 import { tokenContext } from '../crypto/token-cipher.ts';
 import { parseEnv } from '../env.ts';
@@ -59,22 +61,10 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function startWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/jobs/worker-main.ts'], {
-    env: { ...process.env, ...env },
-    stdio: 'ignore',
-  });
+function startWorker(): ChildProcess {
+  const child = startWorkerProcess({ ...process.env, ...env }, 'ignore');
   children.push(child);
   return child;
-}
-
-async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('timed out');
 }
 
 const messageStatus = async (id: string) =>
@@ -129,18 +119,18 @@ it('never re-sends a message whose worker died during the Send API call', async 
     return id;
   });
 
-  const first = startWorkerProcess();
-  await waitFor(() => meta.sentMessages().length === 1);
+  const first = startWorker();
+  await eventually(() => meta.sentMessages().length === 1);
   first.kill('SIGKILL');
   await new Promise((resolve) => first.once('exit', resolve));
   expect((await messageStatus(messageId))?.status).toBe('SENDING');
 
-  startWorkerProcess();
-  await waitFor(async () => (await messageStatus(messageId))?.status === 'UNCERTAIN');
+  startWorker();
+  await eventually(async () => (await messageStatus(messageId))?.status === 'UNCERTAIN');
   expect(meta.sentMessages()).toHaveLength(1);
 
   gateOpen = true; // the echo (and the customer's message) now reach the app
-  await waitFor(async () => (await messageStatus(messageId))?.status === 'SENT');
+  await eventually(async () => (await messageStatus(messageId))?.status === 'SENT');
   expect((await messageStatus(messageId))?.external_message_id).toBe(meta.sentMessages()[0]?.mid);
   expect(meta.sentMessages()).toHaveLength(1);
   const { rows: outbound } = await database.query(

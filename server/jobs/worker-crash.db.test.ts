@@ -1,10 +1,12 @@
 // A worker process killed with SIGKILL in the middle of a large delivery: after a new worker
 // starts, every event is applied exactly once.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startWorkerProcess } from '#dev/processes.ts';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { testEnvVars } from '#dev/test/env.ts';
+import { eventually } from '#dev/test/eventually.ts';
 import { parseEnv } from '../env.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 
@@ -35,11 +37,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function startWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/jobs/worker-main.ts'], {
-    env: { ...process.env, ...env },
-    stdio: 'ignore',
-  });
+function startWorker(): ChildProcess {
+  const child = startWorkerProcess({ ...process.env, ...env }, 'ignore');
   children.push(child);
   return child;
 }
@@ -47,15 +46,6 @@ function startWorkerProcess(): ChildProcess {
 async function count(sql: string): Promise<number> {
   const { rows } = await database.query<{ n: number }>(sql);
   return Number(rows[0]?.n);
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('timed out');
 }
 
 it('processes every event exactly once after the worker is killed mid-batch and restarted', async () => {
@@ -76,9 +66,9 @@ it('processes every event exactly once after the worker is killed mid-batch and 
     await runtime.enqueueIngest(trx, [String(id)]);
   });
 
-  const first = startWorkerProcess();
+  const first = startWorker();
   // Kill it while it is applying the delivery: its job is taken and nothing is committed yet.
-  await waitFor(
+  await eventually(
     async () =>
       (await count(
         "select count(*) as n from pgboss.job where name = 'ingest-webhook-events' and state = 'active'",
@@ -92,8 +82,8 @@ it('processes every event exactly once after the worker is killed mid-batch and 
   // The delivery is applied in one transaction: the crash left no partial state behind.
   expect(await count('select count(*) as n from conversation_messages')).toBe(0);
 
-  startWorkerProcess();
-  await waitFor(
+  startWorker();
+  await eventually(
     async () => (await count("select count(*) as n from webhook_events where status = 'PROCESSED'")) === 1,
     60_000,
   );
