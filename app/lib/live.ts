@@ -1,9 +1,13 @@
-// Live updates in the browser: the workspace's private Realtime channel, joined with the
-// operator's session token (RLS decides the join). Every broadcast refetches the queries on
-// screen through tRPC; so does every (re)subscription, which recovers whatever was missed while
-// the connection was down. Refetches are what the view shows, so an event seen twice changes nothing.
+// Live updates in the browser: private Realtime channels joined with the operator's session token
+// (RLS on realtime.messages decides each join). Broadcasts carry ids only; each one refetches the
+// affected queries through tRPC, and so does every (re)subscription, which recovers whatever was
+// missed while the connection was down. Refetches are what the view shows, so an event seen twice
+// changes nothing.
+//   workspace:<id>    → everything on screen except open threads (list, leads, accounts, health),
+//                        and a thread whose conversation changed (assigned, archived, read)
+//   conversation:<id> → the open thread's messages, so a busy workspace does not reload it
 import { createBrowserClient } from '@supabase/ssr';
-import { useQueryClient } from '@tanstack/react-query';
+import { type Query, type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 
 export interface RealtimeConfig {
@@ -13,16 +17,42 @@ export interface RealtimeConfig {
 
 let client: ReturnType<typeof createBrowserClient> | undefined;
 
-export function useLiveWorkspace(workspaceId: string, config: RealtimeConfig) {
+// The tRPC path of the thread query, as @trpc/tanstack-react-query keys it.
+const THREAD_PATH = JSON.stringify(['inbox', 'conversation']);
+const isThread = (query: Query) => JSON.stringify(query.queryKey[0]) === THREAD_PATH;
+const threadOf = (conversationId: string) => (query: Query) =>
+  isThread(query) &&
+  (query.queryKey[1] as { input?: { conversationId?: string } } | undefined)?.input?.conversationId ===
+    conversationId;
+
+interface Broadcast {
+  event: string;
+  payload: Record<string, unknown>;
+}
+
+/** Joins `topic`; `refresh` gets the broadcasts of a burst, or `null` after a (re)subscription. */
+function useLiveTopic(
+  topic: string,
+  config: RealtimeConfig,
+  refresh: (queryClient: QueryClient, burst: Broadcast[] | null) => Promise<void>,
+) {
   const queryClient = useQueryClient();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `refresh` is derived from `topic`
   useEffect(() => {
     client ??= createBrowserClient(config.url, config.anonKey);
     const supabase = client;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const refetch = () => {
+    let burst: Broadcast[] | null = [];
+    const refetch = (broadcast: Broadcast | null) => {
+      if (broadcast === null) burst = null;
+      else burst?.push(broadcast);
       clearTimeout(timer);
       // A burst of events (a batch of messages) refetches once.
-      timer = setTimeout(() => void queryClient.invalidateQueries(), 50);
+      timer = setTimeout(() => {
+        const events = burst;
+        burst = [];
+        void refresh(queryClient, events);
+      }, 50);
     };
     let channel: ReturnType<typeof supabase.channel> | undefined;
     let cancelled = false;
@@ -30,10 +60,12 @@ export function useLiveWorkspace(workspaceId: string, config: RealtimeConfig) {
       await supabase.realtime.setAuth(); // the first join must carry the operator's token
       if (cancelled) return;
       channel = supabase
-        .channel(`workspace:${workspaceId}`, { config: { private: true } })
-        .on('broadcast', { event: '*' }, refetch)
+        .channel(topic, { config: { private: true } })
+        .on('broadcast', { event: '*' }, (message: { event: string; payload?: Record<string, unknown> }) =>
+          refetch({ event: message.event, payload: message.payload ?? {} }),
+        )
         .subscribe((status: string) => {
-          if (status === 'SUBSCRIBED') refetch();
+          if (status === 'SUBSCRIBED') refetch(null);
         });
     })();
     return () => {
@@ -41,5 +73,24 @@ export function useLiveWorkspace(workspaceId: string, config: RealtimeConfig) {
       clearTimeout(timer);
       if (channel) void supabase.removeChannel(channel);
     };
-  }, [workspaceId, config.url, config.anonKey, queryClient]);
+  }, [topic, config.url, config.anonKey, queryClient]);
+}
+
+export function useLiveWorkspace(workspaceId: string, config: RealtimeConfig) {
+  useLiveTopic(`workspace:${workspaceId}`, config, (queryClient, burst) => {
+    const changed = new Set(
+      (burst ?? [])
+        .filter((b) => b.event === 'conversation_updated')
+        .map((b) => String(b.payload.conversation_id)),
+    );
+    return queryClient.invalidateQueries({
+      predicate: (query) => !isThread(query) || [...changed].some((id) => threadOf(id)(query)),
+    });
+  });
+}
+
+export function useLiveConversation(conversationId: string, config: RealtimeConfig) {
+  useLiveTopic(`conversation:${conversationId}`, config, (queryClient) =>
+    queryClient.invalidateQueries({ predicate: threadOf(conversationId) }),
+  );
 }

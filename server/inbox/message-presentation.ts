@@ -1,7 +1,7 @@
 // Pure rules for how an Instagram event shows up in the inbox: the message kind we store, the
 // one-line preview in the conversation list, the lead's source, and the state of a message after
 // all its edits, reactions and unsend are folded in (in Meta's timestamp order).
-import type { Attachment, InstagramEvent } from '../meta/instagram-events.ts';
+import type { Attachment, InstagramEvent, Referral } from '../meta/instagram-events.ts';
 import type { LeadSource } from './leads.repository.ts';
 
 type MessageEvent = Extract<InstagramEvent, { kind: 'message' }>;
@@ -57,12 +57,14 @@ export interface LeadOrigin {
   adId: string | null;
 }
 
+/** A click-to-message ad, as opposed to an ig.me link. */
+export const isAdReferral = (referral: Referral) => referral.adId !== null || referral.source === 'ADS';
+
 /** Where a new contact came from: an ad, an ig.me link, a story, or a plain direct message. */
 export function leadOrigin(event: InstagramEvent): LeadOrigin {
   const referral = 'referral' in event ? event.referral : null;
   if (referral) {
-    const fromAd = referral.adId !== null || referral.source === 'ADS';
-    return { source: fromAd ? 'AD' : 'REFERRAL', ref: referral.ref, adId: referral.adId };
+    return { source: isAdReferral(referral) ? 'AD' : 'REFERRAL', ref: referral.ref, adId: referral.adId };
   }
   if (event.kind === 'message' && event.replyTo?.kind === 'story')
     return { source: 'STORY_REPLY', ref: null, adId: null };

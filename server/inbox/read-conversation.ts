@@ -5,25 +5,7 @@ import { AppError } from '../errors.ts';
 import { messagingWindow } from './messaging-window.ts';
 import { findReplyContext } from './outbound-messages.repository.ts';
 import { listThreadPage } from './thread.repository.ts';
-
-export interface ThreadMessageView {
-  id: string;
-  direction: 'INBOUND' | 'OUTBOUND';
-  kind: string;
-  text: string;
-  attachments: { kind: string; url: string | null; title: string | null }[];
-  status: string;
-  externalMessageId: string | null;
-  replyToExternalId: string | null;
-  reactions: { emoji: string }[];
-  businessReaction: string | null;
-  edited: boolean;
-  unsent: boolean;
-  seen: boolean;
-  occurredAt: string;
-  errorMessage: string | null;
-  humanAgent: boolean;
-}
+import { type ThreadMessageView, threadMessageView } from './thread-message-view.ts';
 
 export interface ConversationView {
   contact: { id: string; name: string; username: string | null; avatar: string | null };
@@ -59,9 +41,10 @@ export async function readConversation(
       request.limit + 1,
     );
     const page = rows.slice(0, request.limit);
+    const now = new Date();
     const window = messagingWindow({
       lastInboundAt: context.lastInboundAt,
-      now: new Date(),
+      now,
       humanAgentEnabled: context.humanAgentEnabled,
       sentByHuman: true,
     });
@@ -79,28 +62,7 @@ export async function readConversation(
       window:
         window.kind === 'closed' ? window : { kind: window.kind, closesAt: window.closesAt.toISOString() },
       nextCursor: rows.length > request.limit ? encode(page.at(-1) as (typeof page)[number]) : null,
-      messages: page.map((row) => ({
-        id: row.id,
-        direction: row.direction,
-        kind: row.kind,
-        text: row.content,
-        attachments: ((row.attachments as ThreadMessageView['attachments'] | null) ?? []).map((a) => ({
-          kind: a.kind,
-          url: a.url ?? null,
-          title: a.title ?? null,
-        })),
-        status: row.status,
-        externalMessageId: row.external_message_id,
-        replyToExternalId: row.reply_to_external_id,
-        reactions: (row.reactions as { emoji: string }[]) ?? [],
-        businessReaction: row.business_reaction,
-        edited: row.edit_count > 0,
-        unsent: row.unsent_at !== null,
-        seen: row.seen_at !== null,
-        occurredAt: row.occurred_at.toISOString(),
-        errorMessage: row.error_message,
-        humanAgent: row.messaging_tag === 'HUMAN_AGENT',
-      })),
+      messages: page.map((row) => threadMessageView(row, now)),
     };
   });
 }

@@ -13,35 +13,51 @@ export async function listThreadPage(
   limit: number,
 ) {
   let query = trx
-    .selectFrom('conversation_messages')
+    .selectFrom('conversation_messages as m')
+    // The message a reply quotes, when we hold it (it may predate the connection). Joined by the
+    // account's unique (connection, mid) key, and kept to this conversation.
+    .leftJoin('conversation_messages as quoted', (join) =>
+      join
+        .onRef('quoted.channel_connection_id', '=', 'm.channel_connection_id')
+        .onRef('quoted.external_message_id', '=', 'm.reply_to_external_id')
+        .onRef('quoted.conversation_id', '=', 'm.conversation_id'),
+    )
     .select([
-      'id',
-      'direction',
-      'kind',
-      'content',
-      'attachments',
-      'status',
-      'external_message_id',
-      'reply_to_external_id',
-      'reactions',
-      'business_reaction',
-      'edit_count',
-      'unsent_at',
-      'seen_at',
-      'occurred_at',
-      'error_code',
-      'error_message',
-      'messaging_tag',
-      'provider_data',
+      'm.id',
+      'm.direction',
+      'm.kind',
+      'm.content',
+      'm.attachments',
+      'm.status',
+      'm.external_message_id',
+      'm.reply_to_external_id',
+      'm.reactions',
+      'm.business_reaction',
+      'm.edit_count',
+      'm.unsent_at',
+      'm.seen_at',
+      'm.occurred_at',
+      'm.error_code',
+      'm.error_message',
+      'm.messaging_tag',
+      'm.provider_data',
+      'quoted.id as quoted_id',
+      'quoted.direction as quoted_direction',
+      'quoted.kind as quoted_kind',
+      'quoted.content as quoted_content',
+      'quoted.attachments as quoted_attachments',
+      'quoted.unsent_at as quoted_unsent_at',
     ])
-    .where('conversation_id', '=', conversationId);
+    .where('m.conversation_id', '=', conversationId);
   if (before) {
     query = query.where((eb) =>
       eb.or([
-        eb('occurred_at', '<', before.occurredAt),
-        eb.and([eb('occurred_at', '=', before.occurredAt), eb('id', '<', before.id)]),
+        eb('m.occurred_at', '<', before.occurredAt),
+        eb.and([eb('m.occurred_at', '=', before.occurredAt), eb('m.id', '<', before.id)]),
       ]),
     );
   }
-  return query.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return query.orderBy('m.occurred_at', 'desc').orderBy('m.id', 'desc').limit(limit).execute();
 }
+
+export type ThreadRow = Awaited<ReturnType<typeof listThreadPage>>[number];

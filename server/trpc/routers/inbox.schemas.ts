@@ -59,11 +59,27 @@ export const ConversationViewSchema = z.object({
       kind: z.string(),
       text: z.string(),
       attachments: z.array(
-        z.object({ kind: z.string(), url: z.string().nullable(), title: z.string().nullable() }),
+        z.object({
+          kind: z.string(),
+          url: z.string().nullable(),
+          title: z.string().nullable(),
+          expired: z.boolean(),
+        }),
       ),
       status: z.string(),
       externalMessageId: z.string().nullable(),
       replyToExternalId: z.string().nullable(),
+      quote: z.object({ direction: z.enum(['INBOUND', 'OUTBOUND']), preview: z.string() }).nullable(),
+      storyReply: z.object({ url: z.string().nullable(), expired: z.boolean() }).nullable(),
+      referral: z
+        .object({
+          source: z.enum(['AD', 'LINK']),
+          ref: z.string().nullable(),
+          adId: z.string().nullable(),
+          adTitle: z.string().nullable(),
+        })
+        .nullable(),
+      sentOutsideInbox: z.boolean(),
       reactions: z.array(z.object({ emoji: z.string() })),
       businessReaction: z.string().nullable(),
       edited: z.boolean(),

@@ -1,0 +1,181 @@
+// One message in the thread: the quote it replies to, its text and media, the customer's
+// reactions, and a line of markers (time, edited, delivery state, seen, where it was typed).
+import { useMutation } from '@tanstack/react-query';
+import clsx from 'clsx';
+import { useTRPC } from '#app/lib/trpc.ts';
+import { MessageAttachment, Placeholder, StoryReply } from './message-media.tsx';
+import type { ThreadMessage } from './thread-types.ts';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+const STATUS_LABEL: Record<string, string> = {
+  QUEUED: 'Sending…',
+  SENDING: 'Sending…',
+  SENT: 'Sent',
+  FAILED: 'Not sent',
+  UNCERTAIN: 'Delivery unconfirmed',
+};
+
+/** A line in the thread that is not a message: how the customer arrived, a button they tapped. */
+function Notice({ message }: { message: ThreadMessage }) {
+  let text = message.text;
+  if (message.kind === 'referral' && message.referral) {
+    const { referral } = message;
+    text =
+      referral.source === 'AD'
+        ? `Opened the conversation from an ad${referral.adTitle ? ` “${referral.adTitle}”` : ''}${referral.adId ? ` (ad ${referral.adId})` : ''}`
+        : `Opened the conversation from a link${referral.ref ? ` (ref “${referral.ref}”)` : ''}`;
+  } else if (message.kind === 'postback') {
+    text = `Tapped “${message.text}”`;
+  }
+  return (
+    <p className="text-center text-xs text-slate-500">
+      <span className="rounded-full bg-white px-3 py-1 shadow-sm ring-1 ring-slate-200">{text}</span>
+      <span className="ml-2 text-[11px] text-slate-400">
+        {timeFormat.format(new Date(message.occurredAt))}
+      </span>
+    </p>
+  );
+}
+
+function ReferralTag({ referral }: { referral: NonNullable<ThreadMessage['referral']> }) {
+  return (
+    <span className="mb-1 inline-block rounded-full bg-amber-100 px-2 py-0.5 text-[11px] font-medium text-amber-800">
+      {referral.source === 'AD'
+        ? `From ad${referral.adTitle ? ` “${referral.adTitle}”` : referral.adId ? ` ${referral.adId}` : ''}`
+        : `From link${referral.ref ? ` “${referral.ref}”` : ''}`}
+    </span>
+  );
+}
+
+function Body({ message }: { message: ThreadMessage }) {
+  if (message.unsent) return <em className="text-slate-400">Message unsent</em>;
+  if (message.kind === 'unsupported') {
+    return (
+      <Placeholder icon="❔">
+        The customer sent something Instagram does not share with apps. Open the Instagram app to see it.
+      </Placeholder>
+    );
+  }
+  return (
+    <>
+      {message.storyReply ? <StoryReply story={message.storyReply} /> : null}
+      {message.attachments.map((attachment, index) => (
+        // Attachments never reorder within a message.
+        // biome-ignore lint/suspicious/noArrayIndexKey: the position is the identity here
+        <MessageAttachment key={index} attachment={attachment} />
+      ))}
+    </>
+  );
+}
+
+export function MessageBubble({ workspaceId, message }: { workspaceId: string; message: ThreadMessage }) {
+  if (message.kind === 'referral' || message.kind === 'postback') return <Notice message={message} />;
+  const outbound = message.direction === 'OUTBOUND';
+  const hasText = !message.unsent && message.kind !== 'unsupported' && message.text.length > 0;
+  const media = !hasText || message.attachments.length > 0 || message.storyReply !== null;
+  const reactions = [
+    ...message.reactions.map((r) => r.emoji),
+    ...(message.businessReaction ? [message.businessReaction] : []),
+  ];
+  return (
+    <div
+      className={clsx('flex', outbound ? 'justify-end' : 'justify-start')}
+      data-direction={message.direction}
+      data-kind={message.kind}
+    >
+      <div className={clsx('flex max-w-[70%] flex-col', outbound ? 'items-end' : 'items-start')}>
+        {message.referral ? <ReferralTag referral={message.referral} /> : null}
+        {message.quote ? (
+          <p
+            className={clsx(
+              'mb-0.5 max-w-full truncate border-l-2 border-slate-300 px-2 text-xs text-slate-500',
+              outbound && 'text-right',
+            )}
+          >
+            <span className="sr-only">In reply to: </span>
+            {message.quote.preview}
+          </p>
+        ) : null}
+        {media ? (
+          <div className="space-y-1.5">
+            <Body message={message} />
+          </div>
+        ) : null}
+        {hasText ? (
+          <div
+            className={clsx(
+              'mt-1 rounded-2xl px-3.5 py-2 text-sm shadow-sm first:mt-0',
+              outbound ? 'bg-brand-600 text-white' : 'bg-white text-slate-800',
+              message.status === 'FAILED' && 'ring-2 ring-red-400',
+            )}
+          >
+            <p className="whitespace-pre-wrap break-words">{message.text}</p>
+          </div>
+        ) : null}
+        {reactions.length > 0 ? (
+          <p className="-mt-1.5 rounded-full bg-white px-1.5 text-sm shadow ring-1 ring-slate-200">
+            <span className="sr-only">Reactions: </span>
+            {reactions.join(' ')}
+          </p>
+        ) : null}
+        <p className="mt-0.5 text-[11px] text-slate-400">
+          {timeFormat.format(new Date(message.occurredAt))}
+          {message.edited && !message.unsent ? ' · Edited' : ''}
+          {outbound && message.sentOutsideInbox ? ' · Sent from Instagram' : ''}
+          {outbound && message.humanAgent ? ' · Human agent' : ''}
+          {outbound ? ` · ${STATUS_LABEL[message.status] ?? message.status}` : ''}
+          {outbound && message.seen ? ' · Seen' : ''}
+        </p>
+        {message.status === 'FAILED' || message.status === 'UNCERTAIN' ? (
+          <DeliveryProblem workspaceId={workspaceId} message={message} />
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+/** A reply Meta refused (retry) or may not have delivered (the operator checks and says). */
+function DeliveryProblem({ workspaceId, message }: { workspaceId: string; message: ThreadMessage }) {
+  const trpc = useTRPC();
+  const retry = useMutation(trpc.messages.retry.mutationOptions());
+  const settle = useMutation(trpc.messages.resolveUncertain.mutationOptions());
+  const busy = retry.isPending || settle.isPending;
+  const button = 'rounded border border-red-200 px-2 py-0.5 font-medium hover:bg-red-50 disabled:opacity-50';
+  return (
+    <div className="mt-1 text-right text-[11px] text-red-600">
+      <p>{message.errorMessage}</p>
+      <div className="mt-1 flex justify-end gap-1.5">
+        {message.status === 'FAILED' ? (
+          <button
+            type="button"
+            className={button}
+            disabled={busy}
+            onClick={() => retry.mutate({ workspaceId, messageId: message.id })}
+          >
+            Retry
+          </button>
+        ) : (
+          <>
+            <button
+              type="button"
+              className={button}
+              disabled={busy}
+              onClick={() => settle.mutate({ workspaceId, messageId: message.id, delivered: true })}
+            >
+              It was delivered
+            </button>
+            <button
+              type="button"
+              className={button}
+              disabled={busy}
+              onClick={() => settle.mutate({ workspaceId, messageId: message.id, delivered: false })}
+            >
+              It was not delivered
+            </button>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}

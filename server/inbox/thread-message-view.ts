@@ -1,0 +1,120 @@
+// How one stored message appears in the conversation view: its media under the media policy
+// (links to Meta's CDN, never copies; stories vanish after 24 h), the message it quotes, the story
+// it answers, the ad or link it came from, and the customer's reactions.
+import type { Attachment, Referral } from '../meta/instagram-events.ts';
+import { isAdReferral, previewOf } from './message-presentation.ts';
+import type { ThreadRow } from './thread.repository.ts';
+
+/** Meta's story media stops loading when the story expires, a day after it was posted. */
+export const STORY_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+const STORY_KINDS = new Set(['story_mention', 'ig_story']);
+
+// Meta sends the reaction's name; the emoji only for some. Other names show as a generic heart.
+const REACTION_EMOJI: Record<string, string> = {
+  love: '❤️',
+  like: '👍',
+  laugh: '😂',
+  wow: '😮',
+  sad: '😢',
+  angry: '😡',
+};
+
+export interface ThreadAttachmentView {
+  kind: string;
+  url: string | null;
+  title: string | null;
+  /** Story media whose day is over: shown as a placeholder, never requested. */
+  expired: boolean;
+}
+
+export interface ThreadMessageView {
+  id: string;
+  direction: 'INBOUND' | 'OUTBOUND';
+  kind: string;
+  text: string;
+  attachments: ThreadAttachmentView[];
+  status: string;
+  externalMessageId: string | null;
+  replyToExternalId: string | null;
+  /** The message this one replies to, as a one-line preview; null when we do not hold it. */
+  quote: { direction: 'INBOUND' | 'OUTBOUND'; preview: string } | null;
+  /** The customer's story this message answers. */
+  storyReply: { url: string | null; expired: boolean } | null;
+  /** The ad or ig.me link that opened the conversation. */
+  referral: { source: 'AD' | 'LINK'; ref: string | null; adId: string | null; adTitle: string | null } | null;
+  /** Typed in the Instagram app (or another tool), not in this inbox. */
+  sentOutsideInbox: boolean;
+  reactions: { emoji: string }[];
+  businessReaction: string | null;
+  edited: boolean;
+  unsent: boolean;
+  seen: boolean;
+  occurredAt: string;
+  errorMessage: string | null;
+  humanAgent: boolean;
+}
+
+interface ProviderData {
+  replyToStory?: { url: string | null } | null;
+  referral?: Referral | null;
+  origin?: string;
+}
+
+type StoredAttachment = Partial<Attachment> & { kind: string };
+
+const asAttachments = (value: unknown) => (value as StoredAttachment[] | null) ?? [];
+
+export function threadMessageView(row: ThreadRow, now: Date): ThreadMessageView {
+  const data = (row.provider_data as ProviderData | null) ?? {};
+  const storyGone = now.getTime() - row.occurred_at.getTime() >= STORY_LIFETIME_MS;
+  const referral = data.referral ?? null;
+  return {
+    id: row.id,
+    direction: row.direction,
+    kind: row.kind,
+    text: row.content,
+    attachments: asAttachments(row.attachments).map((a) => {
+      const expired = STORY_KINDS.has(a.kind) && storyGone;
+      return { kind: a.kind, url: expired ? null : (a.url ?? null), title: a.title ?? null, expired };
+    }),
+    status: row.status,
+    externalMessageId: row.external_message_id,
+    replyToExternalId: row.reply_to_external_id,
+    quote:
+      row.quoted_id && row.quoted_direction
+        ? {
+            direction: row.quoted_direction,
+            preview: previewOf({
+              direction: row.quoted_direction,
+              kind: row.quoted_kind ?? 'text',
+              text: row.quoted_content ?? '',
+              attachments: asAttachments(row.quoted_attachments) as Pick<Attachment, 'kind'>[],
+              unsent: row.quoted_unsent_at !== null,
+            }),
+          }
+        : null,
+    storyReply: data.replyToStory
+      ? { url: storyGone ? null : data.replyToStory.url, expired: storyGone }
+      : null,
+    referral: referral
+      ? {
+          source: isAdReferral(referral) ? 'AD' : 'LINK',
+          ref: referral.ref,
+          adId: referral.adId,
+          adTitle: referral.adTitle,
+        }
+      : null,
+    sentOutsideInbox: data.origin === 'echo',
+    reactions: ((row.reactions as { emoji: string | null; reaction: string | null }[] | null) ?? []).map(
+      (r) => ({ emoji: r.emoji ?? REACTION_EMOJI[r.reaction ?? ''] ?? '❤️' }),
+    ),
+    businessReaction: row.business_reaction,
+    edited: row.edit_count > 0,
+    unsent: row.unsent_at !== null,
+    seen: row.seen_at !== null,
+    occurredAt: row.occurred_at.toISOString(),
+    errorMessage: row.error_message,
+    humanAgent: row.messaging_tag === 'HUMAN_AGENT',
+  };
+}
