@@ -100,3 +100,8 @@ export async function customerWrites(
 ): Promise<void> {
   await control(request, '/control/events/text', { account, customer, text, timestamp: at });
 }
+
+/** A picture of the screen, kept with the test results (`test-results/screens/<name>.png`). */
+export async function keepScreenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-results/screens/${name}.png` });
+}

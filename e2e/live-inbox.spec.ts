@@ -7,6 +7,7 @@ import {
   connectFirstAccount,
   control,
   customerWrites,
+  keepScreenshot,
   newCustomer,
   signUpWithWorkspace,
   uniqueUsername,
@@ -51,7 +52,7 @@ test('a DM shows up live, and the reply reaches the customer', async ({ page, br
       return view.messages.filter((m) => m.from === 'business').map((m) => m.text);
     })
     .toEqual(['Yes — 3 days, tracked.']);
-  await page.screenshot({ path: 'test-results/live-inbox-conversation.png' });
+  await keepScreenshot(page, 'live-inbox-conversation');
 
   // An operator of another workspace sees nothing of it.
   const other = await browser.newPage();

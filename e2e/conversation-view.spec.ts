@@ -1,0 +1,129 @@
+// The conversation view in Chromium: every kind of message a customer can send arrives through the
+// simulator's webhooks and shows the way Instagram would show it, stories past their day show an
+// "expired" placeholder, and a long thread is virtualised and loads older pages as it scrolls.
+import type { APIRequestContext } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import {
+  connectFirstAccount,
+  control,
+  customerWrites,
+  keepScreenshot,
+  newCustomer,
+  signUpWithWorkspace,
+  uniqueUsername,
+} from './journeys.ts';
+
+interface Sent {
+  mid: string;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+function customerEvents(request: APIRequestContext, account: string, customer: string) {
+  return (kind: string, body: Record<string, unknown> = {}) =>
+    control<Sent>(request, `/control/events/${kind}`, { account, customer, ...body });
+}
+
+test('every message kind is shown as Instagram shows it', async ({ page }) => {
+  await signUpWithWorkspace(page);
+  const account = uniqueUsername('kinds.shop');
+  await connectFirstAccount(page, account);
+  const customer = await newCustomer(page.request);
+  const send = customerEvents(page.request, account, customer);
+
+  // Two days ago the customer mentioned the shop in a story: that story is gone by now.
+  await send('attachments', { attachments: [{ type: 'story_mention' }], timestamp: Date.now() - 2 * DAY });
+  await send('ad-referral', {
+    text: 'Saw your ad, is the linen shirt in stock?',
+    adId: '120210000000001',
+    adsContextData: { ad_title: 'Spring linen' },
+  });
+  const question = await send('text', { text: 'Also, what sizes do you have?' });
+  await send('attachments', { attachments: [{ type: 'image' }], text: 'Like this one' });
+  await send('attachments', { attachments: [{ type: 'video' }] });
+  await send('attachments', { attachments: [{ type: 'audio' }] });
+  await send('attachments', { attachments: [{ type: 'file' }] });
+  await send('attachments', { attachments: [{ type: 'ig_post', title: 'Linen shirt, sand' }] });
+  await send('attachments', { attachments: [{ type: 'ig_reel', title: 'How we dye linen' }] });
+  await send('attachments', { attachments: [{ type: 'story_mention' }] });
+  await send('attachments', { attachments: [{ type: 'ephemeral' }] });
+  await send('unsupported');
+  await send('story-reply', { text: 'Love this colour!' });
+  await send('reply', { text: 'M or L would do', replyToMid: question.mid });
+  await send('reaction', { mid: question.mid, reaction: 'love' });
+  const typo = await send('text', { text: 'Thnks!' });
+  await send('edit', { mid: typo.mid, text: 'Thanks!' });
+  const regret = await send('text', { text: 'Oops, wrong chat' });
+  await send('unsend', { mid: regret.mid });
+  await send('postback', { title: 'Talk to a person', payload: 'HUMAN' });
+  await send('referral', { ref: 'summer-campaign', source: 'SHORTLINK' });
+  await send('echo', { text: 'Replied from the phone app' });
+  await customerWrites(page.request, account, customer, 'That is all, thank you');
+
+  await page.getByRole('link', { name: /^Conversation with / }).click();
+  const thread = page.getByTestId('thread');
+  await expect(thread).toContainText('That is all, thank you', { timeout: 15_000 });
+  // Folded in, whatever order Meta delivered them in.
+  await expect(thread).toContainText('Thanks!', { timeout: 10_000 });
+  await expect(thread).not.toContainText('Thnks!');
+  await expect(thread).not.toContainText('Oops, wrong chat');
+  await expect(thread).toContainText('Message unsent');
+  await expect(thread).toContainText('Edited');
+
+  const photo = thread.getByRole('img', { name: 'Photo' });
+  await expect(photo).toBeVisible();
+  await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await expect(thread.getByLabel('Video')).toHaveAttribute('src', /^http/);
+  await expect(thread.getByLabel('Voice message')).toHaveAttribute('src', /^http/);
+  await expect(thread.getByRole('link', { name: 'Download file' })).toBeVisible();
+  await expect(thread).toContainText('Shared a post');
+  await expect(thread).toContainText('Linen shirt, sand');
+  await expect(thread).toContainText('Shared a reel');
+  await expect(thread).toContainText('How we dye linen');
+  await expect(thread.getByRole('img', { name: 'Mentioned you in their story' })).toBeVisible();
+  await expect(thread).toContainText('disappearing photo');
+  await expect(thread).toContainText('does not share with apps');
+  await expect(thread.getByRole('img', { name: 'Replied to your story' })).toBeVisible();
+  await expect(thread).toContainText('Love this colour!');
+  await expect(thread).toContainText('In reply to: Also, what sizes do you have?');
+  await expect(thread).toContainText('Reactions: ❤️');
+  await expect(thread).toContainText('Tapped “Talk to a person”');
+  await expect(thread).toContainText('Opened the conversation from a link (ref “summer-campaign”)');
+  await expect(thread.locator('[data-direction="OUTBOUND"]')).toContainText('Sent from Instagram');
+  await keepScreenshot(page, 'conversation-kinds');
+
+  // At the top of the thread: the ad the customer came from, and the story of two days ago, expired
+  // and never requested.
+  await thread.evaluate((element) => element.scrollTo(0, 0));
+  await expect(thread).toContainText('From ad “Spring linen”');
+  await expect(thread).toContainText('Story expired');
+  await expect(thread.getByRole('img', { name: 'Mentioned you in their story' })).toHaveCount(1);
+});
+
+test('a long thread keeps few messages in the page and loads older ones as it scrolls', async ({ page }) => {
+  await signUpWithWorkspace(page);
+  const account = uniqueUsername('long.shop');
+  await connectFirstAccount(page, account);
+  const customer = await newCustomer(page.request);
+  const start = Date.now() - 60 * 60 * 1000;
+  for (let i = 1; i <= 150; i += 1) {
+    await customerWrites(page.request, account, customer, `Message number ${i}`, start + i * 1000);
+  }
+
+  await page.getByRole('link', { name: /^Conversation with / }).click();
+  const thread = page.getByTestId('thread');
+  await expect(thread).toContainText('Message number 150', { timeout: 20_000 });
+  const rendered = thread.locator('[data-direction]');
+  expect(await rendered.count()).toBeLessThan(40);
+  await expect(thread.getByText('Message number 1', { exact: true })).toHaveCount(0);
+
+  // Scrolling up pages back to the first message (three pages of fifty).
+  await expect(async () => {
+    await thread.evaluate((element) => element.scrollTo(0, 0));
+    await expect(thread).toContainText('Beginning of the conversation', { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await thread.evaluate((element) => element.scrollTo(0, 0));
+  await expect(thread.getByText('Message number 1', { exact: true })).toBeVisible();
+  expect(await rendered.count()).toBeLessThan(40);
+  await keepScreenshot(page, 'conversation-long-thread');
+});
