@@ -3,7 +3,6 @@
 // Prints acknowledged events/s, ack latency, the time until every acknowledged event is
 // ingested, and lost/duplicated events (both must be 0).
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { ephemeralClusterDir, freePort } from '#dev/postgres.ts';
@@ -16,7 +15,7 @@ import {
   waitForHttp,
 } from '#dev/processes.ts';
 import { startLocalStack } from '#dev/stack.ts';
-import { signWebhookBody } from '#server/meta/webhook-signature.ts';
+import { signedTextDelivery, type TextDelivery } from './text-delivery.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -50,28 +49,9 @@ const floorUrl = `http://127.0.0.1:${floorPort}/api/instagram/webhook`;
 await Promise.all([waitForHttp(appUrl, web), waitForHttp(floorUrl, floor)]);
 
 /** One signed delivery with one new message; its mid is remembered when the server acks it. */
-function delivery(): { body: string; signature: string; mid: string } {
-  const mid = `aWdf${randomBytes(16).toString('base64url')}`;
+function delivery(): TextDelivery {
   const customer = `5900000000${String(Math.floor(Math.random() * CUSTOMERS)).padStart(6, '0')}`;
-  const now = Date.now();
-  const body = JSON.stringify({
-    object: 'instagram',
-    entry: [
-      {
-        id: IG,
-        time: now,
-        messaging: [
-          {
-            sender: { id: customer },
-            recipient: { id: IG },
-            timestamp: now,
-            message: { mid, text: 'Do you ship to Lisbon?' },
-          },
-        ],
-      },
-    ],
-  });
-  return { body, signature: signWebhookBody(body, secret), mid };
+  return signedTextDelivery({ account: IG, customer, text: 'Do you ship to Lisbon?', secret });
 }
 
 interface Run {

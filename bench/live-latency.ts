@@ -1,0 +1,117 @@
+// `npm run bench:live`: how long a customer's message takes from Meta's webhook POST to the
+// operator's screen. The production build and a worker run against the local stack; an operator
+// signed in to Chromium has the conversation open; the bench POSTs signed deliveries one at a time
+// and the page notes when each message's text appears in the thread (same machine clock).
+// The baseline, measured in the same run, is the webhook POST's own round trip (until Meta would
+// get its 200): the ratio says how many such round trips the rest of the path costs.
+import type { ChildProcess } from 'node:child_process';
+import { chromium } from '@playwright/test';
+import pg from 'pg';
+import { ephemeralClusterDir, freePort } from '#dev/postgres.ts';
+import {
+  localServerEnv,
+  startWebServer,
+  startWorkerProcess,
+  stopProcess,
+  waitForHttp,
+} from '#dev/processes.ts';
+import { startLocalStack } from '#dev/stack.ts';
+import { signedTextDelivery } from './text-delivery.ts';
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100);
+const ACCOUNT = '17841400000007777';
+const CUSTOMER = '5900000000777001';
+
+const stack = await startLocalStack({ dataDir: await ephemeralClusterDir('bench-live'), ephemeral: true });
+const secret = stack.env.INSTAGRAM_APP_SECRET as string;
+const port = await freePort();
+const env = localServerEnv(stack.env, port);
+const baseUrl = env.APP_URL as string;
+const webhookUrl = `${baseUrl}/api/instagram/webhook`;
+const children: ChildProcess[] = [startWebServer(env), startWorkerProcess(env)];
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu'],
+});
+
+/** POSTs one message as Meta would; resolves with when it was sent and how long the 200 took. */
+async function post(text: string): Promise<{ sentAt: number; ackMs: number }> {
+  const delivery = signedTextDelivery({ account: ACCOUNT, customer: CUSTOMER, text, secret });
+  const sentAt = Date.now();
+  const response = await fetch(webhookUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': delivery.signature },
+    body: delivery.body,
+  });
+  if (!response.ok) throw new Error(`webhook answered ${response.status}`);
+  await response.arrayBuffer();
+  return { sentAt, ackMs: Date.now() - sentAt };
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+};
+
+try {
+  await waitForHttp(`${baseUrl}/sign-in`, children[0] as ChildProcess);
+  const page = await browser.newPage();
+  await page.goto(`${baseUrl}/sign-up`);
+  await page.getByLabel('Your name').fill('Bench Operator');
+  await page.getByLabel('Work email').fill('bench@example.test');
+  await page.getByLabel('Password').fill('bench-password-1');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByLabel('Workspace name').fill('Bench');
+  await page.getByRole('button', { name: 'Create workspace' }).click();
+  await page.waitForURL(/\/w\/[0-9a-f-]{36}\/inbox$/);
+  const workspaceId = /\/w\/([0-9a-f-]{36})\//.exec(page.url())?.[1] as string;
+  const db = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+  await db.connect();
+  await db.query(
+    `insert into channel_connections (workspace_id, login_path, channel_identifier, display_name)
+     values ($1, 'instagram', $2, '@bench.shop')`,
+    [workspaceId, ACCOUNT],
+  );
+  await db.end();
+
+  await post('Hello, opening the conversation');
+  await page.getByRole('link', { name: /^Conversation with / }).click({ timeout: 15_000 });
+  await page.getByTestId('thread').getByText('Hello, opening the conversation').waitFor();
+  // The page notes the first moment each probe's text is in the thread.
+  await page.evaluate(() => {
+    const seen: Record<string, number> = {};
+    (window as unknown as { probes: Record<string, number> }).probes = seen;
+    const thread = document.querySelector('[data-testid="thread"]') as HTMLElement;
+    new MutationObserver(() => {
+      const now = Date.now();
+      for (const match of thread.textContent?.matchAll(/probe <(\d+)>/g) ?? [])
+        seen[match[1] as string] ??= now;
+    }).observe(thread, { childList: true, subtree: true, characterData: true });
+  });
+
+  const renderMs: number[] = [];
+  const ackMs: number[] = [];
+  for (let i = 1; i <= MESSAGES; i += 1) {
+    const sent = await post(`Latency probe <${i}>`);
+    ackMs.push(sent.ackMs);
+    const shownAt = await page.waitForFunction(
+      (n) => (window as unknown as { probes: Record<string, number> }).probes[n],
+      String(i),
+      { timeout: 15_000, polling: 'raf' },
+    );
+    renderMs.push(((await shownAt.jsonValue()) as number) - sent.sentAt);
+  }
+
+  const render = { p50: percentile(renderMs, 50), p95: percentile(renderMs, 95) };
+  const ack = { p50: percentile(ackMs, 50), p95: percentile(ackMs, 95) };
+  console.log(`
+Webhook POST → message rendered in the open conversation (Chromium), ${MESSAGES} messages one at a time
+  rendered  p50 ${render.p50} ms   p95 ${render.p95} ms   max ${Math.max(...renderMs)} ms
+  baseline: webhook POST → 200   p50 ${ack.p50} ms   p95 ${ack.p95} ms
+  ratio (rendered / POST round trip): p50 ${(render.p50 / Math.max(1, ack.p50)).toFixed(1)}×   p95 ${(render.p95 / Math.max(1, ack.p95)).toFixed(1)}×
+`);
+} finally {
+  await browser.close();
+  await Promise.all(children.map(stopProcess));
+  await stack.stop();
+}
