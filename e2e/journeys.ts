@@ -2,6 +2,7 @@
 // Instagram accounts through Meta's consent screen, and customers write (all on the simulator).
 import { randomBytes } from 'node:crypto';
 import type { APIRequestContext, APIResponse, Page } from '@playwright/test';
+import type { SentRecord } from '#dev/meta/graph-send.ts';
 import { expect } from './fixtures.ts';
 
 export interface Operator {
@@ -99,6 +100,12 @@ export async function customerWrites(
   at?: number,
 ): Promise<void> {
   await control(request, '/control/events/text', { account, customer, text, timestamp: at });
+}
+
+/** What the simulator's Send API accepted for the customer, oldest first. */
+export async function sentTo(request: APIRequestContext, customer: string): Promise<SentRecord[]> {
+  const sent = await control<SentRecord[]>(request, '/control/sent');
+  return sent.filter((record) => record.recipientId === customer).sort((a, b) => a.at - b.at);
 }
 
 /** A picture of the screen, kept with the test results (`test-results/screens/<name>.png`). */

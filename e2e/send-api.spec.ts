@@ -13,6 +13,7 @@ import {
   json,
   meta,
   newCustomer,
+  sentTo,
   signUpWithWorkspace,
   uniqueUsername,
 } from './journeys.ts';
@@ -51,12 +52,6 @@ async function waitForConversations(page: Page, workspaceId: string, customer: s
       { timeout: 10_000, message: `the DM from ${customer} reaches the inbox` },
     )
     .toBe(count);
-}
-
-/** What the simulator's Send API accepted for the customer, oldest first. */
-async function sentTo(request: APIRequestContext, customer: string): Promise<SentRecord[]> {
-  const sent = await control<SentRecord[]>(request, '/control/sent');
-  return sent.filter((record) => record.recipientId === customer).sort((a, b) => a.at - b.at);
 }
 
 /** An operator with one connected account, and a customer who wrote to it. */

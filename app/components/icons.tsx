@@ -37,3 +37,11 @@ export const SignOutIcon = (props: SVGProps<SVGSVGElement>) => (
     <path d="M10 17l-5-5 5-5M5 12h11" />
   </Icon>
 );
+
+export const SettingsIcon = (props: SVGProps<SVGSVGElement>) => (
+  <Icon {...props}>
+    <path d="M4 7h10M18 7h2M4 17h2M10 17h10" />
+    <circle cx="16" cy="7" r="2" />
+    <circle cx="8" cy="17" r="2" />
+  </Icon>
+);

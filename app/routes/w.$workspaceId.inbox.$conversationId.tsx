@@ -1,7 +1,7 @@
 // One conversation: who the customer is, the thread (live on the conversation's own Realtime
 // channel, older pages on demand), and the reply box.
 import { useParams, useRouteLoaderData } from '@remix-run/react';
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
 import { Avatar } from '#app/components/avatar.tsx';
 import { Composer } from '#app/components/thread/composer.tsx';
@@ -29,6 +29,7 @@ export default function ConversationView() {
   );
   useLiveConversation(conversationId, shell?.realtime as RealtimeConfig);
   const markRead = useMutation(trpc.inbox.markRead.mutationOptions());
+  const signals = useQuery(trpc.settings.send.queryOptions({ workspaceId })).data;
   const pages = conversation.data?.pages;
   // The pages come newest first; the thread reads oldest first.
   const messages = useMemo(() => (pages ?? []).flatMap((page) => page.messages).reverse(), [pages]);
@@ -61,11 +62,13 @@ export default function ConversationView() {
             hasOlder={conversation.hasNextPage}
             loadingOlder={conversation.isFetchingNextPage}
             loadOlder={() => void conversation.fetchNextPage()}
+            canReact={(signals?.reactionsEnabled ?? false) && head?.window.kind !== 'closed'}
           />
           <Composer
             workspaceId={workspaceId}
             conversationId={conversationId}
             window={(head as ConversationPage).window}
+            typingEnabled={signals?.typingEnabled ?? false}
           />
         </>
       )}

@@ -247,13 +247,16 @@ export async function refreshPreviewFor(
     .execute();
 }
 
-export async function clearUnread(trx: Tx, workspaceId: string, conversationId: string): Promise<void> {
-  await trx
+/** Zeroes the unread count; true when there was something unread. */
+export async function clearUnread(trx: Tx, workspaceId: string, conversationId: string): Promise<boolean> {
+  const cleared = await trx
     .updateTable('conversations')
     .set({ unread_count: 0 })
     .where('id', '=', conversationId)
     .where('workspace_id', '=', workspaceId)
-    .execute();
+    .where('unread_count', '>', 0)
+    .executeTakeFirst();
+  return cleared.numUpdatedRows > 0n;
 }
 
 /** Archive or reopen, assign or unassign; under RLS only the workspace's members match. */

@@ -1,5 +1,6 @@
 // An operator has read a conversation: its unread count goes to zero, and when the workspace
-// sends seen marks (off by default: customers notice them) the customer sees it as seen.
+// sends seen marks (off by default: customers notice them) the customer sees it as seen, once per
+// batch of unread messages, however many screens report the reading.
 import type { Actor, Database } from '../db/database.ts';
 import { clearUnread } from './conversations.repository.ts';
 import {
@@ -14,13 +15,13 @@ export async function markConversationRead(
   request: { workspaceId: string; conversationId: string },
 ): Promise<{ seenSent: boolean }> {
   return deps.db.withUser(actor, async (trx) => {
-    await clearUnread(trx, request.workspaceId, request.conversationId);
+    const hadUnread = await clearUnread(trx, request.workspaceId, request.conversationId);
     const target = await senderActionTarget(trx, request);
     const seenSent = await queueSenderActionIfAllowed(
       trx,
       deps.enqueueSenderAction,
       target,
-      target.settings.seenEnabled,
+      target.settings.seenEnabled && hadUnread,
       {
         action: 'mark_seen',
       },

@@ -621,6 +621,10 @@ describe('reactions, seen marks and typing (opt-in per workspace)', () => {
     const messageId = await customerMessageId();
     await reactToMessage(actionDeps(), alice.actor, { workspaceId, messageId, reaction: '❤️' });
     await markConversationRead(actionDeps(), alice.actor, { workspaceId, conversationId });
+    // Read again (another tab, a refetch) with nothing new: the customer is not told twice.
+    expect(await markConversationRead(actionDeps(), alice.actor, { workspaceId, conversationId })).toEqual({
+      seenSent: false,
+    });
     await signalTyping(actionDeps(), alice.actor, { workspaceId, conversationId, typing: true });
     await eventually(async () => actionsFor().length === 3);
     const [mid] = (

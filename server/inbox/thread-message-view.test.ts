@@ -3,7 +3,7 @@ import type { ThreadRow } from './thread.repository.ts';
 import { STORY_LIFETIME_MS, threadMessageView } from './thread-message-view.ts';
 
 const sentAt = new Date('2026-11-20T10:00:00Z');
-const after = (ms: number) => new Date(sentAt.getTime() + ms);
+const later = (ms: number) => new Date(sentAt.getTime() + ms);
 
 function row(overrides: Partial<ThreadRow> = {}): ThreadRow {
   return {
@@ -42,19 +42,19 @@ describe('threadMessageView', () => {
       content: '',
       attachments: [{ kind: 'story_mention', url: 'https://cdn.test/story', title: null }],
     });
-    expect(threadMessageView(mention, after(STORY_LIFETIME_MS - 1)).attachments).toEqual([
+    expect(threadMessageView(mention, later(STORY_LIFETIME_MS - 1)).attachments).toEqual([
       { kind: 'story_mention', url: 'https://cdn.test/story', title: null, expired: false },
     ]);
-    expect(threadMessageView(mention, after(STORY_LIFETIME_MS)).attachments).toEqual([
+    expect(threadMessageView(mention, later(STORY_LIFETIME_MS)).attachments).toEqual([
       { kind: 'story_mention', url: null, title: null, expired: true },
     ]);
 
     const reply = row({ provider_data: { replyToStory: { url: 'https://cdn.test/s2', storyId: '9' } } });
-    expect(threadMessageView(reply, after(1000)).storyReply).toEqual({
+    expect(threadMessageView(reply, later(1000)).storyReply).toEqual({
       url: 'https://cdn.test/s2',
       expired: false,
     });
-    expect(threadMessageView(reply, after(2 * STORY_LIFETIME_MS)).storyReply).toEqual({
+    expect(threadMessageView(reply, later(2 * STORY_LIFETIME_MS)).storyReply).toEqual({
       url: null,
       expired: true,
     });
@@ -65,7 +65,7 @@ describe('threadMessageView', () => {
       kind: 'image',
       attachments: [{ kind: 'image', url: 'https://cdn.test/p', title: null }],
     });
-    expect(threadMessageView(photo, after(30 * STORY_LIFETIME_MS)).attachments[0]).toMatchObject({
+    expect(threadMessageView(photo, later(30 * STORY_LIFETIME_MS)).attachments[0]).toMatchObject({
       url: 'https://cdn.test/p',
       expired: false,
     });
@@ -98,10 +98,11 @@ describe('threadMessageView', () => {
         { by: '3', reaction: 'other', emoji: null, at: sentAt.toISOString() },
       ],
     });
-    expect(threadMessageView(reacted, sentAt).reactions).toEqual([
-      { emoji: '👍' },
-      { emoji: '😍' },
-      { emoji: '❤️' },
+    expect(threadMessageView({ ...reacted, business_reaction: 'love' }, sentAt).reactions).toEqual([
+      { emoji: '👍', fromBusiness: false },
+      { emoji: '😍', fromBusiness: false },
+      { emoji: '❤️', fromBusiness: false },
+      { emoji: '❤️', fromBusiness: true },
     ]);
   });
 

@@ -10,7 +10,8 @@ export const STORY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 const STORY_KINDS = new Set(['story_mention', 'ig_story']);
 
-// Meta sends the reaction's name; the emoji only for some. Other names show as a generic heart.
+// Meta names reactions ("love") and sends the emoji only for some; a name we do not know shows as
+// a heart, and an emoji stored as such shows as itself.
 const REACTION_EMOJI: Record<string, string> = {
   love: '❤️',
   like: '👍',
@@ -19,6 +20,9 @@ const REACTION_EMOJI: Record<string, string> = {
   sad: '😢',
   angry: '😡',
 };
+
+const emojiOf = (reaction: string | null) =>
+  REACTION_EMOJI[reaction ?? ''] ?? (reaction && !/^[a-z_]+$/.test(reaction) ? reaction : '❤️');
 
 export interface ThreadAttachmentView {
   kind: string;
@@ -45,7 +49,9 @@ export interface ThreadMessageView {
   referral: { source: 'AD' | 'LINK'; ref: string | null; adId: string | null; adTitle: string | null } | null;
   /** Typed in the Instagram app (or another tool), not in this inbox. */
   sentOutsideInbox: boolean;
-  reactions: { emoji: string }[];
+  /** The customer's reactions, then the business's own (`fromBusiness`). */
+  reactions: { emoji: string; fromBusiness: boolean }[];
+  /** The reaction the business sent, as Meta names it ("love"). */
   businessReaction: string | null;
   edited: boolean;
   unsent: boolean;
@@ -106,9 +112,13 @@ export function threadMessageView(row: ThreadRow, now: Date): ThreadMessageView 
         }
       : null,
     sentOutsideInbox: data.origin === 'echo',
-    reactions: ((row.reactions as { emoji: string | null; reaction: string | null }[] | null) ?? []).map(
-      (r) => ({ emoji: r.emoji ?? REACTION_EMOJI[r.reaction ?? ''] ?? '❤️' }),
-    ),
+    reactions: [
+      ...((row.reactions as { emoji: string | null; reaction: string | null }[] | null) ?? []).map((r) => ({
+        emoji: r.emoji ?? emojiOf(r.reaction),
+        fromBusiness: false,
+      })),
+      ...(row.business_reaction ? [{ emoji: emojiOf(row.business_reaction), fromBusiness: true }] : []),
+    ],
     businessReaction: row.business_reaction,
     edited: row.edit_count > 0,
     unsent: row.unsent_at !== null,

@@ -1,7 +1,7 @@
 // The reply box: text and/or an attachment by URL, under the messaging window the server enforces
 // (shown here so the operator knows before typing). Enter sends, Shift+Enter breaks the line.
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { useTRPC } from '#app/lib/trpc.ts';
 import type { ConversationPage } from './thread-types.ts';
 
@@ -26,6 +26,33 @@ function WindowNotice({ window }: { window: Window }) {
   );
 }
 
+/** Meta shows "typing…" for about 20 s: while the operator keeps typing, say so again every 10 s. */
+const TYPING_REFRESH_MS = 10_000;
+
+/** Tells the customer an operator is typing, when the workspace allows it; a few calls, not one per key. */
+function useTypingSignal(workspaceId: string, conversationId: string, enabled: boolean) {
+  const trpc = useTRPC();
+  const typing = useMutation(trpc.messages.typing.mutationOptions());
+  const signalledAt = useRef(0);
+  return {
+    typed(text: string) {
+      if (!enabled) return;
+      const now = Date.now();
+      if (text.trim() !== '' && now - signalledAt.current > TYPING_REFRESH_MS) {
+        signalledAt.current = now;
+        typing.mutate({ workspaceId, conversationId, typing: true });
+      } else if (text.trim() === '' && signalledAt.current !== 0) {
+        signalledAt.current = 0;
+        typing.mutate({ workspaceId, conversationId, typing: false });
+      }
+    },
+    /** A sent reply ends the indicator on Instagram by itself. */
+    sent() {
+      signalledAt.current = 0;
+    },
+  };
+}
+
 const field =
   'rounded-lg border border-slate-300 px-3 py-2 text-sm focus:border-brand-500 focus:outline-none disabled:bg-slate-100';
 
@@ -33,12 +60,19 @@ export function Composer({
   workspaceId,
   conversationId,
   window,
+  typingEnabled,
 }: {
   workspaceId: string;
   conversationId: string;
   window: Window;
+  typingEnabled: boolean;
 }) {
   const trpc = useTRPC();
+  const typingSignal = useTypingSignal(
+    workspaceId,
+    conversationId,
+    typingEnabled && window.kind !== 'closed',
+  );
   const [text, setText] = useState('');
   const [attaching, setAttaching] = useState(false);
   const [attachmentUrl, setAttachmentUrl] = useState('');
@@ -46,6 +80,7 @@ export function Composer({
   const send = useMutation(
     trpc.messages.send.mutationOptions({
       onSuccess: () => {
+        typingSignal.sent();
         setText('');
         setAttachmentUrl('');
         setAttachmentType('');
@@ -130,7 +165,10 @@ export function Composer({
           rows={2}
           value={text}
           disabled={closed}
-          onChange={(event) => setText(event.target.value)}
+          onChange={(event) => {
+            setText(event.target.value);
+            typingSignal.typed(event.target.value);
+          }}
           onKeyDown={(event) => {
             if (event.key === 'Enter' && !event.shiftKey) submit(event);
           }}

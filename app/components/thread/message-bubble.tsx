@@ -69,15 +69,20 @@ function Body({ message }: { message: ThreadMessage }) {
   );
 }
 
-export function MessageBubble({ workspaceId, message }: { workspaceId: string; message: ThreadMessage }) {
+export function MessageBubble({
+  workspaceId,
+  message,
+  canReact,
+}: {
+  workspaceId: string;
+  message: ThreadMessage;
+  /** The workspace lets operators react (and the customer's message can still be reacted to). */
+  canReact: boolean;
+}) {
   if (message.kind === 'referral' || message.kind === 'postback') return <Notice message={message} />;
   const outbound = message.direction === 'OUTBOUND';
   const hasText = !message.unsent && message.kind !== 'unsupported' && message.text.length > 0;
   const media = !hasText || message.attachments.length > 0 || message.storyReply !== null;
-  const reactions = [
-    ...message.reactions.map((r) => r.emoji),
-    ...(message.businessReaction ? [message.businessReaction] : []),
-  ];
   return (
     <div
       className={clsx('flex', outbound ? 'justify-end' : 'justify-start')}
@@ -113,11 +118,14 @@ export function MessageBubble({ workspaceId, message }: { workspaceId: string; m
             <p className="whitespace-pre-wrap break-words">{message.text}</p>
           </div>
         ) : null}
-        {reactions.length > 0 ? (
+        {message.reactions.length > 0 ? (
           <p className="-mt-1.5 rounded-full bg-white px-1.5 text-sm shadow ring-1 ring-slate-200">
             <span className="sr-only">Reactions: </span>
-            {reactions.join(' ')}
+            {message.reactions.map((r) => r.emoji).join(' ')}
           </p>
+        ) : null}
+        {canReact && !outbound && !message.unsent && message.externalMessageId ? (
+          <ReactButton workspaceId={workspaceId} message={message} />
         ) : null}
         <p className="mt-0.5 text-[11px] text-slate-400">
           {timeFormat.format(new Date(message.occurredAt))}
@@ -132,6 +140,32 @@ export function MessageBubble({ workspaceId, message }: { workspaceId: string; m
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** A heart on the customer's message (Instagram's one reaction for businesses), or taking it back. */
+function ReactButton({ workspaceId, message }: { workspaceId: string; message: ThreadMessage }) {
+  const trpc = useTRPC();
+  const react = useMutation(trpc.messages.react.mutationOptions());
+  const reacted = message.businessReaction !== null;
+  return (
+    <>
+      <button
+        type="button"
+        disabled={react.isPending}
+        onClick={() =>
+          react.mutate({ workspaceId, messageId: message.id, reaction: reacted ? null : 'love' })
+        }
+        className="mt-0.5 rounded px-1 text-[11px] font-medium text-slate-400 hover:bg-white hover:text-brand-700"
+      >
+        {reacted ? 'Remove ❤️' : 'React ❤️'}
+      </button>
+      {react.isError ? (
+        <p role="alert" className="text-[11px] text-red-600">
+          {react.error.message}
+        </p>
+      ) : null}
+    </>
   );
 }
 

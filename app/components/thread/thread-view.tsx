@@ -17,8 +17,10 @@ export function ThreadView({
   hasOlder,
   loadingOlder,
   loadOlder,
+  canReact,
 }: {
   workspaceId: string;
+  canReact: boolean;
   /** Oldest first. */
   messages: ThreadMessage[];
   hasOlder: boolean;
@@ -106,7 +108,7 @@ export function ThreadView({
                 className="absolute top-0 left-0 w-full pb-2"
                 style={{ transform: `translateY(${item.start}px)` }}
               >
-                <MessageBubble workspaceId={workspaceId} message={message} />
+                <MessageBubble workspaceId={workspaceId} message={message} canReact={canReact} />
               </div>
             );
           })}

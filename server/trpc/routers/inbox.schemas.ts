@@ -80,7 +80,7 @@ export const ConversationViewSchema = z.object({
         })
         .nullable(),
       sentOutsideInbox: z.boolean(),
-      reactions: z.array(z.object({ emoji: z.string() })),
+      reactions: z.array(z.object({ emoji: z.string(), fromBusiness: z.boolean() })),
       businessReaction: z.string().nullable(),
       edited: z.boolean(),
       unsent: z.boolean(),
