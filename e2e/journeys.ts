@@ -110,5 +110,5 @@ export async function sentTo(request: APIRequestContext, customer: string): Prom
 
 /** A picture of the screen, kept with the test results (`test-results/screens/<name>.png`). */
 export async function keepScreenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `test-results/screens/${name}.png` });
+  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
 }

@@ -45,3 +45,11 @@ export const SettingsIcon = (props: SVGProps<SVGSVGElement>) => (
     <circle cx="8" cy="17" r="2" />
   </Icon>
 );
+
+export const WebhookIcon = (props: SVGProps<SVGSVGElement>) => (
+  <Icon {...props}>
+    <path d="M9.5 7.5a3 3 0 1 1 4.6 2.5L16.5 15" />
+    <path d="M7 17.5a3 3 0 1 1 .5-5.9l2.4-4.1" />
+    <path d="M12.5 17.5H18a3 3 0 1 0-1.1-5.8" />
+  </Icon>
+);

@@ -79,3 +79,13 @@ export async function markApplied(trx: Tx, ids: string[]): Promise<void> {
     .where('status', '=', 'PENDING')
     .execute();
 }
+
+/** What ingest made of each event of one delivery. */
+export async function listDeliveryOutcomes(trx: Tx, webhookEventId: string) {
+  return trx
+    .selectFrom('instagram_events')
+    .select(['account_id', 'kind', 'status', 'detail'])
+    .where('webhook_event_id', '=', webhookEventId)
+    .orderBy('id')
+    .execute();
+}

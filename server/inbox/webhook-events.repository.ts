@@ -49,3 +49,21 @@ export async function markForReplay(trx: Tx, ids: string[]): Promise<void> {
     .where('id', 'in', ids)
     .execute();
 }
+
+const EVERY_STATUS: LedgerStatus[] = ['RECEIVED', 'PROCESSED', 'FAILED', 'IGNORED', 'UNMATCHED'];
+
+/**
+ * The ledger entry holding exactly these bytes, stored since `since` (the webhook self-test finds
+ * the delivery it sent itself). Listing every status lets the (status, received_at) index bound
+ * the scan to the recent rows, however long the ledger has grown.
+ */
+export async function findRecentLedgerEntryByBody(trx: Tx, rawBody: Buffer, since: Date) {
+  return trx
+    .selectFrom('webhook_events')
+    .select(['id', 'status', 'error', 'received_at', 'processed_at'])
+    .where('status', 'in', EVERY_STATUS)
+    .where('received_at', '>=', since)
+    .where('raw_body', '=', rawBody)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}

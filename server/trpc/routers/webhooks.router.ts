@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { replayWorkspaceWebhooks } from '../../inbox/replay-workspace-webhooks.ts';
+import { runWebhookSelfTest } from '../../inbox/run-webhook-self-test.ts';
+import { webhookSelfTestConfig } from '../../inbox/webhook-self-test-config.ts';
 import { router, workspaceAdminProcedure } from '../init.ts';
+import { WebhookSelfTestSchema } from './webhooks.schemas.ts';
 
 export const webhooksRouter = router({
   /** Runs the workspace's failed webhook deliveries through ingest again (admins). */
@@ -9,4 +12,20 @@ export const webhooksRouter = router({
     .mutation(async ({ ctx }) => ({
       replayed: await replayWorkspaceWebhooks(ctx.db, ctx.runtime.enqueueIngest, ctx.actor, ctx.workspace.id),
     })),
+  /**
+   * Plays Meta against the app's own public webhook URL and reports each check (admins: it
+   * writes to the ledger and asks Meta about the workspace's accounts with their tokens).
+   */
+  runSelfTest: workspaceAdminProcedure.output(WebhookSelfTestSchema).mutation(({ ctx }) =>
+    runWebhookSelfTest(
+      {
+        db: ctx.db,
+        graph: ctx.runtime.graph,
+        cipher: ctx.runtime.cipher,
+        config: webhookSelfTestConfig(ctx.runtime.env),
+      },
+      ctx.actor,
+      ctx.workspace.id,
+    ),
+  ),
 });
