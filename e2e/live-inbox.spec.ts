@@ -129,3 +129,103 @@ test('j and k move through the conversations', async ({ page }) => {
   await page.keyboard.press('k');
   await expect(thread).toContainText('Second question');
 });
+
+interface JoinOutcome {
+  topic: string;
+  status: string;
+  reason: string | null;
+  broadcasts: number;
+}
+
+/**
+ * From inside the page, as a curious operator could: opens Realtime's socket with the operator's
+ * own session token (read from the session cookie) and joins each topic by hand, then listens
+ * for `listenMs`. Returns each join's answer and how many broadcasts arrived on it.
+ */
+function joinByHand(page: Page, topics: string[], listenMs: number): Promise<JoinOutcome[]> {
+  const realtime = {
+    url: process.env.E2E_SUPABASE_URL as string,
+    anonKey: process.env.E2E_SUPABASE_ANON_KEY as string,
+  };
+  return page.evaluate(
+    async ({ realtime, topics, listenMs }) => {
+      const chunks = document.cookie
+        .split('; ')
+        .map((pair) => pair.split('='))
+        .filter(([name]) => /^sb-.*-auth-token(\.\d+)?$/.test(name ?? ''))
+        .sort(([a], [b]) => (a ?? '').localeCompare(b ?? ''))
+        .map(([, value]) => decodeURIComponent(value ?? ''));
+      const encoded = chunks.join('').replace(/^base64-/, '');
+      const session = JSON.parse(atob(encoded.replace(/-/g, '+').replace(/_/g, '/'))) as {
+        access_token: string;
+      };
+      const socket = new WebSocket(
+        `${realtime.url.replace(/^http/, 'ws')}/realtime/v1/websocket?apikey=${realtime.anonKey}&vsn=2.0.0`,
+      );
+      const outcomes = topics.map((topic) => ({ topic, status: 'no answer', reason: null, broadcasts: 0 }));
+      socket.onmessage = (message) => {
+        const [, ref, topic, event, payload] = JSON.parse(String(message.data));
+        const outcome = outcomes.find((o) => `realtime:${o.topic}` === topic);
+        if (!outcome) return;
+        if (event === 'phx_reply' && ref === `join-${outcome.topic}`) {
+          outcome.status = payload.status;
+          outcome.reason = payload.response?.reason ?? null;
+        }
+        if (event === 'broadcast') outcome.broadcasts += 1;
+      };
+      await new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }));
+      for (const topic of topics) {
+        const ref = `join-${topic}`;
+        const config = { broadcast: { ack: false, self: false }, presence: { key: '' }, private: true };
+        socket.send(
+          JSON.stringify([
+            ref,
+            ref,
+            `realtime:${topic}`,
+            'phx_join',
+            { config, access_token: session.access_token },
+          ]),
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, listenMs));
+      socket.close();
+      return outcomes;
+    },
+    { realtime, topics, listenMs },
+  );
+}
+
+test('an operator of another workspace cannot join its Realtime topics, even by hand', async ({
+  page,
+  browser,
+}) => {
+  const owner = await signUpWithWorkspace(page);
+  const account = uniqueUsername('private.shop');
+  await connectFirstAccount(page, account);
+  const customer = await newCustomer(page.request);
+  await customerWrites(page.request, account, customer, 'Private question');
+  await conversationRow(page).click();
+  await expect(page.getByTestId('thread')).toContainText('Private question', { timeout: 10_000 });
+  const conversationId = page.url().split('/').at(-1) as string;
+
+  const outsiderPage = await browser.newPage();
+  const outsider = await signUpWithWorkspace(outsiderPage);
+  const listening = joinByHand(
+    outsiderPage,
+    [`workspace:${owner.workspaceId}`, `conversation:${conversationId}`, `workspace:${outsider.workspaceId}`],
+    3_000,
+  );
+  // While the outsider listens, the customer writes again and the owner sees it live.
+  await outsiderPage.waitForTimeout(500);
+  await customerWrites(page.request, account, customer, 'Second private question');
+  await expect(page.getByTestId('thread')).toContainText('Second private question', { timeout: 10_000 });
+
+  const [ownerWorkspace, ownerConversation, ownWorkspace] = await listening;
+  for (const refused of [ownerWorkspace, ownerConversation]) {
+    expect(refused).toMatchObject({ status: 'error', broadcasts: 0 });
+    expect(refused?.reason).toContain('Unauthorized');
+  }
+  // The same code joins the outsider's own workspace: the refusals above are the policy's doing.
+  expect(ownWorkspace).toMatchObject({ status: 'ok', reason: null });
+  await outsiderPage.close();
+});
