@@ -1,5 +1,6 @@
 import { router } from './init.ts';
 import { accountsRouter } from './routers/accounts.router.ts';
+import { healthRouter } from './routers/health.router.ts';
 import { inboxRouter } from './routers/inbox.router.ts';
 import { liveRouter } from './routers/live.router.ts';
 import { messagesRouter } from './routers/messages.router.ts';
@@ -15,6 +16,7 @@ export const appRouter = router({
   accounts: accountsRouter,
   settings: settingsRouter,
   live: liveRouter,
+  health: healthRouter,
 });
 
 export type AppRouter = typeof appRouter;
