@@ -53,3 +53,9 @@ export const WebhookIcon = (props: SVGProps<SVGSVGElement>) => (
     <path d="M12.5 17.5H18a3 3 0 1 0-1.1-5.8" />
   </Icon>
 );
+
+export const HealthIcon = (props: SVGProps<SVGSVGElement>) => (
+  <Icon {...props}>
+    <path d="M3 12h4l2.5-6 5 12 2.5-6h4" />
+  </Icon>
+);
