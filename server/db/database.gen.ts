@@ -132,6 +132,15 @@ export interface DataDeletionRequests {
   summary: Generated<Json>;
 }
 
+export interface IngestFailures {
+  channel_connection_id: string;
+  event_count: number;
+  failed_at: Generated<Timestamp>;
+  id: Generated<Int8>;
+  webhook_event_id: Int8;
+  workspace_id: string;
+}
+
 export interface InstagramEvents {
   account_id: string;
   applied_at: Timestamp | null;
@@ -231,6 +240,7 @@ export interface DB {
   conversation_messages: ConversationMessages;
   conversations: Conversations;
   data_deletion_requests: DataDeletionRequests;
+  ingest_failures: IngestFailures;
   instagram_events: InstagramEvents;
   leads: Leads;
   oauth_states: OauthStates;

@@ -550,6 +550,7 @@ describe('the anon role', () => {
     'leads',
     'webhook_events',
     'instagram_events',
+    'ingest_failures',
     'contacts',
     'oauth_states',
     'data_deletion_requests',

@@ -1,72 +1,75 @@
-// SQL for the Health screen: webhook volume, lag and processing time per bucket (through the
-// membership-checked private.webhook_health, since the ledgers are server-only), and each
-// account's sends (under RLS).
+// SQL for the Health screen: webhook volume, failed events, lag and processing time per bucket
+// (through the membership-checked private.webhook_health, since the ledgers are server-only), and
+// each account's send queue, sends and send failures (under RLS).
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
+import type { HealthWindow } from './health-window.ts';
 
 export interface WebhookBucketRow {
   bucket: Date | null;
   events: string;
-  failed_deliveries: string;
+  failed_events: string;
   lag_p50_ms: number | null;
   lag_p95_ms: number | null;
   processing_p50_ms: number | null;
   processing_p95_ms: number | null;
 }
 
-/** One row per bucket since `since`, oldest first, then the totals (bucket null). */
+/** One row per bucket of the window, oldest first, then the totals (bucket null); none for a non-member. */
 export async function webhookHealth(
   trx: Tx,
   workspaceId: string,
-  since: Date,
-  bucketSeconds: number,
+  window: HealthWindow,
 ): Promise<WebhookBucketRow[]> {
   const { rows } = await sql<WebhookBucketRow>`
-    select * from private.webhook_health(${workspaceId}, ${since}, make_interval(secs => ${bucketSeconds}))
+    select * from private.webhook_health(
+      ${workspaceId}, ${window.from}, ${window.to}, make_interval(secs => ${window.bucketSeconds}))
   `.execute(trx);
   return rows;
 }
 
-/** Per account of the workspace: replies waiting now, and sends and failures since `since`. */
-export async function sendHealth(trx: Tx, workspaceId: string, since: Date) {
-  return (
-    trx
-      .selectFrom('channel_connections as c')
-      // Only replies still waiting, or tried within the range (indexed: outbound_health_idx).
-      .leftJoin('conversation_messages as m', (join) =>
-        join
-          .onRef('m.channel_connection_id', '=', 'c.id')
-          .on('m.direction', '=', 'OUTBOUND')
-          .on((eb) =>
-            eb.or([
-              eb('m.status', 'in', ['QUEUED', 'SENDING', 'UNCERTAIN']),
-              eb('m.last_attempt_at', '>=', since),
-            ]),
-          ),
-      )
-      .where('c.workspace_id', '=', workspaceId)
-      .where('c.status', '!=', 'DISCONNECTED')
-      .groupBy(['c.id', 'c.display_name', 'c.channel_identifier'])
-      .orderBy('c.display_name')
-      .select((eb) => [
-        'c.id',
-        'c.display_name',
-        'c.channel_identifier',
-        eb.fn.countAll<string>().filterWhere('m.status', 'in', ['QUEUED', 'SENDING']).as('waiting'),
-        eb.fn.countAll<string>().filterWhere('m.status', '=', 'UNCERTAIN').as('uncertain'),
-        eb.fn
-          .countAll<string>()
-          .filterWhere((f) => f.and([f('m.status', '=', 'SENT'), f('m.sent_at', '>=', since)]))
-          .as('sent'),
-        eb.fn
-          .countAll<string>()
-          .filterWhere((f) => f.and([f('m.status', '=', 'FAILED'), f('m.last_attempt_at', '>=', since)]))
-          .as('failed'),
-        eb.fn
-          .min('m.created_at')
-          .filterWhere('m.status', 'in', ['QUEUED', 'SENDING'])
-          .as('oldest_waiting_at'),
-      ])
-      .execute()
-  );
+export interface SendHealthRow {
+  id: string;
+  display_name: string | null;
+  channel_identifier: string;
+  status: 'CONNECTED' | 'NEEDS_REAUTH';
+  queue_depth: string;
+  uncertain: string;
+  oldest_waiting_at: Date | null;
+  sent: string;
+  failed: string;
+}
+
+/**
+ * Per live account of the workspace: the replies waiting now (queued, being sent, or sent without
+ * Meta's confirmation), and the replies sent and failed within the window, by when that happened.
+ * Each part reads its own partial index (conversation_messages_send_queue_idx, _sent_at_idx,
+ * _failed_idx). A failed reply's updated_at is when it failed: nothing changes it afterwards but
+ * an operator's retry, which takes it out of FAILED.
+ */
+export async function sendHealth(trx: Tx, workspaceId: string, window: HealthWindow) {
+  const { rows } = await sql<SendHealthRow>`
+    select c.id, c.display_name, c.channel_identifier, c.status,
+           queue.depth as queue_depth, queue.uncertain, queue.oldest as oldest_waiting_at,
+           sent.n as sent, failed.n as failed
+    from public.channel_connections c
+    cross join lateral (
+      select count(*) as depth, count(*) filter (where m.status = 'UNCERTAIN') as uncertain,
+             min(m.created_at) as oldest
+      from public.conversation_messages m
+      where m.channel_connection_id = c.id and m.status in ('QUEUED', 'SENDING', 'UNCERTAIN')
+    ) queue
+    cross join lateral (
+      select count(*) as n from public.conversation_messages m
+      where m.channel_connection_id = c.id and m.sent_at >= ${window.from} and m.sent_at < ${window.to}
+    ) sent
+    cross join lateral (
+      select count(*) as n from public.conversation_messages m
+      where m.channel_connection_id = c.id and m.status = 'FAILED'
+        and m.updated_at >= ${window.from} and m.updated_at < ${window.to}
+    ) failed
+    where c.workspace_id = ${workspaceId} and c.status <> 'DISCONNECTED'
+    order by c.display_name, c.created_at
+  `.execute(trx);
+  return rows;
 }

@@ -17,6 +17,7 @@ import {
 import { type ApplyDeps, applyConversationEvents, type EventOutcome } from './apply-instagram-events.ts';
 import { type ConnectionRef, findLiveConnections, recordEventReceived } from './connections.repository.ts';
 import { type ConversationLock, conversationKey, lockConversations } from './conversations.repository.ts';
+import { type IngestFailure, recordIngestFailures } from './ingest-failures.repository.ts';
 import { findLedgerEntries, type LedgerStatus, settleLedgerEntry } from './webhook-events.repository.ts';
 
 const DONE: LedgerStatus[] = ['PROCESSED', 'IGNORED', 'UNMATCHED'];
@@ -69,6 +70,8 @@ async function applyDelivery(
 ): Promise<LedgerStatus> {
   const outcomes: EventOutcome[] = [];
   const failures: string[] = [];
+  // Failed events per connection, for the workspace's Health screen (unmatched accounts have none).
+  const failedByConnection = new Map<string, IngestFailure>();
   for (const events of groupByConversation(delivery.events)) {
     const first = events[0] as InstagramEvent;
     const connection = connections.get(first.accountId);
@@ -83,6 +86,14 @@ async function applyDelivery(
       if (isTransient(error)) throw error;
       await sql`rollback to savepoint conversation_events`.execute(trx);
       failures.push(error instanceof Error ? error.message : String(error));
+      if (connection) {
+        const known = failedByConnection.get(connection.id);
+        failedByConnection.set(connection.id, {
+          connectionId: connection.id,
+          workspaceId: connection.workspaceId,
+          eventCount: (known?.eventCount ?? 0) + events.length,
+        });
+      }
     }
   }
   const status = failures.length > 0 ? 'FAILED' : ledgerStatus(outcomes);
@@ -92,6 +103,7 @@ async function applyDelivery(
     eventCount: delivery.events.length,
     error: failures.length > 0 ? failures.join('; ') : null,
   });
+  await recordIngestFailures(trx, id, [...failedByConnection.values()]);
   return status;
 }
 

@@ -1,48 +1,49 @@
 // The Health screen: how the workspace's Instagram integration is doing over the last hour or day.
-// Webhook volume and failed deliveries per bucket, Meta-to-us lag (Meta's event time to our
-// receipt) and processing time (receipt to applied) as p50/p95, and per account the replies
-// waiting to go out, sent and failed. Read as the operator: members only.
+// Webhook events and failed events per bucket, Meta-to-us lag (Meta's event time to our receipt)
+// and processing time (receipt to recorded by ingest) as p50/p95, and per account the send queue,
+// the replies sent and those that failed. Read as the operator: members only (a non-member gets
+// empty figures; the API layer answers NOT_FOUND before asking).
 import type { Actor, Database } from '../db/database.ts';
 import { sendHealth, type WebhookBucketRow, webhookHealth } from './health.repository.ts';
-
-export type HealthRange = 'hour' | 'day';
-
-const RANGES: Record<HealthRange, { spanSeconds: number; bucketSeconds: number }> = {
-  hour: { spanSeconds: 3600, bucketSeconds: 60 },
-  day: { spanSeconds: 86_400, bucketSeconds: 3600 },
-};
+import { type HealthRange, healthWindow } from './health-window.ts';
 
 export interface WebhookStats {
   events: number;
-  failedDeliveries: number;
+  failedEvents: number;
   lagP50Ms: number | null;
   lagP95Ms: number | null;
   processingP50Ms: number | null;
   processingP95Ms: number | null;
 }
 
+export interface SendStats {
+  /** Replies waiting now: queued, being sent, or sent without Meta's confirmation. */
+  queueDepth: number;
+  /** Of those, the ones sent without confirmation (an operator can settle them). */
+  uncertain: number;
+  /** How long the oldest waiting reply has waited, in seconds. */
+  oldestWaitingSeconds: number | null;
+  sent: number;
+  failed: number;
+}
+
 export interface HealthView {
   range: HealthRange;
   bucketSeconds: number;
+  from: string;
+  to: string;
   totals: WebhookStats;
   buckets: (WebhookStats & { at: string })[];
-  accounts: {
-    id: string;
-    name: string;
-    waiting: number;
-    uncertain: number;
-    sent: number;
-    failed: number;
-    oldestWaitingSeconds: number | null;
-  }[];
+  sending: SendStats;
+  accounts: (SendStats & { id: string; name: string; status: 'CONNECTED' | 'NEEDS_REAUTH' })[];
 }
 
 const round = (ms: number | null) => (ms === null ? null : Math.round(ms));
 
-function stats(row: WebhookBucketRow | undefined): WebhookStats {
+function webhookStats(row: WebhookBucketRow | undefined): WebhookStats {
   return {
     events: Number(row?.events ?? 0),
-    failedDeliveries: Number(row?.failed_deliveries ?? 0),
+    failedEvents: Number(row?.failed_events ?? 0),
     lagP50Ms: round(row?.lag_p50_ms ?? null),
     lagP95Ms: round(row?.lag_p95_ms ?? null),
     processingP50Ms: round(row?.processing_p50_ms ?? null),
@@ -50,34 +51,52 @@ function stats(row: WebhookBucketRow | undefined): WebhookStats {
   };
 }
 
+function secondsSince(at: Date | null, now: Date): number | null {
+  return at === null ? null : Math.max(0, Math.round((now.getTime() - at.getTime()) / 1000));
+}
+
+function sumSending(accounts: SendStats[]): SendStats {
+  const oldest = accounts.flatMap((a) => (a.oldestWaitingSeconds === null ? [] : [a.oldestWaitingSeconds]));
+  return {
+    queueDepth: accounts.reduce((sum, a) => sum + a.queueDepth, 0),
+    uncertain: accounts.reduce((sum, a) => sum + a.uncertain, 0),
+    oldestWaitingSeconds: oldest.length > 0 ? Math.max(...oldest) : null,
+    sent: accounts.reduce((sum, a) => sum + a.sent, 0),
+    failed: accounts.reduce((sum, a) => sum + a.failed, 0),
+  };
+}
+
 export async function readHealth(
   db: Database,
   actor: Actor,
   request: { workspaceId: string; range: HealthRange },
+  now = new Date(),
 ): Promise<HealthView> {
-  const { spanSeconds, bucketSeconds } = RANGES[request.range];
-  const now = new Date();
-  const since = new Date(now.getTime() - spanSeconds * 1000);
+  const window = healthWindow(request.range, now);
   return db.withUser(actor, async (trx) => {
-    const rows = await webhookHealth(trx, request.workspaceId, since, bucketSeconds);
-    const accounts = await sendHealth(trx, request.workspaceId, since);
-    const buckets = rows.filter((row) => row.bucket !== null);
+    const rows = await webhookHealth(trx, request.workspaceId, window);
+    const accountRows = await sendHealth(trx, request.workspaceId, window);
+    const accounts = accountRows.map((a) => ({
+      id: a.id,
+      name: a.display_name ?? a.channel_identifier,
+      status: a.status,
+      queueDepth: Number(a.queue_depth),
+      uncertain: Number(a.uncertain),
+      oldestWaitingSeconds: secondsSince(a.oldest_waiting_at, now),
+      sent: Number(a.sent),
+      failed: Number(a.failed),
+    }));
     return {
       range: request.range,
-      bucketSeconds,
-      totals: stats(rows.find((row) => row.bucket === null)),
-      buckets: buckets.map((row) => ({ at: (row.bucket as Date).toISOString(), ...stats(row) })),
-      accounts: accounts.map((a) => ({
-        id: a.id,
-        name: a.display_name ?? a.channel_identifier,
-        waiting: Number(a.waiting),
-        uncertain: Number(a.uncertain),
-        sent: Number(a.sent),
-        failed: Number(a.failed),
-        oldestWaitingSeconds: a.oldest_waiting_at
-          ? Math.max(0, Math.round((now.getTime() - new Date(a.oldest_waiting_at).getTime()) / 1000))
-          : null,
-      })),
+      bucketSeconds: window.bucketSeconds,
+      from: window.from.toISOString(),
+      to: window.to.toISOString(),
+      totals: webhookStats(rows.find((row) => row.bucket === null)),
+      buckets: rows.flatMap((row) =>
+        row.bucket === null ? [] : [{ at: row.bucket.toISOString(), ...webhookStats(row) }],
+      ),
+      sending: sumSending(accounts),
+      accounts,
     };
   });
 }

@@ -2,37 +2,45 @@ import { z } from 'zod';
 import { readHealth } from '../../inbox/read-health.ts';
 import { router, workspaceProcedure } from '../init.ts';
 
+const count = z.number().int().nonnegative();
 const msOrNull = z.number().int().nonnegative().nullable();
 
 const WebhookStatsSchema = z.object({
-  events: z.number().int().nonnegative(),
-  failedDeliveries: z.number().int().nonnegative(),
+  events: count,
+  failedEvents: count,
   lagP50Ms: msOrNull,
   lagP95Ms: msOrNull,
   processingP50Ms: msOrNull,
   processingP95Ms: msOrNull,
 });
 
+const SendStatsSchema = z.object({
+  queueDepth: count,
+  uncertain: count,
+  oldestWaitingSeconds: count.nullable(),
+  sent: count,
+  failed: count,
+});
+
 const HealthSchema = z.object({
   range: z.enum(['hour', 'day']),
   bucketSeconds: z.number().int().positive(),
+  from: z.iso.datetime(),
+  to: z.iso.datetime(),
   totals: WebhookStatsSchema,
   buckets: z.array(WebhookStatsSchema.extend({ at: z.iso.datetime() })),
+  sending: SendStatsSchema,
   accounts: z.array(
-    z.object({
+    SendStatsSchema.extend({
       id: z.uuid(),
       name: z.string(),
-      waiting: z.number().int().nonnegative(),
-      uncertain: z.number().int().nonnegative(),
-      sent: z.number().int().nonnegative(),
-      failed: z.number().int().nonnegative(),
-      oldestWaitingSeconds: z.number().int().nonnegative().nullable(),
+      status: z.enum(['CONNECTED', 'NEEDS_REAUTH']),
     }),
   ),
 });
 
 export const healthRouter = router({
-  /** The integration's health over the last hour (1-minute buckets) or day (1-hour buckets). */
+  /** The integration's health over the last hour (60 one-minute buckets) or day (24 one-hour buckets). */
   overview: workspaceProcedure
     .input(z.object({ range: z.enum(['hour', 'day']).default('hour') }))
     .output(HealthSchema)
