@@ -44,7 +44,7 @@ test('webhook volume, latency and each account’s sending, over the last hour o
   const stat = (label: string) => page.locator('dt', { hasText: label }).locator('xpath=../dd');
   // Live: the screen follows the workspace's events without a reload.
   await expect(stat('Webhook events')).toHaveText('3', { timeout: 10_000 });
-  await expect(stat('Failed deliveries')).toHaveText('0');
+  await expect(stat('Failed events')).toHaveText('0');
   await expect(stat('Send failures')).toHaveText('1');
   await expect(stat('Processing p95')).toHaveText(/\d+ ms|\d\.\d s/);
   const volume = page.getByRole('figure', { name: 'Webhook events' });
@@ -56,12 +56,18 @@ test('webhook volume, latency and each account’s sending, over the last hour o
   expect(bars.reduce((sum, title) => sum + Number(/: (\d+) events$/.exec(title)?.[1]), 0)).toBe(3);
   await expect(page.getByRole('figure', { name: 'Meta-to-us lag' })).toBeVisible();
   await expect(page.getByRole('figure', { name: 'Processing time' })).toBeVisible();
-  const row = page.getByRole('row', { name: new RegExp(`@${account.replace('.', '\\.')}`) });
+  await expect(stat('Send queue')).toHaveText('0');
+  const sending = page.getByRole('figure', { name: 'Sending per account' });
+  const row = sending.getByRole('row', { name: new RegExp(`@${account.replace('.', '\\.')}`) });
   await expect(row.getByRole('cell').last()).toHaveText('1');
+  // Tall enough for the whole screen: it scrolls inside the app shell, not the page.
+  await page.setViewportSize({ width: 1280, height: 1300 });
   await keepScreenshot(page, 'health');
 
   await page.getByRole('button', { name: 'Last 24 hours' }).click();
   await expect(page).toHaveURL(/range=day/);
   await expect(page.getByRole('button', { name: 'Last 24 hours' })).toHaveAttribute('aria-pressed', 'true');
   await expect(stat('Webhook events')).toHaveText('3');
+  await expect(volume).toContainText('per hour');
+  await keepScreenshot(page, 'health-day');
 });

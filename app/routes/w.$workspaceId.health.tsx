@@ -1,31 +1,50 @@
-// How the Instagram integration is doing: webhook volume and failed deliveries, how late Meta
+// How the Instagram integration is doing: webhook events and the events that failed, how late Meta
 // delivers (Meta's event time → our receipt) and how long processing takes, per minute over the
-// last hour or per hour over the last day; and per account, the replies waiting to go out.
+// last hour or per hour over the last day; and per account, the send queue and its failures.
 // Refreshes with every live event (the workspace channel) and every 30 s.
 import type { MetaFunction } from '@remix-run/node';
 import { useParams, useSearchParams } from '@remix-run/react';
 import { useQuery } from '@tanstack/react-query';
+import type { inferRouterOutputs } from '@trpc/server';
 import clsx from 'clsx';
 import { BarChart, formatMs, LineChart } from '#app/components/charts.tsx';
 import { useTRPC } from '#app/lib/trpc.ts';
+import type { AppRouter } from '#server/trpc/app.router.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Health · Direct Inbox' }];
 
+type Overview = inferRouterOutputs<AppRouter>['health']['overview'];
+
 const RANGES = [
-  { range: 'hour', label: 'Last hour' },
-  { range: 'day', label: 'Last 24 hours' },
+  { range: 'hour', label: 'Last hour', step: 'per minute' },
+  { range: 'day', label: 'Last 24 hours', step: 'per hour' },
 ] as const;
 
-const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const clockWithSeconds = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
 
 function duration(seconds: number | null): string {
   if (seconds === null) return '—';
   if (seconds < 60) return `${seconds} s`;
   if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  return `${Math.round(seconds / 3600)} h`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86_400)} days`;
 }
 
-function Stat({ label, value, warn = false }: { label: string; value: string | number; warn?: boolean }) {
+function Stat({
+  label,
+  value,
+  detail,
+  warn = false,
+}: {
+  label: string;
+  value: string | number;
+  detail?: string;
+  warn?: boolean;
+}) {
   return (
     <div className="rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm">
       <dt className="text-xs font-medium text-slate-500">{label}</dt>
@@ -34,6 +53,7 @@ function Stat({ label, value, warn = false }: { label: string; value: string | n
       >
         {value}
       </dd>
+      {detail ? <p className="mt-0.5 truncate text-xs text-slate-400">{detail}</p> : null}
     </div>
   );
 }
@@ -48,15 +68,19 @@ export default function Health() {
     refetchInterval: 30_000,
   });
   const data = health.data;
-  const labels = data?.buckets.map((b) => clock.format(new Date(b.at))) ?? [];
-  const waiting = data?.accounts.reduce((sum, a) => sum + a.waiting, 0) ?? 0;
-  const sendFailures = data?.accounts.reduce((sum, a) => sum + a.failed, 0) ?? 0;
 
   return (
     <main className="h-full overflow-y-auto bg-slate-50">
       <div className="mx-auto max-w-5xl px-8 py-8">
-        <div className="flex items-center justify-between">
-          <h1 className="text-xl font-semibold text-slate-900">Health</h1>
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <div>
+            <h1 className="text-xl font-semibold text-slate-900">Health</h1>
+            <p className="mt-0.5 text-xs text-slate-500">
+              {health.dataUpdatedAt > 0
+                ? `Live · updated ${clockWithSeconds.format(new Date(health.dataUpdatedAt))}`
+                : 'Loading…'}
+            </p>
+          </div>
           <fieldset className="flex rounded-lg bg-slate-100 p-1" aria-label="Range">
             {RANGES.map((option) => (
               <button
@@ -65,8 +89,10 @@ export default function Health() {
                 aria-pressed={range === option.range}
                 onClick={() => setParams({ range: option.range }, { replace: true })}
                 className={clsx(
-                  'rounded-md px-3 py-1 text-sm font-medium',
-                  range === option.range ? 'bg-white text-slate-900 shadow-sm' : 'text-slate-500',
+                  'rounded-md px-3 py-1 text-sm font-medium transition',
+                  range === option.range
+                    ? 'bg-white text-slate-900 shadow-sm'
+                    : 'text-slate-500 hover:text-slate-800',
                 )}
               >
                 {option.label}
@@ -79,131 +105,209 @@ export default function Health() {
             Could not load the health figures: {health.error.message}
           </p>
         ) : !data ? (
-          <p className="mt-6 text-sm text-slate-500">Loading…</p>
+          <HealthSkeleton />
         ) : (
-          <>
-            <dl className="mt-6 grid grid-cols-2 gap-3 md:grid-cols-3 lg:grid-cols-6">
-              <Stat label="Webhook events" value={data.totals.events} />
-              <Stat
-                label="Failed deliveries"
-                value={data.totals.failedDeliveries}
-                warn={data.totals.failedDeliveries > 0}
-              />
-              <Stat label="Meta → us p95" value={formatMs(data.totals.lagP95Ms)} />
-              <Stat label="Processing p95" value={formatMs(data.totals.processingP95Ms)} />
-              <Stat label="Replies waiting" value={waiting} />
-              <Stat label="Send failures" value={sendFailures} warn={sendFailures > 0} />
-            </dl>
-            {data.totals.events === 0 && data.totals.failedDeliveries === 0 ? (
-              <p
-                className="mt-4 rounded-lg bg-white px-4 py-3 text-sm text-slate-500 ring-1 ring-slate-200"
-                role="status"
-              >
-                No webhook events in this period yet. Once customers write, their messages show up here.
-              </p>
-            ) : null}
-            <div className="mt-6 grid gap-4 lg:grid-cols-2">
-              <div className="lg:col-span-2">
-                <BarChart
-                  title="Webhook events"
-                  labels={labels}
-                  series={[
-                    {
-                      label: 'Events',
-                      color: 'fill-brand-500 stroke-brand-500',
-                      values: data.buckets.map((b) => b.events),
-                    },
-                    {
-                      label: 'Failed deliveries',
-                      color: 'fill-red-500 stroke-red-500',
-                      values: data.buckets.map((b) => b.failedDeliveries),
-                    },
-                  ]}
-                />
-              </div>
-              <LineChart
-                title="Meta-to-us lag"
-                labels={labels}
-                series={[
-                  {
-                    label: 'p50',
-                    color: 'fill-sky-500 stroke-sky-500',
-                    values: data.buckets.map((b) => b.lagP50Ms),
-                  },
-                  {
-                    label: 'p95',
-                    color: 'fill-indigo-700 stroke-indigo-700',
-                    values: data.buckets.map((b) => b.lagP95Ms),
-                  },
-                ]}
-              />
-              <LineChart
-                title="Processing time"
-                labels={labels}
-                series={[
-                  {
-                    label: 'p50',
-                    color: 'fill-emerald-500 stroke-emerald-500',
-                    values: data.buckets.map((b) => b.processingP50Ms),
-                  },
-                  {
-                    label: 'p95',
-                    color: 'fill-emerald-800 stroke-emerald-800',
-                    values: data.buckets.map((b) => b.processingP95Ms),
-                  },
-                ]}
-              />
-            </div>
-            <section
-              className="mt-6 rounded-xl border border-slate-200 bg-white shadow-sm"
-              aria-labelledby="sending"
-            >
-              <h2
-                id="sending"
-                className="border-b border-slate-200 px-5 py-3 text-sm font-semibold text-slate-900"
-              >
-                Sending, per account
-              </h2>
-              {data.accounts.length === 0 ? (
-                <p className="px-5 py-4 text-sm text-slate-500">No Instagram account is connected.</p>
-              ) : (
-                <table className="w-full text-sm">
-                  <thead className="text-left text-xs text-slate-500">
-                    <tr>
-                      <th className="px-5 py-2 font-medium">Account</th>
-                      <th className="px-3 py-2 font-medium">Waiting</th>
-                      <th className="px-3 py-2 font-medium">Oldest waiting</th>
-                      <th className="px-3 py-2 font-medium">Unconfirmed</th>
-                      <th className="px-3 py-2 font-medium">Sent</th>
-                      <th className="px-3 py-2 font-medium">Failed</th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100 tabular-nums">
-                    {data.accounts.map((account) => (
-                      <tr key={account.id}>
-                        <th scope="row" className="px-5 py-2.5 text-left font-medium text-slate-900">
-                          {account.name}
-                        </th>
-                        <td className="px-3 py-2.5">{account.waiting}</td>
-                        <td className="px-3 py-2.5">{duration(account.oldestWaitingSeconds)}</td>
-                        <td className={clsx('px-3 py-2.5', account.uncertain > 0 && 'text-amber-700')}>
-                          {account.uncertain}
-                        </td>
-                        <td className="px-3 py-2.5">{account.sent}</td>
-                        <td
-                          className={clsx('px-3 py-2.5', account.failed > 0 && 'font-semibold text-red-600')}
-                        >
-                          {account.failed}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
-            </section>
-          </>
+          <HealthFigures data={data} />
         )}
       </div>
     </main>
+  );
+}
+
+function HealthFigures({ data }: { data: Overview }) {
+  const step = RANGES.find((r) => r.range === data.range)?.step;
+  const buckets = data.buckets.map((b) => b.at);
+  const { totals, sending } = data;
+  return (
+    <>
+      <dl className="mt-6 grid grid-cols-2 gap-3 md:grid-cols-3 lg:grid-cols-6">
+        <Stat label="Webhook events" value={totals.events} />
+        <Stat label="Failed events" value={totals.failedEvents} warn={totals.failedEvents > 0} />
+        <Stat
+          label="Meta → us p95"
+          value={formatMs(totals.lagP95Ms)}
+          detail={`p50 ${formatMs(totals.lagP50Ms)}`}
+        />
+        <Stat
+          label="Processing p95"
+          value={formatMs(totals.processingP95Ms)}
+          detail={`p50 ${formatMs(totals.processingP50Ms)}`}
+        />
+        <Stat
+          label="Send queue"
+          value={sending.queueDepth}
+          detail={
+            sending.queueDepth > 0
+              ? `oldest ${duration(sending.oldestWaitingSeconds)}${sending.uncertain > 0 ? ` · ${sending.uncertain} unconfirmed` : ''}`
+              : 'nothing waiting'
+          }
+        />
+        <Stat
+          label="Send failures"
+          value={sending.failed}
+          detail={`${sending.sent} sent`}
+          warn={sending.failed > 0}
+        />
+      </dl>
+      {totals.events === 0 && totals.failedEvents === 0 ? (
+        <p
+          className="mt-4 rounded-lg bg-white px-4 py-3 text-sm text-slate-500 ring-1 ring-slate-200"
+          role="status"
+        >
+          No webhook events in this period yet. Once customers write, their messages show up here.
+        </p>
+      ) : null}
+      <div className="mt-6 grid gap-4 lg:grid-cols-2">
+        <div className="lg:col-span-2">
+          <BarChart
+            title="Webhook events"
+            subtitle={step}
+            buckets={buckets}
+            bucketSeconds={data.bucketSeconds}
+            series={[
+              {
+                label: 'Events',
+                color: 'fill-brand-500 stroke-brand-500',
+                values: data.buckets.map((b) => b.events),
+              },
+              {
+                label: 'Failed',
+                color: 'fill-red-500 stroke-red-500',
+                values: data.buckets.map((b) => b.failedEvents),
+              },
+            ]}
+          />
+        </div>
+        <LineChart
+          title="Meta-to-us lag"
+          subtitle={step}
+          buckets={buckets}
+          bucketSeconds={data.bucketSeconds}
+          series={[
+            {
+              label: 'p50',
+              color: 'fill-sky-500 stroke-sky-500',
+              values: data.buckets.map((b) => b.lagP50Ms),
+            },
+            {
+              label: 'p95',
+              color: 'fill-indigo-700 stroke-indigo-700',
+              values: data.buckets.map((b) => b.lagP95Ms),
+            },
+          ]}
+        />
+        <LineChart
+          title="Processing time"
+          subtitle={step}
+          buckets={buckets}
+          bucketSeconds={data.bucketSeconds}
+          series={[
+            {
+              label: 'p50',
+              color: 'fill-emerald-500 stroke-emerald-500',
+              values: data.buckets.map((b) => b.processingP50Ms),
+            },
+            {
+              label: 'p95',
+              color: 'fill-emerald-800 stroke-emerald-800',
+              values: data.buckets.map((b) => b.processingP95Ms),
+            },
+          ]}
+        />
+      </div>
+      <AccountSending accounts={data.accounts} />
+    </>
+  );
+}
+
+/** A bar in a table cell, scaled to the column's largest value, beside the number itself. */
+function CellBar({ value, max, color }: { value: number; max: number; color: string }) {
+  return (
+    <span className="flex items-center gap-2">
+      <span className="w-6 text-right">{value}</span>
+      <svg viewBox="0 0 100 8" className="h-2 w-20" aria-hidden="true" preserveAspectRatio="none">
+        <rect width="100" height="8" rx="4" className="fill-slate-100" />
+        {value > 0 ? (
+          <rect width={Math.max(8, (value / Math.max(1, max)) * 100)} height="8" rx="4" className={color} />
+        ) : null}
+      </svg>
+    </span>
+  );
+}
+
+function AccountSending({ accounts }: { accounts: Overview['accounts'] }) {
+  const maxQueue = Math.max(0, ...accounts.map((a) => a.queueDepth));
+  const maxFailed = Math.max(0, ...accounts.map((a) => a.failed));
+  return (
+    <figure
+      className="mt-6 rounded-xl border border-slate-200 bg-white shadow-sm"
+      aria-label="Sending per account"
+    >
+      <figcaption className="border-b border-slate-200 px-5 py-3 text-sm font-semibold text-slate-900">
+        Sending per account
+        <span className="ml-1.5 text-xs font-normal text-slate-400">
+          queue now; sent and failed in the range
+        </span>
+      </figcaption>
+      {accounts.length === 0 ? (
+        <p className="px-5 py-4 text-sm text-slate-500">No Instagram account is connected.</p>
+      ) : (
+        <table className="w-full text-sm">
+          <thead className="text-left text-xs text-slate-500">
+            <tr>
+              <th className="px-5 py-2 font-medium">Account</th>
+              <th className="px-3 py-2 font-medium">Queue</th>
+              <th className="px-3 py-2 font-medium">Oldest waiting</th>
+              <th className="px-3 py-2 font-medium">Unconfirmed</th>
+              <th className="px-3 py-2 font-medium">Sent</th>
+              <th className="px-3 py-2 font-medium">Failed</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 tabular-nums">
+            {accounts.map((account) => (
+              <tr key={account.id}>
+                <th scope="row" className="px-5 py-2.5 text-left font-medium text-slate-900">
+                  {account.name}
+                  {account.status === 'NEEDS_REAUTH' ? (
+                    <span className="ml-2 rounded-full bg-amber-50 px-2 py-0.5 text-[11px] font-medium text-amber-800 ring-1 ring-amber-200">
+                      needs reconnecting
+                    </span>
+                  ) : null}
+                </th>
+                <td className="px-3 py-2.5">
+                  <CellBar value={account.queueDepth} max={maxQueue} color="fill-brand-500" />
+                </td>
+                <td className="px-3 py-2.5">{duration(account.oldestWaitingSeconds)}</td>
+                <td className={clsx('px-3 py-2.5', account.uncertain > 0 && 'text-amber-700')}>
+                  {account.uncertain}
+                </td>
+                <td className="px-3 py-2.5">{account.sent}</td>
+                <td className={clsx('px-3 py-2.5', account.failed > 0 && 'font-semibold text-red-600')}>
+                  <CellBar value={account.failed} max={maxFailed} color="fill-red-500" />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </figure>
+  );
+}
+
+function HealthSkeleton() {
+  return (
+    <div
+      role="status"
+      aria-busy="true"
+      aria-label="Loading the health figures"
+      className="mt-6 animate-pulse"
+    >
+      <div className="grid grid-cols-2 gap-3 md:grid-cols-3 lg:grid-cols-6">
+        {[0, 1, 2, 3, 4, 5].map((card) => (
+          <span key={card} className="h-[88px] rounded-xl bg-slate-200/70" />
+        ))}
+      </div>
+      <span className="mt-6 block h-56 rounded-xl bg-slate-200/70" />
+    </div>
   );
 }
