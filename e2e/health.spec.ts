@@ -1,6 +1,6 @@
 // The Health screen in Chromium: customers' messages show up in the webhook volume and the
-// headline numbers, a refused reply counts as a send failure of its account, and the range
-// switches between the last hour and the last day.
+// headline numbers, a refused reply counts as a send failure of its account, the range switches
+// between the last hour and the last day, and a new message shows up live while the screen is open.
 import { expect, test } from './fixtures.ts';
 import {
   connectFirstAccount,
@@ -42,7 +42,6 @@ test('webhook volume, latency and each account’s sending, over the last hour o
 
   await page.getByRole('link', { name: 'Health' }).click();
   const stat = (label: string) => page.locator('dt', { hasText: label }).locator('xpath=../dd');
-  // Live: the screen follows the workspace's events without a reload.
   await expect(stat('Webhook events')).toHaveText('3', { timeout: 10_000 });
   await expect(stat('Failed events')).toHaveText('0');
   await expect(stat('Send failures')).toHaveText('1');
@@ -70,4 +69,8 @@ test('webhook volume, latency and each account’s sending, over the last hour o
   await expect(stat('Webhook events')).toHaveText('3');
   await expect(volume).toContainText('per hour');
   await keepScreenshot(page, 'health-day');
+
+  // Live while open: a new message shows up well before the 30-second refresh would bring it.
+  await customerWrites(page.request, account, customer, 'Thanks!');
+  await expect(stat('Webhook events')).toHaveText('4', { timeout: 10_000 });
 });
