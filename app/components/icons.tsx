@@ -1,7 +1,7 @@
 // Small inline icons (outline, 24px grid), so the UI needs no icon font or extra request.
 import type { SVGProps } from 'react';
 
-function Icon({ children, ...props }: SVGProps<SVGSVGElement>) {
+export function Icon({ children, ...props }: SVGProps<SVGSVGElement>) {
   return (
     <svg
       viewBox="0 0 24 24"
