@@ -5,6 +5,7 @@ import { liveRouter } from './routers/live.router.ts';
 import { messagesRouter } from './routers/messages.router.ts';
 import { operatorRouter } from './routers/operator.router.ts';
 import { settingsRouter } from './routers/settings.router.ts';
+import { teamRouter } from './routers/team.router.ts';
 import { webhooksRouter } from './routers/webhooks.router.ts';
 
 export const appRouter = router({
@@ -15,6 +16,7 @@ export const appRouter = router({
   accounts: accountsRouter,
   settings: settingsRouter,
   live: liveRouter,
+  team: teamRouter,
 });
 
 export type AppRouter = typeof appRouter;
