@@ -4,7 +4,7 @@ import { Form, NavLink, Outlet, useLoaderData, useNavigate, useSearchParams } fr
 import clsx from 'clsx';
 import { BrandMark } from '#app/components/brand.tsx';
 import { ConnectButton } from '#app/components/connect-button.tsx';
-import { InboxIcon, SignOutIcon } from '#app/components/icons.tsx';
+import { InboxIcon, SignOutIcon, TeamIcon } from '#app/components/icons.tsx';
 import { requireActor } from '#app/lib/auth.server.ts';
 import { useLiveWorkspace } from '#app/lib/live.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
@@ -31,7 +31,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
 }
 
-const NAV = [{ to: 'inbox', label: 'Inbox', icon: InboxIcon }];
+const NAV = [
+  { to: 'inbox', label: 'Inbox', icon: InboxIcon },
+  { to: 'team', label: 'Team', icon: TeamIcon },
+];
 
 export default function WorkspaceShell() {
   const { operator, workspace, accounts, facebookLogin, realtime } = useLoaderData<typeof loader>();

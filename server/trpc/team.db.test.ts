@@ -157,6 +157,24 @@ describe('an invitation link', () => {
     );
   });
 
+  it('announces a join on the workspace topic, so open team pages refresh', async () => {
+    const newcomer = await signUpOperator(supabase, 'newcomer');
+    const { token } = await invite(owner, 'agent');
+    const before = await database.query(
+      `select count(*)::int as n from realtime.messages where topic = $1 and event = 'team_updated'`,
+      [`workspace:${workspaceId}`],
+    );
+    await client(newcomer).team.acceptInvitation.mutate({ token });
+    const after = await database.query(
+      `select payload from realtime.messages where topic = $1 and event = 'team_updated'`,
+      [`workspace:${workspaceId}`],
+    );
+    expect(after.rows.length).toBeGreaterThan(before.rows[0]?.n as number);
+    expect(after.rows.at(-1)?.payload).toMatchObject({
+      change: expect.stringMatching(/^workspace_(members|invitations)$/),
+    });
+  });
+
   it('works once: a second person is refused and nothing changes', async () => {
     const [first, second] = await Promise.all([
       signUpOperator(supabase, 'first'),

@@ -170,3 +170,28 @@ create policy workspace_members_delete on public.workspace_members for delete to
   using ((workspace_id in (select private.my_admin_workspace_ids())
           and (role <> 'owner' or workspace_id in (select private.my_owner_workspace_ids())))
          or user_id = (select auth.uid()));
+
+-- ---------------------------------------------------------------------------------------------
+-- Live team page
+-- ---------------------------------------------------------------------------------------------
+
+-- Someone joining, leaving or changing role, and invitations made or withdrawn, are broadcast on
+-- the workspace's topic like the inbox's changes (no ids of people: clients refetch through the
+-- API, which applies RLS), and wake the mobile live feed.
+create function private.broadcast_team_change() returns trigger
+language plpgsql security definer set search_path = '' as $$
+declare
+  workspace uuid := case tg_op when 'DELETE' then old.workspace_id else new.workspace_id end;
+begin
+  perform realtime.send(jsonb_build_object('change', tg_table_name), 'team_updated',
+    'workspace:' || workspace::text, true);
+  perform pg_notify('inbox_live', workspace::text);
+  return null;
+end;
+$$;
+revoke all on function private.broadcast_team_change() from public;
+
+create trigger workspace_members_broadcast after insert or update or delete on public.workspace_members
+  for each row execute function private.broadcast_team_change();
+create trigger workspace_invitations_broadcast after insert or update on public.workspace_invitations
+  for each row execute function private.broadcast_team_change();
