@@ -35,6 +35,10 @@ test('an owner invites an agent, who joins through the link and sees the team re
   );
   await expect(invitations(page).getByRole('row')).toHaveCount(2); // header + the new link
   await expect(invitations(page)).toContainText('Grace Hopper');
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'Copy' }).click();
+  await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(inviteUrl);
 
   const agent = await secondBrowser(browser, browserErrors);
   await signUpThroughInvite(agent, inviteUrl);

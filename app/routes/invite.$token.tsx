@@ -125,7 +125,7 @@ export default function Invitation() {
     return (
       <AuthCard
         title={`You're already in ${preview.workspaceName}`}
-        subtitle="This link is for someone who is not a member yet. Nothing changes for you, and the link still works for them."
+        subtitle="You are a member of this workspace already, so this invitation changes nothing for you."
         footer={footer}
       >
         <Link to={`/w/${preview.workspaceId}/inbox`} className={PRIMARY_ACTION}>
