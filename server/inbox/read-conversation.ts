@@ -5,8 +5,8 @@ import { AppError } from '../errors.ts';
 import { messagingWindow } from './messaging-window.ts';
 import { findReplyContext } from './outbound-messages.repository.ts';
 import { listThreadPage } from './thread.repository.ts';
-import { findProfile } from './workspaces.repository.ts';
 import { type ThreadMessageView, threadMessageView } from './thread-message-view.ts';
+import { findProfile } from './workspaces.repository.ts';
 
 export interface ConversationView {
   contact: { id: string; name: string; username: string | null; avatar: string | null };
