@@ -4,7 +4,14 @@ import { Form, NavLink, Outlet, useLoaderData, useNavigate, useSearchParams } fr
 import clsx from 'clsx';
 import { BrandMark } from '#app/components/brand.tsx';
 import { ConnectButton } from '#app/components/connect-button.tsx';
-import { HealthIcon, InboxIcon, SettingsIcon, SignOutIcon, WebhookIcon } from '#app/components/icons.tsx';
+import {
+  HealthIcon,
+  InboxIcon,
+  SettingsIcon,
+  SignOutIcon,
+  TeamIcon,
+  WebhookIcon,
+} from '#app/components/icons.tsx';
 import { requireActor } from '#app/lib/auth.server.ts';
 import { useLiveWorkspace } from '#app/lib/live.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
@@ -35,6 +42,7 @@ const NAV = [
   { to: 'inbox', label: 'Inbox', icon: InboxIcon },
   { to: 'health', label: 'Health', icon: HealthIcon },
   { to: 'webhooks', label: 'Webhook test', icon: WebhookIcon },
+  { to: 'team', label: 'Team', icon: TeamIcon },
   { to: 'settings', label: 'Settings', icon: SettingsIcon },
 ];
 

@@ -6,6 +6,7 @@ import { liveRouter } from './routers/live.router.ts';
 import { messagesRouter } from './routers/messages.router.ts';
 import { operatorRouter } from './routers/operator.router.ts';
 import { settingsRouter } from './routers/settings.router.ts';
+import { teamRouter } from './routers/team.router.ts';
 import { webhooksRouter } from './routers/webhooks.router.ts';
 
 export const appRouter = router({
@@ -17,6 +18,7 @@ export const appRouter = router({
   settings: settingsRouter,
   live: liveRouter,
   health: healthRouter,
+  team: teamRouter,
 });
 
 export type AppRouter = typeof appRouter;
