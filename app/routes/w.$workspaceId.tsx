@@ -4,7 +4,14 @@ import { Form, NavLink, Outlet, useLoaderData, useNavigate, useSearchParams } fr
 import clsx from 'clsx';
 import { BrandMark } from '#app/components/brand.tsx';
 import { ConnectButton } from '#app/components/connect-button.tsx';
-import { InboxIcon, SettingsIcon, SignOutIcon, WebhookIcon } from '#app/components/icons.tsx';
+import {
+  AccountsIcon,
+  InboxIcon,
+  LeadsIcon,
+  SettingsIcon,
+  SignOutIcon,
+  WebhookIcon,
+} from '#app/components/icons.tsx';
 import { requireActor } from '#app/lib/auth.server.ts';
 import { useLiveWorkspace } from '#app/lib/live.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
@@ -33,6 +40,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const NAV = [
   { to: 'inbox', label: 'Inbox', icon: InboxIcon },
+  { to: 'leads', label: 'Leads', icon: LeadsIcon },
+  { to: 'accounts', label: 'Accounts', icon: AccountsIcon },
   { to: 'webhooks', label: 'Webhook test', icon: WebhookIcon },
   { to: 'settings', label: 'Settings', icon: SettingsIcon },
 ];
