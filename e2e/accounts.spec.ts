@@ -159,6 +159,7 @@ test('disconnect keeping the history: the dialog explains both choices, and ever
 
 test('disconnect deleting the history removes the account with its conversations and leads', async ({
   page,
+  context,
 }) => {
   await signUpWithWorkspace(page);
   const username = uniqueUsername('gone.shop');
@@ -168,6 +169,9 @@ test('disconnect deleting the history removes the account with its conversations
   await expect(page.getByRole('link', { name: /^Conversation with / })).toHaveCount(1, { timeout: 10_000 });
 
   await openAccounts(page);
+  const watcher = await context.newPage();
+  await watcher.goto(page.url());
+  await expect(accountCard(watcher, username)).toContainText('Connected');
   await accountCard(page, username)
     .getByRole('button', { name: `Disconnect @${username}` })
     .click();
@@ -179,6 +183,8 @@ test('disconnect deleting the history removes the account with its conversations
   );
   await expect(accountCard(page, username)).toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'No Instagram account yet' })).toBeVisible();
+  // The other tab hears that the account is gone.
+  await expect(accountCard(watcher, username)).toHaveCount(0, { timeout: 10_000 });
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Leads' }).click();
   await expect(page.getByRole('heading', { name: 'No leads yet' })).toBeVisible();

@@ -136,7 +136,8 @@ function useDisconnect(workspaceId: string) {
         setOutcome(`Disconnected ${name}. ${history}${meta}`);
         setAccount(null);
         revalidator.revalidate();
-        await queryClient.invalidateQueries(trpc.accounts.list.queryFilter({ workspaceId }));
+        // Deleting the history removes conversations and leads too: refetch everything on screen.
+        await queryClient.invalidateQueries();
       },
     }),
   );

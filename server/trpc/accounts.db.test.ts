@@ -219,4 +219,28 @@ describe('accounts.disconnect', () => {
       payload: { channel_connection_id: connectionId, status: 'DISCONNECTED' },
     });
   });
+
+  it('deletes the history when asked, and tells the workspace the account is gone', async () => {
+    const doomed = meta.addAccount({ username: 'short.lived', subscribed: true });
+    const doomedId = await connectSimulatorAccount(database, runtime.cipher, workspaceId, doomed);
+    await database.query(
+      `insert into conversations (workspace_id, channel_connection_id, contact_identifier) values ($1, $2, '5830000000000010')`,
+      [workspaceId, doomedId],
+    );
+    const result = await client(owner).accounts.disconnect.mutate({
+      workspaceId,
+      connectionId: doomedId,
+      deleteHistory: true,
+    });
+    expect(result).toMatchObject({ unsubscribed: true, deleted: { accounts: 1, conversations: 1 } });
+    const listed = await client(owner).accounts.list.query({ workspaceId });
+    expect(listed.map((a) => a.id)).toEqual([connectionId]);
+    const broadcasts = await database.query(
+      "select payload from realtime.messages where topic = $1 and event = 'connection_deleted'",
+      [`workspace:${workspaceId}`],
+    );
+    expect(broadcasts.rows).toMatchObject([
+      { payload: { channel_connection_id: doomedId, status: 'DELETED' } },
+    ]);
+  });
 });
