@@ -93,6 +93,11 @@ test('leads from an ad, a story reply and an ig.me link show their source, and f
   await expect(page.getByRole('button', { name: 'Ad', exact: true })).toHaveAttribute('aria-pressed', 'true');
   await expect(rows).toHaveCount(1);
   await expect(rows).toContainText('Margaret Hamilton');
+  // The filter is in the URL: a reload (or a shared link) keeps it.
+  await expect(page).toHaveURL(/\/leads\?source=AD$/);
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Ad', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(rows).toHaveCount(1);
 
   await page.getByRole('button', { name: 'All sources' }).click();
   await page.getByLabel('Search leads').fill(`@${fromStory}`);

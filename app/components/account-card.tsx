@@ -70,7 +70,7 @@ export function AccountCard({
         <Avatar
           name={account.profileName ?? username.replace(/^@/, '')}
           src={account.profilePictureUrl}
-          className={clsx('h-14 w-14 text-lg', account.status === 'DISCONNECTED' && 'opacity-60 grayscale')}
+          className={clsx('h-14 w-14', account.status === 'DISCONNECTED' && 'opacity-60 grayscale')}
         />
         <div className="min-w-0 flex-1">
           <div className="flex flex-wrap items-center gap-x-3 gap-y-1">

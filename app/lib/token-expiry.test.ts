@@ -22,12 +22,16 @@ describe('describeTokenExpiry', () => {
     expect(instagram(at(90_000))).toEqual({ tone: 'warning', text: 'Expires in 1 minute' });
   });
 
-  it('says when a token has expired', () => {
+  it('says when a token has expired, or Meta refused it early', () => {
     expect(instagram(at(-3 * DAY - HOUR), 'NEEDS_REAUTH')).toEqual({
       tone: 'expired',
       text: 'Expired 3 days ago',
     });
     expect(instagram(at(-1000))).toEqual({ tone: 'expired', text: 'Expired just now' });
+    expect(instagram(at(40 * DAY), 'NEEDS_REAUTH')).toEqual({
+      tone: 'expired',
+      text: 'Refused by Meta before it expired',
+    });
   });
 
   it('knows Page tokens do not expire, and has nothing to say once disconnected', () => {

@@ -28,5 +28,8 @@ export function describeTokenExpiry(account: TokenExpiryInput, now: number): Tok
   const left = Date.parse(account.tokenExpiresAt) - now;
   const when = relativeTime(account.tokenExpiresAt, now, 'day');
   if (left <= 0) return { tone: 'expired', text: `Expired ${when}` };
+  // Meta refused it before its time (revoked, password changed): the countdown means nothing now.
+  if (account.status === 'NEEDS_REAUTH')
+    return { tone: 'expired', text: 'Refused by Meta before it expired' };
   return { tone: left < EXPIRY_WARNING_MS ? 'warning' : 'ok', text: `Expires ${when}` };
 }

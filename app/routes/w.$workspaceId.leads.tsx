@@ -2,16 +2,16 @@
 // with where they came from (a DM, a story, an ad, an ig.me link) and a way into the conversation.
 // Ingest creates them; the layout's live channel refetches this list when one arrives.
 import type { MetaFunction } from '@remix-run/node';
-import { Link, useParams, useRouteLoaderData, useSearchParams } from '@remix-run/react';
+import { Link, useParams, useRouteLoaderData } from '@remix-run/react';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import clsx from 'clsx';
-import { useState } from 'react';
 import { Avatar } from '#app/components/avatar.tsx';
 import { LeadsIcon } from '#app/components/icons.tsx';
 import { LEAD_SOURCES, type LeadSource, LeadSourceBadge } from '#app/components/lead-source-badge.tsx';
 import { exactTime, relativeTime, useNow } from '#app/lib/relative-time.ts';
 import { useTRPC } from '#app/lib/trpc.ts';
+import { useUrlState } from '#app/lib/use-url-state.ts';
 import type { AppRouter } from '#server/trpc/app.router.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Leads · Direct Inbox' }];
@@ -21,14 +21,29 @@ type Lead = inferRouterOutputs<AppRouter>['leads']['list']['items'][number];
 const isLeadSource = (value: string | null): value is LeadSource =>
   LEAD_SOURCES.some((s) => s.source === value);
 
+interface LeadFilters {
+  source: LeadSource | undefined;
+  /** As typed; trimmed when sent. */
+  search: string;
+}
+
+function readFilters(params: URLSearchParams): LeadFilters {
+  const source = params.get('source');
+  return { source: isLeadSource(source) ? source : undefined, search: params.get('q') ?? '' };
+}
+
+function writeFilters(filters: LeadFilters): URLSearchParams {
+  const params = new URLSearchParams();
+  if (filters.source) params.set('source', filters.source);
+  if (filters.search.trim()) params.set('q', filters.search);
+  return params;
+}
+
 export default function Leads() {
   const { workspaceId = '' } = useParams();
-  const [params, setParams] = useSearchParams();
-  const sourceParam = params.get('source');
-  const source = isLeadSource(sourceParam) ? sourceParam : undefined;
-  const search = params.get('q') ?? '';
-  // Controlled, so "Clear filters" empties the box too.
-  const [searchText, setSearchText] = useState(search);
+  const [filters, setFilters] = useUrlState(readFilters, writeFilters);
+  const { source } = filters;
+  const search = filters.search.trim();
   const trpc = useTRPC();
   const leads = useInfiniteQuery(
     trpc.leads.list.infiniteQueryOptions(
@@ -37,18 +52,8 @@ export default function Leads() {
       { getNextPageParam: (page) => page.nextCursor, placeholderData: keepPreviousData },
     ),
   );
-  const setParam = (name: string, value: string | null) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value) next.set(name, value);
-        else next.delete(name);
-        return next;
-      },
-      { replace: true },
-    );
   const items = leads.data?.pages.flatMap((page) => page.items) ?? [];
-  const filtered = Boolean(source || search.trim());
+  const filtered = Boolean(source || search);
 
   return (
     <main className="h-full overflow-y-auto" aria-labelledby="leads-heading">
@@ -67,11 +72,8 @@ export default function Leads() {
             type="search"
             aria-label="Search leads"
             placeholder="Search by name or @username"
-            value={searchText}
-            onChange={(event) => {
-              setSearchText(event.target.value);
-              setParam('q', event.target.value.trim() ? event.target.value : null);
-            }}
+            value={filters.search}
+            onChange={(event) => setFilters({ ...filters, search: event.target.value })}
             className="w-72 rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-4 focus:ring-brand-100"
           />
           <fieldset className="flex flex-wrap gap-1.5 text-xs">
@@ -81,7 +83,7 @@ export default function Leads() {
                 key={chip.label}
                 type="button"
                 aria-pressed={source === chip.source}
-                onClick={() => setParam('source', chip.source ?? null)}
+                onClick={() => setFilters({ ...filters, source: chip.source })}
                 className={clsx(
                   'rounded-full border px-3 py-1.5 font-medium transition',
                   source === chip.source
@@ -108,10 +110,7 @@ export default function Leads() {
                 <p className="text-sm text-slate-500">No lead matches these filters.</p>
                 <button
                   type="button"
-                  onClick={() => {
-                    setSearchText('');
-                    setParams(new URLSearchParams(), { replace: true });
-                  }}
+                  onClick={() => setFilters({ source: undefined, search: '' })}
                   className="mt-3 text-sm font-medium text-brand-600 hover:underline"
                 >
                   Clear filters
