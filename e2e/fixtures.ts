@@ -1,10 +1,12 @@
 // Every journey fails on a console error or an uncaught page error: a user would see a broken
 // page. A test that provokes an error on purpose (a wrong password answers 400) allows it by name.
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 
 export interface BrowserErrors {
   /** Accept errors matching `pattern` from now on (for a failure the test provokes itself). */
   allow(pattern: RegExp): void;
+  /** Holds another page the test opens (a second operator's browser) to the same standard. */
+  watch(page: Page): void;
 }
 
 export const test = base.extend<{ browserErrors: BrowserErrors }>({
@@ -15,11 +17,14 @@ export const test = base.extend<{ browserErrors: BrowserErrors }>({
       const record = (text: string) => {
         if (!allowed.some((pattern) => pattern.test(text))) errors.push(text);
       };
-      page.on('console', (message) => {
-        if (message.type() === 'error') record(`console: ${message.text()}`);
-      });
-      page.on('pageerror', (error) => record(`page error: ${error.message}`));
-      await use({ allow: (pattern) => allowed.push(pattern) });
+      const watch = (watched: Page) => {
+        watched.on('console', (message) => {
+          if (message.type() === 'error') record(`console: ${message.text()}`);
+        });
+        watched.on('pageerror', (error) => record(`page error: ${error.message}`));
+      };
+      watch(page);
+      await use({ allow: (pattern) => allowed.push(pattern), watch });
       expect(errors, 'the browser reported errors').toEqual([]);
     },
     { auto: true },

@@ -11,21 +11,64 @@ export interface Operator {
   workspaceId: string;
 }
 
-/** A new operator with a new workspace, signed in and looking at its (empty) inbox. */
-export async function signUpWithWorkspace(page: Page): Promise<Operator> {
-  const email = `grace-${randomBytes(4).toString('hex')}@example.test`;
+/** Fills in and sends the sign-up form the page shows; returns the new operator's credentials. */
+async function fillSignUp(page: Page, name: string): Promise<{ email: string; password: string }> {
+  const email = `${name.split(' ')[0]?.toLowerCase()}-${randomBytes(4).toString('hex')}@example.test`;
   const password = 'cobol-1959';
-  await page.goto('/sign-up');
-  await page.getByLabel('Your name').fill('Grace Hopper');
+  await page.getByLabel('Your name').fill(name);
   await page.getByLabel('Work email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();
+  return { email, password };
+}
+
+/** A new operator with a new workspace, signed in and looking at its (empty) inbox. */
+export async function signUpWithWorkspace(page: Page): Promise<Operator> {
+  await page.goto('/sign-up');
+  const { email, password } = await fillSignUp(page, 'Grace Hopper');
   await page.getByLabel('Workspace name').fill('Compilers & Co');
   await page.getByRole('button', { name: 'Create workspace' }).click();
   await expect(page).toHaveURL(/\/w\/[0-9a-f-]{36}\/inbox$/);
   const workspaceId = /\/w\/([0-9a-f-]{36})\/inbox$/.exec(page.url())?.[1];
   if (!workspaceId) throw new Error(`no workspace id in ${page.url()}`);
   return { email, password, workspaceId };
+}
+
+/** An invitation link for `role`, made on the Team page by the signed-in owner or admin. */
+export async function inviteTeammate(
+  page: Page,
+  workspaceId: string,
+  role: 'admin' | 'agent',
+): Promise<string> {
+  await page.goto(`/w/${workspaceId}/team`);
+  await page.getByLabel('Invite as').selectOption(role);
+  await page.getByRole('button', { name: 'Create invite link' }).click();
+  const link = page.getByLabel('Invite link');
+  await expect(link).toHaveValue(/\/invite\/[\w-]{43}$/);
+  return link.inputValue();
+}
+
+/**
+ * Someone new opens an invitation link (signed out: it sends them to sign in), creates an account
+ * from there and comes back to the invitation, which shows what it offers.
+ */
+export async function signUpThroughInvite(
+  page: Page,
+  inviteUrl: string,
+  name = 'Katherine Johnson',
+): Promise<void> {
+  await page.goto(inviteUrl);
+  await expect(page).toHaveURL(/\/sign-in\?redirectTo=%2Finvite%2F/);
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await fillSignUp(page, name);
+  await expect(page).toHaveURL(inviteUrl);
+}
+
+/** A new operator (in a fresh browser page) signs up through the link and joins: ends in the shared inbox. */
+export async function joinWithInvite(page: Page, inviteUrl: string, name?: string): Promise<void> {
+  await signUpThroughInvite(page, inviteUrl, name);
+  await page.getByRole('button', { name: /^Join / }).click();
+  await expect(page).toHaveURL(/\/w\/[0-9a-f-]{36}\/inbox$/);
 }
 
 /** A username no other test uses, for a simulator account. */

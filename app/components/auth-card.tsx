@@ -23,7 +23,7 @@ export function AuthCard({
         <div className="mt-8 rounded-2xl border border-slate-200/80 bg-white p-6 shadow-xl shadow-slate-200/50">
           {children}
         </div>
-        <p className="mt-6 text-center text-sm text-slate-600">{footer}</p>
+        <div className="mt-6 text-center text-sm text-slate-600">{footer}</div>
       </div>
     </main>
   );
@@ -69,13 +69,16 @@ export function FormError({ message }: { message?: string | null }) {
   );
 }
 
+/** The brand's main-action button, at any size. */
+export const PRIMARY_LOOK =
+  'rounded-lg bg-gradient-to-r from-brand-500 to-brand-700 text-sm font-semibold text-white shadow-sm transition hover:opacity-95 focus:outline-none focus:ring-4 focus:ring-brand-100 disabled:opacity-60';
+
+/** The card's main action; also for a link that is the card's main action. */
+export const PRIMARY_ACTION = `flex w-full items-center justify-center px-4 py-2.5 ${PRIMARY_LOOK}`;
+
 export function SubmitButton({ children, pending }: { children: ReactNode; pending: boolean }) {
   return (
-    <button
-      type="submit"
-      disabled={pending}
-      className="flex w-full items-center justify-center rounded-lg bg-gradient-to-r from-brand-500 to-brand-700 px-4 py-2.5 text-sm font-semibold text-white shadow-sm transition hover:opacity-95 focus:outline-none focus:ring-4 focus:ring-brand-100 disabled:opacity-60"
-    >
+    <button type="submit" disabled={pending} className={PRIMARY_ACTION}>
       {children}
     </button>
   );

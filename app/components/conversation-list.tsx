@@ -52,7 +52,11 @@ export function ConversationRow({ conversation, to }: { conversation: Conversati
               {conversation.lastMessagePreview ?? 'No messages yet'}
             </p>
             {unread ? (
-              <span className="shrink-0 rounded-full bg-brand-500 px-1.5 py-0.5 text-[11px] font-semibold leading-none text-white">
+              <span
+                data-testid="unread-count"
+                title={`${conversation.unreadCount} unread`}
+                className="shrink-0 rounded-full bg-brand-500 px-1.5 py-0.5 text-[11px] font-semibold leading-none text-white"
+              >
                 {conversation.unreadCount}
               </span>
             ) : null}

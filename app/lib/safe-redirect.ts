@@ -10,3 +10,14 @@ export function safeRedirect(target: FormDataEntryValue | string | null, fallbac
   }
   return target;
 }
+
+/** A link to `path` (sign-in ↔ sign-up) that keeps where the visitor was headed. */
+export function keepingRedirect(path: string, redirectTo: string | null): string {
+  const target = safeRedirect(redirectTo, '');
+  return target && target !== '/' ? `${path}?redirectTo=${encodeURIComponent(target)}` : path;
+}
+
+/** Whether the visitor is on their way to accept an invitation (the auth pages say so). */
+export function isInvitationRedirect(redirectTo: string | null): boolean {
+  return safeRedirect(redirectTo, '').startsWith('/invite/');
+}

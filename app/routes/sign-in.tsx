@@ -8,7 +8,7 @@ import {
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { AuthCard, Field, FormError, SubmitButton } from '#app/components/auth-card.tsx';
 import { redirectIfSignedIn, supabaseForRequest } from '#app/lib/auth.server.ts';
-import { safeRedirect } from '#app/lib/safe-redirect.ts';
+import { isInvitationRedirect, keepingRedirect, safeRedirect } from '#app/lib/safe-redirect.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Inbox' }];
 
@@ -31,21 +31,29 @@ export default function SignIn() {
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
+  const redirectTo = params.get('redirectTo');
   return (
     <AuthCard
       title="Welcome back"
-      subtitle="Sign in to answer your Instagram messages."
+      subtitle={
+        isInvitationRedirect(redirectTo)
+          ? 'Sign in, or create an account, to accept your invitation.'
+          : 'Sign in to answer your Instagram messages.'
+      }
       footer={
         <>
           New here?{' '}
-          <Link to="/sign-up" className="font-semibold text-brand-600 hover:text-brand-700">
+          <Link
+            to={keepingRedirect('/sign-up', redirectTo)}
+            className="font-semibold text-brand-600 hover:text-brand-700"
+          >
             Create an account
           </Link>
         </>
       }
     >
       <Form method="post" className="space-y-4">
-        <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? '/'} />
+        <input type="hidden" name="redirectTo" value={redirectTo ?? '/'} />
         <FormError message={result?.error} />
         <Field label="Email" name="email" type="email" autoComplete="email" defaultValue={result?.email} />
         <Field label="Password" name="password" type="password" autoComplete="current-password" />

@@ -5,9 +5,10 @@ import {
   type MetaFunction,
   redirect,
 } from '@remix-run/node';
-import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { AuthCard, Field, FormError, SubmitButton } from '#app/components/auth-card.tsx';
 import { redirectIfSignedIn, supabaseForRequest } from '#app/lib/auth.server.ts';
+import { isInvitationRedirect, keepingRedirect, safeRedirect } from '#app/lib/safe-redirect.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Create your account · Inbox' }];
 
@@ -31,19 +32,24 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   // Projects that require email confirmation return a user without a session.
   if (!result.session) return data({ error: null, confirm: true, name, email }, { headers });
-  throw redirect('/welcome', { headers });
+  // A new operator usually creates a workspace next; one who came from a link (an invitation)
+  // goes back to it.
+  throw redirect(safeRedirect(form.get('redirectTo'), '/welcome'), { headers });
 }
 
 export default function SignUp() {
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
+  const [params] = useSearchParams();
+  const redirectTo = params.get('redirectTo');
+  const signIn = keepingRedirect('/sign-in', redirectTo);
   if (result?.confirm) {
     return (
       <AuthCard
         title="Check your email"
         subtitle={`We sent a confirmation link to ${result.email}.`}
         footer={
-          <Link to="/sign-in" className="font-semibold text-brand-600">
+          <Link to={signIn} className="font-semibold text-brand-600">
             Back to sign in
           </Link>
         }
@@ -55,17 +61,22 @@ export default function SignUp() {
   return (
     <AuthCard
       title="Create your account"
-      subtitle="Bring your Instagram DMs into one shared inbox."
+      subtitle={
+        isInvitationRedirect(redirectTo)
+          ? 'Create your account, then join your team’s inbox.'
+          : 'Bring your Instagram DMs into one shared inbox.'
+      }
       footer={
         <>
           Already have an account?{' '}
-          <Link to="/sign-in" className="font-semibold text-brand-600 hover:text-brand-700">
+          <Link to={signIn} className="font-semibold text-brand-600 hover:text-brand-700">
             Sign in
           </Link>
         </>
       }
     >
       <Form method="post" className="space-y-4">
+        <input type="hidden" name="redirectTo" value={redirectTo ?? ''} />
         <FormError message={result?.error} />
         <Field label="Your name" name="name" autoComplete="name" defaultValue={result?.name} />
         <Field

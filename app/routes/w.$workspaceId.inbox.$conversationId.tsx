@@ -105,7 +105,12 @@ function ConversationHeader({
           {view.accountName ? ` · to ${view.accountName}` : ''}
         </p>
       </div>
-      <div className="ml-auto flex gap-1.5">
+      <div className="ml-auto flex items-center gap-1.5">
+        {view.assignee ? (
+          <span className="mr-1 text-xs text-slate-500" data-testid="assignee">
+            Assigned to {view.assignedToMe ? 'you' : view.assignee.name}
+          </span>
+        ) : null}
         <button
           type="button"
           className={action}

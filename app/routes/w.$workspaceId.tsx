@@ -6,10 +6,12 @@ import { BrandMark } from '#app/components/brand.tsx';
 import { ConnectButton } from '#app/components/connect-button.tsx';
 import {
   AccountsIcon,
+  HealthIcon,
   InboxIcon,
   LeadsIcon,
   SettingsIcon,
   SignOutIcon,
+  TeamIcon,
   WebhookIcon,
 } from '#app/components/icons.tsx';
 import { requireActor } from '#app/lib/auth.server.ts';
@@ -42,7 +44,9 @@ const NAV = [
   { to: 'inbox', label: 'Inbox', icon: InboxIcon },
   { to: 'leads', label: 'Leads', icon: LeadsIcon },
   { to: 'accounts', label: 'Accounts', icon: AccountsIcon },
+  { to: 'health', label: 'Health', icon: HealthIcon },
   { to: 'webhooks', label: 'Webhook test', icon: WebhookIcon },
+  { to: 'team', label: 'Team', icon: TeamIcon },
   { to: 'settings', label: 'Settings', icon: SettingsIcon },
 ];
 

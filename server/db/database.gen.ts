@@ -208,6 +208,19 @@ export interface WebhookEvents {
   status: Generated<"RECEIVED" | "PROCESSED" | "FAILED" | "IGNORED" | "UNMATCHED">;
 }
 
+export interface WorkspaceInvitations {
+  accepted_at: Timestamp | null;
+  accepted_by: string | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  expires_at: Generated<Timestamp>;
+  id: Generated<string>;
+  revoked_at: Timestamp | null;
+  role: "admin" | "agent";
+  token_hash: string;
+  workspace_id: string;
+}
+
 export interface WorkspaceMembers {
   created_at: Generated<Timestamp>;
   role: "owner" | "admin" | "agent";
@@ -239,6 +252,7 @@ export interface DB {
   profiles: Profiles;
   send_rate_slots: SendRateSlots;
   webhook_events: WebhookEvents;
+  workspace_invitations: WorkspaceInvitations;
   workspace_members: WorkspaceMembers;
   workspaces: Workspaces;
 }

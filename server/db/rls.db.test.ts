@@ -554,6 +554,7 @@ describe('the anon role', () => {
     'oauth_states',
     'data_deletion_requests',
     'send_rate_slots',
+    'workspace_invitations',
   ] as const;
 
   it.each(tables)('cannot read %s', async (table) => {

@@ -1,15 +1,13 @@
 // The `state` of an OAuth round trip: random, single-use, expiring within minutes, and bound to
 // the operator and workspace that started it, so a callback cannot be replayed, forged, or
 // completed by someone else (Meta echoes the state back untouched).
-import { createHash, randomBytes } from 'node:crypto';
+import { hashSecretToken as hash, newSecretToken } from '../crypto/secret-token.ts';
 import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 
 export const STATE_LIFETIME_MS = 10 * 60 * 1000;
 
 export type LoginPath = 'instagram' | 'facebook';
-
-const hash = (state: string) => createHash('sha256').update(state).digest('hex');
 
 /** A new state for this operator and workspace; only its hash is stored. */
 export async function issueOAuthState(
@@ -19,7 +17,7 @@ export async function issueOAuthState(
   loginPath: LoginPath,
   now = new Date(),
 ): Promise<string> {
-  const state = randomBytes(32).toString('base64url');
+  const state = newSecretToken();
   await db.withService((trx) =>
     trx
       .insertInto('oauth_states')

@@ -6,12 +6,15 @@ import { messagingWindow } from './messaging-window.ts';
 import { findReplyContext } from './outbound-messages.repository.ts';
 import { listThreadPage } from './thread.repository.ts';
 import { type ThreadMessageView, threadMessageView } from './thread-message-view.ts';
+import { findProfile } from './workspaces.repository.ts';
 
 export interface ConversationView {
   contact: { id: string; name: string; username: string | null; avatar: string | null };
   accountName: string | null;
   status: 'ACTIVE' | 'ARCHIVED';
   assignedTo: string | null;
+  /** The teammate the conversation is assigned to, by name. */
+  assignee: { id: string; name: string } | null;
   assignedToMe: boolean;
   window: { kind: 'standard' | 'human_agent'; closesAt: string } | { kind: 'closed'; reason: string };
   messages: ThreadMessageView[];
@@ -41,6 +44,7 @@ export async function readConversation(
       request.limit + 1,
     );
     const page = rows.slice(0, request.limit);
+    const assignee = context.assignedTo ? await findProfile(trx, context.assignedTo) : undefined;
     const now = new Date();
     const window = messagingWindow({
       lastInboundAt: context.lastInboundAt,
@@ -58,6 +62,7 @@ export async function readConversation(
       accountName: context.accountName,
       status: context.status,
       assignedTo: context.assignedTo,
+      assignee: assignee ? { id: assignee.id, name: assignee.displayName ?? assignee.email } : null,
       assignedToMe: context.assignedTo === actor.userId,
       window:
         window.kind === 'closed' ? window : { kind: window.kind, closesAt: window.closesAt.toISOString() },

@@ -1,11 +1,13 @@
 import { router } from './init.ts';
 import { accountsRouter } from './routers/accounts.router.ts';
+import { healthRouter } from './routers/health.router.ts';
 import { inboxRouter } from './routers/inbox.router.ts';
 import { leadsRouter } from './routers/leads.router.ts';
 import { liveRouter } from './routers/live.router.ts';
 import { messagesRouter } from './routers/messages.router.ts';
 import { operatorRouter } from './routers/operator.router.ts';
 import { settingsRouter } from './routers/settings.router.ts';
+import { teamRouter } from './routers/team.router.ts';
 import { webhooksRouter } from './routers/webhooks.router.ts';
 
 export const appRouter = router({
@@ -17,6 +19,8 @@ export const appRouter = router({
   leads: leadsRouter,
   settings: settingsRouter,
   live: liveRouter,
+  health: healthRouter,
+  team: teamRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,22 +1,12 @@
 // The conversation thread over tRPC as a mobile app reads it (bearer token): pages newest first
 // without gaps or repeats (also when messages share a timestamp), quotes resolved across pages,
 // and nothing for anyone outside the workspace.
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SupabaseStandIn, startSupabaseStandIn } from '#dev/supabase/server.ts';
-import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
-import { testEnv } from '#dev/test/env.ts';
+import { type ApiStack, apiRefusal, operatorClient, startApiStack } from '#dev/test/api-stack.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
-import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
 import { createWorkspace } from '../inbox/create-workspace.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
-import type { AppRouter } from './app.router.ts';
-import { handleTrpcRequest } from './handler.ts';
 
-let database: TestDatabase;
-let supabase: SupabaseStandIn;
-let runtime: Runtime;
-let api: ServedHandler;
+let stack: ApiStack;
 let alice: TestOperator;
 let bob: TestOperator;
 let workspaceId: string;
@@ -26,10 +16,8 @@ let conversationId: string;
 const MESSAGES = 120;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
-  runtime = createRuntime(testEnv(database, supabase));
-  api = await serveFetch((request) => handleTrpcRequest(runtime, request));
+  stack = await startApiStack();
+  const { database, supabase, runtime } = stack;
   [alice, bob] = await Promise.all([signUpOperator(supabase, 'alice'), signUpOperator(supabase, 'bob')]);
   workspaceId = (await createWorkspace(runtime.db, alice.actor, 'Alice Art')).id;
   bobWorkspaceId = (await createWorkspace(runtime.db, bob.actor, 'Bob Bikes')).id;
@@ -58,31 +46,9 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await api?.close();
-  await runtime?.close();
-  await supabase?.stop();
-  await database?.drop();
-});
+afterAll(() => stack?.stop());
 
-const client = (operator: TestOperator) =>
-  createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({
-        url: `${api.url}/api/trpc`,
-        headers: { Authorization: `Bearer ${operator.session.access_token}` },
-      }),
-    ],
-  });
-
-async function failure(call: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
-  const error = await call.then(
-    () => new Error('expected the call to fail'),
-    (e: unknown) => e,
-  );
-  if (error instanceof TRPCClientError) return error;
-  throw error;
-}
+const client = (operator: TestOperator) => operatorClient(stack.api, operator);
 
 describe('inbox.conversation', () => {
   it('pages through the whole thread newest first, each message once', async () => {
@@ -123,17 +89,19 @@ describe('inbox.conversation', () => {
   });
 
   it('refuses a malformed cursor without reading anything', async () => {
-    const error = await failure(
+    const error = await apiRefusal(
       client(alice).inbox.conversation.query({ workspaceId, conversationId, cursor: 'not-a-cursor' }),
     );
     expect(error.data?.code).toBe('BAD_REQUEST');
   });
 
   it('shows nothing to an operator of another workspace', async () => {
-    const asOutsider = await failure(client(bob).inbox.conversation.query({ workspaceId, conversationId }));
+    const asOutsider = await apiRefusal(
+      client(bob).inbox.conversation.query({ workspaceId, conversationId }),
+    );
     expect(asOutsider.data?.code).toBe('NOT_FOUND'); // not even whether the workspace exists
     // Asking through their own workspace does not reach it either.
-    const throughOwn = await failure(
+    const throughOwn = await apiRefusal(
       client(bob).inbox.conversation.query({ workspaceId: bobWorkspaceId, conversationId }),
     );
     expect(throughOwn.data?.code).toBe('NOT_FOUND');

@@ -4,45 +4,30 @@
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type SupabaseStandIn, startSupabaseStandIn } from '#dev/supabase/server.ts';
-import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
-import { testEnv } from '#dev/test/env.ts';
+import { type ApiStack, startApiStack } from '#dev/test/api-stack.ts';
 import { eventually } from '#dev/test/eventually.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
-import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
 import { createWorkspace } from '../inbox/create-workspace.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
 import type { AppRouter } from './app.router.ts';
-import { handleTrpcRequest } from './handler.ts';
 
-let database: TestDatabase;
-let supabase: SupabaseStandIn;
-let runtime: Runtime;
-let api: ServedHandler;
+let stack: ApiStack;
 let alice: TestOperator;
 let bob: TestOperator;
 let workspaceId: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
-  runtime = createRuntime(testEnv(database, supabase));
-  api = await serveFetch((request) => handleTrpcRequest(runtime, request));
+  stack = await startApiStack();
+  const { supabase, runtime } = stack;
   [alice, bob] = await Promise.all([signUpOperator(supabase, 'alice'), signUpOperator(supabase, 'bob')]);
   workspaceId = (await createWorkspace(runtime.db, alice.actor, 'Alice Art')).id;
 });
 
-afterAll(async () => {
-  await api?.close();
-  await runtime?.close();
-  await supabase?.stop();
-  await database?.drop();
-});
+afterAll(() => stack?.stop());
 
 /** A mobile app's client: bearer token on every request, subscriptions over SSE. */
 function mobileClient(token: string) {
   const headers = { Authorization: `Bearer ${token}` };
-  const url = `${api.url}/api/trpc`;
+  const url = `${stack.api.url}/api/trpc`;
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
@@ -82,7 +67,7 @@ let lead = 0;
 /** A change the app's triggers broadcast to the workspace (a new conversation). */
 async function somethingHappens(): Promise<string> {
   lead += 1;
-  const { rows } = await database.query<{ id: string }>(
+  const { rows } = await stack.database.query<{ id: string }>(
     `with cc as (insert into channel_connections (workspace_id, login_path, channel_identifier)
                  values ($1, 'instagram', $2) returning id, workspace_id)
      insert into conversations (workspace_id, channel_connection_id, contact_identifier)

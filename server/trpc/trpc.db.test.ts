@@ -1,44 +1,31 @@
 // The typed API over real HTTP, called the way a mobile app calls it: @trpc/client with a bearer
 // token. Also the web path (the @supabase/ssr session cookie) and every way a token can be bad.
 import { createServerClient } from '@supabase/ssr';
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ws from 'ws';
-import { type SupabaseStandIn, startSupabaseStandIn } from '#dev/supabase/server.ts';
-import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
-import { testEnv } from '#dev/test/env.ts';
+import type { SupabaseStandIn } from '#dev/supabase/server.ts';
+import { type ApiStack, apiClient, apiRefusal, startApiStack } from '#dev/test/api-stack.ts';
+import type { TestDatabase } from '#dev/test/database.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
-import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
-import type { AppRouter } from './app.router.ts';
-import { handleTrpcRequest } from './handler.ts';
+import type { ServedHandler } from '#dev/test/serve-fetch.ts';
 
+let stack: ApiStack;
 let database: TestDatabase;
 let supabase: SupabaseStandIn;
-let runtime: Runtime;
 let api: ServedHandler;
 let alice: TestOperator;
 let bob: TestOperator;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
-  runtime = createRuntime(testEnv(database, supabase));
-  api = await serveFetch((request) => handleTrpcRequest(runtime, request));
+  stack = await startApiStack();
+  ({ database, supabase, api } = stack);
   [alice, bob] = await Promise.all([signUpOperator(supabase, 'alice'), signUpOperator(supabase, 'bob')]);
 });
 
-afterAll(async () => {
-  await api?.close();
-  await runtime?.db.destroy();
-  await supabase?.stop();
-  await database?.drop();
-});
+afterAll(() => stack?.stop());
 
-function client(headers: Record<string, string> = {}) {
-  return createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${api.url}/api/trpc`, headers })] });
-}
+const client = (headers: Record<string, string> = {}) => apiClient(api, headers);
 const bearer = (token: string) => client({ Authorization: `Bearer ${token}` });
 
 async function rawCall(path: string, init: RequestInit & { input?: unknown } = {}) {
@@ -48,16 +35,6 @@ async function rawCall(path: string, init: RequestInit & { input?: unknown } = {
     status: response.status,
     body: (await response.json()) as { error: { message: string; data: Record<string, unknown> } },
   };
-}
-
-async function failure(call: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 async function signToken(claims: Record<string, unknown>, sign = supabase.keys.sign) {
@@ -303,11 +280,11 @@ describe('inbox.listConversations', () => {
     expect(archived.items.map((c) => [c.id, c.assignedTo])).toEqual([[conversationId, alice.actor.userId]]);
     await api.inbox.update.mutate({ workspaceId, conversationId, status: 'ACTIVE', assignedTo: null });
 
-    const outsider = await failure(
+    const outsider = await apiRefusal(
       api.inbox.update.mutate({ workspaceId, conversationId, assignedTo: bob.actor.userId }),
     );
     expect(outsider.data?.httpStatus).toBe(400);
-    const foreign = await failure(
+    const foreign = await apiRefusal(
       bearer(bob.session.access_token).inbox.update.mutate({
         workspaceId,
         conversationId,
@@ -318,14 +295,14 @@ describe('inbox.listConversations', () => {
   });
 
   it('answers 404 for a workspace the caller is not a member of', async () => {
-    const error = await failure(
+    const error = await apiRefusal(
       bearer(bob.session.access_token).inbox.listConversations.query({ workspaceId }),
     );
     expect(error.data?.httpStatus).toBe(404);
   });
 
   it('answers 400 for a cursor it did not issue and for a malformed workspace id', async () => {
-    const badCursor = await failure(
+    const badCursor = await apiRefusal(
       bearer(alice.session.access_token).inbox.listConversations.query({
         workspaceId,
         cursor: 'bm90IGEgY3Vyc29y',

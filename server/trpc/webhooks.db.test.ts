@@ -1,39 +1,19 @@
 // Replaying failed webhook deliveries through the API: admins only, and only their own accounts'.
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type SupabaseStandIn, startSupabaseStandIn } from '#dev/supabase/server.ts';
-import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
-import { testEnv } from '#dev/test/env.ts';
+import { type ApiStack, apiRefusal, operatorClient, startApiStack } from '#dev/test/api-stack.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
-import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
 import { createWorkspace } from '../inbox/create-workspace.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
-import type { AppRouter } from './app.router.ts';
-import { handleTrpcRequest } from './handler.ts';
 
-let database: TestDatabase;
-let supabase: SupabaseStandIn;
-let runtime: Runtime;
-let api: ServedHandler;
+let stack: ApiStack;
 let owner: TestOperator;
 let agent: TestOperator;
 let workspaceId: string;
 
-const client = (operator: TestOperator) =>
-  createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({
-        url: `${api.url}/api/trpc`,
-        headers: { Authorization: `Bearer ${operator.session.access_token}` },
-      }),
-    ],
-  });
+const client = (operator: TestOperator) => operatorClient(stack.api, operator);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
-  runtime = createRuntime(testEnv(database, supabase));
-  api = await serveFetch((request) => handleTrpcRequest(runtime, request));
+  stack = await startApiStack();
+  const { database, supabase, runtime } = stack;
   [owner, agent] = await Promise.all([signUpOperator(supabase, 'owner'), signUpOperator(supabase, 'agent')]);
   workspaceId = (await createWorkspace(runtime.db, owner.actor, 'Shop')).id;
   await database.query(
@@ -50,31 +30,23 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await api?.close();
-  await runtime?.close();
-  await supabase?.stop();
-  await database?.drop();
-});
+afterAll(() => stack?.stop());
 
 it('refuses agents', async () => {
-  const error = await client(agent)
-    .webhooks.replayFailed.mutate({ workspaceId })
-    .catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(TRPCClientError);
-  expect((error as TRPCClientError<AppRouter>).data?.httpStatus).toBe(403);
+  const error = await apiRefusal(client(agent).webhooks.replayFailed.mutate({ workspaceId }));
+  expect(error.data?.httpStatus).toBe(403);
 });
 
 it("replays the workspace's failed deliveries for an admin, and no one else's", async () => {
   expect(await client(owner).webhooks.replayFailed.mutate({ workspaceId })).toEqual({ replayed: 1 });
-  const { rows } = await database.query<{ account_ids: string[]; status: string }>(
+  const { rows } = await stack.database.query<{ account_ids: string[]; status: string }>(
     'select account_ids, status from webhook_events order by id',
   );
   expect(rows).toEqual([
     { account_ids: ['17841400000000321'], status: 'RECEIVED' },
     { account_ids: ['17849999999999999'], status: 'FAILED' },
   ]);
-  const jobs = await database.query(
+  const jobs = await stack.database.query(
     "select count(*)::int as n from pgboss.job where name = 'ingest-webhook-events'",
   );
   expect(jobs.rows).toEqual([{ n: 1 }]);

@@ -3,6 +3,7 @@
 import { useMutation } from '@tanstack/react-query';
 import clsx from 'clsx';
 import { useTRPC } from '#app/lib/trpc.ts';
+import { QuestionIcon } from './media-icons.tsx';
 import { MessageAttachment, Placeholder, StoryReply } from './message-media.tsx';
 import type { ThreadMessage } from './thread-types.ts';
 
@@ -52,7 +53,7 @@ function Body({ message }: { message: ThreadMessage }) {
   if (message.unsent) return <em className="text-slate-400">Message unsent</em>;
   if (message.kind === 'unsupported') {
     return (
-      <Placeholder icon="❔">
+      <Placeholder icon={<QuestionIcon />}>
         The customer sent something Instagram does not share with apps. Open the Instagram app to see it.
       </Placeholder>
     );

@@ -3,19 +3,27 @@
 // requested at all (the server marks it expired).
 import clsx from 'clsx';
 import { type ReactNode, useState } from 'react';
+import {
+  MicrophoneIcon,
+  PaperclipIcon,
+  PictureIcon,
+  QuestionIcon,
+  TimerIcon,
+  VideoIcon,
+} from './media-icons.tsx';
 import type { ThreadMessage } from './thread-types.ts';
 
 type Attachment = ThreadMessage['attachments'][number];
 
 const frame = 'block max-w-xs overflow-hidden rounded-xl bg-slate-100';
 
-export function Placeholder({ icon, children }: { icon: string; children: ReactNode }) {
+export function Placeholder({ icon, children }: { icon: ReactNode; children: ReactNode }) {
   return (
     <span
       className="flex max-w-xs items-center gap-2 rounded-xl border border-dashed border-slate-300 bg-slate-50 px-3 py-2.5 text-xs text-slate-500"
       data-testid="media-placeholder"
     >
-      <span aria-hidden="true">{icon}</span>
+      {icon}
       <span>{children}</span>
     </span>
   );
@@ -24,7 +32,10 @@ export function Placeholder({ icon, children }: { icon: string; children: ReactN
 /** A picture that falls back to a placeholder when Meta's link no longer answers. */
 function Picture({ url, alt, className }: { url: string; alt: string; className?: string }) {
   const [broken, setBroken] = useState(false);
-  if (broken) return <Placeholder icon="🖼">This picture is no longer available from Instagram.</Placeholder>;
+  if (broken)
+    return (
+      <Placeholder icon={<PictureIcon />}>This picture is no longer available from Instagram.</Placeholder>
+    );
   return (
     <a href={url} target="_blank" rel="noreferrer" className={frame}>
       <img
@@ -77,7 +88,7 @@ function Story({ label, url, expired }: { label: string; url: string | null; exp
       {url ? (
         <Picture url={url} alt={label} className="max-h-56" />
       ) : (
-        <Placeholder icon="⏱">
+        <Placeholder icon={<TimerIcon />}>
           {expired ? 'Story expired: Instagram removes stories after 24 hours.' : 'Story unavailable.'}
         </Placeholder>
       )}
@@ -89,30 +100,34 @@ export function MessageAttachment({ attachment }: { attachment: Attachment }) {
   const { url } = attachment;
   switch (attachment.kind) {
     case 'image':
-      return url ? <Picture url={url} alt="Photo" /> : <Placeholder icon="🖼">Photo</Placeholder>;
+      return url ? (
+        <Picture url={url} alt="Photo" />
+      ) : (
+        <Placeholder icon={<PictureIcon />}>Photo</Placeholder>
+      );
     case 'video':
       return url ? (
         // preload="none": a long thread must not download every video on screen.
         // biome-ignore lint/a11y/useMediaCaption: customers' videos come without captions
         <video src={url} controls preload="none" className={clsx(frame, 'max-h-72')} aria-label="Video" />
       ) : (
-        <Placeholder icon="🎥">Video</Placeholder>
+        <Placeholder icon={<VideoIcon />}>Video</Placeholder>
       );
     case 'audio':
       return url ? (
         // biome-ignore lint/a11y/useMediaCaption: voice messages come without captions
         <audio src={url} controls preload="none" className="max-w-xs" aria-label="Voice message" />
       ) : (
-        <Placeholder icon="🎤">Voice message</Placeholder>
+        <Placeholder icon={<MicrophoneIcon />}>Voice message</Placeholder>
       );
     case 'file':
       return url ? (
         <span className="flex max-w-xs items-center gap-2 rounded-xl border border-slate-200 bg-white px-3 py-2 text-xs text-slate-700">
-          <span aria-hidden="true">📎</span>
+          <PaperclipIcon />
           <ExternalLink url={url}>{attachment.title ?? 'Download file'}</ExternalLink>
         </span>
       ) : (
-        <Placeholder icon="📎">File</Placeholder>
+        <Placeholder icon={<PaperclipIcon />}>File</Placeholder>
       );
     case 'share':
     case 'ig_post':
@@ -125,13 +140,15 @@ export function MessageAttachment({ attachment }: { attachment: Attachment }) {
       return <Story label="Shared a story" url={url} expired={attachment.expired} />;
     case 'ephemeral':
       return (
-        <Placeholder icon="⏱">A disappearing photo: it can only be viewed in the Instagram app.</Placeholder>
+        <Placeholder icon={<TimerIcon />}>
+          A disappearing photo: it can only be viewed in the Instagram app.
+        </Placeholder>
       );
     case 'template':
-      return <Placeholder icon="🗂">{attachment.title ?? 'A template message'}</Placeholder>;
+      return <Placeholder icon={<PaperclipIcon />}>{attachment.title ?? 'A template message'}</Placeholder>;
     default:
       return (
-        <Placeholder icon="❔">
+        <Placeholder icon={<QuestionIcon />}>
           {url ? <ExternalLink url={url}>Attachment ({attachment.kind})</ExternalLink> : attachment.kind}
         </Placeholder>
       );

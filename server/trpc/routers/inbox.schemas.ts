@@ -47,6 +47,7 @@ export const ConversationViewSchema = z.object({
   accountName: z.string().nullable(),
   status: ConversationStatusSchema,
   assignedTo: z.uuid().nullable(),
+  assignee: z.object({ id: z.uuid(), name: z.string() }).nullable(),
   assignedToMe: z.boolean(),
   window: z.discriminatedUnion('kind', [
     z.object({ kind: z.enum(['standard', 'human_agent']), closesAt: z.iso.datetime() }),

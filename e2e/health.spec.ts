@@ -1,0 +1,67 @@
+// The Health screen in Chromium: customers' messages show up in the webhook volume and the
+// headline numbers, a refused reply counts as a send failure of its account, and the range
+// switches between the last hour and the last day.
+import { expect, test } from './fixtures.ts';
+import {
+  connectFirstAccount,
+  control,
+  customerWrites,
+  keepScreenshot,
+  newCustomer,
+  signUpWithWorkspace,
+  uniqueUsername,
+} from './journeys.ts';
+
+test('webhook volume, latency and each account’s sending, over the last hour or day', async ({ page }) => {
+  await signUpWithWorkspace(page);
+  const account = uniqueUsername('healthy.shop');
+  await connectFirstAccount(page, account);
+  await page.getByRole('link', { name: 'Health' }).click();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'No webhook events in this period yet' }),
+  ).toBeVisible();
+
+  const customer = await newCustomer(page.request);
+  for (const text of ['Hi!', 'Do you ship abroad?', 'To Norway, I mean']) {
+    await customerWrites(page.request, account, customer, text);
+  }
+  // A reply Meta refuses for good: one send failure for the account.
+  await page.getByRole('link', { name: 'Inbox' }).click();
+  await page.getByRole('link', { name: /^Conversation with / }).click();
+  await expect(page.getByTestId('thread')).toContainText('To Norway, I mean', { timeout: 10_000 });
+  await control(page.request, '/control/faults', {
+    path: 'messages$',
+    account,
+    times: 1,
+    error: { code: 200, subcode: 2534041 },
+  });
+  await page.getByLabel('Reply').fill('We do!');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByTestId('thread')).toContainText('Not sent', { timeout: 10_000 });
+  await page.request.delete(`${process.env.E2E_META_URL}/control/faults`);
+
+  await page.getByRole('link', { name: 'Health' }).click();
+  const stat = (label: string) => page.locator('dt', { hasText: label }).locator('xpath=../dd');
+  // Live: the screen follows the workspace's events without a reload.
+  await expect(stat('Webhook events')).toHaveText('3', { timeout: 10_000 });
+  await expect(stat('Failed deliveries')).toHaveText('0');
+  await expect(stat('Send failures')).toHaveText('1');
+  await expect(stat('Processing p95')).toHaveText(/\d+ ms|\d\.\d s/);
+  const volume = page.getByRole('figure', { name: 'Webhook events' });
+  // The bars add up to the three messages (one or two minutes' bars, depending on the clock).
+  const bars = await volume
+    .locator('rect title')
+    .filter({ hasText: / events$/ })
+    .allTextContents();
+  expect(bars.reduce((sum, title) => sum + Number(/: (\d+) events$/.exec(title)?.[1]), 0)).toBe(3);
+  await expect(page.getByRole('figure', { name: 'Meta-to-us lag' })).toBeVisible();
+  await expect(page.getByRole('figure', { name: 'Processing time' })).toBeVisible();
+  const row = page.getByRole('row', { name: new RegExp(`@${account.replace('.', '\\.')}`) });
+  await expect(row.getByRole('cell').last()).toHaveText('1');
+  await keepScreenshot(page, 'health');
+
+  await page.getByRole('button', { name: 'Last 24 hours' }).click();
+  await expect(page).toHaveURL(/range=day/);
+  await expect(page.getByRole('button', { name: 'Last 24 hours' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(stat('Webhook events')).toHaveText('3');
+});
