@@ -8,9 +8,12 @@ import {
   connectFirstAccount,
   control,
   customerWrites,
+  inviteTeammate,
+  joinWithInvite,
   keepScreenshot,
   newCustomer,
   openInstagramConsent,
+  secondBrowser,
   signUpWithWorkspace,
   uniqueUsername,
 } from './journeys.ts';
@@ -189,4 +192,34 @@ test('disconnect deleting the history removes the account with its conversations
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Leads' }).click();
   await expect(page.getByRole('heading', { name: 'No leads yet' })).toBeVisible();
+});
+
+test('an agent sees the accounts and their health, and is told why only admins can change them', async ({
+  page,
+  browser,
+  browserErrors,
+}) => {
+  const owner = await signUpWithWorkspace(page);
+  const username = uniqueUsername('team.shop');
+  await connectFirstAccount(page, username);
+  const inviteUrl = await inviteTeammate(page, owner.workspaceId, 'agent');
+  const agent = await secondBrowser(browser, browserErrors);
+  await joinWithInvite(agent, inviteUrl);
+
+  await openAccounts(agent);
+  const card = accountCard(agent, username);
+  await expect(card).toContainText('Connected');
+  await expect(card).toContainText('Expires in 59 days');
+  const main = agent.getByRole('main');
+  await expect(main).toContainText(
+    'Only workspace owners and admins can connect, reconnect or disconnect accounts',
+  );
+  await expect(main.getByRole('button')).toHaveCount(0);
+
+  await control(page.request, '/control/accounts/revoke-token', { account: username });
+  await customerWrites(page.request, username, await newCustomer(page.request), 'Anyone there?');
+  await expect(card).toContainText('Needs reconnect', { timeout: 15_000 });
+  await expect(card).toContainText('Ask a workspace owner or admin to reconnect it.');
+  await expect(main.getByRole('button')).toHaveCount(0);
+  await keepScreenshot(agent, 'accounts-agent');
 });
