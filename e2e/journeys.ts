@@ -1,9 +1,9 @@
 // Steps many journeys start with: an operator signs up and creates a workspace, connects
 // Instagram accounts through Meta's consent screen, and customers write (all on the simulator).
 import { randomBytes } from 'node:crypto';
-import type { APIRequestContext, APIResponse, Page } from '@playwright/test';
+import type { APIRequestContext, APIResponse, Browser, Page } from '@playwright/test';
 import type { SentRecord } from '#dev/meta/graph-send.ts';
-import { expect } from './fixtures.ts';
+import { type BrowserErrors, expect } from './fixtures.ts';
 
 export interface Operator {
   email: string;
@@ -154,4 +154,12 @@ export async function sentTo(request: APIRequestContext, customer: string): Prom
 /** A picture of the screen, kept with the test results (`test-results/screens/<name>.png`). */
 export async function keepScreenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
+}
+
+/** A second person's browser: its own cookies, held to the same no-console-errors standard. */
+export async function secondBrowser(browser: Browser, browserErrors: BrowserErrors): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  browserErrors.watch(page);
+  return page;
 }

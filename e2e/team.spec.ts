@@ -2,23 +2,16 @@
 // up through it in their own browser and lands in the shared inbox, the owner sees them join
 // live, and the agent sees the team read-only. Then the owner manages the team: roles, a revoked
 // link, the last owner, and removing someone.
-import type { Browser, Page } from '@playwright/test';
-import { type BrowserErrors, expect, test } from './fixtures.ts';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 import {
   inviteTeammate,
   joinWithInvite,
   keepScreenshot,
+  secondBrowser,
   signUpThroughInvite,
   signUpWithWorkspace,
 } from './journeys.ts';
-
-/** A second person's browser: its own cookies, held to the same no-console-errors standard. */
-async function secondBrowser(browser: Browser, browserErrors: BrowserErrors): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  browserErrors.watch(page);
-  return page;
-}
 
 const members = (page: Page) => page.getByRole('region', { name: 'Members' });
 const invitations = (page: Page) => page.getByRole('region', { name: 'Pending invitations' });

@@ -5,8 +5,10 @@ import clsx from 'clsx';
 import { BrandMark } from '#app/components/brand.tsx';
 import { ConnectButton } from '#app/components/connect-button.tsx';
 import {
+  AccountsIcon,
   HealthIcon,
   InboxIcon,
+  LeadsIcon,
   SettingsIcon,
   SignOutIcon,
   TeamIcon,
@@ -40,6 +42,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const NAV = [
   { to: 'inbox', label: 'Inbox', icon: InboxIcon },
+  { to: 'leads', label: 'Leads', icon: LeadsIcon },
+  { to: 'accounts', label: 'Accounts', icon: AccountsIcon },
   { to: 'health', label: 'Health', icon: HealthIcon },
   { to: 'webhooks', label: 'Webhook test', icon: WebhookIcon },
   { to: 'team', label: 'Team', icon: TeamIcon },

@@ -41,6 +41,8 @@ export interface ChannelConnections {
   metadata: Generated<Json>;
   needs_reauth_reason: string | null;
   permissions: Generated<string[]>;
+  profile_name: string | null;
+  profile_picture_url: string | null;
   provider_account_id: string | null;
   provider_type: Generated<string>;
   refresh_token: string | null;

@@ -16,6 +16,7 @@ import {
   type InstagramOAuthConfig,
   OAuthExchangeError,
 } from '../meta/instagram-oauth.ts';
+import { ProfileName, ProfilePictureUrl } from '../meta/profile-fields.ts';
 import { consumeOAuthState, type LoginPath } from './oauth-states.ts';
 
 /** The webhook fields every connected account is subscribed to (reference §2.6). */
@@ -42,6 +43,9 @@ interface Grant {
   loginPath: LoginPath;
   igId: string;
   username: string;
+  /** The profile's display name and picture, shown on the Accounts screen. */
+  name: string | null;
+  pictureUrl: string | null;
   token: string;
   /** Null for Page tokens, which do not expire. */
   expiresAt: Date | null;
@@ -61,6 +65,8 @@ export interface ConnectedAccount {
 const Me = z.object({
   user_id: z.union([z.string().regex(/^\d+$/), z.number()]).transform(String),
   username: z.string().min(1),
+  name: ProfileName,
+  profile_picture_url: ProfilePictureUrl,
 });
 
 function friendly(error: OAuthExchangeError): AppError {
@@ -80,7 +86,7 @@ async function instagramGrants(deps: ConnectDeps, code: string, redirectUri: str
     loginPath: 'instagram',
     path: 'me',
     token: token.accessToken,
-    query: { fields: 'user_id,username' },
+    query: { fields: 'user_id,username,name,profile_picture_url' },
   });
   const wrapped = z.object({ data: z.array(z.unknown()).min(1) }).safeParse(raw);
   const me = Me.parse(wrapped.success ? wrapped.data.data[0] : raw);
@@ -89,6 +95,8 @@ async function instagramGrants(deps: ConnectDeps, code: string, redirectUri: str
       loginPath: 'instagram',
       igId: me.user_id, // the id webhooks carry
       username: me.username,
+      name: me.name,
+      pictureUrl: me.profile_picture_url,
       token: token.accessToken,
       expiresAt: token.expiresAt,
       authorizingUserId: shortLived.userId,
@@ -112,6 +120,8 @@ async function facebookGrants(deps: ConnectDeps, code: string, redirectUri: stri
     loginPath: 'facebook' as const,
     igId: account.igId,
     username: account.username,
+    name: account.name,
+    pictureUrl: account.pictureUrl,
     token: account.pageToken,
     expiresAt: null,
     authorizingUserId: grant.userId,
@@ -136,6 +146,8 @@ async function store(deps: ConnectDeps, actor: Actor, workspaceId: string, grant
       const id = live?.id ?? randomUUID();
       const values = {
         display_name: `@${grant.username}`,
+        profile_name: grant.name,
+        profile_picture_url: grant.pictureUrl,
         login_path: grant.loginPath,
         provider_account_id: grant.providerAccountId,
         authorizing_user_id: grant.authorizingUserId,

@@ -119,7 +119,7 @@ describe('connecting with Instagram Login', () => {
 
     const [row] = (
       await database.query<{ authorizing_user_id: string; access_token: string; token_expires_at: Date }>(
-        'select channel_identifier, display_name, status, login_path, authorizing_user_id, access_token, token_expires_at, webhook_fields from channel_connections where id = $1',
+        'select channel_identifier, display_name, profile_name, profile_picture_url, status, login_path, authorizing_user_id, access_token, token_expires_at, webhook_fields from channel_connections where id = $1',
         [connected.connectionId],
       )
     ).rows;
@@ -127,6 +127,9 @@ describe('connecting with Instagram Login', () => {
     expect(row).toMatchObject({
       channel_identifier: account.igId, // /me's user_id: the id webhooks carry
       display_name: `@${account.username}`,
+      // The name and picture the Accounts screen shows.
+      profile_name: account.name,
+      profile_picture_url: account.profilePictureUrl,
       status: 'CONNECTED',
       login_path: 'instagram',
       authorizing_user_id: account.appScopedUserId, // exact, though above 2^53
@@ -269,7 +272,7 @@ describe('connecting with Facebook Login (Page-linked accounts)', () => {
     const connected = await connectOne(deps(), alice.actor, { code, state, redirectUri: redirectUri() });
     expect(connected.username).toBe(account.username);
     const { rows } = await database.query(
-      'select login_path, channel_identifier, provider_account_id, authorizing_user_id, token_expires_at, access_token from channel_connections where id = $1',
+      'select login_path, channel_identifier, provider_account_id, authorizing_user_id, token_expires_at, access_token, profile_name, profile_picture_url from channel_connections where id = $1',
       [connected.connectionId],
     );
     expect(rows[0]).toMatchObject({
@@ -279,6 +282,8 @@ describe('connecting with Facebook Login (Page-linked accounts)', () => {
       authorizing_user_id: account.appScopedUserId,
       token_expires_at: null, // Page tokens from a long-lived user token do not expire
       access_token: expect.stringMatching(/^enc:v1:/),
+      profile_name: account.name,
+      profile_picture_url: account.profilePictureUrl,
     });
     expect(meta.accounts().find((a) => a.igId === account.igId)?.subscribedFields).toEqual(
       expect.arrayContaining(['messages']),

@@ -9,6 +9,9 @@ export interface AccountStatus {
   id: string;
   accountName: string | null;
   accountId: string;
+  /** The profile's display name and picture as Meta gave them when it was (re)connected. */
+  profileName: string | null;
+  profilePictureUrl: string | null;
   loginPath: 'instagram' | 'facebook';
   status: 'CONNECTED' | 'NEEDS_REAUTH' | 'DISCONNECTED';
   needsReauthReason: string | null;
@@ -18,6 +21,8 @@ export interface AccountStatus {
   webhookFields: string[];
   webhookSubscribedAt: string | null;
   lastEventAt: string | null;
+  connectedAt: string;
+  disconnectedAt: string | null;
 }
 
 export interface ConnectionStatus {
@@ -42,6 +47,8 @@ export async function listAccountStatuses(
       'id',
       'display_name',
       'channel_identifier',
+      'profile_name',
+      'profile_picture_url',
       'login_path',
       'status',
       'needs_reauth_reason',
@@ -49,6 +56,8 @@ export async function listAccountStatuses(
       'webhook_fields',
       'webhook_subscribed_at',
       'last_event_at',
+      'created_at',
+      'disconnected_at',
     ])
     .where('workspace_id', '=', workspaceId)
     .orderBy('created_at')
@@ -57,6 +66,8 @@ export async function listAccountStatuses(
     id: r.id,
     accountName: r.display_name,
     accountId: r.channel_identifier,
+    profileName: r.profile_name,
+    profilePictureUrl: r.profile_picture_url,
     loginPath: r.login_path,
     status: r.status,
     needsReauthReason: r.needs_reauth_reason,
@@ -67,6 +78,8 @@ export async function listAccountStatuses(
     webhookFields: r.webhook_fields,
     webhookSubscribedAt: r.webhook_subscribed_at?.toISOString() ?? null,
     lastEventAt: r.last_event_at?.toISOString() ?? null,
+    connectedAt: r.created_at.toISOString(),
+    disconnectedAt: r.disconnected_at?.toISOString() ?? null,
   }));
 }
 

@@ -1,6 +1,7 @@
 // SQL for the conversation list. Rows become camelCase DTOs here and nowhere else.
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
+import { containsPattern } from '../db/like-pattern.ts';
 
 export type ConversationStatus = 'ACTIVE' | 'ARCHIVED';
 
@@ -77,7 +78,7 @@ export async function listConversationPage(
   if (filters.unreadOnly) select = select.where('c.unread_count', '>', 0);
   if (filters.assignedTo) select = select.where('c.assigned_to', '=', filters.assignedTo);
   if (filters.search) {
-    const pattern = `%${filters.search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+    const pattern = containsPattern(filters.search);
     select = select.where((eb) =>
       eb.or([
         eb('c.contact_name', 'ilike', pattern),

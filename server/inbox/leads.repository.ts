@@ -1,5 +1,8 @@
-// SQL for leads written by ingest.
+// SQL for leads: written once by ingest, listed for operators. Rows become camelCase DTOs here.
+import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
+import { containsPattern } from '../db/like-pattern.ts';
+import type { PagePosition } from './page-cursor.ts';
 
 export type LeadSource = 'DM' | 'STORY_REPLY' | 'STORY_MENTION' | 'AD' | 'REFERRAL';
 
@@ -29,4 +32,109 @@ export async function createLeadOnce(
     })
     .onConflict((oc) => oc.columns(['channel_connection_id', 'contact_identifier']).doNothing())
     .execute();
+}
+
+export interface LeadSummary {
+  id: string;
+  /** Null only if its conversation was removed by hand; ingest always links one. */
+  conversationId: string | null;
+  contactIdentifier: string;
+  contactName: string | null;
+  contactUsername: string | null;
+  contactAvatar: string | null;
+  source: LeadSource;
+  /** The ig.me link's or ad's `ref` parameter. */
+  sourceRef: string | null;
+  sourceAdId: string | null;
+  status: 'NEW' | 'CONTACTED' | 'QUALIFIED' | 'WON' | 'LOST';
+  account: { id: string; name: string | null; status: 'CONNECTED' | 'NEEDS_REAUTH' | 'DISCONNECTED' };
+  createdAt: string;
+}
+
+export interface LeadFilters {
+  source?: LeadSource;
+  /** Matched against the contact's name and username (a leading @ is part of no username). */
+  search?: string;
+}
+
+export interface LeadPage {
+  items: LeadSummary[];
+  next: PagePosition | null;
+}
+
+/** A workspace's leads, newest first, `limit` after `after`; the caller's RLS applies. */
+export async function listLeadPage(
+  trx: Tx,
+  query: { workspaceId: string; filters: LeadFilters; after: PagePosition | null; limit: number },
+): Promise<LeadPage> {
+  let select = trx
+    .selectFrom('leads as l')
+    .innerJoin('channel_connections as cc', 'cc.id', 'l.channel_connection_id')
+    // The profile ingest's enrichment fetched; the lead's own name wins (operators may edit it).
+    .leftJoin('contacts as ct', (join) =>
+      join
+        .onRef('ct.channel_connection_id', '=', 'l.channel_connection_id')
+        .onRef('ct.igsid', '=', 'l.contact_identifier'),
+    )
+    .select((eb) => [
+      'l.id',
+      'l.conversation_id',
+      'l.contact_identifier',
+      eb.fn.coalesce('l.name', 'ct.name').as('contact_name'),
+      eb.fn.coalesce('l.username', 'ct.username').as('contact_username'),
+      'ct.profile_pic',
+      'l.source',
+      'l.source_ref',
+      'l.source_ad_id',
+      'l.status',
+      'l.created_at',
+      'cc.id as account_id',
+      'cc.display_name as account_name',
+      'cc.status as account_status',
+      // Postgres keeps microseconds; a JS Date would round them and skip or repeat rows.
+      sql<string>`l.created_at::text`.as('position_at'),
+    ])
+    .where('l.workspace_id', '=', query.workspaceId);
+  if (query.filters.source) select = select.where('l.source', '=', query.filters.source);
+  if (query.filters.search) {
+    const pattern = containsPattern(query.filters.search);
+    const username = containsPattern(query.filters.search.replace(/^@/, ''));
+    select = select.where((eb) =>
+      eb.or([
+        eb('l.name', 'ilike', pattern),
+        eb('ct.name', 'ilike', pattern),
+        eb('l.username', 'ilike', username),
+        eb('ct.username', 'ilike', username),
+      ]),
+    );
+  }
+  if (query.after) {
+    const { at, id } = query.after;
+    select = select.where(sql<boolean>`(l.created_at, l.id) < (${at}::timestamptz, ${id}::uuid)`);
+  }
+  const rows = await select
+    .orderBy('l.created_at', 'desc')
+    .orderBy('l.id', 'desc')
+    .limit(query.limit + 1)
+    .execute();
+
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      conversationId: r.conversation_id,
+      contactIdentifier: r.contact_identifier,
+      contactName: r.contact_name,
+      contactUsername: r.contact_username,
+      contactAvatar: r.profile_pic,
+      source: r.source,
+      sourceRef: r.source_ref,
+      sourceAdId: r.source_ad_id,
+      status: r.status,
+      account: { id: r.account_id, name: r.account_name, status: r.account_status },
+      createdAt: r.created_at.toISOString(),
+    })),
+    next: rows.length > query.limit && last ? { at: last.position_at, id: last.id } : null,
+  };
 }

@@ -1,10 +1,10 @@
 import type { Actor, Database } from '../db/database.ts';
-import { AppError } from '../errors.ts';
 import {
   type ConversationStatus,
   type ConversationSummary,
   listConversationPage,
 } from './conversations.repository.ts';
+import { decodePageCursor, encodePageCursor } from './page-cursor.ts';
 
 export interface ListConversationsInput {
   workspaceId: string;
@@ -26,7 +26,8 @@ export async function listConversations(
   actor: Actor,
   input: ListConversationsInput,
 ): Promise<ConversationList> {
-  const after = input.cursor === null ? null : decodeCursor(input.cursor);
+  const position = input.cursor === null ? null : decodePageCursor(input.cursor);
+  const after = position && { lastMessageAt: position.at, id: position.id };
   const page = await db.withUser(actor, (trx) =>
     listConversationPage(trx, {
       workspaceId: input.workspaceId,
@@ -41,30 +42,8 @@ export async function listConversations(
       },
     }),
   );
-  return { items: page.items, nextCursor: page.next && encodeCursor(page.next) };
-}
-
-function encodeCursor(position: { lastMessageAt: string; id: string }): string {
-  return Buffer.from(JSON.stringify([position.lastMessageAt, position.id])).toString('base64url');
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function decodeCursor(cursor: string): { lastMessageAt: string; id: string } {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      !Number.isNaN(Date.parse(value[0])) &&
-      typeof value[1] === 'string' &&
-      UUID.test(value[1])
-    ) {
-      return { lastMessageAt: value[0], id: value[1] };
-    }
-  } catch {
-    // reported below
-  }
-  throw new AppError('BAD_INPUT', 'cursor is not a value returned by a previous page');
+  return {
+    items: page.items,
+    nextCursor: page.next && encodePageCursor({ at: page.next.lastMessageAt, id: page.next.id }),
+  };
 }

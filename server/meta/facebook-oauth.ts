@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { GraphApiError, type GraphClient, GraphNetworkError } from './graph-client.ts';
 import { OAuthExchangeError } from './instagram-oauth.ts';
+import { ProfileName, ProfilePictureUrl } from './profile-fields.ts';
 
 export interface FacebookOAuthConfig {
   /** https://www.facebook.com */
@@ -48,13 +49,20 @@ const Pages = z.object({
     }),
   ),
 });
-const InstagramAccount = z.object({ username: z.string().min(1) });
+const InstagramAccount = z.object({
+  username: z.string().min(1),
+  name: ProfileName,
+  profile_picture_url: ProfilePictureUrl,
+});
 
 export interface LinkedInstagramAccount {
   pageId: string;
   pageToken: string;
   igId: string;
   username: string;
+  /** The profile's display name and picture, when it has them. */
+  name: string | null;
+  pictureUrl: string | null;
 }
 
 export interface FacebookGrant {
@@ -120,8 +128,21 @@ export async function exchangeFacebookCode(
   for (const page of pages.data) {
     if (!page.instagram_business_account) continue;
     const igId = page.instagram_business_account.id;
-    const account = await get(graph, igId, page.access_token, { fields: 'username' }, InstagramAccount);
-    accounts.push({ pageId: page.id, pageToken: page.access_token, igId, username: account.username });
+    const account = await get(
+      graph,
+      igId,
+      page.access_token,
+      { fields: 'username,name,profile_picture_url' },
+      InstagramAccount,
+    );
+    accounts.push({
+      pageId: page.id,
+      pageToken: page.access_token,
+      igId,
+      username: account.username,
+      name: account.name,
+      pictureUrl: account.profile_picture_url,
+    });
   }
   return { userId: me.id, accounts };
 }

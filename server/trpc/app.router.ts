@@ -2,6 +2,7 @@ import { router } from './init.ts';
 import { accountsRouter } from './routers/accounts.router.ts';
 import { healthRouter } from './routers/health.router.ts';
 import { inboxRouter } from './routers/inbox.router.ts';
+import { leadsRouter } from './routers/leads.router.ts';
 import { liveRouter } from './routers/live.router.ts';
 import { messagesRouter } from './routers/messages.router.ts';
 import { operatorRouter } from './routers/operator.router.ts';
@@ -15,6 +16,7 @@ export const appRouter = router({
   messages: messagesRouter,
   webhooks: webhooksRouter,
   accounts: accountsRouter,
+  leads: leadsRouter,
   settings: settingsRouter,
   live: liveRouter,
   health: healthRouter,

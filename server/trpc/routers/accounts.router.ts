@@ -7,6 +7,8 @@ const AccountStatusSchema = z.object({
   id: z.uuid(),
   accountName: z.string().nullable(),
   accountId: z.string(),
+  profileName: z.string().nullable(),
+  profilePictureUrl: z.string().nullable(),
   loginPath: z.enum(['instagram', 'facebook']),
   status: z.enum(['CONNECTED', 'NEEDS_REAUTH', 'DISCONNECTED']),
   needsReauthReason: z.string().nullable(),
@@ -15,6 +17,8 @@ const AccountStatusSchema = z.object({
   webhookFields: z.array(z.string()),
   webhookSubscribedAt: z.iso.datetime().nullable(),
   lastEventAt: z.iso.datetime().nullable(),
+  connectedAt: z.iso.datetime(),
+  disconnectedAt: z.iso.datetime().nullable(),
 });
 
 export const accountsRouter = router({

@@ -1,0 +1,250 @@
+// Accounts: the workspace's Instagram accounts, their health (status, token expiry, webhooks) and
+// what admins do with them: connect by either login path, reconnect, disconnect. The layout's live
+// channel refetches the list when an account's status changes, whoever or whatever changed it.
+import type { MetaFunction } from '@remix-run/node';
+import { useParams, useRevalidator, useRouteLoaderData } from '@remix-run/react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { AccountCard, type AccountStatus } from '#app/components/account-card.tsx';
+import { ConnectButton } from '#app/components/connect-button.tsx';
+import { DisconnectDialog } from '#app/components/disconnect-dialog.tsx';
+import { AccountsIcon } from '#app/components/icons.tsx';
+import { useNow } from '#app/lib/relative-time.ts';
+import { useTRPC } from '#app/lib/trpc.ts';
+
+export const meta: MetaFunction = () => [{ title: 'Accounts · Direct Inbox' }];
+
+interface WorkspaceShellData {
+  workspace: { role: 'owner' | 'admin' | 'agent' };
+  facebookLogin: boolean;
+}
+
+export default function Accounts() {
+  const { workspaceId = '' } = useParams();
+  const shell = useRouteLoaderData<WorkspaceShellData>('routes/w.$workspaceId');
+  const canManage = shell?.workspace.role === 'owner' || shell?.workspace.role === 'admin';
+  const trpc = useTRPC();
+  const accounts = useQuery(trpc.accounts.list.queryOptions({ workspaceId }));
+  const now = useNow();
+  const disconnect = useDisconnect(workspaceId);
+
+  const all = accounts.data ?? [];
+  const live = all.filter((a) => a.status !== 'DISCONNECTED');
+  // An account connected again has a new live card; its old disconnected one is only clutter.
+  const disconnected = all.filter(
+    (a) => a.status === 'DISCONNECTED' && !live.some((l) => l.accountId === a.accountId),
+  );
+  const card = (account: AccountStatus) => (
+    <AccountCard
+      key={account.id}
+      workspaceId={workspaceId}
+      account={account}
+      now={now}
+      canManage={canManage}
+      onDisconnect={disconnect.open}
+    />
+  );
+
+  return (
+    <main className="h-full overflow-y-auto" aria-labelledby="accounts-heading">
+      <div className="mx-auto max-w-4xl space-y-6 px-6 py-8">
+        <header>
+          <h1 id="accounts-heading" className="text-lg font-semibold tracking-tight">
+            Accounts
+          </h1>
+          <p className="mt-1 text-sm leading-relaxed text-slate-500">
+            The Instagram professional accounts whose direct messages arrive in this workspace.
+          </p>
+        </header>
+
+        {disconnect.outcome ? (
+          <p role="status" className="rounded-lg bg-emerald-50 px-4 py-3 text-sm text-emerald-800">
+            {disconnect.outcome}
+          </p>
+        ) : null}
+
+        {accounts.isPending ? (
+          <section
+            aria-busy="true"
+            aria-label="Loading accounts"
+            className="h-48 animate-pulse rounded-xl bg-slate-200/60"
+          />
+        ) : accounts.isError ? (
+          <p role="alert" className="rounded-lg bg-red-50 p-3 text-sm text-red-700">
+            Could not load the accounts: {accounts.error.message}
+          </p>
+        ) : all.length === 0 ? (
+          <NoAccounts canManage={canManage} />
+        ) : (
+          <>
+            <section aria-label="Connected accounts" className="space-y-4">
+              {live.length > 0 ? (
+                live.map(card)
+              ) : (
+                <p className="rounded-xl border border-dashed border-slate-300 px-6 py-8 text-center text-sm text-slate-500">
+                  No account is connected right now: no new messages arrive.
+                </p>
+              )}
+            </section>
+            {disconnected.length > 0 ? (
+              <section aria-labelledby="disconnected-heading" className="space-y-4">
+                <h2 id="disconnected-heading" className="pt-2 text-sm font-semibold text-slate-500">
+                  Disconnected
+                </h2>
+                {disconnected.map(card)}
+              </section>
+            ) : null}
+          </>
+        )}
+        <ConnectPanel
+          workspaceId={workspaceId}
+          canManage={canManage}
+          facebookLogin={Boolean(shell?.facebookLogin)}
+        />
+      </div>
+      {disconnect.account ? (
+        <DisconnectDialog
+          username={disconnect.account.accountName ?? disconnect.account.accountId}
+          pending={disconnect.pending}
+          error={disconnect.error}
+          onConfirm={disconnect.confirm}
+          onCancel={disconnect.close}
+        />
+      ) : null}
+    </main>
+  );
+}
+
+/** The disconnect flow: which account the dialog is for, the call, and what to tell the admin after. */
+function useDisconnect(workspaceId: string) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  // The layout's banners read the accounts in its loader; they must not go on showing this one.
+  const revalidator = useRevalidator();
+  const [account, setAccount] = useState<AccountStatus | null>(null);
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const mutation = useMutation(
+    trpc.accounts.disconnect.mutationOptions({
+      onSuccess: async (result, input) => {
+        const name = account?.accountName ?? 'The account';
+        const history = input.deleteHistory
+          ? `Its history was deleted (${describeDeleted(result.deleted)}).`
+          : 'Its conversations stay in the inbox.';
+        const meta = result.unsubscribed
+          ? ''
+          : ' Meta could not be told because the token no longer worked; it stops sending on its own.';
+        setOutcome(`Disconnected ${name}. ${history}${meta}`);
+        setAccount(null);
+        revalidator.revalidate();
+        // Deleting the history removes conversations and leads too: refetch everything on screen.
+        await queryClient.invalidateQueries();
+      },
+    }),
+  );
+  return {
+    account,
+    outcome,
+    pending: mutation.isPending,
+    error: mutation.error?.message ?? null,
+    open: (target: AccountStatus) => {
+      mutation.reset();
+      setOutcome(null);
+      setAccount(target);
+    },
+    close: () => setAccount(null),
+    confirm: ({ deleteHistory }: { deleteHistory: boolean }) => {
+      if (account) mutation.mutate({ workspaceId, connectionId: account.id, deleteHistory });
+    },
+  };
+}
+
+const DELETED_NOUNS: Record<string, [string, string]> = {
+  conversations: ['conversation', 'conversations'],
+  messages: ['message', 'messages'],
+  leads: ['lead', 'leads'],
+  contacts: ['contact profile', 'contact profiles'],
+};
+
+/** "3 conversations, 1 lead": what a delete-history disconnect removed, as the server counted it. */
+function describeDeleted(deleted: Record<string, number> | null): string {
+  const parts = Object.entries(deleted ?? {}).flatMap(([table, count]) => {
+    const nouns = DELETED_NOUNS[table];
+    return nouns && count > 0 ? [`${count} ${count === 1 ? nouns[0] : nouns[1]}`] : [];
+  });
+  return parts.length > 0 ? parts.join(', ') : 'there was none';
+}
+
+function NoAccounts({ canManage }: { canManage: boolean }) {
+  return (
+    <div className="flex flex-col items-center rounded-xl border border-slate-200 bg-white px-8 py-16 text-center shadow-sm">
+      <span className="flex h-14 w-14 items-center justify-center rounded-2xl bg-brand-50 text-brand-600">
+        <AccountsIcon className="h-7 w-7" />
+      </span>
+      <h2 className="mt-4 text-base font-semibold text-slate-900">No Instagram account yet</h2>
+      <p className="mt-1.5 max-w-md text-sm leading-relaxed text-slate-500">
+        {canManage
+          ? 'Connect an Instagram professional account below. Its direct messages then arrive in the inbox, and every new contact becomes a lead.'
+          : 'A workspace owner or admin connects the Instagram accounts; their direct messages then arrive in the inbox.'}
+      </p>
+    </div>
+  );
+}
+
+/** Both ways to connect, each with who it is for; agents see why they cannot. */
+function ConnectPanel({
+  workspaceId,
+  canManage,
+  facebookLogin,
+}: {
+  workspaceId: string;
+  canManage: boolean;
+  facebookLogin: boolean;
+}) {
+  if (!canManage) {
+    return (
+      <p className="rounded-lg bg-slate-100 px-4 py-3 text-sm leading-relaxed text-slate-600">
+        Only workspace owners and admins can connect, reconnect or disconnect accounts, because they decide
+        which Instagram accounts this workspace answers for. Ask one of them if an account needs attention.
+      </p>
+    );
+  }
+  const button =
+    'min-w-64 shrink-0 whitespace-nowrap rounded-lg px-3.5 py-2 text-sm font-semibold shadow-sm disabled:opacity-60';
+  return (
+    <section
+      aria-labelledby="connect-heading"
+      className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm"
+    >
+      <h2 id="connect-heading" className="text-sm font-semibold text-slate-900">
+        Connect an account
+      </h2>
+      <div className="mt-4 space-y-3">
+        <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+          <ConnectButton
+            workspaceId={workspaceId}
+            className={`${button} bg-brand-600 text-white hover:bg-brand-700`}
+          >
+            Connect with Instagram Login
+          </ConnectButton>
+          <p className="min-w-0 flex-1 text-sm text-slate-500">
+            For most professional accounts. The token lasts 60 days and is refreshed automatically.
+          </p>
+        </div>
+        {facebookLogin ? (
+          <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+            <ConnectButton
+              workspaceId={workspaceId}
+              login="facebook"
+              className={`${button} border border-slate-200 bg-white text-slate-700 hover:bg-slate-50`}
+            >
+              Connect with Facebook Login
+            </ConnectButton>
+            <p className="min-w-0 flex-1 text-sm text-slate-500">
+              For accounts linked to a Facebook Page you manage. The Page token does not expire.
+            </p>
+          </div>
+        ) : null}
+      </div>
+    </section>
+  );
+}
