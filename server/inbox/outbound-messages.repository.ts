@@ -432,3 +432,23 @@ export async function settleUncertain(trx: Tx, messageId: string, delivered: boo
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/**
+ * Replies QUEUED since before `before` that no send job will ever pick up: none of pg-boss's
+ * waiting, retrying or running jobs names them (their job ran out of retries, or was lost).
+ * Oldest first, so each conversation's parts stay in order.
+ */
+export async function findStrandedReplies(trx: Tx, before: Date, queueSchema: string, queue: string) {
+  const jobs = sql.table(`${queueSchema}.job`);
+  const { rows } = await sql<{ id: string; conversation_id: string }>`
+    select m.id, m.conversation_id
+    from public.conversation_messages m
+    where m.direction = 'OUTBOUND' and m.status = 'QUEUED' and m.created_at < ${before}
+      and not exists (
+        select 1 from ${jobs} j
+        where j.name = ${queue} and j.state in ('created', 'retry', 'active')
+          and j.data -> 'messageIds' ? m.id::text)
+    order by m.created_at, m.id
+  `.execute(trx);
+  return rows;
+}

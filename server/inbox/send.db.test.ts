@@ -16,6 +16,7 @@ import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
 import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
 import { tokenContext } from '../crypto/token-cipher.ts';
 import { AppError } from '../errors.ts';
+import { QUEUE_SCHEMA, QUEUES } from '../jobs/queue.ts';
 import { startWorkers, type Workers } from '../jobs/worker.ts';
 import { createGraphClient } from '../meta/graph-client.ts';
 import { receiveDelivery } from '../meta/webhook-endpoint.ts';
@@ -25,6 +26,7 @@ import { markConversationRead } from './mark-conversation-read.ts';
 import type { OutboundMessage } from './outbound-messages.repository.ts';
 import { type OutboundRequest, queueOutboundMessage } from './queue-outbound-message.ts';
 import { reactToMessage } from './react-to-message.ts';
+import { requeueStrandedReplies } from './requeue-stranded-replies.ts';
 import { resolveUncertainMessage } from './resolve-uncertain-message.ts';
 import { retryOutboundMessage } from './retry-outbound-message.ts';
 import { sendOutboundMessages } from './send-outbound-messages.ts';
@@ -487,6 +489,34 @@ describe('the send job on its own', () => {
     const next = await queuedWithoutJob('part two');
     await sendOutboundMessages(jobDeps(), [done, next]);
     expect(sentToCustomer().map((m) => m.text)).toEqual(['part two']);
+  });
+});
+
+describe('replies whose job is gone', () => {
+  const sweep = () =>
+    requeueStrandedReplies({
+      db: runtime.db,
+      enqueueSend: runtime.enqueueSend,
+      queue: { schema: QUEUE_SCHEMA, name: QUEUES.sendMessages },
+    });
+  const backdate = (id: string) =>
+    sql("update conversation_messages set created_at = now() - interval '10 minutes' where id = $1", [id]);
+
+  it('get a new job and go out once; replies with a live job, or just written, are left alone', async () => {
+    const stranded = await queuedWithoutJob('Sorry for the wait, here is your tracking number');
+    const waiting = await queuedWithoutJob('This one has a job, due later');
+    const fresh = await queuedWithoutJob('Just written');
+    await Promise.all([backdate(stranded), backdate(waiting)]);
+    await runtime.db.withService((trx) =>
+      runtime.enqueueSend(trx, [waiting], new Date(Date.now() + 60 * 60 * 1000)),
+    );
+
+    expect(await sweep()).toEqual({ requeued: 1 });
+    await settledAs(stranded, ['SENT']);
+    expect(await sweep()).toEqual({ requeued: 0 });
+    expect(sentToCustomer().map((m) => m.text)).toEqual(['Sorry for the wait, here is your tracking number']);
+    expect((await messageRow(waiting)).status).toBe('QUEUED');
+    expect((await messageRow(fresh)).status).toBe('QUEUED');
   });
 });
 

@@ -11,7 +11,11 @@ export const QUEUES = {
   refreshTokens: 'refresh-tokens',
   sendMessages: 'send-messages',
   senderActions: 'sender-actions',
+  requeueStrandedReplies: 'requeue-stranded-replies',
 } as const;
+
+/** pg-boss's own schema (its default), where the jobs themselves live. */
+export const QUEUE_SCHEMA = 'pgboss';
 
 /** Workers LISTEN here, so a job queued by another process starts without waiting for a poll. */
 export const JOB_WAKEUP_CHANNEL = 'inbox_jobs';

@@ -11,6 +11,7 @@ import type { JobDefinition } from './job.ts';
 import { JOB_WAKEUP_CHANNEL, startQueue } from './queue.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { refreshTokensJob } from './refresh-tokens.job.ts';
+import { requeueStrandedRepliesJob } from './requeue-stranded-replies.job.ts';
 import { sendMessagesJob } from './send-messages.job.ts';
 import { senderActionJob } from './sender-action.job.ts';
 
@@ -75,6 +76,9 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
   await register(refreshTokensJob, { db: runtime.db, cipher: runtime.cipher, oauth: runtime.instagramOAuth });
   // Every hour: tokens are refreshed weeks before they expire, so a missed run or two is harmless.
   await boss.schedule(refreshTokensJob.queue, '17 * * * *');
+
+  await register(requeueStrandedRepliesJob, { db: runtime.db, enqueueSend: runtime.enqueueSend });
+  await boss.schedule(requeueStrandedRepliesJob.queue, '*/5 * * * *');
 
   // LISTEN needs a session of its own (a direct or session-mode connection on Supabase).
   const listener = new pg.Client({ connectionString: runtime.env.DATABASE_URL });
