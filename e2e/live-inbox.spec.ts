@@ -8,6 +8,7 @@ import {
   control,
   customerWrites,
   keepScreenshot,
+  meta,
   newCustomer,
   signUpWithWorkspace,
   uniqueUsername,
@@ -19,15 +20,28 @@ interface Thread {
 
 const conversationRow = (page: Page) => page.getByRole('link', { name: /^Conversation with / });
 
-test('a DM shows up live, and the reply reaches the customer', async ({ page, browser }) => {
+test('a DM typed on the customer page shows up live, and the reply reaches the customer page', async ({
+  page,
+  browser,
+  browserErrors,
+}) => {
   await signUpWithWorkspace(page);
   const account = uniqueUsername('live.shop');
   await connectFirstAccount(page, account);
   const customer = await newCustomer(page.request);
+  // The customer, on the simulator's Instagram chat page, in a browser of their own.
+  const customerPage = await browser.newPage();
+  browserErrors.watch(customerPage);
+  await customerPage.goto(`${meta()}/chat?account=${account}&customer=${customer}`);
+  const typeAsCustomer = async (text: string) => {
+    await customerPage.getByPlaceholder('Message…').fill(text);
+    await customerPage.getByRole('button', { name: 'Send', exact: true }).click();
+  };
 
-  await customerWrites(page.request, account, customer, 'Hello! Do you ship to Porto?');
+  await typeAsCustomer('Hello! Do you ship to Porto?');
   await expect(conversationRow(page)).toHaveCount(1, { timeout: 10_000 });
   await expect(conversationRow(page)).toContainText('Do you ship to Porto?');
+  await expect(conversationRow(page).getByTestId('unread-count')).toHaveText('1');
   await conversationRow(page).click();
   await expect(page.getByRole('heading', { level: 2 })).toBeVisible();
   await expect(page.getByText(`· to @${account}`)).toBeVisible();
@@ -36,13 +50,16 @@ test('a DM shows up live, and the reply reaches the customer', async ({ page, br
   await expect(page.getByRole('status').filter({ hasText: 'You can reply for another' })).toBeVisible();
 
   // Typed on the customer's side while the conversation is open: no reload.
-  await customerWrites(page.request, account, customer, 'And how long does it take?');
+  await typeAsCustomer('And how long does it take?');
   await expect(thread).toContainText('And how long does it take?', { timeout: 10_000 });
 
   await page.getByLabel('Reply').fill('Yes — 3 days, tracked.');
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(thread.locator('[data-direction="OUTBOUND"]')).toContainText('Yes — 3 days, tracked.');
   await expect(thread.locator('[data-direction="OUTBOUND"]')).toContainText('Sent', { timeout: 10_000 });
+  await expect(customerPage.locator('#messages')).toContainText('Yes — 3 days, tracked.', {
+    timeout: 10_000,
+  });
   await expect
     .poll(async () => {
       const view = await control<Thread>(
@@ -53,6 +70,8 @@ test('a DM shows up live, and the reply reaches the customer', async ({ page, br
     })
     .toEqual(['Yes — 3 days, tracked.']);
   await keepScreenshot(page, 'live-inbox-conversation');
+  await keepScreenshot(customerPage, 'simulator-customer-page');
+  await customerPage.close();
 
   // An operator of another workspace sees nothing of it.
   const other = await browser.newPage();

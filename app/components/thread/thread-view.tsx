@@ -10,6 +10,8 @@ import type { ThreadMessage } from './thread-types.ts';
 const ESTIMATED_HEIGHT = 64;
 /** Within this many pixels of the end counts as "at the bottom". */
 const BOTTOM_SLACK = 120;
+/** Within this many pixels of the top, the next older page is loaded. */
+const TOP_SLACK = 200;
 
 export function ThreadView({
   workspaceId,
@@ -72,13 +74,15 @@ export function ThreadView({
     const bottom = element.scrollHeight - element.scrollTop - element.clientHeight <= BOTTOM_SLACK;
     setAtBottom(bottom);
     if (bottom) setUnseenBelow(false);
-    if (element.scrollTop < 200 && hasOlder && !loadingOlder) loadOlder();
+    if (element.scrollTop < TOP_SLACK && hasOlder && !loadingOlder) loadOlder();
   }
 
-  // A short thread that does not fill the screen cannot be scrolled up: load older pages until it can.
+  // Also after each render, not only on scroll: a short thread cannot be scrolled up, and a load
+  // cut short (a live refetch cancels it) must be retried while the operator waits at the top.
   useEffect(() => {
     const element = scroller.current;
-    if (element && hasOlder && !loadingOlder && element.scrollHeight <= element.clientHeight) loadOlder();
+    if (!element || !hasOlder || loadingOlder) return;
+    if (element.scrollHeight <= element.clientHeight || element.scrollTop < TOP_SLACK) loadOlder();
   });
 
   const items = virtualizer.getVirtualItems();
