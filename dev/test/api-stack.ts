@@ -5,6 +5,7 @@ import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { createRuntime, type Runtime } from '#server/runtime.ts';
 import type { AppRouter } from '#server/trpc/app.router.ts';
 import { handleTrpcRequest } from '#server/trpc/handler.ts';
+import type { MetaAppCredentials } from '../meta/app-credentials.ts';
 import { type SupabaseStandIn, startSupabaseStandIn } from '../supabase/server.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { testEnv } from './env.ts';
@@ -19,10 +20,13 @@ export interface ApiStack {
   stop(): Promise<void>;
 }
 
-export async function startApiStack(): Promise<ApiStack> {
+/** `env` adds variables (e.g. the Meta simulator's Graph URLs); `metaApp` is the app Meta signs for. */
+export async function startApiStack(
+  options: { env?: Record<string, string>; metaApp?: MetaAppCredentials } = {},
+): Promise<ApiStack> {
   const database = await createTestDatabase();
   const supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
-  const runtime = createRuntime(testEnv(database, supabase));
+  const runtime = createRuntime(testEnv(database, supabase, options.env, options.metaApp));
   const api = await serveFetch((request) => handleTrpcRequest(runtime, request));
   return {
     database,

@@ -1,22 +1,20 @@
 // accounts.list and accounts.disconnect over real HTTP with bearer tokens, against the Meta
 // simulator: what the Accounts screen shows of each account (and never its token), who may
 // disconnect, and that a disconnect reaches Meta, keeps the history and is broadcast live.
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newMetaAppCredentials } from '#dev/meta/app-credentials.ts';
 import { type MetaSimulator, startMetaSimulator } from '#dev/meta/simulator.ts';
 import type { Account } from '#dev/meta/world.ts';
-import { type SupabaseStandIn, startSupabaseStandIn } from '#dev/supabase/server.ts';
+import type { SupabaseStandIn } from '#dev/supabase/server.ts';
+import { type ApiStack, apiRefusal, operatorClient, startApiStack } from '#dev/test/api-stack.ts';
 import { connectSimulatorAccount } from '#dev/test/connections.ts';
-import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
-import { testEnv } from '#dev/test/env.ts';
+import type { TestDatabase } from '#dev/test/database.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
-import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
+import type { ServedHandler } from '#dev/test/serve-fetch.ts';
 import { createWorkspace } from '../inbox/create-workspace.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
-import type { AppRouter } from './app.router.ts';
-import { handleTrpcRequest } from './handler.ts';
+import type { Runtime } from '../runtime.ts';
 
+let stack: ApiStack;
 let database: TestDatabase;
 let supabase: SupabaseStandIn;
 let meta: MetaSimulator;
@@ -32,24 +30,7 @@ let connectionId: string;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const client = (operator: TestOperator) =>
-  createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({
-        url: `${api.url}/api/trpc`,
-        headers: { Authorization: `Bearer ${operator.session.access_token}` },
-      }),
-    ],
-  });
-
-async function failure(call: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
-  const error = await call.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (error instanceof TRPCClientError) return error;
-  throw new Error(`expected a tRPC error, got ${String(error)}`);
-}
+const client = (operator: TestOperator) => operatorClient(api, operator);
 
 const connectionRow = async (id: string) =>
   (
@@ -60,19 +41,13 @@ const connectionRow = async (id: string) =>
   ).rows[0];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
   const app = newMetaAppCredentials();
   meta = await startMetaSimulator({ app });
-  runtime = createRuntime(
-    testEnv(
-      database,
-      supabase,
-      { INSTAGRAM_GRAPH_URL: meta.instagramGraphUrl, FACEBOOK_GRAPH_URL: meta.facebookGraphUrl },
-      app,
-    ),
-  );
-  api = await serveFetch((request) => handleTrpcRequest(runtime, request));
+  stack = await startApiStack({
+    env: { INSTAGRAM_GRAPH_URL: meta.instagramGraphUrl, FACEBOOK_GRAPH_URL: meta.facebookGraphUrl },
+    metaApp: app,
+  });
+  ({ database, supabase, runtime, api } = stack);
   [owner, agent, outsider] = await Promise.all([
     signUpOperator(supabase, 'owner'),
     signUpOperator(supabase, 'agent'),
@@ -97,11 +72,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await api?.close();
   await meta?.stop();
-  await runtime?.close();
-  await supabase?.stop();
-  await database?.drop();
+  await stack?.stop();
 });
 
 describe('accounts.list', () => {
@@ -150,7 +122,7 @@ describe('accounts.list', () => {
   });
 
   it("is 404 for a workspace the caller is not a member of, and lists nothing of another's", async () => {
-    const error = await failure(client(outsider).accounts.list.query({ workspaceId }));
+    const error = await apiRefusal(client(outsider).accounts.list.query({ workspaceId }));
     expect(error.data?.httpStatus).toBe(404);
     expect(await client(outsider).accounts.list.query({ workspaceId: outsiderWorkspaceId })).toEqual([]);
   });
@@ -158,7 +130,7 @@ describe('accounts.list', () => {
 
 describe('accounts.disconnect', () => {
   it('refuses agents (403) and changes nothing', async () => {
-    const error = await failure(
+    const error = await apiRefusal(
       client(agent).accounts.disconnect.mutate({ workspaceId, connectionId, deleteHistory: false }),
     );
     expect(error.data?.code).toBe('FORBIDDEN');
@@ -167,15 +139,15 @@ describe('accounts.disconnect', () => {
   });
 
   it("refuses another workspace's account and malformed ids, and changes nothing", async () => {
-    const foreign = await failure(
+    const foreign = await apiRefusal(
       client(outsider).accounts.disconnect.mutate({ workspaceId: outsiderWorkspaceId, connectionId }),
     );
     expect(foreign.data?.httpStatus).toBe(404);
-    const notMember = await failure(
+    const notMember = await apiRefusal(
       client(outsider).accounts.disconnect.mutate({ workspaceId, connectionId }),
     );
     expect(notMember.data?.httpStatus).toBe(404);
-    const malformed = await failure(
+    const malformed = await apiRefusal(
       client(owner).accounts.disconnect.mutate({ workspaceId, connectionId: 'not-a-uuid' }),
     );
     expect(malformed.data?.httpStatus).toBe(400);

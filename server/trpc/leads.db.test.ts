@@ -1,19 +1,17 @@
 // leads.list over real HTTP with bearer tokens, as the web app and mobile clients call it: the
 // contact and source of each lead, filters, search, paging without gaps, and tenancy (another
 // workspace's leads are invisible through the API and under RLS).
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SupabaseStandIn, startSupabaseStandIn } from '#dev/supabase/server.ts';
-import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
-import { testEnv } from '#dev/test/env.ts';
+import type { SupabaseStandIn } from '#dev/supabase/server.ts';
+import { type ApiStack, apiClient, apiRefusal, operatorClient, startApiStack } from '#dev/test/api-stack.ts';
+import type { TestDatabase } from '#dev/test/database.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
-import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
+import type { ServedHandler } from '#dev/test/serve-fetch.ts';
 import { createWorkspace } from '../inbox/create-workspace.ts';
 import { listLeads } from '../inbox/list-leads.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
-import type { AppRouter } from './app.router.ts';
-import { handleTrpcRequest } from './handler.ts';
+import type { Runtime } from '../runtime.ts';
 
+let stack: ApiStack;
 let database: TestDatabase;
 let supabase: SupabaseStandIn;
 let runtime: Runtime;
@@ -25,24 +23,7 @@ let workspaceId: string;
 let otherWorkspaceId: string;
 let connectionId: string;
 
-const client = (operator: TestOperator) =>
-  createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({
-        url: `${api.url}/api/trpc`,
-        headers: { Authorization: `Bearer ${operator.session.access_token}` },
-      }),
-    ],
-  });
-
-async function failure(call: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
-  const error = await call.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (error instanceof TRPCClientError) return error;
-  throw new Error(`expected a tRPC error, got ${String(error)}`);
-}
+const client = (operator: TestOperator) => operatorClient(api, operator);
 
 /** An account of `workspace` with a conversation, a lead and (optionally) a fetched profile per contact. */
 async function seedAccount(
@@ -100,10 +81,8 @@ async function seedAccount(
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
-  runtime = createRuntime(testEnv(database, supabase));
-  api = await serveFetch((request) => handleTrpcRequest(runtime, request));
+  stack = await startApiStack();
+  ({ database, supabase, runtime, api } = stack);
   [owner, agent, outsider] = await Promise.all([
     signUpOperator(supabase, 'owner'),
     signUpOperator(supabase, 'agent'),
@@ -156,12 +135,7 @@ beforeAll(async () => {
   ]);
 });
 
-afterAll(async () => {
-  await api?.close();
-  await runtime?.close();
-  await supabase?.stop();
-  await database?.drop();
-});
+afterAll(() => stack?.stop());
 
 describe('leads.list', () => {
   it('lists the newest lead first with its contact, source, account and conversation', async () => {
@@ -238,7 +212,7 @@ describe('leads.list', () => {
   });
 
   it("never shows another workspace's leads: 404 through the API, nothing under RLS", async () => {
-    const error = await failure(client(outsider).leads.list.query({ workspaceId }));
+    const error = await apiRefusal(client(outsider).leads.list.query({ workspaceId }));
     expect(error.data?.code).toBe('NOT_FOUND');
     expect(error.data?.httpStatus).toBe(404);
     // The use case asked directly for a workspace the operator is not in: RLS alone hides it.
@@ -250,27 +224,26 @@ describe('leads.list', () => {
 
   it('answers 400 for bad input: an unknown source, a cursor it did not issue, an overlong search', async () => {
     const before = await client(owner).leads.list.query({ workspaceId });
-    const unknownSource = await failure(
+    const unknownSource = await apiRefusal(
       client(owner).leads.list.query({ workspaceId, source: 'EMAIL' as unknown as 'DM' }),
     );
     expect(unknownSource.data?.httpStatus).toBe(400);
-    const badCursor = await failure(
+    const badCursor = await apiRefusal(
       client(owner).leads.list.query({ workspaceId, cursor: 'bm90IGEgY3Vyc29y' }),
     );
     expect(badCursor.data?.httpStatus).toBe(400);
     expect(badCursor.message).toMatch(/cursor/);
-    const longSearch = await failure(
+    const longSearch = await apiRefusal(
       client(owner).leads.list.query({ workspaceId, search: 'x'.repeat(101) }),
     );
     expect(longSearch.data?.httpStatus).toBe(400);
-    const badWorkspace = await failure(client(owner).leads.list.query({ workspaceId: 'nope' }));
+    const badWorkspace = await apiRefusal(client(owner).leads.list.query({ workspaceId: 'nope' }));
     expect(badWorkspace.data?.httpStatus).toBe(400);
     expect(await client(owner).leads.list.query({ workspaceId })).toEqual(before);
   });
 
   it('refuses a caller without a session', async () => {
-    const anonymous = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${api.url}/api/trpc` })] });
-    const error = await failure(anonymous.leads.list.query({ workspaceId }));
+    const error = await apiRefusal(apiClient(api).leads.list.query({ workspaceId }));
     expect(error.data?.httpStatus).toBe(401);
   });
 });

@@ -1,21 +1,19 @@
 // Team members and invitations over tRPC, called with bearer tokens as a mobile app would: links
 // that work once, for 7 days, until revoked; two people racing for one link; who may manage the
 // team; the last owner; and nothing of one workspace's team visible to anyone else.
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SupabaseStandIn, startSupabaseStandIn } from '#dev/supabase/server.ts';
-import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
-import { testEnv } from '#dev/test/env.ts';
+import type { SupabaseStandIn } from '#dev/supabase/server.ts';
+import { type ApiStack, apiClient, apiRefusal, operatorClient, startApiStack } from '#dev/test/api-stack.ts';
+import type { TestDatabase } from '#dev/test/database.ts';
 import { eventually } from '#dev/test/eventually.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
-import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
+import type { ServedHandler } from '#dev/test/serve-fetch.ts';
 import { createWorkspace } from '../inbox/create-workspace.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
-import type { AppRouter } from './app.router.ts';
-import { handleTrpcRequest } from './handler.ts';
+import type { Runtime } from '../runtime.ts';
 
+let stack: ApiStack;
 let database: TestDatabase;
 let supabase: SupabaseStandIn;
 let runtime: Runtime;
@@ -26,10 +24,8 @@ let workspaceId: string;
 let outsiderWorkspaceId: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
-  runtime = createRuntime(testEnv(database, supabase));
-  api = await serveFetch((request) => handleTrpcRequest(runtime, request));
+  stack = await startApiStack();
+  ({ database, supabase, runtime, api } = stack);
   [owner, outsider] = await Promise.all([
     signUpOperator(supabase, 'owner'),
     signUpOperator(supabase, 'outsider'),
@@ -38,31 +34,10 @@ beforeAll(async () => {
   outsiderWorkspaceId = (await createWorkspace(runtime.db, outsider.actor, 'Elsewhere')).id;
 });
 
-afterAll(async () => {
-  await api?.close();
-  await runtime?.close();
-  await supabase?.stop();
-  await database?.drop();
-});
+afterAll(() => stack?.stop());
 
-const client = (operator?: TestOperator) =>
-  createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({
-        url: `${api.url}/api/trpc`,
-        headers: operator ? { Authorization: `Bearer ${operator.session.access_token}` } : {},
-      }),
-    ],
-  });
-
-async function failure(call: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
-  const error = await call.then(
-    () => new Error('expected the call to fail'),
-    (e: unknown) => e,
-  );
-  if (error instanceof TRPCClientError) return error;
-  throw error;
-}
+/** The operator's client, or a caller without a session. */
+const client = (operator?: TestOperator) => (operator ? operatorClient(api, operator) : apiClient(api));
 
 const tokenOf = (url: string) => new URL(url).pathname.replace('/invite/', '');
 
@@ -182,7 +157,7 @@ describe('an invitation link', () => {
     ]);
     const { token, invitation } = await invite(owner, 'admin');
     await client(first).team.acceptInvitation.mutate({ token });
-    const refused = await failure(client(second).team.acceptInvitation.mutate({ token }));
+    const refused = await apiRefusal(client(second).team.acceptInvitation.mutate({ token }));
     expect(refused.data?.code).toBe('CONFLICT');
     expect(refused.message).toMatch(/already been used/);
     expect(await roleOf(second)).toBeNull();
@@ -229,7 +204,7 @@ describe('an invitation link', () => {
       [invitation.id],
     );
     expect(await client(dave).team.invitation.query({ token })).toMatchObject({ status: 'expired' });
-    const refused = await failure(client(dave).team.acceptInvitation.mutate({ token }));
+    const refused = await apiRefusal(client(dave).team.acceptInvitation.mutate({ token }));
     expect(refused.data?.code).toBe('CONFLICT');
     expect(refused.message).toMatch(/expired/);
     expect(await roleOf(dave)).toBeNull();
@@ -247,7 +222,7 @@ describe('an invitation link', () => {
       status: 'revoked',
       title: 'This invitation was withdrawn',
     });
-    const refused = await failure(client(erin).team.acceptInvitation.mutate({ token }));
+    const refused = await apiRefusal(client(erin).team.acceptInvitation.mutate({ token }));
     expect(refused.message).toMatch(/withdrawn/);
     expect(await roleOf(erin)).toBeNull();
   });
@@ -256,7 +231,7 @@ describe('an invitation link', () => {
     const frank = await signUpOperator(supabase, 'frank');
     const { token, invitation } = await invite(owner, 'agent');
     await client(frank).team.acceptInvitation.mutate({ token });
-    const refused = await failure(
+    const refused = await apiRefusal(
       client(owner).team.revokeInvitation.mutate({ workspaceId, invitationId: invitation.id }),
     );
     expect(refused.data?.code).toBe('CONFLICT');
@@ -269,16 +244,16 @@ describe('an invitation link', () => {
   ])('refuses %s clearly', async (_, token) => {
     const visitor = await signUpOperator(supabase, 'stranger');
     expect(await client(visitor).team.invitation.query({ token })).toMatchObject({ status: 'invalid' });
-    const refused = await failure(client(visitor).team.acceptInvitation.mutate({ token }));
+    const refused = await apiRefusal(client(visitor).team.acceptInvitation.mutate({ token }));
     expect(refused.data?.code).toBe('NOT_FOUND');
     expect(refused.message).toMatch(/not valid/);
   });
 
   it('needs a signed-in visitor', async () => {
     const { token } = await invite(owner, 'agent');
-    const refused = await failure(client().team.acceptInvitation.mutate({ token }));
+    const refused = await apiRefusal(client().team.acceptInvitation.mutate({ token }));
     expect(refused.data?.code).toBe('UNAUTHORIZED');
-    expect((await failure(client().team.invitation.query({ token }))).data?.code).toBe('UNAUTHORIZED');
+    expect((await apiRefusal(client().team.invitation.query({ token }))).data?.code).toBe('UNAUTHORIZED');
   });
 
   it('lets exactly one of two people racing for it in', async () => {
@@ -317,7 +292,7 @@ describe('who manages the team', () => {
       () => client(agent).team.removeMember.mutate({ workspaceId, userId: colleague.actor.userId }),
       () => client(agent).team.changeRole.mutate({ workspaceId, userId: agent.actor.userId, role: 'admin' }),
     ];
-    for (const attempt of attempts) expect((await failure(attempt())).data?.code).toBe('FORBIDDEN');
+    for (const attempt of attempts) expect((await apiRefusal(attempt())).data?.code).toBe('FORBIDDEN');
     expect(await invitationCount()).toBe(before);
     expect(await roleOf(colleague)).toBe('agent');
     expect(await roleOf(agent)).toBe('agent');
@@ -336,16 +311,16 @@ describe('who manages the team', () => {
     ).toEqual({ userId: agent.actor.userId, role: 'admin' });
     expect(await roleOf(agent)).toBe('admin');
 
-    const promote = await failure(
+    const promote = await apiRefusal(
       client(admin).team.changeRole.mutate({ workspaceId, userId: agent.actor.userId, role: 'owner' }),
     );
     expect(promote.data?.code).toBe('FORBIDDEN');
     expect(promote.message).toBe('Only an owner can make someone an owner');
-    const demoteOwner = await failure(
+    const demoteOwner = await apiRefusal(
       client(admin).team.changeRole.mutate({ workspaceId, userId: owner.actor.userId, role: 'agent' }),
     );
     expect(demoteOwner.message).toBe('Only an owner can change or remove an owner');
-    const removeOwner = await failure(
+    const removeOwner = await apiRefusal(
       client(admin).team.removeMember.mutate({ workspaceId, userId: owner.actor.userId }),
     );
     expect(removeOwner.data?.code).toBe('FORBIDDEN');
@@ -355,7 +330,9 @@ describe('who manages the team', () => {
     await client(admin).team.removeMember.mutate({ workspaceId, userId: agent.actor.userId });
     expect(await roleOf(agent)).toBeNull();
     // Removed means locked out at once.
-    expect((await failure(client(agent).team.members.query({ workspaceId }))).data?.code).toBe('NOT_FOUND');
+    expect((await apiRefusal(client(agent).team.members.query({ workspaceId }))).data?.code).toBe(
+      'NOT_FOUND',
+    );
   });
 
   it('the database holds the same line for an admin writing directly (row-level security)', async () => {
@@ -422,7 +399,7 @@ describe('the last owner', () => {
   it('cannot be removed or demoted, and is told why', async () => {
     const solo = await signUpOperator(supabase, 'solo');
     const soloWorkspace = (await createWorkspace(runtime.db, solo.actor, 'Solo')).id;
-    const demote = await failure(
+    const demote = await apiRefusal(
       client(solo).team.changeRole.mutate({
         workspaceId: soloWorkspace,
         userId: solo.actor.userId,
@@ -433,7 +410,7 @@ describe('the last owner', () => {
     expect(demote.message).toBe(
       'A workspace must keep at least one owner. Make someone else an owner first.',
     );
-    const remove = await failure(
+    const remove = await apiRefusal(
       client(solo).team.removeMember.mutate({ workspaceId: soloWorkspace, userId: solo.actor.userId }),
     );
     expect(remove.data?.code).toBe('CONFLICT');
@@ -511,7 +488,7 @@ describe('isolation', () => {
           userId: owner.actor.userId,
         }),
     ];
-    for (const attempt of attempts) expect((await failure(attempt())).data?.code).toBe('NOT_FOUND');
+    for (const attempt of attempts) expect((await apiRefusal(attempt())).data?.code).toBe('NOT_FOUND');
     expect(await roleOf(owner)).toBe('owner');
 
     const seen = await runtime.db.withUser(outsider.actor, (trx) =>
