@@ -61,6 +61,8 @@ test('a connected account shows its token countdown; a refused token needs recon
   await expect(card).toContainText("Meta no longer accepts this account's access token.");
   await expect(card).toContainText('Meta rejected the access token');
   await expect(card).toContainText('Refused by Meta before it expired');
+  // The banner every screen shows follows live too.
+  await expect(page.getByRole('alert').filter({ hasText: 'needs to be reconnected' })).toBeVisible();
   // Webhooks need no token: the message was still stored.
   await expect(card.getByRole('time').first()).toHaveText(/just now|minute/);
   await keepScreenshot(page, 'accounts-needs-reconnect');

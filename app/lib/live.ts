@@ -4,8 +4,11 @@
 // missed while the connection was down. Refetches are what the view shows, so an event seen twice
 // changes nothing.
 //   workspace:<id>    → everything on screen except open threads (list, leads, accounts, health),
-//                        and a thread whose conversation changed (assigned, archived, read)
+//                        a thread whose conversation changed (assigned, archived, read), and
+//                        the layout's loader when an account changed (the reconnect banner)
 //   conversation:<id> → the open thread's messages, so a busy workspace does not reload it
+
+import { useRevalidator } from '@remix-run/react';
 import { createBrowserClient } from '@supabase/ssr';
 import { type Query, type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
@@ -76,8 +79,13 @@ function useLiveTopic(
   }, [topic, config.url, config.anonKey, queryClient]);
 }
 
+/** Account events change what the workspace layout's loader read (the reconnect banner). */
+const ACCOUNT_EVENTS = new Set(['connection_updated', 'connection_deleted']);
+
 export function useLiveWorkspace(workspaceId: string, config: RealtimeConfig) {
+  const { revalidate } = useRevalidator();
   useLiveTopic(`workspace:${workspaceId}`, config, (queryClient, burst) => {
+    if (burst?.some((b) => ACCOUNT_EVENTS.has(b.event))) revalidate();
     const changed = new Set(
       (burst ?? [])
         .filter((b) => b.event === 'conversation_updated')
