@@ -227,6 +227,32 @@ describe('an invitation link', () => {
     expect(await roleOf(erin)).toBeNull();
   });
 
+  it('is withdrawn when the admin who made it is removed or made an agent, so they cannot let anyone back in', async () => {
+    const removed = await teammate('admin', 'removed-admin');
+    const demoted = await teammate('admin', 'demoted-admin');
+    const [fromRemoved, fromDemoted, fromOwner] = [
+      await invite(removed, 'agent'),
+      await invite(demoted, 'agent'),
+      await invite(owner, 'agent'),
+    ];
+    await client(owner).team.removeMember.mutate({ workspaceId, userId: removed.actor.userId });
+    await client(owner).team.changeRole.mutate({ workspaceId, userId: demoted.actor.userId, role: 'agent' });
+
+    // The removed admin tries to rejoin through their own link.
+    const rejoin = await apiRefusal(
+      client(removed).team.acceptInvitation.mutate({ token: fromRemoved.token }),
+    );
+    expect(rejoin.message).toMatch(/withdrawn/);
+    expect(await roleOf(removed)).toBeNull();
+    const frank = await signUpOperator(supabase, 'frank');
+    expect(await client(frank).team.invitation.query({ token: fromDemoted.token })).toMatchObject({
+      status: 'revoked',
+    });
+    // Other admins' links still work.
+    await client(frank).team.acceptInvitation.mutate({ token: fromOwner.token });
+    expect(await roleOf(frank)).toBe('agent');
+  });
+
   it('cannot be revoked once used', async () => {
     const frank = await signUpOperator(supabase, 'frank');
     const { token, invitation } = await invite(owner, 'agent');
