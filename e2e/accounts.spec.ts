@@ -70,7 +70,9 @@ test('a connected account shows its token countdown; a refused token needs recon
   await card.getByRole('button', { name: 'Reconnect' }).click();
   await expect(page.getByRole('heading', { name: 'Log in with Instagram' })).toBeVisible();
   await allowExistingAccount(page, username);
-  await openAccounts(page);
+  // Back where the operator started, with the outcome.
+  await expect(page).toHaveURL(/\/accounts\?connected=/);
+  await expect(page.getByRole('status').filter({ hasText: `Connected @${username}` })).toBeVisible();
   await expect(card).toContainText('Connected');
   await expect(card).not.toContainText('Needs reconnect');
   await expect(card.getByRole('button', { name: 'Reconnect' })).toHaveCount(0);

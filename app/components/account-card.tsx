@@ -104,6 +104,7 @@ export function AccountCard({
           <ConnectButton
             workspaceId={workspaceId}
             login={account.loginPath}
+            returnTo="accounts"
             className="shrink-0 rounded-lg border border-slate-200 px-3 py-1.5 text-sm font-medium text-slate-600 hover:border-brand-500 hover:text-brand-700"
           >
             Connect again
@@ -122,6 +123,7 @@ export function AccountCard({
             <ConnectButton
               workspaceId={workspaceId}
               login={account.loginPath}
+              returnTo="accounts"
               className="mt-3 rounded-lg bg-amber-600 px-3.5 py-1.5 text-sm font-semibold text-white shadow-sm hover:bg-amber-700"
             >
               Reconnect

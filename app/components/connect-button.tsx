@@ -4,12 +4,15 @@ import { useState } from 'react';
 export function ConnectButton({
   workspaceId,
   login = 'instagram',
+  returnTo = 'inbox',
   children,
   className,
 }: {
   workspaceId: string;
   /** Instagram Login, or Facebook Login for accounts linked to a Facebook Page. */
   login?: 'instagram' | 'facebook';
+  /** The screen Meta's consent screen brings the operator back to. */
+  returnTo?: 'inbox' | 'accounts';
   children: React.ReactNode;
   className?: string;
 }) {
@@ -18,7 +21,7 @@ export function ConnectButton({
   async function connect() {
     setPending(true);
     setError(null);
-    const query = new URLSearchParams({ workspace: workspaceId, login });
+    const query = new URLSearchParams({ workspace: workspaceId, login, return: returnTo });
     const response = await fetch(`/api/instagram/oauth?${query}`);
     const body = (await response.json()) as { authUrl?: string; error?: string };
     if (body.authUrl) window.location.assign(body.authUrl);

@@ -4,22 +4,26 @@ import { runtime } from '#app/lib/runtime.server.ts';
 import { AppError } from '#server/errors.ts';
 import { callbackUrl } from '#server/inbox/begin-connect.ts';
 import { completeConnect } from '#server/inbox/complete-connect.ts';
-import { consumeOAuthState } from '#server/inbox/oauth-states.ts';
+import { consumeOAuthState, type ReturnScreen } from '#server/inbox/oauth-states.ts';
 
-/** Meta sends the operator back here; the outcome is shown on the workspace's inbox. */
+/** Meta sends the operator back here; the outcome is shown on the screen they started from. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const headers = new Headers();
   const actor = await requireActor(request, headers);
   const params = new URL(request.url).searchParams;
   const state = params.get('state') ?? '';
-  const back = (workspaceId: string | null, outcome: Record<string, string>) =>
-    redirect(`${workspaceId ? `/w/${workspaceId}/inbox` : '/'}?${new URLSearchParams(outcome)}`, { headers });
+  const back = (
+    to: { workspaceId: string; returnScreen: ReturnScreen } | null,
+    outcome: Record<string, string>,
+  ) =>
+    redirect(`${to ? `/w/${to.workspaceId}/${to.returnScreen}` : '/'}?${new URLSearchParams(outcome)}`, {
+      headers,
+    });
 
   try {
     if (params.get('error')) {
       // The operator said no on Meta's screen: use up the state and say so.
-      const { workspaceId } = await consumeOAuthState(runtime.db, actor, state);
-      return back(workspaceId, {
+      return back(await consumeOAuthState(runtime.db, actor, state), {
         connect_error: 'Instagram access was not granted, so nothing was connected.',
       });
     }
@@ -36,7 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       actor,
       { code, state, redirectUri: callbackUrl(runtime.env.APP_URL) },
     );
-    return back(connected.workspaceId, {
+    return back(connected, {
       connected: connected.accounts.map((a) => `@${a.username}`).join(', '),
     });
   } catch (error) {

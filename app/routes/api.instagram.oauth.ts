@@ -18,6 +18,7 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
       {
         workspaceId: params.get('workspace') ?? undefined,
         loginPath: params.get('login') === 'facebook' ? 'facebook' : 'instagram',
+        returnScreen: params.get('return') === 'accounts' ? 'accounts' : 'inbox',
       },
     );
     return { authUrl };

@@ -222,6 +222,7 @@ function ConnectPanel({
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
           <ConnectButton
             workspaceId={workspaceId}
+            returnTo="accounts"
             className={`${button} bg-brand-600 text-white hover:bg-brand-700`}
           >
             Connect with Instagram Login
@@ -235,6 +236,7 @@ function ConnectPanel({
             <ConnectButton
               workspaceId={workspaceId}
               login="facebook"
+              returnTo="accounts"
               className={`${button} border border-slate-200 bg-white text-slate-700 hover:bg-slate-50`}
             >
               Connect with Facebook Login

@@ -183,6 +183,7 @@ export interface OauthStates {
   expires_at: Timestamp;
   id: Generated<string>;
   login_path: string;
+  return_screen: Generated<string>;
   state_hash: string;
   user_id: string;
   workspace_id: string;

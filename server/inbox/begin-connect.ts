@@ -4,7 +4,7 @@ import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { type FacebookOAuthConfig, facebookDialogUrl } from '../meta/facebook-oauth.ts';
 import { type InstagramOAuthConfig, instagramAuthorizeUrl } from '../meta/instagram-oauth.ts';
-import { issueOAuthState, type LoginPath } from './oauth-states.ts';
+import { issueOAuthState, type LoginPath, type ReturnScreen } from './oauth-states.ts';
 import { listMemberships } from './workspaces.repository.ts';
 
 export const OAUTH_CALLBACK_PATH = '/api/instagram/oauth/callback';
@@ -24,7 +24,7 @@ export function callbackUrl(appUrl: string): string {
 export async function beginConnect(
   deps: BeginConnectDeps,
   actor: Actor,
-  request: { workspaceId?: string; loginPath: LoginPath },
+  request: { workspaceId?: string; loginPath: LoginPath; returnScreen?: ReturnScreen },
 ): Promise<{ authUrl: string; workspaceId: string }> {
   const facebook = deps.facebook;
   if (request.loginPath === 'facebook' && !facebook) {
@@ -46,7 +46,7 @@ export async function beginConnect(
         : 'You are not an owner or admin of that workspace.',
     );
   }
-  const state = await issueOAuthState(deps.db, actor, workspace.id, request.loginPath);
+  const state = await issueOAuthState(deps.db, actor, workspace.id, request.loginPath, request.returnScreen);
   const redirectUri = callbackUrl(deps.appUrl);
   const authUrl =
     facebook && request.loginPath === 'facebook'

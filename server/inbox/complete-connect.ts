@@ -17,7 +17,7 @@ import {
   OAuthExchangeError,
 } from '../meta/instagram-oauth.ts';
 import { ProfileName, ProfilePictureUrl } from '../meta/profile-fields.ts';
-import { consumeOAuthState, type LoginPath } from './oauth-states.ts';
+import { consumeOAuthState, type LoginPath, type ReturnScreen } from './oauth-states.ts';
 
 /** The webhook fields every connected account is subscribed to (reference §2.6). */
 export const WEBHOOK_FIELDS = [
@@ -185,8 +185,8 @@ export async function completeConnect(
   deps: ConnectDeps,
   actor: Actor,
   callback: { code: string; state: string; redirectUri: string },
-): Promise<{ workspaceId: string; accounts: ConnectedAccount[] }> {
-  const { workspaceId, loginPath } = await consumeOAuthState(deps.db, actor, callback.state);
+): Promise<{ workspaceId: string; returnScreen: ReturnScreen; accounts: ConnectedAccount[] }> {
+  const { workspaceId, loginPath, returnScreen } = await consumeOAuthState(deps.db, actor, callback.state);
   let grants: Grant[];
   try {
     grants =
@@ -208,5 +208,5 @@ export async function completeConnect(
     });
     accounts.push({ connectionId: await store(deps, actor, workspaceId, grant), username: grant.username });
   }
-  return { workspaceId, accounts };
+  return { workspaceId, returnScreen, accounts };
 }

@@ -35,6 +35,14 @@ describe('OAuth state', () => {
     expect(await consumeOAuthState(database.db, alice.actor, state)).toEqual({
       workspaceId,
       loginPath: 'instagram',
+      returnScreen: 'inbox',
+    });
+  });
+
+  it('remembers the screen the operator started from', async () => {
+    const state = await issueOAuthState(database.db, alice.actor, workspaceId, 'facebook', 'accounts');
+    expect(await consumeOAuthState(database.db, alice.actor, state)).toMatchObject({
+      returnScreen: 'accounts',
     });
   });
 
@@ -57,7 +65,7 @@ describe('OAuth state', () => {
 
   it('expires', async () => {
     const issued = new Date('2026-11-25T10:00:00Z');
-    const state = await issueOAuthState(database.db, alice.actor, workspaceId, 'instagram', issued);
+    const state = await issueOAuthState(database.db, alice.actor, workspaceId, 'instagram', 'inbox', issued);
     const later = new Date(issued.getTime() + STATE_LIFETIME_MS + 1);
     await expect(consumeOAuthState(database.db, alice.actor, state, later)).rejects.toMatchObject({
       message: expect.stringMatching(/expired/),

@@ -9,12 +9,16 @@ export const STATE_LIFETIME_MS = 10 * 60 * 1000;
 
 export type LoginPath = 'instagram' | 'facebook';
 
+/** The screen the operator started from, and returns to. */
+export type ReturnScreen = 'inbox' | 'accounts';
+
 /** A new state for this operator and workspace; only its hash is stored. */
 export async function issueOAuthState(
   db: Database,
   actor: Actor,
   workspaceId: string,
   loginPath: LoginPath,
+  returnScreen: ReturnScreen = 'inbox',
   now = new Date(),
 ): Promise<string> {
   const state = newSecretToken();
@@ -26,6 +30,7 @@ export async function issueOAuthState(
         user_id: actor.userId,
         workspace_id: workspaceId,
         login_path: loginPath,
+        return_screen: returnScreen,
         expires_at: new Date(now.getTime() + STATE_LIFETIME_MS),
       })
       .execute(),
@@ -36,6 +41,7 @@ export async function issueOAuthState(
 export interface ConsumedState {
   workspaceId: string;
   loginPath: LoginPath;
+  returnScreen: ReturnScreen;
 }
 
 /**
@@ -56,9 +62,15 @@ export async function consumeOAuthState(
       .where('user_id', '=', actor.userId)
       .where('consumed_at', 'is', null)
       .where('expires_at', '>', now)
-      .returning(['workspace_id', 'login_path'])
+      .returning(['workspace_id', 'login_path', 'return_screen'])
       .executeTakeFirst();
-    if (consumed) return { workspaceId: consumed.workspace_id, loginPath: consumed.login_path as LoginPath };
+    if (consumed) {
+      return {
+        workspaceId: consumed.workspace_id,
+        loginPath: consumed.login_path as LoginPath,
+        returnScreen: consumed.return_screen as ReturnScreen,
+      };
+    }
 
     const known = await trx
       .selectFrom('oauth_states')
