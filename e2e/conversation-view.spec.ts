@@ -9,6 +9,7 @@ import {
   customerWrites,
   keepScreenshot,
   newCustomer,
+  sentTo,
   signUpWithWorkspace,
   uniqueUsername,
 } from './journeys.ts';
@@ -126,4 +127,40 @@ test('a long thread keeps few messages in the page and loads older ones as it sc
   await expect(thread.getByText('Message number 1', { exact: true })).toBeVisible();
   expect(await rendered.count()).toBeLessThan(40);
   await keepScreenshot(page, 'conversation-long-thread');
+});
+
+test('the composer sends a picture by its link with the text, and refuses a link Instagram would not take', async ({
+  page,
+  browserErrors,
+}) => {
+  await signUpWithWorkspace(page);
+  const account = uniqueUsername('attach.shop');
+  await connectFirstAccount(page, account);
+  const customer = await newCustomer(page.request);
+  await customerWrites(page.request, account, customer, 'Can I see the shirt?');
+  await page.getByRole('link', { name: /^Conversation with / }).click();
+  const thread = page.getByTestId('thread');
+  await expect(thread).toContainText('Can I see the shirt?', { timeout: 10_000 });
+
+  // Expected failed loads: the refused send answers 400, and the shop's image host is out of this
+  // machine's reach (the thread shows a placeholder for it).
+  browserErrors.allow(/Failed to load resource/);
+  await page.getByRole('button', { name: 'Attach' }).click();
+  await page.getByLabel('Attachment URL').fill('http://shop.example/linen-shirt.jpg');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByRole('alert')).toContainText('https');
+  expect(await sentTo(page.request, customer)).toEqual([]);
+
+  const url = 'https://images.shop.example/linen-shirt.jpg';
+  await page.getByLabel('Attachment URL').fill(url);
+  await page.getByLabel('Reply').fill('Here it is, in sand');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const replies = thread.locator('[data-direction="OUTBOUND"]');
+  await expect(replies).toHaveCount(2, { timeout: 10_000 });
+  await expect(replies.first()).toContainText('Here it is, in sand');
+  await expect(replies.last()).toContainText('Sent', { timeout: 10_000 });
+  await expect
+    .poll(async () => (await sentTo(page.request, customer)).map((s) => s.text ?? s.attachment))
+    .toEqual(['Here it is, in sand', { type: 'image', url }]);
+  await expect(page.getByRole('button', { name: 'Attach' })).toBeVisible();
 });

@@ -76,15 +76,23 @@ function toOutbound(row: OutboundRow): OutboundMessage {
   };
 }
 
-/** Inserts the parts that are new; parts whose idempotency key exists are left as they are. */
+/**
+ * Inserts the parts that are new, in order; parts whose idempotency key exists are left as they
+ * are. One statement per part: each then takes its own `occurred_at` (the column defaults to the
+ * clock, not the transaction's start), so a reply's text always shows before its attachment.
+ */
 export async function insertQueuedParts(trx: Tx, parts: NewMessage[]): Promise<string[]> {
-  const rows = await trx
-    .insertInto('conversation_messages')
-    .values(parts)
-    .onConflict((oc) => oc.columns(['conversation_id', 'idempotency_key']).doNothing())
-    .returning('id')
-    .execute();
-  return rows.map((row) => row.id);
+  const ids: string[] = [];
+  for (const part of parts) {
+    const row = await trx
+      .insertInto('conversation_messages')
+      .values(part)
+      .onConflict((oc) => oc.columns(['conversation_id', 'idempotency_key']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (row) ids.push(row.id);
+  }
+  return ids;
 }
 
 export async function findOutboundByKeys(

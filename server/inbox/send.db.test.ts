@@ -221,6 +221,13 @@ describe('a reply', () => {
       type: 'image',
       url: 'https://cdn.example.com/vase.jpg',
     });
+    // The thread sorts by time: the text's is strictly earlier, so it shows first.
+    const [order] = await sql<{ text_first: boolean }>(
+      `select (select occurred_at from conversation_messages where id = $1)
+            < (select occurred_at from conversation_messages where id = $2) as text_first`,
+      [parts[0]?.id, parts[1]?.id],
+    );
+    expect(order?.text_first).toBe(true);
   });
 
   it('with the same idempotency key, even from ten concurrent requests, is one message sent once', async () => {
