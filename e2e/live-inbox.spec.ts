@@ -112,6 +112,16 @@ test('a reply Meta refuses says why and goes out on Retry', async ({ page }) => 
   const search = page.getByLabel('Search conversations');
   await search.fill('in red');
   await expect(conversationRow(page)).toHaveCount(1);
+  // Opening a result keeps the search (and the URL says so, for a reload).
+  await conversationRow(page).click();
+  await expect(page).toHaveURL(/\/inbox\/[0-9a-f-]{36}\?q=in\+red$/);
+  await expect(search).toHaveValue('in red');
+  // A chip clicked right before typing is not lost.
+  await page.getByRole('button', { name: 'Unread' }).click();
+  await search.fill('in');
+  await expect(page).toHaveURL(/unread=1&q=in$/);
+  await expect(page.getByRole('button', { name: 'Unread' })).toHaveAttribute('aria-pressed', 'true');
+  await page.getByRole('button', { name: 'Unread' }).click();
   await search.fill('nothing like this');
   await expect(page.getByTestId('no-matches')).toBeVisible();
   await search.fill('');

@@ -15,16 +15,18 @@ export function useUrlState<T>(
 ): [T, (value: T) => void] {
   const [params, setParams] = useSearchParams();
   const [value, setValue] = useState(() => read(params));
-  const written = useRef(params.toString());
+  // Compared in this state's own terms: parameters it does not own (a `?connected=` notice) are
+  // no reason to rewrite the URL.
+  const written = useRef(write(read(params)).toString());
 
   // The URL changed under us (back, forward, a link to the bare page): it wins.
   useEffect(() => {
-    const current = params.toString();
+    const current = write(read(params)).toString();
     if (current !== written.current) {
       written.current = current;
       setValue(read(params));
     }
-  }, [params, read]);
+  }, [params, read, write]);
 
   useEffect(() => {
     const next = write(value).toString();

@@ -1,11 +1,12 @@
 import type { MetaFunction } from '@remix-run/node';
-import { Link, Outlet, useNavigate, useParams, useSearchParams } from '@remix-run/react';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { Link, Outlet, useNavigate, useParams } from '@remix-run/react';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import clsx from 'clsx';
 import { useEffect } from 'react';
 import { ConversationRow } from '#app/components/conversation-list.tsx';
 import { InboxIcon } from '#app/components/icons.tsx';
 import { useTRPC } from '#app/lib/trpc.ts';
+import { useUrlState } from '#app/lib/use-url-state.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Inbox · Direct Inbox' }];
 
@@ -14,35 +15,57 @@ const TABS = [
   { status: 'ARCHIVED', label: 'Archived' },
 ] as const;
 
+interface InboxFilters {
+  /** The tab; changed by its links, kept when the filters below change. */
+  status: 'ACTIVE' | 'ARCHIVED';
+  unreadOnly: boolean;
+  assignedToMe: boolean;
+  /** As typed; trimmed when sent. */
+  search: string;
+}
+
+function readFilters(params: URLSearchParams): InboxFilters {
+  return {
+    status: params.get('status') === 'archived' ? 'ARCHIVED' : 'ACTIVE',
+    unreadOnly: params.get('unread') === '1',
+    assignedToMe: params.get('mine') === '1',
+    search: params.get('q') ?? '',
+  };
+}
+
+function writeFilters(filters: InboxFilters): URLSearchParams {
+  const params = new URLSearchParams();
+  if (filters.status === 'ARCHIVED') params.set('status', 'archived');
+  if (filters.unreadOnly) params.set('unread', '1');
+  if (filters.assignedToMe) params.set('mine', '1');
+  if (filters.search.trim()) params.set('q', filters.search);
+  return params;
+}
+
 export default function Inbox() {
   const { workspaceId = '' } = useParams();
-  const [params, setParams] = useSearchParams();
-  const status = params.get('status') === 'archived' ? 'ARCHIVED' : 'ACTIVE';
-  const filters = {
-    unreadOnly: params.get('unread') === '1' || undefined,
-    assignedToMe: params.get('mine') === '1' || undefined,
-    search: params.get('q') ?? undefined,
-  };
+  const [filters, setFilters] = useUrlState(readFilters, writeFilters);
+  const { status } = filters;
+  const search = filters.search.trim();
   const trpc = useTRPC();
   const conversations = useInfiniteQuery(
     trpc.inbox.listConversations.infiniteQueryOptions(
-      { workspaceId, status, limit: 30, ...filters },
-      { getNextPageParam: (page) => page.nextCursor },
+      {
+        workspaceId,
+        status,
+        limit: 30,
+        unreadOnly: filters.unreadOnly || undefined,
+        assignedToMe: filters.assignedToMe || undefined,
+        search: search || undefined,
+      },
+      // Typing in the search keeps the current rows on screen until the new ones arrive.
+      { getNextPageParam: (page) => page.nextCursor, placeholderData: keepPreviousData },
     ),
   );
-  const toggle = (name: string) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (next.get(name) === '1') next.delete(name);
-        else next.set(name, '1');
-        return next;
-      },
-      { replace: true },
-    );
   const items = conversations.data?.pages.flatMap((page) => page.items) ?? [];
-  const conversationPath = (id: string) =>
-    `/w/${workspaceId}/inbox/${id}${status === 'ARCHIVED' ? '?status=archived' : ''}`;
+  // Opening a conversation keeps the list as it is (tab, filters, search).
+  const query = writeFilters(filters).toString();
+  const conversationPath = (id: string) => `/w/${workspaceId}/inbox/${id}${query ? `?${query}` : ''}`;
   useListKeys(
     items.map((item) => item.id),
     conversationPath,
@@ -79,35 +102,26 @@ export default function Inbox() {
               type="search"
               aria-label="Search conversations"
               placeholder="Search names and messages"
-              defaultValue={filters.search}
-              onChange={(event) => {
-                const value = event.target.value;
-                setParams(
-                  (current) => {
-                    const next = new URLSearchParams(current);
-                    if (value.trim()) next.set('q', value);
-                    else next.delete('q');
-                    return next;
-                  },
-                  { replace: true },
-                );
-              }}
+              value={filters.search}
+              onChange={(event) => setFilters({ ...filters, search: event.target.value })}
               className="min-w-0 flex-1 rounded-lg border border-slate-200 px-3 py-1.5 text-sm focus:border-brand-500 focus:outline-none"
             />
           </div>
           <div className="mt-2 flex gap-1.5 text-xs">
-            {[
-              { name: 'unread', label: 'Unread', on: filters.unreadOnly },
-              { name: 'mine', label: 'Assigned to me', on: filters.assignedToMe },
-            ].map((chip) => (
+            {(
+              [
+                { name: 'unreadOnly', label: 'Unread' },
+                { name: 'assignedToMe', label: 'Assigned to me' },
+              ] as const
+            ).map((chip) => (
               <button
                 key={chip.name}
                 type="button"
-                aria-pressed={Boolean(chip.on)}
-                onClick={() => toggle(chip.name)}
+                aria-pressed={filters[chip.name]}
+                onClick={() => setFilters({ ...filters, [chip.name]: !filters[chip.name] })}
                 className={clsx(
                   'rounded-full border px-2.5 py-1 font-medium transition',
-                  chip.on
+                  filters[chip.name]
                     ? 'border-brand-500 bg-brand-50 text-brand-700'
                     : 'border-slate-200 text-slate-600 hover:bg-slate-50',
                 )}
@@ -127,7 +141,7 @@ export default function Inbox() {
           ) : items.length === 0 ? (
             <EmptyInbox
               archived={status === 'ARCHIVED'}
-              filtered={Boolean(filters.unreadOnly || filters.assignedToMe || filters.search)}
+              filtered={filters.unreadOnly || filters.assignedToMe || search !== ''}
             />
           ) : (
             <ul className="divide-y divide-slate-100" data-testid="conversation-list">
