@@ -10,15 +10,13 @@ import {
 } from '@remix-run/react';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
+import { FAVICON_DATA_URL } from './lib/favicon.ts';
 import { createBrowserTrpcClient, createQueryClient, TRPCProvider } from './lib/trpc.ts';
 import styles from './tailwind.css?url';
 
-const FAVICON =
-  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Cdefs%3E%3ClinearGradient id='g' x1='0' y1='1' x2='1' y2='0'%3E%3Cstop offset='0' stop-color='%23f58529'/%3E%3Cstop offset='.5' stop-color='%23dd2a7b'/%3E%3Cstop offset='1' stop-color='%238134af'/%3E%3C/linearGradient%3E%3C/defs%3E%3Crect width='32' height='32' rx='8' fill='url(%23g)'/%3E%3Cpath d='M9 11.5A2.5 2.5 0 0 1 11.5 9h9A2.5 2.5 0 0 1 23 11.5v6a2.5 2.5 0 0 1-2.5 2.5H15l-4 3v-3h0.5A2.5 2.5 0 0 1 9 17.5z' fill='white'/%3E%3C/svg%3E";
-
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: styles },
-  { rel: 'icon', href: FAVICON, type: 'image/svg+xml' },
+  { rel: 'icon', href: FAVICON_DATA_URL, type: 'image/svg+xml' },
 ];
 
 export const meta: MetaFunction = () => [{ title: 'Inbox · Instagram Direct for your CRM' }];

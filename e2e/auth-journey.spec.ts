@@ -51,3 +51,12 @@ test('a deep link survives signing in', async ({ page }) => {
   await page.goto('/w/00000000-0000-4000-8000-000000000000/inbox?status=archived');
   await expect(page).toHaveURL(/\/sign-in\?redirectTo=%2Fw%2F00000000/);
 });
+
+test('the icon is served by its conventional name too, not answered with a routing error', async ({
+  request,
+}) => {
+  const icon = await request.get('/favicon.ico');
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()['content-type']).toBe('image/svg+xml');
+  expect(await icon.text()).toContain('<svg');
+});

@@ -5,7 +5,7 @@
 // changes nothing.
 //   workspace:<id>    → everything on screen except open threads (list, leads, accounts, health),
 //                        a thread whose conversation changed (assigned, archived, read), and
-//                        the layout's loader when an account changed (the reconnect banner)
+//                        the layout's loader when an account or the team changed
 //   conversation:<id> → the open thread's messages, so a busy workspace does not reload it
 
 import { useRevalidator } from '@remix-run/react';
@@ -79,13 +79,16 @@ function useLiveTopic(
   }, [topic, config.url, config.anonKey, queryClient]);
 }
 
-/** Account events change what the workspace layout's loader read (the reconnect banner). */
-const ACCOUNT_EVENTS = new Set(['connection_updated', 'connection_deleted']);
+/**
+ * Events that change what the workspace layout's loader read: the accounts (the reconnect
+ * banner) and the team (the operator's role, or whether they are still a member at all).
+ */
+const LAYOUT_EVENTS = new Set(['connection_updated', 'connection_deleted', 'team_updated']);
 
 export function useLiveWorkspace(workspaceId: string, config: RealtimeConfig) {
   const { revalidate } = useRevalidator();
   useLiveTopic(`workspace:${workspaceId}`, config, (queryClient, burst) => {
-    if (burst?.some((b) => ACCOUNT_EVENTS.has(b.event))) revalidate();
+    if (burst?.some((b) => LAYOUT_EVENTS.has(b.event))) revalidate();
     const changed = new Set(
       (burst ?? [])
         .filter((b) => b.event === 'conversation_updated')
