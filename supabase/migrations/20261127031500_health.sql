@@ -1,10 +1,6 @@
--- Health, second pass: failures are the events whose processing failed, attributed to the account
--- (and so the workspace) they belong to; processing time is each event's own; the window is
--- exactly the buckets shown; a send counts when it was sent or failed, not when it was tried.
---
--- The first pass counted a failed delivery for every workspace that had ever connected an account
--- the delivery named: a workspace that had disconnected the account saw its new owner's failures,
--- and a delivery spanning two workspaces' accounts failed for both when one part did.
+-- Integration health for the Health screen: a workspace's webhook events (Meta-to-us lag and
+-- processing time), its failed events attributed to the account (and so the workspace) they
+-- belong to, and each account's send queue, sends and failures.
 
 -- For each failed ingest attempt, how many events of which connection failed. Written by ingest in
 -- the transaction that settles the delivery; a replay that fails again is another attempt. The
@@ -34,8 +30,6 @@ create policy ingest_failures_select on public.ingest_failures for select to aut
 -- When ingest recorded the event: the clock at the insert rather than the start of the ingest
 -- transaction (one job applies many deliveries), so an event's processing time is its own.
 alter table public.instagram_events alter column received_at set default clock_timestamp();
-
-drop function private.webhook_health(uuid, timestamptz, interval);
 
 -- Per bucket of [p_from, p_to) (p_from aligned, a whole number of buckets), the workspace's
 -- webhook events by when we received them, with Meta-to-us lag and processing time (receipt →
@@ -101,7 +95,6 @@ grant execute on function private.webhook_health(uuid, timestamptz, timestamptz,
 
 -- Each account's send queue, and its sends and failures by when they happened, each read through
 -- a small partial index instead of the account's whole outbound history.
-drop index public.outbound_health_idx;
 create index conversation_messages_send_queue_idx on public.conversation_messages (channel_connection_id, created_at)
   where status in ('QUEUED', 'SENDING', 'UNCERTAIN');
 create index conversation_messages_sent_at_idx on public.conversation_messages (channel_connection_id, sent_at)
