@@ -4,6 +4,7 @@ import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { messagingWindow } from './messaging-window.ts';
 import { findReplyContext } from './outbound-messages.repository.ts';
+import { decodePageCursor, encodePageCursor } from './page-cursor.ts';
 import { listThreadPage } from './thread.repository.ts';
 import { type ThreadMessageView, threadMessageView } from './thread-message-view.ts';
 import { findProfile } from './workspaces.repository.ts';
@@ -21,14 +22,6 @@ export interface ConversationView {
   nextCursor: string | null;
 }
 
-const encode = (row: { occurred_at: Date; id: string }) => `${row.occurred_at.toISOString()}|${row.id}`;
-
-function decode(cursor: string) {
-  const [at, id] = cursor.split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at))) throw new AppError('BAD_INPUT', 'Invalid cursor');
-  return { occurredAt: new Date(at), id };
-}
-
 export async function readConversation(
   db: Database,
   actor: Actor,
@@ -40,10 +33,11 @@ export async function readConversation(
     const rows = await listThreadPage(
       trx,
       context.conversationId,
-      request.cursor ? decode(request.cursor) : null,
+      request.cursor ? decodePageCursor(request.cursor) : null,
       request.limit + 1,
     );
     const page = rows.slice(0, request.limit);
+    const last = page.at(-1);
     const assignee = context.assignedTo ? await findProfile(trx, context.assignedTo) : undefined;
     const now = new Date();
     const window = messagingWindow({
@@ -66,7 +60,8 @@ export async function readConversation(
       assignedToMe: context.assignedTo === actor.userId,
       window:
         window.kind === 'closed' ? window : { kind: window.kind, closesAt: window.closesAt.toISOString() },
-      nextCursor: rows.length > request.limit ? encode(page.at(-1) as (typeof page)[number]) : null,
+      nextCursor:
+        rows.length > request.limit && last ? encodePageCursor({ at: last.position_at, id: last.id }) : null,
       messages: page.map((row) => threadMessageView(row, now)),
     };
   });

@@ -1,15 +1,12 @@
 // SQL for reading a conversation's thread, newest first, a page at a time.
+import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
-
-export interface ThreadPosition {
-  occurredAt: Date;
-  id: string;
-}
+import type { PagePosition } from './page-cursor.ts';
 
 export async function listThreadPage(
   trx: Tx,
   conversationId: string,
-  before: ThreadPosition | null,
+  before: PagePosition | null,
   limit: number,
 ) {
   let query = trx
@@ -47,14 +44,13 @@ export async function listThreadPage(
       'quoted.content as quoted_content',
       'quoted.attachments as quoted_attachments',
       'quoted.unsent_at as quoted_unsent_at',
+      // The page cursor's key, at the column's full (microsecond) precision.
+      sql<string>`m.occurred_at::text`.as('position_at'),
     ])
     .where('m.conversation_id', '=', conversationId);
   if (before) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('m.occurred_at', '<', before.occurredAt),
-        eb.and([eb('m.occurred_at', '=', before.occurredAt), eb('m.id', '<', before.id)]),
-      ]),
+    query = query.where(
+      sql<boolean>`(m.occurred_at, m.id) < (${before.at}::timestamptz, ${before.id}::uuid)`,
     );
   }
   return query.orderBy('m.occurred_at', 'desc').orderBy('m.id', 'desc').limit(limit).execute();

@@ -21,7 +21,8 @@ beforeAll(async () => {
   [alice, bob] = await Promise.all([signUpOperator(supabase, 'alice'), signUpOperator(supabase, 'bob')]);
   workspaceId = (await createWorkspace(runtime.db, alice.actor, 'Alice Art')).id;
   bobWorkspaceId = (await createWorkspace(runtime.db, bob.actor, 'Bob Bikes')).id;
-  // Messages arrive in threes within one second: the cursor must break ties by id.
+  // Messages arrive in threes within one second, some in the same microsecond, some 250 µs apart
+  // (finer than a JavaScript date): the cursor must keep full precision and break ties by id.
   const { rows } = await database.query<{ id: string }>(
     `with cc as (insert into channel_connections (workspace_id, login_path, channel_identifier, display_name)
                  values ($1, 'instagram', '17841400000000123', '@alice.art') returning id, workspace_id),
@@ -31,6 +32,7 @@ beforeAll(async () => {
                   status, content, external_message_id, occurred_at)
                 select workspace_id, id, channel_connection_id, 'INBOUND', 'RECEIVED', 'Message ' || n, 'mid.' || n,
                        timestamptz '2026-11-20 10:00:00+00' + (n / 3) * interval '1 second'
+                         + (n % 2) * interval '250 microseconds'
                 from c, generate_series(1, $2::int) n)
      select id from c`,
     [workspaceId, MESSAGES],
