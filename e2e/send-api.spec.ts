@@ -2,8 +2,7 @@
 // to a connected account, and a reply addressed by the customer's Instagram id goes out through
 // Meta's Send API (the simulator's) once, whatever the retries; Meta's refusals and the caller's
 // mistakes come back as clear errors.
-import type { APIRequestContext, Page } from '@playwright/test';
-import type { SentRecord } from '#dev/meta/graph-send.ts';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import {
   connectAnotherAccount,

@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Session } from '@supabase/supabase-js';
 import { createAccessTokenVerifier } from '#server/auth/access-token.ts';
-import type { Actor } from '#server/db/database.ts';
+import type { Actor, Database } from '#server/db/database.ts';
+import { createWorkspace } from '#server/inbox/create-workspace.ts';
 import { supabaseClient } from '../supabase/client.ts';
 import type { SupabaseStandIn } from '../supabase/server.ts';
 
@@ -26,4 +27,33 @@ export async function signUpOperator(supabase: SupabaseStandIn, label?: string):
     data.session.access_token,
   );
   return { email, password, session: data.session, actor };
+}
+
+export interface TestTeam {
+  owner: TestOperator;
+  /** A member of the owner's workspace with the agent role. */
+  agent: TestOperator;
+  /** Someone with a workspace of their own, and no part in the owner's. */
+  outsider: TestOperator;
+  workspaceId: string;
+  outsiderWorkspaceId: string;
+}
+
+/** The cast of most permission tests: an owner's workspace with an agent in it, and an outsider. */
+export async function signUpTeam(supabase: SupabaseStandIn, db: Database): Promise<TestTeam> {
+  const [owner, agent, outsider] = await Promise.all([
+    signUpOperator(supabase, 'owner'),
+    signUpOperator(supabase, 'agent'),
+    signUpOperator(supabase, 'outsider'),
+  ]);
+  const workspaceId = (await createWorkspace(db, owner.actor, 'Ceramics')).id;
+  const outsiderWorkspaceId = (await createWorkspace(db, outsider.actor, 'Rival')).id;
+  // Added by the owner, as the Team screen would (row-level security allows owners to).
+  await db.withUser(owner.actor, (trx) =>
+    trx
+      .insertInto('workspace_members')
+      .values({ workspace_id: workspaceId, user_id: agent.actor.userId, role: 'agent' })
+      .execute(),
+  );
+  return { owner, agent, outsider, workspaceId, outsiderWorkspaceId };
 }

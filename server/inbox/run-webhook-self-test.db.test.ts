@@ -11,7 +11,7 @@ import { connectSimulatorAccount } from '#dev/test/connections.ts';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { testEnv } from '#dev/test/env.ts';
 import { eventually } from '#dev/test/eventually.ts';
-import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
+import { signUpTeam, type TestOperator } from '#dev/test/operators.ts';
 import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
 import { WEBHOOK_PATH } from '../http/node-webhook.ts';
 import { startWorkers, type Workers } from '../jobs/worker.ts';
@@ -19,7 +19,6 @@ import { answerVerification, receiveDelivery } from '../meta/webhook-endpoint.ts
 import { createRuntime, type Runtime } from '../runtime.ts';
 import type { AppRouter } from '../trpc/app.router.ts';
 import { handleTrpcRequest } from '../trpc/handler.ts';
-import { createWorkspace } from './create-workspace.ts';
 import {
   runWebhookSelfTest,
   type WebhookSelfTest,
@@ -82,17 +81,13 @@ beforeAll(async () => {
     ),
   );
   workers = await startWorkers(runtime);
-  [owner, agent, stranger] = await Promise.all([
-    signUpOperator(supabase, 'owner'),
-    signUpOperator(supabase, 'agent'),
-    signUpOperator(supabase, 'stranger'),
-  ]);
-  workspaceId = (await createWorkspace(runtime.db, owner.actor, 'Tested Shop')).id;
-  strangerWorkspaceId = (await createWorkspace(runtime.db, stranger.actor, 'Other Shop')).id;
-  await sql("insert into workspace_members (workspace_id, user_id, role) values ($1, $2, 'agent')", [
+  ({
+    owner,
+    agent,
+    outsider: stranger,
     workspaceId,
-    agent.actor.userId,
-  ]);
+    outsiderWorkspaceId: strangerWorkspaceId,
+  } = await signUpTeam(supabase, runtime.db));
   const connect = (username: string, subscribed: boolean, workspace = workspaceId) =>
     connectSimulatorAccount(database, runtime.cipher, workspace, meta.addAccount({ username, subscribed }));
   await connect(usernames.subscribed, true);

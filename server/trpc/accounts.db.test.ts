@@ -9,9 +9,8 @@ import type { SupabaseStandIn } from '#dev/supabase/server.ts';
 import { type ApiStack, apiRefusal, operatorClient, startApiStack } from '#dev/test/api-stack.ts';
 import { connectSimulatorAccount } from '#dev/test/connections.ts';
 import type { TestDatabase } from '#dev/test/database.ts';
-import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
+import { signUpTeam, type TestOperator } from '#dev/test/operators.ts';
 import type { ServedHandler } from '#dev/test/serve-fetch.ts';
-import { createWorkspace } from '../inbox/create-workspace.ts';
 import type { Runtime } from '../runtime.ts';
 
 let stack: ApiStack;
@@ -48,17 +47,7 @@ beforeAll(async () => {
     metaApp: app,
   });
   ({ database, supabase, runtime, api } = stack);
-  [owner, agent, outsider] = await Promise.all([
-    signUpOperator(supabase, 'owner'),
-    signUpOperator(supabase, 'agent'),
-    signUpOperator(supabase, 'outsider'),
-  ]);
-  workspaceId = (await createWorkspace(runtime.db, owner.actor, 'Ceramics')).id;
-  outsiderWorkspaceId = (await createWorkspace(runtime.db, outsider.actor, 'Rival')).id;
-  await database.query(
-    "insert into workspace_members (workspace_id, user_id, role) values ($1, $2, 'agent')",
-    [workspaceId, agent.actor.userId],
-  );
+  ({ owner, agent, outsider, workspaceId, outsiderWorkspaceId } = await signUpTeam(supabase, runtime.db));
   account = meta.addAccount({ username: 'clay.studio', name: 'Clay Studio', subscribed: true });
   connectionId = await connectSimulatorAccount(database, runtime.cipher, workspaceId, account);
   await database.query(

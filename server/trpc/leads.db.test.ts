@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SupabaseStandIn } from '#dev/supabase/server.ts';
 import { type ApiStack, apiClient, apiRefusal, operatorClient, startApiStack } from '#dev/test/api-stack.ts';
 import type { TestDatabase } from '#dev/test/database.ts';
-import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
+import { signUpTeam, type TestOperator } from '#dev/test/operators.ts';
 import type { ServedHandler } from '#dev/test/serve-fetch.ts';
-import { createWorkspace } from '../inbox/create-workspace.ts';
 import { listLeads } from '../inbox/list-leads.ts';
 import type { Runtime } from '../runtime.ts';
 
@@ -83,17 +82,13 @@ async function seedAccount(
 beforeAll(async () => {
   stack = await startApiStack();
   ({ database, supabase, runtime, api } = stack);
-  [owner, agent, outsider] = await Promise.all([
-    signUpOperator(supabase, 'owner'),
-    signUpOperator(supabase, 'agent'),
-    signUpOperator(supabase, 'outsider'),
-  ]);
-  workspaceId = (await createWorkspace(runtime.db, owner.actor, 'Ceramics')).id;
-  otherWorkspaceId = (await createWorkspace(runtime.db, outsider.actor, 'Rival')).id;
-  await database.query(
-    "insert into workspace_members (workspace_id, user_id, role) values ($1, $2, 'agent')",
-    [workspaceId, agent.actor.userId],
-  );
+  ({
+    owner,
+    agent,
+    outsider,
+    workspaceId,
+    outsiderWorkspaceId: otherWorkspaceId,
+  } = await signUpTeam(supabase, runtime.db));
   // l2, l3 and l4 share a timestamp: paging must still return each exactly once.
   connectionId = await seedAccount(workspaceId, '17841400000000101', [
     {
