@@ -1,17 +1,26 @@
 // Live updates in the browser: private Realtime channels joined with the operator's session token
 // (RLS on realtime.messages decides each join). Broadcasts carry ids only; each one refetches the
-// affected queries through tRPC, and so does every (re)subscription, which recovers whatever was
-// missed while the connection was down. Refetches are what the view shows, so an event seen twice
-// changes nothing.
-//   workspace:<id>    → everything on screen except open threads (list, leads, accounts, health),
-//                        a thread whose conversation changed (assigned, archived, read), and
-//                        the layout's loader when an account or the team changed
+// queries it makes stale through tRPC, and every (re)subscription refetches everything on screen,
+// which recovers whatever was missed while the connection was down. Refetches are what the view
+// shows, so an event seen twice changes nothing.
+//   workspace:<id>    → the list, leads, accounts, team and health as each event concerns them,
+//                        the open thread's header when its conversation changed (assigned,
+//                        archived, read), and the layout's loader when an account or the team did
 //   conversation:<id> → the open thread's messages, so a busy workspace does not reload it
+// Both channels feed one short queue, so a burst (a message and the conversation it updates)
+// refetches each query once.
 
 import { useRevalidator } from '@remix-run/react';
 import { createBrowserClient } from '@supabase/ssr';
-import { type Query, type QueryClient, useQueryClient } from '@tanstack/react-query';
+import {
+  matchQuery,
+  type Query,
+  type QueryClient,
+  type QueryFilters,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { useTRPC } from './trpc.ts';
 
 export interface RealtimeConfig {
   url: string;
@@ -20,43 +29,64 @@ export interface RealtimeConfig {
 
 let client: ReturnType<typeof createBrowserClient> | undefined;
 
-// The tRPC path of the thread query, as @trpc/tanstack-react-query keys it.
-const THREAD_PATH = JSON.stringify(['inbox', 'conversation']);
-const isThread = (query: Query) => JSON.stringify(query.queryKey[0]) === THREAD_PATH;
-const threadOf = (conversationId: string) => (query: Query) =>
-  isThread(query) &&
-  (query.queryKey[1] as { input?: { conversationId?: string } } | undefined)?.input?.conversationId ===
-    conversationId;
-
 interface Broadcast {
   event: string;
   payload: Record<string, unknown>;
 }
 
-/** Joins `topic`; `refresh` gets the broadcasts of a burst, or `null` after a (re)subscription. */
-function useLiveTopic(
-  topic: string,
-  config: RealtimeConfig,
-  refresh: (queryClient: QueryClient, burst: Broadcast[] | null) => Promise<void>,
-) {
+/** What one or more broadcasts made stale. */
+interface Stale {
+  queries: QueryFilters[];
+  /** The workspace layout's loader (accounts for the reconnect banner, the operator's role). */
+  layout?: () => void;
+}
+
+const BURST_MS = 50;
+let queued: { queries: QueryFilters[]; layout?: () => void; timer: ReturnType<typeof setTimeout> } | null =
+  null;
+
+/** Refetches what a burst of broadcasts, from any channel, made stale: each query once. */
+function refetchSoon(queryClient: QueryClient, stale: Stale) {
+  queued ??= {
+    queries: [],
+    timer: setTimeout(() => {
+      const { queries, layout } = queued as NonNullable<typeof queued>;
+      queued = null;
+      layout?.();
+      // A fetch already under way is not aborted (an abort costs a request and broke loads of
+      // older pages): it finishes, then runs once more, since it may have read before the change.
+      const stale = (query: Query) => queries.some((f) => matchQuery(f, query));
+      const underWay = queryClient.getQueryCache().findAll({ predicate: stale, fetchStatus: 'fetching' });
+      void queryClient
+        .invalidateQueries({ predicate: stale }, { cancelRefetch: false })
+        .then(() =>
+          underWay.length > 0
+            ? queryClient.invalidateQueries(
+                { predicate: (query) => underWay.includes(query) },
+                { cancelRefetch: false },
+              )
+            : undefined,
+        );
+    }, BURST_MS),
+  };
+  queued.queries.push(...stale.queries);
+  queued.layout ??= stale.layout;
+}
+
+// Our own signals, for a subscription: the first (the screen may have missed events while
+// joining), and each after a lost connection (it may have missed anything).
+const JOINED = ':joined';
+const REJOINED = ':rejoined';
+
+/** Joins `topic`; `staleAfter` says what a broadcast (or JOINED / REJOINED) makes stale. */
+function useLiveTopic(topic: string, config: RealtimeConfig, staleAfter: (broadcast: Broadcast) => Stale) {
   const queryClient = useQueryClient();
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `refresh` is derived from `topic`
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `staleAfter` is derived from `topic`
   useEffect(() => {
     client ??= createBrowserClient(config.url, config.anonKey);
     const supabase = client;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let burst: Broadcast[] | null = [];
-    const refetch = (broadcast: Broadcast | null) => {
-      if (broadcast === null) burst = null;
-      else burst?.push(broadcast);
-      clearTimeout(timer);
-      // A burst of events (a batch of messages) refetches once.
-      timer = setTimeout(() => {
-        const events = burst;
-        burst = [];
-        void refresh(queryClient, events);
-      }, 50);
-    };
+    const refetch = (broadcast: Broadcast) => refetchSoon(queryClient, staleAfter(broadcast));
+    let joined = false;
     let channel: ReturnType<typeof supabase.channel> | undefined;
     let cancelled = false;
     void (async () => {
@@ -68,40 +98,60 @@ function useLiveTopic(
           refetch({ event: message.event, payload: message.payload ?? {} }),
         )
         .subscribe((status: string) => {
-          if (status === 'SUBSCRIBED') refetch(null);
+          if (status !== 'SUBSCRIBED') return;
+          refetch({ event: joined ? REJOINED : JOINED, payload: {} });
+          joined = true;
         });
     })();
     return () => {
       cancelled = true;
-      clearTimeout(timer);
       if (channel) void supabase.removeChannel(channel);
     };
   }, [topic, config.url, config.anonKey, queryClient]);
 }
 
-/**
- * Events that change what the workspace layout's loader read: the accounts (the reconnect
- * banner) and the team (the operator's role, or whether they are still a member at all).
- */
-const LAYOUT_EVENTS = new Set(['connection_updated', 'connection_deleted', 'team_updated']);
-
 export function useLiveWorkspace(workspaceId: string, config: RealtimeConfig) {
+  const trpc = useTRPC();
   const { revalidate } = useRevalidator();
-  useLiveTopic(`workspace:${workspaceId}`, config, (queryClient, burst) => {
-    if (burst?.some((b) => LAYOUT_EVENTS.has(b.event))) revalidate();
-    const changed = new Set(
-      (burst ?? [])
-        .filter((b) => b.event === 'conversation_updated')
-        .map((b) => String(b.payload.conversation_id)),
-    );
-    return queryClient.invalidateQueries({
-      predicate: (query) => !isThread(query) || [...changed].some((id) => threadOf(id)(query)),
-    });
+  const list = trpc.inbox.listConversations.pathFilter();
+  // Everything on screen but open threads, which their own channel keeps fresh.
+  const threads = trpc.inbox.conversation.pathFilter();
+  const allButThreads: QueryFilters = { predicate: (query) => !matchQuery(threads, query) };
+  useLiveTopic(`workspace:${workspaceId}`, config, (broadcast): Stale => {
+    switch (broadcast.event) {
+      case JOINED:
+        return { queries: [allButThreads] };
+      case REJOINED: // the layout's loader too: it ran before the connection was lost
+        return { queries: [allButThreads], layout: revalidate };
+      case 'message_created':
+      case 'message_updated':
+        // Previews, volume and send queues, and the account's "last event".
+        return { queries: [list, trpc.health.pathFilter(), trpc.accounts.pathFilter()] };
+      case 'conversation_updated': {
+        // Also where the contact's fetched profile lands, which leads show too.
+        const conversationId = String(broadcast.payload.conversation_id);
+        const header = trpc.inbox.conversation.infiniteQueryFilter({ workspaceId, conversationId });
+        return { queries: [list, header, trpc.leads.pathFilter()] };
+      }
+      case 'lead_created':
+        return { queries: [trpc.leads.pathFilter()] };
+      case 'connection_updated':
+      case 'connection_deleted':
+        // A deleted history takes its conversations and leads along.
+        return {
+          queries: [trpc.accounts.pathFilter(), trpc.health.pathFilter(), trpc.leads.pathFilter(), list],
+          layout: revalidate,
+        };
+      case 'team_updated':
+        return { queries: [trpc.team.pathFilter()], layout: revalidate };
+      default:
+        return { queries: [allButThreads] };
+    }
   });
 }
 
-export function useLiveConversation(conversationId: string, config: RealtimeConfig) {
-  useLiveTopic(`conversation:${conversationId}`, config, (queryClient) =>
-    queryClient.invalidateQueries({ predicate: threadOf(conversationId) }),
-  );
+export function useLiveConversation(workspaceId: string, conversationId: string, config: RealtimeConfig) {
+  const trpc = useTRPC();
+  const thread = trpc.inbox.conversation.infiniteQueryFilter({ workspaceId, conversationId });
+  useLiveTopic(`conversation:${conversationId}`, config, () => ({ queries: [thread] }));
 }

@@ -135,9 +135,10 @@ function useDisconnect(workspaceId: string) {
           : ' Meta could not be told because the token no longer worked; it stops sending on its own.';
         setOutcome(`Disconnected ${name}. ${history}${meta}`);
         setAccount(null);
+        // This screen and the layout's banners at once; other screens (and the conversations and
+        // leads a deleted history took along) hear of it through the workspace channel.
         revalidator.revalidate();
-        // Deleting the history removes conversations and leads too: refetch everything on screen.
-        await queryClient.invalidateQueries();
+        await queryClient.invalidateQueries(trpc.accounts.pathFilter());
       },
     }),
   );

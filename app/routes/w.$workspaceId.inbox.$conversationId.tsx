@@ -27,7 +27,7 @@ export default function ConversationView() {
       { getNextPageParam: (page) => page.nextCursor },
     ),
   );
-  useLiveConversation(conversationId, shell?.realtime as RealtimeConfig);
+  useLiveConversation(workspaceId, conversationId, shell?.realtime as RealtimeConfig);
   const markRead = useMutation(trpc.inbox.markRead.mutationOptions());
   const signals = useQuery(trpc.settings.send.queryOptions({ workspaceId })).data;
   const pages = conversation.data?.pages;
@@ -91,7 +91,10 @@ function ConversationHeader({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const update = useMutation(
-    trpc.inbox.update.mutationOptions({ onSuccess: () => queryClient.invalidateQueries() }),
+    // The list and this header; other screens hear of it through the workspace channel.
+    trpc.inbox.update.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries(trpc.inbox.pathFilter()),
+    }),
   );
   const action =
     'rounded-lg border border-slate-200 px-2.5 py-1 text-xs font-medium text-slate-600 hover:bg-slate-50';
