@@ -4,7 +4,7 @@
 // Broadcast rows are stamped with their transaction's start time, so one that commits late can
 // land before the cursor; each read therefore looks a few seconds back and skips what it sent.
 import type { Actor, Database } from '../db/database.ts';
-import { AppError } from '../errors.ts';
+import { decodePageCursor, encodePageCursor } from '../inbox/page-cursor.ts';
 import { type LiveEventPosition, latestLiveEventPosition, listLiveEvents } from './live-events.repository.ts';
 import type { LiveFeed } from './live-feed.ts';
 
@@ -21,14 +21,12 @@ export interface StreamedLiveEvent {
   at: string;
 }
 
-const encode = (position: LiveEventPosition) => `${position.insertedAt}|${position.id}`;
+const encode = (position: LiveEventPosition) =>
+  encodePageCursor({ at: position.insertedAt, id: position.id });
 
-function decode(id: string): LiveEventPosition {
-  const [insertedAt, eventId] = id.split('|');
-  if (!insertedAt || !eventId || Number.isNaN(Date.parse(insertedAt)) || !/^[0-9a-f-]{36}$/.test(eventId)) {
-    throw new AppError('BAD_INPUT', 'lastEventId is not an id this stream issued');
-  }
-  return { insertedAt, id: eventId };
+function decode(lastEventId: string): LiveEventPosition {
+  const { at, id } = decodePageCursor(lastEventId);
+  return { insertedAt: at, id };
 }
 
 function lookBack(position: LiveEventPosition): LiveEventPosition {
