@@ -7,6 +7,7 @@ import {
   control,
   customerWrites,
   keepScreenshot,
+  meta,
   newCustomer,
   signUpWithWorkspace,
   uniqueUsername,
@@ -38,7 +39,7 @@ test('webhook volume, latency and each account’s sending, over the last hour o
   await page.getByLabel('Reply').fill('We do!');
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(page.getByTestId('thread')).toContainText('Not sent', { timeout: 10_000 });
-  await page.request.delete(`${process.env.E2E_META_URL}/control/faults`);
+  await page.request.delete(`${meta()}/control/faults`);
 
   await page.getByRole('link', { name: 'Health' }).click();
   const stat = (label: string) => page.locator('dt', { hasText: label }).locator('xpath=../dd');

@@ -106,7 +106,7 @@ test('a reply Meta refuses says why and goes out on Retry', async ({ page }) => 
   await reply.getByRole('button', { name: 'Retry' }).click();
   await expect(reply).toContainText('Sent', { timeout: 10_000 });
   await expect(reply.getByRole('button', { name: 'Retry' })).toHaveCount(0);
-  await page.request.delete(`${process.env.E2E_META_URL}/control/faults`);
+  await page.request.delete(`${meta()}/control/faults`);
 
   // Search finds the conversation by what the customer wrote; unread narrows to none once read.
   const search = page.getByLabel('Search conversations');

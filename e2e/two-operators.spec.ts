@@ -9,6 +9,7 @@ import {
   joinWithInvite,
   keepScreenshot,
   newCustomer,
+  secondBrowser,
   signUpWithWorkspace,
   uniqueUsername,
 } from './journeys.ts';
@@ -25,9 +26,7 @@ test('two operators see each other’s changes as they happen', async ({
   const account = uniqueUsername('team.shop');
   await connectFirstAccount(owner, account);
   const invite = await inviteTeammate(owner, workspaceId, 'agent');
-  const agentContext = await browser.newContext();
-  const agent = await agentContext.newPage();
-  browserErrors.watch(agent);
+  const agent = await secondBrowser(browser, browserErrors);
   await joinWithInvite(agent, invite, 'Katherine Johnson');
   await owner.goto(`/w/${workspaceId}/inbox`);
 
@@ -67,5 +66,5 @@ test('two operators see each other’s changes as they happen', async ({
   await owner.getByRole('button', { name: 'Archive' }).click();
   await expect(row(agent)).toHaveCount(0, LIVE);
   await expect(agent.getByRole('button', { name: 'Move to Open' })).toBeVisible(LIVE);
-  await agentContext.close();
+  await agent.context().close();
 });

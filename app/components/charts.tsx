@@ -4,14 +4,14 @@
 // Rendered in the browser only (the data comes from a client query), so local times are safe.
 import type { ReactNode } from 'react';
 
-export interface Series {
+interface Series {
   label: string;
   /** A Tailwind fill/stroke colour class pair, e.g. 'fill-brand-500 stroke-brand-500'. */
   color: string;
   values: (number | null)[];
 }
 
-export interface TimeSeriesChartProps {
+interface TimeSeriesChartProps {
   title: string;
   /** What one bucket is, e.g. "per minute". */
   subtitle?: string;

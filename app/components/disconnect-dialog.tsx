@@ -3,7 +3,7 @@
 import clsx from 'clsx';
 import { useEffect, useId, useRef, useState } from 'react';
 
-export interface DisconnectChoice {
+interface DisconnectChoice {
   deleteHistory: boolean;
 }
 

@@ -3,6 +3,7 @@
 import type { inferRouterOutputs } from '@trpc/server';
 import clsx from 'clsx';
 import type { AppRouter } from '#server/trpc/app.router.ts';
+import { LOGIN_PATH_LABEL } from './account-card.tsx';
 
 type SelfTest = inferRouterOutputs<AppRouter>['webhooks']['runSelfTest'];
 type Check = SelfTest['checks'][number];
@@ -176,9 +177,7 @@ function SubscriptionRow({ subscription: s }: { subscription: Subscription }) {
       <div className="min-w-0 flex-1">
         <p className="text-sm font-medium text-slate-900">
           {s.accountName ?? s.accountId}
-          <span className="ml-2 text-xs font-normal text-slate-500">
-            {s.loginPath === 'facebook' ? 'Facebook Login' : 'Instagram Login'}
-          </span>
+          <span className="ml-2 text-xs font-normal text-slate-500">{LOGIN_PATH_LABEL[s.loginPath]}</span>
         </p>
         {s.fields.length > 0 ? (
           <ul

@@ -5,7 +5,7 @@ import { relativeTime } from './relative-time.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** Under this much left, the screen warns: the scheduled refresh has failed for weeks. */
-export const EXPIRY_WARNING_MS = 7 * DAY;
+const EXPIRY_WARNING_MS = 7 * DAY;
 
 export interface TokenExpiryInput {
   loginPath: 'instagram' | 'facebook';

@@ -2,7 +2,7 @@ import type { MetaFunction } from '@remix-run/node';
 import { Link, Outlet, useNavigate, useParams } from '@remix-run/react';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import clsx from 'clsx';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { ConversationRow } from '#app/components/conversation-list.tsx';
 import { InboxIcon } from '#app/components/icons.tsx';
 import { useTRPC } from '#app/lib/trpc.ts';
@@ -175,6 +175,10 @@ export default function Inbox() {
 function useListKeys(ids: string[], pathOf: (id: string) => string) {
   const navigate = useNavigate();
   const { conversationId } = useParams();
+  // The list and the open conversation change with every refetch; the listener stays put and
+  // reads the latest of them.
+  const latest = useRef({ ids, pathOf, conversationId });
+  latest.current = { ids, pathOf, conversationId };
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
       const target = event.target as HTMLElement | null;
@@ -186,6 +190,7 @@ function useListKeys(ids: string[], pathOf: (id: string) => string) {
           : event.key === 'k' || event.key === 'ArrowUp'
             ? -1
             : 0;
+      const { ids, pathOf, conversationId } = latest.current;
       if (step === 0 || ids.length === 0) return;
       const index = conversationId ? ids.indexOf(conversationId) : -1;
       const next = ids[Math.min(ids.length - 1, Math.max(0, index + step))];
@@ -196,7 +201,7 @@ function useListKeys(ids: string[], pathOf: (id: string) => string) {
     }
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [ids, conversationId, navigate, pathOf]);
+  }, [navigate]);
 }
 
 function EmptyInbox({ archived, filtered }: { archived: boolean; filtered: boolean }) {

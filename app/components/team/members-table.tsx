@@ -8,7 +8,7 @@ import { useTRPC } from '#app/lib/trpc.ts';
 import { ROLES, type Role, RoleBadge } from './roles.tsx';
 import { CARD, DANGER_BUTTON, formatDate, QUIET_BUTTON, SELECT, TABLE_HEAD } from './team-styles.ts';
 
-export interface Member {
+interface Member {
   userId: string;
   email: string;
   displayName: string | null;

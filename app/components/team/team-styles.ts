@@ -9,5 +9,5 @@ export const QUIET_BUTTON =
 export const DANGER_BUTTON =
   'rounded-lg bg-red-600 px-2.5 py-1 text-xs font-semibold text-white shadow-sm transition hover:bg-red-700 disabled:opacity-60';
 
-export const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 export const formatDate = (iso: string) => dateFormat.format(new Date(iso));
