@@ -8,7 +8,10 @@ declare module '@remix-run/node' {
   }
 }
 
-export default defineConfig({
+export default defineConfig(({ isSsrBuild }) => ({
+  // The server build imports server/ from source (the production server runs under tsx) instead
+  // of bundling its own copy: one runtime per process, one database pool, one queue client.
+  build: isSsrBuild ? { rollupOptions: { external: [/^#server\//] } } : {},
   plugins: [
     tailwindcss(),
     remix({
@@ -36,4 +39,4 @@ export default defineConfig({
     ],
   },
   server: { host: '127.0.0.1' },
-});
+}));

@@ -14,19 +14,7 @@ export const APP_ERROR_STATUS = {
 
 export type AppErrorCode = keyof typeof APP_ERROR_STATUS;
 
-/** Marks AppErrors across copies of this module (the server bundle and the source both load it). */
-const APP_ERROR = Symbol.for('instagram-inbox.AppError');
-
 export class AppError extends Error {
-  readonly [APP_ERROR] = true;
-
-  /** `instanceof` holds for an AppError from either copy, so none is mistaken for a crash (500). */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return (
-      typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[APP_ERROR] === true
-    );
-  }
-
   constructor(
     readonly code: AppErrorCode,
     message: string,
