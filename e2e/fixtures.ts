@@ -1,5 +1,6 @@
-// Every journey fails on a console error or an uncaught page error: a user would see a broken
-// page. A test that provokes an error on purpose (a wrong password answers 400) allows it by name.
+// Every journey fails on a console error or warning, or an uncaught page error: a user would see a
+// broken page, and a warning is a bug on its way. A test that provokes an error on purpose (a
+// wrong password answers 400) allows it by name.
 import { test as base, expect, type Page } from '@playwright/test';
 
 export interface BrowserErrors {
@@ -19,7 +20,8 @@ export const test = base.extend<{ browserErrors: BrowserErrors }>({
       };
       const watch = (watched: Page) => {
         watched.on('console', (message) => {
-          if (message.type() === 'error') record(`console: ${message.text()}`);
+          const type = message.type();
+          if (type === 'error' || type === 'warning') record(`console ${type}: ${message.text()}`);
         });
         watched.on('pageerror', (error) => record(`page error: ${error.message}`));
       };
