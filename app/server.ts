@@ -1,5 +1,6 @@
 // The production HTTP server (`npm run serve`, after `npm run build`): Remix for pages, the API
 // and resource routes, with Meta's webhook POSTs answered ahead of the framework.
+import '#server/load-env-file.ts';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { createRequestHandler } from '@remix-run/express';

@@ -19,15 +19,19 @@ export function localServerEnv(
   };
 }
 
-/** A TypeScript entry point of this repository, run by Node through tsx. */
+/**
+ * A TypeScript entry point of this repository, run by Node through tsx, configured only by `env`:
+ * it reads no .env file unless `env` names one in ENV_FILE.
+ */
 export function startScript(
   entry: string,
   env: Record<string, string | undefined>,
   stdio: StdioOptions,
 ): ChildProcess {
+  const configured: Record<string, string | undefined> = { ENV_FILE: '', ...env };
   return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
     cwd: ROOT,
-    env: env as NodeJS.ProcessEnv,
+    env: configured as NodeJS.ProcessEnv,
     stdio,
   });
 }

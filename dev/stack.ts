@@ -8,7 +8,7 @@ import { newKeySpec } from '#server/crypto/token-cipher.ts';
 import { type MetaAppCredentials, metaAppEnv, newMetaAppCredentials } from './meta/app-credentials.ts';
 import { type MetaSimulator, startMetaSimulator } from './meta/simulator.ts';
 import { applyMigrations, applyShim } from './migrate.ts';
-import { type LocalPostgres, startPostgres } from './postgres.ts';
+import { freePort, isPortFree, type LocalPostgres, startPostgres } from './postgres.ts';
 import { type SupabaseStandIn, startSupabaseStandIn } from './supabase/server.ts';
 
 export interface LocalStack {
@@ -25,6 +25,8 @@ export interface LocalStackOptions {
   /** Folder holding the cluster and the project's keys. */
   dataDir: string;
   ephemeral?: boolean;
+  /** The Meta app the simulator plays and the app is configured with (default: fresh credentials). */
+  metaApp?: MetaAppCredentials;
   log?: (line: string) => void;
 }
 
@@ -36,6 +38,20 @@ async function tokenKeys(options: LocalStackOptions): Promise<string> {
   const spec = newKeySpec('local');
   await writeFile(file, `${spec}\n`, { mode: 0o600 });
   return spec;
+}
+
+/**
+ * The simulator's port: the one a persistent stack used before, while it is free, since the
+ * picture URLs it handed out (and the database keeps) point at it.
+ */
+async function simulatorPort(options: LocalStackOptions): Promise<number> {
+  if (options.ephemeral) return 0;
+  const file = path.join(options.dataDir, 'meta-simulator-port');
+  const previous = existsSync(file) ? Number((await readFile(file, 'utf8')).trim()) : 0;
+  if (previous > 0 && (await isPortFree(previous))) return previous;
+  const port = await freePort();
+  await writeFile(file, `${port}\n`);
+  return port;
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -52,8 +68,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       signingKeyFile: options.ephemeral ? undefined : path.join(options.dataDir, 'signing-key.json'),
       anonKey: options.ephemeral ? undefined : 'sb_publishable_local_development_key',
     });
-    const metaApp = newMetaAppCredentials();
-    const meta = await startMetaSimulator({ app: metaApp });
+    const metaApp = options.metaApp ?? newMetaAppCredentials();
+    const meta = await startMetaSimulator({ app: metaApp, port: await simulatorPort(options) });
     return {
       postgres,
       supabase,

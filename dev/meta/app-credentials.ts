@@ -1,5 +1,6 @@
 // The Meta app the local stack pretends to have registered: ids and secrets shared by the app
-// (through env) and the Meta simulator. Fresh for every stack, so nothing secret is committed.
+// (through env) and the Meta simulator. Those the developer gives (in .env, as the owner's guide
+// says) are used as they are; the rest are fresh for every stack, so nothing secret is committed.
 import { randomBytes, randomInt } from 'node:crypto';
 
 export interface MetaAppCredentials {
@@ -19,6 +20,20 @@ export function newMetaAppCredentials(): MetaAppCredentials {
     metaAppId: `8${digits(14)}`,
     metaAppSecret: randomBytes(16).toString('hex'),
     verifyToken: randomBytes(24).toString('base64url'),
+  };
+}
+
+/** The credentials `source` (the environment with .env) gives, and fresh ones for the others. */
+export function metaAppCredentialsFrom(source: Record<string, string | undefined>): MetaAppCredentials {
+  const fresh = newMetaAppCredentials();
+  const given = (name: string) => source[name] || undefined; // an empty variable is not given
+  return {
+    instagramAppId: given('INSTAGRAM_APP_ID') ?? fresh.instagramAppId,
+    instagramAppSecret: given('INSTAGRAM_APP_SECRET') ?? fresh.instagramAppSecret,
+    metaAppId: given('META_APP_ID') ?? fresh.metaAppId,
+    metaAppSecret: given('META_APP_SECRET') ?? fresh.metaAppSecret,
+    verifyToken:
+      given('INSTAGRAM_VERIFY_TOKEN') ?? given('NEXT_PUBLIC_INSTAGRAM_VERIFY_TOKEN') ?? fresh.verifyToken,
   };
 }
 

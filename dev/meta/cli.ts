@@ -1,6 +1,8 @@
 // Drives a running Meta simulator from the terminal through its control API.
 //   tsx dev/meta/cli.ts [--url http://127.0.0.1:PORT] <command> [options]
-// Without --url the URL comes from .local/dev/meta-simulator.json, written by `npm start`.
+// Without --url the URL comes from meta-simulator.json in `npm start`'s data folder (.local/dev).
+import '#server/load-env-file.ts';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { simulatorUrl } from './simulator-file.ts';
 
@@ -51,6 +53,11 @@ OAuth and app callbacks
   deauthorize --account A --callback-url U   revoke its tokens and POST a signed_request
   data-deletion --account A --callback-url U POST a data-deletion signed_request
   clock [--advance-ms N | --set EPOCH_MS|ISO]  show or move the clock codes and tokens expire on
+
+Hand-made webhooks
+  sign --body JSON | --file F [--login instagram|facebook]
+                                  prints the X-Hub-Signature-256 value Meta would send with exactly
+                                  these bytes, signed with the app secret the app checks
 Add --json to print the raw answer.`;
 
 const { values, positionals } = parseArgs({
@@ -102,6 +109,8 @@ const { values, positionals } = parseArgs({
     deny: { type: 'boolean' },
     'callback-url': { type: 'string' },
     'advance-ms': { type: 'string' },
+    body: { type: 'string' },
+    file: { type: 'string' },
   },
 });
 
@@ -246,6 +255,15 @@ function request(command: string): Request | undefined {
         path: `/${command}`,
         body: { account: values.account, callbackUrl: values['callback-url'] },
       };
+    case 'sign':
+      return {
+        method: 'POST',
+        path: '/sign',
+        body: {
+          body: values.body ?? (values.file === undefined ? undefined : readFileSync(values.file, 'utf8')),
+          login: values.login,
+        },
+      };
     case 'clock':
       if (values['advance-ms'] !== undefined)
         return { method: 'POST', path: '/clock', body: { advanceMs: num(values['advance-ms']) } };
@@ -263,6 +281,7 @@ type Printer = (answer: never) => string;
 const time = (ms: number) => new Date(ms).toISOString();
 
 const PRINTERS: Record<string, Printer> = {
+  sign: (answer: { header: string }) => answer.header,
   status: (status: {
     url: string;
     chatUrl: string;

@@ -42,9 +42,12 @@
 //   POST   /control/deauthorize                {account, callbackUrl}: revokes its tokens, POSTs a signed_request;
 //                                              answers {signedRequest, status, body} of the callback
 //   POST   /control/data-deletion              {account, callbackUrl}: the same for a data-deletion request
+//   POST   /control/sign                       {body, login?: instagram|facebook}: {header}, the X-Hub-Signature-256
+//                                              Meta would send with that exact body (for hand-made test POSTs)
 //   GET    /control/clock                      {now}: the simulator clock codes and tokens expire on
 //   POST   /control/clock                      {advanceMs} or {now: epoch ms}
 import { z } from 'zod';
+import { signWebhookBody } from '#server/meta/webhook-signature.ts';
 import { jsonResponse, parseBody, type Route, type SimRequest, type SimResponse } from './http.ts';
 import type { MetaSimulator } from './simulator.ts';
 import { SimulatorInputError } from './world.ts';
@@ -212,6 +215,10 @@ const AuthorizeSchema = z.object({
   deny: z.boolean().optional(),
 });
 const AppCallbackSchema = z.object({ account: id, callbackUrl: url });
+const SignSchema = z.object({
+  body: z.string(),
+  login: z.enum(['instagram', 'facebook']).default('instagram'),
+});
 const ClockSchema = z.union([
   z.object({ advanceMs: z.number().int() }).strict(),
   z.object({ now: z.number().int().positive() }).strict(),
@@ -320,6 +327,11 @@ async function handle(sim: MetaSimulator, request: SimRequest): Promise<SimRespo
       return jsonResponse(200, await sim.deauthorize(AppCallbackSchema.parse(body())));
     case 'POST /data-deletion':
       return jsonResponse(200, await sim.requestDataDeletion(AppCallbackSchema.parse(body())));
+    case 'POST /sign': {
+      const { body: signed, login } = SignSchema.parse(body());
+      const secret = login === 'instagram' ? sim.app.instagramAppSecret : sim.app.metaAppSecret;
+      return jsonResponse(200, { header: signWebhookBody(signed, secret) });
+    }
     case 'GET /clock':
       return jsonResponse(200, { now: sim.now() });
     case 'POST /clock': {

@@ -3,16 +3,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { localDataDir } from '../local-data-dir.ts';
 import type { MetaSimulator } from './simulator.ts';
 
-export const SIMULATOR_FILE = path.resolve(
-  import.meta.dirname,
-  '..',
-  '..',
-  '.local',
-  'dev',
-  'meta-simulator.json',
-);
+const simulatorFile = () => path.join(localDataDir(), 'meta-simulator.json');
 
 export interface SimulatorFile {
   url: string;
@@ -22,7 +16,7 @@ export interface SimulatorFile {
   pid: number;
 }
 
-export async function writeSimulatorFile(sim: MetaSimulator, file = SIMULATOR_FILE): Promise<void> {
+export async function writeSimulatorFile(sim: MetaSimulator, file = simulatorFile()): Promise<void> {
   const content: SimulatorFile = {
     url: sim.url,
     chatUrl: `${sim.url}/chat`,
@@ -35,7 +29,7 @@ export async function writeSimulatorFile(sim: MetaSimulator, file = SIMULATOR_FI
 }
 
 /** The explicit URL if given, else the one in the simulator file; explains what to do when neither exists. */
-export async function simulatorUrl(explicit: string | undefined, file = SIMULATOR_FILE): Promise<string> {
+export async function simulatorUrl(explicit: string | undefined, file = simulatorFile()): Promise<string> {
   if (explicit) return explicit.replace(/\/+$/, '');
   if (!existsSync(file)) {
     throw new Error(

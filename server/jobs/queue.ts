@@ -42,7 +42,8 @@ export async function startQueue({ url, role, jobTimeoutSeconds = 120 }: QueueOp
     maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.floor(jobTimeoutSeconds / 2))),
     application_name: `inbox-${role}`,
   });
-  boss.on('error', (error) => console.error('queue:', error));
+  // One line: a stack and a client dump per lost connection would bury what matters.
+  boss.on('error', (error) => console.error(`queue: ${error.message}`));
   // A web and a worker process deployed together both install pg-boss and create its queues;
   // run side by side, the partition DDL of the two deadlocks, so they take turns.
   await oneProcessAtATime(url, async () => {

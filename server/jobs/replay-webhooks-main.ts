@@ -1,5 +1,6 @@
 // `npm run webhooks:replay -- [--account <Instagram account id>]... [--limit <n>]`: runs failed
 // webhook deliveries through ingest again (all of them, or those naming the given accounts).
+import '../load-env-file.ts';
 import { parseArgs } from 'node:util';
 import { replayFailedWebhookEvents } from '../inbox/replay-webhook-events.ts';
 import { getRuntime } from '../runtime.ts';

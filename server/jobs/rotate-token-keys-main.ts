@@ -1,5 +1,6 @@
 // `npm run tokens:rotate`: re-encrypts every stored token under the first key of
 // TOKEN_ENCRYPTION_KEYS (all at once, in one transaction).
+import '../load-env-file.ts';
 import { rotateTokenKeys } from '../inbox/rotate-token-keys.ts';
 import { getRuntime } from '../runtime.ts';
 

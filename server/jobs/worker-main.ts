@@ -1,4 +1,5 @@
 // `npm run worker`: the background job process of a deployment.
+import '../load-env-file.ts';
 import { getRuntime } from '../runtime.ts';
 import { startWorkers } from './worker.ts';
 
