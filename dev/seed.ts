@@ -4,6 +4,7 @@
 // simulator forgets everything when it stops, so the account and customers the database already
 // knows are registered with it again under the same ids and token.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { createAccessTokenVerifier } from '#server/auth/access-token.ts';
 import { createTokenCipher, parseKeyRing, tokenContext } from '#server/crypto/token-cipher.ts';
 import { createDatabase, type Database } from '#server/db/database.ts';
@@ -126,44 +127,96 @@ export async function seedDemo(stack: LocalStack): Promise<DemoData> {
   }
 }
 
-/** The first conversations, sent through the simulator once the app can receive them. */
+/**
+ * The first conversations, sent through the simulator once the app can receive them (workers
+ * running). They are backdated, as if said over the last hour; one at a time, so each arrives in
+ * a delivery of its own.
+ */
 export async function playDemoConversations(stack: LocalStack, demo: DemoData): Promise<void> {
   const [jane, marco, aiko] = demo.customers;
   if (!jane || !marco || !aiko) return;
   const account = demo.account.username;
-  const minutesAgo = (m: number) => Date.now() - m * 60_000;
-  stack.meta.sendText({
-    account,
-    customer: jane.username,
-    text: 'Hi! Do you ship to Lisbon? 🇵🇹',
-    timestamp: minutesAgo(42),
-  });
-  stack.meta.businessEcho({
-    account,
-    customer: jane.username,
-    text: 'We do: 3 days, tracked.',
-    timestamp: minutesAgo(40),
-  });
-  stack.meta.sendText({
-    account,
-    customer: jane.username,
-    text: 'Perfect, ordering now. Thanks!',
-    timestamp: minutesAgo(38),
-  });
-  stack.meta.replyToStory({
-    account,
-    customer: marco.username,
-    text: 'Is this jacket still available in M?',
-    timestamp: minutesAgo(15),
-  });
-  stack.meta.sendAdReferral({
-    account,
-    customer: aiko.username,
-    text: 'Is the spring sale still on?',
-    ref: 'spring_sale',
-    adId: '120200000000000123',
-    adsContextData: { ad_title: 'Spring sale: 20% off' },
-    timestamp: minutesAgo(3),
-  });
-  await stack.meta.idle();
+  const playedAt = Date.now();
+  const minutesAgo = (m: number) => playedAt - m * 60_000;
+  const events = [
+    () =>
+      stack.meta.sendText({
+        account,
+        customer: jane.username,
+        text: 'Hi! Do you ship to Lisbon? 🇵🇹',
+        timestamp: minutesAgo(42),
+      }),
+    () =>
+      stack.meta.businessEcho({
+        account,
+        customer: jane.username,
+        text: 'We do: 3 days, tracked.',
+        timestamp: minutesAgo(40),
+      }),
+    () =>
+      stack.meta.sendText({
+        account,
+        customer: jane.username,
+        text: 'Perfect, ordering now. Thanks!',
+        timestamp: minutesAgo(38),
+      }),
+    () =>
+      stack.meta.replyToStory({
+        account,
+        customer: marco.username,
+        text: 'Is this jacket still available in M?',
+        timestamp: minutesAgo(15),
+      }),
+    () =>
+      stack.meta.sendAdReferral({
+        account,
+        customer: aiko.username,
+        text: 'Is the spring sale still on?',
+        ref: 'spring_sale',
+        adId: '120200000000000123',
+        adsContextData: { ad_title: 'Spring sale: 20% off' },
+        timestamp: minutesAgo(3),
+      }),
+  ];
+  for (const send of events) {
+    send();
+    await stack.meta.idle();
+  }
+  await receivedWhenSaid(stack, demo.workspaceId, new Date(playedAt));
+}
+
+/**
+ * Moves the demo's webhook ledger back to when its messages were said: Health would otherwise
+ * count 40-minute-old messages received now as 40 minutes of Meta-to-us lag. Each delivery keeps
+ * its real delivery and processing times, shifted by how far its message was backdated.
+ */
+async function receivedWhenSaid(stack: LocalStack, workspaceId: string, playedAt: Date): Promise<void> {
+  const db = createDatabase({ url: stack.env.DATABASE_URL as string, poolSize: 1 });
+  try {
+    // The worker is ingesting what was just delivered; the ledger is complete once nothing waits.
+    for (;;) {
+      const waiting = await db.kysely
+        .selectFrom('webhook_events')
+        .select((eb) => eb.fn.countAll<string>().as('count'))
+        .where('status', '=', 'RECEIVED')
+        .executeTakeFirstOrThrow();
+      if (Number(waiting.count) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await sql`
+      with shifted as (
+        select e.webhook_event_id as id, ${playedAt}::timestamptz - max(e.occurred_at) as back
+        from public.instagram_events e
+        where e.workspace_id = ${workspaceId}
+        group by e.webhook_event_id
+      ),
+      deliveries as (
+        update public.webhook_events w set received_at = w.received_at - s.back
+        from shifted s where w.id = s.id
+      )
+      update public.instagram_events e set received_at = e.received_at - s.back
+      from shifted s where e.webhook_event_id = s.id`.execute(db.kysely);
+  } finally {
+    await db.destroy();
+  }
 }
