@@ -24,9 +24,12 @@ export default defineConfig(({ isSsrBuild }) => ({
       },
     }),
   ],
-  // Pre-bundle the client's heavy dependencies up front, so the first page load in dev does not
-  // trigger a re-optimisation and a full reload (which breaks browser tests).
+  // Pre-bundle the client's dependencies up front, so the first page load in dev does not trigger
+  // a re-optimisation and a full reload under the operator's first clicks. Route modules import
+  // server code for their loaders (Remix strips it from the browser build, but Vite's dependency
+  // scan follows it), so the server's packages are excluded: found late, they caused that reload.
   optimizeDeps: {
+    exclude: ['@remix-run/node', 'dotenv', 'jose', 'kysely', 'pg', 'pg-boss', 'ws', 'zod'],
     include: [
       '@supabase/ssr',
       '@tanstack/react-query',
