@@ -138,6 +138,39 @@ test('a reply Meta refuses says why and goes out on Retry', async ({ page }) => 
   await expect(conversationRow(page)).toHaveCount(0);
   await page.getByRole('tab', { name: 'Archived' }).click();
   await expect(conversationRow(page)).toHaveCount(1);
+
+  // A chip clicked right before a tab: the tab wins, even when its loader is still running once
+  // the chip's change would follow into the URL (after a 300 ms pause). Both clicks land in one
+  // task, and the tab's loader is held until a page timer set after them (so after the chip's)
+  // has fired.
+  await page.getByRole('tab', { name: 'Open' }).click();
+  await expect(page).toHaveURL(/\/inbox$/);
+  await expect(page.getByTestId('empty-inbox')).toBeVisible();
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const archivedLoader = (url: URL) =>
+    url.pathname.endsWith('.data') && url.searchParams.get('status') === 'archived';
+  await page.route(archivedLoader, async (route) => {
+    await held;
+    await route.continue().catch(() => undefined); // the page may have given up on it
+  });
+  const chip = await page.getByRole('button', { name: 'Assigned to me' }).elementHandle();
+  const tab = await page.getByRole('tab', { name: 'Archived' }).elementHandle();
+  await page.evaluate(
+    ([chip, tab]) => {
+      (chip as HTMLElement).click();
+      (tab as HTMLElement).click();
+    },
+    [chip, tab],
+  );
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 500)));
+  release();
+  await expect(page).toHaveURL(/\/inbox\?status=archived$/);
+  await expect(page.getByRole('tab', { name: 'Archived' })).toHaveAttribute('aria-selected', 'true');
+  await expect(conversationRow(page)).toHaveCount(1);
+  await page.unroute(archivedLoader);
 });
 
 test('j and k move through the conversations', async ({ page }) => {
