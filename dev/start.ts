@@ -16,7 +16,10 @@ const startedAt = performance.now();
 const step = (message: string) => console.log(`  ${message}`);
 
 console.log('\nStarting the local stack…');
-const stack = await startLocalStack({ dataDir: path.join(LOCAL_ROOT, 'dev') });
+const stack = await startLocalStack({ dataDir: path.join(LOCAL_ROOT, 'dev') }).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error); // says what to do; no stack trace
+  process.exit(1);
+});
 step(`PostgreSQL 17     ${stack.env.DATABASE_URL?.replace(/:[^:@/]+@/, ':•••@')}`);
 step(`Supabase (local)  ${stack.supabase.url}`);
 step(`Meta simulator    ${stack.meta.url}`);
