@@ -6,7 +6,13 @@ import { applyMigrations, applyShim } from './migrate.ts';
 import { ephemeralClusterDir, startPostgres } from './postgres.ts';
 
 const verify = process.argv.includes('--verify');
-const cluster = await startPostgres({ dataDir: await ephemeralClusterDir('codegen'), ephemeral: true });
+const cluster = await startPostgres({
+  dataDir: await ephemeralClusterDir('codegen'),
+  ephemeral: true,
+}).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error); // says what to do; no stack trace
+  process.exit(1);
+});
 let status = 1;
 try {
   await applyShim(cluster.superuserUrl(), cluster.password);

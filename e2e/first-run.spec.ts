@@ -144,7 +144,7 @@ test('npm start with the guide’s .env passes the guide’s curl tests, shows e
     // The demo's history does not read as lag: its messages were delivered when they were said.
     const lag = page.locator('dt', { hasText: 'Meta → us p95' }).locator('xpath=following-sibling::dd[1]');
     await expect(lag).toHaveText(/^(\d+ ms|\d+(\.\d+)? s)$/);
-    const [amount, unit] = (await lag.innerText()).split(' ');
+    const [amount, unit] = (await lag.textContent())?.split(' ') ?? [];
     expect(Number(amount) * (unit === 's' ? 1000 : 1)).toBeLessThan(60_000);
     expect(output.text()).not.toMatch(/optimized dependencies changed|new dependencies optimized/);
 
