@@ -136,9 +136,10 @@ test('npm start with the guide’s .env passes the guide’s curl tests, shows e
       await nav.getByRole('link', { name: screen }).click();
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(screen);
     }
-    await page.reload(); // Leads and Health rendered on the server, then hydrated
+    // Leads and Health rendered on the server, then hydrated.
+    const workspace = page.url().replace(/\/inbox$/, '');
     for (const screen of ['leads', 'health']) {
-      await page.goto(page.url().replace(/\/inbox$/, `/${screen}`));
+      await page.goto(`${workspace}/${screen}`);
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     }
     // The demo's history does not read as lag: its messages were delivered when they were said.
@@ -147,6 +148,8 @@ test('npm start with the guide’s .env passes the guide’s curl tests, shows e
     const [amount, unit] = (await lag.textContent())?.split(' ') ?? [];
     expect(Number(amount) * (unit === 's' ? 1000 : 1)).toBeLessThan(60_000);
     expect(output.text()).not.toMatch(/optimized dependencies changed|new dependencies optimized/);
+
+    await page.goto('about:blank'); // a page left open would try to reconnect to the stopped dev server
 
     // Ctrl-C: everything stops in order, one line is printed, and the exit code is 0.
     const before = output.text().length;
