@@ -222,9 +222,8 @@ export function sharedFolderFor(dir: string): string {
   return path.join(SHARED_ROOT, `${path.basename(dir)}-${hash}`);
 }
 
-/** Creates `sharedFolderFor(dir)`, owned by root and open to all, as the `postgres` user needs. */
-async function makeSharedFolder(dir: string): Promise<string> {
-  const folder = sharedFolderFor(dir);
+/** Creates `folder` in SHARED_ROOT, owned by root and open to all, as the `postgres` user needs. */
+async function makeSharedFolder(folder: string): Promise<string> {
   for (const level of [SHARED_ROOT, folder]) {
     await mkdir(level, { recursive: true });
     await chmod(level, 0o755);
@@ -242,15 +241,19 @@ function unreachableProject(what: string, error: unknown): Error {
 
 /**
  * Binaries PostgreSQL's OS user can run: `nativeDir` itself, or, when that user cannot reach it,
- * a copy in SHARED_ROOT owned by root, one per project (keyed by the path of `nativeDir`) and
- * per package version, kept for later runs.
+ * a copy in SHARED_ROOT owned by root, one per package version, shared by every clone and kept
+ * for later runs.
  */
 async function reachableBinaries(nativeDir: string, user: OsUser | undefined): Promise<string> {
   if (!user || canReach(user, path.join(nativeDir, 'bin', 'postgres'))) return nativeDir;
   let copy = '';
   try {
-    const { version } = JSON.parse(await readFile(path.join(nativeDir, '..', 'package.json'), 'utf8'));
-    copy = path.join(await makeSharedFolder(nativeDir), String(version));
+    const { name, version } = JSON.parse(await readFile(path.join(nativeDir, '..', 'package.json'), 'utf8'));
+    // One package version is one set of binaries: a single copy serves every clone.
+    copy = path.join(
+      await makeSharedFolder(path.join(SHARED_ROOT, 'binaries')),
+      `${path.basename(String(name))}-${version}`,
+    );
     if (!existsSync(path.join(copy, 'bin', 'postgres'))) {
       // Copied beside and renamed into place, so a concurrent run never uses half a copy.
       const partial = `${copy}.${process.pid}.partial`;
@@ -281,7 +284,10 @@ async function clusterFolder(dataDir: string, user: OsUser | undefined): Promise
   if (relocated) return relocated;
   if (!user || canReach(user, path.dirname(dataDir))) return dataDir;
   try {
-    const folder = path.join(await makeSharedFolder(path.dirname(dataDir)), path.basename(dataDir));
+    const folder = path.join(
+      await makeSharedFolder(sharedFolderFor(path.dirname(dataDir))),
+      path.basename(dataDir),
+    );
     await symlink(folder, dataDir);
     return folder;
   } catch (error) {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '#dev/postgres.ts';
+import { freePort, sharedFolderFor } from '#dev/postgres.ts';
 import { expect, test } from './fixtures.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -161,6 +161,8 @@ test('npm start with the guide’s .env passes the guide’s curl tests, shows e
       process.kill(-(start.pid as number), 'SIGTERM'); // stops in order, PostgreSQL included
       await exited(start);
     }
+    // As root, the cluster of a folder the postgres user cannot reach lives elsewhere.
+    await rm(sharedFolderFor(path.join(folder, 'data')), { recursive: true, force: true });
     await rm(folder, { recursive: true, force: true });
   }
 });
