@@ -13,6 +13,7 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number of runs');
 
+// The commit at the start: every run tests it, even if HEAD moves meanwhile.
 const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
 const uncommitted = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' }).trim();
 if (uncommitted) console.log('Note: uncommitted changes are not part of the runs; they test the commit.');
@@ -42,7 +43,8 @@ for (let i = 1; i <= runs; i++) {
   );
   const started = performance.now();
   const code =
-    (await run('git', ['clone', '--quiet', ROOT, clone], ROOT)) ||
+    (await run('git', ['clone', '--quiet', '--no-checkout', ROOT, clone], ROOT)) ||
+    (await run('git', ['checkout', '--quiet', commit], clone)) ||
     (await run('sh', ['-c', 'npm ci && npm test'], clone));
   const seconds = (performance.now() - started) / 1000;
   results.push({ run: i, seconds, passed: code === 0 });
