@@ -84,7 +84,7 @@ try {
 
     Webhook URL     ${webhookUrl}
     Verify token    ${stack.metaApp.verifyToken}
-    Sign a test POST  npm run -s meta -- sign --body '<the JSON body>'
+    Sign a POST     npm run -s meta -- sign --body '<JSON body>'   (for a hand-made webhook)
 
     Be a customer   ${stack.meta.url}/chat   (writes to @${demo.account.username})
     Or from a shell npm run meta -- send --account ${demo.account.username} --customer ${demo.customers[0]?.username ?? 'jane.doe'} --text "Hi"
