@@ -21,6 +21,7 @@ import {
   readlink,
   rename,
   rm,
+  rmdir,
   symlink,
   writeFile,
 } from 'node:fs/promises';
@@ -120,7 +121,10 @@ export async function stopOrphanPostmaster(dataDir: string): Promise<void> {
 /** Removes a cluster's data folder and, for a relocated cluster, the folder its symlink points to. */
 async function removeDataDir(dataDir: string): Promise<void> {
   const target = await readlink(dataDir).catch(() => undefined);
-  if (target) await rm(target, { recursive: true, force: true });
+  if (target) {
+    await rm(target, { recursive: true, force: true });
+    await rmdir(path.dirname(target)).catch(() => {}); // its shared folder, once nothing else is in it
+  }
   await rm(dataDir, { recursive: true, force: true });
 }
 
