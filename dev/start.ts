@@ -5,7 +5,9 @@
 // so the owner's guide (webhook handshake and test POST with curl) works against it.
 // Ctrl-C stops everything in order; a cluster orphaned by a hard kill is stopped on the next start.
 import '#server/load-env-file.ts';
-import { createServer } from 'vite';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { createServer, type ViteDevServer } from 'vite';
 import { parseEnv } from '#server/env.ts';
 import { startWorkers, type Workers } from '#server/jobs/worker.ts';
 import { getRuntime, type Runtime } from '#server/runtime.ts';
@@ -36,7 +38,20 @@ step(`Supabase (local)  ${stack.supabase.url}`);
 step(`Meta simulator    ${stack.meta.url}`);
 if (given.length > 0) step(`Meta app          ${given.join(', ')} from .env or the environment`);
 
-let vite: Awaited<ReturnType<typeof createServer>> | undefined;
+/**
+ * Compiles every page for the browser and the server before saying "ready", so the operator's
+ * first visit to each screen is as quick as the next (Vite otherwise compiles on first request).
+ */
+async function compilePages(server: ViteDevServer) {
+  const app = path.resolve(import.meta.dirname, '..', 'app');
+  const routes = (await readdir(path.join(app, 'routes'))).map((file) => `routes/${file}`);
+  const modules = ['root.tsx', ...routes].map((file) => `/app/${file}`);
+  await Promise.all(
+    modules.flatMap((url) => [server.warmupRequest(url), server.warmupRequest(url, { ssr: true })]),
+  );
+}
+
+let vite: ViteDevServer | undefined;
 let runtime: Runtime | undefined;
 let workers: Workers | undefined;
 let stopping = false;
@@ -64,6 +79,7 @@ try {
 
   vite = await createServer({ server: { port, strictPort: true, host: '127.0.0.1' } });
   await vite.listen();
+  await compilePages(vite);
   // The same runtime the app's routes use inside Vite (one pool, one queue client per process).
   runtime = getRuntime();
   workers = await startWorkers(runtime);

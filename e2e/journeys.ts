@@ -73,7 +73,7 @@ export async function joinWithInvite(page: Page, inviteUrl: string, name?: strin
 
 /** A username no other test uses, for a simulator account. */
 export function uniqueUsername(prefix: string): string {
-  return `${prefix}.${randomBytes(3).toString('hex')}`;
+  return `${prefix}.${randomBytes(5).toString('hex')}`;
 }
 
 /** From the inbox banner of a workspace without accounts, to Instagram's consent screen. */

@@ -158,8 +158,11 @@ describe('at-least-once delivery', () => {
     sim.sendText({ ...to, text: 'slow endpoint' });
     await sim.idle();
 
-    expect(receiver.posts).toHaveLength(2);
-    expect(sim.deliveries()).toMatchObject([{ attempts: 2, state: 'delivered', lastStatus: 200 }]);
+    // Every attempt has the short timeout, so a busy machine may time out an answered one too:
+    // what matters is that the hung first attempt was retried until one was acknowledged.
+    const attempts = receiver.posts.length;
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(sim.deliveries()).toMatchObject([{ attempts, state: 'delivered', lastStatus: 200 }]);
   });
 
   it('gives up after the retry schedule and marks the POST failed', async () => {

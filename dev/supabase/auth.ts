@@ -22,9 +22,10 @@ export interface AuthStandInOptions {
   /** `<SUPABASE_URL>/auth/v1`, the `iss` of every token. */
   issuer: string;
   jwtExpirySeconds: number;
-  /** How long a just-rotated refresh token still works (concurrent tabs); Supabase's default is 10 s. */
-  refreshReuseIntervalMs?: number;
 }
+
+/** How long a just-rotated refresh token still works (concurrent tabs): Supabase's default. */
+const REFRESH_REUSE_INTERVAL_MS = 10_000;
 
 interface UserRow {
   id: string;
@@ -50,7 +51,7 @@ class AuthError extends Error {
 }
 
 export function createAuthStandIn(options: AuthStandInOptions) {
-  const { pool, keys, issuer, jwtExpirySeconds, refreshReuseIntervalMs = 10_000 } = options;
+  const { pool, keys, issuer, jwtExpirySeconds } = options;
   const verifyKey = importJWK(keys.publicJwk, 'ES256');
 
   async function hashPassword(password: string): Promise<string> {
@@ -212,7 +213,7 @@ export function createAuthStandIn(options: AuthStandInOptions) {
           'select token from auth.refresh_tokens where session_id = $1 and revoked = false order by id desc limit 1',
           [row.session_id],
         );
-        const withinReuseWindow = Date.now() - row.updated_at.getTime() < refreshReuseIntervalMs;
+        const withinReuseWindow = Date.now() - row.updated_at.getTime() < REFRESH_REUSE_INTERVAL_MS;
         if (!withinReuseWindow || !child.rows[0]) {
           // Reuse of an old token looks like theft: GoTrue ends the whole session.
           await client.query('delete from auth.sessions where id = $1', [row.session_id]);

@@ -3,12 +3,9 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
 
-export function supabaseClient(
-  project: { url: string; anonKey: string },
-  realtime: { heartbeatIntervalMs?: number } = {},
-): SupabaseClient {
+export function supabaseClient(project: { url: string; anonKey: string }): SupabaseClient {
   return createClient(project.url, project.anonKey, {
     auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { ...realtime, transport: ws as unknown as typeof WebSocket },
+    realtime: { transport: ws as unknown as typeof WebSocket },
   });
 }

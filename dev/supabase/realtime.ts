@@ -251,7 +251,10 @@ export async function attachRealtime(server: Server, options: RealtimeStandInOpt
   const listener = new pg.Client({ connectionString: options.databaseUrl });
   listener.on('error', (error) => console.warn(`realtime stand-in: listener lost (${error.message})`));
   listener.on('notification', ({ payload }) => {
-    void deliver(JSON.parse(payload ?? '{}') as { id: string; topic: string; extension: string });
+    deliver(JSON.parse(payload ?? '{}') as { id: string; topic: string; extension: string }).catch(
+      // The database went away (stopping, or an outage): the subscribers refetch when they rejoin.
+      (error: Error) => console.warn(`realtime stand-in: a broadcast was not delivered (${error.message})`),
+    );
   });
   await listener.connect();
   await listener.query(`listen ${NOTIFY_CHANNEL}`);

@@ -22,7 +22,6 @@ export interface SupabaseStandInOptions {
   signingKeyFile?: string;
   anonKey?: string;
   jwtExpirySeconds?: number;
-  refreshReuseIntervalMs?: number;
   port?: number;
 }
 
@@ -52,7 +51,6 @@ export async function startSupabaseStandIn(options: SupabaseStandInOptions): Pro
     apiKeys: [anonKey],
     issuer: `${url}/auth/v1`,
     jwtExpirySeconds: options.jwtExpirySeconds ?? 3600,
-    refreshReuseIntervalMs: options.refreshReuseIntervalMs,
   });
   const realtime = await attachRealtime(server, {
     pool,

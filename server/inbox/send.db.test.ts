@@ -64,7 +64,9 @@ beforeAll(async () => {
       {
         INSTAGRAM_GRAPH_URL: meta.instagramGraphUrl,
         FACEBOOK_GRAPH_URL: meta.facebookGraphUrl,
-        GRAPH_TIMEOUT_MS: '800',
+        // Short enough for the timeout test, long enough that no other call here times out on a
+        // busy machine (that would leave it UNCERTAIN, not the state the test expects).
+        GRAPH_TIMEOUT_MS: '3000',
       },
       app,
     ),
@@ -340,8 +342,10 @@ describe('the messaging window', () => {
 
 describe('faults that must not send twice', () => {
   it('a timeout after Meta accepted the message: UNCERTAIN, then SENT by its echo, one delivery', async () => {
-    meta.setDelivery({ batchWindowMs: 2500 }); // the echo comes late, after the timeout
-    meta.setFault({ path: 'messages$', account: account.igId, times: 1, after: true, delayMs: 2000 });
+    // The answer comes 2 s after the timeout and the echo 4 s after it: UNCERTAIN is written
+    // first however busy the machine.
+    meta.setDelivery({ batchWindowMs: 7000 });
+    meta.setFault({ path: 'messages$', account: account.igId, times: 1, after: true, delayMs: 5000 });
     const parts = await reply();
     const uncertain = await settledAs(first(parts).id, ['UNCERTAIN']);
     expect(uncertain.error_code).toBe('timeout');

@@ -119,14 +119,17 @@ it('never re-sends a message whose worker died during the Send API call', async 
     return id;
   });
 
+  // Waits that include a worker process's cold start (tsx, queue) get the bound that takes on a
+  // busy machine; what each waits for happens once, so a longer bound hides no race.
+  const STARTED_MS = 60_000;
   const first = startWorker();
-  await eventually(() => meta.sentMessages().length === 1);
+  await eventually(() => meta.sentMessages().length === 1, STARTED_MS);
   first.kill('SIGKILL');
   await new Promise((resolve) => first.once('exit', resolve));
   expect((await messageStatus(messageId))?.status).toBe('SENDING');
 
   startWorker();
-  await eventually(async () => (await messageStatus(messageId))?.status === 'UNCERTAIN');
+  await eventually(async () => (await messageStatus(messageId))?.status === 'UNCERTAIN', STARTED_MS);
   expect(meta.sentMessages()).toHaveLength(1);
 
   gateOpen = true; // the echo (and the customer's message) now reach the app
