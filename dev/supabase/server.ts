@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
+import { createPool } from '#server/db/pool.ts';
 import { createAuthStandIn } from './auth.ts';
 import { attachRealtime } from './realtime.ts';
 import { loadSigningKeys, type SigningKeys } from './signing-keys.ts';
@@ -26,8 +26,8 @@ export interface SupabaseStandInOptions {
 }
 
 export async function startSupabaseStandIn(options: SupabaseStandInOptions): Promise<SupabaseStandIn> {
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 5 });
-  pool.on('error', () => {}); // idle connections die with the cluster at shutdown
+  const { pool, end } = createPool({ connectionString: options.databaseUrl, max: 5 });
+  pool.on('error', (error) => console.warn(`supabase stand-in: idle connection lost (${error.message})`));
   const keys = await loadSigningKeys(options.signingKeyFile);
   const anonKey = options.anonKey ?? `sb_publishable_${randomBytes(16).toString('base64url')}`;
   let url = '';
@@ -68,7 +68,7 @@ export async function startSupabaseStandIn(options: SupabaseStandInOptions): Pro
       await realtime.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await pool.end();
+      await end();
     },
   };
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createDatabase, type Database } from '#server/db/database.ts';
+import { createPool } from '#server/db/pool.ts';
 
 export interface TestDatabase {
   name: string;
@@ -34,10 +35,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await admin.end();
   }
 
-  const superuser = new pg.Pool({ connectionString: url('supabase_admin', name), max: 2 });
-  // pool.end() resolves before its connections have finished closing; the forced drop below can
-  // cut one off first, and an idle connection's error is reported on the pool.
-  superuser.on('error', () => {});
+  const { pool: superuser, end: endSuperuser } = createPool({
+    connectionString: url('supabase_admin', name),
+    max: 2,
+  });
   const db = createDatabase({ url: url('postgres', name), poolSize: 5 });
   return {
     name,
@@ -47,7 +48,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     query: (text, values) => superuser.query(text, values),
     async drop() {
       await db.destroy();
-      await superuser.end();
+      await endSuperuser(); // its connections are gone before the forced drop below
       const client = new pg.Client({ connectionString: url('supabase_admin', 'postgres') });
       await client.connect();
       await client.query(`drop database if exists ${name} with (force)`);

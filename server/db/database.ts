@@ -3,8 +3,8 @@
 // security guards the app's own queries exactly as it guards direct Supabase clients.
 // withService() is for Meta's webhooks and background jobs, which act for no operator.
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
-import pg from 'pg';
 import type { DB } from './database.gen.ts';
+import { createPool } from './pool.ts';
 
 export type { DB } from './database.gen.ts';
 export type Tx = Transaction<DB>;
@@ -25,7 +25,7 @@ export interface Database {
 }
 
 export function createDatabase(options: { url: string; poolSize?: number }): Database {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  const { pool, end } = createPool({ connectionString: options.url, max: options.poolSize ?? 10 });
   // An idle pooled connection dies when Postgres restarts or fails over; the pool replaces it.
   // Without a listener that 'error' event would crash the process.
   pool.on('error', (error) => console.warn(`database: idle connection lost (${error.message})`));
@@ -48,7 +48,7 @@ export function createDatabase(options: { url: string; poolSize?: number }): Dat
     withService(fn) {
       return kysely.transaction().execute(fn);
     },
-    destroy: () => kysely.destroy(),
+    destroy: () => end(() => kysely.destroy()),
   };
 }
 
