@@ -55,6 +55,7 @@ for (let i = 1; i <= runs; i++) {
   await rm(clone, { recursive: true, force: true });
 }
 
+stopSpinners(); // they would keep this process alive
 console.log(`\nStress runs of ${commit} with ${spinners.length} busy loops beside them:`);
 for (const r of results)
   console.log(`  run ${r.run}  ${r.passed ? 'green' : 'FAILED'}  ${r.seconds.toFixed(0)} s`);
