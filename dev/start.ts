@@ -20,15 +20,12 @@ import { startLocalStack } from './stack.ts';
 
 const startedAt = performance.now();
 const step = (message: string) => console.log(`  ${message}`);
-const CREDENTIALS = ['INSTAGRAM_APP_ID', 'INSTAGRAM_APP_SECRET', 'INSTAGRAM_VERIFY_TOKEN', 'META_APP_ID'];
-const given = CREDENTIALS.filter((name) => process.env[name]);
-if (!process.env.INSTAGRAM_VERIFY_TOKEN && process.env.NEXT_PUBLIC_INSTAGRAM_VERIFY_TOKEN)
-  given.push('NEXT_PUBLIC_INSTAGRAM_VERIFY_TOKEN');
+const metaApp = metaAppCredentialsFrom(process.env);
 
 console.log('\nStarting the local stack…');
 const stack = await startLocalStack({
   dataDir: localDataDir(),
-  metaApp: metaAppCredentialsFrom(process.env),
+  metaApp: metaApp.credentials,
 }).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error); // says what to do; no stack trace
   process.exit(1);
@@ -36,7 +33,8 @@ const stack = await startLocalStack({
 step(`PostgreSQL 17     ${stack.env.DATABASE_URL?.replace(/:[^:@/]+@/, ':•••@')}`);
 step(`Supabase (local)  ${stack.supabase.url}`);
 step(`Meta simulator    ${stack.meta.url}`);
-if (given.length > 0) step(`Meta app          ${given.join(', ')} from .env or the environment`);
+if (metaApp.given.length > 0)
+  step(`Meta app          ${metaApp.given.join(', ')} from .env or the environment`);
 
 /**
  * Compiles every page for the browser and the server before saying "ready", so the operator's

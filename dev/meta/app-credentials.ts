@@ -23,18 +23,32 @@ export function newMetaAppCredentials(): MetaAppCredentials {
   };
 }
 
-/** The credentials `source` (the environment with .env) gives, and fresh ones for the others. */
-export function metaAppCredentialsFrom(source: Record<string, string | undefined>): MetaAppCredentials {
-  const fresh = newMetaAppCredentials();
-  const given = (name: string) => source[name] || undefined; // an empty variable is not given
-  return {
-    instagramAppId: given('INSTAGRAM_APP_ID') ?? fresh.instagramAppId,
-    instagramAppSecret: given('INSTAGRAM_APP_SECRET') ?? fresh.instagramAppSecret,
-    metaAppId: given('META_APP_ID') ?? fresh.metaAppId,
-    metaAppSecret: given('META_APP_SECRET') ?? fresh.metaAppSecret,
-    verifyToken:
-      given('INSTAGRAM_VERIFY_TOKEN') ?? given('NEXT_PUBLIC_INSTAGRAM_VERIFY_TOKEN') ?? fresh.verifyToken,
-  };
+/** Where each credential is read from, first name first (the seed guide's alias last). */
+const VARIABLES: Record<keyof MetaAppCredentials, string[]> = {
+  instagramAppId: ['INSTAGRAM_APP_ID'],
+  instagramAppSecret: ['INSTAGRAM_APP_SECRET'],
+  metaAppId: ['META_APP_ID'],
+  metaAppSecret: ['META_APP_SECRET'],
+  verifyToken: ['INSTAGRAM_VERIFY_TOKEN', 'NEXT_PUBLIC_INSTAGRAM_VERIFY_TOKEN'],
+};
+
+/**
+ * The credentials `source` (the environment with .env) gives, fresh ones for the others, and the
+ * names of the variables that gave them. An empty variable is not given.
+ */
+export function metaAppCredentialsFrom(source: Record<string, string | undefined>): {
+  credentials: MetaAppCredentials;
+  given: string[];
+} {
+  const credentials = newMetaAppCredentials();
+  const given: string[] = [];
+  for (const [field, names] of Object.entries(VARIABLES) as [keyof MetaAppCredentials, string[]][]) {
+    const name = names.find((candidate) => source[candidate]);
+    if (!name) continue;
+    credentials[field] = source[name] as string;
+    given.push(name);
+  }
+  return { credentials, given };
 }
 
 /** The env variables the app reads for these credentials. */
