@@ -17,6 +17,7 @@ import {
 import { startLocalStack } from '#dev/stack.ts';
 import { tokenContext } from '#server/crypto/token-cipher.ts';
 import { parseEnv } from '#server/env.ts';
+import { attachmentsColumn, plainAttachment } from '#server/inbox/jsonb-columns.ts';
 import { createRuntime } from '#server/runtime.ts';
 
 const TEXT_MESSAGES = Number(process.env.BENCH_TEXT_MESSAGES ?? 1500);
@@ -108,7 +109,7 @@ async function queueReplies(count: number, kind: 'text' | 'video', label: string
           content: kind === 'text' ? `${label} #${i}` : '',
           attachments:
             kind === 'video'
-              ? JSON.stringify([{ kind, type: kind, url: `https://cdn.example.com/${label}-${i}.mp4` }])
+              ? attachmentsColumn.encode([plainAttachment(kind, `https://cdn.example.com/${label}-${i}.mp4`)])
               : null,
           idempotency_key: randomUUID(),
         })),

@@ -13,6 +13,7 @@ export const LEAD_SOURCES: { source: LeadSource; label: string }[] = [
   { source: 'STORY_MENTION', label: 'Story mention' },
   { source: 'AD', label: 'Ad' },
   { source: 'REFERRAL', label: 'ig.me link' },
+  { source: 'PRODUCT', label: 'Shop product' },
 ];
 
 const TONE: Record<LeadSource, string> = {
@@ -21,17 +22,28 @@ const TONE: Record<LeadSource, string> = {
   STORY_MENTION: 'bg-violet-50 text-violet-700 ring-violet-200',
   AD: 'bg-amber-50 text-amber-800 ring-amber-200',
   REFERRAL: 'bg-emerald-50 text-emerald-700 ring-emerald-200',
+  PRODUCT: 'bg-rose-50 text-rose-700 ring-rose-200',
 };
 
-export function LeadSourceBadge({ lead }: { lead: Pick<Lead, 'source' | 'sourceRef' | 'sourceAdId'> }) {
+export function LeadSourceBadge({
+  lead,
+}: {
+  lead: Pick<Lead, 'source' | 'sourceRef' | 'sourceAdId' | 'sourceProductId' | 'ad'>;
+}) {
   const label = LEAD_SOURCES.find((s) => s.source === lead.source)?.label ?? lead.source;
-  // An ad names its ad id; an ig.me link (or an ad link) its ref, which says which campaign it was.
+  // An ad names itself (its title, else its id) and its post; an ig.me link (or an ad link) its
+  // ref, which says which campaign it was; a shop product its id.
   const details = [
-    lead.sourceAdId ? `ad ${lead.sourceAdId}` : null,
+    lead.ad?.title ? `“${lead.ad.title}”` : lead.sourceAdId ? `ad ${lead.sourceAdId}` : null,
+    lead.ad?.postId ? `post ${lead.ad.postId}` : null,
+    lead.sourceProductId ? `product ${lead.sourceProductId}` : null,
     lead.sourceRef ? `ref ${lead.sourceRef}` : null,
   ].filter((detail): detail is string => detail !== null);
   return (
     <span className="inline-flex flex-col items-start gap-1">
+      {lead.ad?.photoUrl ? (
+        <img src={lead.ad.photoUrl} alt="" className="h-10 w-10 rounded object-cover" loading="lazy" />
+      ) : null}
       <span
         className={clsx(
           'inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset',

@@ -3,6 +3,7 @@
  * Please do not edit it manually.
  */
 
+import type { JsonbColumn } from "./jsonb.ts";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -10,18 +11,6 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   : ColumnType<T, T | undefined, T>;
 
 export type Int8 = ColumnType<string, bigint | number | string, bigint | number | string>;
-
-export type Json = JsonValue;
-
-export type JsonArray = JsonValue[];
-
-export type JsonObject = {
-  [x: string]: JsonValue | undefined;
-};
-
-export type JsonPrimitive = boolean | number | string | null;
-
-export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
@@ -38,7 +27,7 @@ export interface ChannelConnections {
   last_event_at: Timestamp | null;
   last_synced_at: Timestamp | null;
   login_path: "instagram" | "facebook";
-  metadata: Generated<Json>;
+  metadata: Generated<JsonbColumn<"channel_connections.metadata">>;
   needs_reauth_reason: string | null;
   permissions: Generated<string[]>;
   profile_name: string | null;
@@ -75,7 +64,7 @@ export interface Contacts {
 }
 
 export interface ConversationMessages {
-  attachments: Json | null;
+  attachments: JsonbColumn<"conversation_messages.attachments"> | null;
   business_reaction: string | null;
   channel_connection_id: string;
   content: Generated<string>;
@@ -93,8 +82,8 @@ export interface ConversationMessages {
   last_attempt_at: Timestamp | null;
   messaging_tag: "HUMAN_AGENT" | null;
   occurred_at: Generated<Timestamp>;
-  provider_data: Json | null;
-  reactions: Generated<Json>;
+  provider_data: JsonbColumn<"conversation_messages.provider_data"> | null;
+  reactions: Generated<JsonbColumn<"conversation_messages.reactions">>;
   reply_to_external_id: string | null;
   seen_at: Timestamp | null;
   send_attempts: Generated<number>;
@@ -115,6 +104,7 @@ export interface Conversations {
   contact_username: string | null;
   created_at: Generated<Timestamp>;
   id: Generated<string>;
+  is_self: Generated<boolean>;
   last_inbound_at: Timestamp | null;
   last_message_at: Generated<Timestamp>;
   last_message_preview: string | null;
@@ -131,7 +121,7 @@ export interface DataDeletionRequests {
   id: Generated<string>;
   requested_at: Generated<Timestamp>;
   status: Generated<string>;
-  summary: Generated<Json>;
+  summary: Generated<JsonbColumn<"data_deletion_requests.summary">>;
 }
 
 export interface IngestFailures {
@@ -141,6 +131,11 @@ export interface IngestFailures {
   id: Generated<Int8>;
   webhook_event_id: Int8;
   workspace_id: string;
+}
+
+export interface InstagramEventRedeliveries {
+  instagram_event_id: Int8;
+  webhook_event_id: Int8;
 }
 
 export interface InstagramEvents {
@@ -154,9 +149,9 @@ export interface InstagramEvents {
   kind: string;
   mid: string | null;
   occurred_at: Timestamp;
-  payload: Json;
+  payload: JsonbColumn<"instagram_events.payload">;
   received_at: Generated<Timestamp>;
-  status: "APPLIED" | "PENDING" | "IGNORED" | "UNMATCHED";
+  status: "APPLIED" | "PENDING" | "IGNORED" | "UNMATCHED" | "QUARANTINED";
   webhook_event_id: Int8;
   workspace_id: string | null;
 }
@@ -168,7 +163,8 @@ export interface Leads {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
   name: string | null;
-  source: Generated<"DM" | "STORY_REPLY" | "STORY_MENTION" | "AD" | "REFERRAL">;
+  referral: JsonbColumn<"leads.referral"> | null;
+  source: Generated<"DM" | "STORY_REPLY" | "STORY_MENTION" | "AD" | "REFERRAL" | "PRODUCT">;
   source_ad_id: string | null;
   source_ref: string | null;
   status: Generated<"NEW" | "CONTACTED" | "QUALIFIED" | "WON" | "LOST">;
@@ -208,12 +204,13 @@ export interface WebhookEvents {
   attempts: Generated<number>;
   error: string | null;
   event_count: number | null;
-  headers: Generated<Json>;
+  headers: Generated<JsonbColumn<"webhook_events.headers">>;
   id: Generated<Int8>;
   object: string | null;
   processed_at: Timestamp | null;
   raw_body: Buffer;
   received_at: Generated<Timestamp>;
+  redacted_at: Timestamp | null;
   signature_valid: boolean;
   status: Generated<"RECEIVED" | "PROCESSED" | "FAILED" | "IGNORED" | "UNMATCHED">;
 }
@@ -257,6 +254,7 @@ export interface DB {
   conversations: Conversations;
   data_deletion_requests: DataDeletionRequests;
   ingest_failures: IngestFailures;
+  instagram_event_redeliveries: InstagramEventRedeliveries;
   instagram_events: InstagramEvents;
   leads: Leads;
   oauth_states: OauthStates;

@@ -1,86 +1,129 @@
 // Applies one conversation's events from a delivery, in Meta's timestamp order, inside the
 // caller's transaction. Each event is first recorded under its unique identity: a redelivered
 // event stops there, so every effect below happens exactly once however often Meta delivers.
+// The conversation is created by the first message stored in it, in the same savepoint, so a
+// conversation never exists without the message that opened it.
 import type { Tx } from '../db/database.ts';
 import type { InstagramEvent } from '../meta/instagram-events.ts';
 import type { ConnectionRef } from './connections.repository.ts';
 import { registerContact } from './contacts.repository.ts';
-import { recordConversationActivity, refreshPreviewFor } from './conversations.repository.ts';
-import { listMessageEvents, markApplied, recordEvent } from './instagram-events.repository.ts';
+import { recordConversationActivity, upsertConversation } from './conversations.repository.ts';
+import { findRecordedEvent, recordEvent, recordRedelivery } from './instagram-events.repository.ts';
+import { attachmentsColumn, type ProviderData, providerDataColumn } from './jsonb-columns.ts';
 import { createLeadOnce } from './leads.repository.ts';
-import { foldMessageEvents, leadOrigin, messageKind, previewOf } from './message-presentation.ts';
-import {
-  confirmSent,
-  findMessageByMid,
-  insertMessageOnce,
-  markOutboundSeen,
-  type NewMessage,
-  updateMessageState,
-} from './messages.repository.ts';
+import { leadOrigin, messageKind, previewOf } from './message-presentation.ts';
+import { confirmSent, findMessageByMid, insertMessageOnce, type NewMessage } from './messages.repository.ts';
 import { adoptEcho } from './outbound-messages.repository.ts';
+import { settleMessage } from './settle-message.ts';
 
 export interface ApplyDeps {
   /** Queues a profile lookup for a contact seen for the first time (same transaction). */
   enqueueEnrichment(trx: Tx, contact: { connectionId: string; igsid: string }): Promise<void>;
 }
 
-export type EventOutcome = 'applied' | 'pending' | 'duplicate' | 'ignored' | 'unmatched';
+export type EventOutcome = 'applied' | 'pending' | 'duplicate' | 'ignored' | 'unmatched' | 'quarantined';
 
 type Stored = Extract<InstagramEvent, { kind: 'message' | 'postback' | 'referral' }>;
-type Mutation = Extract<InstagramEvent, { kind: 'edit' | 'unsend' | 'reaction' | 'read' }>;
 
-/** Where a conversation's events go: the account, and the conversation if it exists. */
+/** Where a conversation's events go: the account, and the conversation if it exists already. */
 export interface ConversationTarget {
   connection: ConnectionRef | undefined;
-  /** Created up front (locked) when the events include a message; absent otherwise. */
   conversationId: string | undefined;
+}
+
+/** An event that cannot be applied (its error is recorded with it, and it is replayed later). */
+export class QuarantinedEvent extends Error {
+  /** Kept under this identity when its own is taken (another sender's event has it). */
+  constructor(
+    message: string,
+    readonly dedupeKey?: string,
+  ) {
+    super(message);
+  }
 }
 
 function isStored(event: InstagramEvent): event is Stored {
   return event.kind === 'message' || event.kind === 'postback' || event.kind === 'referral';
 }
 
+/** The outcomes, and the conversation (created by a stored message, or as it was). */
 export async function applyConversationEvents(
   trx: Tx,
   deps: ApplyDeps,
   webhookEventId: string,
   target: ConversationTarget,
   events: InstagramEvent[],
-): Promise<EventOutcome[]> {
-  const { connection, conversationId } = target;
+): Promise<{ outcomes: EventOutcome[]; conversationId: string | undefined }> {
+  const { connection } = target;
+  let conversationId = target.conversationId;
   const outcomes: EventOutcome[] = [];
   let firstInbound: Stored | undefined;
   for (const event of events) {
     if (event.kind === 'ignored') {
       const id = await recordEvent(trx, webhookEventId, event, connection, 'IGNORED', event.reason);
       outcomes.push(id === null ? 'duplicate' : 'ignored');
+    } else if (event.kind === 'unparsed') {
+      throw new QuarantinedEvent(event.reason);
     } else if (!connection) {
       const reason = 'no workspace has connected this Instagram account';
       const id = await recordEvent(trx, webhookEventId, event, undefined, 'UNMATCHED', reason);
       outcomes.push(id === null ? 'duplicate' : 'unmatched');
-    } else if (isStored(event) && conversationId) {
+    } else if (isStored(event)) {
       // Stored in this same transaction (savepoint), so it is recorded as applied right away.
       if ((await recordEvent(trx, webhookEventId, event, connection, 'APPLIED')) === null) {
+        await redelivered(trx, webhookEventId, connection, event);
         outcomes.push('duplicate');
         continue;
       }
+      conversationId ??= await upsertConversation(trx, {
+        workspaceId: connection.workspaceId,
+        connectionId: connection.id,
+        contactId: event.contactId,
+        at: event.occurredAt,
+        isSelf: event.isSelf,
+      });
       const inbound = await store(trx, connection, conversationId, event);
-      if (inbound) firstInbound ??= event;
+      if (inbound && !event.isSelf) firstInbound ??= event;
       // Edits, reactions or reads that arrived before this message are settled now.
       if (event.kind !== 'referral') await settleMessage(trx, connection, event.mid);
       outcomes.push('applied');
-    } else if (!isStored(event)) {
+    } else {
       const id = await recordEvent(trx, webhookEventId, event, connection, 'PENDING');
-      // An edit, unsend, reaction or read whose message has not arrived waits for it.
-      outcomes.push(
-        id === null ? 'duplicate' : (await settleMessage(trx, connection, event.mid)) ? 'applied' : 'pending',
-      );
+      if (id === null) {
+        await redelivered(trx, webhookEventId, connection, event);
+        outcomes.push('duplicate');
+      } else {
+        // An edit, unsend, reaction or read whose message has not arrived waits for it.
+        outcomes.push((await settleMessage(trx, connection, event.mid)) ? 'applied' : 'pending');
+      }
     }
   }
   if (connection && conversationId && firstInbound) {
     await rememberContact(trx, deps, connection, conversationId, firstInbound);
   }
-  return outcomes;
+  return { outcomes, conversationId };
+}
+
+/**
+ * An event recorded before. Meta's ids are unique, so the same message id from another sender is
+ * not a redelivery: it is kept aside rather than dropped. A true redelivery is remembered with
+ * its delivery, whose copy of the message an unsend must also redact.
+ */
+async function redelivered(
+  trx: Tx,
+  webhookEventId: string,
+  connection: ConnectionRef,
+  event: Exclude<InstagramEvent, { kind: 'ignored' | 'unparsed' }>,
+): Promise<void> {
+  const recorded = await findRecordedEvent(trx, event.accountId, event.dedupeKey);
+  if (recorded && recorded.contactId !== event.contactId) {
+    throw new QuarantinedEvent(
+      `${event.kind} id already used by another sender's event`,
+      `conflict:${event.dedupeKey}:${event.contactId}`,
+    );
+  }
+  if (recorded) await recordRedelivery(trx, recorded.id, webhookEventId);
+  if ('mid' in event) await settleMessage(trx, connection, event.mid);
 }
 
 /** The lead (first contact only) and the contact whose profile is to be looked up. */
@@ -97,9 +140,7 @@ async function rememberContact(
     connectionId: connection.id,
     conversationId,
     contactId: first.contactId,
-    source: origin.source,
-    sourceRef: origin.ref,
-    sourceAdId: origin.adId,
+    ...origin,
   });
   const igsid = first.contactId;
   if (
@@ -117,6 +158,12 @@ async function store(
   event: Stored,
 ): Promise<boolean> {
   const row = toMessageRow(connection, conversationId, event);
+  const preview = previewOf({
+    direction: row.direction,
+    kind: row.kind ?? 'text',
+    text: row.content ?? '',
+    attachments: event.kind === 'message' ? event.attachments : [],
+  });
   if (event.kind === 'message' && event.direction === 'OUTBOUND') {
     // The echo of a send made through this app confirms that row; any other echo was typed
     // elsewhere (the Instagram app, another tool) and is kept as an outbound message.
@@ -136,31 +183,23 @@ async function store(
     }
     await recordConversationActivity(trx, conversationId, {
       at: event.occurredAt,
-      preview: previewFor(row, event),
+      preview,
       inbound: false,
       unread: false,
     });
     return false;
   }
   const inserted = (await insertMessageOnce(trx, row)) !== null;
-  // A referral opens the messaging window but is not something the customer wrote.
+  // A referral opens the messaging window but is not something the customer wrote; the
+  // business messaging itself is not a customer waiting for an answer.
   const visible = event.kind !== 'referral';
   await recordConversationActivity(trx, conversationId, {
     at: event.occurredAt,
-    preview: visible ? previewFor(row, event) : null,
+    preview: visible ? preview : null,
     inbound: true,
-    unread: inserted && visible,
+    unread: inserted && visible && !event.isSelf,
   });
   return true;
-}
-
-function previewFor(row: NewMessage, event: Stored): string {
-  return previewOf({
-    direction: row.direction,
-    kind: row.kind ?? 'text',
-    text: row.content ?? '',
-    attachments: event.kind === 'message' ? event.attachments : [],
-  });
 }
 
 function toMessageRow(connection: ConnectionRef, conversationId: string, event: Stored): NewMessage {
@@ -170,6 +209,14 @@ function toMessageRow(connection: ConnectionRef, conversationId: string, event: 
     channel_connection_id: connection.id,
     occurred_at: event.occurredAt,
   };
+  const extras: ProviderData = {
+    replyToStory: null,
+    quickReplyPayload: null,
+    postbackPayload: null,
+    referral: null,
+    standby: event.standby,
+    origin: null,
+  };
   switch (event.kind) {
     case 'message':
       return {
@@ -178,16 +225,19 @@ function toMessageRow(connection: ConnectionRef, conversationId: string, event: 
         status: event.direction === 'OUTBOUND' ? 'SENT' : 'RECEIVED',
         kind: messageKind(event),
         content: event.text ?? '',
-        attachments: event.attachments.length > 0 ? JSON.stringify(event.attachments) : null,
+        attachments: event.attachments.length > 0 ? attachmentsColumn.encode(event.attachments) : null,
         external_message_id: event.mid,
         reply_to_external_id: event.replyTo?.kind === 'message' ? event.replyTo.mid : null,
-        provider_data: JSON.stringify({
-          replyToStory: event.replyTo?.kind === 'story' ? event.replyTo : null,
+        provider_data: providerDataColumn.encode({
+          ...extras,
+          replyToStory:
+            event.replyTo?.kind === 'story'
+              ? { storyId: event.replyTo.storyId, url: event.replyTo.url }
+              : null,
           quickReplyPayload: event.quickReplyPayload,
           referral: event.referral,
-          standby: event.standby,
           // Typed outside this app (the Instagram app or another tool).
-          ...(event.direction === 'OUTBOUND' ? { origin: 'echo' } : {}),
+          origin: event.direction === 'OUTBOUND' ? 'echo' : null,
         }),
       };
     case 'postback':
@@ -198,7 +248,11 @@ function toMessageRow(connection: ConnectionRef, conversationId: string, event: 
         kind: 'postback',
         content: event.title,
         external_message_id: event.mid,
-        provider_data: JSON.stringify({ payload: event.payload, referral: event.referral }),
+        provider_data: providerDataColumn.encode({
+          ...extras,
+          postbackPayload: event.payload,
+          referral: event.referral,
+        }),
       };
     case 'referral':
       return {
@@ -208,48 +262,7 @@ function toMessageRow(connection: ConnectionRef, conversationId: string, event: 
         kind: 'referral',
         content: '',
         external_message_id: `referral-${event.contactId}-${event.occurredAt.getTime()}`,
-        provider_data: JSON.stringify({ referral: event.referral }),
+        provider_data: providerDataColumn.encode({ ...extras, referral: event.referral }),
       };
   }
-}
-
-/**
- * Brings a stored message up to date with every edit, unsend, reaction and read recorded for it,
- * whatever order they arrived in. Returns false when the message itself has not arrived yet.
- */
-async function settleMessage(trx: Tx, connection: ConnectionRef, mid: Mutation['mid']): Promise<boolean> {
-  const events = await listMessageEvents(trx, connection.id, mid);
-  if (events.length === 0) return true; // nothing waits for this message
-  const message = await findMessageByMid(trx, connection.id, mid);
-  if (!message) return false;
-  const mutations = events.filter((e) => e.kind !== 'read');
-  if (mutations.length > 0) {
-    const folded = foldMessageEvents(mutations);
-    const unsent = folded.unsentAt !== null;
-    const content = unsent ? '' : (folded.text ?? message.content);
-    await updateMessageState(trx, message.id, {
-      // An unsent message keeps no content: the customer took it back.
-      content,
-      attachments: unsent ? null : (message.attachments as NewMessage['attachments']),
-      edit_count: folded.editCount,
-      edited_at: folded.editedAt,
-      unsent_at: folded.unsentAt,
-      reactions: JSON.stringify(folded.reactions),
-    });
-    const attachments = unsent ? [] : ((message.attachments as { kind: never }[] | null) ?? []);
-    await refreshPreviewFor(
-      trx,
-      message.conversationId,
-      message.occurredAt,
-      previewOf({ direction: message.direction, kind: message.kind, text: content, attachments, unsent }),
-    );
-  }
-  for (const read of events.filter((e) => e.kind === 'read')) {
-    await markOutboundSeen(trx, message.conversationId, message.occurredAt, read.occurredAt);
-  }
-  await markApplied(
-    trx,
-    events.map((e) => e.id),
-  );
-  return true;
 }

@@ -73,7 +73,9 @@ export async function listConversationPage(
       sql<string>`c.last_message_at::text`.as('position_at'),
     ])
     .where('c.workspace_id', '=', query.workspaceId)
-    .where('c.status', '=', query.status);
+    .where('c.status', '=', query.status)
+    // The business messaging itself (previewing its automations) is not a customer conversation.
+    .where('c.is_self', '=', false);
   if (filters.accountId) select = select.where('c.channel_connection_id', '=', filters.accountId);
   if (filters.unreadOnly) select = select.where('c.unread_count', '>', 0);
   if (filters.assignedTo) select = select.where('c.assigned_to', '=', filters.assignedTo);
@@ -128,12 +130,12 @@ export async function listConversationPage(
 }
 
 /**
- * The conversation for (account, contact), created on first contact as of `at` (Meta's time of
- * the event that opened it); locks the row for this transaction.
+ * The conversation for (account, contact), created by its first message as of `at` (Meta's time
+ * of that message). A conversation that ever carries the business messaging itself is marked so.
  */
 export async function upsertConversation(
   trx: Tx,
-  key: { workspaceId: string; connectionId: string; contactId: string; at: Date },
+  key: { workspaceId: string; connectionId: string; contactId: string; at: Date; isSelf: boolean },
 ): Promise<string> {
   const row = await trx
     .insertInto('conversations')
@@ -142,10 +144,11 @@ export async function upsertConversation(
       channel_connection_id: key.connectionId,
       contact_identifier: key.contactId,
       last_message_at: key.at,
+      is_self: key.isSelf,
     })
     .onConflict((oc) =>
       oc.columns(['channel_connection_id', 'contact_identifier']).doUpdateSet((eb) => ({
-        contact_identifier: eb.ref('excluded.contact_identifier'),
+        is_self: sql<boolean>`conversations.is_self or ${eb.ref('excluded.is_self')}`,
       })),
     )
     .returning('id')
@@ -153,41 +156,29 @@ export async function upsertConversation(
   return row.id;
 }
 
-export interface ConversationLock {
-  workspaceId: string;
+export interface ConversationKey {
   connectionId: string;
   contactId: string;
-  /** When the earliest event for it happened (the creation time of a new conversation). */
-  at: Date;
-  /** Create the conversation if it does not exist yet. */
-  create: boolean;
 }
 
 /**
  * Serialises work on a batch's conversations, up front and in the caller's order, so two
  * transactions never wait on each other in opposite orders. The lock is on the conversation's
  * key, not its row: a reaction processed by one worker and its message by another must not both
- * miss each other because neither had committed yet. Returns the ids of the conversations that
- * exist (or were just created), by `conversationKey`.
+ * miss each other because neither had committed yet, and a conversation that does not exist yet
+ * is locked too. Returns the ids of those that exist, by `conversationKey`.
  */
-export async function lockConversations(
-  trx: Tx,
-  conversations: ConversationLock[],
-): Promise<Map<string, string>> {
+export async function lockConversations(trx: Tx, keys: ConversationKey[]): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
-  for (const conversation of conversations) {
-    const key = await lockConversationKey(trx, conversation.connectionId, conversation.contactId);
-    const id = conversation.create
-      ? await upsertConversation(trx, conversation)
-      : (
-          await trx
-            .selectFrom('conversations')
-            .select('id')
-            .where('channel_connection_id', '=', conversation.connectionId)
-            .where('contact_identifier', '=', conversation.contactId)
-            .executeTakeFirst()
-        )?.id;
-    if (id) ids.set(key, id);
+  for (const { connectionId, contactId } of keys) {
+    const key = await lockConversationKey(trx, connectionId, contactId);
+    const row = await trx
+      .selectFrom('conversations')
+      .select('id')
+      .where('channel_connection_id', '=', connectionId)
+      .where('contact_identifier', '=', contactId)
+      .executeTakeFirst();
+    if (row) ids.set(key, row.id);
   }
   return ids;
 }

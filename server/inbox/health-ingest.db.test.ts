@@ -129,7 +129,8 @@ describe('health from real deliveries', () => {
         const view = await health(bob, bobWorkspace);
         return view.totals.failedEvents > 0 && view;
       });
-      expect(bobs.totals).toMatchObject({ events: 1, failedEvents: 2 });
+      // Both refused events are kept (quarantined) and counted as received, and as failed.
+      expect(bobs.totals).toMatchObject({ events: 3, failedEvents: 2 });
       expect(bobs.buckets.reduce((sum, b) => sum + b.failedEvents, 0)).toBe(2);
       const { rows } = await database.query<{ status: string; account_ids: string[] }>(
         "select status, account_ids from webhook_events where status = 'FAILED'",

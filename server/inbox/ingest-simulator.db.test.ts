@@ -166,7 +166,9 @@ describe('every event kind, from the simulator to the database', () => {
     await settled();
     const rows = await thread();
     expect(rows.map((m) => m.kind)).toEqual(['text', 'story_reply', 'text', 'text', 'text']);
-    expect(rows[1]?.provider_data.replyToStory).toMatchObject({ kind: 'story' });
+    expect(rows[1]?.provider_data.replyToStory).toMatchObject({
+      url: expect.stringContaining('/ig_messaging_cdn/'),
+    });
     expect(rows[2]?.reply_to_external_id).toBe(first.mid);
     expect(rows[3]?.provider_data.quickReplyPayload).toBe('BOOK_VISIT');
     expect(rows[4]?.provider_data.referral).toMatchObject({ adId: '120200000000000001', ref: 'spring' });

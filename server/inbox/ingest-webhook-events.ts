@@ -4,8 +4,10 @@
 // A job's deliveries are applied in one transaction (one commit for hundreds of events, which is
 // what lets ingest keep up with Meta's bursts). The conversations they touch are locked first,
 // in a fixed order, so concurrent workers cannot deadlock on them. Each conversation's events run
-// in a savepoint: a bad event fails its conversation's part of the delivery (kept with its error,
-// replayable), not the rest. A lost connection or a crash rolls the whole job back for a retry.
+// in a savepoint. One bad event never takes others with it: when a conversation's events fail,
+// they are applied again one by one, and only the event that fails is quarantined (kept with its
+// error, counted in Health, applied by a replay after a fix). A lost connection or a crash rolls
+// the whole job back for a retry.
 import { sql } from 'kysely';
 import type { Database, Tx } from '../db/database.ts';
 import type { InstagramEvent } from '../meta/instagram-events.ts';
@@ -14,10 +16,16 @@ import {
   type ParsedDelivery,
   parseWebhookDelivery,
 } from '../meta/parse-webhook-delivery.ts';
-import { type ApplyDeps, applyConversationEvents, type EventOutcome } from './apply-instagram-events.ts';
+import {
+  type ApplyDeps,
+  applyConversationEvents,
+  type EventOutcome,
+  QuarantinedEvent,
+} from './apply-instagram-events.ts';
 import { type ConnectionRef, findLiveConnections, recordEventReceived } from './connections.repository.ts';
-import { type ConversationLock, conversationKey, lockConversations } from './conversations.repository.ts';
+import { type ConversationKey, conversationKey, lockConversations } from './conversations.repository.ts';
 import { type IngestFailure, recordIngestFailures } from './ingest-failures.repository.ts';
+import { quarantineEvent, releaseQuarantined } from './instagram-events.repository.ts';
 import { findLedgerEntries, type LedgerStatus, settleLedgerEntry } from './webhook-events.repository.ts';
 
 const DONE: LedgerStatus[] = ['PROCESSED', 'IGNORED', 'UNMATCHED'];
@@ -41,8 +49,9 @@ export async function ingestWebhookEvents(
         pending.push({ id, delivery: parseWebhookDelivery(entry.raw_body) });
       } catch (error) {
         if (!(error instanceof MalformedDeliveryError)) throw error;
-        await settleLedgerEntry(trx, id, { status: 'IGNORED', error: error.message });
-        statuses.set(id, 'IGNORED');
+        // Signed by Meta, yet not a delivery we can read: kept as failed, for a replay after a fix.
+        await settleLedgerEntry(trx, id, { status: 'FAILED', error: error.message });
+        statuses.set(id, 'FAILED');
       }
     }
     if (pending.length === 0) return;
@@ -59,7 +68,24 @@ export async function ingestWebhookEvents(
   return statuses;
 }
 
-/** One delivery: applied conversation by conversation, each in its own savepoint. */
+type Attempt<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Runs `work` in a savepoint: undone, and its error returned, when it fails for a lasting reason. */
+async function inSavepoint<T>(trx: Tx, work: () => Promise<T>): Promise<Attempt<T>> {
+  await sql`savepoint apply_events`.execute(trx);
+  try {
+    const value = await work();
+    await sql`release savepoint apply_events`.execute(trx);
+    return { ok: true, value };
+  } catch (error) {
+    if (isTransient(error)) throw error;
+    await sql`rollback to savepoint apply_events`.execute(trx);
+    await sql`release savepoint apply_events`.execute(trx);
+    return { ok: false, error };
+  }
+}
+
+/** One delivery: applied conversation by conversation; an event that cannot be applied is quarantined. */
 async function applyDelivery(
   trx: Tx,
   deps: ApplyDeps,
@@ -68,64 +94,79 @@ async function applyDelivery(
   connections: Map<string, ConnectionRef>,
   conversations: Map<string, string>,
 ): Promise<LedgerStatus> {
+  // A replay tries again whatever this delivery could not apply last time.
+  await releaseQuarantined(trx, id);
   const outcomes: EventOutcome[] = [];
-  const failures: string[] = [];
-  // Failed events per connection, for the workspace's Health screen (unmatched accounts have none).
+  const reasons = new Set<string>();
+  // Quarantined events per connection, for the workspace's Health screen (unmatched accounts have none).
   const failedByConnection = new Map<string, IngestFailure>();
+
   for (const events of groupByConversation(delivery.events)) {
     const first = events[0] as InstagramEvent;
     const connection = connections.get(first.accountId);
-    const conversationId = connection && conversations.get(conversationKey(connection.id, first.contactId));
-    await sql`savepoint conversation_events`.execute(trx);
-    try {
-      outcomes.push(
-        ...(await applyConversationEvents(trx, deps, id, { connection, conversationId }, events)),
-      );
-      await sql`release savepoint conversation_events`.execute(trx);
-    } catch (error) {
-      if (isTransient(error)) throw error;
-      await sql`rollback to savepoint conversation_events`.execute(trx);
-      failures.push(error instanceof Error ? error.message : String(error));
+    const key = connection && conversationKey(connection.id, first.contactId);
+    const apply = async (batch: InstagramEvent[]) => {
+      const target = { connection, conversationId: key && conversations.get(key) };
+      const applied = await applyConversationEvents(trx, deps, id, target, batch);
+      if (key && applied.conversationId) conversations.set(key, applied.conversationId);
+      return applied.outcomes;
+    };
+    const whole = await inSavepoint(trx, () => apply(events));
+    if (whole.ok) {
+      outcomes.push(...whole.value);
+      continue;
+    }
+    for (const event of events) {
+      const one = await inSavepoint(trx, () => apply([event]));
+      if (one.ok) {
+        outcomes.push(...one.value);
+        continue;
+      }
+      const reason = one.error instanceof Error ? one.error.message : String(one.error);
+      const kept =
+        one.error instanceof QuarantinedEvent && one.error.dedupeKey
+          ? { ...event, dedupeKey: one.error.dedupeKey }
+          : event;
+      await quarantineEvent(trx, id, kept, connection, reason);
+      outcomes.push('quarantined');
+      reasons.add(reason);
       if (connection) {
         const known = failedByConnection.get(connection.id);
         failedByConnection.set(connection.id, {
           connectionId: connection.id,
           workspaceId: connection.workspaceId,
-          eventCount: (known?.eventCount ?? 0) + events.length,
+          eventCount: (known?.eventCount ?? 0) + 1,
         });
       }
     }
   }
-  const status = failures.length > 0 ? 'FAILED' : ledgerStatus(outcomes);
+  const quarantined = outcomes.filter((o) => o === 'quarantined').length;
+  const status = quarantined > 0 ? 'FAILED' : ledgerStatus(outcomes);
   await settleLedgerEntry(trx, id, {
     status,
     accountIds: delivery.accountIds,
     eventCount: delivery.events.length,
-    error: failures.length > 0 ? failures.join('; ') : null,
+    error:
+      quarantined > 0
+        ? `${quarantined} of ${delivery.events.length} events quarantined: ${[...reasons].join('; ')}`
+        : null,
   });
   await recordIngestFailures(trx, id, [...failedByConnection.values()]);
   return status;
 }
 
-/** Conversations the deliveries write to, sorted: every worker locks them in the same order. */
+/** Conversations the deliveries may write to, sorted: every worker locks them in the same order. */
 function conversationsTouched(
   pending: { delivery: ParsedDelivery }[],
   connections: Map<string, ConnectionRef>,
-) {
-  const touched = new Map<string, ConversationLock>();
+): ConversationKey[] {
+  const touched = new Map<string, ConversationKey>();
   for (const event of pending.flatMap((p) => p.delivery.events)) {
     const connection = connections.get(event.accountId);
-    if (!connection || event.kind === 'ignored' || !event.contactId) continue;
-    const key = conversationKey(connection.id, event.contactId);
-    const known = touched.get(key);
-    // Messages open conversations; edits, reactions and reads only touch existing ones.
-    const create = event.kind === 'message' || event.kind === 'postback' || event.kind === 'referral';
-    touched.set(key, {
-      workspaceId: connection.workspaceId,
+    if (!connection || event.kind === 'ignored' || event.kind === 'unparsed' || !event.contactId) continue;
+    touched.set(conversationKey(connection.id, event.contactId), {
       connectionId: connection.id,
       contactId: event.contactId,
-      at: known && known.at < event.occurredAt ? known.at : event.occurredAt,
-      create: create || (known?.create ?? false),
     });
   }
   return [...touched.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, value]) => value);

@@ -434,25 +434,37 @@ describe('exactly once under races and crashes', () => {
     expect((await conversations()).map((c) => c.unread_count)).toEqual([10, 10, 10, 10, 10, 10]);
   });
 
-  it('a failure in one conversation keeps the delivery, its error and the other conversations; replay completes it', async () => {
+  it('an event that fails is quarantined with its error; the rest of its delivery is applied, and a replay completes it', async () => {
     const items = Array.from({ length: 12 }, (_, i) =>
       fromCustomer({ message: { mid: mid(), text: `c${i}` } }, T0 + i, customer(i % 4)),
     );
     const id = await storeDelivery(items);
-    let contacts = 0;
+    // A fault that follows one contact: every attempt to apply its first message fails.
     const crashing = {
-      enqueueEnrichment: async () => {
-        contacts += 1;
-        if (contacts === 3) throw new Error('worker died');
+      enqueueEnrichment: async (_trx: unknown, contact: { igsid: string }) => {
+        if (contact.igsid === customer(2)) throw new Error('worker died');
       },
     };
     expect(await ingestWebhookEvents(runtime.db, crashing, [id])).toEqual(new Map([[id, 'FAILED']]));
     expect(await sql('select status, error from webhook_events where id = $1', [id])).toEqual([
-      { status: 'FAILED', error: 'worker died' },
+      { status: 'FAILED', error: '3 of 12 events quarantined: worker died' },
     ]);
-    const partial = (await messages()).length;
-    expect(partial).toBeGreaterThan(0);
-    expect(partial).toBeLessThan(12);
+    expect(
+      await sql(
+        'select contact_id, status, detail from instagram_events where webhook_event_id = $1 and status <> $2',
+        [id, 'APPLIED'],
+      ),
+    ).toEqual(Array(3).fill({ contact_id: customer(2), status: 'QUARANTINED', detail: 'worker died' }));
+    expect((await messages()).length).toBe(9);
+    // No conversation is left without the message that opened it.
+    expect((await conversations()).map((c) => c.contact_identifier)).toEqual([
+      customer(0),
+      customer(1),
+      customer(3),
+    ]);
+    expect(await sql('select event_count from ingest_failures where webhook_event_id = $1', [id])).toEqual([
+      { event_count: 3 },
+    ]);
 
     expect(await replayFailedWebhookEvents(runtime.db, runtime.enqueueIngest, { accountIds: [IG] })).toBe(1);
     await ingested();

@@ -1,13 +1,16 @@
 // SQL for the parsed-event ledger: one row per Meta event, unique per event identity.
+import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
 import type { InstagramEvent } from '../meta/instagram-events.ts';
 import type { ConnectionRef } from './connections.repository.ts';
+import { eventPayloadColumn } from './jsonb-columns.ts';
 
-export type EventStatus = 'APPLIED' | 'PENDING' | 'IGNORED' | 'UNMATCHED';
+export type EventStatus = 'APPLIED' | 'PENDING' | 'IGNORED' | 'UNMATCHED' | 'QUARANTINED';
 
 /**
- * Records the event unless it was recorded before; returns its id, or null for a redelivery. Racing
- * workers serialise on the unique key: the second waits for the first and then sees the row.
+ * Records the event unless it was recorded before; returns its id, or null for a redelivery. An
+ * event quarantined before is not a redelivery: it is tried again, and its row takes the new
+ * outcome. Racing workers serialise on the unique key: the second waits for the first.
  */
 export async function recordEvent(
   trx: Tx,
@@ -29,23 +32,79 @@ export async function recordEvent(
       dedupe_key: event.dedupeKey,
       mid: 'mid' in event ? event.mid : null,
       occurred_at: event.occurredAt,
-      payload: JSON.stringify(event),
+      payload: eventPayloadColumn.encode(event),
       status,
       detail,
       applied_at: status === 'APPLIED' ? new Date() : null,
     })
-    .onConflict((oc) => oc.columns(['account_id', 'dedupe_key']).doNothing())
+    .onConflict((oc) =>
+      oc
+        .columns(['account_id', 'dedupe_key'])
+        .doUpdateSet((eb) => ({
+          webhook_event_id: eb.ref('excluded.webhook_event_id'),
+          channel_connection_id: eb.ref('excluded.channel_connection_id'),
+          workspace_id: eb.ref('excluded.workspace_id'),
+          payload: eb.ref('excluded.payload'),
+          status: eb.ref('excluded.status'),
+          detail: eb.ref('excluded.detail'),
+          applied_at: eb.ref('excluded.applied_at'),
+        }))
+        .where('instagram_events.status', '=', 'QUARANTINED'),
+    )
     .returning('id')
     .executeTakeFirst();
   return inserted === undefined ? null : String(inserted.id);
 }
 
+/** The recorded event with this identity: who sent it. */
+export async function findRecordedEvent(trx: Tx, accountId: string, dedupeKey: string) {
+  const row = await trx
+    .selectFrom('instagram_events')
+    .select(['id', 'contact_id'])
+    .where('account_id', '=', accountId)
+    .where('dedupe_key', '=', dedupeKey)
+    .executeTakeFirst();
+  return row && { id: String(row.id), contactId: row.contact_id ?? '' };
+}
+
+/** Another delivery carried an event already recorded. */
+export async function recordRedelivery(trx: Tx, instagramEventId: string, webhookEventId: string) {
+  await trx
+    .insertInto('instagram_event_redeliveries')
+    .values({ instagram_event_id: instagramEventId, webhook_event_id: webhookEventId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/** Keeps an event that cannot be applied, with the reason, until a replay applies it. */
+export async function quarantineEvent(
+  trx: Tx,
+  webhookEventId: string,
+  event: InstagramEvent,
+  connection: ConnectionRef | undefined,
+  reason: string,
+): Promise<void> {
+  await recordEvent(trx, webhookEventId, event, connection, 'QUARANTINED', reason);
+}
+
+/** A delivery about to be applied again lets go of the events it quarantined last time. */
+export async function releaseQuarantined(trx: Tx, webhookEventId: string): Promise<void> {
+  await trx
+    .deleteFrom('instagram_events')
+    .where('webhook_event_id', '=', webhookEventId)
+    .where('status', '=', 'QUARANTINED')
+    .execute();
+}
+
+export type MessageMutation = Extract<InstagramEvent, { kind: 'edit' | 'unsend' | 'reaction' | 'read' }>;
+
 export interface StoredMutation {
   id: string;
-  kind: string;
   occurredAt: Date;
-  event: InstagramEvent;
+  event: MessageMutation;
 }
+
+const MUTATIONS: MessageMutation['kind'][] = ['edit', 'unsend', 'reaction', 'read'];
 
 /** Every edit, unsend, reaction and read recorded for a message, oldest first. */
 export async function listMessageEvents(
@@ -55,18 +114,18 @@ export async function listMessageEvents(
 ): Promise<StoredMutation[]> {
   const rows = await trx
     .selectFrom('instagram_events')
-    .select(['id', 'kind', 'occurred_at', 'payload'])
+    .select(['id', 'occurred_at', 'payload'])
     .where('channel_connection_id', '=', connectionId)
     .where('mid', '=', mid)
-    .where('kind', 'in', ['edit', 'unsend', 'reaction', 'read'])
+    .where('kind', 'in', MUTATIONS)
+    .where('status', 'in', ['APPLIED', 'PENDING'])
     .orderBy('occurred_at')
     .orderBy('id')
     .execute();
   return rows.map((row) => ({
     id: String(row.id),
-    kind: row.kind,
     occurredAt: row.occurred_at,
-    event: row.payload as unknown as InstagramEvent,
+    event: eventPayloadColumn.decode(row.payload) as MessageMutation,
   }));
 }
 
@@ -77,6 +136,36 @@ export async function markApplied(trx: Tx, ids: string[]): Promise<void> {
     .set({ status: 'APPLIED', applied_at: new Date() })
     .where('id', 'in', ids)
     .where('status', '=', 'PENDING')
+    .execute();
+}
+
+/** The recorded events that may hold a message's words: the message itself and its edits. */
+export async function listMessageCopies(trx: Tx, connectionId: string, mid: string) {
+  const rows = await trx
+    .selectFrom('instagram_events as e')
+    .select([
+      'e.id',
+      'e.payload',
+      'e.webhook_event_id',
+      sql<string[]>`array(select r.webhook_event_id::text from public.instagram_event_redeliveries r
+                          where r.instagram_event_id = e.id)`.as('redelivered_in'),
+    ])
+    .where('e.channel_connection_id', '=', connectionId)
+    .where('e.mid', '=', mid)
+    .where('e.kind', 'in', ['message', 'postback', 'edit'])
+    .execute();
+  return rows.map((row) => ({
+    id: String(row.id),
+    event: eventPayloadColumn.decode(row.payload),
+    deliveries: [String(row.webhook_event_id), ...row.redelivered_in],
+  }));
+}
+
+export async function replaceEventPayload(trx: Tx, id: string, event: InstagramEvent): Promise<void> {
+  await trx
+    .updateTable('instagram_events')
+    .set({ payload: eventPayloadColumn.encode(event) })
+    .where('id', '=', id)
     .execute();
 }
 

@@ -2,9 +2,11 @@
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
 import { containsPattern } from '../db/like-pattern.ts';
+import type { Referral } from '../meta/instagram-events.ts';
+import { leadReferralColumn } from './jsonb-columns.ts';
 import type { PagePosition } from './page-cursor.ts';
 
-export type LeadSource = 'DM' | 'STORY_REPLY' | 'STORY_MENTION' | 'AD' | 'REFERRAL';
+export type LeadSource = 'DM' | 'STORY_REPLY' | 'STORY_MENTION' | 'AD' | 'REFERRAL' | 'PRODUCT';
 
 /** One lead per contact of an account: the first conversation creates it, later ones change nothing. */
 export async function createLeadOnce(
@@ -17,6 +19,8 @@ export async function createLeadOnce(
     source: LeadSource;
     sourceRef: string | null;
     sourceAdId: string | null;
+    /** The ad or link (with the ad's title, picture, post and product) the contact came from. */
+    referral: Referral | null;
   },
 ): Promise<void> {
   await trx
@@ -29,9 +33,26 @@ export async function createLeadOnce(
       source: lead.source,
       source_ref: lead.sourceRef,
       source_ad_id: lead.sourceAdId,
+      referral: lead.referral && leadReferralColumn.encode(lead.referral),
     })
     .onConflict((oc) => oc.columns(['channel_connection_id', 'contact_identifier']).doNothing())
     .execute();
+}
+
+export interface LeadAd {
+  title: string | null;
+  photoUrl: string | null;
+  postId: string | null;
+}
+
+/** The product and the ad's context from the stored referral (leads before it was kept have none). */
+function adContext(stored: unknown): Pick<LeadSummary, 'sourceProductId' | 'ad'> {
+  const referral = stored === null ? null : leadReferralColumn.decode(stored);
+  const ad =
+    referral && (referral.adTitle || referral.adPhotoUrl || referral.adPostId)
+      ? { title: referral.adTitle, photoUrl: referral.adPhotoUrl, postId: referral.adPostId }
+      : null;
+  return { sourceProductId: referral?.productId ?? null, ad };
 }
 
 export interface LeadSummary {
@@ -46,6 +67,10 @@ export interface LeadSummary {
   /** The ig.me link's or ad's `ref` parameter. */
   sourceRef: string | null;
   sourceAdId: string | null;
+  /** The shop product the contact asked about. */
+  sourceProductId: string | null;
+  /** The ad the contact came from, as Meta described it. */
+  ad: LeadAd | null;
   status: 'NEW' | 'CONTACTED' | 'QUALIFIED' | 'WON' | 'LOST';
   account: { id: string; name: string | null; status: 'CONNECTED' | 'NEEDS_REAUTH' | 'DISCONNECTED' };
   createdAt: string;
@@ -86,6 +111,7 @@ export async function listLeadPage(
       'l.source',
       'l.source_ref',
       'l.source_ad_id',
+      'l.referral',
       'l.status',
       'l.created_at',
       'cc.id as account_id',
@@ -131,6 +157,7 @@ export async function listLeadPage(
       source: r.source,
       sourceRef: r.source_ref,
       sourceAdId: r.source_ad_id,
+      ...adContext(r.referral),
       status: r.status,
       account: { id: r.account_id, name: r.account_name, status: r.account_status },
       createdAt: r.created_at.toISOString(),

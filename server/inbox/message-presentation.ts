@@ -24,6 +24,8 @@ const ATTACHMENT_LABELS: Record<Attachment['kind'], string> = {
   ig_story: '✨ Shared a story',
   ephemeral: '⏱ Sent a disappearing photo',
   template: '🗂 Sent a template',
+  like_heart: '❤️',
+  sticker: '🏷 Sent a sticker',
   unsupported: 'Sent something Instagram does not share with apps',
 };
 
@@ -38,7 +40,7 @@ export function previewOf(message: {
   direction: 'INBOUND' | 'OUTBOUND';
   kind: string;
   text: string;
-  attachments: Pick<Attachment, 'kind'>[];
+  attachments: (Pick<Attachment, 'kind'> & Partial<Pick<Attachment, 'stickerId'>>)[];
   unsent?: boolean;
 }): string {
   if (message.unsent) return 'Message unsent';
@@ -47,31 +49,37 @@ export function previewOf(message: {
     body = `Replied to your story${message.text ? `: ${message.text}` : ''}`;
   else if (message.kind === 'unsupported') body = ATTACHMENT_LABELS.unsupported;
   else if (message.text) body = message.text;
-  else body = message.attachments[0] ? ATTACHMENT_LABELS[message.attachments[0].kind] : 'Message';
+  else {
+    const [first] = message.attachments;
+    body = first ? ATTACHMENT_LABELS[first.stickerId ? 'sticker' : first.kind] : 'Message';
+  }
   return clip(message.direction === 'OUTBOUND' ? `You: ${body}` : body);
 }
 
 export interface LeadOrigin {
   source: LeadSource;
-  ref: string | null;
-  adId: string | null;
+  sourceRef: string | null;
+  sourceAdId: string | null;
+  referral: Referral | null;
 }
 
 /** A click-to-message ad, as opposed to an ig.me link. */
 export const isAdReferral = (referral: Referral) => referral.adId !== null || referral.source === 'ADS';
 
-/** Where a new contact came from: an ad, an ig.me link, a story, or a plain direct message. */
+/** Where a new contact came from: a shop product, an ad, an ig.me link, a story, or a plain DM. */
 export function leadOrigin(event: InstagramEvent): LeadOrigin {
   const referral = 'referral' in event ? event.referral : null;
   if (referral) {
-    return { source: isAdReferral(referral) ? 'AD' : 'REFERRAL', ref: referral.ref, adId: referral.adId };
+    const source =
+      referral.productId && !isAdReferral(referral) ? 'PRODUCT' : isAdReferral(referral) ? 'AD' : 'REFERRAL';
+    return { source, sourceRef: referral.ref, sourceAdId: referral.adId, referral };
   }
-  if (event.kind === 'message' && event.replyTo?.kind === 'story')
-    return { source: 'STORY_REPLY', ref: null, adId: null };
+  const plain = { sourceRef: null, sourceAdId: null, referral: null };
+  if (event.kind === 'message' && event.replyTo?.kind === 'story') return { source: 'STORY_REPLY', ...plain };
   if (event.kind === 'message' && event.attachments.some((a) => a.kind === 'story_mention')) {
-    return { source: 'STORY_MENTION', ref: null, adId: null };
+    return { source: 'STORY_MENTION', ...plain };
   }
-  return { source: 'DM', ref: null, adId: null };
+  return { source: 'DM', ...plain };
 }
 
 export interface Reaction {

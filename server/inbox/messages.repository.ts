@@ -81,7 +81,10 @@ export async function confirmSent(trx: Tx, messageId: string): Promise<void> {
 export async function updateMessageState(
   trx: Tx,
   messageId: string,
-  state: Pick<NewMessage, 'content' | 'attachments' | 'edit_count' | 'edited_at' | 'unsent_at' | 'reactions'>,
+  state: Pick<
+    NewMessage,
+    'content' | 'attachments' | 'provider_data' | 'edit_count' | 'edited_at' | 'unsent_at' | 'reactions'
+  >,
 ): Promise<void> {
   await trx.updateTable('conversation_messages').set(state).where('id', '=', messageId).execute();
 }

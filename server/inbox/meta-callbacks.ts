@@ -9,6 +9,7 @@ import {
   disconnectConnections,
   purgeConnections,
 } from './connections.repository.ts';
+import { deletionSummaryColumn } from './jsonb-columns.ts';
 
 /** The person removed the app in Instagram/Facebook: their accounts stop, their tokens go. */
 export async function deauthorize(db: Database, appScopedUserId: string): Promise<number> {
@@ -42,7 +43,7 @@ export async function requestDataDeletion(db: Database, appScopedUserId: string)
         confirmation_code: confirmationCode,
         app_scoped_user_id: appScopedUserId,
         status: 'COMPLETED',
-        summary: JSON.stringify(summary),
+        summary: deletionSummaryColumn.encode(summary),
         completed_at: new Date(),
       })
       .execute();
@@ -75,7 +76,7 @@ export async function findDeletionStatus(
       status: row.status as DeletionStatus['status'],
       requestedAt: row.requested_at.toISOString(),
       completedAt: row.completed_at?.toISOString() ?? null,
-      summary: row.summary as Record<string, number>,
+      summary: deletionSummaryColumn.decode(row.summary),
     }) ??
     null
   );

@@ -5,6 +5,7 @@
 import { type Actor, continueAsServer, type Database, type Tx } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { recordConversationActivity } from './conversations.repository.ts';
+import { attachmentsColumn, firstAttachmentUrl, plainAttachment } from './jsonb-columns.ts';
 import { previewOf } from './message-presentation.ts';
 import { messagingWindow } from './messaging-window.ts';
 import { type OutboundContent, type OutboundPart, planParts } from './outbound-content.ts';
@@ -41,8 +42,7 @@ function partKey(idempotencyKey: string, index: number): string {
 
 function sameContent(stored: OutboundMessage, part: OutboundPart): boolean {
   if (part.kind === 'text') return stored.kind === 'text' && stored.content === part.text;
-  const [attachment] = (stored.attachments as { url?: string }[] | null) ?? [];
-  return stored.kind === part.type && attachment?.url === part.url;
+  return stored.kind === part.type && firstAttachmentUrl(stored.attachments) === part.url;
 }
 
 export async function queueOutboundMessage(
@@ -92,9 +92,7 @@ export async function queueOutboundMessage(
         content: part.kind === 'text' ? part.text : '',
         attachments:
           part.kind === 'attachment'
-            ? JSON.stringify([
-                { kind: part.type, type: part.type, url: part.url, title: null, mediaId: null },
-              ])
+            ? attachmentsColumn.encode([plainAttachment(part.type, part.url)])
             : null,
         reply_to_external_id: index === 0 ? (request.replyToMid ?? null) : null,
         idempotency_key: keys[index],

@@ -14,6 +14,7 @@ import { sendApiRequest } from '../meta/send-api.ts';
 import { classifySendFailure, type SendFailure } from '../meta/send-outcome.ts';
 import { markNeedsReauth } from './connections.repository.ts';
 import { lockConversationKey } from './conversations.repository.ts';
+import { firstAttachmentUrl } from './jsonb-columns.ts';
 import { messagingWindow } from './messaging-window.ts';
 import {
   findSendState,
@@ -181,13 +182,12 @@ function checkBeforeSending(
 
 function sendApiBody(target: SendTarget, humanAgent: boolean): Record<string, unknown> {
   const { message } = target;
-  const [attachment] = (message.attachments as { url: string }[] | null) ?? [];
   return {
     recipient: { id: target.contactId },
     message:
       message.kind === 'text'
         ? { text: message.content }
-        : { attachment: { type: message.kind, payload: { url: attachment?.url } } },
+        : { attachment: { type: message.kind, payload: { url: firstAttachmentUrl(message.attachments) } } },
     ...(message.replyToExternalId ? { reply_to: { mid: message.replyToExternalId } } : {}),
     ...(humanAgent ? { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } : {}),
   };

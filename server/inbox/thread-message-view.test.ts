@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { plainAttachment } from './jsonb-columns.ts';
 import type { ThreadRow } from './thread.repository.ts';
 import { STORY_LIFETIME_MS, threadMessageView } from './thread-message-view.ts';
 
@@ -40,13 +41,20 @@ describe('threadMessageView', () => {
     const mention = row({
       kind: 'story_mention',
       content: '',
-      attachments: [{ kind: 'story_mention', url: 'https://cdn.test/story', title: null }],
+      attachments: [plainAttachment('story_mention', 'https://cdn.test/story')],
     });
     expect(threadMessageView(mention, later(STORY_LIFETIME_MS - 1)).attachments).toEqual([
-      { kind: 'story_mention', url: 'https://cdn.test/story', title: null, expired: false },
+      {
+        kind: 'story_mention',
+        url: 'https://cdn.test/story',
+        title: null,
+        expired: false,
+        sticker: false,
+        elements: null,
+      },
     ]);
     expect(threadMessageView(mention, later(STORY_LIFETIME_MS)).attachments).toEqual([
-      { kind: 'story_mention', url: null, title: null, expired: true },
+      { kind: 'story_mention', url: null, title: null, expired: true, sticker: false, elements: null },
     ]);
 
     const reply = row({ provider_data: { replyToStory: { url: 'https://cdn.test/s2', storyId: '9' } } });
@@ -63,7 +71,7 @@ describe('threadMessageView', () => {
   it('keeps other media links whatever their age (the browser shows a placeholder if they died)', () => {
     const photo = row({
       kind: 'image',
-      attachments: [{ kind: 'image', url: 'https://cdn.test/p', title: null }],
+      attachments: [plainAttachment('image', 'https://cdn.test/p')],
     });
     expect(threadMessageView(photo, later(30 * STORY_LIFETIME_MS)).attachments[0]).toMatchObject({
       url: 'https://cdn.test/p',
@@ -117,6 +125,10 @@ describe('threadMessageView', () => {
       ref: null,
       adId: '77',
       adTitle: 'Sale',
+      // Referrals stored before the ad's context was kept read as having none.
+      adPhotoUrl: null,
+      adPostId: null,
+      productId: null,
     });
     const fromLink = row({
       provider_data: {
@@ -128,5 +140,25 @@ describe('threadMessageView', () => {
       threadMessageView(row({ direction: 'OUTBOUND', provider_data: { origin: 'echo' } }), sentAt),
     ).toMatchObject({ sentOutsideInbox: true });
     expect(threadMessageView(row({ direction: 'OUTBOUND' }), sentAt).sentOutsideInbox).toBe(false);
+    const fromProduct = row({ provider_data: { referral: { productId: '7000000000000001' } } });
+    expect(threadMessageView(fromProduct, sentAt).referral).toMatchObject({
+      source: 'PRODUCT',
+      productId: '7000000000000001',
+    });
+  });
+
+  it('shows a sticker as a sticker, and the cards of a template the business sent', () => {
+    const sticker = row({
+      kind: 'image',
+      attachments: [{ ...plainAttachment('image', 'https://cdn.test/st.png'), stickerId: '3692' }],
+    });
+    expect(threadMessageView(sticker, sentAt).attachments[0]).toMatchObject({ kind: 'image', sticker: true });
+    const card = { title: 'Linen shirt', subtitle: '€49', imageUrl: null, url: null, buttons: [] };
+    const template = row({
+      direction: 'OUTBOUND',
+      kind: 'template',
+      attachments: [{ ...plainAttachment('template', 'https://cdn.test/t'), url: null, elements: [card] }],
+    });
+    expect(threadMessageView(template, sentAt).attachments[0]?.elements).toEqual([card]);
   });
 });

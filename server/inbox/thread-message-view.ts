@@ -1,7 +1,8 @@
 // How one stored message appears in the conversation view: its media under the media policy
 // (links to Meta's CDN, never copies; stories vanish after 24 h), the message it quotes, the story
 // it answers, the ad or link it came from, and the customer's reactions.
-import type { Attachment, Referral } from '../meta/instagram-events.ts';
+import type { TemplateElement } from '../meta/instagram-events.ts';
+import { attachmentsColumn, providerDataColumn, reactionsColumn } from './jsonb-columns.ts';
 import { isAdReferral, previewOf } from './message-presentation.ts';
 import type { ThreadRow } from './thread.repository.ts';
 
@@ -30,6 +31,10 @@ export interface ThreadAttachmentView {
   title: string | null;
   /** Story media whose day is over: shown as a placeholder, never requested. */
   expired: boolean;
+  /** A sticker (shown as its picture). */
+  sticker: boolean;
+  /** The cards of a template the business sent. */
+  elements: TemplateElement[] | null;
 }
 
 export interface ThreadMessageView {
@@ -45,10 +50,20 @@ export interface ThreadMessageView {
   quote: { direction: 'INBOUND' | 'OUTBOUND'; preview: string } | null;
   /** The customer's story this message answers. */
   storyReply: { url: string | null; expired: boolean } | null;
-  /** The ad or ig.me link that opened the conversation. */
-  referral: { source: 'AD' | 'LINK'; ref: string | null; adId: string | null; adTitle: string | null } | null;
+  /** The ad, shop product or ig.me link that opened the conversation. */
+  referral: {
+    source: 'AD' | 'LINK' | 'PRODUCT';
+    ref: string | null;
+    adId: string | null;
+    adTitle: string | null;
+    adPhotoUrl: string | null;
+    adPostId: string | null;
+    productId: string | null;
+  } | null;
   /** Typed in the Instagram app (or another tool), not in this inbox. */
   sentOutsideInbox: boolean;
+  /** Received while another app controlled the thread. */
+  standby: boolean;
   /** The customer's reactions, then the business's own (`fromBusiness`). */
   reactions: { emoji: string; fromBusiness: boolean }[];
   /** The reaction the business sent, as Meta names it ("love"). */
@@ -61,18 +76,10 @@ export interface ThreadMessageView {
   humanAgent: boolean;
 }
 
-interface ProviderData {
-  replyToStory?: { url: string | null } | null;
-  referral?: Referral | null;
-  origin?: string;
-}
-
-type StoredAttachment = Partial<Attachment> & { kind: string };
-
-const asAttachments = (value: unknown) => (value as StoredAttachment[] | null) ?? [];
+const asAttachments = (value: unknown) => (value === null ? [] : attachmentsColumn.decode(value));
 
 export function threadMessageView(row: ThreadRow, now: Date): ThreadMessageView {
-  const data = (row.provider_data as ProviderData | null) ?? {};
+  const data = providerDataColumn.decode(row.provider_data ?? {});
   const storyGone = now.getTime() - row.occurred_at.getTime() >= STORY_LIFETIME_MS;
   const referral = data.referral ?? null;
   return {
@@ -82,7 +89,14 @@ export function threadMessageView(row: ThreadRow, now: Date): ThreadMessageView 
     text: row.content,
     attachments: asAttachments(row.attachments).map((a) => {
       const expired = STORY_KINDS.has(a.kind) && storyGone;
-      return { kind: a.kind, url: expired ? null : (a.url ?? null), title: a.title ?? null, expired };
+      return {
+        kind: a.kind,
+        url: expired ? null : a.url,
+        title: a.title,
+        expired,
+        sticker: a.stickerId !== null || a.kind === 'sticker',
+        elements: a.elements,
+      };
     }),
     status: row.status,
     externalMessageId: row.external_message_id,
@@ -95,7 +109,7 @@ export function threadMessageView(row: ThreadRow, now: Date): ThreadMessageView 
               direction: row.quoted_direction,
               kind: row.quoted_kind ?? 'text',
               text: row.quoted_content ?? '',
-              attachments: asAttachments(row.quoted_attachments) as Pick<Attachment, 'kind'>[],
+              attachments: asAttachments(row.quoted_attachments),
               unsent: row.quoted_unsent_at !== null,
             }),
           }
@@ -105,15 +119,19 @@ export function threadMessageView(row: ThreadRow, now: Date): ThreadMessageView 
       : null,
     referral: referral
       ? {
-          source: isAdReferral(referral) ? 'AD' : 'LINK',
+          source: isAdReferral(referral) ? 'AD' : referral.productId ? 'PRODUCT' : 'LINK',
           ref: referral.ref,
           adId: referral.adId,
           adTitle: referral.adTitle,
+          adPhotoUrl: referral.adPhotoUrl,
+          adPostId: referral.adPostId,
+          productId: referral.productId,
         }
       : null,
     sentOutsideInbox: data.origin === 'echo',
+    standby: data.standby,
     reactions: [
-      ...((row.reactions as { emoji: string | null; reaction: string | null }[] | null) ?? []).map((r) => ({
+      ...reactionsColumn.decode(row.reactions).map((r) => ({
         emoji: r.emoji ?? emojiOf(r.reaction),
         fromBusiness: false,
       })),

@@ -67,3 +67,22 @@ export async function findRecentLedgerEntryByBody(trx: Tx, rawBody: Buffer, sinc
     .orderBy('id', 'desc')
     .executeTakeFirst();
 }
+
+export async function readRawBodies(trx: Tx, ids: string[]) {
+  if (ids.length === 0) return [];
+  const rows = await trx
+    .selectFrom('webhook_events')
+    .select(['id', 'raw_body'])
+    .where('id', 'in', ids)
+    .execute();
+  return rows.map((row) => ({ id: String(row.id), rawBody: row.raw_body }));
+}
+
+/** The delivery with content removed (an unsend); its signature no longer matches, by design. */
+export async function replaceRawBody(trx: Tx, id: string, rawBody: Buffer): Promise<void> {
+  await trx
+    .updateTable('webhook_events')
+    .set({ raw_body: rawBody, redacted_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}

@@ -3,6 +3,7 @@
 // one commit (group commit), each caller still waiting for the commit that holds its row. The
 // ingest job for the new rows is queued in the same transaction: stored and queued cannot disagree.
 import type { Database } from '../db/database.ts';
+import { webhookHeadersColumn } from './jsonb-columns.ts';
 
 export interface IncomingWebhook {
   rawBody: Buffer;
@@ -42,7 +43,7 @@ export function createWebhookLedger(
           .values(
             batch.map(({ webhook }) => ({
               raw_body: webhook.rawBody,
-              headers: JSON.stringify(webhook.headers),
+              headers: webhookHeadersColumn.encode(webhook.headers),
               signature_valid: true,
               object: webhook.object,
             })),

@@ -13,7 +13,27 @@ export type AttachmentKind =
   | 'ig_story'
   | 'ephemeral'
   | 'template'
+  | 'like_heart'
+  | 'sticker'
   | 'unsupported';
+
+/** A button of a template card: a link or a postback. */
+export interface TemplateButton {
+  type: string;
+  title: string | null;
+  url: string | null;
+  payload: string | null;
+}
+
+/** One card of a generic template the business sent (seen on its echo). */
+export interface TemplateElement {
+  title: string | null;
+  subtitle: string | null;
+  imageUrl: string | null;
+  /** Where tapping the card leads (its default action). */
+  url: string | null;
+  buttons: TemplateButton[];
+}
 
 export interface Attachment {
   kind: AttachmentKind;
@@ -23,6 +43,10 @@ export interface Attachment {
   title: string | null;
   /** Post, reel or story id where Meta gives one. */
   mediaId: string | null;
+  /** Meta's id of a sticker (sent as a sticker, or as an image that is one). */
+  stickerId: string | null;
+  /** The cards of a generic template; null for any other attachment. */
+  elements: TemplateElement[] | null;
 }
 
 export interface Referral {
@@ -31,6 +55,12 @@ export interface Referral {
   type: string | null;
   adId: string | null;
   adTitle: string | null;
+  /** The ad's picture, video and post, from its `ads_context_data`. */
+  adPhotoUrl: string | null;
+  adVideoUrl: string | null;
+  adPostId: string | null;
+  /** The shop product the customer came from (a product referral, or the ad's product). */
+  productId: string | null;
 }
 
 export type ReplyTo =
@@ -47,6 +77,8 @@ interface EventBase {
   dedupeKey: string;
   /** Under `standby` when another app controls the thread. */
   standby: boolean;
+  /** The business messaging its own account (previewing its automations): not a customer. */
+  isSelf: boolean;
 }
 
 export type InstagramEvent = EventBase &
@@ -76,6 +108,8 @@ export type InstagramEvent = EventBase &
     | { kind: 'postback'; mid: string; title: string; payload: string | null; referral: Referral | null }
     | { kind: 'referral'; referral: Referral }
     | { kind: 'ignored'; mid: string | null; reason: string }
+    /** Something Meta sent that we could not read: kept with the reason, to replay after a fix. */
+    | { kind: 'unparsed'; mid: string | null; reason: string }
   );
 
 export type EventKind = InstagramEvent['kind'];

@@ -31,6 +31,7 @@ describe('parseWebhookDelivery', () => {
       contactId: CUSTOMER,
       occurredAt: new Date(T),
       standby: false,
+      isSelf: false,
       dedupeKey: 'message:m1',
       mid: 'm1',
       direction: 'INBOUND',
@@ -214,14 +215,166 @@ describe('parseWebhookDelivery', () => {
     });
   });
 
-  it('keeps kinds it does not use, and malformed items, as ignored events', () => {
+  it('ignores kinds it does not use, and keeps what it cannot read as unparsed, with the reason', () => {
     expect(only(fromCustomer({ pass_thread_control: { new_owner_app_id: '2' } }))).toMatchObject({
       kind: 'ignored',
     });
     expect(only({ sender: {}, nonsense: true })).toMatchObject({
       kind: 'ignored',
-      reason: 'unrecognised messaging item',
+      reason: 'messaging event of a kind the inbox does not use',
     });
+    // A message we cannot read is not something Meta's contract lets us ignore.
+    expect(
+      only({ sender: { id: CUSTOMER }, recipient: { id: IG }, timestamp: 'soon', message: { mid: 'm9' } }),
+    ).toMatchObject({
+      kind: 'unparsed',
+      accountId: IG,
+      contactId: CUSTOMER,
+      mid: 'm9',
+      reason: 'unreadable messaging item (timestamp: Invalid input)',
+    });
+    expect(only(fromCustomer({ reaction: { mid: 'm1', action: 'explode' } }))).toMatchObject({
+      kind: 'unparsed',
+      reason: expect.stringMatching(/^unreadable messaging item \(reaction\.action: /),
+    });
+  });
+
+  it('keeps the messages of an entry whose time it cannot read', () => {
+    const body = JSON.stringify({
+      object: 'instagram',
+      entry: [
+        { id: IG, time: 'yesterday', messaging: [fromCustomer({ message: { mid: 'm1', text: 'hi' } })] },
+      ],
+    });
+    expect(parseWebhookDelivery(body).events).toMatchObject([
+      { kind: 'message', mid: 'm1', occurredAt: new Date(T) },
+    ]);
+  });
+
+  it('keeps an entry it cannot read as unparsed instead of dropping it', () => {
+    const body = JSON.stringify({ object: 'instagram', entry: [{ time: T, messaging: [] }] });
+    expect(parseWebhookDelivery(body).events).toMatchObject([
+      { kind: 'unparsed', reason: 'unreadable entry (id: Invalid input)' },
+    ]);
+  });
+
+  it('reads shared stories by either field name, hearts, stickers and template cards', () => {
+    const attachments = (...items: unknown[]) =>
+      (only(fromCustomer({ message: { mid: 'm1', attachments: items } })) as { attachments: unknown[] })
+        .attachments;
+    expect(
+      attachments({
+        type: 'ig_story',
+        payload: { story_media_url: 'https://cdn.example/s.mp4', story_media_id: '180' },
+      }),
+    ).toMatchObject([{ kind: 'ig_story', url: 'https://cdn.example/s.mp4', mediaId: '180' }]);
+    expect(attachments({ type: 'like_heart' })).toMatchObject([{ kind: 'like_heart', url: null }]);
+    expect(
+      attachments({
+        type: 'image',
+        payload: { url: 'https://cdn.example/st.png', sticker_id: 369239263222822 },
+      }),
+    ).toMatchObject([{ kind: 'image', stickerId: '369239263222822' }]);
+    expect(
+      attachments({
+        type: 'template',
+        payload: {
+          generic: {
+            elements: [
+              {
+                title: 'Linen shirt',
+                subtitle: '€49',
+                image_url: 'https://cdn.example/s.jpg',
+                default_action: { type: 'web_url', url: 'https://shop.example/p/1' },
+                buttons: [
+                  { type: 'web_url', url: 'javascript:alert(1)', title: 'View' },
+                  { type: 'postback', title: 'Ask', payload: 'ASK_P1' },
+                ],
+              },
+            ],
+          },
+        },
+      }),
+    ).toEqual([
+      {
+        kind: 'template',
+        type: 'template',
+        url: null,
+        title: null,
+        mediaId: null,
+        stickerId: null,
+        elements: [
+          {
+            title: 'Linen shirt',
+            subtitle: '€49',
+            imageUrl: 'https://cdn.example/s.jpg',
+            url: 'https://shop.example/p/1',
+            // Only web links are kept: a script URL is dropped.
+            buttons: [
+              { type: 'web_url', title: 'View', url: null, payload: null },
+              { type: 'postback', title: 'Ask', url: null, payload: 'ASK_P1' },
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('reads product referrals, the ad context, self-messages and standby postbacks', () => {
+    expect(
+      only(
+        fromCustomer({
+          message: { mid: 'm1', text: 'this one?', referral: { product: { id: '7000000000000001' } } },
+        }),
+      ),
+    ).toMatchObject({ referral: { productId: '7000000000000001', adId: null } });
+    expect(
+      only(
+        fromCustomer({
+          message: {
+            mid: 'm2',
+            referral: {
+              ref: 'spring',
+              ad_id: '1202',
+              source: 'ADS',
+              ads_context_data: {
+                ad_title: 'Spring sale',
+                photo_url: 'https://cdn.example/ad.jpg',
+                post_id: '1800',
+              },
+            },
+          },
+        }),
+      ),
+    ).toMatchObject({
+      referral: {
+        adId: '1202',
+        adTitle: 'Spring sale',
+        adPhotoUrl: 'https://cdn.example/ad.jpg',
+        adPostId: '1800',
+      },
+    });
+    expect(
+      only({
+        sender: { id: IG },
+        recipient: { id: '9100000000000001' },
+        timestamp: T,
+        message: { mid: 'm3', text: 'test', is_echo: true, is_self: true },
+      }),
+    ).toMatchObject({ kind: 'message', direction: 'OUTBOUND', accountId: IG, isSelf: true });
+    expect(
+      only({ ...fromCustomer({ postback: { mid: 'p1', title: 'Menu' } }), is_self: true }),
+    ).toMatchObject({
+      kind: 'postback',
+      isSelf: true,
+    });
+    const standby = JSON.stringify({
+      object: 'instagram',
+      entry: [{ id: IG, time: T, standby: [fromCustomer({ postback: { mid: 'p2', title: 'Agent' } })] }],
+    });
+    expect(parseWebhookDelivery(standby).events).toMatchObject([
+      { kind: 'postback', standby: true, payload: null },
+    ]);
   });
 
   it('reads every entry and every messaging and standby item of a batch, in timestamp order', () => {

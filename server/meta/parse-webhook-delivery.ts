@@ -1,9 +1,17 @@
 // Meta's webhook body → our events. Every entry and every messaging/standby item is read (Meta
-// batches up to 1000); an item we do not understand becomes an `ignored` event instead of failing
-// the delivery, and comments (`changes`) are routed away from the inbox the same way.
+// batches up to 1000). Nothing is dropped silently: an item of a kind the inbox does not use
+// (handover, opt-in, comments for now) becomes an `ignored` event, and one we cannot read becomes
+// an `unparsed` event carrying the reason, kept for a replay once the parser is fixed.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Attachment, AttachmentKind, InstagramEvent, Referral, ReplyTo } from './instagram-events.ts';
+import type {
+  Attachment,
+  AttachmentKind,
+  InstagramEvent,
+  Referral,
+  ReplyTo,
+  TemplateElement,
+} from './instagram-events.ts';
 
 /** Ids are strings on the wire; a number would already have lost precision, but is accepted. */
 const Id = z.union([z.string().min(1), z.number()]).transform(String);
@@ -18,7 +26,17 @@ const ReferralSchema = z.looseObject({
   source: z.string().nullish(),
   type: z.string().nullish(),
   ad_id: Id.nullish(),
-  ads_context_data: z.looseObject({ ad_title: z.string().nullish() }).nullish(),
+  ads_context_data: z
+    .looseObject({
+      ad_title: z.string().nullish(),
+      photo_url: z.string().nullish(),
+      video_url: z.string().nullish(),
+      post_id: Id.nullish(),
+      product_id: Id.nullish(),
+    })
+    .nullish(),
+  // A shop product referral (reference §4.6 (j)).
+  product: z.looseObject({ id: Id }).nullish(),
 });
 
 const AttachmentSchema = z.looseObject({
@@ -32,6 +50,7 @@ const MessageSchema = z.looseObject({
   is_echo: z.boolean().nullish(),
   is_deleted: z.boolean().nullish(),
   is_unsupported: z.boolean().nullish(),
+  is_self: z.boolean().nullish(),
   attachments: z.array(AttachmentSchema).nullish(),
   reply_to: z
     .looseObject({
@@ -44,6 +63,8 @@ const MessageSchema = z.looseObject({
 });
 
 const MessagingItem = z.looseObject({
+  // Self postbacks carry it here rather than on a message (reference §4.6 (n)).
+  is_self: z.boolean().nullish(),
   sender: Party,
   recipient: Party,
   timestamp: Timestamp,
@@ -76,9 +97,14 @@ const MessagingItem = z.looseObject({
 });
 type MessagingItem = z.infer<typeof MessagingItem>;
 
+/** The item keys the inbox reads; an item with none of them is of a kind it does not use. */
+const DM_KINDS = ['message', 'message_edit', 'reaction', 'read', 'postback', 'referral'] as const;
+
 const Entry = z.looseObject({
   id: Id,
-  time: Timestamp.optional(),
+  // Only a fallback for items without their own time; a value we cannot read is not a reason to
+  // lose the entry's messages.
+  time: z.unknown().optional(),
   messaging: z.array(z.unknown()).optional(),
   standby: z.array(z.unknown()).optional(),
   changes: z.array(z.unknown()).optional(),
@@ -113,36 +139,99 @@ const ATTACHMENT_KINDS: Record<string, AttachmentKind> = {
   ig_story: 'ig_story',
   ephemeral: 'ephemeral',
   template: 'template',
+  like_heart: 'like_heart',
+  sticker: 'sticker',
 };
 
 function text(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
 }
 
+/** A link we may show or load: http(s) only (a `javascript:` or `data:` URL is dropped). */
+function webUrl(value: unknown): string | null {
+  const candidate = text(value);
+  return candidate && /^https?:\/\//i.test(candidate) ? candidate : null;
+}
+
+/** The first of several names Meta has used for the same field. */
+function firstText(payload: Record<string, unknown>, ...names: string[]): string | null {
+  for (const name of names) {
+    const value = text(payload[name]);
+    if (value !== null) return value;
+  }
+  return null;
+}
+
+const TemplateElementSchema = z.looseObject({
+  title: z.string().nullish(),
+  subtitle: z.string().nullish(),
+  image_url: z.string().nullish(),
+  default_action: z.looseObject({ url: z.string().nullish() }).nullish(),
+  buttons: z
+    .array(
+      z.looseObject({
+        type: z.string(),
+        title: z.string().nullish(),
+        url: z.string().nullish(),
+        payload: z.string().nullish(),
+      }),
+    )
+    .nullish(),
+});
+
+/** A template's cards: `payload.generic.elements` on echoes (or the elements themselves). */
+function templateElements(payload: Record<string, unknown>): TemplateElement[] | null {
+  const generic = payload.generic ?? payload;
+  const list = Array.isArray(generic) ? generic : (generic as { elements?: unknown } | null)?.elements;
+  const elements = z.array(TemplateElementSchema).safeParse(list);
+  if (!elements.success) return null;
+  return elements.data.map((element) => ({
+    title: element.title ?? null,
+    subtitle: element.subtitle ?? null,
+    imageUrl: webUrl(element.image_url),
+    url: webUrl(element.default_action?.url),
+    buttons: (element.buttons ?? []).map((button) => ({
+      type: button.type,
+      title: button.title ?? null,
+      url: webUrl(button.url),
+      payload: button.payload ?? null,
+    })),
+  }));
+}
+
 function toAttachment(raw: z.infer<typeof AttachmentSchema>): Attachment {
   const payload = raw.payload ?? {};
+  const kind = ATTACHMENT_KINDS[raw.type] ?? 'unsupported';
   return {
-    kind: ATTACHMENT_KINDS[raw.type] ?? 'unsupported',
+    kind,
     type: raw.type,
-    url: text(payload.url),
+    // Shared stories have been sent with `url` and with `story_media_url`.
+    url: webUrl(firstText(payload, 'url', 'story_media_url')),
     title: text(payload.title),
-    mediaId: text(payload.ig_post_media_id) ?? text(payload.reel_video_id) ?? text(payload.id),
+    mediaId: firstText(payload, 'ig_post_media_id', 'reel_video_id', 'story_media_id', 'id'),
+    stickerId: text(payload.sticker_id),
+    elements: kind === 'template' ? templateElements(payload) : null,
   };
 }
 
 function toReferral(raw: z.infer<typeof ReferralSchema> | null | undefined): Referral | null {
   if (!raw) return null;
+  const ad = raw.ads_context_data;
   return {
     ref: raw.ref ?? null,
     source: raw.source ?? null,
     type: raw.type ?? null,
     adId: raw.ad_id ?? null,
-    adTitle: raw.ads_context_data?.ad_title ?? null,
+    adTitle: ad?.ad_title ?? null,
+    adPhotoUrl: webUrl(ad?.photo_url),
+    adVideoUrl: webUrl(ad?.video_url),
+    adPostId: ad?.post_id ?? null,
+    productId: raw.product?.id ?? ad?.product_id ?? null,
   };
 }
 
 function toReplyTo(raw: z.infer<typeof MessageSchema>['reply_to']): ReplyTo | null {
-  if (raw?.story) return { kind: 'story', storyId: raw.story.id ?? null, url: raw.story.url ?? null };
+  if (raw?.story) return { kind: 'story', storyId: raw.story.id ?? null, url: webUrl(raw.story.url) };
   if (raw?.mid) return { kind: 'message', mid: raw.mid };
   return null;
 }
@@ -155,16 +244,18 @@ function messagingEvent(item: MessagingItem, standby: boolean): InstagramEvent {
   const sender = item.sender.id;
   const recipient = item.recipient.id;
   const at = item.timestamp;
-  const customer = { accountId: recipient, contactId: sender, occurredAt: at, standby };
   const message = item.message;
+  const isSelf = item.is_self === true || message?.is_self === true;
+  const customer = { accountId: recipient, contactId: sender, occurredAt: at, standby, isSelf };
 
   if (message) {
-    if (message.is_deleted)
-      return { ...customer, kind: 'unsend', mid: message.mid, dedupeKey: `unsend:${message.mid}` };
+    // An echo is the business writing to the customer: the roles of sender and recipient swap.
     const echo = message.is_echo === true;
+    const parties = echo ? { ...customer, accountId: sender, contactId: recipient } : customer;
+    if (message.is_deleted)
+      return { ...parties, kind: 'unsend', mid: message.mid, dedupeKey: `unsend:${message.mid}` };
     return {
-      // An echo is the business writing to the customer: the roles of sender and recipient swap.
-      ...(echo ? { ...customer, accountId: sender, contactId: recipient } : customer),
+      ...parties,
       kind: 'message',
       dedupeKey: `message:${message.mid}`,
       mid: message.mid,
@@ -228,28 +319,63 @@ function messagingEvent(item: MessagingItem, standby: boolean): InstagramEvent {
   return ignored(customer, item, 'messaging event of a kind the inbox does not use');
 }
 
-function ignored(
-  base: { accountId: string; contactId: string; occurredAt: Date; standby: boolean },
-  raw: unknown,
-  reason: string,
-): InstagramEvent {
+type Base = Pick<InstagramEvent, 'accountId' | 'contactId' | 'occurredAt' | 'standby' | 'isSelf'>;
+
+function ignored(base: Base, raw: unknown, reason: string): InstagramEvent {
   return { ...base, kind: 'ignored', mid: null, reason, dedupeKey: `ignored:${fingerprint(raw)}` };
 }
 
+function unparsed(base: Base, raw: unknown, reason: string): InstagramEvent {
+  const mid = z
+    .looseObject({ mid: z.string() })
+    .safeParse((raw as Record<string, unknown> | null)?.message ?? raw);
+  return {
+    ...base,
+    kind: 'unparsed',
+    mid: mid.success ? mid.data.mid : null,
+    reason,
+    dedupeKey: `unparsed:${fingerprint(raw)}`,
+  };
+}
+
+/** Why zod refused a value: the first problem and where, never the value (it may be a message). */
+function problem(error: z.ZodError): string {
+  const [issue] = error.issues;
+  return `${issue?.path.join('.') || 'item'}: ${issue?.message ?? 'invalid'}`;
+}
+
+/** A messaging item: one of the kinds the inbox reads, or (another kind) ignored, or unparsed. */
+function itemEvent(raw: unknown, base: Base): InstagramEvent {
+  const parsed = MessagingItem.safeParse(raw);
+  if (parsed.success) return messagingEvent(parsed.data, base.standby);
+  const known = typeof raw === 'object' && raw !== null && DM_KINDS.some((key) => key in raw);
+  const sender = z.looseObject({ sender: Party }).safeParse(raw);
+  const from = { ...base, contactId: sender.success ? sender.data.sender.id : base.contactId };
+  return known
+    ? unparsed(from, raw, `unreadable messaging item (${problem(parsed.error)})`)
+    : ignored(from, raw, 'messaging event of a kind the inbox does not use');
+}
+
 function changeEvents(entryId: string, fallbackTime: Date, change: z.infer<typeof Change>): InstagramEvent[] {
-  // The App Dashboard's "Test" button sends a messages event in the `changes` style.
-  if (change.field === 'messages') {
-    const item = MessagingItem.safeParse(change.value);
-    if (item.success) return [messagingEvent(item.data, false)];
-  }
   const from = z.looseObject({ from: Party.optional() }).safeParse(change.value);
-  const base = {
+  const base: Base = {
     accountId: entryId,
     contactId: (from.success && from.data.from?.id) || '',
     occurredAt: fallbackTime,
     standby: false,
+    isSelf: false,
   };
+  // The App Dashboard's "Test" button sends a messages event in the `changes` style.
+  if (change.field === 'messages') return [itemEvent(change.value, base)];
   return [ignored(base, change, `'${change.field}' changes are not direct messages`)];
+}
+
+/** An entry's time, when its items lack their own; the time of receipt when it has none we can read. */
+function entryTime(value: unknown): Date {
+  const parsed = Timestamp.safeParse(value);
+  if (parsed.success && !Number.isNaN(parsed.data.getTime())) return parsed.data;
+  const iso = typeof value === 'string' ? new Date(value) : null;
+  return iso && !Number.isNaN(iso.getTime()) ? iso : new Date();
 }
 
 export function parseWebhookDelivery(rawBody: Buffer | string): ParsedDelivery {
@@ -271,23 +397,22 @@ export function parseWebhookDelivery(rawBody: Buffer | string): ParsedDelivery {
     object = delivery.data.object;
     for (const rawEntry of delivery.data.entry) {
       const entry = Entry.safeParse(rawEntry);
-      if (!entry.success) continue;
-      const { id: entryId, time = new Date() } = entry.data;
+      const now = new Date();
+      if (!entry.success) {
+        const base = { accountId: '', contactId: '', occurredAt: now, standby: false, isSelf: false };
+        events.push(unparsed(base, rawEntry, `unreadable entry (${problem(entry.error)})`));
+        continue;
+      }
+      const { id: entryId } = entry.data;
+      const time = entryTime(entry.data.time);
       accountIds.add(entryId);
       const items = [
         ...(entry.data.messaging ?? []).map((item) => ({ item, standby: false })),
         ...(entry.data.standby ?? []).map((item) => ({ item, standby: true })),
       ];
       for (const { item, standby } of items) {
-        const parsed = MessagingItem.safeParse(item);
         events.push(
-          parsed.success
-            ? messagingEvent(parsed.data, standby)
-            : ignored(
-                { accountId: entryId, contactId: '', occurredAt: time, standby },
-                item,
-                'unrecognised messaging item',
-              ),
+          itemEvent(item, { accountId: entryId, contactId: '', occurredAt: time, standby, isSelf: false }),
         );
       }
       const changes = entry.data.field
@@ -296,10 +421,14 @@ export function parseWebhookDelivery(rawBody: Buffer | string): ParsedDelivery {
       for (const rawChange of changes) {
         const change = Change.safeParse(rawChange);
         if (change.success) events.push(...changeEvents(entryId, time, change.data));
+        else {
+          const base = { accountId: entryId, contactId: '', occurredAt: time, standby: false, isSelf: false };
+          events.push(unparsed(base, rawChange, `unreadable change (${problem(change.error)})`));
+        }
       }
     }
   }
-  for (const event of events) accountIds.add(event.accountId);
+  for (const event of events) if (event.accountId) accountIds.add(event.accountId);
   // Meta may deliver out of order; its timestamps are the truth.
   events.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
   return { object, accountIds: [...accountIds], events };

@@ -149,6 +149,8 @@ describe('leads.list', () => {
         source: 'REFERRAL',
         sourceRef: 'bio-link',
         sourceAdId: null,
+        sourceProductId: null,
+        ad: null,
         status: 'NEW',
         account: { id: connectionId, name: '@shop101', status: 'CONNECTED' },
         createdAt: '2026-11-22T09:00:00.000Z',

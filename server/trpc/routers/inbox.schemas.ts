@@ -65,6 +65,25 @@ export const ConversationViewSchema = z.object({
           url: z.string().nullable(),
           title: z.string().nullable(),
           expired: z.boolean(),
+          sticker: z.boolean(),
+          elements: z
+            .array(
+              z.object({
+                title: z.string().nullable(),
+                subtitle: z.string().nullable(),
+                imageUrl: z.string().nullable(),
+                url: z.string().nullable(),
+                buttons: z.array(
+                  z.object({
+                    type: z.string(),
+                    title: z.string().nullable(),
+                    url: z.string().nullable(),
+                    payload: z.string().nullable(),
+                  }),
+                ),
+              }),
+            )
+            .nullable(),
         }),
       ),
       status: z.string(),
@@ -74,13 +93,17 @@ export const ConversationViewSchema = z.object({
       storyReply: z.object({ url: z.string().nullable(), expired: z.boolean() }).nullable(),
       referral: z
         .object({
-          source: z.enum(['AD', 'LINK']),
+          source: z.enum(['AD', 'LINK', 'PRODUCT']),
           ref: z.string().nullable(),
           adId: z.string().nullable(),
           adTitle: z.string().nullable(),
+          adPhotoUrl: z.string().nullable(),
+          adPostId: z.string().nullable(),
+          productId: z.string().nullable(),
         })
         .nullable(),
       sentOutsideInbox: z.boolean(),
+      standby: z.boolean(),
       reactions: z.array(z.object({ emoji: z.string(), fromBusiness: z.boolean() })),
       businessReaction: z.string().nullable(),
       edited: z.boolean(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const LeadSourceSchema = z.enum(['DM', 'STORY_REPLY', 'STORY_MENTION', 'AD', 'REFERRAL']);
+export const LeadSourceSchema = z.enum(['DM', 'STORY_REPLY', 'STORY_MENTION', 'AD', 'REFERRAL', 'PRODUCT']);
 
 export const ListLeadsInput = z.object({
   source: LeadSourceSchema.optional(),
@@ -23,6 +23,10 @@ export const LeadSummarySchema = z.object({
   source: LeadSourceSchema,
   sourceRef: z.string().nullable(),
   sourceAdId: z.string().nullable(),
+  sourceProductId: z.string().nullable(),
+  ad: z
+    .object({ title: z.string().nullable(), photoUrl: z.string().nullable(), postId: z.string().nullable() })
+    .nullable(),
   status: z.enum(['NEW', 'CONTACTED', 'QUALIFIED', 'WON', 'LOST']),
   account: z.object({
     id: z.uuid(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { firstAttachmentUrl } from '../../inbox/jsonb-columns.ts';
 import type { OutboundMessage } from '../../inbox/outbound-messages.repository.ts';
 
 export const AttachmentTypeSchema = z.enum(['image', 'video', 'audio', 'file']);
@@ -37,13 +38,12 @@ export const OutboundMessageSchema = z.object({
 export type OutboundMessageDto = z.infer<typeof OutboundMessageSchema>;
 
 export function toOutboundDto(message: OutboundMessage): OutboundMessageDto {
-  const [attachment] = (message.attachments as { url?: string }[] | null) ?? [];
   return {
     id: message.id,
     conversationId: message.conversationId,
     kind: message.kind,
     content: message.content,
-    attachmentUrl: attachment?.url ?? null,
+    attachmentUrl: firstAttachmentUrl(message.attachments),
     status: message.status,
     messagingTag: message.messagingTag,
     externalMessageId: message.externalMessageId,

@@ -1,0 +1,94 @@
+// Removes a message's words and media from a stored webhook body, in place: what the customer
+// unsent (or replaced by an edit) must not stay readable in the raw ledger. The body keeps its
+// shape, so replaying it still yields the same events, only without the redacted content.
+import type { InstagramEvent } from './instagram-events.ts';
+
+export interface RedactionScope {
+  mid: string;
+  /** Unsent: the text, every edit and the media go. */
+  unsent: boolean;
+  /** Edits up to this number are superseded (0: none); the latest edit keeps its text. */
+  latestEdit: number;
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null;
+
+/** The items of an entry that can carry a message: messaging, standby, and `messages` changes. */
+function itemsOf(entry: Json): Json[] {
+  const items = [entry.messaging, entry.standby].flatMap((list) => (Array.isArray(list) ? list : []));
+  const changes = Array.isArray(entry.changes) ? entry.changes : [entry];
+  for (const change of changes) {
+    if (isObject(change) && change.field === 'messages' && isObject(change.value)) items.push(change.value);
+  }
+  return items.filter(isObject);
+}
+
+/** True when something was removed. */
+function redactItem(item: Json, scope: RedactionScope): boolean {
+  let changed = false;
+  const drop = (holder: Json, key: string) => {
+    if (key in holder) {
+      delete holder[key];
+      changed = true;
+    }
+  };
+  const message = item.message;
+  if (isObject(message) && message.mid === scope.mid && (scope.unsent || scope.latestEdit > 0)) {
+    drop(message, 'text');
+    if (scope.unsent) {
+      drop(message, 'attachments');
+      const replyTo = message.reply_to;
+      if (isObject(replyTo) && isObject(replyTo.story)) drop(replyTo.story, 'url');
+    }
+  }
+  const edit = item.message_edit;
+  if (
+    isObject(edit) &&
+    edit.mid === scope.mid &&
+    (scope.unsent || Number(edit.num_edit ?? 1) < scope.latestEdit)
+  ) {
+    drop(edit, 'text');
+  }
+  return changed;
+}
+
+/** The body without the message's content, or null when it holds none (already redacted). */
+export function redactDelivery(rawBody: Buffer, scope: RedactionScope): Buffer | null {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    return null; // not a body ingest could have read a message from
+  }
+  let changed = false;
+  for (const delivery of Array.isArray(body) ? body : [body]) {
+    const entries = isObject(delivery) && Array.isArray(delivery.entry) ? delivery.entry : [];
+    for (const entry of entries.filter(isObject)) {
+      for (const item of itemsOf(entry)) changed = redactItem(item, scope) || changed;
+    }
+  }
+  return changed ? Buffer.from(JSON.stringify(body)) : null;
+}
+
+/** The parsed event without the content the scope removes, or null when it holds none. */
+export function redactEvent(event: InstagramEvent, scope: RedactionScope): InstagramEvent | null {
+  if (event.kind === 'edit') {
+    const superseded = scope.unsent || event.numEdit < scope.latestEdit;
+    return superseded && event.text !== '' ? { ...event, text: '' } : null;
+  }
+  if (event.kind === 'postback' && scope.unsent && event.title !== '') return { ...event, title: '' };
+  if (event.kind !== 'message' || !(scope.unsent || scope.latestEdit > 0)) return null;
+  const redacted = {
+    ...event,
+    text: null,
+    ...(scope.unsent
+      ? {
+          attachments: [],
+          replyTo: event.replyTo?.kind === 'story' ? { ...event.replyTo, url: null } : event.replyTo,
+        }
+      : {}),
+  };
+  return JSON.stringify(redacted) === JSON.stringify(event) ? null : redacted;
+}
