@@ -1,6 +1,7 @@
 import { vitePlugin as remix } from '@remix-run/dev';
 import tailwindcss from '@tailwindcss/vite';
 import { defineConfig } from 'vite';
+import { allowedMethods } from './server/http/allowed-methods.ts';
 
 declare module '@remix-run/node' {
   interface Future {
@@ -14,6 +15,14 @@ export default defineConfig(({ isSsrBuild }) => ({
   build: isSsrBuild ? { rollupOptions: { external: [/^#server\//] } } : {},
   plugins: [
     tailwindcss(),
+    // The dev server serves the methods the production server does: this middleware comes before
+    // Vite's own and Remix's, as it comes first in app/server.ts.
+    {
+      name: 'allowed-methods',
+      configureServer(server) {
+        server.middlewares.use(allowedMethods);
+      },
+    },
     remix({
       future: {
         v3_fetcherPersist: true,

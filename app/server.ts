@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import express from 'express';
+import { allowedMethods } from '#server/http/allowed-methods.ts';
 import { handleWebhookDelivery, isWebhookDelivery } from '#server/http/node-webhook.ts';
 import { getRuntime } from '#server/runtime.ts';
 
@@ -18,6 +19,8 @@ const build = (await import(path.join(root, 'build/server/index.js'))) as Server
 
 const app = express();
 app.disable('x-powered-by');
+// First, so that no route sees a method the app does not serve (TRACE was a 500 from Remix).
+app.use(allowedMethods);
 // Vite fingerprints everything under /assets, so those files never change.
 app.use('/assets', express.static(path.join(root, 'build/client/assets'), { immutable: true, maxAge: '1y' }));
 app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));
