@@ -37,8 +37,11 @@ export async function listMigrations(): Promise<{ version: string; name: string;
   });
 }
 
-/** Applies pending migrations; returns the versions it applied. */
-export async function applyMigrations(appUrl: string): Promise<string[]> {
+/**
+ * Applies pending migrations; returns the versions it applied. `before` stops short of a version
+ * (an upgrade test arranges data as an older release left it, then applies the rest).
+ */
+export async function applyMigrations(appUrl: string, options: { before?: string } = {}): Promise<string[]> {
   return withClient(appUrl, async (client) => {
     await client.query(`
       create schema if not exists supabase_migrations;
@@ -51,6 +54,7 @@ export async function applyMigrations(appUrl: string): Promise<string[]> {
     );
     const done: string[] = [];
     for (const migration of await listMigrations()) {
+      if (options.before !== undefined && migration.version >= options.before) break;
       if (applied.has(migration.version)) continue;
       const sql = await readFile(migration.file, 'utf8');
       await client.query('begin');

@@ -12,7 +12,6 @@ export async function handleMetaCallback(
   request: Request,
   handle: (payload: SignedRequestPayload) => Promise<unknown>,
 ): Promise<Response> {
-  if (request.method !== 'POST') return new Response(null, { status: 405, headers: { Allow: 'POST' } });
   try {
     const payload = await readSignedRequest(request, webhookSecrets(runtime.env));
     return Response.json(await handle(payload));

@@ -34,7 +34,6 @@ function fail(status: number, error: string, extra: Record<string, unknown> = {}
  * the reason. Repeating a request with the same `Idempotency-Key` never sends twice.
  */
 export async function action({ request }: ActionFunctionArgs) {
-  if (request.method !== 'POST') return fail(405, 'Use POST');
   const headers = new Headers(NO_STORE);
   const actor = await getActor(request, headers);
   if (!actor) return fail(401, 'Sign in first: send the session cookie or Authorization: Bearer <token>');

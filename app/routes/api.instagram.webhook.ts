@@ -7,7 +7,6 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
   answerVerification(new URL(request.url), runtime.webhookEndpoint);
 
 /** Signed event deliveries from Meta. */
+// Only POST reaches an action: other methods are refused in front of every route.
 export const action = ({ request }: ActionFunctionArgs) =>
-  request.method === 'POST'
-    ? receiveDelivery(request, runtime.webhookEndpoint, runtime.webhookLedger)
-    : new Response(null, { status: 405, headers: { Allow: 'GET, POST' } });
+  receiveDelivery(request, runtime.webhookEndpoint, runtime.webhookLedger);

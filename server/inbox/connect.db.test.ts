@@ -7,6 +7,7 @@ import { type MetaSimulator, startMetaSimulator } from '#dev/meta/simulator.ts';
 import { type SupabaseStandIn, startSupabaseStandIn } from '#dev/supabase/server.ts';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { testEnv } from '#dev/test/env.ts';
+import { tablesHolding } from '#dev/test/find-in-database.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { beginConnect, callbackUrl } from './begin-connect.ts';
@@ -448,17 +449,7 @@ describe('tokens never leak', () => {
 
     const token = meta.accounts().find((a) => a.igId === account.igId)?.accessToken as string;
     expect(token).toMatch(/^IGAA/);
-    const tables = await database.query<{ name: string }>(
-      `select format('%I.%I', schemaname, tablename) as name from pg_tables
-       where schemaname in ('public', 'auth', 'pgboss', 'realtime', 'supabase_migrations')`,
-    );
-    for (const { name } of tables.rows) {
-      const { rows } = await database.query<{ found: boolean }>(
-        `select exists (select 1 from ${name} t where t::text like '%' || $1 || '%') as found`,
-        [token],
-      );
-      expect(rows[0]?.found, `token found in ${name}`).toBe(false);
-    }
+    expect(await tablesHolding(database, token)).toEqual([]);
     expect(logged.join('\n')).not.toContain(token);
     expect(JSON.stringify(answer)).not.toContain(token);
   });
