@@ -28,6 +28,27 @@ export async function webhookHealth(
   return rows;
 }
 
+export interface QuarantineRow {
+  reason: string;
+  events: string;
+  last_at: Date;
+}
+
+/**
+ * The workspace's events kept aside now (quarantined: they could not be applied), by reason. Read
+ * under RLS (members see their workspace's ledger rows) through the partial index of quarantined
+ * events. The reasons name what failed, never a customer's words.
+ */
+export async function quarantinedEvents(trx: Tx, workspaceId: string): Promise<QuarantineRow[]> {
+  const { rows } = await sql<QuarantineRow>`
+    select coalesce(detail, 'unknown') as reason, count(*) as events, max(received_at) as last_at
+    from public.instagram_events
+    where workspace_id = ${workspaceId} and status = 'QUARANTINED'
+    group by 1 order by last_at desc limit 20
+  `.execute(trx);
+  return rows;
+}
+
 export interface SendHealthRow {
   id: string;
   display_name: string | null;

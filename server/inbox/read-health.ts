@@ -4,7 +4,7 @@
 // the replies sent and those that failed. Read as the operator: members only (a non-member gets
 // empty figures; the API layer answers NOT_FOUND before asking).
 import type { Actor, Database } from '../db/database.ts';
-import { sendHealth, type WebhookBucketRow, webhookHealth } from './health.repository.ts';
+import { quarantinedEvents, sendHealth, type WebhookBucketRow, webhookHealth } from './health.repository.ts';
 import { type HealthRange, healthWindow } from './health-window.ts';
 
 export interface WebhookStats {
@@ -36,6 +36,8 @@ export interface HealthView {
   buckets: (WebhookStats & { at: string })[];
   sending: SendStats;
   accounts: (SendStats & { id: string; name: string; status: 'CONNECTED' | 'NEEDS_REAUTH' })[];
+  /** Events kept aside now, whenever they arrived: a replay applies them once the cause is fixed. */
+  quarantined: { reason: string; events: number; lastAt: string }[];
 }
 
 const round = (ms: number | null) => (ms === null ? null : Math.round(ms));
@@ -76,6 +78,7 @@ export async function readHealth(
   return db.withUser(actor, async (trx) => {
     const rows = await webhookHealth(trx, request.workspaceId, window);
     const accountRows = await sendHealth(trx, request.workspaceId, window);
+    const quarantined = await quarantinedEvents(trx, request.workspaceId);
     const accounts = accountRows.map((a) => ({
       id: a.id,
       name: a.display_name ?? a.channel_identifier,
@@ -97,6 +100,11 @@ export async function readHealth(
       ),
       sending: sumSending(accounts),
       accounts,
+      quarantined: quarantined.map((q) => ({
+        reason: q.reason,
+        events: Number(q.events),
+        lastAt: q.last_at.toISOString(),
+      })),
     };
   });
 }

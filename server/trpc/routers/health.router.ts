@@ -37,6 +37,7 @@ const HealthSchema = z.object({
       status: z.enum(['CONNECTED', 'NEEDS_REAUTH']),
     }),
   ),
+  quarantined: z.array(z.object({ reason: z.string(), events: count, lastAt: z.iso.datetime() })),
 });
 
 export const healthRouter = router({
