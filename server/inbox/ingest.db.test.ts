@@ -6,9 +6,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { testEnv } from '#dev/test/env.ts';
 import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
+import { type WebhookIntake, webhookIntake } from '#dev/test/webhook-intake.ts';
 import { startWorkers, type Workers } from '../jobs/worker.ts';
 import { receiveDelivery } from '../meta/webhook-endpoint.ts';
-import { signWebhookBody } from '../meta/webhook-signature.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { ingestWebhookEvents } from './ingest-webhook-events.ts';
 import { replayFailedWebhookEvents } from './replay-webhook-events.ts';
@@ -20,6 +20,7 @@ let server: ServedHandler;
 let workspaceId: string;
 let connectionId: string;
 let IG: string;
+let intake: WebhookIntake;
 
 const sql = <R extends Record<string, unknown>>(text: string, values?: unknown[]) =>
   database.query<R>(text, values).then((r) => r.rows);
@@ -31,6 +32,11 @@ beforeAll(async () => {
   server = await serveFetch((request) =>
     receiveDelivery(request, runtime.webhookEndpoint, runtime.webhookLedger),
   );
+  intake = webhookIntake({
+    serverUrl: server.url,
+    appSecret: runtime.env.INSTAGRAM_APP_SECRET,
+    database,
+  });
 });
 
 afterAll(async () => {
@@ -64,35 +70,8 @@ function echo(body: Record<string, unknown>, at: number, who = customer()) {
   return { sender: { id: IG }, recipient: { id: who }, timestamp: at, message: { is_echo: true, ...body } };
 }
 
-async function deliver(items: unknown[], accountId = IG): Promise<void> {
-  const body = JSON.stringify({
-    object: 'instagram',
-    entry: [{ id: accountId, time: Date.now(), messaging: items }],
-  });
-  const response = await fetch(`${server.url}/api/instagram/webhook`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'X-Hub-Signature-256': signWebhookBody(body, runtime.env.INSTAGRAM_APP_SECRET),
-    },
-    body,
-  });
-  expect(response.status).toBe(200);
-}
-
-/** Waits until every stored delivery has been through ingest. */
-async function ingested(): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const [row] = await sql<{ waiting: string }>(
-      `select (select count(*) from webhook_events where status = 'RECEIVED')
-            + (select count(*) from pgboss.job where name = 'ingest-webhook-events' and state in ('created', 'retry', 'active'))
-         as waiting`,
-    );
-    if (Number(row?.waiting) === 0) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('ingest did not finish');
-}
+const deliver = (items: unknown[], accountId = IG) => intake.deliver([{ id: accountId, messaging: items }]);
+const ingested = () => intake.ingested();
 
 const messages = () =>
   sql<{
@@ -344,11 +323,7 @@ describe('ingest', () => {
         },
       ],
     });
-    await fetch(`${server.url}/api/instagram/webhook`, {
-      method: 'POST',
-      headers: { 'X-Hub-Signature-256': signWebhookBody(comments, runtime.env.INSTAGRAM_APP_SECRET) },
-      body: comments,
-    });
+    expect((await intake.postSigned(comments)).status).toBe(200);
     await ingested();
     expect(await sql('select status from webhook_events order by id desc limit 2')).toEqual([
       { status: 'IGNORED' },
