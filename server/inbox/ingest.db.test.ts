@@ -3,60 +3,34 @@
 // every account state.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
-import { testEnv } from '#dev/test/env.ts';
-import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
-import { type WebhookIntake, webhookIntake } from '#dev/test/webhook-intake.ts';
-import { startWorkers, type Workers } from '../jobs/worker.ts';
-import { receiveDelivery } from '../meta/webhook-endpoint.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
+import type { TestDatabase } from '#dev/test/database.ts';
+import { connectInstagramAccount, type IngestStack, startIngestStack } from '#dev/test/webhook-intake.ts';
+import type { Runtime } from '../runtime.ts';
 import { ingestWebhookEvents } from './ingest-webhook-events.ts';
 import { replayFailedWebhookEvents } from './replay-webhook-events.ts';
 
+let stack: IngestStack;
 let database: TestDatabase;
 let runtime: Runtime;
-let workers: Workers;
-let server: ServedHandler;
 let workspaceId: string;
 let connectionId: string;
 let IG: string;
-let intake: WebhookIntake;
 
 const sql = <R extends Record<string, unknown>>(text: string, values?: unknown[]) =>
   database.query<R>(text, values).then((r) => r.rows);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  runtime = createRuntime(testEnv(database));
-  workers = await startWorkers(runtime);
-  server = await serveFetch((request) =>
-    receiveDelivery(request, runtime.webhookEndpoint, runtime.webhookLedger),
-  );
-  intake = webhookIntake({
-    serverUrl: server.url,
-    appSecret: runtime.env.INSTAGRAM_APP_SECRET,
-    database,
-  });
+  stack = await startIngestStack();
+  ({ database, runtime } = stack);
 });
 
 afterAll(async () => {
-  await server?.close();
-  await workers?.stop();
-  await runtime?.close();
-  await database?.drop();
+  await stack?.stop();
 });
 
 // Every test gets its own workspace and Instagram account, so counts never mix.
 beforeEach(async () => {
-  IG = `1784${randomBytes(6).readUIntBE(0, 6).toString().padStart(13, '0')}`;
-  const rows = await sql<{ w: string; c: string }>(
-    `with w as (insert into workspaces (name) values ('Shop') returning id)
-     insert into channel_connections (workspace_id, login_path, channel_identifier, display_name)
-     select id, 'instagram', $1, '@shop' from w returning workspace_id as w, id as c`,
-    [IG],
-  );
-  workspaceId = rows[0]?.w as string;
-  connectionId = rows[0]?.c as string;
+  ({ igId: IG, workspaceId, connectionId } = await connectInstagramAccount(database));
 });
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');
@@ -70,8 +44,9 @@ function echo(body: Record<string, unknown>, at: number, who = customer()) {
   return { sender: { id: IG }, recipient: { id: who }, timestamp: at, message: { is_echo: true, ...body } };
 }
 
-const deliver = (items: unknown[], accountId = IG) => intake.deliver([{ id: accountId, messaging: items }]);
-const ingested = () => intake.ingested();
+const deliver = (items: unknown[], accountId = IG) =>
+  stack.intake.deliver([{ id: accountId, messaging: items }]);
+const ingested = () => stack.intake.ingested();
 
 const messages = () =>
   sql<{
@@ -323,7 +298,7 @@ describe('ingest', () => {
         },
       ],
     });
-    expect((await intake.postSigned(comments)).status).toBe(200);
+    expect((await stack.intake.postSigned(comments)).status).toBe(200);
     await ingested();
     expect(await sql('select status from webhook_events order by id desc limit 2')).toEqual([
       { status: 'IGNORED' },
