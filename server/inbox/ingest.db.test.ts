@@ -3,20 +3,15 @@
 // every account state.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
-import { testEnv } from '#dev/test/env.ts';
-import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
-import { startWorkers, type Workers } from '../jobs/worker.ts';
-import { receiveDelivery } from '../meta/webhook-endpoint.ts';
-import { signWebhookBody } from '../meta/webhook-signature.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
+import type { TestDatabase } from '#dev/test/database.ts';
+import { connectInstagramAccount, type IngestStack, startIngestStack } from '#dev/test/webhook-intake.ts';
+import type { Runtime } from '../runtime.ts';
 import { ingestWebhookEvents } from './ingest-webhook-events.ts';
 import { replayFailedWebhookEvents } from './replay-webhook-events.ts';
 
+let stack: IngestStack;
 let database: TestDatabase;
 let runtime: Runtime;
-let workers: Workers;
-let server: ServedHandler;
 let workspaceId: string;
 let connectionId: string;
 let IG: string;
@@ -25,32 +20,17 @@ const sql = <R extends Record<string, unknown>>(text: string, values?: unknown[]
   database.query<R>(text, values).then((r) => r.rows);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  runtime = createRuntime(testEnv(database));
-  workers = await startWorkers(runtime);
-  server = await serveFetch((request) =>
-    receiveDelivery(request, runtime.webhookEndpoint, runtime.webhookLedger),
-  );
+  stack = await startIngestStack();
+  ({ database, runtime } = stack);
 });
 
 afterAll(async () => {
-  await server?.close();
-  await workers?.stop();
-  await runtime?.close();
-  await database?.drop();
+  await stack?.stop();
 });
 
 // Every test gets its own workspace and Instagram account, so counts never mix.
 beforeEach(async () => {
-  IG = `1784${randomBytes(6).readUIntBE(0, 6).toString().padStart(13, '0')}`;
-  const rows = await sql<{ w: string; c: string }>(
-    `with w as (insert into workspaces (name) values ('Shop') returning id)
-     insert into channel_connections (workspace_id, login_path, channel_identifier, display_name)
-     select id, 'instagram', $1, '@shop' from w returning workspace_id as w, id as c`,
-    [IG],
-  );
-  workspaceId = rows[0]?.w as string;
-  connectionId = rows[0]?.c as string;
+  ({ igId: IG, workspaceId, connectionId } = await connectInstagramAccount(database));
 });
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');
@@ -64,35 +44,9 @@ function echo(body: Record<string, unknown>, at: number, who = customer()) {
   return { sender: { id: IG }, recipient: { id: who }, timestamp: at, message: { is_echo: true, ...body } };
 }
 
-async function deliver(items: unknown[], accountId = IG): Promise<void> {
-  const body = JSON.stringify({
-    object: 'instagram',
-    entry: [{ id: accountId, time: Date.now(), messaging: items }],
-  });
-  const response = await fetch(`${server.url}/api/instagram/webhook`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'X-Hub-Signature-256': signWebhookBody(body, runtime.env.INSTAGRAM_APP_SECRET),
-    },
-    body,
-  });
-  expect(response.status).toBe(200);
-}
-
-/** Waits until every stored delivery has been through ingest. */
-async function ingested(): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const [row] = await sql<{ waiting: string }>(
-      `select (select count(*) from webhook_events where status = 'RECEIVED')
-            + (select count(*) from pgboss.job where name = 'ingest-webhook-events' and state in ('created', 'retry', 'active'))
-         as waiting`,
-    );
-    if (Number(row?.waiting) === 0) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('ingest did not finish');
-}
+const deliver = (items: unknown[], accountId = IG) =>
+  stack.intake.deliver([{ id: accountId, messaging: items }]);
+const ingested = () => stack.intake.ingested();
 
 const messages = () =>
   sql<{
@@ -344,11 +298,7 @@ describe('ingest', () => {
         },
       ],
     });
-    await fetch(`${server.url}/api/instagram/webhook`, {
-      method: 'POST',
-      headers: { 'X-Hub-Signature-256': signWebhookBody(comments, runtime.env.INSTAGRAM_APP_SECRET) },
-      body: comments,
-    });
+    expect((await stack.intake.postSigned(comments)).status).toBe(200);
     await ingested();
     expect(await sql('select status from webhook_events order by id desc limit 2')).toEqual([
       { status: 'IGNORED' },
