@@ -103,6 +103,8 @@ export interface Conversations {
   contact_name: Generated<string>;
   contact_username: string | null;
   created_at: Generated<Timestamp>;
+  customer_seen_at: Timestamp | null;
+  customer_seen_until: Timestamp | null;
   id: Generated<string>;
   is_self: Generated<boolean>;
   last_inbound_at: Timestamp | null;
@@ -163,6 +165,7 @@ export interface Leads {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
   name: string | null;
+  origin_at: Timestamp | null;
   referral: JsonbColumn<"leads.referral"> | null;
   source: Generated<"DM" | "STORY_REPLY" | "STORY_MENTION" | "AD" | "REFERRAL" | "PRODUCT">;
   source_ad_id: string | null;

@@ -10,9 +10,15 @@ import { registerContact } from './contacts.repository.ts';
 import { recordConversationActivity, upsertConversation } from './conversations.repository.ts';
 import { findRecordedEvent, recordEvent, recordRedelivery } from './instagram-events.repository.ts';
 import { attachmentsColumn, type ProviderData, providerDataColumn } from './jsonb-columns.ts';
-import { createLeadOnce } from './leads.repository.ts';
+import { recordLead } from './leads.repository.ts';
 import { leadOrigin, messageKind, previewOf } from './message-presentation.ts';
-import { confirmSent, findMessageByMid, insertMessageOnce, type NewMessage } from './messages.repository.ts';
+import {
+  applySeenMarks,
+  confirmSent,
+  findMessageByMid,
+  insertMessageOnce,
+  type NewMessage,
+} from './messages.repository.ts';
 import { adoptEcho } from './outbound-messages.repository.ts';
 import { settleMessage } from './settle-message.ts';
 
@@ -135,12 +141,13 @@ async function rememberContact(
   first: Stored,
 ) {
   const origin = leadOrigin(first);
-  await createLeadOnce(trx, {
+  await recordLead(trx, {
     workspaceId: connection.workspaceId,
     connectionId: connection.id,
     conversationId,
     contactId: first.contactId,
     ...origin,
+    originAt: first.occurredAt,
   });
   const igsid = first.contactId;
   if (
@@ -181,6 +188,7 @@ async function store(
       });
       if (!adopted) await insertMessageOnce(trx, row);
     }
+    await applySeenMarks(trx, conversationId);
     await recordConversationActivity(trx, conversationId, {
       at: event.occurredAt,
       preview,

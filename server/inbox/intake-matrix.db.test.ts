@@ -173,7 +173,7 @@ const KINDS: MessageKind[] = [
       kind: 'story_reply',
       content: 'Love this look!',
       attachments: null,
-      provider_data: { replyToStory: { kind: 'story', storyId: '18000000000000123', url: cdn('own-story') } },
+      provider_data: { replyToStory: { storyId: '18000000000000123', url: cdn('own-story') } },
     },
     leadSource: { source: 'STORY_REPLY' },
   },
@@ -202,7 +202,7 @@ const KINDS: MessageKind[] = [
       kind: 'postback',
       content: 'Talk to an agent',
       attachments: null,
-      provider_data: { payload: 'CARE_HELP' },
+      provider_data: { postbackPayload: 'CARE_HELP' },
     },
   },
   {
@@ -325,8 +325,23 @@ const TARGETS: Target[] = [
     directions: CUSTOMER_ONLY,
     items: (c) => [fromCustomer(c, c.at + 1000, { message: { mid: c.mid, is_deleted: true } })],
     eventKinds: ['unsend'],
-    // The customer took it back: nothing of its content stays.
-    finalRow: (c) => ({ content: '', attachments: null, unsent_at: new Date(c.at + 1000) }),
+    // The customer took it back: nothing of its content stays (the story it answered, the button
+    // it tapped included; where it came from is not its content and stays).
+    finalRow: (c) => ({
+      content: '',
+      attachments: null,
+      unsent_at: new Date(c.at + 1000),
+      ...(c.kind.row.provider_data
+        ? {
+            provider_data: {
+              ...c.kind.row.provider_data,
+              replyToStory: null,
+              quickReplyPayload: null,
+              postbackPayload: null,
+            },
+          }
+        : {}),
+    }),
   },
   {
     // A customer sees what the business sent.

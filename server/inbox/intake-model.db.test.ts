@@ -585,7 +585,8 @@ async function deliverShuffled(stack: IngestStack, roll: Dice, stream: Sent[]): 
 async function storedCounts(stack: IngestStack, connectionId: string): Promise<Counts> {
   const { rows } = await stack.database.query<Counts>(
     `select
-       (select count(*)::int from conversations where channel_connection_id = $1) as conversations,
+       (select count(*)::int from conversations where channel_connection_id = $1 and not is_self)
+         as conversations,
        (select count(*)::int from leads where channel_connection_id = $1) as leads,
        count(*) filter (where direction = 'INBOUND' and kind <> 'referral')::int as inbound,
        count(*) filter (where kind = 'referral')::int as referrals,
@@ -594,7 +595,10 @@ async function storedCounts(stack: IngestStack, connectionId: string): Promise<C
        count(*) filter (where edit_count > 0)::int as edited,
        count(*) filter (where jsonb_array_length(reactions) > 0)::int as reacted,
        count(*) filter (where direction = 'OUTBOUND' and seen_at is not null)::int as seen
-     from conversation_messages where channel_connection_id = $1`,
+     from conversation_messages m
+     -- The business's notes to itself are kept, in a conversation marked as its own: not counted.
+     where channel_connection_id = $1
+       and not (select is_self from conversations c where c.id = m.conversation_id)`,
     [connectionId],
   );
   return rows[0] as Counts;
@@ -621,8 +625,10 @@ async function troubles(stack: IngestStack, account: AccountSpec, connectionId: 
          and not exists (select 1 from conversation_messages m where m.conversation_id = c.id)`,
       [connectionId],
     ),
+    // The business's notes to itself may be kept, but only in a conversation marked as its own.
     selfConversations: await one(
-      'select count(*)::int as n from conversations where channel_connection_id = $1 and contact_identifier = $2',
+      `select count(*)::int as n from conversations
+        where channel_connection_id = $1 and contact_identifier = $2 and not is_self`,
       [connectionId, account.selfId],
     ),
   };

@@ -8,8 +8,12 @@ import type { PagePosition } from './page-cursor.ts';
 
 export type LeadSource = 'DM' | 'STORY_REPLY' | 'STORY_MENTION' | 'AD' | 'REFERRAL' | 'PRODUCT';
 
-/** One lead per contact of an account: the first conversation creates it, later ones change nothing. */
-export async function createLeadOnce(
+/**
+ * One lead per contact of an account, created by the customer's first message. Its source is that
+ * of the earliest message: one delivered later but written earlier (Meta does not keep order)
+ * takes its place; anything else changes nothing.
+ */
+export async function recordLead(
   trx: Tx,
   lead: {
     workspaceId: string;
@@ -21,6 +25,8 @@ export async function createLeadOnce(
     sourceAdId: string | null;
     /** The ad or link (with the ad's title, picture, post and product) the contact came from. */
     referral: Referral | null;
+    /** Meta's time of the message the source is taken from. */
+    originAt: Date;
   },
 ): Promise<void> {
   await trx
@@ -34,8 +40,20 @@ export async function createLeadOnce(
       source_ref: lead.sourceRef,
       source_ad_id: lead.sourceAdId,
       referral: lead.referral && leadReferralColumn.encode(lead.referral),
+      origin_at: lead.originAt,
     })
-    .onConflict((oc) => oc.columns(['channel_connection_id', 'contact_identifier']).doNothing())
+    .onConflict((oc) =>
+      oc
+        .columns(['channel_connection_id', 'contact_identifier'])
+        .doUpdateSet((eb) => ({
+          source: eb.ref('excluded.source'),
+          source_ref: eb.ref('excluded.source_ref'),
+          source_ad_id: eb.ref('excluded.source_ad_id'),
+          referral: eb.ref('excluded.referral'),
+          origin_at: eb.ref('excluded.origin_at'),
+        }))
+        .where(sql<boolean>`leads.origin_at is null or excluded.origin_at < leads.origin_at`),
+    )
     .execute();
 }
 

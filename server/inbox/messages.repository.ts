@@ -89,7 +89,7 @@ export async function updateMessageState(
   await trx.updateTable('conversation_messages').set(state).where('id', '=', messageId).execute();
 }
 
-/** The customer has seen everything we sent up to `upTo`. */
+/** The customer has seen everything we sent up to `upTo` (Meta's time of the message seen). */
 export async function markOutboundSeen(
   trx: Tx,
   conversationId: string,
@@ -97,13 +97,27 @@ export async function markOutboundSeen(
   seenAt: Date,
 ): Promise<void> {
   await trx
-    .updateTable('conversation_messages')
-    .set({ seen_at: seenAt })
-    .where('conversation_id', '=', conversationId)
-    .where('direction', '=', 'OUTBOUND')
-    .where('occurred_at', '<=', upTo)
-    .where('seen_at', 'is', null)
+    .updateTable('conversations')
+    .set((eb) => ({
+      customer_seen_until: eb.fn('greatest', [eb.ref('customer_seen_until'), eb.val(upTo)]),
+      customer_seen_at: eb.fn('greatest', [eb.ref('customer_seen_at'), eb.val(seenAt)]),
+    }))
+    .where('id', '=', conversationId)
     .execute();
+  await applySeenMarks(trx, conversationId);
+}
+
+/**
+ * Marks seen the business's messages the customer's seen marks cover, including one Meta
+ * delivered after the mark (it does not keep order).
+ */
+export async function applySeenMarks(trx: Tx, conversationId: string): Promise<void> {
+  await sql`
+    update public.conversation_messages m set seen_at = c.customer_seen_at
+    from public.conversations c
+    where c.id = ${conversationId} and m.conversation_id = c.id and m.direction = 'OUTBOUND'
+      and m.seen_at is null and m.occurred_at <= c.customer_seen_until
+  `.execute(trx);
 }
 
 /** A customer's message in the workspace, with its Meta id (for reactions). */

@@ -41,3 +41,17 @@ create index instagram_event_redeliveries_webhook_event_id_idx
 alter table public.instagram_event_redeliveries enable row level security;
 revoke all on public.instagram_event_redeliveries from anon, authenticated;
 grant all on public.instagram_event_redeliveries to service_role;
+
+-- A lead's source is that of the customer's earliest message, whatever order Meta delivers in:
+-- the time of the message that set it, so an earlier one arriving later can take its place.
+alter table public.leads add column origin_at timestamptz;
+update public.leads l set origin_at = coalesce(
+  (select min(m.occurred_at) from public.conversation_messages m
+   where m.conversation_id = l.conversation_id and m.direction = 'INBOUND'),
+  l.created_at);
+
+-- How far the customer has read (Meta's time of the latest business message seen, and when): a
+-- business message delivered after the seen mark that covers it is seen too.
+alter table public.conversations
+  add column customer_seen_until timestamptz,
+  add column customer_seen_at timestamptz;
