@@ -11,18 +11,18 @@ import { DisconnectDialog } from '#app/components/disconnect-dialog.tsx';
 import { AccountsIcon } from '#app/components/icons.tsx';
 import { useNow } from '#app/lib/relative-time.ts';
 import { useTRPC } from '#app/lib/trpc.ts';
+import { useWorkspaceAdmin } from '#app/lib/use-workspace-admin.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Accounts · Direct Inbox' }];
 
 interface WorkspaceShellData {
-  workspace: { role: 'owner' | 'admin' | 'agent' };
   facebookLogin: boolean;
 }
 
 export default function Accounts() {
   const { workspaceId = '' } = useParams();
   const shell = useRouteLoaderData<WorkspaceShellData>('routes/w.$workspaceId');
-  const canManage = shell?.workspace.role === 'owner' || shell?.workspace.role === 'admin';
+  const canManage = useWorkspaceAdmin();
   const trpc = useTRPC();
   const accounts = useQuery(trpc.accounts.list.queryOptions({ workspaceId }));
   const now = useNow();

@@ -1,14 +1,16 @@
 // How the Instagram integration is doing: webhook events and the events that failed, how late Meta
 // delivers (Meta's event time → our receipt) and how long processing takes, per minute over the
 // last hour or per hour over the last day; and per account, the send queue and its failures.
+// Events that could not be applied are listed by reason, for an admin to try again after a fix.
 // Refreshes with every live event (the workspace channel) and every 30 s.
 import type { MetaFunction } from '@remix-run/node';
 import { useParams, useSearchParams } from '@remix-run/react';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import clsx from 'clsx';
 import { BarChart, formatMs, LineChart } from '#app/components/charts.tsx';
 import { useTRPC } from '#app/lib/trpc.ts';
+import { useWorkspaceAdmin } from '#app/lib/use-workspace-admin.ts';
 import type { AppRouter } from '#server/trpc/app.router.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Health · Direct Inbox' }];
@@ -107,14 +109,14 @@ export default function Health() {
         ) : !data ? (
           <HealthSkeleton />
         ) : (
-          <HealthFigures data={data} />
+          <HealthFigures data={data} workspaceId={workspaceId} />
         )}
       </div>
     </main>
   );
 }
 
-function HealthFigures({ data }: { data: Overview }) {
+function HealthFigures({ data, workspaceId }: { data: Overview; workspaceId: string }) {
   const step = RANGES.find((r) => r.range === data.range)?.step;
   const buckets = data.buckets.map((b) => b.at);
   const { totals, sending } = data;
@@ -215,8 +217,88 @@ function HealthFigures({ data }: { data: Overview }) {
           ]}
         />
       </div>
+      {data.quarantined.length > 0 ? <KeptAside items={data.quarantined} workspaceId={workspaceId} /> : null}
       <AccountSending accounts={data.accounts} />
     </>
+  );
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/**
+ * Events Meta sent that could not be applied. The rest of their deliveries went in; these wait,
+ * with the reason, until the cause is fixed and an admin tries them again (or `npm run
+ * webhooks:replay` does).
+ */
+function KeptAside({ items, workspaceId }: { items: Overview['quarantined']; workspaceId: string }) {
+  const canReplay = useWorkspaceAdmin();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const replay = useMutation(
+    trpc.webhooks.replayFailed.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.health.overview.pathKey() }),
+    }),
+  );
+  const total = items.reduce((sum, item) => sum + item.events, 0);
+  return (
+    <section
+      aria-labelledby="kept-aside-heading"
+      className="mt-6 rounded-xl border border-amber-200 bg-amber-50 px-5 py-4 shadow-sm"
+    >
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <h2 id="kept-aside-heading" className="text-sm font-semibold text-amber-900">
+            {total} {total === 1 ? 'event' : 'events'} kept aside
+          </h2>
+          <p className="mt-0.5 text-xs text-amber-800">
+            They could not be applied; everything else in their deliveries was. Once the cause is fixed, try
+            them again.
+          </p>
+        </div>
+        {canReplay ? (
+          <button
+            type="button"
+            onClick={() => replay.mutate({ workspaceId })}
+            disabled={replay.isPending}
+            className="rounded-lg bg-white px-3 py-1.5 text-sm font-medium text-amber-900 ring-1 ring-amber-300 hover:bg-amber-100 disabled:opacity-60"
+          >
+            {replay.isPending ? 'Queueing…' : 'Try them again'}
+          </button>
+        ) : null}
+      </div>
+      {replay.data ? (
+        <p role="status" className="mt-2 text-xs text-amber-900">
+          {replay.data.replayed === 1
+            ? '1 delivery queued again.'
+            : `${replay.data.replayed} deliveries queued again.`}
+        </p>
+      ) : null}
+      {replay.isError ? (
+        <p role="alert" className="mt-2 text-xs text-red-700">
+          Could not queue them again: {replay.error.message}
+        </p>
+      ) : null}
+      <table className="mt-3 w-full text-sm">
+        <thead className="text-left text-xs text-amber-800">
+          <tr>
+            <th className="py-1 pr-3 font-medium">Reason</th>
+            <th className="px-3 py-1 font-medium">Events</th>
+            <th className="px-3 py-1 font-medium">Latest</th>
+          </tr>
+        </thead>
+        <tbody className="text-amber-950">
+          {items.map((item) => (
+            <tr key={item.reason} className="border-t border-amber-200">
+              <td className="py-1.5 pr-3 font-mono text-xs break-all">{item.reason}</td>
+              <td className="px-3 py-1.5 tabular-nums">{item.events}</td>
+              <td className="px-3 py-1.5 whitespace-nowrap text-xs">
+                {dateTime.format(new Date(item.lastAt))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 

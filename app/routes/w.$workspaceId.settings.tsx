@@ -3,10 +3,11 @@
 // typing and reactions are off until an owner or admin turns them on, since customers'
 // expectations differ by business. Agents see the choices but cannot change them.
 import type { MetaFunction } from '@remix-run/node';
-import { useParams, useRouteLoaderData } from '@remix-run/react';
+import { useParams } from '@remix-run/react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import clsx from 'clsx';
 import { useTRPC } from '#app/lib/trpc.ts';
+import { useWorkspaceAdmin } from '#app/lib/use-workspace-admin.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Settings · Direct Inbox' }];
 
@@ -37,8 +38,7 @@ const SEND_SETTINGS: { key: SendSetting; label: string; help: string }[] = [
 
 export default function Settings() {
   const { workspaceId = '' } = useParams();
-  const role = useRouteLoaderData<{ workspace: { role: string } }>('routes/w.$workspaceId')?.workspace.role;
-  const canEdit = role === 'owner' || role === 'admin';
+  const canEdit = useWorkspaceAdmin();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const settings = useQuery(trpc.settings.send.queryOptions({ workspaceId }));

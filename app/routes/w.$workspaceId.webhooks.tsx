@@ -1,7 +1,7 @@
 // The Webhook test tab (the seed's built-in tool): what to give Meta, and "Run webhook tests",
 // which plays Meta against this deployment's own callback URL and shows each check.
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { useLoaderData, useParams, useRouteLoaderData } from '@remix-run/react';
+import { useLoaderData, useParams } from '@remix-run/react';
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { WebhookSetup } from '#app/components/webhook-setup.tsx';
@@ -9,6 +9,7 @@ import { formatDuration, WebhookTestResults } from '#app/components/webhook-test
 import { requireActor } from '#app/lib/auth.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
 import { useTRPC } from '#app/lib/trpc.ts';
+import { useWorkspaceAdmin } from '#app/lib/use-workspace-admin.ts';
 import { WEBHOOK_FIELDS } from '#server/inbox/complete-connect.ts';
 import { webhookCallbackUrl } from '#server/meta/webhook-callback-url.ts';
 
@@ -23,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function WebhookTest() {
   const { callbackUrl, fields } = useLoaderData<typeof loader>();
-  const role = useRouteLoaderData<{ workspace: { role: string } }>('routes/w.$workspaceId')?.workspace.role;
+  const canRun = useWorkspaceAdmin();
   return (
     <div className="h-full overflow-y-auto">
       <div className="mx-auto max-w-3xl space-y-6 px-6 py-8">
@@ -35,7 +36,7 @@ export default function WebhookTest() {
           </p>
         </header>
         <WebhookSetup callbackUrl={callbackUrl} fields={fields} />
-        <RunWebhookTests canRun={role === 'owner' || role === 'admin'} />
+        <RunWebhookTests canRun={canRun} />
       </div>
     </div>
   );
