@@ -36,7 +36,8 @@ export async function settleMessage(trx: Tx, connection: ConnectionRef, mid: str
       // An unsent message keeps no content: no media, no story link, no button payload.
       ...(unsent ? { attachments: null, provider_data: withoutContent(message.providerData) } : {}),
     });
-    const attachments = unsent ? [] : (attachmentsColumn.decode(message.attachments ?? []) ?? []);
+    const attachments =
+      unsent || message.attachments === null ? [] : attachmentsColumn.decode(message.attachments);
     await refreshPreviewFor(
       trx,
       message.conversationId,
