@@ -1,9 +1,12 @@
 // The conversation view in Chromium: every kind of message a customer can send arrives through the
-// simulator's webhooks and shows the way Instagram would show it, stories past their day show an
-// "expired" placeholder, and a long thread is virtualised and loads older pages as it scrolls.
-import type { APIRequestContext } from '@playwright/test';
+// simulator's webhooks and shows the way Instagram would show it (hearts, stickers, shared stories,
+// the cards of a template the business sent, the ad or shop product a message came from, what
+// arrived while another app handled the chat), stories past their day show an "expired"
+// placeholder, and a long thread is virtualised and loads older pages as it scrolls.
+import type { APIRequestContext, Locator } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import {
+  cdnPicture,
   connectFirstAccount,
   control,
   customerWrites,
@@ -99,6 +102,99 @@ test('every message kind is shown as Instagram shows it', async ({ page }) => {
   await expect(thread).toContainText('From ad “Spring linen”');
   await expect(thread).toContainText('Story expired');
   await expect(thread.getByRole('img', { name: 'Mentioned you in their story' })).toHaveCount(1);
+});
+
+/** The picture has loaded (lazy pictures load once scrolled to). */
+async function expectLoaded(picture: Locator) {
+  await picture.scrollIntoViewIfNeeded();
+  await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+}
+
+test('hearts, stickers, shared stories, template cards, ads, shop products and standby messages', async ({
+  page,
+}) => {
+  await signUpWithWorkspace(page);
+  const account = uniqueUsername('extras.shop');
+  await connectFirstAccount(page, account);
+  const customer = await newCustomer(page.request);
+  const send = customerEvents(page.request, account, customer);
+
+  await send('ad-referral', {
+    text: 'Is the shirt from your ad in stock?',
+    adId: '120210000000077',
+    adsContextData: {
+      ad_title: 'Linen week',
+      photo_url: cdnPicture('linen-week-ad'),
+      post_id: '18000000000000555',
+    },
+  });
+  await send('product-referral', { text: 'And this one?', productId: '7000000000000001' });
+  await send('attachments', { attachments: [{ type: 'like_heart' }] });
+  await send('attachments', { attachments: [{ type: 'image', stickerId: '369239263222822' }] });
+  await send('attachments', { attachments: [{ type: 'ig_story', storyMediaId: '18000000000000321' }] });
+  await send('echo', {
+    attachments: [
+      {
+        type: 'template',
+        elements: [
+          {
+            title: 'Linen shirt',
+            subtitle: '€49, sand',
+            image_url: cdnPicture('linen-shirt'),
+            default_action: { type: 'web_url', url: 'https://shop.example/p/linen-shirt' },
+            buttons: [
+              { type: 'web_url', title: 'View in shop', url: 'https://shop.example/p/linen-shirt' },
+              { type: 'postback', title: 'Ask a stylist', payload: 'STYLIST' },
+            ],
+          },
+          { title: 'Linen trousers', subtitle: '€59, olive' },
+        ],
+      },
+    ],
+  });
+  // Another app (a chatbot) controls the thread: Meta sends the tap on standby, without its payload.
+  await send('postback', { title: 'Talk to a person', payload: 'HUMAN', standby: true });
+  await customerWrites(page.request, account, customer, 'Thank you!');
+
+  await page.getByRole('link', { name: /^Conversation with / }).click();
+  const thread = page.getByTestId('thread');
+  await expect(thread).toContainText('Thank you!', { timeout: 15_000 });
+
+  await expect(thread.getByRole('img', { name: 'Heart' })).toBeVisible();
+  await expectLoaded(thread.getByRole('img', { name: 'Sticker' }));
+  // A sticker is not a photo: no frame to open it in.
+  await expect(
+    thread.getByRole('link').filter({ has: page.getByRole('img', { name: 'Sticker' }) }),
+  ).toHaveCount(0);
+  // The shared story's media comes from its story_media_url.
+  await expectLoaded(thread.getByRole('img', { name: 'Shared a story' }));
+
+  const cards = thread.getByRole('list', { name: 'Template cards' });
+  await expect(cards.getByRole('listitem')).toHaveCount(2);
+  const shirt = cards.getByRole('listitem').filter({ hasText: 'Linen shirt' });
+  await expect(shirt).toContainText('€49, sand');
+  await expectLoaded(shirt.getByRole('img', { name: 'Linen shirt' }));
+  const view = shirt.getByRole('link', { name: 'View in shop' });
+  await expect(view).toHaveAttribute('href', 'https://shop.example/p/linen-shirt');
+  await expect(view).toHaveAttribute('target', '_blank');
+  await expect(view).toHaveAttribute('rel', 'noreferrer');
+  // A postback button was the customer's to tap; here it only shows what was offered.
+  await expect(shirt.getByText('Ask a stylist')).toBeVisible();
+  await expect(shirt.getByRole('link', { name: 'Ask a stylist' })).toHaveCount(0);
+  await expect(shirt.getByRole('button', { name: 'Ask a stylist' })).toHaveCount(0);
+  await expect(cards.getByRole('listitem').filter({ hasText: 'Linen trousers' })).toContainText('€59, olive');
+
+  await expect(thread).toContainText('Tapped “Talk to a person”');
+  await expect(thread).toContainText('received while another app handled this chat');
+  await expect(thread.getByText('received while another app handled this chat')).toHaveCount(1);
+  await keepScreenshot(page, 'conversation-extras');
+
+  // At the top: the ad the customer answered, with its picture and post, and the product they asked about.
+  await thread.evaluate((element) => element.scrollTo(0, 0));
+  await expect(thread).toContainText('From ad “Linen week”');
+  await expect(thread).toContainText('Post 18000000000000555');
+  await expectLoaded(thread.getByRole('img', { name: 'Ad “Linen week”' }));
+  await expect(thread).toContainText('Asked about shop product 7000000000000001');
 });
 
 test('a long thread keeps few messages in the page and loads older ones as it scrolls', async ({ page }) => {

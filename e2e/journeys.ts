@@ -113,6 +113,10 @@ export async function connectAnotherAccount(
 
 export const meta = () => process.env.E2E_META_URL as string;
 
+/** A picture on the simulator's stand-in for Meta's CDN: it loads in the browser, as Meta's would. */
+export const cdnPicture = (name: string) =>
+  `${meta()}/lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=${name}`;
+
 export async function json<T>(response: APIResponse): Promise<T> {
   return (await response.json()) as T;
 }

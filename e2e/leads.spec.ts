@@ -1,9 +1,11 @@
 // Leads in Chromium: a customer's first DM (sent on the Meta simulator) becomes a lead on the open
-// Leads screen without a reload and leads to its conversation; leads from an ad, a story reply and
-// an ig.me link say where they came from, and the screen filters and searches them.
+// Leads screen without a reload and leads to its conversation; leads from an ad (with its picture),
+// a shop product, a story reply and an ig.me link say where they came from, and the screen filters
+// and searches them.
 import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import {
+  cdnPicture,
   connectFirstAccount,
   control,
   customerWrites,
@@ -51,7 +53,7 @@ test("a customer's DM appears on Leads live as a Direct message lead and opens i
   await expect(page.getByTestId('thread')).toContainText('Is the blue vase still available?');
 });
 
-test('leads from an ad, a story reply and an ig.me link show their source, and filter by it', async ({
+test('leads from an ad, a shop product, a story reply and an ig.me link show their source, and filter by it', async ({
   page,
 }) => {
   await signUpWithWorkspace(page);
@@ -61,12 +63,24 @@ test('leads from an ad, a story reply and an ig.me link show their source, and f
   const fromAd = await namedCustomer(request, 'margaret', 'Margaret Hamilton');
   const fromStory = await namedCustomer(request, 'linus', 'Linus Torvalds');
   const fromLink = await namedCustomer(request, 'barbara', 'Barbara Liskov');
+  const fromProduct = await namedCustomer(request, 'frances', 'Frances Allen');
   await control(request, '/control/events/ad-referral', {
     account,
     customer: fromAd,
     text: 'Saw your spring ad — is it still on?',
     adId: '120210000000042',
     ref: 'spring-sale',
+    adsContextData: {
+      ad_title: 'Spring glaze',
+      photo_url: cdnPicture('spring-glaze-ad'),
+      post_id: '18000000000000555',
+    },
+  });
+  await control(request, '/control/events/product-referral', {
+    account,
+    customer: fromProduct,
+    text: 'Does this bowl come in blue?',
+    productId: '7000000000000001',
   });
   await control(request, '/control/events/story-reply', {
     account,
@@ -78,8 +92,15 @@ test('leads from an ad, a story reply and an ig.me link show their source, and f
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Leads' }).click();
   const ad = leadRow(page, 'Margaret Hamilton');
   await expect(ad).toContainText('Ad', { timeout: 10_000 });
-  await expect(ad).toContainText('ad 120210000000042');
+  // The ad names itself by its title (its id only when it has none), its post and its picture.
+  await expect(ad).toContainText('“Spring glaze”');
+  await expect(ad).toContainText('post 18000000000000555');
   await expect(ad).toContainText('ref spring-sale');
+  const adPicture = ad.getByRole('img', { name: 'Ad “Spring glaze”' });
+  await expect.poll(() => adPicture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  const product = leadRow(page, 'Frances Allen');
+  await expect(product).toContainText('Shop product');
+  await expect(product).toContainText('product 7000000000000001');
   const story = leadRow(page, 'Linus Torvalds');
   await expect(story).toContainText('Story reply');
   // Opening a thread from a link is no message: Meta gives no profile until the customer writes.
@@ -99,6 +120,11 @@ test('leads from an ad, a story reply and an ig.me link show their source, and f
   await expect(page.getByRole('button', { name: 'Ad', exact: true })).toHaveAttribute('aria-pressed', 'true');
   await expect(rows).toHaveCount(1);
 
+  await page.getByRole('button', { name: 'Shop product' }).click();
+  await expect(page).toHaveURL(/\/leads\?source=PRODUCT$/);
+  await expect(rows).toHaveCount(1);
+  await expect(rows).toContainText('Frances Allen');
+
   await page.getByRole('button', { name: 'All sources' }).click();
   await page.getByLabel('Search leads').fill(`@${fromStory}`);
   await expect(rows).toHaveCount(1);
@@ -108,5 +134,5 @@ test('leads from an ad, a story reply and an ig.me link show their source, and f
   await expect(page.getByText('No lead matches these filters.')).toBeVisible();
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await expect(page.getByLabel('Search leads')).toHaveValue('');
-  await expect(rows).toHaveCount(3);
+  await expect(rows).toHaveCount(4);
 });

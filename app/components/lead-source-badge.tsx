@@ -42,7 +42,13 @@ export function LeadSourceBadge({
   return (
     <span className="inline-flex flex-col items-start gap-1">
       {lead.ad?.photoUrl ? (
-        <img src={lead.ad.photoUrl} alt="" className="h-10 w-10 rounded object-cover" loading="lazy" />
+        // Content, not decoration: operators recognise an ad by its picture, so it is named for the ad.
+        <img
+          src={lead.ad.photoUrl}
+          alt={lead.ad.title ? `Ad “${lead.ad.title}”` : 'Ad'}
+          className="h-10 w-10 rounded object-cover"
+          loading="lazy"
+        />
       ) : null}
       <span
         className={clsx(

@@ -121,7 +121,8 @@ const SCRIPT = `
   }
 
   const LABELS = { image: '📷 Photo', video: '🎬 Video', audio: '🎤 Voice message', file: '📄 File', share: '🔗 Shared post',
-    ig_post: '🖼 Shared post', ig_reel: '🎞 Reel', story_mention: '📣 Mentioned you in their story', ephemeral: '⏱ View-once media' };
+    ig_post: '🖼 Shared post', ig_reel: '🎞 Reel', story_mention: '📣 Mentioned you in their story', ephemeral: '⏱ View-once media',
+    ig_story: '✨ Shared story', like_heart: '❤️', sticker: '🏷 Sticker', template: '🗂 Cards' };
   function renderThread(thread) {
     const list = $('#messages');
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
@@ -149,7 +150,9 @@ const SCRIPT = `
       }
       if (message.quickReplyPayload) bubble.append(el('div', 'chip', 'quick reply · ' + message.quickReplyPayload));
       if (message.postbackPayload) bubble.append(el('div', 'chip', 'button · ' + message.postbackPayload));
-      if (message.referral) bubble.append(el('div', 'chip', 'from ad ' + (message.referral.ad_id || '')));
+      if (message.referral) bubble.append(el('div', 'chip', message.referral.product
+        ? 'about product ' + message.referral.product.id
+        : 'from ad ' + (message.referral.ad_id || '')));
       row.append(bubble);
       if (message.customerReaction) row.append(el('div', 'reaction', message.customerReaction.emoji));
       const notes = [];

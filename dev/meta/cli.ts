@@ -18,13 +18,15 @@ Setup
 Customer events (all take --account <username|IG_ID> --customer <username|IGSID>
                  and optionally --timestamp MS, --standby; messages also --mid MID)
   send --text T                   text message
-  attach --type image|video|audio|file|share|ig_post|ig_reel|story_mention|ephemeral
-         [--attachment-url U] [--text T]
+  attach --type image|video|audio|file|share|ig_post|ig_reel|ig_story|story_mention|ephemeral|like_heart
+         [--attachment-url U] [--text T] [--sticker-id ID (an image that is a sticker)]
+         [--story-media-id ID (ig_story)]
   unsupported                     message the API cannot show
   story-reply --text T [--story-url U] [--story-id ID]
   reply --reply-to MID --text T   inline reply to a message
   quick-reply --text T --payload P
-  ad-referral --text T [--ad-id ID] [--ref R]
+  ad-referral --text T [--ad-id ID] [--ref R] [--ad-title T] [--photo-url U] [--post-id ID]
+  product-referral --text T [--product-id ID]   a question about an Instagram Shop product
   referral --ref R [--source S]   ig.me link opened in an existing thread
   postback --title T --payload P [--ref R]   button tap; with --ref an ig.me icebreaker
   react --mid MID [--reaction love|like|laugh|wow|sad|angry|other] [--emoji E]
@@ -32,7 +34,8 @@ Customer events (all take --account <username|IG_ID> --customer <username|IGSID>
   seen [--mid MID]                default: the last business message
   edit --mid MID --text T
   unsend --mid MID
-  echo --text T                   the business replies from the Instagram app
+  echo --text T | --template JSON  the business replies from the Instagram app; --template takes
+                                  a generic template's elements (a JSON array, Send API shape)
   comment --text T [--media-id ID]
   test-payload [--login instagram|facebook]   the App Dashboard "Test" button
 
@@ -74,12 +77,19 @@ const { values, positionals } = parseArgs({
     text: { type: 'string' },
     type: { type: 'string' },
     'attachment-url': { type: 'string' },
+    'sticker-id': { type: 'string' },
+    'story-media-id': { type: 'string' },
     'story-url': { type: 'string' },
     'story-id': { type: 'string' },
     'reply-to': { type: 'string' },
     payload: { type: 'string' },
     title: { type: 'string' },
     'ad-id': { type: 'string' },
+    'ad-title': { type: 'string' },
+    'photo-url': { type: 'string' },
+    'post-id': { type: 'string' },
+    'product-id': { type: 'string' },
+    template: { type: 'string' },
     ref: { type: 'string' },
     source: { type: 'string' },
     reaction: { type: 'string' },
@@ -125,13 +135,30 @@ const target = () => ({
 
 type Request = { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown };
 
+/** The ad's context from its flags, in Meta's names; the simulator's default when none is given. */
+function adsContextData(): Record<string, string> | undefined {
+  const context = Object.entries({
+    ad_title: values['ad-title'],
+    photo_url: values['photo-url'],
+    post_id: values['post-id'],
+  }).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return context.length === 0 ? undefined : Object.fromEntries(context);
+}
+
 const EVENT_BODIES: Record<string, [kind: string, body: () => Record<string, unknown>]> = {
   send: ['text', () => ({ text: values.text })],
   attach: [
     'attachments',
     () => ({
       text: values.text,
-      attachments: [{ type: values.type ?? 'image', url: values['attachment-url'] }],
+      attachments: [
+        {
+          type: values.type ?? 'image',
+          url: values['attachment-url'],
+          stickerId: values['sticker-id'],
+          storyMediaId: values['story-media-id'],
+        },
+      ],
     }),
   ],
   unsupported: ['unsupported', () => ({})],
@@ -141,7 +168,11 @@ const EVENT_BODIES: Record<string, [kind: string, body: () => Record<string, unk
   ],
   reply: ['reply', () => ({ text: values.text, replyToMid: values['reply-to'] })],
   'quick-reply': ['quick-reply', () => ({ text: values.text, payload: values.payload })],
-  'ad-referral': ['ad-referral', () => ({ text: values.text, adId: values['ad-id'], ref: values.ref })],
+  'ad-referral': [
+    'ad-referral',
+    () => ({ text: values.text, adId: values['ad-id'], ref: values.ref, adsContextData: adsContextData() }),
+  ],
+  'product-referral': ['product-referral', () => ({ text: values.text, productId: values['product-id'] })],
   referral: ['referral', () => ({ ref: values.ref, source: values.source })],
   postback: [
     'postback',
@@ -156,7 +187,16 @@ const EVENT_BODIES: Record<string, [kind: string, body: () => Record<string, unk
   seen: ['seen', () => ({})],
   edit: ['edit', () => ({ text: values.text })],
   unsend: ['unsend', () => ({})],
-  echo: ['echo', () => ({ text: values.text })],
+  echo: [
+    'echo',
+    () => ({
+      text: values.text,
+      attachments:
+        values.template === undefined
+          ? undefined
+          : [{ type: 'template', elements: JSON.parse(values.template) as unknown }],
+    }),
+  ],
   comment: ['comment', () => ({ text: values.text, mediaId: values['media-id'] })],
 };
 

@@ -77,19 +77,47 @@ describe('control API', () => {
     const { body: first } = await control('POST', '/events/text', { ...pair, text: 'first' });
     const mid = first.mid as string;
     const bodies: Record<string, unknown> = {
-      attachments: { attachments: [{ type: 'image' }, { type: 'ig_reel', title: 'r' }] },
+      attachments: {
+        attachments: [
+          { type: 'image' },
+          { type: 'ig_reel', title: 'r' },
+          { type: 'like_heart' },
+          { type: 'image', stickerId: '369239263222822' },
+          { type: 'ig_story', storyMediaId: '18000000000000321' },
+        ],
+      },
       unsupported: {},
       'story-reply': { text: 'nice' },
       reply: { text: 'this', replyToMid: mid },
       'quick-reply': { text: 'Yes', payload: 'YES' },
-      'ad-referral': { text: 'ad', ref: 'promo' },
+      'ad-referral': {
+        text: 'ad',
+        ref: 'promo',
+        adsContextData: { ad_title: 'Linen', photo_url: 'https://cdn.example.com/ad.jpg', post_id: '180' },
+      },
+      'product-referral': { text: 'in stock?', productId: '7000000000000001' },
       referral: { ref: 'bio' },
       postback: { title: 'Go', payload: 'GO', referral: { ref: 'icebreaker' } },
       reaction: { mid, reaction: 'wow' },
       unreaction: { mid },
       edit: { mid, text: 'first!' },
       unsend: { mid },
-      echo: { text: 'from the phone' },
+      echo: {
+        attachments: [
+          {
+            type: 'template',
+            elements: [
+              {
+                title: 'Linen shirt',
+                buttons: [
+                  { type: 'web_url', title: 'View', url: 'https://shop.example/p/1' },
+                  { type: 'postback', title: 'Ask', payload: 'ASK' },
+                ],
+              },
+            ],
+          },
+        ],
+      },
       seen: {},
       comment: { text: 'nice post' },
     };
@@ -117,6 +145,19 @@ describe('control API', () => {
     expect(unknownAccount).toEqual({ status: 400, body: { error: 'no account ghost' } });
     const taken = await control('POST', '/accounts', { username: 'bad.shop' });
     expect(taken.status).toBe(400);
+    const pair = { account: 'bad.shop', customer: 'bad.customer' };
+    // Templates are the business's: a customer cannot send one, and a card needs a title.
+    const template = { type: 'template', elements: [{ title: 'Linen shirt' }] };
+    expect((await control('POST', '/events/attachments', { ...pair, attachments: [template] })).status).toBe(
+      400,
+    );
+    const untitled = { type: 'template', elements: [{ subtitle: 'no title' }] };
+    expect((await control('POST', '/events/echo', { ...pair, attachments: [untitled] })).status).toBe(400);
+    // A sticker id has to be a number Meta could send.
+    const sticker = { type: 'image', stickerId: 'heart' };
+    expect((await control('POST', '/events/attachments', { ...pair, attachments: [sticker] })).status).toBe(
+      400,
+    );
     const badJson = await fetch(`${sim.url}/control/customers`, { method: 'POST', body: '{nope' });
     expect(badJson.status).toBe(400);
     expect((await control('POST', '/events/teleport', {})).status).toBe(404);
@@ -190,6 +231,41 @@ describe('CLI', () => {
     const status = await cli('--url', sim.url, 'status');
     expect(status.stdout).toContain(`simulator   ${sim.url}`);
     expect(status.stdout).toContain('@cli.shop');
+  });
+
+  it('sends a product question, an ad with its context and a template echo', async () => {
+    sim.addAccount({ username: 'cli.shop2' });
+    sim.addCustomer({ username: 'cli.customer2' });
+    const pair = ['--url', sim.url, '--account', 'cli.shop2', '--customer', 'cli.customer2'];
+    await cli('product-referral', ...pair, '--text', 'in stock?', '--product-id', '7000000000000001');
+    await cli(
+      'ad-referral',
+      ...pair,
+      '--text',
+      'saw the ad',
+      '--ad-title',
+      'Spring linen',
+      '--post-id',
+      '18000000000000555',
+    );
+    const elements = [
+      { title: 'Linen shirt', buttons: [{ type: 'postback', title: 'Ask', payload: 'ASK' }] },
+    ];
+    await cli('echo', ...pair, '--template', JSON.stringify(elements));
+    await cli('attach', ...pair, '--type', 'image', '--sticker-id', '369239263222822');
+    await sim.idle();
+    const messages = sim.thread('cli.shop2', 'cli.customer2').messages;
+    expect(messages.map((m) => [m.referral, m.attachments[0]?.type])).toEqual([
+      [{ product: { id: '7000000000000001' } }, undefined],
+      [
+        expect.objectContaining({
+          ads_context_data: { ad_title: 'Spring linen', post_id: '18000000000000555' },
+        }),
+        undefined,
+      ],
+      [null, 'template'],
+      [null, 'sticker'],
+    ]);
   });
 
   it('explains errors from the simulator', async () => {

@@ -14,11 +14,16 @@
 //            text           {text, mid?}                    attachments   {attachments: [{type, url?, …}], text?, mid?}
 //            unsupported    {mid?}                          story-reply   {text, story?: {url?, id?}, mid?}
 //            reply          {text, replyToMid, mid?}        quick-reply   {text, payload, mid?}
-//            ad-referral    {text, adId?, ref?, adsContextData?, mid?}
+//            ad-referral    {text, adId?, ref?, adsContextData?: {ad_title?, photo_url?, post_id?, …}, mid?}
+//            product-referral {text, productId?, mid?}
 //            referral       {ref, source?, type?}           postback      {title, payload, referral?: {ref, source?}, mid?}
 //            reaction       {mid, reaction?, emoji?}        unreaction    {mid}
 //            seen           {mid?}                          edit          {mid, text}
 //            unsend         {mid}                           echo          {text?, attachments?, mid?}
+//          attachments: {type: image|video|audio|file|share|story_mention, url?}, image also stickerId?;
+//            {type: ig_post, url?, title?, mediaId?}, {type: ig_reel, url?, title?, reelVideoId?},
+//            {type: ig_story, url?, storyMediaId?}, {type: ephemeral|like_heart}; an echo also
+//            {type: template, elements: [{title, subtitle?, image_url?, default_action?, buttons?}]}
 //            comment        {text, mediaId?, commentId?}    dashboard-test {loginPath?} (no account/customer)
 //   GET    /control/deliveries                 every webhook POST with attempts and state
 //   GET    /control/delivery                   delivery options
@@ -61,10 +66,19 @@ const target = {
 };
 const messageTarget = { ...target, mid: id.optional() };
 const url = z.url();
-const attachment = z.discriminatedUnion('type', [
+const attachmentKinds = [
   z.object({
-    type: z.enum(['image', 'video', 'audio', 'file', 'share', 'story_mention']),
+    type: z.enum(['video', 'audio', 'file', 'share', 'story_mention']),
     url: url.optional(),
+  }),
+  // Meta's sticker ids are JSON numbers: digits that fit one exactly.
+  z.object({
+    type: z.literal('image'),
+    url: url.optional(),
+    stickerId: z
+      .string()
+      .regex(/^\d{1,15}$/)
+      .optional(),
   }),
   z.object({
     type: z.literal('ig_post'),
@@ -78,7 +92,26 @@ const attachment = z.discriminatedUnion('type', [
     title: z.string().optional(),
     reelVideoId: id.optional(),
   }),
-  z.object({ type: z.literal('ephemeral') }),
+  z.object({ type: z.literal('ig_story'), url: url.optional(), storyMediaId: id.optional() }),
+  z.object({ type: z.enum(['ephemeral', 'like_heart']) }),
+] as const;
+const attachment = z.discriminatedUnion('type', attachmentKinds);
+// A generic template as the Send API takes it: 1 to 10 cards of up to 3 buttons, each with a title.
+const templateButton = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('web_url'), title: z.string().min(1), url }),
+  z.object({ type: z.literal('postback'), title: z.string().min(1), payload: z.string().min(1) }),
+]);
+const templateElement = z.object({
+  title: z.string().min(1),
+  subtitle: z.string().optional(),
+  image_url: url.optional(),
+  default_action: z.object({ type: z.literal('web_url'), url }).optional(),
+  buttons: z.array(templateButton).max(3).optional(),
+});
+/** Only the business sends templates: they arrive on its echoes, never from a customer. */
+const echoAttachment = z.discriminatedUnion('type', [
+  ...attachmentKinds,
+  z.object({ type: z.literal('template'), elements: z.array(templateElement).min(1).max(10) }),
 ]);
 const referral = z.object({ ref: z.string(), source: z.string().optional(), type: z.string().optional() });
 const loginPath = z.enum(['instagram', 'facebook']);
@@ -118,6 +151,10 @@ const EVENTS: Record<string, (sim: MetaSimulator, body: unknown) => unknown> = {
     }),
     (sim, input) => sim.sendAdReferral(input),
   ),
+  'product-referral': event(
+    z.object({ ...messageTarget, text: z.string(), productId: id.optional() }),
+    (sim, input) => sim.sendProductReferral(input),
+  ),
   referral: event(z.object({ ...target, ...referral.shape }), (sim, input) => sim.sendReferral(input)),
   postback: event(
     z.object({ ...messageTarget, title: z.string(), payload: z.string(), referral: referral.optional() }),
@@ -137,7 +174,11 @@ const EVENTS: Record<string, (sim: MetaSimulator, body: unknown) => unknown> = {
   edit: event(z.object({ ...target, mid: id, text: z.string() }), (sim, input) => sim.editMessage(input)),
   unsend: event(z.object({ ...target, mid: id }), (sim, input) => sim.unsendMessage(input)),
   echo: event(
-    z.object({ ...messageTarget, text: z.string().optional(), attachments: z.array(attachment).optional() }),
+    z.object({
+      ...messageTarget,
+      text: z.string().optional(),
+      attachments: z.array(echoAttachment).optional(),
+    }),
     (sim, input) => sim.businessEcho(input),
   ),
   comment: event(

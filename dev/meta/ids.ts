@@ -20,6 +20,8 @@ export const newMediaId = () => `18${digits(15)}`;
 export const newCommentId = () => `179${digits(14)}`;
 export const newStoryId = () => `18${digits(15)}`;
 export const newAdId = () => `1202${digits(14)}`;
+/** A product of the account's Instagram Shop catalogue. */
+export const newProductId = () => `7${digits(15)}`;
 export const newFbTraceId = () => randomBytes(8).toString('base64url');
 
 /** Opaque message id: URL-safe base64 of an `ig_message_item:…` key, so it starts with `aWdf`. */

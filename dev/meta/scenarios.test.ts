@@ -121,6 +121,37 @@ describe('customer messages', () => {
     expect(ephemeral).toEqual({ type: 'ephemeral' });
   });
 
+  it("(b) a heart, a sticker and a shared story, in Meta's payload names", async () => {
+    const { item } = await delivered(() =>
+      sim.sendAttachments({
+        ...to,
+        attachments: [
+          { type: 'like_heart' },
+          { type: 'image', url: 'https://cdn.example.com/sticker.png', stickerId: '369239263222822' },
+          { type: 'ig_story', storyMediaId: '18000000000000321' },
+        ],
+      }),
+    );
+    const [heart, sticker, story] = (item.message as { attachments: unknown[] }).attachments;
+    // The heart has no payload at all, as the Send API takes it.
+    expect(heart).toEqual({ type: 'like_heart' });
+    // A sticker is an image whose payload also names the sticker, by a numeric id.
+    expect(sticker).toEqual({
+      type: 'image',
+      payload: { url: 'https://cdn.example.com/sticker.png', sticker_id: 369239263222822 },
+    });
+    // A shared story names its media `story_media_url`, not `url`.
+    expect(story).toEqual({
+      type: 'ig_story',
+      payload: {
+        story_media_url: expect.stringMatching(/\/lookaside\.fbsbx\.com\/ig_messaging_cdn\//),
+        story_media_id: '18000000000000321',
+      },
+    });
+    const shown = sim.thread(to.account, to.customer).messages.at(-1);
+    expect(shown?.attachments.map((a) => a.type)).toEqual(['like_heart', 'sticker', 'ig_story']);
+  });
+
   it('(f) unsupported content', async () => {
     const { result, item } = await delivered(() => sim.sendUnsupported(to));
     expect(item.message).toEqual({ mid: result.mid, is_unsupported: true });
@@ -162,7 +193,11 @@ describe('customer messages', () => {
         text: 'Is this still available?',
         adId: '120200000000000001',
         ref: 'spring_promo',
-        adsContextData: { ad_title: 'Spring sale', photo_url: 'https://cdn.example.com/ad.jpg' },
+        adsContextData: {
+          ad_title: 'Spring sale',
+          photo_url: 'https://cdn.example.com/ad.jpg',
+          post_id: '18000000000000555',
+        },
       }),
     );
     expect(item.message).toEqual({
@@ -173,8 +208,30 @@ describe('customer messages', () => {
         ad_id: '120200000000000001',
         source: 'ADS',
         type: 'OPEN_THREAD',
-        ads_context_data: { ad_title: 'Spring sale', photo_url: 'https://cdn.example.com/ad.jpg' },
+        ads_context_data: {
+          ad_title: 'Spring sale',
+          photo_url: 'https://cdn.example.com/ad.jpg',
+          post_id: '18000000000000555',
+        },
       },
+    });
+  });
+
+  it('(j) a question about a shop product: the referral names only the product', async () => {
+    const { item, result } = await delivered(() =>
+      sim.sendProductReferral({ ...to, text: 'Is this in stock?', productId: '7000000000000001' }),
+    );
+    expect(item).toEqual({
+      ...fromCustomer(result.timestamp),
+      message: {
+        mid: result.mid,
+        text: 'Is this in stock?',
+        referral: { product: { id: '7000000000000001' } },
+      },
+    });
+    const fresh = await delivered(() => sim.sendProductReferral({ ...to, text: 'And this one?' }));
+    expect(fresh.item.message).toMatchObject({
+      referral: { product: { id: expect.stringMatching(/^7\d{15}$/) } },
     });
   });
 
@@ -189,6 +246,37 @@ describe('customer messages', () => {
       timestamp: result.timestamp,
       message: { mid: result.mid, text: 'Yes! Shipping takes 3 days.', is_echo: true },
     });
+  });
+
+  it('(c) the echo of a generic template carries its cards under payload.generic', async () => {
+    const elements = [
+      {
+        title: 'Linen shirt',
+        subtitle: '€49, sand',
+        image_url: 'https://cdn.example.com/shirt.jpg',
+        default_action: { type: 'web_url' as const, url: 'https://shop.example/p/1' },
+        buttons: [
+          { type: 'web_url' as const, title: 'View', url: 'https://shop.example/p/1' },
+          { type: 'postback' as const, title: 'Ask about it', payload: 'ASK_P1' },
+        ],
+      },
+      { title: 'Linen trousers' },
+    ];
+    const { item, result } = await delivered(() =>
+      sim.businessEcho({ ...to, attachments: [{ type: 'template', elements }] }),
+    );
+    expect(item).toEqual({
+      sender: { id: account.igId },
+      recipient: { id: customer.igsid },
+      timestamp: result.timestamp,
+      message: {
+        mid: result.mid,
+        attachments: [{ type: 'template', payload: { generic: { elements } } }],
+        is_echo: true,
+      },
+    });
+    const shown = sim.thread(to.account, to.customer).messages.at(-1);
+    expect(shown?.attachments).toEqual([{ type: 'template', url: null, title: 'Linen shirt' }]);
   });
 });
 

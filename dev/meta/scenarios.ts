@@ -2,7 +2,7 @@
 // Meta sends (§4.6 a–r) and applied to the thread the customer sees. Every message event returns
 // its mid and timestamp; pass `timestamp` to create late or out-of-order events and `mid` to reuse
 // a known id.
-import { newAdId, newCommentId, newMediaId, newMid, newStoryId } from './ids.ts';
+import { newAdId, newCommentId, newMediaId, newMid, newProductId, newStoryId } from './ids.ts';
 import {
   addMessage,
   findMessage,
@@ -35,10 +35,33 @@ export interface SentMessage {
 }
 
 export type AttachmentInput =
-  | { type: 'image' | 'video' | 'audio' | 'file' | 'share' | 'story_mention'; url?: string }
+  | { type: 'video' | 'audio' | 'file' | 'share' | 'story_mention'; url?: string }
+  /** With `stickerId`, a sticker: Meta sends it as an image carrying the sticker's id. */
+  | { type: 'image'; url?: string; stickerId?: string }
   | { type: 'ig_post'; url?: string; title?: string; mediaId?: string }
   | { type: 'ig_reel'; url?: string; title?: string; reelVideoId?: string }
-  | { type: 'ephemeral' };
+  /** A story the customer shares (someone's story, not a reply to the business's). */
+  | { type: 'ig_story'; url?: string; storyMediaId?: string }
+  | { type: 'ephemeral' }
+  /** Instagram's heart sticker. */
+  | { type: 'like_heart' };
+
+/** A button of a generic template, in the Send API's shape. */
+export type TemplateButtonInput =
+  | { type: 'web_url'; title: string; url: string }
+  | { type: 'postback'; title: string; payload: string };
+
+/** A card of a generic template, in the Send API's shape (Meta echoes it back as sent). */
+export interface TemplateElementInput {
+  title: string;
+  subtitle?: string;
+  image_url?: string;
+  default_action?: { type: 'web_url'; url: string };
+  buttons?: TemplateButtonInput[];
+}
+
+/** What the business can send beyond a customer's attachments: a generic template's cards. */
+export type EchoAttachmentInput = AttachmentInput | { type: 'template'; elements: TemplateElementInput[] };
 
 export type ReactionName = 'love' | 'like' | 'laugh' | 'wow' | 'sad' | 'angry' | 'other';
 
@@ -67,16 +90,45 @@ const DASHBOARD_TEST_VALUE = {
 };
 
 function attachmentPayload(
-  input: AttachmentInput,
+  input: EchoAttachmentInput,
   cdnUrl: () => string,
 ): {
   wire: Record<string, unknown>;
   thread: ThreadAttachment;
 } {
-  if (input.type === 'ephemeral') {
-    return { wire: { type: 'ephemeral' }, thread: { type: 'ephemeral', url: null, title: null } };
+  // Neither carries a payload: a view-once photo is not shared with apps, and the heart is the
+  // `{type: "like_heart"}` the Send API takes (Meta documents no payload for it).
+  if (input.type === 'ephemeral' || input.type === 'like_heart') {
+    return { wire: { type: input.type }, thread: { type: input.type, url: null, title: null } };
+  }
+  if (input.type === 'template') {
+    // Echoes of a generic template carry it under `payload.generic` (§4.6 (b)), cards as sent.
+    return {
+      wire: { type: 'template', payload: { generic: { elements: input.elements } } },
+      thread: { type: 'template', url: null, title: input.elements[0]?.title ?? null },
+    };
   }
   const url = input.url ?? cdnUrl();
+  if (input.type === 'image' && input.stickerId !== undefined) {
+    // Meta's sticker ids are JSON numbers (they stay below 2^53).
+    const stickerId = Number(input.stickerId);
+    if (!/^\d+$/.test(input.stickerId) || !Number.isSafeInteger(stickerId)) {
+      throw new SimulatorInputError(`sticker id ${input.stickerId} is not one Meta could send`);
+    }
+    return {
+      wire: { type: 'image', payload: { url, sticker_id: stickerId } },
+      thread: { type: 'sticker', url, title: null },
+    };
+  }
+  if (input.type === 'ig_story') {
+    return {
+      wire: {
+        type: 'ig_story',
+        payload: { story_media_url: url, story_media_id: input.storyMediaId ?? newStoryId() },
+      },
+      thread: { type: 'ig_story', url, title: null },
+    };
+  }
   if (input.type === 'ig_post') {
     const title = input.title ?? 'New arrivals are in \u2728';
     return {
@@ -199,7 +251,10 @@ export function createScenarios(world: World, delivery: WebhookDelivery) {
       );
     },
 
-    /** (j) First message from a click-to-Instagram-Direct ad; `ref` is omitted when the ad has none. */
+    /**
+     * (j) First message from a click-to-Instagram-Direct ad; `ref` is omitted when the ad has none.
+     * `adsContextData` goes out verbatim (ad_title, photo_url, video_url, post_id, product_id).
+     */
     sendAdReferral(
       input: MessageTarget & {
         text: string;
@@ -219,6 +274,16 @@ export function createScenarios(world: World, delivery: WebhookDelivery) {
         input,
         { text: input.text, referral: adReferral },
         { text: input.text, referral: adReferral },
+      );
+    },
+
+    /** (j) A message about a product of the account's Instagram Shop: its referral names only the product. */
+    sendProductReferral(input: MessageTarget & { text: string; productId?: string }): SentMessage {
+      const productReferral = { product: { id: input.productId ?? newProductId() } };
+      return customerMessage(
+        input,
+        { text: input.text, referral: productReferral },
+        { text: input.text, referral: productReferral },
       );
     },
 
@@ -313,7 +378,7 @@ export function createScenarios(world: World, delivery: WebhookDelivery) {
     },
 
     /** (c) Message the business sent (typed in the Instagram app, or through the Send API): an echo. */
-    businessEcho(input: MessageTarget & { text?: string; attachments?: AttachmentInput[] }): SentMessage {
+    businessEcho(input: MessageTarget & { text?: string; attachments?: EchoAttachmentInput[] }): SentMessage {
       const { account, customer, timestamp } = resolve(input);
       if (input.text === undefined && !input.attachments?.length) {
         throw new SimulatorInputError('an echo needs text or attachments');

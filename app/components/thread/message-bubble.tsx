@@ -1,11 +1,13 @@
-// One message in the thread: the quote it replies to, its text and media, the customer's
-// reactions, and a line of markers (time, edited, delivery state, seen, where it was typed).
+// One message in the thread: the ad, product or link it came from, the quote it replies to, its
+// text and media, the customer's reactions, and a line of markers (time, edited, delivery state,
+// seen, where it was typed).
 import { useMutation } from '@tanstack/react-query';
 import clsx from 'clsx';
+import { useState } from 'react';
 import { useTRPC } from '#app/lib/trpc.ts';
 import { QuestionIcon } from './media-icons.tsx';
 import { MessageAttachment, Placeholder, StoryReply } from './message-media.tsx';
-import type { ThreadMessage } from './thread-types.ts';
+import type { ThreadMessage, ThreadReferral } from './thread-types.ts';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
@@ -17,33 +19,82 @@ const STATUS_LABEL: Record<string, string> = {
   UNCERTAIN: 'Delivery unconfirmed',
 };
 
-/** A line in the thread that is not a message: how the customer arrived, a button they tapped. */
-function Notice({ message }: { message: ThreadMessage }) {
-  let text = message.text;
-  if (message.kind === 'referral' && message.referral) {
-    const { referral } = message;
-    text =
-      referral.source === 'AD'
-        ? `Opened the conversation from an ad${referral.adTitle ? ` “${referral.adTitle}”` : ''}${referral.adId ? ` (ad ${referral.adId})` : ''}`
-        : `Opened the conversation from a link${referral.ref ? ` (ref “${referral.ref}”)` : ''}`;
-  } else if (message.kind === 'postback') {
-    text = `Tapped “${message.text}”`;
-  }
+const productLine = (referral: ThreadReferral) =>
+  `Asked about shop product${referral.productId ? ` ${referral.productId}` : ''}`;
+
+/** What a referral that came without a message says: where the customer opened the thread from. */
+function referralNotice(referral: ThreadReferral): string {
+  if (referral.source === 'PRODUCT') return productLine(referral);
+  return referral.source === 'AD'
+    ? `Opened the conversation from an ad${referral.adTitle ? ` “${referral.adTitle}”` : ''}${referral.adId ? ` (ad ${referral.adId})` : ''}`
+    : `Opened the conversation from a link${referral.ref ? ` (ref “${referral.ref}”)` : ''}`;
+}
+
+/**
+ * Meta delivered it on standby: another app (a chatbot, another inbox) controlled the thread, and
+ * may already have answered it.
+ */
+function StandbyNote({ className }: { className?: string }) {
   return (
-    <p className="text-center text-xs text-slate-500">
-      <span className="rounded-full bg-white px-3 py-1 shadow-sm ring-1 ring-slate-200">{text}</span>
-      <span className="ml-2 text-[11px] text-slate-400">
-        {timeFormat.format(new Date(message.occurredAt))}
-      </span>
+    <p className={clsx('text-[11px] text-slate-400 italic', className)}>
+      received while another app handled this chat
     </p>
   );
 }
 
-function ReferralTag({ referral }: { referral: NonNullable<ThreadMessage['referral']> }) {
+/** A line in the thread that is not a message: how the customer arrived, a button they tapped. */
+function Notice({ message }: { message: ThreadMessage }) {
+  let text = message.text;
+  if (message.kind === 'referral' && message.referral) text = referralNotice(message.referral);
+  else if (message.kind === 'postback') text = `Tapped “${message.text}”`;
+  return (
+    <div className="text-center">
+      <p className="text-xs text-slate-500">
+        <span className="rounded-full bg-white px-3 py-1 shadow-sm ring-1 ring-slate-200">{text}</span>
+        <span className="ml-2 text-[11px] text-slate-400">
+          {timeFormat.format(new Date(message.occurredAt))}
+        </span>
+      </p>
+      {message.standby ? <StandbyNote className="mt-1.5" /> : null}
+    </div>
+  );
+}
+
+/** The ad's picture, small: operators know their ads by the creative. A dead link leaves the words. */
+function AdPicture({ url, name }: { url: string; name: string }) {
+  const [broken, setBroken] = useState(false);
+  if (broken) return null;
+  return (
+    <img
+      src={url}
+      alt={`Ad${name}`}
+      loading="lazy"
+      onError={() => setBroken(true)}
+      className="h-10 w-10 shrink-0 rounded-lg object-cover"
+    />
+  );
+}
+
+/** The ad a message answers: its picture, its title (else its id) and the post it promoted. */
+function AdTag({ referral }: { referral: ThreadReferral }) {
+  const name = referral.adTitle ? ` “${referral.adTitle}”` : referral.adId ? ` ${referral.adId}` : '';
+  return (
+    <span className="mb-1 inline-flex max-w-full items-center gap-2 rounded-xl bg-amber-100 p-1 pr-2.5 text-[11px] text-amber-800">
+      {referral.adPhotoUrl ? <AdPicture url={referral.adPhotoUrl} name={name} /> : null}
+      <span className={clsx('min-w-0', !referral.adPhotoUrl && 'pl-1.5')}>
+        <span className="block font-medium">From ad{name}</span>
+        {referral.adPostId ? <span className="block">Post {referral.adPostId}</span> : null}
+      </span>
+    </span>
+  );
+}
+
+function ReferralTag({ referral }: { referral: ThreadReferral }) {
+  if (referral.source === 'AD') return <AdTag referral={referral} />;
   return (
     <span className="mb-1 inline-block rounded-full bg-amber-100 px-2 py-0.5 text-[11px] font-medium text-amber-800">
-      {referral.source === 'AD'
-        ? `From ad${referral.adTitle ? ` “${referral.adTitle}”` : referral.adId ? ` ${referral.adId}` : ''}`
+      {referral.source === 'PRODUCT'
+        ? productLine(referral)
         : `From link${referral.ref ? ` “${referral.ref}”` : ''}`}
     </span>
   );
@@ -136,6 +187,7 @@ export function MessageBubble({
           {outbound ? ` · ${STATUS_LABEL[message.status] ?? message.status}` : ''}
           {outbound && message.seen ? ' · Seen' : ''}
         </p>
+        {message.standby ? <StandbyNote /> : null}
         {message.status === 'FAILED' || message.status === 'UNCERTAIN' ? (
           <DeliveryProblem workspaceId={workspaceId} message={message} />
         ) : null}

@@ -1,6 +1,8 @@
 // The media of a message, shown from Meta's CDN (we keep links, never copies). A link that has
 // died shows a placeholder instead of a broken picture; story media past its day is never
-// requested at all (the server marks it expired).
+// requested at all (the server marks it expired). Hearts, stickers and the cards of a template the
+// business sent are drawn the way Instagram draws them, so the operator reads the thread as the
+// customer did.
 import clsx from 'clsx';
 import { type ReactNode, useState } from 'react';
 import {
@@ -11,9 +13,7 @@ import {
   TimerIcon,
   VideoIcon,
 } from './media-icons.tsx';
-import type { ThreadMessage } from './thread-types.ts';
-
-type Attachment = ThreadMessage['attachments'][number];
+import type { ThreadAttachment as Attachment, TemplateCard, ThreadMessage } from './thread-types.ts';
 
 const frame = 'block max-w-xs overflow-hidden rounded-xl bg-slate-100';
 
@@ -96,9 +96,112 @@ function Story({ label, url, expired }: { label: string; url: string | null; exp
   );
 }
 
+/**
+ * Instagram's heart sticker: one big red heart, no picture to load. Drawn rather than an emoji, so
+ * it is red on machines without a colour emoji font too.
+ */
+function Heart() {
+  return (
+    <svg role="img" aria-label="Heart" viewBox="0 0 24 24" className="h-12 w-12 fill-rose-500">
+      <path d="M12 20.5C6 16.2 3 12.9 3 9.3 3 6.6 5.1 4.5 7.7 4.5c1.7 0 3.3.9 4.3 2.3 1-1.4 2.6-2.3 4.3-2.3 2.6 0 4.7 2.1 4.7 4.8 0 3.6-3 6.9-9 11.2z" />
+    </svg>
+  );
+}
+
+/** A sticker stands on its own in Instagram: no frame, and nothing bigger to open. */
+function Sticker({ url }: { url: string | null }) {
+  const [broken, setBroken] = useState(false);
+  if (!url || broken) return <Placeholder icon={<PictureIcon />}>Sticker</Placeholder>;
+  return (
+    <img
+      src={url}
+      alt="Sticker"
+      loading="lazy"
+      onError={() => setBroken(true)}
+      className="h-28 w-28 object-contain"
+    />
+  );
+}
+
+/**
+ * A button of a card as the customer saw it. A link can be followed here too; a postback only told
+ * the business's app which button was tapped, so it is shown as a chip that cannot be pressed.
+ */
+function CardButton({ button }: { button: TemplateCard['buttons'][number] }) {
+  const look = 'block rounded-lg px-2 py-1 text-center text-xs font-medium';
+  const label = button.title ?? 'Button';
+  if (button.type === 'web_url' && button.url) {
+    return (
+      <a
+        href={button.url}
+        target="_blank"
+        rel="noreferrer"
+        className={clsx(look, 'text-brand-700 ring-1 ring-slate-200 hover:bg-slate-50')}
+      >
+        {label}
+      </a>
+    );
+  }
+  return (
+    <span
+      className={clsx(look, 'bg-slate-100 text-slate-500')}
+      title={button.payload ? `Tapping it sends “${button.payload}” to your app` : undefined}
+    >
+      {label}
+    </span>
+  );
+}
+
+function Card({ card }: { card: TemplateCard }) {
+  return (
+    <>
+      {card.imageUrl ? (
+        <Picture url={card.imageUrl} alt={card.title ?? 'Card'} className="h-32 rounded-none" />
+      ) : null}
+      <span className="block px-3 py-2">
+        {card.title ? (
+          <span className="block text-sm font-semibold">
+            {card.url ? <ExternalLink url={card.url}>{card.title}</ExternalLink> : card.title}
+          </span>
+        ) : null}
+        {card.subtitle ? <span className="mt-0.5 block text-xs text-slate-500">{card.subtitle}</span> : null}
+      </span>
+      {card.buttons.length > 0 ? (
+        <span className="flex flex-col gap-1 border-t border-slate-100 p-2">
+          {card.buttons.map((button, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a card's buttons never reorder
+            <CardButton key={index} button={button} />
+          ))}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+const cardFrame =
+  'w-56 shrink-0 snap-start overflow-hidden rounded-xl border border-slate-200 bg-white text-left text-slate-800';
+
+/** A generic template's cards, side by side as the customer swipes through them. */
+function TemplateCards({ cards }: { cards: TemplateCard[] }) {
+  return (
+    <ul aria-label="Template cards" className="flex max-w-full snap-x items-start gap-2 overflow-x-auto pb-1">
+      {cards.map((card, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a template's cards never reorder
+        <li key={index} className={cardFrame}>
+          <Card card={card} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function MessageAttachment({ attachment }: { attachment: Attachment }) {
   const { url } = attachment;
+  // Meta sends most stickers as images that carry a sticker id.
+  if (attachment.sticker) return <Sticker url={url} />;
   switch (attachment.kind) {
+    case 'like_heart':
+      return <Heart />;
     case 'image':
       return url ? (
         <Picture url={url} alt="Photo" />
@@ -145,7 +248,11 @@ export function MessageAttachment({ attachment }: { attachment: Attachment }) {
         </Placeholder>
       );
     case 'template':
-      return <Placeholder icon={<PaperclipIcon />}>{attachment.title ?? 'A template message'}</Placeholder>;
+      return attachment.elements?.length ? (
+        <TemplateCards cards={attachment.elements} />
+      ) : (
+        <Placeholder icon={<PaperclipIcon />}>{attachment.title ?? 'A template message'}</Placeholder>
+      );
     default:
       return (
         <Placeholder icon={<QuestionIcon />}>
