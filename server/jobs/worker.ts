@@ -75,10 +75,12 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
 
   await register(refreshTokensJob, { db: runtime.db, cipher: runtime.cipher, oauth: runtime.instagramOAuth });
   // Every hour: tokens are refreshed weeks before they expire, so a missed run or two is harmless.
-  await boss.schedule(refreshTokensJob.queue, '17 * * * *');
+  // Scheduled jobs carry the data given here: an empty payload, which their schemas accept (pg-boss
+  // would otherwise send null, and every scheduled run would fail its payload check).
+  await boss.schedule(refreshTokensJob.queue, '17 * * * *', {});
 
   await register(requeueStrandedRepliesJob, { db: runtime.db, enqueueSend: runtime.enqueueSend });
-  await boss.schedule(requeueStrandedRepliesJob.queue, '*/5 * * * *');
+  await boss.schedule(requeueStrandedRepliesJob.queue, '*/5 * * * *', {});
 
   // LISTEN needs a session of its own (a direct or session-mode connection on Supabase).
   const listener = new pg.Client({ connectionString: runtime.env.DATABASE_URL });

@@ -1,0 +1,50 @@
+// Every scheduled job runs: what pg-boss's cron enqueues (the data the schedule was given) is
+// accepted by the job and completes, as it would at 17 past the hour or every five minutes.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
+import { testEnv } from '#dev/test/env.ts';
+import { createRuntime, type Runtime } from '../runtime.ts';
+import { startQueue } from './queue.ts';
+import { startWorkers, type Workers } from './worker.ts';
+
+let database: TestDatabase;
+let runtime: Runtime;
+let workers: Workers;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  runtime = createRuntime(testEnv(database));
+  workers = await startWorkers(runtime);
+});
+
+afterAll(async () => {
+  await workers?.stop();
+  await runtime?.close();
+  await database?.drop();
+});
+
+it('runs each scheduled job with the data its schedule enqueues', async () => {
+  const { rows: schedules } = await database.query<{ name: string; data: object | null }>(
+    'select name, data from pgboss.schedule order by name',
+  );
+  expect(schedules.map((s) => s.name)).toEqual(['refresh-tokens', 'requeue-stranded-replies']);
+  const boss = await startQueue({ url: database.appUrl, role: 'web' });
+  try {
+    for (const schedule of schedules) {
+      // What the cron monitor does when the time comes.
+      const id = (await boss.send(schedule.name, schedule.data as object)) as string;
+      let state = 'created';
+      for (let polls = 0; polls < 400 && !['completed', 'failed', 'retry'].includes(state); polls++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        const { rows } = await database.query<{ state: string }>(
+          'select state from pgboss.job where id = $1',
+          [id],
+        );
+        state = rows[0]?.state ?? state;
+      }
+      expect(state, schedule.name).toBe('completed');
+    }
+  } finally {
+    await boss.stop({ graceful: false, wait: true });
+  }
+});
