@@ -25,6 +25,7 @@ const DEMO_CUSTOMERS = [
   { username: 'jane.doe', name: 'Jane Doe' },
   { username: 'marco.rossi', name: 'Marco Rossi' },
   { username: 'aiko.tanaka', name: 'Aiko Tanaka' },
+  { username: 'lena.berg', name: 'Lena Berg' },
 ];
 
 export interface DemoData {
@@ -133,8 +134,8 @@ export async function seedDemo(stack: LocalStack): Promise<DemoData> {
  * a delivery of its own.
  */
 export async function playDemoConversations(stack: LocalStack, demo: DemoData): Promise<void> {
-  const [jane, marco, aiko] = demo.customers;
-  if (!jane || !marco || !aiko) return;
+  const [jane, marco, aiko, lena] = demo.customers;
+  if (!jane || !marco || !aiko || !lena) return;
   const account = demo.account.username;
   const playedAt = Date.now();
   const minutesAgo = (m: number) => playedAt - m * 60_000;
@@ -159,6 +160,40 @@ export async function playDemoConversations(stack: LocalStack, demo: DemoData): 
         customer: jane.username,
         text: 'Perfect, ordering now. Thanks!',
         timestamp: minutesAgo(38),
+      }),
+    // From the shop: she asks about a product, and gets its card back.
+    () =>
+      stack.meta.sendProductReferral({
+        account,
+        customer: lena.username,
+        text: 'Do you have this one in blue?',
+        productId: '7000000000000042',
+        timestamp: minutesAgo(25),
+      }),
+    () =>
+      stack.meta.businessEcho({
+        account,
+        customer: lena.username,
+        text: 'Yes! Here it is:',
+        timestamp: minutesAgo(24),
+      }),
+    () =>
+      stack.meta.businessEcho({
+        account,
+        customer: lena.username,
+        attachments: [
+          {
+            type: 'template',
+            elements: [
+              {
+                title: 'Linen shirt, blue',
+                subtitle: '€49 · sizes S to XL',
+                buttons: [{ type: 'web_url', url: 'https://shop.example.com/linen-shirt', title: 'View' }],
+              },
+            ],
+          },
+        ],
+        timestamp: minutesAgo(24) + 1000,
       }),
     () =>
       stack.meta.replyToStory({

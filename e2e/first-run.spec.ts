@@ -130,7 +130,7 @@ test('npm start with the guide’s .env passes the guide’s curl tests, shows e
     await page.getByLabel('Password').fill('demo-inbox-2026');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page).toHaveURL(/\/w\/[0-9a-f-]{36}\/inbox$/);
-    await expect(page.getByRole('link', { name: /^Conversation with / })).toHaveCount(3);
+    await expect(page.getByRole('link', { name: /^Conversation with / })).toHaveCount(4);
     const nav = page.getByRole('navigation', { name: 'Main' });
     for (const screen of ['Leads', 'Accounts', 'Health', 'Webhook test', 'Team', 'Settings', 'Inbox']) {
       await nav.getByRole('link', { name: screen }).click();
