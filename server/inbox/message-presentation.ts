@@ -40,7 +40,7 @@ export function previewOf(message: {
   direction: 'INBOUND' | 'OUTBOUND';
   kind: string;
   text: string;
-  attachments: (Pick<Attachment, 'kind'> & Partial<Pick<Attachment, 'stickerId'>>)[];
+  attachments: (Pick<Attachment, 'kind'> & Partial<Pick<Attachment, 'stickerId' | 'elements'>>)[];
   unsent?: boolean;
 }): string {
   if (message.unsent) return 'Message unsent';
@@ -51,7 +51,10 @@ export function previewOf(message: {
   else if (message.text) body = message.text;
   else {
     const [first] = message.attachments;
-    body = first ? ATTACHMENT_LABELS[first.stickerId ? 'sticker' : first.kind] : 'Message';
+    const card = first?.elements?.[0]?.title;
+    // A template reads as its (first) card, which says what was offered.
+    if (card) body = `🗂 ${card}`;
+    else body = first ? ATTACHMENT_LABELS[first.stickerId ? 'sticker' : first.kind] : 'Message';
   }
   return clip(message.direction === 'OUTBOUND' ? `You: ${body}` : body);
 }

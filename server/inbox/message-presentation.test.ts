@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { InstagramEvent, Referral } from '../meta/instagram-events.ts';
+import { plainAttachment } from './jsonb-columns.ts';
+import { leadOrigin, previewOf } from './message-presentation.ts';
+
+const message = { direction: 'INBOUND' as const, kind: 'text', text: '', attachments: [] };
+
+describe('previewOf', () => {
+  it('reads a template as its first card, a sticker as a sticker, a heart as a heart', () => {
+    const card = { title: 'Linen shirt, blue', subtitle: null, imageUrl: null, url: null, buttons: [] };
+    const template = { ...plainAttachment('template', 'https://cdn.test/t'), elements: [card] };
+    expect(previewOf({ ...message, direction: 'OUTBOUND', kind: 'template', attachments: [template] })).toBe(
+      'You: 🗂 Linen shirt, blue',
+    );
+    expect(previewOf({ ...message, kind: 'template', attachments: [plainAttachment('template', 'x')] })).toBe(
+      '🗂 Sent a template',
+    );
+    const sticker = { ...plainAttachment('image', 'https://cdn.test/s'), stickerId: '3692' };
+    expect(previewOf({ ...message, kind: 'image', attachments: [sticker] })).toBe('🏷 Sent a sticker');
+    expect(previewOf({ ...message, kind: 'like_heart', attachments: [{ kind: 'like_heart' }] })).toBe('❤️');
+  });
+
+  it('says a message was unsent, whatever it held', () => {
+    expect(previewOf({ ...message, text: 'secret', unsent: true })).toBe('Message unsent');
+  });
+});
+
+describe('leadOrigin', () => {
+  const referral = (fields: Partial<Referral>): Referral => ({
+    ref: null,
+    source: null,
+    type: null,
+    adId: null,
+    adTitle: null,
+    adPhotoUrl: null,
+    adVideoUrl: null,
+    adPostId: null,
+    productId: null,
+    ...fields,
+  });
+  const from = (r: Referral) => ({ kind: 'referral', referral: r }) as InstagramEvent;
+
+  it('tells a shop product from an ad (even one for a product) and from an ig.me link', () => {
+    expect(leadOrigin(from(referral({ productId: '70' })))).toMatchObject({ source: 'PRODUCT' });
+    expect(leadOrigin(from(referral({ adId: '12', productId: '70' })))).toMatchObject({
+      source: 'AD',
+      sourceAdId: '12',
+    });
+    expect(leadOrigin(from(referral({ ref: 'bio' })))).toMatchObject({
+      source: 'REFERRAL',
+      sourceRef: 'bio',
+    });
+  });
+});
