@@ -26,8 +26,11 @@ export interface SupabaseStandInOptions {
 }
 
 export async function startSupabaseStandIn(options: SupabaseStandInOptions): Promise<SupabaseStandIn> {
-  const { pool, end } = createPool({ connectionString: options.databaseUrl, max: 5 });
-  pool.on('error', (error) => console.warn(`supabase stand-in: idle connection lost (${error.message})`));
+  const { pool, end } = createPool({
+    label: 'supabase stand-in',
+    connectionString: options.databaseUrl,
+    max: 5,
+  });
   const keys = await loadSigningKeys(options.signingKeyFile);
   const anonKey = options.anonKey ?? `sb_publishable_${randomBytes(16).toString('base64url')}`;
   let url = '';

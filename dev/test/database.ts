@@ -51,6 +51,7 @@ export async function createTestDatabase(options: { before?: string } = {}): Pro
   }
 
   const { pool: superuser, end: endSuperuser } = createPool({
+    label: 'test superuser',
     connectionString: url('supabase_admin', name),
     max: 2,
   });

@@ -25,10 +25,11 @@ export interface Database {
 }
 
 export function createDatabase(options: { url: string; poolSize?: number }): Database {
-  const { pool, end } = createPool({ connectionString: options.url, max: options.poolSize ?? 10 });
-  // An idle pooled connection dies when Postgres restarts or fails over; the pool replaces it.
-  // Without a listener that 'error' event would crash the process.
-  pool.on('error', (error) => console.warn(`database: idle connection lost (${error.message})`));
+  const { pool, end } = createPool({
+    label: 'database',
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+  });
   const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 
   return {
