@@ -13,8 +13,9 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { importJWK, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
-import pg from 'pg';
+import type pg from 'pg';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { startListener } from '#server/db/listener.ts';
 import type { SigningKeys } from './signing-keys.ts';
 
 export const REALTIME_PATH = '/realtime/v1/websocket';
@@ -248,16 +249,17 @@ export async function attachRealtime(server: Server, options: RealtimeStandInOpt
 
   // Broadcast from Database: the shim announces each realtime.messages row; its payload is read
   // from the table (NOTIFY payloads are limited to 8 kB).
-  const listener = new pg.Client({ connectionString: options.databaseUrl });
-  listener.on('error', (error) => console.warn(`realtime stand-in: listener lost (${error.message})`));
-  listener.on('notification', ({ payload }) => {
-    deliver(JSON.parse(payload ?? '{}') as { id: string; topic: string; extension: string }).catch(
-      // The database went away (stopping, or an outage): the subscribers refetch when they rejoin.
-      (error: Error) => console.warn(`realtime stand-in: a broadcast was not delivered (${error.message})`),
-    );
+  const listener = await startListener({
+    url: options.databaseUrl,
+    channel: NOTIFY_CHANNEL,
+    name: 'realtime stand-in',
+    onNotification: (payload) => {
+      deliver(JSON.parse(payload || '{}') as { id: string; topic: string; extension: string }).catch(
+        // The database went away (stopping, or an outage): the subscribers refetch when they rejoin.
+        (error: Error) => console.warn(`realtime stand-in: a broadcast was not delivered (${error.message})`),
+      );
+    },
   });
-  await listener.connect();
-  await listener.query(`listen ${NOTIFY_CHANNEL}`);
 
   async function deliver(row: { id: string; topic: string; extension: string }) {
     if (row.extension !== 'broadcast') return;
@@ -286,7 +288,7 @@ export async function attachRealtime(server: Server, options: RealtimeStandInOpt
       server.off('upgrade', onUpgrade);
       for (const { ws } of sockets) ws.terminate();
       wss.close();
-      await listener.end().catch(() => {});
+      await listener.close();
     },
   };
 }

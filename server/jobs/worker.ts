@@ -1,9 +1,10 @@
 // Runs the background jobs of one process. Each job is checked against its payload schema before
 // it runs; a thrown error fails the job and pg-boss retries it with backoff. Workers also LISTEN
 // for the wake-up that enqueue() sends, so new work starts at once instead of at the next poll.
-import pg from 'pg';
+
 import type PgBoss from 'pg-boss';
 import type { z } from 'zod';
+import { startListener } from '../db/listener.ts';
 import type { Runtime } from '../runtime.ts';
 import { enrichContactJob } from './enrich-contact.job.ts';
 import { ingestWebhookEventsJob } from './ingest-webhook-events.job.ts';
@@ -82,21 +83,23 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
   await register(requeueStrandedRepliesJob, { db: runtime.db, enqueueSend: runtime.enqueueSend });
   await boss.schedule(requeueStrandedRepliesJob.queue, '*/5 * * * *', {});
 
-  // LISTEN needs a session of its own (a direct or session-mode connection on Supabase).
-  const listener = new pg.Client({ connectionString: runtime.env.DATABASE_URL });
-  listener.on('error', (error) =>
-    console.warn(`worker: wake-up listener lost (${error.message}); polling only`),
-  );
-  listener.on('notification', ({ payload }) => {
-    for (const id of workerIds.get(payload ?? '') ?? []) boss.notifyWorker(id);
+  // Jobs queued by another process start at once, not at the next poll. After a reconnect every
+  // worker looks, since wake-ups sent meanwhile were lost.
+  const wake = (ids: string[]) => {
+    for (const id of ids) boss.notifyWorker(id);
+  };
+  const listener = await startListener({
+    url: runtime.env.DATABASE_URL,
+    channel: JOB_WAKEUP_CHANNEL,
+    name: 'inbox-worker-wakeup',
+    onNotification: (queue) => wake(workerIds.get(queue) ?? []),
+    onReconnect: () => wake([...workerIds.values()].flat()),
   });
-  await listener.connect();
-  await listener.query(`listen ${JOB_WAKEUP_CHANNEL}`);
 
   return {
     boss,
     async stop() {
-      await listener.end().catch(() => {});
+      await listener.close();
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };

@@ -1,7 +1,8 @@
 // One LISTEN connection per server process for the live feed: subscribers of a workspace are
 // woken when a transaction that changed it commits. The connection is opened on first use and
-// re-opened if it drops (subscribers then re-read, so nothing is missed).
-import pg from 'pg';
+// comes back by itself if it drops; every subscriber is then woken to re-read, so nothing
+// committed meanwhile is missed.
+import { type Listener, startListener } from '../db/listener.ts';
 
 export const LIVE_FEED_CHANNEL = 'inbox_live';
 
@@ -13,28 +14,21 @@ export interface LiveFeed {
 
 export function createLiveFeed(databaseUrl: string): LiveFeed {
   const wakers = new Map<string, Set<() => void>>();
-  let listening: Promise<pg.Client> | undefined;
+  let listening: Promise<Listener> | undefined;
 
-  function wakeAll() {
-    for (const set of wakers.values()) for (const wake of set) wake();
-  }
-
-  function listen(): Promise<pg.Client> {
-    listening ??= (async () => {
-      const client = new pg.Client({ connectionString: databaseUrl, application_name: 'inbox-live-feed' });
-      client.on('notification', ({ payload }) => {
-        for (const wake of wakers.get(payload ?? '') ?? []) wake();
-      });
-      client.on('error', (error) => {
-        console.warn(`live feed: listener lost (${error.message}); reconnecting`);
-        listening = undefined;
-        wakeAll();
-      });
-      await client.connect();
-      await client.query(`listen ${LIVE_FEED_CHANNEL}`);
-      return client;
-    })().catch((error) => {
-      listening = undefined;
+  function listen(): Promise<Listener> {
+    listening ??= startListener({
+      url: databaseUrl,
+      channel: LIVE_FEED_CHANNEL,
+      name: 'inbox-live-feed',
+      onNotification: (workspaceId) => {
+        for (const wake of wakers.get(workspaceId) ?? []) wake();
+      },
+      onReconnect: () => {
+        for (const set of wakers.values()) for (const wake of set) wake();
+      },
+    }).catch((error) => {
+      listening = undefined; // the next subscriber tries again
       throw error;
     });
     return listening;
@@ -52,9 +46,9 @@ export function createLiveFeed(databaseUrl: string): LiveFeed {
       };
     },
     async close() {
-      const client = await listening?.catch(() => undefined);
+      const listener = await listening?.catch(() => undefined);
       listening = undefined;
-      await client?.end().catch(() => {});
+      await listener?.close();
     },
   };
 }
