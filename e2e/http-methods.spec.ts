@@ -16,6 +16,7 @@ const ROUTES = [
   '/api/instagram/messages/send',
   '/api/instagram/deauthorize',
   '/api/instagram/data-deletion',
+  '/api/ready',
   '/api/trpc/inbox.listConversations',
 ];
 
@@ -44,4 +45,8 @@ test('GET, HEAD and POST still reach the routes', async ({ request }) => {
   expect((await request.head('/sign-in')).status()).toBe(200);
   // An unsigned webhook POST reaches the endpoint, which refuses it.
   expect((await request.post('/api/instagram/webhook', { data: {} })).status()).toBe(401);
+  // The health check a platform or supervisor calls.
+  const ready = await request.get('/api/ready');
+  expect(ready.status()).toBe(200);
+  expect(await ready.json()).toEqual({ ready: true, database: 'ok', queue: 'ok' });
 });
