@@ -36,11 +36,22 @@ const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 server.listen(port, host, () => console.log(`inbox: listening on http://${host}:${port}`));
 
-async function shutdown() {
-  server.close();
-  server.closeIdleConnections();
-  await runtime.close();
-  process.exit(0);
+// On SIGTERM (every deploy) or Ctrl-C: take no new connections, let the requests in flight finish
+// (a webhook being stored, a reply being queued), then close the runtime and exit 0. Live streams
+// would hold the drain open for good, so after a bound whatever is still open is cut; their
+// clients resume elsewhere from their last event id.
+const DRAIN_MS = 8000;
+let stopping: Promise<void> | undefined;
+function shutdown() {
+  stopping ??= (async () => {
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const cut = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+    await drained;
+    clearTimeout(cut);
+    await runtime.close();
+    process.exit(0);
+  })();
 }
-process.on('SIGINT', () => void shutdown());
-process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
