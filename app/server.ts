@@ -41,17 +41,17 @@ server.listen(port, host, () => console.log(`inbox: listening on http://${host}:
 // would hold the drain open for good, so after a bound whatever is still open is cut; their
 // clients resume elsewhere from their last event id.
 const DRAIN_MS = 8000;
-let stopping: Promise<void> | undefined;
-function shutdown() {
-  stopping ??= (async () => {
-    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    const cut = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
-    await drained;
-    clearTimeout(cut);
-    await runtime.close();
-    process.exit(0);
-  })();
+let stopping = false;
+async function shutdown() {
+  if (stopping) return; // a second signal changes nothing
+  stopping = true;
+  const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const cut = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+  await drained;
+  clearTimeout(cut);
+  await runtime.close();
+  process.exit(0);
 }
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());

@@ -9,17 +9,17 @@ const started = startWorkers(runtime);
 // Listening for the stop signals before the workers are up: a deploy can stop a worker that has
 // just taken its first job, and the default action would kill it mid-job instead of handing the
 // job back. Stopping waits for start-up to finish, then for the jobs in flight (bounded).
-let stopping: Promise<void> | undefined;
-function shutdown() {
-  stopping ??= (async () => {
-    const workers = await started;
-    await workers.stop();
-    await runtime.close();
-    process.exit(0);
-  })();
+let stopping = false;
+async function shutdown() {
+  if (stopping) return; // a second signal changes nothing
+  stopping = true;
+  const workers = await started;
+  await workers.stop();
+  await runtime.close();
+  process.exit(0);
 }
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
 
 await started;
 console.log('worker: running ingest and enrichment jobs');
