@@ -20,7 +20,7 @@ import {
   type NewMessage,
 } from './messages.repository.ts';
 import { adoptEcho } from './outbound-messages.repository.ts';
-import { settleMessage } from './settle-message.ts';
+import { REDACTING_KINDS, settleMessage } from './settle-message.ts';
 
 export interface ApplyDeps {
   /** Queues a profile lookup for a contact seen for the first time (same transaction). */
@@ -91,7 +91,7 @@ export async function applyConversationEvents(
       const inbound = await store(trx, connection, conversationId, event);
       if (inbound && !event.isSelf) firstInbound ??= event;
       // Edits, reactions or reads that arrived before this message are settled now.
-      if (event.kind !== 'referral') await settleMessage(trx, connection, event.mid);
+      if (event.kind !== 'referral') await settleMessage(trx, connection, event.mid, { redact: true });
       outcomes.push('applied');
     } else {
       const id = await recordEvent(trx, webhookEventId, event, connection, 'PENDING');
@@ -100,7 +100,10 @@ export async function applyConversationEvents(
         outcomes.push('duplicate');
       } else {
         // An edit, unsend, reaction or read whose message has not arrived waits for it.
-        outcomes.push((await settleMessage(trx, connection, event.mid)) ? 'applied' : 'pending');
+        const settled = await settleMessage(trx, connection, event.mid, {
+          redact: REDACTING_KINDS.has(event.kind),
+        });
+        outcomes.push(settled ? 'applied' : 'pending');
       }
     }
   }
@@ -112,8 +115,8 @@ export async function applyConversationEvents(
 
 /**
  * An event recorded before. Meta's ids are unique, so the same message id from another sender is
- * not a redelivery: it is kept aside rather than dropped. A true redelivery is remembered with
- * its delivery, whose copy of the message an unsend must also redact.
+ * not a redelivery: it is kept aside rather than dropped. A true redelivery of words is
+ * remembered with its delivery, whose copy an unsend must also redact.
  */
 async function redelivered(
   trx: Tx,
@@ -128,8 +131,11 @@ async function redelivered(
       `conflict:${event.dedupeKey}:${event.contactId}`,
     );
   }
+  // Only a copy of the message's words (or of an edit) matters to an unsend; reactions and seen
+  // marks hold none.
+  if (!('mid' in event) || !REDACTING_KINDS.has(event.kind)) return;
   if (recorded) await recordRedelivery(trx, recorded.id, webhookEventId);
-  if ('mid' in event) await settleMessage(trx, connection, event.mid);
+  await settleMessage(trx, connection, event.mid, { redact: true });
 }
 
 /** The lead (first contact only) and the contact whose profile is to be looked up. */

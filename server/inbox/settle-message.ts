@@ -16,8 +16,20 @@ import { foldMessageEvents, previewOf } from './message-presentation.ts';
 import { findMessageByMid, markOutboundSeen, updateMessageState } from './messages.repository.ts';
 import { readRawBodies, replaceRawBody } from './webhook-events.repository.ts';
 
-/** False when the message itself has not arrived yet (its events wait for it). */
-export async function settleMessage(trx: Tx, connection: ConnectionRef, mid: string): Promise<boolean> {
+/** Events that may add a copy of a message's words to the ledgers, or take them back. */
+export const REDACTING_KINDS: ReadonlySet<string> = new Set(['message', 'postback', 'edit', 'unsend']);
+
+/**
+ * False when the message itself has not arrived yet (its events wait for it). `redact`: the event
+ * that led here is of a REDACTING_KINDS kind, so the copies of replaced words are looked for; a
+ * reaction or a seen mark adds none, and skips that read of the ledgers.
+ */
+export async function settleMessage(
+  trx: Tx,
+  connection: ConnectionRef,
+  mid: string,
+  options: { redact: boolean },
+): Promise<boolean> {
   const events = await listMessageEvents(trx, connection.id, mid);
   if (events.length === 0) return true; // nothing waits for this message
   const message = await findMessageByMid(trx, connection.id, mid);
@@ -44,7 +56,7 @@ export async function settleMessage(trx: Tx, connection: ConnectionRef, mid: str
       message.occurredAt,
       previewOf({ direction: message.direction, kind: message.kind, text: content, attachments, unsent }),
     );
-    if (unsent || folded.editCount > 0) {
+    if (options.redact && (unsent || folded.editCount > 0)) {
       await redactCopies(trx, connection.id, { mid, unsent, latestEdit: folded.editCount });
     }
   }
