@@ -90,8 +90,9 @@ export interface IngestStack {
   stop(): Promise<void>;
 }
 
-export async function startIngestStack(): Promise<IngestStack> {
-  const database = await createTestDatabase();
+/** On a fresh test database, or on `database` (one arranged as an older release left it). */
+export async function startIngestStack(existing?: TestDatabase): Promise<IngestStack> {
+  const database = existing ?? (await createTestDatabase());
   const runtime = createRuntime(testEnv(database));
   const workers = await startWorkers(runtime);
   const server = await serveFetch((request) =>

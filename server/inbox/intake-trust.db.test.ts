@@ -4,95 +4,38 @@
 // by a replay after the upgrade.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
-import { testEnv } from '#dev/test/env.ts';
+import { createTestDatabase } from '#dev/test/database.ts';
 import { tablesHolding } from '#dev/test/find-in-database.ts';
-import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
-import { startWorkers, type Workers } from '../jobs/worker.ts';
-import { receiveDelivery } from '../meta/webhook-endpoint.ts';
-import { signWebhookBody } from '../meta/webhook-signature.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
+import {
+  connectInstagramAccount,
+  type IngestStack,
+  instagramDeliveryBody,
+  startIngestStack,
+} from '#dev/test/webhook-intake.ts';
 import { replayFailedWebhookEvents } from './replay-webhook-events.ts';
-
-interface Stack {
-  database: TestDatabase;
-  runtime: Runtime;
-  workers: Workers;
-  server: ServedHandler;
-}
-
-async function startStack(database: TestDatabase): Promise<Stack> {
-  const runtime = createRuntime(testEnv(database));
-  const workers = await startWorkers(runtime);
-  const server = await serveFetch((request) =>
-    receiveDelivery(request, runtime.webhookEndpoint, runtime.webhookLedger),
-  );
-  return { database, runtime, workers, server };
-}
-
-async function stopStack(stack: Stack | undefined): Promise<void> {
-  await stack?.server.close();
-  await stack?.workers.stop();
-  await stack?.runtime.close();
-  await stack?.database.drop();
-}
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');
 const unique = () => randomBytes(8).toString('hex');
 const mid = () => `aWdf${randomBytes(12).toString('base64url')}`;
 const customer = () => `5820${randomBytes(6).readUIntBE(0, 6).toString().padStart(12, '0')}`;
 
-let stack: Stack;
+let stack: IngestStack;
 let IG: string;
 let connectionId: string;
 
 const sql = <R extends Record<string, unknown>>(text: string, values?: unknown[]) =>
   stack.database.query<R>(text, values).then((r) => r.rows);
 
-async function newAccount(database: TestDatabase): Promise<{ igId: string; connectionId: string }> {
-  const igId = `1784${randomBytes(6).readUIntBE(0, 6).toString().padStart(13, '0')}`;
-  const { rows } = await database.query<{ c: string }>(
-    `with w as (insert into workspaces (name) values ('Shop') returning id)
-     insert into channel_connections (workspace_id, login_path, channel_identifier, display_name)
-     select id, 'instagram', $1, '@shop' from w returning id as c`,
-    [igId],
-  );
-  return { igId, connectionId: rows[0]?.c as string };
-}
-
 function fromCustomer(who: string, body: Record<string, unknown>, at: number) {
   return { sender: { id: who }, recipient: { id: IG }, timestamp: at, ...body };
 }
 
-function deliveryBody(items: unknown[]): string {
-  return JSON.stringify({ object: 'instagram', entry: [{ id: IG, time: T0, messaging: items }] });
-}
+const deliver = (messaging: unknown[]) => stack.intake.deliver([{ id: IG, time: T0, messaging }]);
+const ingested = () => stack.intake.ingested();
 
-async function deliver(items: unknown[]): Promise<void> {
-  const body = deliveryBody(items);
-  const response = await fetch(`${stack.server.url}/api/instagram/webhook`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'X-Hub-Signature-256': signWebhookBody(body, stack.runtime.env.INSTAGRAM_APP_SECRET),
-    },
-    body,
-  });
-  expect(response.status).toBe(200);
-}
-
-/** Waits until every stored delivery has been through ingest. */
-async function ingested(): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    const [row] = await sql<{ waiting: string }>(
-      `select (select count(*) from webhook_events where status = 'RECEIVED')
-            + (select count(*) from pgboss.job where name = 'ingest-webhook-events'
-                 and state in ('created', 'retry', 'active')) as waiting`,
-    );
-    if (Number(row?.waiting) === 0) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('ingest did not finish');
+/** POSTs a hand-made body signed as Meta signs it; the endpoint must store it. */
+async function deliverBody(body: string): Promise<void> {
+  expect((await stack.intake.postSigned(body)).status).toBe(200);
 }
 
 /** Runs every delivery of the account through ingest again, as a replay would. */
@@ -120,11 +63,11 @@ const messageOf = (m: string) =>
 
 describe('intake you can trust', () => {
   beforeAll(async () => {
-    stack = await startStack(await createTestDatabase());
+    stack = await startIngestStack();
   });
-  afterAll(() => stopStack(stack));
+  afterAll(() => stack?.stop());
   beforeEach(async () => {
-    ({ igId: IG, connectionId } = await newAccount(stack.database));
+    ({ igId: IG, connectionId } = await connectInstagramAccount(stack.database));
   });
 
   for (const order of ['message first', 'unsend first'] as const) {
@@ -291,11 +234,7 @@ describe('intake you can trust', () => {
         },
       ],
     });
-    await fetch(`${stack.server.url}/api/instagram/webhook`, {
-      method: 'POST',
-      headers: { 'X-Hub-Signature-256': signWebhookBody(body, stack.runtime.env.INSTAGRAM_APP_SECRET) },
-      body,
-    });
+    await deliverBody(body);
     await ingested();
 
     expect(
@@ -383,11 +322,7 @@ describe('intake you can trust', () => {
         },
       ],
     });
-    await fetch(`${stack.server.url}/api/instagram/webhook`, {
-      method: 'POST',
-      headers: { 'X-Hub-Signature-256': signWebhookBody(body, stack.runtime.env.INSTAGRAM_APP_SECRET) },
-      body,
-    });
+    await deliverBody(body);
     await ingested();
     expect(await messageOf(kept)).toMatchObject({ content: 'hello' });
     expect(
@@ -437,13 +372,13 @@ describe('intake you can trust', () => {
 });
 
 describe('recovery after upgrading', () => {
-  let upgraded: Stack | undefined;
-  afterAll(() => stopStack(upgraded));
+  let upgraded: IngestStack | undefined;
+  afterAll(() => upgraded?.stop());
 
   it('a delivery the old ingest failed (a reaction on a photo) is recovered by a replay', async () => {
     // The database as the release before this fix left it.
     const database = await createTestDatabase({ before: '20261202000000' });
-    const account = await newAccount(database);
+    const account = await connectInstagramAccount(database);
     IG = account.igId;
     connectionId = account.connectionId;
     const who = customer();
@@ -472,7 +407,7 @@ describe('recovery after upgrading', () => {
       `insert into webhook_events (raw_body, signature_valid, object, status, attempts, account_ids, event_count, error)
        values ($1, true, 'instagram', 'FAILED', 1, array[$2], 3, 'invalid input syntax for type json')
        returning id, (select workspace_id from channel_connections where id = $3)`,
-      [Buffer.from(deliveryBody(items)), IG, connectionId],
+      [Buffer.from(instagramDeliveryBody([{ id: IG, time: T0, messaging: items }])), IG, connectionId],
     );
     const failed = rows[0] as { id: string; workspace_id: string };
     await database.query(
@@ -487,7 +422,7 @@ describe('recovery after upgrading', () => {
     );
 
     await database.migrate();
-    upgraded = await startStack(database);
+    upgraded = await startIngestStack(database);
     stack = upgraded;
     // The upgrade removed the conversation that had no message.
     expect(await sql('select count(*)::int as n from conversations')).toEqual([{ n: 0 }]);
