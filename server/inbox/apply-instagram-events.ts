@@ -194,13 +194,14 @@ async function store(
       });
       if (!adopted) await insertMessageOnce(trx, row);
     }
-    await applySeenMarks(trx, conversationId);
-    await recordConversationActivity(trx, conversationId, {
+    const { customerSeenUntil } = await recordConversationActivity(trx, conversationId, {
       at: event.occurredAt,
       preview,
       inbound: false,
       unread: false,
     });
+    // Delivered after the customer's seen mark that covers it: seen too.
+    if (customerSeenUntil && event.occurredAt <= customerSeenUntil) await applySeenMarks(trx, conversationId);
     return false;
   }
   const inserted = (await insertMessageOnce(trx, row)) !== null;

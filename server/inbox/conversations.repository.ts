@@ -198,13 +198,14 @@ export async function lockConversationKey(trx: Tx, connectionId: string, contact
  * Folds one new message into the conversation's summary. Every field is computed in SQL from the
  * row's current values, so concurrent deliveries and out-of-order arrival converge: the latest
  * message (by Meta's timestamp) owns the preview, and only new inbound messages count as unread.
+ * Returns how far the customer has read (Meta's time of the latest business message seen).
  */
 export async function recordConversationActivity(
   trx: Tx,
   conversationId: string,
   activity: { at: Date; preview: string | null; inbound: boolean; unread: boolean },
-): Promise<void> {
-  await trx
+): Promise<{ customerSeenUntil: Date | null }> {
+  const row = await trx
     .updateTable('conversations')
     .set((eb) => ({
       last_message_preview:
@@ -221,7 +222,9 @@ export async function recordConversationActivity(
       status: activity.unread ? sql<'ACTIVE'>`'ACTIVE'` : eb.ref('status'),
     }))
     .where('id', '=', conversationId)
-    .execute();
+    .returning('customer_seen_until')
+    .executeTakeFirst();
+  return { customerSeenUntil: row?.customer_seen_until ?? null };
 }
 
 /** Replaces the preview when the message it shows changed (edited or unsent). */
