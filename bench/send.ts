@@ -114,9 +114,9 @@ async function queueReplies(count: number, kind: 'text' | 'video', label: string
           idempotency_key: randomUUID(),
         })),
       )
-      .returning('id')
+      .returning('conversation_id')
       .execute();
-    for (const row of rows) await runtime.enqueueSend(trx, [row.id]);
+    for (const id of new Set(rows.map((row) => row.conversation_id))) await runtime.enqueueSend(trx, id);
   });
 }
 

@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import { type KeyRing, parseKeyRing } from './crypto/token-cipher.ts';
 
+/** See JOB_TIMEOUT_SECONDS. */
+export const DEFAULT_JOB_TIMEOUT_SECONDS = 8;
+
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 const EnvSchema = z.object({
@@ -58,8 +61,12 @@ const EnvSchema = z.object({
       return z.NEVER;
     }
   }),
-  /** After this long a running job is presumed dead (its worker crashed) and retried. */
-  JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  /**
+   * A running job (or a reply being sent) whose worker has not renewed it for this long is
+   * presumed dead (the worker crashed) and handed to another worker. Workers renew theirs every
+   * quarter of it, so it bounds how long a crash holds work back, not how long work may take.
+   */
+  JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(2).max(3600).default(DEFAULT_JOB_TIMEOUT_SECONDS),
   /** Meta batches up to 1000 events per POST; anything far larger is not Meta. */
   WEBHOOK_MAX_BODY_BYTES: z.coerce
     .number()

@@ -24,7 +24,6 @@ export interface Runtime {
   queue(): Promise<PgBoss>;
   /** Queues ingest of stored deliveries (in the caller's transaction). */
   enqueueIngest: EnqueueIngest;
-  /** Queues the send job for a reply's parts (in the caller's transaction). */
   enqueueSend: EnqueueSend;
   enqueueSenderAction: EnqueueSenderAction;
   webhookLedger: WebhookLedger;
@@ -55,8 +54,8 @@ export function createRuntime(env: Env): Runtime {
   };
   const enqueueIngest: EnqueueIngest = async (trx, webhookEventIds) =>
     enqueue(await queue(), trx, QUEUES.ingestWebhookEvents, [{ webhookEventIds }]);
-  const enqueueSend: EnqueueSend = async (trx, messageIds, startAfter) =>
-    enqueue(await queue(), trx, QUEUES.sendMessages, [{ messageIds }], { startAfter });
+  const enqueueSend: EnqueueSend = async (trx, conversationId, startAfter) =>
+    enqueue(await queue(), trx, QUEUES.sendMessages, [{ conversationId }], { startAfter });
   const liveFeed = createLiveFeed(env.DATABASE_URL);
   const enqueueSenderAction: EnqueueSenderAction = async (trx, job) =>
     enqueue(await queue(), trx, QUEUES.senderActions, [job]);

@@ -81,6 +81,7 @@ export interface ConversationMessages {
   kind: Generated<string>;
   last_attempt_at: Timestamp | null;
   messaging_tag: "HUMAN_AGENT" | null;
+  next_attempt_at: Timestamp | null;
   occurred_at: Generated<Timestamp>;
   provider_data: JsonbColumn<"conversation_messages.provider_data"> | null;
   reactions: Generated<JsonbColumn<"conversation_messages.reactions">>;
@@ -196,6 +197,11 @@ export interface Profiles {
   updated_at: Generated<Timestamp>;
 }
 
+export interface SendClaims {
+  claimed_until: Timestamp;
+  message_id: string;
+}
+
 export interface SendRateSlots {
   channel_connection_id: string;
   lane: "text" | "media";
@@ -262,6 +268,7 @@ export interface DB {
   leads: Leads;
   oauth_states: OauthStates;
   profiles: Profiles;
+  send_claims: SendClaims;
   send_rate_slots: SendRateSlots;
   webhook_events: WebhookEvents;
   workspace_invitations: WorkspaceInvitations;

@@ -228,15 +228,6 @@ export async function findOutboundInWorkspace(
   return row && toOutbound(row);
 }
 
-/** What decides whether and in which rate lane a message goes out: its status, kind and account. */
-export async function findSendState(trx: Tx, messageId: string) {
-  return trx
-    .selectFrom('conversation_messages')
-    .select(['status', 'kind', 'channel_connection_id'])
-    .where('id', '=', messageId)
-    .executeTakeFirst();
-}
-
 /** Everything the send job needs about one message, its conversation and its account. */
 export interface SendTarget {
   message: OutboundMessage & { replyToExternalId: string | null; userId: string | null };
@@ -303,6 +294,7 @@ export async function markSending(trx: Tx, messageId: string): Promise<void> {
       status: 'SENDING',
       send_attempts: sql<number>`send_attempts + 1`,
       last_attempt_at: sql<Date>`now()`,
+      next_attempt_at: eb.val<Date | null>(null),
       error_code: eb.val<string | null>(null),
       error_message: eb.val<string | null>(null),
     }))
@@ -322,11 +314,18 @@ export async function recordSendOutcome(
     errorMessage: string;
     /** Only if the row is still at this attempt (a later run may have taken it over). */
     attempt?: number;
+    /** Back in the queue: not to be sent again before this. */
+    retryAt?: Date;
   },
 ): Promise<boolean> {
   let query = trx
     .updateTable('conversation_messages')
-    .set({ status: outcome.status, error_code: outcome.errorCode, error_message: outcome.errorMessage })
+    .set({
+      status: outcome.status,
+      error_code: outcome.errorCode,
+      error_message: outcome.errorMessage,
+      next_attempt_at: outcome.retryAt ?? null,
+    })
     .where('id', '=', messageId)
     .where('status', 'in', outcome.from);
   if (outcome.attempt !== undefined) query = query.where('send_attempts', '=', outcome.attempt);
@@ -442,21 +441,27 @@ export async function settleUncertain(trx: Tx, messageId: string, delivered: boo
 }
 
 /**
- * Replies QUEUED since before `before` that no send job will ever pick up: none of pg-boss's
- * waiting, retrying or running jobs names them (their job ran out of retries, or was lost).
- * Oldest first, so each conversation's parts stay in order.
+ * Conversations with replies waiting since before `before` that no send job will ever pick up:
+ * none of pg-boss's waiting, retrying or running jobs names the conversation (their job ran out
+ * of retries, or was lost). A reply waiting is QUEUED, or SENDING by a run that died.
  */
-export async function findStrandedReplies(trx: Tx, before: Date, queueSchema: string, queue: string) {
+export async function findStrandedConversations(
+  trx: Tx,
+  before: Date,
+  queueSchema: string,
+  queue: string,
+): Promise<string[]> {
   const jobs = sql.table(`${queueSchema}.job`);
-  const { rows } = await sql<{ id: string; conversation_id: string }>`
-    select m.id, m.conversation_id
+  const { rows } = await sql<{ conversation_id: string }>`
+    select distinct m.conversation_id
     from public.conversation_messages m
-    where m.direction = 'OUTBOUND' and m.status = 'QUEUED' and m.created_at < ${before}
+    where m.direction = 'OUTBOUND' and m.status in ('QUEUED', 'SENDING') and m.created_at < ${before}
+      and not exists (
+        select 1 from public.send_claims c where c.message_id = m.id and c.claimed_until > clock_timestamp())
       and not exists (
         select 1 from ${jobs} j
         where j.name = ${queue} and j.state in ('created', 'retry', 'active')
-          and j.data -> 'messageIds' ? m.id::text)
-    order by m.created_at, m.id
+          and (j.data ->> 'conversationId' = m.conversation_id::text or j.data -> 'messageIds' ? m.id::text))
   `.execute(trx);
-  return rows;
+  return rows.map((row) => row.conversation_id);
 }

@@ -16,7 +16,8 @@ import {
   type OutboundMessage,
 } from './outbound-messages.repository.ts';
 
-export type EnqueueSend = (trx: Tx, messageIds: string[], startAfter?: Date) => Promise<void>;
+/** Queues the send job for a conversation's waiting replies (in the caller's transaction). */
+export type EnqueueSend = (trx: Tx, conversationId: string, startAfter?: Date) => Promise<void>;
 
 export interface QueueOutboundDeps {
   db: Database;
@@ -118,7 +119,7 @@ export async function queueOutboundMessage(
       inbound: false,
       unread: false,
     });
-    await deps.enqueueSend(trx, inserted);
+    await deps.enqueueSend(trx, conversation.conversationId);
     return findOutboundByKeys(trx, conversation.conversationId, keys);
   });
 }

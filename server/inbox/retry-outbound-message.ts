@@ -16,7 +16,7 @@ export async function retryOutboundMessage(
     if (!(await requeueFailed(trx, message.id))) {
       throw new AppError('CONFLICT', `Only a failed message can be retried; this one is ${message.status}`);
     }
-    await deps.enqueueSend(trx, [message.id]);
+    await deps.enqueueSend(trx, message.conversationId);
     return (await findOutboundByIds(trx, [message.id]))[0] as OutboundMessage;
   });
 }

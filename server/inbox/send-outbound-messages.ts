@@ -1,11 +1,14 @@
-// The send job: hands queued replies to Meta's Send API one part at a time, in order.
+// The send job: hands a conversation's queued replies to Meta's Send API one at a time, oldest
+// first, so the customer reads them in the order they were written.
 //
 // QUEUED → SENDING is committed before Meta is called, so whatever happens next (a crash, a
 // timeout, an answer that proves nothing) the message is never handed over twice: a message
-// found SENDING by a later run, or left without a clear answer, becomes UNCERTAIN and waits for
-// its echo webhook. Only answers that prove Meta did not take it (throttling, a refused
-// connection, a transient error) put it back in the queue, with backoff. Each part waits for a
-// slot in its account's shared schedule, which keeps every worker within Meta's rate limits.
+// found SENDING whose run is gone (its claim lapsed), or left without a clear answer, becomes
+// UNCERTAIN and waits for its echo webhook. Only answers that prove Meta did not take it
+// (throttling, a refused connection, a transient error) put it back in the queue, with backoff,
+// and the replies after it wait behind it. Each reply waits for a slot in its account's shared
+// schedule, which keeps every worker within Meta's rate limits; it waits unclaimed, so a run
+// that dies while waiting holds nothing back.
 import type { TokenCipher } from '../crypto/token-cipher.ts';
 import { tokenContext } from '../crypto/token-cipher.ts';
 import type { Database, Tx } from '../db/database.ts';
@@ -17,7 +20,6 @@ import { lockConversationKey } from './conversations.repository.ts';
 import { firstAttachmentUrl } from './jsonb-columns.ts';
 import { messagingWindow } from './messaging-window.ts';
 import {
-  findSendState,
   lockSendTarget,
   markSending,
   markSent,
@@ -25,6 +27,14 @@ import {
   type SendTarget,
 } from './outbound-messages.repository.ts';
 import type { EnqueueSend } from './queue-outbound-message.ts';
+import {
+  claimReply,
+  lockNextReply,
+  type NextReply,
+  peekNextReply,
+  releaseClaim,
+  renewClaim,
+} from './send-queue.repository.ts';
 import { holdSends, reserveSendSlot, type SendLane } from './send-rate-slots.repository.ts';
 
 export interface SendLimits {
@@ -38,6 +48,11 @@ export interface SendDeps {
   cipher: TokenCipher;
   enqueueSend: EnqueueSend;
   limits: SendLimits;
+  /**
+   * How long a claim on a message being sent lasts unless renewed: a run silent for this long
+   * is presumed dead, and the conversation's next run settles its message and goes on.
+   */
+  claimTtlMs: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }
@@ -56,43 +71,70 @@ function laneOf(kind: string): SendLane {
   return kind === 'audio' || kind === 'video' ? 'media' : 'text';
 }
 
-type PartResult = { next: 'continue' } | { next: 'later'; at: Date };
+/** After one step: send the next reply, or stop (nothing due, or another run or job has it). */
+type Step = 'next' | 'stop';
 
-export async function sendOutboundMessages(deps: SendDeps, messageIds: string[]): Promise<void> {
-  for (const [index, messageId] of messageIds.entries()) {
-    const result = await sendPart(deps, messageId, messageIds.slice(index));
-    if (result.next === 'later') return;
-  }
+/**
+ * Sends the conversation's replies until none is due. Any number of runs may drain the same
+ * conversation at once: they take its replies one at a time, in order.
+ */
+export async function sendConversationReplies(deps: SendDeps, conversationId: string): Promise<void> {
+  while ((await sendNextReply(deps, conversationId)) === 'next') {}
 }
 
-async function sendPart(deps: SendDeps, messageId: string, remaining: string[]): Promise<PartResult> {
-  const sleep = deps.sleep ?? defaultSleep;
-  const slot = await deps.db.withService(async (trx) => {
-    const message = await findSendState(trx, messageId);
-    // Deleted, or settled meanwhile: no slot is booked for it. (SENDING goes on to be marked UNCERTAIN.)
-    if (!message || (message.status !== 'QUEUED' && message.status !== 'SENDING')) return null;
-    const lane = laneOf(message.kind);
-    const perSecond = lane === 'media' ? deps.limits.mediaPerSecond : deps.limits.textPerSecond;
-    return reserveSendSlot(trx, {
-      connectionId: message.channel_connection_id,
+async function sendNextReply(deps: SendDeps, conversationId: string): Promise<Step> {
+  const next = await deps.db.withService((trx) => peekNextReply(trx, conversationId));
+  // Nothing to send; another run is sending the next reply and goes on after it; or the next
+  // reply is waiting out a backoff, and the job that will send it is queued for then.
+  if (!next || next.claimed || next.dueLater) return 'stop';
+  if (next.status === 'QUEUED') {
+    const slot = await waitForSlot(deps, conversationId, next);
+    if (slot === 'later') return 'stop';
+  }
+  const claimed = await deps.db.withService((trx) => claim(trx, deps, conversationId, next.id));
+  if (claimed.kind !== 'claimed') return claimed.kind === 'settled' ? 'next' : 'stop';
+  return send(deps, claimed);
+}
+
+/**
+ * Books the reply's slot in its account's lane and waits for it, holding nothing: the reply stays
+ * QUEUED for any run to take. A lane booked too far ahead re-queues the conversation for later.
+ */
+async function waitForSlot(
+  deps: SendDeps,
+  conversationId: string,
+  next: NextReply,
+): Promise<'now' | 'later'> {
+  const lane = laneOf(next.kind);
+  const perSecond = lane === 'media' ? deps.limits.mediaPerSecond : deps.limits.textPerSecond;
+  const slot = await deps.db.withService((trx) =>
+    reserveSendSlot(trx, {
+      connectionId: next.channelConnectionId,
       lane,
       intervalMs: 1000 / perSecond,
       maxAheadMs: LONGEST_INLINE_WAIT_MS,
-    });
-  });
-  if (!slot) return { next: 'continue' };
+    }),
+  );
   if (!slot.reserved) {
-    // The lane is booked further ahead than a job should wait: come back when it has room.
     const at = new Date(Date.now() + slot.retryInMs);
-    await deps.db.withService((trx) => deps.enqueueSend(trx, remaining, at));
-    return { next: 'later', at };
+    await deps.db.withService((trx) => deps.enqueueSend(trx, conversationId, at));
+    return 'later';
   }
-  if (slot.waitMs > 0) await sleep(slot.waitMs);
+  if (slot.waitMs > 0) await (deps.sleep ?? defaultSleep)(slot.waitMs);
+  return 'now';
+}
 
-  const claimed = await deps.db.withService((trx) => claim(trx, deps.cipher, messageId));
-  if (!claimed) return { next: 'continue' };
+async function send(deps: SendDeps, claimed: Claimed): Promise<Step> {
   const { target } = claimed;
-
+  const messageId = target.message.id;
+  // Renewed while Meta answers, so a slow answer is not mistaken for a dead run.
+  const renewal = setInterval(() => {
+    deps.db
+      .withService((trx) => renewClaim(trx, messageId, deps.claimTtlMs))
+      .catch(() => {
+        // The database is away: the claim may lapse, and then the message is left UNCERTAIN.
+      });
+  }, deps.claimTtlMs / 3);
   let mid: string;
   try {
     const answer = await deps.graph.request<{ message_id?: string }>(
@@ -101,45 +143,59 @@ async function sendPart(deps: SendDeps, messageId: string, remaining: string[]):
     if (!answer.message_id) throw new Error('the Send API answered without a message_id');
     mid = answer.message_id;
   } catch (error) {
-    return deps.db.withService((trx) =>
-      recordFailure(deps, trx, target, classifyOrAmbiguous(error), remaining),
-    );
+    return deps.db.withService((trx) => recordFailure(deps, trx, target, classifyOrAmbiguous(error)));
+  } finally {
+    clearInterval(renewal);
   }
   await deps.db.withService(async (trx) => {
     await lockConversationKey(trx, target.connection.id, target.contactId);
     await markSent(trx, target, mid);
+    await releaseClaim(trx, messageId);
   });
-  return { next: 'continue' };
+  return 'next';
 }
 
-type Claimed = { target: SendTarget; token: string; humanAgent: boolean };
+type Claimed = { kind: 'claimed'; target: SendTarget; token: string; humanAgent: boolean };
 
 /**
- * QUEUED → SENDING, after the checks Meta would make; undefined when there is nothing to send
- * (sent, failed, or found SENDING: an earlier run died while Meta was being called).
+ * QUEUED → SENDING for the conversation's next reply, after the checks Meta would make, if it is
+ * still the one the caller booked a slot for. 'settled': the next reply was resolved without a
+ * call (refused up front, or found SENDING by a dead run and left UNCERTAIN). 'busy': another run
+ * has it, or it changed meanwhile.
  */
-async function claim(trx: Tx, cipher: TokenCipher, messageId: string): Promise<Claimed | undefined> {
-  const target = await lockSendTarget(trx, messageId);
-  if (!target) return undefined;
-  if (target.message.status === 'SENDING') {
-    await recordSendOutcome(trx, messageId, {
+async function claim(
+  trx: Tx,
+  deps: SendDeps,
+  conversationId: string,
+  expectedId: string,
+): Promise<Claimed | { kind: 'settled' | 'busy' }> {
+  const next = await lockNextReply(trx, conversationId);
+  if (!next) return { kind: 'busy' };
+  if (next.status === 'SENDING') {
+    if (next.claimed) return { kind: 'busy' };
+    await recordSendOutcome(trx, next.id, {
       from: ['SENDING'],
       status: 'UNCERTAIN',
       errorCode: 'interrupted',
       errorMessage:
         'Sending was interrupted while Instagram was being called, so it may or may not have been delivered. Waiting for Instagram to confirm it.',
     });
-    return undefined;
+    await releaseClaim(trx, next.id);
+    return { kind: 'settled' };
   }
-  if (target.message.status !== 'QUEUED') return undefined;
+  // Another run took the reply this one booked for (and maybe more): book again for the next.
+  if (next.id !== expectedId || next.dueLater) return { kind: 'busy' };
+  const target = await lockSendTarget(trx, next.id);
+  if (!target) return { kind: 'busy' };
 
-  const checked = checkBeforeSending(target, cipher);
+  const checked = checkBeforeSending(target, deps.cipher);
   if ('errorCode' in checked) {
-    await recordSendOutcome(trx, messageId, { from: ['QUEUED'], status: 'FAILED', ...checked });
-    return undefined;
+    await recordSendOutcome(trx, next.id, { from: ['QUEUED'], status: 'FAILED', ...checked });
+    return { kind: 'settled' };
   }
-  await markSending(trx, messageId);
-  return { target, ...checked };
+  await markSending(trx, next.id);
+  await claimReply(trx, next.id, deps.claimTtlMs);
+  return { kind: 'claimed', target, ...checked };
 }
 
 /**
@@ -213,12 +269,24 @@ async function recordFailure(
   trx: Tx,
   target: SendTarget,
   failure: SendFailure,
-  remaining: string[],
-): Promise<PartResult> {
+): Promise<Step> {
   const messageId = target.message.id;
   // The attempt this run claimed; a run that took the message over since owns its outcome.
   const attempt = target.message.sendAttempts + 1;
   await lockConversationKey(trx, target.connection.id, target.contactId);
+  const step = await recordOutcome(deps, trx, target, failure, attempt);
+  await releaseClaim(trx, messageId);
+  return step;
+}
+
+async function recordOutcome(
+  deps: SendDeps,
+  trx: Tx,
+  target: SendTarget,
+  failure: SendFailure,
+  attempt: number,
+): Promise<Step> {
+  const messageId = target.message.id;
   switch (failure.kind) {
     case 'ambiguous':
       await recordSendOutcome(trx, messageId, {
@@ -228,7 +296,7 @@ async function recordFailure(
         errorMessage: failure.reason,
         attempt,
       });
-      return { next: 'continue' };
+      return 'next';
     case 'rejected':
       if (failure.needsReauth) await markNeedsReauth(trx, target.connection.id, failure.reason);
       await recordSendOutcome(trx, messageId, {
@@ -238,7 +306,7 @@ async function recordFailure(
         errorMessage: failure.reason,
         attempt,
       });
-      return { next: 'continue' };
+      return 'next';
     case 'throttled':
     case 'unavailable': {
       if (attempt >= MAX_SEND_ATTEMPTS) {
@@ -249,23 +317,25 @@ async function recordFailure(
           attempt,
           errorMessage: `Instagram did not take the message after ${attempt} attempts (${failure.kind === 'throttled' ? 'rate limited' : 'temporarily unavailable'}). Nothing was delivered; retry when you like.`,
         });
-        return { next: 'continue' };
+        return 'next';
       }
       const delayMs = retryDelayMs(failure, attempt, deps.random ?? Math.random);
       if (failure.kind === 'throttled') await holdSends(trx, target.connection.id, delayMs);
       const at = new Date(Date.now() + delayMs);
+      // Back in the queue, due at `at`: the replies after it wait behind it until then.
       const requeued = await recordSendOutcome(trx, messageId, {
         from: ['SENDING'],
         status: 'QUEUED',
         attempt,
+        retryAt: at,
         errorCode: failure.code,
         errorMessage:
           failure.kind === 'throttled'
             ? `Instagram asked us to slow down; retrying at ${at.toISOString()}.`
             : `${failure.reason} Retrying at ${at.toISOString()}.`,
       });
-      if (requeued) await deps.enqueueSend(trx, remaining, at);
-      return { next: 'later', at };
+      if (requeued) await deps.enqueueSend(trx, target.message.conversationId, at);
+      return 'stop';
     }
   }
 }

@@ -29,7 +29,7 @@ import { reactToMessage } from './react-to-message.ts';
 import { requeueStrandedReplies } from './requeue-stranded-replies.ts';
 import { resolveUncertainMessage } from './resolve-uncertain-message.ts';
 import { retryOutboundMessage } from './retry-outbound-message.ts';
-import { sendOutboundMessages } from './send-outbound-messages.ts';
+import { sendConversationReplies } from './send-outbound-messages.ts';
 import { signalTyping } from './signal-typing.ts';
 import { updateWorkspaceSendSettings } from './update-send-settings.ts';
 
@@ -131,6 +131,7 @@ const jobDeps = () => ({
   cipher: runtime.cipher,
   enqueueSend: runtime.enqueueSend,
   limits: { textPerSecond: 100, mediaPerSecond: 10 },
+  claimTtlMs: 8000,
 });
 
 /** A QUEUED message with no job for it, so only the test runs the send job on it. */
@@ -463,7 +464,7 @@ describe('faults that must not send twice', () => {
       facebookGraphUrl: closedPort,
       version: 'v25.0',
     });
-    await sendOutboundMessages({ ...jobDeps(), graph: unreachable }, [id]);
+    await sendConversationReplies({ ...jobDeps(), graph: unreachable }, conversationId);
     const queued = await messageRow(id);
     expect(queued).toMatchObject({ status: 'QUEUED', error_code: 'network', send_attempts: 1 });
     // The re-queued job runs on the real workers, with the real Graph client.
@@ -478,7 +479,7 @@ describe('the send job on its own', () => {
     await sql("update conversations set last_inbound_at = now() - interval '25 hours' where id = $1", [
       conversationId,
     ]);
-    await sendOutboundMessages(jobDeps(), [id]);
+    await sendConversationReplies(jobDeps(), conversationId);
     expect(await messageRow(id)).toMatchObject({ status: 'FAILED', error_code: 'window_closed' });
     expect(sendCalls()).toHaveLength(0);
   });
@@ -486,7 +487,7 @@ describe('the send job on its own', () => {
   it('finds a message SENDING (its worker died during the call) and leaves it UNCERTAIN, not re-sent', async () => {
     const id = await queuedWithoutJob('Did this go out?');
     await sql("update conversation_messages set status = 'SENDING', send_attempts = 1 where id = $1", [id]);
-    await sendOutboundMessages(jobDeps(), [id]);
+    await sendConversationReplies(jobDeps(), conversationId);
     expect(await messageRow(id)).toMatchObject({ status: 'UNCERTAIN', error_code: 'interrupted' });
     expect(sendCalls()).toHaveLength(0);
   });
@@ -498,8 +499,9 @@ describe('the send job on its own', () => {
       [done],
     );
     const next = await queuedWithoutJob('part two');
-    await sendOutboundMessages(jobDeps(), [done, next]);
+    await sendConversationReplies(jobDeps(), conversationId);
     expect(sentToCustomer().map((m) => m.text)).toEqual(['part two']);
+    expect((await messageRow(next)).status).toBe('SENT');
   });
 });
 
@@ -513,22 +515,108 @@ describe('replies whose job is gone', () => {
   const backdate = (id: string) =>
     sql("update conversation_messages set created_at = now() - interval '10 minutes' where id = $1", [id]);
 
-  it('get a new job and go out once; replies with a live job, or just written, are left alone', async () => {
+  it('get a new job and go out once; conversations with a live job, or just written to, are left alone', async () => {
     const stranded = await queuedWithoutJob('Sorry for the wait, here is your tracking number');
+    await backdate(stranded);
+    // Another customer's conversation, whose job is due later.
+    const strandedCustomer = customer;
+    customer = meta.addCustomer({ username: `later.${n}` });
+    conversationId = await customerWrites('Any news on my order?');
     const waiting = await queuedWithoutJob('This one has a job, due later');
-    const fresh = await queuedWithoutJob('Just written');
-    await Promise.all([backdate(stranded), backdate(waiting)]);
+    await backdate(waiting);
     await runtime.db.withService((trx) =>
-      runtime.enqueueSend(trx, [waiting], new Date(Date.now() + 60 * 60 * 1000)),
+      runtime.enqueueSend(trx, conversationId, new Date(Date.now() + 60 * 60 * 1000)),
     );
+    // And a third, just written to.
+    customer = meta.addCustomer({ username: `fresh.${n}` });
+    conversationId = await customerWrites('Hello there');
+    const fresh = await queuedWithoutJob('Just written');
 
     expect(await sweep()).toEqual({ requeued: 1 });
     await settledAs(stranded, ['SENT']);
     expect(await sweep()).toEqual({ requeued: 0 });
-    expect(sentToCustomer().map((m) => m.text)).toEqual(['Sorry for the wait, here is your tracking number']);
+    expect(sendCalls()).toHaveLength(1);
+    expect(meta.sentMessages().filter((m) => m.recipientId === strandedCustomer.igsid)).toMatchObject([
+      { text: 'Sorry for the wait, here is your tracking number' },
+    ]);
     expect((await messageRow(waiting)).status).toBe('QUEUED');
     expect((await messageRow(fresh)).status).toBe('QUEUED');
   });
+
+  it('a reply left SENDING by a run that died, with no job left, is settled and the rest go out', async () => {
+    const interrupted = await queuedWithoutJob('Was this delivered?');
+    const after = await queuedWithoutJob('And this comes next');
+    await sql("update conversation_messages set status = 'SENDING', send_attempts = 1 where id = $1", [
+      interrupted,
+    ]);
+    await Promise.all([backdate(interrupted), backdate(after)]);
+    expect(await sweep()).toEqual({ requeued: 1 });
+    await settledAs(after, ['SENT']);
+    expect((await messageRow(interrupted)).status).toBe('UNCERTAIN');
+    expect(sentToCustomer().map((m) => m.text)).toEqual(['And this comes next']);
+  });
+});
+
+describe('order within a conversation', () => {
+  const texts = () => sentToCustomer().map((m) => m.text);
+
+  it('a later reply waits behind an earlier one that Meta asked us to retry', async () => {
+    meta.setFault({ path: 'messages$', account: account.igId, times: 1, error: { status: 500, code: 2 } });
+    const earlier = first(await reply({ text: 'First: yes, we have it' }));
+    // The earlier reply is back in the queue, due again after its backoff.
+    await eventually(async () => (await messageRow(earlier.id)).error_code === '2');
+    const later = first(await reply({ text: 'Second: shall I reserve it?' }));
+    await settledAs(later.id, ['SENT']);
+    expect(texts()).toEqual(['First: yes, we have it', 'Second: shall I reserve it?']);
+  });
+
+  it('a reply being sent by a live run holds the ones after it; once its claim lapses it is left UNCERTAIN', async () => {
+    const sending = await queuedWithoutJob('Being sent elsewhere');
+    const next = await queuedWithoutJob('Waits its turn');
+    await sql("update conversation_messages set status = 'SENDING', send_attempts = 1 where id = $1", [
+      sending,
+    ]);
+    await sql("insert into send_claims (message_id, claimed_until) values ($1, now() + interval '1 hour')", [
+      sending,
+    ]);
+    await sendConversationReplies(jobDeps(), conversationId);
+    expect(sendCalls()).toHaveLength(0);
+    expect((await messageRow(next)).status).toBe('QUEUED');
+
+    await sql("update send_claims set claimed_until = now() - interval '1 second' where message_id = $1", [
+      sending,
+    ]);
+    await sendConversationReplies(jobDeps(), conversationId);
+    expect((await messageRow(sending)).status).toBe('UNCERTAIN');
+    expect(texts()).toEqual(['Waits its turn']);
+  });
+
+  it.each([1, 2, 3])(
+    'runs racing over one conversation send each reply once, in order (seed %i)',
+    async (seed) => {
+      let state = seed;
+      const random = () => {
+        state = (state * 1103515245 + 12345) % 2 ** 31;
+        return state / 2 ** 31;
+      };
+      const count = 10 + Math.floor(random() * 20);
+      const written: string[] = [];
+      for (let i = 0; i < count; i++) {
+        written.push(`reply ${i} of ${count}`);
+        await queuedWithoutJob(written[i] as string);
+      }
+      const runs = 2 + Math.floor(random() * 6);
+      // Each run starts after a random pause, so they overlap differently per seed.
+      const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+      await Promise.all(
+        Array.from({ length: runs }, async () => {
+          await sleep(random() * 50);
+          await sendConversationReplies(jobDeps(), conversationId);
+        }),
+      );
+      expect(texts()).toEqual(written);
+    },
+  );
 });
 
 describe('refusals that need the operator', () => {

@@ -4,6 +4,7 @@ import { CompiledQuery } from 'kysely';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Tx } from '../db/database.ts';
+import { DEFAULT_JOB_TIMEOUT_SECONDS } from '../env.ts';
 
 export const QUEUES = {
   ingestWebhookEvents: 'ingest-webhook-events',
@@ -26,19 +27,25 @@ export interface QueueOptions {
   /** Web processes only enqueue; worker processes also run maintenance and schedules. */
   role: 'web' | 'worker';
   /**
-   * A job still running after this long is presumed to belong to a dead worker and is retried
-   * (the work is idempotent, so a slow worker finishing too does no harm).
+   * A running job not renewed for this long is presumed to belong to a dead worker and is retried
+   * (workers renew theirs: see heartbeat.ts; the work is idempotent, so a slow worker finishing
+   * too does no harm).
    */
   jobTimeoutSeconds?: number;
 }
 
-export async function startQueue({ url, role, jobTimeoutSeconds = 120 }: QueueOptions): Promise<PgBoss> {
+export async function startQueue({
+  url,
+  role,
+  jobTimeoutSeconds = DEFAULT_JOB_TIMEOUT_SECONDS,
+}: QueueOptions): Promise<PgBoss> {
   const boss = new PgBoss({
     connectionString: url,
     max: role === 'web' ? 2 : 4,
     supervise: role === 'worker',
     schedule: role === 'worker',
-    // Expired jobs are found by maintenance, so it runs often enough to honour the timeout.
+    // Expired jobs are found by maintenance, so it runs often enough that a dead worker's job is
+    // retried soon after it expires: within 1½ timeouts.
     maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.floor(jobTimeoutSeconds / 2))),
     application_name: `inbox-${role}`,
   });

@@ -115,7 +115,7 @@ it('never re-sends a message whose worker died during the Send API call', async 
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await runtime.enqueueSend(trx, [id]);
+    await runtime.enqueueSend(trx, conversation_id);
     return id;
   });
 

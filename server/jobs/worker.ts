@@ -1,15 +1,18 @@
 // Runs the background jobs of one process. Each job is checked against its payload schema before
-// it runs; a thrown error fails the job and pg-boss retries it with backoff. Workers also LISTEN
-// for the wake-up that enqueue() sends, so new work starts at once instead of at the next poll.
+// it runs; a thrown error fails the job and pg-boss retries it with backoff. A running job is
+// renewed while it runs, so the one of a worker that died is retried within seconds. Workers also
+// LISTEN for the wake-up that enqueue() sends, so new work starts at once instead of at the next
+// poll.
 
 import type PgBoss from 'pg-boss';
 import type { z } from 'zod';
 import { startListener } from '../db/listener.ts';
 import type { Runtime } from '../runtime.ts';
 import { enrichContactJob } from './enrich-contact.job.ts';
+import { startJobHeartbeat } from './heartbeat.ts';
 import { ingestWebhookEventsJob } from './ingest-webhook-events.job.ts';
 import type { JobDefinition } from './job.ts';
-import { JOB_WAKEUP_CHANNEL, startQueue } from './queue.ts';
+import { JOB_WAKEUP_CHANNEL, QUEUE_SCHEMA, startQueue } from './queue.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { refreshTokensJob } from './refresh-tokens.job.ts';
 import { requeueStrandedRepliesJob } from './requeue-stranded-replies.job.ts';
@@ -25,11 +28,13 @@ export interface Workers {
 const PROFILE_LOOKUPS_PER_SECOND = 5;
 
 export async function startWorkers(runtime: Runtime): Promise<Workers> {
+  const timeoutSeconds = runtime.env.JOB_TIMEOUT_SECONDS;
   const boss = await startQueue({
     url: runtime.env.DATABASE_URL,
     role: 'worker',
-    jobTimeoutSeconds: runtime.env.JOB_TIMEOUT_SECONDS,
+    jobTimeoutSeconds: timeoutSeconds,
   });
+  const heartbeat = startJobHeartbeat(boss, { schema: QUEUE_SCHEMA, timeoutSeconds });
   const workerIds = new Map<string, string[]>();
 
   async function register<Deps, Schema extends z.ZodType>(job: JobDefinition<Deps, Schema>, deps: Deps) {
@@ -41,7 +46,12 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
         // pg-boss waits a polling interval after every job unless notified; while there is a
         // backlog, go straight on to the next one.
         boss.notifyWorker(workerId);
-        await job.run(deps, job.payload.parse(work.data));
+        const done = heartbeat.track(job.queue, work.id);
+        try {
+          await job.run(deps, job.payload.parse(work.data));
+        } finally {
+          done();
+        }
       });
       ids.push(workerId);
     }
@@ -65,6 +75,7 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
       textPerSecond: runtime.env.SEND_TEXT_PER_SECOND,
       mediaPerSecond: runtime.env.SEND_MEDIA_PER_SECOND,
     },
+    claimTtlMs: timeoutSeconds * 1000,
   });
 
   await register(senderActionJob, {
@@ -101,6 +112,7 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
     async stop() {
       await listener.close();
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      heartbeat.stop();
     },
   };
 }
