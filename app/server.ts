@@ -8,7 +8,7 @@ import type { ServerBuild } from '@remix-run/node';
 import express from 'express';
 import { allowedMethods } from '#server/http/allowed-methods.ts';
 import { handleWebhookDelivery, isWebhookDelivery } from '#server/http/node-webhook.ts';
-import { getRuntime } from '#server/runtime.ts';
+import { closeBeforeExit, getRuntime } from '#server/runtime.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 // Validates the environment first: a bad variable stops the process here, naming it.
@@ -50,7 +50,7 @@ async function shutdown() {
   const cut = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
   await drained;
   clearTimeout(cut);
-  await runtime.close();
+  await closeBeforeExit(runtime);
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown());

@@ -73,3 +73,28 @@ export function stopProcess(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   return exited;
 }
+
+/**
+ * A worker process that has started taking jobs: it prints one line when it has (its stdout is
+ * piped for that; other output is passed through).
+ */
+export async function startReadyWorker(
+  env: Record<string, string | undefined>,
+  timeoutMs = 60_000,
+): Promise<ChildProcess> {
+  const child = startWorkerProcess(env, ['ignore', 'pipe', 'inherit']);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the worker did not start within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    child.once('exit', (code) => reject(new Error(`the worker exited with code ${code} while starting`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('worker: running')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return child;
+}

@@ -111,6 +111,22 @@ export function createRuntime(env: Env): Runtime {
   };
 }
 
+/**
+ * Closes the runtime as a process exits, waiting at most `boundMs`: work that could not finish
+ * (stuck on a lock or a slow call) still holds a connection, which closing would wait for. The
+ * process ends its transactions by exiting; what they were doing is retried elsewhere.
+ */
+export async function closeBeforeExit(runtime: Runtime, boundMs = 1000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    runtime.close(),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, boundMs);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
 // One runtime per process, even when this module is loaded twice: the production server loads
 // it from source and again inside the Remix server bundle, and Vite re-evaluates it on reload.
 const SHARED = Symbol.for('instagram-inbox.runtime');

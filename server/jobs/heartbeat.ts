@@ -1,7 +1,8 @@
 // Running jobs are renewed while they run. pg-boss presumes a job whose expiry has passed belongs
 // to a dead worker and hands it to another; renewing every few seconds lets that expiry be short,
 // so a killed worker's jobs move on within seconds, while a live job may take as long as its work
-// does. One statement per beat renews every job this process runs.
+// does. One statement per beat renews every job this process runs. A job still running after
+// `maxRunSeconds` is presumed hung: no longer renewed, it expires and another worker retries it.
 import type PgBoss from 'pg-boss';
 
 export interface JobHeartbeat {
@@ -10,11 +11,15 @@ export interface JobHeartbeat {
   stop(): void;
 }
 
+/** Longer than any job of this app takes (each does a bounded piece of work). */
+const DEFAULT_MAX_RUN_SECONDS = 15 * 60;
+
 export function startJobHeartbeat(
   boss: PgBoss,
-  options: { schema: string; timeoutSeconds: number },
+  options: { schema: string; timeoutSeconds: number; maxRunSeconds?: number },
 ): JobHeartbeat {
-  const running = new Map<string, string>(); // job id → queue
+  const maxRunMs = (options.maxRunSeconds ?? DEFAULT_MAX_RUN_SECONDS) * 1000;
+  const running = new Map<string, { queue: string; since: number }>(); // by job id
   let beating = false;
   let failing = false;
 
@@ -25,12 +30,14 @@ export function startJobHeartbeat(
     where name = any($1::text[]) and id = any($2::uuid[]) and state = 'active'`;
 
   async function beat() {
-    if (beating || running.size === 0) return; // a beat still waiting on the database is enough
+    if (beating) return; // a beat still waiting on the database is enough
+    const now = Date.now();
+    const live = [...running].filter(([, job]) => now - job.since < maxRunMs);
+    if (live.length === 0) return;
     beating = true;
     try {
-      await boss
-        .getDb()
-        .executeSql(renew, [[...new Set(running.values())], [...running.keys()], options.timeoutSeconds]);
+      const queues = [...new Set(live.map(([, job]) => job.queue))];
+      await boss.getDb().executeSql(renew, [queues, live.map(([id]) => id), options.timeoutSeconds]);
       if (failing) console.error('jobs: running jobs renewed again');
       failing = false;
     } catch (error) {
@@ -46,7 +53,7 @@ export function startJobHeartbeat(
   timer.unref();
   return {
     track(queue, jobId) {
-      running.set(jobId, queue);
+      running.set(jobId, { queue, since: Date.now() });
       return () => running.delete(jobId);
     },
     stop() {

@@ -46,7 +46,7 @@ export async function startQueue({
     schedule: role === 'worker',
     // Expired jobs are found by maintenance, so it runs often enough that a dead worker's job is
     // retried soon after it expires: within 1½ timeouts.
-    maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.floor(jobTimeoutSeconds / 2))),
+    maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.floor(jobTimeoutSeconds / 4))),
     application_name: `inbox-${role}`,
   });
   // One line: a stack and a client dump per lost connection would bury what matters.

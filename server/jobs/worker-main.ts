@@ -1,6 +1,6 @@
 // `npm run worker`: the background job process of a deployment.
 import '../load-env-file.ts';
-import { getRuntime } from '../runtime.ts';
+import { closeBeforeExit, getRuntime } from '../runtime.ts';
 import { startWorkers } from './worker.ts';
 
 const runtime = getRuntime();
@@ -8,18 +8,19 @@ const started = startWorkers(runtime);
 
 // Listening for the stop signals before the workers are up: a deploy can stop a worker that has
 // just taken its first job, and the default action would kill it mid-job instead of handing the
-// job back. Stopping waits for start-up to finish, then for the jobs in flight (bounded).
+// job back. Stopping waits for start-up to finish, then for the jobs in flight (bounded: what
+// has not finished by then is handed back to the queue).
 let stopping = false;
 async function shutdown() {
   if (stopping) return; // a second signal changes nothing
   stopping = true;
   const workers = await started;
   await workers.stop();
-  await runtime.close();
+  await closeBeforeExit(runtime); // a job that could not finish is already handed back
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());
 
 await started;
-console.log('worker: running ingest and enrichment jobs');
+console.log('worker: running background jobs');

@@ -111,7 +111,9 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
     boss,
     async stop() {
       await listener.close();
-      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      // Within the grace period platforms give before SIGKILL (Docker's is 10 s); what has not
+      // finished by then is handed back to the queue for another worker.
+      await boss.stop({ graceful: true, wait: true, timeout: 8_000 });
       heartbeat.stop();
     },
   };
