@@ -24,7 +24,8 @@ type NextReplyRow = {
   claimed: boolean;
 };
 
-function nextReplyQuery(conversationId: string, lock: boolean) {
+/** What the send job needs to know about one pending reply, read at this moment. */
+function pendingReply(where: ReturnType<typeof sql>) {
   // clock_timestamp(): the claim is judged at this moment, not at the transaction's start.
   return sql<NextReplyRow>`
     select m.id, m.status, m.kind, m.channel_connection_id,
@@ -32,11 +33,9 @@ function nextReplyQuery(conversationId: string, lock: boolean) {
       exists (select 1 from public.send_claims c
               where c.message_id = m.id and c.claimed_until > clock_timestamp()) as claimed
     from public.conversation_messages m
-    where m.conversation_id = ${conversationId} and m.direction = 'OUTBOUND'
-      and m.status in ('QUEUED', 'SENDING')
+    where ${where} and m.direction = 'OUTBOUND' and m.status in ('QUEUED', 'SENDING')
     order by m.occurred_at, m.id
-    limit 1
-    ${lock ? sql`for update of m` : sql``}`;
+    limit 1`;
 }
 
 function toNextReply(row: NextReplyRow | undefined): NextReply | undefined {
@@ -54,15 +53,27 @@ function toNextReply(row: NextReplyRow | undefined): NextReply | undefined {
 
 /** The conversation's next reply to send, without locking it (to book its rate slot). */
 export async function peekNextReply(trx: Tx, conversationId: string): Promise<NextReply | undefined> {
-  return toNextReply((await nextReplyQuery(conversationId, false).execute(trx)).rows[0]);
+  const { rows } = await pendingReply(sql`m.conversation_id = ${conversationId}`).execute(trx);
+  return toNextReply(rows[0]);
 }
 
 /**
  * The conversation's next reply, locked for this transaction. Runs that race for it queue on the
- * row lock, and each then sees what the one before it did.
+ * row lock, and each then sees what the one before it did: its state and claim are read again
+ * after the lock is granted (the locking statement's own snapshot predates the run it waited for,
+ * so it would see that run's SENDING but not its claim).
  */
 export async function lockNextReply(trx: Tx, conversationId: string): Promise<NextReply | undefined> {
-  return toNextReply((await nextReplyQuery(conversationId, true).execute(trx)).rows[0]);
+  const { rows: locked } = await sql<{ id: string }>`
+    select m.id from public.conversation_messages m
+    where m.conversation_id = ${conversationId} and m.direction = 'OUTBOUND'
+      and m.status in ('QUEUED', 'SENDING')
+    order by m.occurred_at, m.id
+    limit 1
+    for update`.execute(trx);
+  if (!locked[0]) return undefined;
+  const { rows } = await pendingReply(sql`m.id = ${locked[0].id}`).execute(trx);
+  return toNextReply(rows[0]);
 }
 
 /** This run is calling Meta for the message until `ttlMs` from now, unless it renews the claim. */

@@ -3,6 +3,7 @@
 // could deliver a reply twice (timeouts after acceptance, 1/1357046, echoes before the answer,
 // concurrent requests with one idempotency key).
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { newMetaAppCredentials } from '#dev/meta/app-credentials.ts';
 import { type MetaSimulator, startMetaSimulator } from '#dev/meta/simulator.ts';
@@ -589,6 +590,36 @@ describe('order within a conversation', () => {
     await sendConversationReplies(jobDeps(), conversationId);
     expect((await messageRow(sending)).status).toBe('UNCERTAIN');
     expect(texts()).toEqual(['Waits its turn']);
+  });
+
+  it('a run that waited for another to claim the next reply sees that claim, and leaves the reply to it', async () => {
+    const id = await queuedWithoutJob('Claimed while the other run waited');
+    // The other run: claims the reply, and commits only once this run is waiting for the row.
+    const other = new pg.Client({ connectionString: database.appUrl });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query('select id from conversation_messages where id = $1 for update', [id]);
+      await other.query(
+        "update conversation_messages set status = 'SENDING', send_attempts = 1 where id = $1",
+        [id],
+      );
+      await other.query(
+        "insert into send_claims (message_id, claimed_until) values ($1, now() + interval '1 hour')",
+        [id],
+      );
+      const run = sendConversationReplies(jobDeps(), conversationId);
+      await eventually(async () => {
+        const waiting = await sql("select 1 from pg_stat_activity where wait_event_type = 'Lock'");
+        return waiting.length > 0;
+      });
+      await other.query('commit');
+      await run;
+    } finally {
+      await other.end();
+    }
+    expect(await messageRow(id)).toMatchObject({ status: 'SENDING', error_code: null });
+    expect(sendCalls()).toHaveLength(0);
   });
 
   it.each([1, 2, 3])(
