@@ -9,6 +9,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import clsx from 'clsx';
 import { BarChart, formatMs, LineChart } from '#app/components/charts.tsx';
+import { Notice, NoticeTable, QuietNote } from '#app/components/notice.tsx';
+import { duration } from '#app/lib/duration.ts';
 import { useTRPC } from '#app/lib/trpc.ts';
 import { useWorkspaceAdmin } from '#app/lib/use-workspace-admin.ts';
 import type { AppRouter } from '#server/trpc/app.router.ts';
@@ -27,14 +29,6 @@ const clockWithSeconds = new Intl.DateTimeFormat(undefined, {
   minute: '2-digit',
   second: '2-digit',
 });
-
-function duration(seconds: number | null): string {
-  if (seconds === null) return '—';
-  if (seconds < 60) return `${seconds} s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 172_800) return `${Math.round(seconds / 3600)} h`;
-  return `${Math.round(seconds / 86_400)} days`;
-}
 
 function Stat({
   label,
@@ -152,12 +146,9 @@ function HealthFigures({ data, workspaceId }: { data: Overview; workspaceId: str
         />
       </dl>
       {totals.events === 0 && totals.failedEvents === 0 ? (
-        <p
-          className="mt-4 rounded-lg bg-white px-4 py-3 text-sm text-slate-500 ring-1 ring-slate-200"
-          role="status"
-        >
+        <QuietNote>
           No webhook events in this period yet. Once customers write, their messages show up here.
-        </p>
+        </QuietNote>
       ) : null}
       <div className="mt-6 grid gap-4 lg:grid-cols-2">
         <div className="lg:col-span-2">
@@ -241,21 +232,12 @@ function KeptAside({ items, workspaceId }: { items: Overview['quarantined']; wor
   );
   const total = items.reduce((sum, item) => sum + item.events, 0);
   return (
-    <section
-      aria-labelledby="kept-aside-heading"
-      className="mt-6 rounded-xl border border-amber-200 bg-amber-50 px-5 py-4 shadow-sm"
-    >
-      <div className="flex flex-wrap items-start justify-between gap-3">
-        <div>
-          <h2 id="kept-aside-heading" className="text-sm font-semibold text-amber-900">
-            {total} {total === 1 ? 'event' : 'events'} kept aside
-          </h2>
-          <p className="mt-0.5 text-xs text-amber-800">
-            They could not be applied; everything else in their deliveries was. Once the cause is fixed, try
-            them again.
-          </p>
-        </div>
-        {canReplay ? (
+    <Notice
+      id="kept-aside-heading"
+      title={`${total} ${total === 1 ? 'event' : 'events'} kept aside`}
+      detail="They could not be applied; everything else in their deliveries was. Once the cause is fixed, try them again."
+      action={
+        canReplay ? (
           <button
             type="button"
             onClick={() => replay.mutate({ workspaceId })}
@@ -264,8 +246,9 @@ function KeptAside({ items, workspaceId }: { items: Overview['quarantined']; wor
           >
             {replay.isPending ? 'Queueing…' : 'Try them again'}
           </button>
-        ) : null}
-      </div>
+        ) : null
+      }
+    >
       {replay.data ? (
         <p role="status" className="mt-2 text-xs text-amber-900">
           {replay.data.replayed === 1
@@ -278,27 +261,18 @@ function KeptAside({ items, workspaceId }: { items: Overview['quarantined']; wor
           Could not queue them again: {replay.error.message}
         </p>
       ) : null}
-      <table className="mt-3 w-full text-sm">
-        <thead className="text-left text-xs text-amber-800">
-          <tr>
-            <th className="py-1 pr-3 font-medium">Reason</th>
-            <th className="px-3 py-1 font-medium">Events</th>
-            <th className="px-3 py-1 font-medium">Latest</th>
-          </tr>
-        </thead>
-        <tbody className="text-amber-950">
-          {items.map((item) => (
-            <tr key={item.reason} className="border-t border-amber-200">
-              <td className="py-1.5 pr-3 font-mono text-xs break-all">{item.reason}</td>
-              <td className="px-3 py-1.5 tabular-nums">{item.events}</td>
-              <td className="px-3 py-1.5 whitespace-nowrap text-xs">
-                {dateTime.format(new Date(item.lastAt))}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+      <NoticeTable
+        columns={[
+          { label: 'Reason', cell: 'font-mono text-xs break-all' },
+          { label: 'Events', cell: 'tabular-nums' },
+          { label: 'Latest', cell: 'whitespace-nowrap text-xs' },
+        ]}
+        rows={items.map((item) => ({
+          key: item.reason,
+          cells: [item.reason, item.events, dateTime.format(new Date(item.lastAt))],
+        }))}
+      />
+    </Notice>
   );
 }
 
