@@ -1,7 +1,8 @@
 // How the Instagram integration is doing: webhook events and the events that failed, how late Meta
 // delivers (Meta's event time → our receipt) and how long processing takes, per minute over the
 // last hour or per hour over the last day; and per account, the send queue and its failures.
-// Events that could not be applied are listed by reason, for an admin to try again after a fix.
+// Events that could not be applied are listed by reason, for an admin to try again after a fix, and
+// background jobs that should be running and are not, with the work they hold up.
 // Refreshes with every live event (the workspace channel) and every 30 s.
 import type { MetaFunction } from '@remix-run/node';
 import { useParams, useSearchParams } from '@remix-run/react';
@@ -11,6 +12,7 @@ import clsx from 'clsx';
 import { BarChart, formatMs, LineChart } from '#app/components/charts.tsx';
 import { Notice, NoticeTable, QuietNote } from '#app/components/notice.tsx';
 import { duration } from '#app/lib/duration.ts';
+import { describeStuckWork } from '#app/lib/stuck-work.ts';
 import { useTRPC } from '#app/lib/trpc.ts';
 import { useWorkspaceAdmin } from '#app/lib/use-workspace-admin.ts';
 import type { AppRouter } from '#server/trpc/app.router.ts';
@@ -150,6 +152,7 @@ function HealthFigures({ data, workspaceId }: { data: Overview; workspaceId: str
           No webhook events in this period yet. Once customers write, their messages show up here.
         </QuietNote>
       ) : null}
+      <StuckWork stuckJobs={data.stuckJobs} />
       <div className="mt-6 grid gap-4 lg:grid-cols-2">
         <div className="lg:col-span-2">
           <BarChart
@@ -211,6 +214,36 @@ function HealthFigures({ data, workspaceId }: { data: Overview; workspaceId: str
       {data.quarantined.length > 0 ? <KeptAside items={data.quarantined} workspaceId={workspaceId} /> : null}
       <AccountSending accounts={data.accounts} />
     </>
+  );
+}
+
+/**
+ * Background jobs that should be running and are not (none taken for over 30 s, or left by a
+ * worker that stopped renewing them), by the work they hold up. They resume on their own once a
+ * worker process runs, so the likely cause is the question asked.
+ */
+function StuckWork({ stuckJobs }: { stuckJobs: Overview['stuckJobs'] }) {
+  const stuck = describeStuckWork(stuckJobs);
+  if (!stuck) return <QuietNote>Background work is keeping up.</QuietNote>;
+  return (
+    <Notice
+      id="stuck-work-heading"
+      title={stuck.headline}
+      detail="These jobs should be running, but no worker has them: none took them up, or the one running them stopped. They go on by themselves once a worker process runs (npm run worker)."
+    >
+      <NoticeTable
+        columns={[
+          { label: 'Work' },
+          { label: 'Jobs', cell: 'tabular-nums' },
+          { label: 'Waiting for' },
+          { label: 'Holds up' },
+        ]}
+        rows={stuck.rows.map((row) => ({
+          key: row.kind,
+          cells: [row.work, row.jobs, row.waiting, row.holdsUp],
+        }))}
+      />
+    </Notice>
   );
 }
 
