@@ -1,6 +1,7 @@
 // The Health screen in Chromium: customers' messages show up in the webhook volume and the
 // headline numbers, a refused reply counts as a send failure of its account, the range switches
-// between the last hour and the last day, and a new message shows up live while the screen is open.
+// between the last hour and the last day, a new message shows up live while the screen is open, and
+// background work that keeps up is said calmly.
 import { expect, test } from './fixtures.ts';
 import {
   connectFirstAccount,
@@ -21,6 +22,8 @@ test('webhook volume, latency and each account’s sending, over the last hour o
   await expect(
     page.getByRole('status').filter({ hasText: 'No webhook events in this period yet' }),
   ).toBeVisible();
+  // The worker takes every job: nothing stuck, so one calm line and no notice.
+  await expect(page.getByRole('status').filter({ hasText: 'Background work is keeping up.' })).toBeVisible();
 
   const customer = await newCustomer(page.request);
   for (const text of ['Hi!', 'Do you ship abroad?', 'To Norway, I mean']) {

@@ -1,7 +1,8 @@
 // How the Instagram integration is doing: webhook events and the events that failed, how late Meta
 // delivers (Meta's event time → our receipt) and how long processing takes, per minute over the
 // last hour or per hour over the last day; and per account, the send queue and its failures.
-// Events that could not be applied are listed by reason, for an admin to try again after a fix.
+// Events that could not be applied are listed by reason, for an admin to try again after a fix, and
+// background jobs that should be running and are not, with the work they hold up.
 // Refreshes with every live event (the workspace channel) and every 30 s.
 import type { MetaFunction } from '@remix-run/node';
 import { useParams, useSearchParams } from '@remix-run/react';
@@ -9,6 +10,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import clsx from 'clsx';
 import { BarChart, formatMs, LineChart } from '#app/components/charts.tsx';
+import { Notice, NoticeTable, QuietNote } from '#app/components/notice.tsx';
+import { duration } from '#app/lib/duration.ts';
+import { describeStuckWork } from '#app/lib/stuck-work.ts';
 import { useTRPC } from '#app/lib/trpc.ts';
 import { useWorkspaceAdmin } from '#app/lib/use-workspace-admin.ts';
 import type { AppRouter } from '#server/trpc/app.router.ts';
@@ -27,14 +31,6 @@ const clockWithSeconds = new Intl.DateTimeFormat(undefined, {
   minute: '2-digit',
   second: '2-digit',
 });
-
-function duration(seconds: number | null): string {
-  if (seconds === null) return '—';
-  if (seconds < 60) return `${seconds} s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 172_800) return `${Math.round(seconds / 3600)} h`;
-  return `${Math.round(seconds / 86_400)} days`;
-}
 
 function Stat({
   label,
@@ -152,13 +148,11 @@ function HealthFigures({ data, workspaceId }: { data: Overview; workspaceId: str
         />
       </dl>
       {totals.events === 0 && totals.failedEvents === 0 ? (
-        <p
-          className="mt-4 rounded-lg bg-white px-4 py-3 text-sm text-slate-500 ring-1 ring-slate-200"
-          role="status"
-        >
+        <QuietNote>
           No webhook events in this period yet. Once customers write, their messages show up here.
-        </p>
+        </QuietNote>
       ) : null}
+      <StuckWork stuckJobs={data.stuckJobs} />
       <div className="mt-6 grid gap-4 lg:grid-cols-2">
         <div className="lg:col-span-2">
           <BarChart
@@ -223,6 +217,36 @@ function HealthFigures({ data, workspaceId }: { data: Overview; workspaceId: str
   );
 }
 
+/**
+ * Background jobs that should be running and are not (none taken for over 30 s, or left by a
+ * worker that stopped renewing them), by the work they hold up. They resume on their own once a
+ * worker process runs, so the likely cause is the question asked.
+ */
+function StuckWork({ stuckJobs }: { stuckJobs: Overview['stuckJobs'] }) {
+  const stuck = describeStuckWork(stuckJobs);
+  if (!stuck) return <QuietNote>Background work is keeping up.</QuietNote>;
+  return (
+    <Notice
+      id="stuck-work-heading"
+      title={stuck.headline}
+      detail="These jobs should be running, but no worker has them: none took them up, or the one running them stopped. They go on by themselves once a worker process runs (npm run worker)."
+    >
+      <NoticeTable
+        columns={[
+          { label: 'Work' },
+          { label: 'Jobs', cell: 'tabular-nums' },
+          { label: 'Waiting for' },
+          { label: 'Holds up' },
+        ]}
+        rows={stuck.rows.map((row) => ({
+          key: row.kind,
+          cells: [row.work, row.jobs, row.waiting, row.holdsUp],
+        }))}
+      />
+    </Notice>
+  );
+}
+
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
@@ -241,21 +265,12 @@ function KeptAside({ items, workspaceId }: { items: Overview['quarantined']; wor
   );
   const total = items.reduce((sum, item) => sum + item.events, 0);
   return (
-    <section
-      aria-labelledby="kept-aside-heading"
-      className="mt-6 rounded-xl border border-amber-200 bg-amber-50 px-5 py-4 shadow-sm"
-    >
-      <div className="flex flex-wrap items-start justify-between gap-3">
-        <div>
-          <h2 id="kept-aside-heading" className="text-sm font-semibold text-amber-900">
-            {total} {total === 1 ? 'event' : 'events'} kept aside
-          </h2>
-          <p className="mt-0.5 text-xs text-amber-800">
-            They could not be applied; everything else in their deliveries was. Once the cause is fixed, try
-            them again.
-          </p>
-        </div>
-        {canReplay ? (
+    <Notice
+      id="kept-aside-heading"
+      title={`${total} ${total === 1 ? 'event' : 'events'} kept aside`}
+      detail="They could not be applied; everything else in their deliveries was. Once the cause is fixed, try them again."
+      action={
+        canReplay ? (
           <button
             type="button"
             onClick={() => replay.mutate({ workspaceId })}
@@ -264,8 +279,9 @@ function KeptAside({ items, workspaceId }: { items: Overview['quarantined']; wor
           >
             {replay.isPending ? 'Queueing…' : 'Try them again'}
           </button>
-        ) : null}
-      </div>
+        ) : null
+      }
+    >
       {replay.data ? (
         <p role="status" className="mt-2 text-xs text-amber-900">
           {replay.data.replayed === 1
@@ -278,27 +294,18 @@ function KeptAside({ items, workspaceId }: { items: Overview['quarantined']; wor
           Could not queue them again: {replay.error.message}
         </p>
       ) : null}
-      <table className="mt-3 w-full text-sm">
-        <thead className="text-left text-xs text-amber-800">
-          <tr>
-            <th className="py-1 pr-3 font-medium">Reason</th>
-            <th className="px-3 py-1 font-medium">Events</th>
-            <th className="px-3 py-1 font-medium">Latest</th>
-          </tr>
-        </thead>
-        <tbody className="text-amber-950">
-          {items.map((item) => (
-            <tr key={item.reason} className="border-t border-amber-200">
-              <td className="py-1.5 pr-3 font-mono text-xs break-all">{item.reason}</td>
-              <td className="px-3 py-1.5 tabular-nums">{item.events}</td>
-              <td className="px-3 py-1.5 whitespace-nowrap text-xs">
-                {dateTime.format(new Date(item.lastAt))}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+      <NoticeTable
+        columns={[
+          { label: 'Reason', cell: 'font-mono text-xs break-all' },
+          { label: 'Events', cell: 'tabular-nums' },
+          { label: 'Latest', cell: 'whitespace-nowrap text-xs' },
+        ]}
+        rows={items.map((item) => ({
+          key: item.reason,
+          cells: [item.reason, item.events, dateTime.format(new Date(item.lastAt))],
+        }))}
+      />
+    </Notice>
   );
 }
 

@@ -1,6 +1,7 @@
 // SQL for the Health screen: webhook volume, failed events, lag and processing time per bucket
-// (through the membership-checked private.webhook_health, since the ledgers are server-only), and
-// each account's send queue, sends and send failures (under RLS).
+// (through the membership-checked private.webhook_health, since the ledgers are server-only),
+// each account's send queue, sends and send failures (under RLS), and the workspace's stuck
+// background jobs (through the membership-checked private.stuck_jobs: the queue is server-only).
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
 import type { HealthWindow } from './health-window.ts';
@@ -91,6 +92,27 @@ export async function sendHealth(trx: Tx, workspaceId: string, window: HealthWin
     ) failed
     where c.workspace_id = ${workspaceId} and c.status <> 'DISCONNECTED'
     order by c.display_name, c.created_at
+  `.execute(trx);
+  return rows;
+}
+
+export type StuckJobKind = 'receiving' | 'sending' | 'contacts';
+
+export interface StuckJobsRow {
+  kind: StuckJobKind;
+  jobs: string;
+  abandoned: string;
+  oldest_seconds: number;
+}
+
+/**
+ * The workspace's stuck jobs by kind (only kinds with some; none for a non-member). What "stuck"
+ * means is in the function's migration (20261203010000_health_stuck_jobs.sql). `now` null reads
+ * at the database's clock, the one pg-boss and the workers' lease renewals use.
+ */
+export async function stuckJobs(trx: Tx, workspaceId: string, now: Date | null): Promise<StuckJobsRow[]> {
+  const { rows } = await sql<StuckJobsRow>`
+    select * from private.stuck_jobs(${workspaceId}, ${now}::timestamptz)
   `.execute(trx);
   return rows;
 }

@@ -1,10 +1,19 @@
 // The Health screen: how the workspace's Instagram integration is doing over the last hour or day.
 // Webhook events and failed events per bucket, Meta-to-us lag (Meta's event time to our receipt)
 // and processing time (receipt to recorded by ingest) as p50/p95, and per account the send queue,
-// the replies sent and those that failed. Read as the operator: members only (a non-member gets
-// empty figures; the API layer answers NOT_FOUND before asking).
+// the replies sent and those that failed; and the background work that is stuck now (jobs that
+// should be running and are not: see stuckJobs). Read as the operator: members only (a non-member
+// gets empty figures; the API layer answers NOT_FOUND before asking).
 import type { Actor, Database } from '../db/database.ts';
-import { quarantinedEvents, sendHealth, type WebhookBucketRow, webhookHealth } from './health.repository.ts';
+import {
+  quarantinedEvents,
+  type StuckJobKind,
+  type StuckJobsRow,
+  sendHealth,
+  stuckJobs,
+  type WebhookBucketRow,
+  webhookHealth,
+} from './health.repository.ts';
 import { type HealthRange, healthWindow } from './health-window.ts';
 
 export interface WebhookStats {
@@ -27,6 +36,17 @@ export interface SendStats {
   failed: number;
 }
 
+export interface StuckJobs {
+  /** receiving messages (ingest), sending replies (sends, sender actions), contact profiles. */
+  kind: StuckJobKind;
+  /** Jobs that should be running and are not. */
+  jobs: number;
+  /** Of those, the ones a worker had started and stopped renewing (it died or lost the database). */
+  abandoned: number;
+  /** How long ago the oldest of them was due, in seconds. */
+  oldestSeconds: number | null;
+}
+
 export interface HealthView {
   range: HealthRange;
   bucketSeconds: number;
@@ -38,6 +58,22 @@ export interface HealthView {
   accounts: (SendStats & { id: string; name: string; status: 'CONNECTED' | 'NEEDS_REAUTH' })[];
   /** Events kept aside now, whenever they arrived: a replay applies them once the cause is fixed. */
   quarantined: { reason: string; events: number; lastAt: string }[];
+  /** Every kind, in this order, with zeros when nothing of it is stuck. */
+  stuckJobs: StuckJobs[];
+}
+
+const STUCK_JOB_KINDS: StuckJobKind[] = ['receiving', 'sending', 'contacts'];
+
+function stuckJobsByKind(rows: StuckJobsRow[]): StuckJobs[] {
+  return STUCK_JOB_KINDS.map((kind) => {
+    const row = rows.find((r) => r.kind === kind);
+    return {
+      kind,
+      jobs: Number(row?.jobs ?? 0),
+      abandoned: Number(row?.abandoned ?? 0),
+      oldestSeconds: row ? Math.max(0, Math.round(row.oldest_seconds)) : null,
+    };
+  });
 }
 
 const round = (ms: number | null) => (ms === null ? null : Math.round(ms));
@@ -68,17 +104,24 @@ function sumSending(accounts: SendStats[]): SendStats {
   };
 }
 
+/**
+ * `now` fixes the moment read (tests). Without it the window ends at the app's clock, and stuck
+ * jobs are judged by the database's, which also times the jobs' leases: a few seconds of skew
+ * between the two would otherwise make every running job look abandoned.
+ */
 export async function readHealth(
   db: Database,
   actor: Actor,
   request: { workspaceId: string; range: HealthRange },
-  now = new Date(),
+  at?: Date,
 ): Promise<HealthView> {
+  const now = at ?? new Date();
   const window = healthWindow(request.range, now);
   return db.withUser(actor, async (trx) => {
     const rows = await webhookHealth(trx, request.workspaceId, window);
     const accountRows = await sendHealth(trx, request.workspaceId, window);
     const quarantined = await quarantinedEvents(trx, request.workspaceId);
+    const stuck = await stuckJobs(trx, request.workspaceId, at ?? null);
     const accounts = accountRows.map((a) => ({
       id: a.id,
       name: a.display_name ?? a.channel_identifier,
@@ -105,6 +148,7 @@ export async function readHealth(
         events: Number(q.events),
         lastAt: q.last_at.toISOString(),
       })),
+      stuckJobs: stuckJobsByKind(stuck),
     };
   });
 }

@@ -38,6 +38,15 @@ const HealthSchema = z.object({
     }),
   ),
   quarantined: z.array(z.object({ reason: z.string(), events: count, lastAt: z.iso.datetime() })),
+  /** Background jobs that should be running and are not, per kind (every kind, zeros included). */
+  stuckJobs: z.array(
+    z.object({
+      kind: z.enum(['receiving', 'sending', 'contacts']),
+      jobs: count,
+      abandoned: count,
+      oldestSeconds: count.nullable(),
+    }),
+  ),
 });
 
 export const healthRouter = router({
