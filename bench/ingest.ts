@@ -20,6 +20,8 @@ import { signedTextDelivery, type TextDelivery } from './text-delivery.ts';
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const FIXED_RATE = 500;
+/** Worker processes draining the backlog (more than one shows what a second process adds). */
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const IG = '17841400000009999';
 const CUSTOMERS = 200;
 
@@ -36,7 +38,7 @@ const children: ChildProcess[] = [];
 const appPort = await freePort();
 const appEnv = localServerEnv(stack.env, appPort);
 const web = startWebServer(appEnv);
-children.push(web, startWorkerProcess(appEnv));
+children.push(web, ...Array.from({ length: WORKERS }, () => startWorkerProcess(appEnv)));
 const floorPort = await freePort();
 const floor = startScript(
   'bench/floor-server.ts',
@@ -149,6 +151,7 @@ Ingest benchmark: ${CONNECTIONS} connections × ${DURATION_S} s, one message per
   durable ack throughput / floor:   ${(app.requestsPerSecond / floor.requestsPerSecond).toFixed(2)}   (aim ≥ 0.50)
   p99 ack latency at ${FIXED_RATE}/s:         ${steady.p99.toFixed(1)} ms   (aim < 25 ms)
   all acked events ingested after:  ${drainSeconds.toFixed(1)} s past the end of the load
+  ingest rate, ${WORKERS} worker process(es):  ${(app.acked.length / (DURATION_S + drainSeconds)).toFixed(0)} events/s (load and drain)
   acknowledged events:              ${acked.length}
   lost (acked, not stored):         ${lost}
   duplicated (stored twice):        ${duplicated}

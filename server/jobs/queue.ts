@@ -73,6 +73,9 @@ export async function startQueue({
 /** A session advisory lock: released by unlock, or by Postgres if this process dies holding it. */
 async function oneProcessAtATime(url: string, work: () => Promise<void>): Promise<void> {
   const client = new pg.Client({ connectionString: url, application_name: 'inbox-queue-setup' });
+  // While `work` runs on pg-boss's own connections this one sits idle: losing it would otherwise
+  // be an 'error' event nobody handles, which ends the process. `work` fails on its own then.
+  client.on('error', () => {});
   await client.connect();
   try {
     await client.query("select pg_advisory_lock(hashtext('inbox.queue-setup'))");
