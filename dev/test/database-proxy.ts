@@ -16,6 +16,8 @@ export interface DatabaseProxy {
   starting(): Promise<void>;
   stall(): Promise<void>;
   restore(): Promise<void>;
+  /** Connections turned away with 57P03 so far: someone tried to reach Postgres while it was away. */
+  turnedAway(): number;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function startDatabaseProxy(target: { host?: string; port: number }
   let mode: Mode = 'open';
   let server: Server | undefined;
   let port = 0;
+  let turnedAway = 0;
 
   function accept(client: Socket) {
     sockets.add(client);
@@ -44,7 +47,10 @@ export async function startDatabaseProxy(target: { host?: string; port: number }
     if (mode === 'stalled') return;
     if (mode === 'starting') {
       // Answered after the startup message, as Postgres does.
-      client.once('data', () => client.end(fatal('57P03', 'the database system is starting up')));
+      client.once('data', () => {
+        turnedAway += 1;
+        client.end(fatal('57P03', 'the database system is starting up'));
+      });
       return;
     }
     const upstream = createConnection({ host, port: target.port });
@@ -109,6 +115,7 @@ export async function startDatabaseProxy(target: { host?: string; port: number }
       mode = 'open';
       if (!server) await listen();
     },
+    turnedAway: () => turnedAway,
     async close() {
       const closed = stopListening();
       cutAll();
