@@ -87,3 +87,11 @@ it('refuses a non-member and a bad token', async () => {
   expect(forged.errors[0]?.message).toMatch(/token/i);
   forged.stop();
 });
+
+it('refuses a resume point it never issued, once, instead of reconnecting to it', async () => {
+  const bad = listen(alice.session.access_token, 'not-an-event-id');
+  await eventually(() => bad.errors.length > 0);
+  expect(bad.errors[0]?.message).toMatch(/not a value returned by a previous page/);
+  expect((bad.errors[0] as { data?: { code?: string } }).data?.code).toBe('BAD_REQUEST');
+  bad.stop();
+});
