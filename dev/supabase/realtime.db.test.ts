@@ -3,12 +3,12 @@
 // database triggers, refusals worded like hosted Realtime, token changes and heartbeats, and what
 // its subscribers see when it loses its database.
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
-import { afterAll, afterEach, beforeAll, expect, inject, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { createWorkspace } from '#server/inbox/create-workspace.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
-import { startDatabaseProxy } from '../test/database-proxy.ts';
 import { eventually } from '../test/eventually.ts';
 import { signUpOperator, type TestOperator } from '../test/operators.ts';
+import { startSupabaseBehindProxy } from '../test/supabase-behind-proxy.ts';
 import { supabaseClient } from './client.ts';
 import { type SupabaseStandIn, startSupabaseStandIn } from './server.ts';
 
@@ -190,34 +190,9 @@ it('rejoins its channels after its database session comes back, so subscribers r
   }
 });
 
-/** A stand-in whose database the test takes away, and a member of a workspace signed in to it. */
-async function standInBehindProxy() {
-  const proxy = await startDatabaseProxy({ port: inject('postgres').port });
-  const standIn = await startSupabaseStandIn({ databaseUrl: proxy.urlFor(database.superuserUrl) });
-  const carol = await signUpOperator(standIn, 'carol');
-  const topic = `workspace:${(await createWorkspace(database.db, carol.actor, 'Carol Crafts')).id}`;
-  const client = supabaseClient(standIn);
-  clients.push(client);
-  await client.auth.signInWithPassword({ email: carol.email, password: carol.password });
-  await client.realtime.setAuth();
-  return {
-    proxy,
-    carol,
-    topic,
-    client,
-    standIn,
-    async stop() {
-      await proxy.restore();
-      await client.removeAllChannels();
-      await standIn.stop();
-      await proxy.close();
-    },
-  };
-}
-
 it('refuses joins while its database is away with hosted Realtime’s reason, and lets the client in once it is back', async () => {
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  const away = await standInBehindProxy();
+  const away = await startSupabaseBehindProxy(database);
   try {
     await away.proxy.refuse();
     const subscription = subscribe(away.client, away.topic);
@@ -237,17 +212,13 @@ it('refuses joins while its database is away with hosted Realtime’s reason, an
 it('closes a channel whose new token it cannot check while its database is away, as hosted Realtime does', async () => {
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
   const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-  const away = await standInBehindProxy();
+  const away = await startSupabaseBehindProxy(database);
   try {
     const subscription = subscribe(away.client, away.topic);
     await subscription.settled;
-    const fresh = supabaseClient(away.standIn);
-    const { data } = await fresh.auth.signInWithPassword({
-      email: away.carol.email,
-      password: away.carol.password,
-    });
+    const token = await away.freshToken();
     await away.proxy.refuse();
-    await away.client.realtime.setAuth(data.session?.access_token);
+    await away.client.realtime.setAuth(token);
     await eventually(() => subscription.statuses.some((s) => s.status === 'CLOSED'));
     expect(error).not.toHaveBeenCalled();
   } finally {
