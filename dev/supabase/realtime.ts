@@ -16,7 +16,7 @@
 //   channel fails): broadcasts sent meanwhile were never heard, and the client's rejoin is what
 //   makes the app refetch. Hosted Realtime says nothing in that case (its replication slot is
 //   temporary), so the app also resyncs on its own signals; the stand-in makes the gap visible
-//   instead of silent.
+//   instead of silent (docs/decisions/013-live-resync-after-outage.md).
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { importJWK, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
