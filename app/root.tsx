@@ -1,4 +1,4 @@
-import type { LinksFunction, MetaFunction } from '@remix-run/node';
+import type { HeadersFunction, LinksFunction, MetaFunction } from '@remix-run/node';
 import {
   isRouteErrorResponse,
   Links,
@@ -10,6 +10,7 @@ import {
 } from '@remix-run/react';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
+import { UnavailablePage } from './components/unavailable-page.tsx';
 import { FAVICON_DATA_URL } from './lib/favicon.ts';
 import { createBrowserTrpcClient, createQueryClient, TRPCProvider } from './lib/trpc.ts';
 import styles from './tailwind.css?url';
@@ -20,6 +21,13 @@ export const links: LinksFunction = () => [
 ];
 
 export const meta: MetaFunction = () => [{ title: 'Inbox · Instagram Direct for your CRM' }];
+
+// A page that failed because the database is away says when to try again: Remix hands the error's
+// headers only to the route that shows it, and every page's error shows here.
+export const headers: HeadersFunction = ({ errorHeaders }) => {
+  const retryAfter = errorHeaders?.get('Retry-After');
+  return retryAfter ? { 'Retry-After': retryAfter } : new Headers();
+};
 
 export function Layout({ children }: { children: ReactNode }) {
   return (
@@ -53,6 +61,8 @@ export default function App() {
 
 export function ErrorBoundary() {
   const error = useRouteError();
+  // The database is away (see app/lib/unavailable.server.ts): temporary, and retried by itself.
+  if (isRouteErrorResponse(error) && error.status === 503) return <UnavailablePage />;
   const [title, detail] = isRouteErrorResponse(error)
     ? [
         `${error.status} ${error.statusText}`,

@@ -22,9 +22,12 @@ async function fillSignUp(page: Page, name: string): Promise<{ email: string; pa
   return { email, password };
 }
 
-/** A new operator with a new workspace, signed in and looking at its (empty) inbox. */
-export async function signUpWithWorkspace(page: Page): Promise<Operator> {
-  await page.goto('/sign-up');
+/**
+ * A new operator with a new workspace, signed in and looking at its (empty) inbox; on the journeys'
+ * web server, or the one at `origin`.
+ */
+export async function signUpWithWorkspace(page: Page, origin = ''): Promise<Operator> {
+  await page.goto(`${origin}/sign-up`);
   const { email, password } = await fillSignUp(page, 'Grace Hopper');
   await page.getByLabel('Workspace name').fill('Compilers & Co');
   await page.getByRole('button', { name: 'Create workspace' }).click();

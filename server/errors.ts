@@ -1,5 +1,7 @@
 // One error type for the whole domain. Code → HTTP status lives here and only here; the tRPC
 // and REST layers translate from this table.
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './db/unavailable.ts';
+
 export const APP_ERROR_STATUS = {
   BAD_INPUT: 400,
   UNAUTHENTICATED: 401,
@@ -27,4 +29,24 @@ export class AppError extends Error {
   get status(): number {
     return APP_ERROR_STATUS[this.code];
   }
+}
+
+/**
+ * The AppError an error stands for: itself, or UNAVAILABLE when Postgres cannot be reached (the
+ * request can be tried again once it is back); undefined for anything else, which is a bug.
+ */
+export function toAppError(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error;
+  if (isDatabaseUnavailable(error)) {
+    return new AppError('UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE, { cause: error });
+  }
+  return undefined;
+}
+
+/** How long a client should wait before trying a 503 again (the database usually returns in seconds). */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** Headers that go with an error's status: when to try again, for a 503. */
+export function errorHeaders(error: AppError): Record<string, string> {
+  return error.code === 'UNAVAILABLE' ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {};
 }

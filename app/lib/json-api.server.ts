@@ -1,7 +1,8 @@
 // The small JSON endpoints of the seed's contract (/api/instagram/oauth, /status): the signed-in
-// operator or 401, domain errors as their HTTP status with a message, never cached.
+// operator or 401, domain errors as their HTTP status with a message, never cached. A database
+// that cannot be reached is a 503 with Retry-After, like every other surface.
 import type { Actor } from '#server/db/database.ts';
-import { AppError } from '#server/errors.ts';
+import { errorHeaders, toAppError } from '#server/errors.ts';
 import { getActor } from './auth.server.ts';
 
 export async function jsonForOperator(
@@ -13,9 +14,10 @@ export async function jsonForOperator(
   if (!actor) return Response.json({ error: 'Sign in first' }, { status: 401, headers });
   try {
     return Response.json(await handle(actor), { headers });
-  } catch (error) {
-    if (error instanceof AppError)
-      return Response.json({ error: error.message }, { status: error.status, headers });
-    throw error;
+  } catch (caught) {
+    const error = toAppError(caught);
+    if (!error) throw caught;
+    for (const [name, value] of Object.entries(errorHeaders(error))) headers.set(name, value);
+    return Response.json({ error: error.message }, { status: error.status, headers });
   }
 }

@@ -1,8 +1,9 @@
 // Live updates in the browser: private Realtime channels joined with the operator's session token
 // (RLS on realtime.messages decides each join). Broadcasts carry ids only; each one refetches the
-// queries it makes stale through tRPC, and every (re)subscription refetches everything on screen,
-// which recovers whatever was missed while the connection was down. Refetches are what the view
-// shows, so an event seen twice changes nothing.
+// queries it makes stale through tRPC, and every (re)join refetches everything on screen, which
+// recovers whatever was missed while the channel was out (live-channel.ts keeps it in, a channel
+// the server ended included). Refetches are what the view shows, so an event seen twice changes
+// nothing. (An outage Realtime does not report is caught by resync-after-outage.ts.)
 //   workspace:<id>    → the list, leads, accounts, team and health as each event concerns them,
 //                        the open thread's header when its conversation changed (assigned,
 //                        archived, read), and the layout's loader when an account or the team did
@@ -20,6 +21,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { type Broadcast, keepJoined } from './live-channel.ts';
 import { useTRPC } from './trpc.ts';
 
 export interface RealtimeConfig {
@@ -28,11 +30,6 @@ export interface RealtimeConfig {
 }
 
 let client: ReturnType<typeof createBrowserClient> | undefined;
-
-interface Broadcast {
-  event: string;
-  payload: Record<string, unknown>;
-}
 
 /** What one or more broadcasts made stale. */
 interface Stale {
@@ -84,29 +81,11 @@ function useLiveTopic(topic: string, config: RealtimeConfig, staleAfter: (broadc
   // biome-ignore lint/correctness/useExhaustiveDependencies: `staleAfter` is derived from `topic`
   useEffect(() => {
     client ??= createBrowserClient(config.url, config.anonKey);
-    const supabase = client;
     const refetch = (broadcast: Broadcast) => refetchSoon(queryClient, staleAfter(broadcast));
-    let joined = false;
-    let channel: ReturnType<typeof supabase.channel> | undefined;
-    let cancelled = false;
-    void (async () => {
-      await supabase.realtime.setAuth(); // the first join must carry the operator's token
-      if (cancelled) return;
-      channel = supabase
-        .channel(topic, { config: { private: true } })
-        .on('broadcast', { event: '*' }, (message: { event: string; payload?: Record<string, unknown> }) =>
-          refetch({ event: message.event, payload: message.payload ?? {} }),
-        )
-        .subscribe((status: string) => {
-          if (status !== 'SUBSCRIBED') return;
-          refetch({ event: joined ? REJOINED : JOINED, payload: {} });
-          joined = true;
-        });
-    })();
-    return () => {
-      cancelled = true;
-      if (channel) void supabase.removeChannel(channel);
-    };
+    return keepJoined(client, topic, {
+      onBroadcast: refetch,
+      onJoined: (rejoined) => refetch({ event: rejoined ? REJOINED : JOINED, payload: {} }),
+    });
   }, [topic, config.url, config.anonKey, queryClient]);
 }
 

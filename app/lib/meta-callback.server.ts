@@ -1,6 +1,8 @@
 // Meta's deauthorize and data-deletion callbacks: POST only, a verified signed_request, then the
-// handler's JSON; a bad or unsigned request gets a 400 that says why and changes nothing.
+// handler's JSON; a bad or unsigned request gets a 400 that says why and changes nothing, and one
+// that arrives while the database is away a 503 with Retry-After, not a 500 that reads as a bug.
 import { webhookSecrets } from '#server/env.ts';
+import { errorHeaders, toAppError } from '#server/errors.ts';
 import {
   readSignedRequest,
   SignedRequestError,
@@ -17,6 +19,8 @@ export async function handleMetaCallback(
     return Response.json(await handle(payload));
   } catch (error) {
     if (error instanceof SignedRequestError) return Response.json({ error: error.message }, { status: 400 });
-    throw error;
+    const known = toAppError(error);
+    if (!known) throw error;
+    return Response.json({ error: known.message }, { status: known.status, headers: errorHeaders(known) });
   }
 }

@@ -3,6 +3,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { AppRouter } from '#server/trpc/app.router.ts';
+import { resyncAfterOutage, retryWhileUnavailable } from './resync-after-outage.ts';
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
@@ -11,5 +12,11 @@ export function createBrowserTrpcClient() {
 }
 
 export function createQueryClient() {
-  return new QueryClient({ defaultOptions: { queries: { staleTime: 10_000, refetchOnWindowFocus: true } } });
+  const queryClient = new QueryClient({
+    defaultOptions: {
+      queries: { staleTime: 10_000, refetchOnWindowFocus: true, retry: retryWhileUnavailable },
+    },
+  });
+  resyncAfterOutage(queryClient); // for the client's whole life, as the page's
+  return queryClient;
 }

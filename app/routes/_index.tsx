@@ -1,10 +1,11 @@
 import { type LoaderFunctionArgs, redirect } from '@remix-run/node';
 import { requireActor } from '#app/lib/auth.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
+import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
 import { getOperator } from '#server/inbox/get-operator.ts';
 
 /** Home: the first workspace's inbox, or creating a workspace when there is none yet. */
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = unavailableAs503(async ({ request }: LoaderFunctionArgs) => {
   const headers = new Headers();
   const actor = await requireActor(request, headers);
   const { workspaces } = await getOperator(runtime.db, actor);
@@ -12,4 +13,4 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // Outcomes of a connection attempt travel along to the page that shows them.
   const search = new URL(request.url).search;
   throw redirect(first ? `/w/${first.id}/inbox${search}` : '/welcome', { headers });
-}
+});

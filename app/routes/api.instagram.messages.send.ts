@@ -3,7 +3,7 @@ import type { ActionFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
 import { getActor } from '#app/lib/auth.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
-import { AppError } from '#server/errors.ts';
+import { errorHeaders, toAppError } from '#server/errors.ts';
 import { sendToRecipient } from '#server/inbox/send-to-recipient.ts';
 import {
   AttachmentTypeSchema,
@@ -24,8 +24,8 @@ const IdempotencyKeyHeader = IdempotencyKeySchema.nullable();
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-function fail(status: number, error: string, extra: Record<string, unknown> = {}) {
-  return Response.json({ success: false, error, ...extra }, { status, headers: NO_STORE });
+function fail(status: number, error: string, headers: Record<string, string> = {}) {
+  return Response.json({ success: false, error }, { status, headers: { ...NO_STORE, ...headers } });
 }
 
 /**
@@ -82,8 +82,9 @@ export async function action({ request }: ActionFunctionArgs) {
       },
       { status, headers },
     );
-  } catch (error) {
-    if (error instanceof AppError) return fail(error.status, error.message);
-    throw error;
+  } catch (caught) {
+    const error = toAppError(caught);
+    if (!error) throw caught;
+    return fail(error.status, error.message, errorHeaders(error));
   }
 }

@@ -1,7 +1,7 @@
 import { type LoaderFunctionArgs, redirect } from '@remix-run/node';
 import { requireActor } from '#app/lib/auth.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
-import { AppError } from '#server/errors.ts';
+import { AppError, toAppError } from '#server/errors.ts';
 import { callbackUrl } from '#server/inbox/begin-connect.ts';
 import { completeConnect } from '#server/inbox/complete-connect.ts';
 import { consumeOAuthState, type ReturnScreen } from '#server/inbox/oauth-states.ts';
@@ -43,8 +43,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return back(connected, {
       connected: connected.accounts.map((a) => `@${a.username}`).join(', '),
     });
-  } catch (error) {
-    if (error instanceof AppError) return back(null, { connect_error: error.message });
-    throw error;
+  } catch (caught) {
+    // Including a database that is away: the operator reads that it is temporary and tries again.
+    const error = toAppError(caught);
+    if (!error) throw caught;
+    return back(null, { connect_error: error.message });
   }
 }

@@ -2,16 +2,17 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/nod
 import { useLoaderData } from '@remix-run/react';
 import { AuthCard } from '#app/components/auth-card.tsx';
 import { runtime } from '#app/lib/runtime.server.ts';
+import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
 import { findDeletionStatus } from '#server/inbox/meta-callbacks.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Data deletion request' }];
 
 /** The public status page Meta links to from a data-deletion request. */
-export async function loader({ params }: LoaderFunctionArgs) {
+export const loader = unavailableAs503(async ({ params }: LoaderFunctionArgs) => {
   const status = await findDeletionStatus(runtime.db, params.code ?? '');
   if (!status) throw data('No deletion request has this confirmation code.', { status: 404 });
   return status;
-}
+});
 
 const LABELS: Record<string, string> = {
   accounts: 'Instagram accounts',

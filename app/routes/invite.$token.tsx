@@ -14,6 +14,7 @@ import { AuthCard, FormError, PRIMARY_ACTION, SubmitButton } from '#app/componen
 import { ROLES, RoleBadge, withArticle } from '#app/components/team/roles.tsx';
 import { requireActor } from '#app/lib/auth.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
+import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
 import { AppError } from '#server/errors.ts';
 import { acceptInvitation } from '#server/inbox/accept-invitation.ts';
 import { getOperator } from '#server/inbox/get-operator.ts';
@@ -49,7 +50,7 @@ const HTTP_STATUS: Record<InvitationPreview['status'], number> = {
   expired: 410,
 };
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = unavailableAs503(async ({ request, params }: LoaderFunctionArgs) => {
   const headers = new Headers();
   const actor = await requireActor(request, headers);
   const [preview, operator] = await Promise.all([
@@ -64,9 +65,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     { status: HTTP_STATUS[preview.status], headers },
   );
-}
+});
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export const action = unavailableAs503(async ({ request, params }: ActionFunctionArgs) => {
   const headers = new Headers();
   const actor = await requireActor(request, headers);
   let workspaceId: string;
@@ -77,7 +78,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data({ error: error.message }, { status: error.status, headers });
   }
   throw redirect(`/w/${workspaceId}/inbox`, { headers });
-}
+});
 
 export default function Invitation() {
   const { preview, you } = useLoaderData<typeof loader>();

@@ -8,6 +8,7 @@ import {
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { AuthCard, Field, FormError, SubmitButton } from '#app/components/auth-card.tsx';
 import { redirectIfSignedIn, supabaseForRequest } from '#app/lib/auth.server.ts';
+import { authFormError } from '#app/lib/auth-form-error.ts';
 import { isInvitationRedirect, keepingRedirect, safeRedirect } from '#app/lib/safe-redirect.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Inbox' }];
@@ -21,8 +22,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const headers = new Headers();
   const { error } = await supabaseForRequest(request, headers).auth.signInWithPassword({ email, password });
   if (error) {
-    const message = error.code === 'invalid_credentials' ? 'Wrong email or password.' : error.message;
-    return data({ error: message, email }, { status: 400, headers });
+    const { status, message, retryAfter } = authFormError(error, {
+      invalid_credentials: 'Wrong email or password.',
+    });
+    if (retryAfter) headers.set('Retry-After', retryAfter);
+    return data({ error: message, email }, { status, headers });
   }
   throw redirect(safeRedirect(form.get('redirectTo')), { headers });
 }

@@ -8,6 +8,7 @@ import {
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { AuthCard, Field, FormError, SubmitButton } from '#app/components/auth-card.tsx';
 import { redirectIfSignedIn, supabaseForRequest } from '#app/lib/auth.server.ts';
+import { authFormError } from '#app/lib/auth-form-error.ts';
 import { isInvitationRedirect, keepingRedirect, safeRedirect } from '#app/lib/safe-redirect.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Create your account · Inbox' }];
@@ -26,9 +27,11 @@ export async function action({ request }: ActionFunctionArgs) {
     options: { data: { display_name: name } },
   });
   if (error) {
-    const message =
-      error.code === 'user_already_exists' ? 'An account with this email already exists.' : error.message;
-    return data({ error: message, confirm: false, name, email }, { status: 400, headers });
+    const { status, message, retryAfter } = authFormError(error, {
+      user_already_exists: 'An account with this email already exists.',
+    });
+    if (retryAfter) headers.set('Retry-After', retryAfter);
+    return data({ error: message, confirm: false, name, email }, { status, headers });
   }
   // Projects that require email confirmation return a user without a session.
   if (!result.session) return data({ error: null, confirm: true, name, email }, { headers });

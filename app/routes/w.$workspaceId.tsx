@@ -17,10 +17,11 @@ import {
 import { requireActor } from '#app/lib/auth.server.ts';
 import { useLiveWorkspace } from '#app/lib/live.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
+import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
 import { listAccountStatuses } from '#server/inbox/connection-status.ts';
 import { getOperator } from '#server/inbox/get-operator.ts';
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = unavailableAs503(async ({ request, params }: LoaderFunctionArgs) => {
   const headers = new Headers();
   const actor = await requireActor(request, headers);
   const operator = await getOperator(runtime.db, actor);
@@ -38,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     { headers },
   );
-}
+});
 
 const NAV = [
   { to: 'inbox', label: 'Inbox', icon: InboxIcon },

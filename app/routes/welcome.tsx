@@ -9,20 +9,21 @@ import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { AuthCard, Field, FormError, SubmitButton } from '#app/components/auth-card.tsx';
 import { requireActor } from '#app/lib/auth.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
+import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
 import { createWorkspace } from '#server/inbox/create-workspace.ts';
 import { getOperator } from '#server/inbox/get-operator.ts';
 import { CreateWorkspaceInput } from '#server/trpc/routers/operator.schemas.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Create your workspace · Inbox' }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = unavailableAs503(async ({ request }: LoaderFunctionArgs) => {
   const headers = new Headers();
   const actor = await requireActor(request, headers);
   const { profile } = await getOperator(runtime.db, actor);
   return data({ name: profile.displayName ?? profile.email }, { headers });
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = unavailableAs503(async ({ request }: ActionFunctionArgs) => {
   const headers = new Headers();
   const actor = await requireActor(request, headers);
   const parsed = CreateWorkspaceInput.safeParse({ name: (await request.formData()).get('name') ?? '' });
@@ -31,7 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const workspace = await createWorkspace(runtime.db, actor, parsed.data.name);
   throw redirect(`/w/${workspace.id}/inbox`, { headers });
-}
+});
 
 export default function Welcome() {
   const { name } = useLoaderData<typeof loader>();

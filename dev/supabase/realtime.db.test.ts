@@ -1,12 +1,14 @@
 // The Realtime stand-in driven by the real supabase-js client: private channels joined with the
 // operator's token and authorised by the RLS policies on realtime.messages, broadcasts from the
-// database triggers, refusals worded like hosted Realtime, token changes and heartbeats.
+// database triggers, refusals worded like hosted Realtime, token changes and heartbeats, and what
+// its subscribers see when it loses its database.
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { createWorkspace } from '#server/inbox/create-workspace.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
 import { eventually } from '../test/eventually.ts';
 import { signUpOperator, type TestOperator } from '../test/operators.ts';
+import { startSupabaseBehindProxy } from '../test/supabase-behind-proxy.ts';
 import { supabaseClient } from './client.ts';
 import { type SupabaseStandIn, startSupabaseStandIn } from './server.ts';
 
@@ -166,4 +168,62 @@ it('answers heartbeats, so a quiet channel stays open', async () => {
   await broadcast(`workspace:${workspaceId}`, 'still_here', {});
   await eventually(() => subscription.received.length === 1);
   expect(subscription.statuses.map((s) => s.status)).toEqual(['SUBSCRIBED']);
+});
+
+it('rejoins its channels after its database session comes back, so subscribers refetch what they missed', async () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  try {
+    const subscription = subscribe(await clientFor(alice), `workspace:${workspaceId}`);
+    await subscription.settled;
+    // Postgres ends the stand-in's LISTEN session (a restart, a failover): whatever was broadcast
+    // until it listens again is never heard, so its subscribers are told to rejoin (and refetch).
+    await database.query(
+      `select pg_terminate_backend(pid) from pg_stat_activity
+       where application_name = 'realtime stand-in' and datname = current_database()`,
+    );
+    await eventually(() => subscription.statuses.filter((s) => s.status === 'SUBSCRIBED').length === 2);
+    expect(subscription.statuses.map((s) => s.status)).toEqual(['SUBSCRIBED', 'CHANNEL_ERROR', 'SUBSCRIBED']);
+    await broadcast(`workspace:${workspaceId}`, 'after_the_blip', {});
+    await eventually(() => subscription.received.some((m) => m.event === 'after_the_blip'));
+  } finally {
+    warn.mockRestore();
+  }
+});
+
+it('refuses joins while its database is away with hosted Realtime’s reason, and lets the client in once it is back', async () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  const away = await startSupabaseBehindProxy(database);
+  try {
+    await away.proxy.refuse();
+    const subscription = subscribe(away.client, away.topic);
+    // At once (a join left unanswered would time out after 10 s before the client tried again).
+    expect(await subscription.settled).toEqual({
+      status: 'CHANNEL_ERROR',
+      message: 'UnableToConnectToProject: Realtime was unable to connect to the project database',
+    });
+    await away.proxy.restore();
+    await eventually(() => subscription.statuses.some((s) => s.status === 'SUBSCRIBED'));
+  } finally {
+    await away.stop();
+    warn.mockRestore();
+  }
+});
+
+it('closes a channel whose new token it cannot check while its database is away, as hosted Realtime does', async () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+  const away = await startSupabaseBehindProxy(database);
+  try {
+    const subscription = subscribe(away.client, away.topic);
+    await subscription.settled;
+    const token = await away.freshToken();
+    await away.proxy.refuse();
+    await away.client.realtime.setAuth(token);
+    await eventually(() => subscription.statuses.some((s) => s.status === 'CLOSED'));
+    expect(error).not.toHaveBeenCalled();
+  } finally {
+    await away.stop();
+    warn.mockRestore();
+    error.mockRestore();
+  }
 });

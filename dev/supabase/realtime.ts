@@ -10,12 +10,20 @@
 //   triggers), announced by the shim's local-only NOTIFY and pushed to every joined channel.
 // - access_token pushes re-authorise the channel; an invalid or expired token, or lost permission,
 //   ends it with `system` + `phx_close`, and so does a token reaching its expiry while joined.
+// - While its database is away it answers as hosted Realtime does: a join is refused with
+//   `UnableToConnectToProject`, and a channel whose new token it cannot check is ended. When its
+//   LISTEN session comes back it errors every joined channel (`phx_error`, what Phoenix sends when a
+//   channel fails): broadcasts sent meanwhile were never heard, and the client's rejoin is what
+//   makes the app refetch. Hosted Realtime says nothing in that case (its replication slot is
+//   temporary), so the app also resyncs on its own signals; the stand-in makes the gap visible
+//   instead of silent (docs/decisions/013-live-resync-after-outage.md).
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { importJWK, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import type pg from 'pg';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { startListener } from '#server/db/listener.ts';
+import { isDatabaseUnavailable } from '#server/db/unavailable.ts';
 import type { SigningKeys } from './signing-keys.ts';
 
 export const REALTIME_PATH = '/realtime/v1/websocket';
@@ -35,6 +43,9 @@ interface JoinedChannel {
 }
 
 class JoinRefused extends Error {}
+
+/** Hosted Realtime's words when it cannot reach the project's database. */
+const DATABASE_AWAY = 'Realtime was unable to connect to the project database';
 
 export interface RealtimeStandInOptions {
   pool: pg.Pool;
@@ -129,9 +140,19 @@ export async function attachRealtime(server: Server, options: RealtimeStandInOpt
     );
   }
 
+  /** mayRead, refusing (as hosted Realtime does) when the database cannot be reached. */
+  async function mayReadNow(identity: Identity, name: string): Promise<boolean> {
+    try {
+      return await mayRead(identity, name);
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw new JoinRefused(`UnableToConnectToProject: ${DATABASE_AWAY}`);
+      throw error;
+    }
+  }
+
   async function authorise(name: string, token: string): Promise<Identity> {
     const identity = await identify(token);
-    if (!(await mayRead(identity, name))) {
+    if (!(await mayReadNow(identity, name))) {
       throw new JoinRefused(
         `Unauthorized: You do not have permissions to read from this Channel topic: ${name}`,
       );
@@ -180,7 +201,7 @@ export async function attachRealtime(server: Server, options: RealtimeStandInOpt
         if (payload.access_token.startsWith('sb_')) return; // publishable keys are ignored
         try {
           const identity = await identify(payload.access_token);
-          if (!(await mayRead(identity, name))) {
+          if (!(await mayReadNow(identity, name))) {
             close(
               ws,
               channels,
@@ -259,7 +280,19 @@ export async function attachRealtime(server: Server, options: RealtimeStandInOpt
         (error: Error) => console.warn(`realtime stand-in: a broadcast was not delivered (${error.message})`),
       );
     },
+    onReconnect: rejoinAll,
   });
+
+  /** Every joined channel is errored: the client rejoins it (after 1 s) and the app refetches. */
+  function rejoinAll() {
+    for (const { ws, channels } of sockets) {
+      for (const [topic, channel] of channels) {
+        clearTimeout(channel.expiryTimer);
+        send(ws, [channel.joinRef, channel.joinRef, topic, 'phx_error', {}]);
+      }
+      channels.clear();
+    }
+  }
 
   async function deliver(row: { id: string; topic: string; extension: string }) {
     if (row.extension !== 'broadcast') return;

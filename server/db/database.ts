@@ -24,11 +24,23 @@ export interface Database {
   destroy(): Promise<void>;
 }
 
-export function createDatabase(options: { url: string; poolSize?: number }): Database {
+/**
+ * How long a request waits for a connection (a free one in the pool, or a new one) before it is
+ * refused as "database unavailable": a host that went dark would otherwise hold it for minutes,
+ * until the operating system gives up on the TCP connect.
+ */
+const CONNECT_TIMEOUT_MS = 5000;
+
+export function createDatabase(options: {
+  url: string;
+  poolSize?: number;
+  connectTimeoutMs?: number;
+}): Database {
   const { pool, end } = createPool({
     label: 'database',
     connectionString: options.url,
     max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
   });
   const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 

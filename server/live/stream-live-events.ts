@@ -3,15 +3,35 @@
 //
 // Broadcast rows are stamped with their transaction's start time, so one that commits late can
 // land before the cursor; each read therefore looks a few seconds back and skips what it sent.
+//
+// Nothing is missed across a gap. A new subscriber first gets `resync` (refetch what you show),
+// whose id is where the stream stands, so even a client that saw no event yet can resume from
+// there. While the database is away the stream keeps its connection and reads again, backing off,
+// from its cursor: what was committed meanwhile comes once it is back. (Ending the stream instead
+// would have the client reconnect every few seconds for the whole outage, each time refused.)
 import type { Actor, Database } from '../db/database.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { decodePageCursor, encodePageCursor } from '../inbox/page-cursor.ts';
-import { type LiveEventPosition, latestLiveEventPosition, listLiveEvents } from './live-events.repository.ts';
+import {
+  type LiveEvent,
+  type LiveEventPosition,
+  latestLiveEventPosition,
+  listLiveEvents,
+} from './live-events.repository.ts';
 import type { LiveFeed } from './live-feed.ts';
 
 const PAGE = 200;
 const LOOK_BACK_MS = 5000;
 /** Re-read now and then even without a wake-up, in case a notification was lost. */
 const IDLE_CHECK_MS = 15_000;
+/** First and longest wait before reading again while the database is away (doubling between). */
+const RETRY_MS = { first: 250, max: 5000 };
+
+/** Refetch what you show: what happened before this point was not streamed to you. */
+export const RESYNC_EVENT = 'resync';
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+/** Before every event: where a subscriber of an empty workspace stands. */
+const ORIGIN: LiveEventPosition = { insertedAt: '1970-01-01T00:00:00.000000', id: NO_ID };
 
 export interface StreamedLiveEvent {
   /** Opaque; pass the last one back as `lastEventId` to resume. */
@@ -33,7 +53,7 @@ function lookBack(position: LiveEventPosition): LiveEventPosition {
   const earlier = new Date(Date.parse(`${position.insertedAt}Z`) - LOOK_BACK_MS)
     .toISOString()
     .replace('Z', '');
-  return { insertedAt: earlier, id: '00000000-0000-0000-0000-000000000000' };
+  return { insertedAt: earlier, id: NO_ID };
 }
 
 export async function* streamLiveEvents(
@@ -45,7 +65,8 @@ export async function* streamLiveEvents(
   let cursor =
     resumeFrom ?? (await deps.db.withUser(actor, (trx) => latestLiveEventPosition(trx, request.workspaceId)));
   const sent = new Map<string, number>(); // event id → time sent, for the look-back window
-  if (resumeFrom) sent.set(resumeFrom.id, Date.now());
+  // The event at the resume point (or at the resync's, which carries its id) is not sent again.
+  if (cursor) sent.set(cursor.id, Date.now());
 
   let wake: () => void = () => {};
   let woken = true;
@@ -55,26 +76,41 @@ export async function* streamLiveEvents(
   });
   const aborted = () => wake();
   request.signal?.addEventListener('abort', aborted);
+  /** Resolves after `ms`, or sooner when a commit (or the feed coming back) wakes the stream. */
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   try {
+    if (resumeFrom === null) {
+      yield { id: encode(cursor ?? ORIGIN), event: RESYNC_EVENT, payload: {}, at: new Date().toISOString() };
+    }
+    let retryMs = RETRY_MS.first;
     while (!request.signal?.aborted) {
       if (!woken) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(() => {
-            woken = true; // the periodic re-read
-            resolve();
-          }, IDLE_CHECK_MS);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        await pause(IDLE_CHECK_MS);
+        woken = true; // woken early, or the periodic re-read
         continue;
       }
       woken = false;
       const from = cursor;
-      const events = await deps.db.withUser(actor, (trx) =>
-        listLiveEvents(trx, request.workspaceId, from === null ? null : lookBack(from), PAGE),
-      );
+      let events: LiveEvent[];
+      try {
+        events = await deps.db.withUser(actor, (trx) =>
+          listLiveEvents(trx, request.workspaceId, from === null ? null : lookBack(from), PAGE),
+        );
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) throw error;
+        await pause(retryMs);
+        retryMs = Math.min(RETRY_MS.max, retryMs * 2);
+        woken = true; // read again from the same cursor
+        continue;
+      }
+      retryMs = RETRY_MS.first;
       for (const event of events) {
         if (sent.has(event.id)) continue;
         sent.set(event.id, Date.now());

@@ -1,7 +1,7 @@
 // AppError → tRPC error, the one place the domain's codes meet the transport's.
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
-import { AppError, type AppErrorCode } from '../errors.ts';
+import { type AppError, type AppErrorCode, toAppError } from '../errors.ts';
 
 const TRPC_CODES: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   BAD_INPUT: 'BAD_REQUEST',
@@ -18,8 +18,7 @@ export function toTRPCError(error: AppError): TRPCError {
   return new TRPCError({ code: TRPC_CODES[error.code], message: error.message, cause: error });
 }
 
+/** The domain error (or unreachable database, see toAppError) behind an error a procedure threw. */
 export function asAppError(error: unknown): AppError | undefined {
-  if (error instanceof AppError) return error;
-  if (error instanceof TRPCError && error.cause instanceof AppError) return error.cause;
-  return undefined;
+  return toAppError(error instanceof TRPCError ? error.cause : error);
 }

@@ -1,14 +1,12 @@
 // The mobile live feed as a mobile app uses it: @trpc/client's SSE subscription link with a
 // bearer token, over real HTTP. Events arrive as the database broadcasts them, and a reconnect
 // with the last event id picks up exactly what was missed.
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
-import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type ApiStack, startApiStack } from '#dev/test/api-stack.ts';
 import { eventually } from '#dev/test/eventually.ts';
+import { listenLive, type ReceivedLiveEvent } from '#dev/test/mobile-client.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
 import { createWorkspace } from '../inbox/create-workspace.ts';
-import type { AppRouter } from './app.router.ts';
 
 let stack: ApiStack;
 let alice: TestOperator;
@@ -24,44 +22,8 @@ beforeAll(async () => {
 
 afterAll(() => stack?.stop());
 
-/** A mobile app's client: bearer token on every request, subscriptions over SSE. */
-function mobileClient(token: string) {
-  const headers = { Authorization: `Bearer ${token}` };
-  const url = `${stack.api.url}/api/trpc`;
-  return createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({
-          url,
-          EventSource,
-          eventSourceOptions: () => ({
-            fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...headers } }),
-          }),
-        }),
-        false: httpBatchLink({ url, headers }),
-      }),
-    ],
-  });
-}
-
-interface Received {
-  id: string;
-  data: { event: string; payload: Record<string, unknown> };
-}
-
-function listen(token: string, lastEventId?: string) {
-  const received: Received[] = [];
-  const errors: Error[] = [];
-  const subscription = mobileClient(token).live.events.subscribe(
-    { workspaceId, lastEventId },
-    {
-      onData: (envelope) => received.push(envelope as unknown as Received),
-      onError: (error) => errors.push(error),
-    },
-  );
-  return { received, errors, stop: () => subscription.unsubscribe() };
-}
+const listen = (token: string, lastEventId?: string) =>
+  listenLive(stack.api, token, { workspaceId, lastEventId });
 
 let lead = 0;
 /** A change the app's triggers broadcast to the workspace (a new conversation). */
@@ -77,7 +39,7 @@ async function somethingHappens(): Promise<string> {
   return rows[0]?.id as string;
 }
 
-const conversationIds = (received: Received[]) =>
+const conversationIds = (received: ReceivedLiveEvent[]) =>
   received.filter((r) => r.data.event === 'conversation_updated').map((r) => r.data.payload.conversation_id);
 
 it('streams the workspace’s events to a member and resumes after a reconnect without losing any', async () => {
@@ -100,6 +62,21 @@ it('streams the workspace’s events to a member and resumes after a reconnect w
   resumed.stop();
 });
 
+it('gives a subscriber that has seen nothing yet a point to resume from, so a reconnect misses nothing', async () => {
+  const fresh = listen(alice.session.access_token);
+  await eventually(() => fresh.received.length > 0);
+  // First of all: refetch what you show, and resume from here.
+  expect(fresh.received[0]?.data).toMatchObject({ event: 'resync', payload: {} });
+  fresh.stop();
+
+  const missed = await somethingHappens();
+  const resumed = listen(alice.session.access_token, fresh.received[0]?.id);
+  await eventually(() => conversationIds(resumed.received).includes(missed));
+  // Resuming replays; there is nothing to refetch.
+  expect(resumed.received.map((r) => r.data.event)).not.toContain('resync');
+  resumed.stop();
+});
+
 it('refuses a non-member and a bad token', async () => {
   const outsider = listen(bob.session.access_token);
   await eventually(() => outsider.errors.length > 0);
@@ -109,4 +86,12 @@ it('refuses a non-member and a bad token', async () => {
   await eventually(() => forged.errors.length > 0);
   expect(forged.errors[0]?.message).toMatch(/token/i);
   forged.stop();
+});
+
+it('refuses a resume point it never issued, once, instead of reconnecting to it', async () => {
+  const bad = listen(alice.session.access_token, 'not-an-event-id');
+  await eventually(() => bad.errors.length > 0);
+  expect(bad.errors[0]?.message).toMatch(/not a value returned by a previous page/);
+  expect((bad.errors[0] as { data?: { code?: string } }).data?.code).toBe('BAD_REQUEST');
+  bad.stop();
 });

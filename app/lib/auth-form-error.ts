@@ -1,0 +1,20 @@
+// What a sign-in or sign-up form says when Supabase Auth refuses: the form's message for a known
+// code, else Auth's own. Auth that cannot be reached or fails (a 5xx; locally, its database away)
+// comes back from supabase-js with the message "{}": that is a 503 to try again shortly, and the
+// form says so instead of showing "{}".
+import { type AuthError, isAuthRetryableFetchError } from '@supabase/supabase-js';
+import { RETRY_AFTER_SECONDS } from '#server/errors.ts';
+
+export function authFormError(
+  error: AuthError,
+  messages: Record<string, string>,
+): { status: number; message: string; retryAfter?: string } {
+  if (isAuthRetryableFetchError(error)) {
+    return {
+      status: 503,
+      message: 'The sign-in service is temporarily unavailable. Try again in a few seconds.',
+      retryAfter: String(RETRY_AFTER_SECONDS),
+    };
+  }
+  return { status: 400, message: (error.code && messages[error.code]) || error.message };
+}
