@@ -46,7 +46,12 @@ export function toAppError(error: unknown): AppError | undefined {
 /** How long a client should wait before trying a 503 again (the database usually returns in seconds). */
 export const RETRY_AFTER_SECONDS = 5;
 
+/** What every 503 carries: when to try again. */
+export const TRY_AGAIN_LATER: Readonly<Record<string, string>> = {
+  'Retry-After': String(RETRY_AFTER_SECONDS),
+};
+
 /** Headers that go with an error's status: when to try again, for a 503. */
 export function errorHeaders(error: AppError): Record<string, string> {
-  return error.code === 'UNAVAILABLE' ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {};
+  return error.code === 'UNAVAILABLE' ? { ...TRY_AGAIN_LATER } : {};
 }

@@ -1,7 +1,7 @@
 // Meta's webhook callback over HTTP: the verification handshake (GET) and signed event delivery
 // (POST). Nothing is acknowledged before it is durably in the ledger.
 import { timingSafeEqual } from 'node:crypto';
-import { AppError } from '../errors.ts';
+import { AppError, TRY_AGAIN_LATER } from '../errors.ts';
 import { readBodyWithLimit } from '../http/read-body.ts';
 import type { WebhookLedger } from '../inbox/webhook-ledger.ts';
 import { checkWebhookSignature } from './webhook-signature.ts';
@@ -96,11 +96,7 @@ export async function acceptDelivery(
   } catch (error) {
     // Meta retries non-2xx deliveries; answering 200 here would lose the event.
     console.error('webhook: could not store the delivery', error);
-    return answer(
-      503,
-      { error: 'Temporarily unable to store the event; retry later' },
-      { 'Retry-After': '5' },
-    );
+    return answer(503, { error: 'Temporarily unable to store the event; retry later' }, TRY_AGAIN_LATER);
   }
   return answer(200, { received: true });
 }
