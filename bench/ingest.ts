@@ -15,7 +15,7 @@ import {
   waitForHttp,
 } from '#dev/processes.ts';
 import { startLocalStack } from '#dev/stack.ts';
-import { signedTextDelivery, type TextDelivery } from './text-delivery.ts';
+import { signedTextDelivery, type TextDelivery } from '#dev/webhook-deliveries.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);

@@ -16,7 +16,7 @@ import {
   waitForHttp,
 } from '#dev/processes.ts';
 import { startLocalStack } from '#dev/stack.ts';
-import { signedTextDelivery } from './text-delivery.ts';
+import { signedTextDelivery } from '#dev/webhook-deliveries.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100);
 const ACCOUNT = '17841400000007777';

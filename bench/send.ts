@@ -15,10 +15,10 @@ import {
   waitForHttp,
 } from '#dev/processes.ts';
 import { startLocalStack } from '#dev/stack.ts';
-import { tokenContext } from '#server/crypto/token-cipher.ts';
 import { parseEnv } from '#server/env.ts';
 import { attachmentsColumn, plainAttachment } from '#server/inbox/jsonb-columns.ts';
 import { createRuntime } from '#server/runtime.ts';
+import { connectSimulatorAccount } from './simulator-account.ts';
 
 const TEXT_MESSAGES = Number(process.env.BENCH_TEXT_MESSAGES ?? 1500);
 const MEDIA_MESSAGES = Number(process.env.BENCH_MEDIA_MESSAGES ?? 100);
@@ -39,43 +39,9 @@ const appEnv = {
 const runtime = createRuntime(parseEnv(appEnv as Record<string, string>));
 
 // One account, customers who all wrote a moment ago (so the window is open on both sides).
-const account = meta.addAccount({ username: 'bench.shop' });
-const customers = Array.from({ length: CUSTOMERS }, (_, i) =>
-  meta.addCustomer({ username: `bench.buyer.${i}` }),
-);
-for (const customer of customers)
-  meta.sendText({ account: account.igId, customer: customer.igsid, text: 'Hi' });
-const { connectionId, workspaceId, conversations } = await runtime.db.withService(async (trx) => {
-  const workspace = await trx
-    .insertInto('workspaces')
-    .values({ name: 'Bench' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const connection = await trx
-    .insertInto('channel_connections')
-    .values({ workspace_id: workspace.id, login_path: 'instagram', channel_identifier: account.igId })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await trx
-    .updateTable('channel_connections')
-    .set({
-      access_token: runtime.cipher.encrypt(account.accessToken, tokenContext(connection.id, 'access_token')),
-    })
-    .where('id', '=', connection.id)
-    .execute();
-  const rows = await trx
-    .insertInto('conversations')
-    .values(
-      customers.map((customer) => ({
-        workspace_id: workspace.id,
-        channel_connection_id: connection.id,
-        contact_identifier: customer.igsid,
-        last_inbound_at: new Date(),
-      })),
-    )
-    .returning('id')
-    .execute();
-  return { connectionId: connection.id, workspaceId: workspace.id, conversations: rows.map((row) => row.id) };
+const { account, connectionId, workspaceId, conversations } = await connectSimulatorAccount(runtime, meta, {
+  username: 'bench.shop',
+  customers: CUSTOMERS,
 });
 
 const children: ChildProcess[] = [];

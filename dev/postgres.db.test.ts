@@ -120,6 +120,40 @@ describe('a project folder the OS user `postgres` cannot reach', () => {
   });
 });
 
+describe('pause and resume', () => {
+  it('cuts every session while paused, then serves the same data on the same port', async () => {
+    const dataDir = path.join(LOCAL_ROOT, 'pause-test', `${process.pid}-cluster`);
+    const cluster = await startPostgres({ dataDir, ephemeral: true });
+    const query = async (text: string) => {
+      const client = new pg.Client({ connectionString: cluster.superuserUrl() });
+      client.on('error', () => {}); // the session cut by the pause below
+      await client.connect();
+      try {
+        return (await client.query(text)).rows;
+      } finally {
+        await client.end();
+      }
+    };
+    const session = new pg.Client({ connectionString: cluster.superuserUrl() });
+    try {
+      await query('create table kept (n int); insert into kept values (7)');
+      session.on('error', () => {});
+      await session.connect();
+      const cut = new Promise((resolve) => session.once('end', resolve));
+
+      await cluster.pause();
+      await cut;
+      await expect(query('select 1')).rejects.toThrow(/ECONNREFUSED/);
+
+      await cluster.resume();
+      expect(await query('select n from kept')).toEqual([{ n: 7 }]);
+    } finally {
+      await cluster.stop();
+    }
+    expect(existsSync(dataDir)).toBe(false);
+  });
+});
+
 it('keeps the exit code a program chose', async () => {
   // A failed vitest run sets process.exitCode = 1 and lets the event loop drain.
   const child = spawn(

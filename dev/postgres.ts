@@ -43,6 +43,13 @@ export interface LocalPostgres {
   superuserUrl(database?: string): string;
   /** Connection string for a database, as `postgres` (what DATABASE_URL points at). */
   appUrl(database?: string): string;
+  /**
+   * Stops the server as a crash or a failover would look to its clients (a fast shutdown: every
+   * session is cut), keeping its data folder and port; resolves once the postmaster has exited.
+   */
+  pause(): Promise<void>;
+  /** Starts a paused server again, on the same port and data folder. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -407,26 +414,36 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Loca
   const postgres = path.join(binaries, 'bin', 'postgres');
   const settings = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
   const args = ['-D', folder, '-p', String(port), ...settings];
-  const postmaster = await new Promise<ChildProcess>((resolve, reject) => {
-    const output: string[] = [];
-    let ready = false;
-    const child = spawnAs(postgres, args, user, (line) => {
-      log(line);
-      if (ready) return;
-      output.push(line);
-      if (line.includes('database system is ready to accept connections')) {
-        ready = true;
-        resolve(child);
-      }
+  const launch = () =>
+    new Promise<ChildProcess>((resolve, reject) => {
+      const output: string[] = [];
+      let ready = false;
+      const child = spawnAs(postgres, args, user, (line) => {
+        log(line);
+        if (ready) return;
+        output.push(line);
+        if (line.includes('database system is ready to accept connections')) {
+          ready = true;
+          resolve(child);
+        }
+      });
+      postmasters.add(child);
+      child.once('exit', () => postmasters.delete(child));
+      child.once('error', (error) => reject(cannotRun(postgres, user, error)));
+      child.once('close', () => {
+        const reason = output.findLast((line) => /FATAL|ERROR/.test(line)) ?? output.at(-1);
+        reject(
+          new Error(`PostgreSQL failed to start in ${folder}: ${reason ?? 'it exited during start-up'}`),
+        );
+      });
     });
-    postmasters.add(child);
-    child.once('exit', () => postmasters.delete(child));
-    child.once('error', (error) => reject(cannotRun(postgres, user, error)));
-    child.once('close', () => {
-      const reason = output.findLast((line) => /FATAL|ERROR/.test(line)) ?? output.at(-1);
-      reject(new Error(`PostgreSQL failed to start in ${folder}: ${reason ?? 'it exited during start-up'}`));
-    });
-  });
+  let postmaster = await launch();
+  const halt = async () => {
+    if (postmaster.exitCode !== null || postmaster.signalCode !== null) return;
+    const exited = new Promise((resolve) => postmaster.once('exit', resolve));
+    postmaster.kill('SIGINT'); // fast shutdown
+    await exited;
+  };
 
   const url = (user: string, database: string) =>
     `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
@@ -435,12 +452,13 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Loca
     password,
     superuserUrl: (database = 'postgres') => url(SUPERUSER, database),
     appUrl: (database = 'postgres') => url('postgres', database),
+    pause: halt,
+    async resume() {
+      if (postmaster.exitCode === null && postmaster.signalCode === null) return;
+      postmaster = await launch();
+    },
     async stop() {
-      if (postmaster.exitCode === null && postmaster.signalCode === null) {
-        const exited = new Promise((resolve) => postmaster.once('exit', resolve));
-        postmaster.kill('SIGINT'); // fast shutdown
-        await exited;
-      }
+      await halt();
       if (ephemeral) {
         await removeDataDir(dataDir);
         await rm(`${dataDir}.password`, { force: true });

@@ -1,6 +1,7 @@
 // The processes a deployment runs, started from the built app the way `npm run serve` and
 // `npm run worker` start them, for browser tests and benchmarks.
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -97,4 +98,31 @@ export async function startReadyWorker(
     });
   });
   return child;
+}
+
+/** Like stopProcess, but a process still running `graceMs` after SIGTERM is killed outright. */
+export async function stopProcessWithin(child: ChildProcess, graceMs: number): Promise<void> {
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  try {
+    await stopProcess(child);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs `cleanup` once when this process is told to stop (Ctrl-C, SIGTERM, a closed terminal), then
+ * exits as the signal would have. Without it the signal ends the process at once, and neither its
+ * child processes nor its PostgreSQL cluster (a process group of its own) are stopped.
+ */
+export function cleanUpOnSignals(cleanup: () => Promise<void>): void {
+  let cleaning = false;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (cleaning) return; // a second Ctrl-C waits for the first clean-up
+      cleaning = true;
+      process.stderr.write(`\n${signal}: stopping every process this one started\n`);
+      void cleanup().finally(() => process.exit(128 + osConstants.signals[signal]));
+    });
+  }
 }

@@ -94,8 +94,12 @@ export async function acceptDelivery(
   try {
     await ledger.append({ rawBody, headers, object });
   } catch (error) {
-    // Meta retries non-2xx deliveries; answering 200 here would lose the event.
-    console.error('webhook: could not store the delivery', error);
+    // Meta retries non-2xx deliveries; answering 200 here would lose the event. One line: while
+    // the database is away this is every delivery, and a stack and an error dump each (26 lines)
+    // buried the rest of the log.
+    console.error(
+      `webhook: could not store the delivery, answered 503 (${error instanceof Error ? error.message : String(error)})`,
+    );
     return answer(503, { error: 'Temporarily unable to store the event; retry later' }, TRY_AGAIN_LATER);
   }
   return answer(200, { received: true });
