@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import express from 'express';
+import { untilReachable } from '#server/db/until-reachable.ts';
 import { allowedMethods } from '#server/http/allowed-methods.ts';
 import { handleWebhookDelivery, isWebhookDelivery } from '#server/http/node-webhook.ts';
 import { closeBeforeExit, getRuntime } from '#server/runtime.ts';
@@ -14,7 +15,7 @@ const root = path.resolve(import.meta.dirname, '..');
 // Validates the environment first: a bad variable stops the process here, naming it.
 const runtime = getRuntime();
 // The queue is started before the first webhook, not inside its transaction.
-await runtime.queue();
+await untilReachable('inbox', () => runtime.queue());
 const build = (await import(path.join(root, 'build/server/index.js'))) as ServerBuild;
 
 const app = express();

@@ -21,10 +21,9 @@ const ATTEMPTS_DURING_OUTAGE = 100;
 
 test('a Postgres outage under a webhook flood: 503 while down, no restart, nothing lost or stored twice', async () => {
   test.setTimeout(120_000);
-  // A job a worker was running when the database went away cannot be marked done; it is retried
-  // once it expires. A short expiry keeps this test quick (the default is the subject of
-  // `npm run bench:faults`).
-  const faults = await startFaultStack({ kind: 'e2e-faults', env: { JOB_TIMEOUT_SECONDS: '5' } });
+  // With the configuration a deployment has: a job a worker was running when the database went
+  // away cannot be marked done, and is retried seconds after its renewals stop.
+  const faults = await startFaultStack({ kind: 'e2e-faults' });
   try {
     const web = faults.web();
     const worker = faults.startWorker();

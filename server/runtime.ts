@@ -49,6 +49,9 @@ export function createRuntime(env: Env): Runtime {
       url: env.DATABASE_URL,
       role: 'web',
       jobTimeoutSeconds: env.JOB_TIMEOUT_SECONDS,
+    }).catch((error: unknown) => {
+      started = undefined; // the next use tries again (the database may have been away)
+      throw error;
     });
     return started;
   };

@@ -34,6 +34,17 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
     role: 'worker',
     jobTimeoutSeconds: timeoutSeconds,
   });
+  try {
+    return await runWorkers(runtime, boss);
+  } catch (error) {
+    // Half started (the database went away meanwhile): none of it may run beside the next try.
+    await boss.stop({ graceful: false, wait: true }).catch(() => {});
+    throw error;
+  }
+}
+
+async function runWorkers(runtime: Runtime, boss: PgBoss): Promise<Workers> {
+  const timeoutSeconds = runtime.env.JOB_TIMEOUT_SECONDS;
   const heartbeat = startJobHeartbeat(boss, { schema: QUEUE_SCHEMA, timeoutSeconds });
   const workerIds = new Map<string, string[]>();
 
