@@ -1,6 +1,6 @@
 // The tRPC endpoint as a plain fetch handler (Request → Response), mounted by a Remix route.
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { RETRY_AFTER_SECONDS } from '../errors.ts';
+import { TRY_AGAIN_LATER } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { appRouter } from './app.router.ts';
 import { createContext } from './context.ts';
@@ -16,7 +16,7 @@ export function handleTrpcRequest(runtime: Runtime, request: Request): Promise<R
     // A 503 (the database is away) says when to try again, as the REST endpoints do.
     responseMeta: ({ errors }) =>
       errors.some((error) => error.code === 'SERVICE_UNAVAILABLE')
-        ? { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } }
+        ? { headers: { ...TRY_AGAIN_LATER } }
         : {},
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR')
