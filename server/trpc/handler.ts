@@ -15,9 +15,7 @@ export function handleTrpcRequest(runtime: Runtime, request: Request): Promise<R
     createContext: (options) => createContext(runtime, options),
     // A 503 (the database is away) says when to try again, as the REST endpoints do.
     responseMeta: ({ errors }) =>
-      errors.some((error) => error.code === 'SERVICE_UNAVAILABLE')
-        ? { headers: { ...TRY_AGAIN_LATER } }
-        : {},
+      errors.some((error) => error.code === 'SERVICE_UNAVAILABLE') ? { headers: { ...TRY_AGAIN_LATER } } : {},
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR')
         console.error(`tRPC ${path ?? '?'} failed:`, error.cause ?? error);
