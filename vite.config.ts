@@ -41,6 +41,7 @@ export default defineConfig(({ isSsrBuild }) => ({
     exclude: ['@remix-run/node', 'dotenv', 'jose', 'kysely', 'pg', 'pg-boss', 'ws', 'zod'],
     include: [
       '@supabase/ssr',
+      '@supabase/supabase-js',
       '@tanstack/react-query',
       '@trpc/client',
       '@trpc/tanstack-react-query',

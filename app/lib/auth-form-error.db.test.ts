@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { supabaseClient } from '#dev/supabase/client.ts';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { type SupabaseBehindProxy, startSupabaseBehindProxy } from '#dev/test/supabase-behind-proxy.ts';
-import { authFormError } from './auth-form-error.ts';
+import { authFormError } from './auth-form-error.server.ts';
 
 let database: TestDatabase;
 let away: SupabaseBehindProxy;

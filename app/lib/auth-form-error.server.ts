@@ -1,3 +1,4 @@
+// Server only (actions): supabase-js stays out of the pages' JavaScript.
 // What a sign-in or sign-up form says when Supabase Auth refuses: the form's message for a known
 // code, else Auth's own. Auth that cannot be reached or fails (a 5xx; locally, its database away)
 // comes back from supabase-js with the message "{}": that is a 503 to try again shortly, and the
