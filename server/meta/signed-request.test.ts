@@ -1,6 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createSignedRequest, parseSignedRequest, SignedRequestError } from './signed-request.ts';
+import { AppError } from '../errors.ts';
+import {
+  createSignedRequest,
+  MAX_CALLBACK_BYTES,
+  parseSignedRequest,
+  readSignedRequest,
+  SignedRequestError,
+} from './signed-request.ts';
 
 const secret = 'instagram-app-secret-123';
 const other = 'meta-app-secret-456';
@@ -41,5 +48,30 @@ describe('parseSignedRequest', () => {
   ])('rejects %s', (_, make, message) => {
     expect(() => parseSignedRequest(make(), [secret])).toThrow(SignedRequestError);
     expect(() => parseSignedRequest(make(), [secret])).toThrow(message);
+  });
+});
+
+describe('readSignedRequest', () => {
+  it('refuses an oversized body after reading no more than the limit (413), however large it is', async () => {
+    let pulled = 0;
+    const chunk = new Uint8Array(64 * 1024).fill(97);
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += chunk.byteLength;
+        // A safety stop for a reader that does not stop: 64 MB.
+        if (pulled > 64 * 1024 * 1024) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const request = new Request('http://app.test/api/instagram/deauthorize', {
+      method: 'POST',
+      body: endless,
+      // A streamed body (Node's fetch requires saying so).
+      duplex: 'half',
+    });
+    const refused = await readSignedRequest(request, ['secret']).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe('PAYLOAD_TOO_LARGE');
+    expect(pulled).toBeLessThanOrEqual(MAX_CALLBACK_BYTES + 3 * chunk.byteLength);
   });
 });

@@ -3,6 +3,7 @@
 // secret is tried, as for webhooks (Instagram-login and Facebook-login apps differ).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { readBodyWithLimit } from '../http/read-body.ts';
 
 const Payload = z.looseObject({
   algorithm: z.string(),
@@ -55,12 +56,15 @@ export function createSignedRequest(secret: string, payload: Record<string, unkn
 }
 
 /** The `signed_request` field of Meta's form-encoded callback POST, verified. */
+/** Meta's callbacks carry one signed_request of a few hundred bytes. */
+export const MAX_CALLBACK_BYTES = 16_384;
+
 export async function readSignedRequest(
   request: Request,
   secrets: readonly string[],
 ): Promise<SignedRequestPayload> {
-  const text = await request.text();
-  if (text.length > 16_384) throw new SignedRequestError('the callback body is too large');
+  // Read up to the limit, never the whole body first: no sign-in is needed to send one.
+  const text = (await readBodyWithLimit(request, MAX_CALLBACK_BYTES)).toString('utf8');
   const signedRequest = new URLSearchParams(text).get('signed_request');
   if (!signedRequest) throw new SignedRequestError('the body has no signed_request field');
   return parseSignedRequest(signedRequest, secrets);
