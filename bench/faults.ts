@@ -16,7 +16,7 @@ import { type FaultStack, startFaultStack } from '#dev/fault-stack.ts';
 import { auditIntake, type IntakeAudit, messagesInInbox, waitForIngest } from '#dev/intake-audit.ts';
 import { cleanUpOnSignals } from '#dev/processes.ts';
 import { eventually } from '#dev/test/eventually.ts';
-import { type FloodAttempt, startWebhookFlood, statusCounts } from '#dev/webhook-flood.ts';
+import { type FloodAttempt, statusCounts } from '#dev/webhook-flood.ts';
 import { runSendBurst, type SendBurstReport } from './send-burst.ts';
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 2500);
@@ -97,11 +97,8 @@ interface FaultReport {
 
 async function floodThroughFault(faults: FaultStack, fault: Fault, index: number): Promise<FaultReport> {
   const crashesBefore = faults.crashes.length;
-  const flood = startWebhookFlood({
-    url: faults.webhookUrl,
-    secret: faults.env.INSTAGRAM_APP_SECRET as string,
-    account: faults.account.igId,
-    customers: Array.from({ length: CUSTOMERS }, (_, i) => `5840000000${String(i).padStart(6, '0')}`),
+  const flood = faults.flood({
+    customers: CUSTOMERS,
     deliveries: DELIVERIES,
     label: `fault-${index}`,
     seed: index + 1,

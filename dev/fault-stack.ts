@@ -17,7 +17,7 @@ import {
 } from './processes.ts';
 import { type LocalStack, startLocalStack } from './stack.ts';
 import { eventually } from './test/eventually.ts';
-import { startWebhookFlood } from './webhook-flood.ts';
+import { startWebhookFlood, type WebhookFlood } from './webhook-flood.ts';
 
 export interface ProcessExit {
   name: string;
@@ -43,6 +43,8 @@ export interface FaultStack {
   /** Starts a web server on the same port (once the last one is gone); resolves when it answers. */
   startWeb(): Promise<ChildProcess>;
   startWorker(): ChildProcess;
+  /** Meta's deliveries to the account, signed, from `customers` customers (picked at random). */
+  flood(options: { customers: number; deliveries: number; label: string; seed?: number }): WebhookFlood;
   /** Resolves once a worker is at work: a message delivered now is in the inbox (a worker takes seconds to start). */
   ingesting(): Promise<void>;
   /** SIGKILL, as the kernel or a platform kills: the process hands nothing back. Waits until it is gone. */
@@ -125,6 +127,14 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
   try {
     const account = await connectInstagramAccount(pool);
     await startWeb();
+    const flood: FaultStack['flood'] = ({ customers, ...rest }) =>
+      startWebhookFlood({
+        url: `${baseUrl}/api/instagram/webhook`,
+        secret: env.INSTAGRAM_APP_SECRET as string,
+        account: account.igId,
+        customers: Array.from({ length: customers }, (_, i) => `5820000000${String(i).padStart(6, '0')}`),
+        ...rest,
+      });
     return {
       stack,
       env,
@@ -137,15 +147,9 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
       startWeb,
       startWorker: () =>
         track(startWorkerProcess(env, ['ignore', 'pipe', 'pipe']), `worker-${++workerCount}`),
+      flood,
       async ingesting() {
-        const probe = startWebhookFlood({
-          url: `${baseUrl}/api/instagram/webhook`,
-          secret: env.INSTAGRAM_APP_SECRET as string,
-          account: account.igId,
-          customers: ['5810000000000001'],
-          deliveries: 1,
-          label: `probe-${++probes}`,
-        });
+        const probe = flood({ customers: 1, deliveries: 1, label: `probe-${++probes}` });
         await probe.done;
         await eventually(async () => (await messagesInInbox(pool, probe.acked)) === 1, 60_000);
       },

@@ -10,7 +10,7 @@ import { expect, test } from '@playwright/test';
 import { startFaultStack } from '#dev/fault-stack.ts';
 import { auditIntake, waitForIngest } from '#dev/intake-audit.ts';
 import { eventually } from '#dev/test/eventually.ts';
-import { type FloodAttempt, startWebhookFlood, statusCounts } from '#dev/webhook-flood.ts';
+import { type FloodAttempt, statusCounts } from '#dev/webhook-flood.ts';
 
 const DELIVERIES = 800;
 const CUSTOMERS = 40;
@@ -28,11 +28,8 @@ test('a Postgres outage under a webhook flood: 503 while down, no restart, nothi
     const web = faults.web();
     const worker = faults.startWorker();
     await faults.ingesting();
-    const flood = startWebhookFlood({
-      url: faults.webhookUrl,
-      secret: faults.env.INSTAGRAM_APP_SECRET as string,
-      account: faults.account.igId,
-      customers: Array.from({ length: CUSTOMERS }, (_, i) => `5820000000${String(i).padStart(6, '0')}`),
+    const flood = faults.flood({
+      customers: CUSTOMERS,
       deliveries: DELIVERIES,
       label: 'outage',
       seed: 12,
