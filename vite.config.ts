@@ -1,7 +1,9 @@
 import { vitePlugin as remix } from '@remix-run/dev';
 import tailwindcss from '@tailwindcss/vite';
 import { defineConfig } from 'vite';
+import { getEnv } from './server/env.ts';
 import { allowedMethods } from './server/http/allowed-methods.ts';
+import { requestGuard } from './server/http/request-guard.ts';
 
 declare module '@remix-run/node' {
   interface Future {
@@ -15,12 +17,19 @@ export default defineConfig(({ isSsrBuild }) => ({
   build: isSsrBuild ? { rollupOptions: { external: [/^#server\//] } } : {},
   plugins: [
     tailwindcss(),
-    // The dev server serves the methods the production server does: this middleware comes before
-    // Vite's own and Remix's, as it comes first in app/server.ts.
+    // The dev server guards requests as the production server does: these middlewares come
+    // before Vite's own and Remix's, as they come first in app/server.ts.
     {
-      name: 'allowed-methods',
+      name: 'request-guard',
       configureServer(server) {
         server.middlewares.use(allowedMethods);
+        // Made at the first request: Remix's build starts a dev server too, with no app env.
+        let guard: ReturnType<typeof requestGuard> | undefined;
+        server.middlewares.use((req, res, next) => {
+          const env = getEnv();
+          guard ??= requestGuard({ appUrl: env.APP_URL, supabaseUrl: env.SUPABASE_URL });
+          guard(req, res, next);
+        });
       },
     },
     remix({

@@ -11,6 +11,7 @@ import {
 import { QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { UnavailablePage } from './components/unavailable-page.tsx';
+import { useCspNonce } from './lib/csp-nonce.ts';
 import { FAVICON_DATA_URL } from './lib/favicon.ts';
 import { createBrowserTrpcClient, createQueryClient, TRPCProvider } from './lib/trpc.ts';
 import styles from './tailwind.css?url';
@@ -30,6 +31,7 @@ export const headers: HeadersFunction = ({ errorHeaders }) => {
 };
 
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useCspNonce();
   return (
     <html lang="en" className="h-full">
       <head>
@@ -40,8 +42,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body className="h-full">
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

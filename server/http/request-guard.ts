@@ -1,0 +1,57 @@
+// What every request passes before a route sees it, on the production server (app/server.ts) and
+// the dev server (vite.config.ts) alike, right after the method check:
+// - every response gets the browser-hardening headers (security-headers.ts);
+// - a POST from a page of another site is refused, so a cross-site form cannot sign an operator in
+//   to someone else's workspace or act in theirs (Remix itself checks nothing for data requests);
+// - a body must say how long it is, and be at most MAX_REQUEST_BODY_BYTES: Node then never reads
+//   more than that, so no one can fill the server's memory before a route looks at the size.
+// Meta's callbacks are exempt from both: Meta is another site by definition, proves itself by
+// signature, and its endpoints read their bodies with limits of their own, chunked ones included.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isCrossSite } from './cross-site.ts';
+import { WEBHOOK_PATH } from './node-webhook.ts';
+import { CSP_NONCE_HEADER, newNonce, type SiteOrigins, securityHeaders } from './security-headers.ts';
+
+/** Far above any form, tRPC batch or send request; uploads go to Meta by URL, never through us. */
+export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
+
+const META_CALLBACKS = new Set([WEBHOOK_PATH, '/api/instagram/deauthorize', '/api/instagram/data-deletion']);
+
+type Refusal = { status: number; error: string };
+
+/** Why a request may not go further, or null when it may. */
+function refusal(req: IncomingMessage, site: SiteOrigins): Refusal | null {
+  if (req.method === 'GET' || req.method === 'HEAD') return null;
+  if (META_CALLBACKS.has((req.url ?? '').split('?')[0] ?? '')) return null;
+  if (isCrossSite(req.headers, site.appUrl)) {
+    return { status: 403, error: 'Cross-site request refused: send it from the app’s own pages' };
+  }
+  const declared = req.headers['content-length'];
+  if (declared === undefined && req.headers['transfer-encoding'] !== undefined) {
+    return { status: 411, error: 'Send the body with a Content-Length' };
+  }
+  if (Number(declared) > MAX_REQUEST_BODY_BYTES) {
+    return { status: 413, error: `The body is larger than ${MAX_REQUEST_BODY_BYTES} bytes` };
+  }
+  return null;
+}
+
+/** Connect-style middleware; see the top of this file. */
+export function requestGuard(site: SiteOrigins) {
+  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    const nonce = newNonce();
+    req.headers[CSP_NONCE_HEADER] = nonce;
+    for (const [name, value] of Object.entries(securityHeaders(site, nonce))) res.setHeader(name, value);
+    const refused = refusal(req, site);
+    if (!refused) next();
+    else {
+      // Closing the connection is what stops a client still sending a body we will not read.
+      res.writeHead(refused.status, {
+        'Content-Type': 'application/json',
+        'Cache-Control': 'no-store',
+        Connection: 'close',
+      });
+      res.end(JSON.stringify({ error: refused.error }));
+    }
+  };
+}
