@@ -2,6 +2,7 @@
 // Instagram accounts through Meta's consent screen, and customers write (all on the simulator).
 import { randomBytes } from 'node:crypto';
 import type { APIRequestContext, APIResponse, Browser, Page } from '@playwright/test';
+import pg from 'pg';
 import type { SentRecord } from '#dev/meta/graph-send.ts';
 import { type BrowserErrors, expect } from './fixtures.ts';
 
@@ -169,4 +170,12 @@ export async function secondBrowser(browser: Browser, browserErrors: BrowserErro
   const page = await context.newPage();
   browserErrors.watch(page);
   return page;
+}
+
+/** The local cluster as its superuser (it shares the app role's password; see dev/postgres.ts). */
+export function superuser(): pg.Client {
+  const env = JSON.parse(process.env.E2E_SERVER_ENV as string) as { DATABASE_URL: string };
+  const url = new URL(env.DATABASE_URL);
+  url.username = 'supabase_admin';
+  return new pg.Client({ connectionString: url.toString() });
 }

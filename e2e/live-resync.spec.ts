@@ -6,13 +6,13 @@
 // is off (it hears nothing, exactly as while its LISTEN session is gone), then Postgres ends that
 // session (pg_terminate_backend, as in a restart) and the stand-in comes back by itself.
 import type { Page } from '@playwright/test';
-import pg from 'pg';
 import { expect, test } from './fixtures.ts';
 import {
   connectFirstAccount,
   customerWrites,
   newCustomer,
   signUpWithWorkspace,
+  superuser,
   uniqueUsername,
 } from './journeys.ts';
 
@@ -34,14 +34,6 @@ function quietness(page: Page): () => number {
   page.on('requestfinished', done);
   page.on('requestfailed', done);
   return () => (inFlight > 0 ? 0 : Date.now() - since);
-}
-
-/** The local cluster as its superuser (it shares the app role's password; see dev/postgres.ts). */
-function superuser(): pg.Client {
-  const env = JSON.parse(process.env.E2E_SERVER_ENV as string) as { DATABASE_URL: string };
-  const url = new URL(env.DATABASE_URL);
-  url.username = 'supabase_admin';
-  return new pg.Client({ connectionString: url.toString() });
 }
 
 test('a DM whose live update was lost while Realtime was away from Postgres appears once it is back', async ({

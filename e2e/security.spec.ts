@@ -4,7 +4,17 @@
 import { request as httpRequest } from 'node:http';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
-import { type Operator, secondBrowser, signUpWithWorkspace } from './journeys.ts';
+import {
+  cdnPicture,
+  connectFirstAccount,
+  control,
+  newCustomer,
+  type Operator,
+  secondBrowser,
+  signUpWithWorkspace,
+  superuser,
+  uniqueUsername,
+} from './journeys.ts';
 
 const base = () => process.env.E2E_BASE_URL as string;
 const EVIL = 'http://evil.example';
@@ -209,4 +219,49 @@ test('a script injected into a page does not run', async ({ page, browserErrors 
     return (window as unknown as { __injected?: boolean }).__injected === true;
   });
   expect(ran).toBe(false);
+});
+
+test('a link from outside that is not http(s) never becomes a link or a picture', async ({ page }) => {
+  const { workspaceId } = await signUpWithWorkspace(page);
+  const account = uniqueUsername('links.shop');
+  await connectFirstAccount(page, account);
+  const customer = await newCustomer(page.request);
+  const events = { account, customer };
+  await control(page.request, '/control/events/attachments', { ...events, attachments: [{ type: 'image' }] });
+  await control(page.request, '/control/events/attachments', {
+    ...events,
+    attachments: [{ type: 'share', url: cdnPicture('linen') }],
+    text: 'This one',
+  });
+  await page.getByRole('link', { name: /^Conversation with / }).click();
+  await expect(page.getByTestId('thread').getByText('This one')).toBeVisible();
+
+  // Stored as a release before the intake rule stored them, or written past the app.
+  const hostile = ' JaVa\tScRiPt:alert(document.cookie)';
+  const db = superuser();
+  await db.connect();
+  try {
+    await db.query(
+      `update conversation_messages
+          set attachments = (select jsonb_agg(a || jsonb_build_object('url', $2::text)) from jsonb_array_elements(attachments) a)
+        where workspace_id = $1 and attachments is not null`,
+      [workspaceId, hostile],
+    );
+    await db.query('update conversations set contact_avatar = $2 where workspace_id = $1', [
+      workspaceId,
+      hostile,
+    ]);
+  } finally {
+    await db.end();
+  }
+  await page.reload();
+  await expect(page.getByTestId('thread').getByText('This one')).toBeVisible();
+  const followable = await page.evaluate(() =>
+    [...document.querySelectorAll('[href], [src]')].map((element) => {
+      const link = (element as HTMLAnchorElement).href || (element as HTMLImageElement).src;
+      return new URL(link, location.href).protocol;
+    }),
+  );
+  expect(followable.filter((protocol) => !['http:', 'https:', 'data:'].includes(protocol))).toEqual([]);
+  await expect(page.getByTestId('media-placeholder').first()).toBeVisible();
 });

@@ -6,7 +6,9 @@ const local = { appUrl: 'http://127.0.0.1:3000', supabaseUrl: 'http://127.0.0.1:
 
 describe('securityHeaders', () => {
   it('asks browsers to keep to https only when the app is served over https', () => {
-    expect(securityHeaders(hosted, 'n')['Strict-Transport-Security']).toBe('max-age=31536000; includeSubDomains');
+    expect(securityHeaders(hosted, 'n')['Strict-Transport-Security']).toBe(
+      'max-age=31536000; includeSubDomains',
+    );
     expect(securityHeaders(hosted, 'n')['Content-Security-Policy']).toContain('upgrade-insecure-requests');
     expect(securityHeaders(local, 'n')['Strict-Transport-Security']).toBeUndefined();
     expect(securityHeaders(local, 'n')['Content-Security-Policy']).not.toContain('upgrade-insecure-requests');
@@ -22,6 +24,8 @@ describe('securityHeaders', () => {
   });
 
   it('runs only scripts carrying the response’s nonce', () => {
-    expect(securityHeaders(hosted, 'abc==')['Content-Security-Policy']).toContain("script-src 'self' 'nonce-abc=='");
+    expect(securityHeaders(hosted, 'abc==')['Content-Security-Policy']).toContain(
+      "script-src 'self' 'nonce-abc=='",
+    );
   });
 });

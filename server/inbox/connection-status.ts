@@ -3,13 +3,14 @@
 // (RLS), and never a token.
 import type { Actor, Database, Tx } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import { webUrl } from '../meta/web-url.ts';
 import { listMemberships } from './workspaces.repository.ts';
 
 export interface AccountStatus {
   id: string;
   accountName: string | null;
   accountId: string;
-  /** The profile's display name and picture as Meta gave them when it was (re)connected. */
+  /** The profile's display name and picture as Meta gave them when it was (re)connected (http(s) only). */
   profileName: string | null;
   profilePictureUrl: string | null;
   loginPath: 'instagram' | 'facebook';
@@ -67,7 +68,7 @@ export async function listAccountStatuses(
     accountName: r.display_name,
     accountId: r.channel_identifier,
     profileName: r.profile_name,
-    profilePictureUrl: r.profile_picture_url,
+    profilePictureUrl: webUrl(r.profile_picture_url),
     loginPath: r.login_path,
     status: r.status,
     needsReauthReason: r.needs_reauth_reason,

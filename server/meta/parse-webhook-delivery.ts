@@ -12,6 +12,7 @@ import type {
   ReplyTo,
   TemplateElement,
 } from './instagram-events.ts';
+import { webUrl } from './web-url.ts';
 
 /** Ids are strings on the wire; a number would already have lost precision, but is accepted. */
 const Id = z.union([z.string().min(1), z.number()]).transform(String);
@@ -145,12 +146,6 @@ const ATTACHMENT_KINDS: Record<string, AttachmentKind> = {
 
 function text(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
-}
-
-/** A link we may show or load: http(s) only (a `javascript:` or `data:` URL is dropped). */
-function webUrl(value: unknown): string | null {
-  const candidate = text(value);
-  return candidate && /^https?:\/\//i.test(candidate) ? candidate : null;
 }
 
 /** The first of several names Meta has used for the same field. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WebUrlSchema } from '../../meta/web-url.ts';
 
 export const ConversationStatusSchema = z.enum(['ACTIVE', 'ARCHIVED']);
 
@@ -23,7 +24,7 @@ export const ConversationSummarySchema = z.object({
   contactIdentifier: z.string(),
   contactName: z.string(),
   contactUsername: z.string().nullable(),
-  contactAvatar: z.string().nullable(),
+  contactAvatar: WebUrlSchema,
   status: ConversationStatusSchema,
   assignedTo: z.uuid().nullable(),
   lastMessageAt: z.iso.datetime(),
@@ -42,7 +43,7 @@ export const ConversationViewSchema = z.object({
     id: z.string(),
     name: z.string(),
     username: z.string().nullable(),
-    avatar: z.string().nullable(),
+    avatar: WebUrlSchema,
   }),
   accountName: z.string().nullable(),
   status: ConversationStatusSchema,
@@ -62,7 +63,7 @@ export const ConversationViewSchema = z.object({
       attachments: z.array(
         z.object({
           kind: z.string(),
-          url: z.string().nullable(),
+          url: WebUrlSchema,
           title: z.string().nullable(),
           expired: z.boolean(),
           sticker: z.boolean(),
@@ -71,13 +72,13 @@ export const ConversationViewSchema = z.object({
               z.object({
                 title: z.string().nullable(),
                 subtitle: z.string().nullable(),
-                imageUrl: z.string().nullable(),
-                url: z.string().nullable(),
+                imageUrl: WebUrlSchema,
+                url: WebUrlSchema,
                 buttons: z.array(
                   z.object({
                     type: z.string(),
                     title: z.string().nullable(),
-                    url: z.string().nullable(),
+                    url: WebUrlSchema,
                     payload: z.string().nullable(),
                   }),
                 ),
@@ -90,14 +91,14 @@ export const ConversationViewSchema = z.object({
       externalMessageId: z.string().nullable(),
       replyToExternalId: z.string().nullable(),
       quote: z.object({ direction: z.enum(['INBOUND', 'OUTBOUND']), preview: z.string() }).nullable(),
-      storyReply: z.object({ url: z.string().nullable(), expired: z.boolean() }).nullable(),
+      storyReply: z.object({ url: WebUrlSchema, expired: z.boolean() }).nullable(),
       referral: z
         .object({
           source: z.enum(['AD', 'LINK', 'PRODUCT']),
           ref: z.string().nullable(),
           adId: z.string().nullable(),
           adTitle: z.string().nullable(),
-          adPhotoUrl: z.string().nullable(),
+          adPhotoUrl: WebUrlSchema,
           adPostId: z.string().nullable(),
           productId: z.string().nullable(),
         })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WebUrlSchema } from '../../meta/web-url.ts';
 
 export const LeadSourceSchema = z.enum(['DM', 'STORY_REPLY', 'STORY_MENTION', 'AD', 'REFERRAL', 'PRODUCT']);
 
@@ -19,13 +20,13 @@ export const LeadSummarySchema = z.object({
   contactIdentifier: z.string(),
   contactName: z.string().nullable(),
   contactUsername: z.string().nullable(),
-  contactAvatar: z.string().nullable(),
+  contactAvatar: WebUrlSchema,
   source: LeadSourceSchema,
   sourceRef: z.string().nullable(),
   sourceAdId: z.string().nullable(),
   sourceProductId: z.string().nullable(),
   ad: z
-    .object({ title: z.string().nullable(), photoUrl: z.string().nullable(), postId: z.string().nullable() })
+    .object({ title: z.string().nullable(), photoUrl: WebUrlSchema, postId: z.string().nullable() })
     .nullable(),
   status: z.enum(['NEW', 'CONTACTED', 'QUALIFIED', 'WON', 'LOST']),
   account: z.object({
