@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import type { Session } from '@supabase/supabase-js';
 import { createAccessTokenVerifier } from '#server/auth/access-token.ts';
 import type { Actor, Database } from '#server/db/database.ts';
+import { acceptInvitation } from '#server/inbox/accept-invitation.ts';
 import { createWorkspace } from '#server/inbox/create-workspace.ts';
+import { inviteTeammate } from '#server/inbox/invite-teammate.ts';
 import { supabaseClient } from '../supabase/client.ts';
 import type { SupabaseStandIn } from '../supabase/server.ts';
 
@@ -48,12 +50,12 @@ export async function signUpTeam(supabase: SupabaseStandIn, db: Database): Promi
   ]);
   const workspaceId = (await createWorkspace(db, owner.actor, 'Ceramics')).id;
   const outsiderWorkspaceId = (await createWorkspace(db, outsider.actor, 'Rival')).id;
-  // Added by the owner, as the Team screen would (row-level security allows owners to).
-  await db.withUser(owner.actor, (trx) =>
-    trx
-      .insertInto('workspace_members')
-      .values({ workspace_id: workspaceId, user_id: agent.actor.userId, role: 'agent' })
-      .execute(),
-  );
+  // Invited by the owner and joining by the link, as on the Team screen (the only way in).
+  const { url } = await inviteTeammate(db, owner.actor, {
+    workspaceId,
+    role: 'agent',
+    appUrl: 'http://app.test',
+  });
+  await acceptInvitation(db, agent.actor, new URL(url).pathname.split('/').at(-1) as string);
   return { owner, agent, outsider, workspaceId, outsiderWorkspaceId };
 }

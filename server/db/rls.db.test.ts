@@ -141,13 +141,10 @@ describe('workspaces', () => {
     expect(count(await rename(ownerA, a.workspaceId))).toBe(1);
   });
 
-  it('only owners delete, and only their own workspace', async () => {
-    const remove = (op: TestOperator, id: string) =>
-      as(op, (trx) => trx.deleteFrom('workspaces').where('id', '=', id).executeTakeFirst());
-    expect(count(await remove(ownerA, b.workspaceId))).toBe(0);
-    expect(count(await remove(agentA, a.workspaceId))).toBe(0);
-    const spare = await createWorkspace(database.db, ownerA.actor, 'Spare');
-    expect(count(await remove(ownerA, spare.id))).toBe(1);
+  it('nobody deletes a workspace directly, not even its owner', async () => {
+    await expect(
+      as(ownerA, (trx) => trx.deleteFrom('workspaces').where('id', '=', a.workspaceId).execute()),
+    ).rejects.toMatchObject(denied);
   });
 });
 
@@ -162,25 +159,15 @@ describe('workspace_members', () => {
     ]);
   });
 
-  it('admins add members to their workspace only; agents cannot add anyone', async () => {
-    const add = (op: TestOperator, workspaceId: string, userId: string) =>
-      as(op, (trx) =>
+  it('nobody adds a member directly (people join by creating a workspace or by invitation)', async () => {
+    await expect(
+      as(ownerA, (trx) =>
         trx
           .insertInto('workspace_members')
-          .values({ workspace_id: workspaceId, user_id: userId, role: 'agent' })
+          .values({ workspace_id: a.workspaceId, user_id: outsider.actor.userId, role: 'agent' })
           .execute(),
-      );
-    await expect(add(ownerA, b.workspaceId, ownerA.actor.userId)).rejects.toMatchObject(denied);
-    await expect(add(agentA, a.workspaceId, outsider.actor.userId)).rejects.toMatchObject(denied);
-    await add(ownerA, a.workspaceId, outsider.actor.userId);
-    const removed = await as(ownerA, (trx) =>
-      trx
-        .deleteFrom('workspace_members')
-        .where('workspace_id', '=', a.workspaceId)
-        .where('user_id', '=', outsider.actor.userId)
-        .executeTakeFirst(),
-    );
-    expect(count(removed)).toBe(1);
+      ),
+    ).rejects.toMatchObject(denied);
   });
 
   it('agents cannot promote themselves; admins cannot touch other workspaces', async () => {
@@ -266,25 +253,19 @@ describe('channel_connections', () => {
     ).rejects.toMatchObject(denied);
   });
 
-  it('admins change their own accounts only; agents cannot', async () => {
-    const disable = (op: TestOperator, id: string) =>
-      as(op, (trx) =>
+  it('only the server changes or deletes connections (disconnecting is more than a status)', async () => {
+    await expect(
+      as(ownerA, (trx) =>
         trx
           .updateTable('channel_connections')
-          .set({ is_active: true })
-          .where('id', '=', id)
-          .executeTakeFirst(),
-      );
-    expect(count(await disable(ownerA, b.connectionId))).toBe(0);
-    expect(count(await disable(agentA, a.connectionId))).toBe(0);
-    expect(count(await disable(ownerA, a.connectionId))).toBe(1);
-  });
-
-  it('nobody deletes another workspace’s account; agents cannot delete', async () => {
-    const remove = (op: TestOperator, id: string) =>
-      as(op, (trx) => trx.deleteFrom('channel_connections').where('id', '=', id).executeTakeFirst());
-    expect(count(await remove(ownerA, b.connectionId))).toBe(0);
-    expect(count(await remove(agentA, a.connectionId))).toBe(0);
+          .set({ is_active: false })
+          .where('id', '=', a.connectionId)
+          .execute(),
+      ),
+    ).rejects.toMatchObject(denied);
+    await expect(
+      as(ownerA, (trx) => trx.deleteFrom('channel_connections').where('id', '=', a.connectionId).execute()),
+    ).rejects.toMatchObject(denied);
   });
 
   it('refuses to store a token that is not an encrypted envelope', async () => {
@@ -360,33 +341,14 @@ describe('conversations', () => {
     ).rejects.toMatchObject(denied);
   });
 
-  it('admins delete their own conversations only; agents cannot', async () => {
-    const remove = (op: TestOperator, id: string) =>
-      as(op, (trx) => trx.deleteFrom('conversations').where('id', '=', id).executeTakeFirst());
-    expect(count(await remove(agentA, a.conversationId))).toBe(0);
-    expect(count(await remove(ownerA, b.conversationId))).toBe(0);
+  it('nobody deletes a conversation directly', async () => {
+    await expect(
+      as(ownerA, (trx) => trx.deleteFrom('conversations').where('id', '=', a.conversationId).execute()),
+    ).rejects.toMatchObject(denied);
   });
 });
 
 describe('conversation_messages', () => {
-  const outbound = (op: TestOperator, rows: WorkspaceRows, overrides: Record<string, unknown> = {}) =>
-    as(op, (trx) =>
-      trx
-        .insertInto('conversation_messages')
-        .values({
-          workspace_id: rows.workspaceId,
-          conversation_id: rows.conversationId,
-          channel_connection_id: rows.connectionId,
-          user_id: op.actor.userId,
-          direction: 'OUTBOUND',
-          status: 'QUEUED',
-          content: 'On its way!',
-          idempotency_key: randomUUID(),
-          ...overrides,
-        })
-        .execute(),
-    );
-
   it("members read their workspace's messages only", async () => {
     expect(await as(agentA, (trx) => trx.selectFrom('conversation_messages').select('id').execute())).toEqual(
       [{ id: a.messageId }],
@@ -396,22 +358,27 @@ describe('conversation_messages', () => {
     ).toEqual([]);
   });
 
-  it('a member queues an outbound message as themselves in their own workspace', async () => {
-    await outbound(agentA, a);
-    await expect(outbound(agentA, b)).rejects.toMatchObject(denied);
-    await expect(outbound(agentA, a, { user_id: ownerA.actor.userId })).rejects.toMatchObject(denied);
-    await expect(outbound(agentA, a, { direction: 'INBOUND' })).rejects.toMatchObject(denied);
-    await expect(outbound(agentA, a, { status: 'SENT' })).rejects.toMatchObject(denied);
-    await expect(outbound(agentA, a, { external_message_id: 'forged-mid' })).rejects.toMatchObject(denied);
-  });
-
-  it("cannot attach a message in its own workspace to another workspace's conversation", async () => {
+  it("only the server stores messages (replies go through the app's checks)", async () => {
     await expect(
-      outbound(agentA, a, { conversation_id: b.conversationId, channel_connection_id: b.connectionId }),
-    ).rejects.toMatchObject({ code: '23503' });
+      as(agentA, (trx) =>
+        trx
+          .insertInto('conversation_messages')
+          .values({
+            workspace_id: a.workspaceId,
+            conversation_id: a.conversationId,
+            channel_connection_id: a.connectionId,
+            user_id: agentA.actor.userId,
+            direction: 'OUTBOUND',
+            status: 'QUEUED',
+            content: 'On its way!',
+            idempotency_key: randomUUID(),
+          })
+          .execute(),
+      ),
+    ).rejects.toMatchObject(denied);
   });
 
-  it('operators never change a message directly (the send worker does)', async () => {
+  it('operators never change or delete a message directly (the send worker and ingest do)', async () => {
     await expect(
       as(ownerA, (trx) =>
         trx
@@ -421,13 +388,9 @@ describe('conversation_messages', () => {
           .execute(),
       ),
     ).rejects.toMatchObject(denied);
-  });
-
-  it('admins delete their own messages only; agents cannot', async () => {
-    const remove = (op: TestOperator, id: string) =>
-      as(op, (trx) => trx.deleteFrom('conversation_messages').where('id', '=', id).executeTakeFirst());
-    expect(count(await remove(agentA, a.messageId))).toBe(0);
-    expect(count(await remove(ownerA, b.messageId))).toBe(0);
+    await expect(
+      as(ownerA, (trx) => trx.deleteFrom('conversation_messages').where('id', '=', a.messageId).execute()),
+    ).rejects.toMatchObject(denied);
   });
 });
 
@@ -463,11 +426,10 @@ describe('leads', () => {
     expect(count(await qualify(agentA, a.leadId))).toBe(1);
   });
 
-  it('admins delete their own leads only; agents cannot', async () => {
-    const remove = (op: TestOperator, id: string) =>
-      as(op, (trx) => trx.deleteFrom('leads').where('id', '=', id).executeTakeFirst());
-    expect(count(await remove(agentA, a.leadId))).toBe(0);
-    expect(count(await remove(ownerA, b.leadId))).toBe(0);
+  it('nobody deletes a lead directly', async () => {
+    await expect(
+      as(ownerA, (trx) => trx.deleteFrom('leads').where('id', '=', a.leadId).execute()),
+    ).rejects.toMatchObject(denied);
   });
 });
 
@@ -582,7 +544,7 @@ describe('schema conventions', () => {
       `select policyname, coalesce(qual, '') || ' ' || coalesce(with_check, '') as expr
        from pg_policies where schemaname = 'public'`,
     );
-    expect(rows.length).toBeGreaterThan(20);
+    expect(rows.length).toBeGreaterThan(15);
     const unwrapped = rows.filter((r) => /(?<!SELECT )auth\.uid\(\)/.test(r.expr)).map((r) => r.policyname);
     expect(unwrapped).toEqual([]);
   });

@@ -1,6 +1,7 @@
 // SQL for channel connections: ingest, jobs, and removing accounts (disconnect, deletion).
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
+import { deliveriesProcessedFor, processedForOthers } from './webhook-events.repository.ts';
 
 export interface ConnectionRef {
   id: string;
@@ -133,7 +134,7 @@ export async function disconnectConnections(trx: Tx, ids: string[], reason: stri
 
 /**
  * Deletes accounts and everything stored about them: conversations, messages, leads, contacts,
- * parsed events, and the raw webhook deliveries that named only them. Returns what went.
+ * parsed events, and the raw webhook deliveries processed for them alone. Returns what went.
  */
 export async function purgeConnections(
   trx: Tx,
@@ -164,20 +165,32 @@ export async function purgeConnections(
     contacts: await count('contacts'),
   };
   if (ids.length === 0) return summary;
+  // Raw deliveries processed for these connections and no other, naming only their accounts (a
+  // batch naming others is kept for them). Found before their events go: the events are what tie
+  // a delivery to a connection. Another workspace that has, or had, the same Instagram account
+  // keeps every delivery processed for it, with its events and failures.
+  const deliveries = await trx
+    .selectFrom('webhook_events')
+    .select('id')
+    .where(sql<boolean>`id in (${deliveriesProcessedFor(ids)})`)
+    .where(sql<boolean>`account_ids <@ ${accountIds}::text[]`)
+    .where(sql<boolean>`not ${processedForOthers(ids)}`)
+    .execute();
   summary.events = Number(
     (await trx.deleteFrom('instagram_events').where('channel_connection_id', 'in', ids).executeTakeFirst())
       .numDeletedRows,
   );
-  // Raw deliveries that concern only these accounts (a batch naming others is kept for them).
-  summary.deliveries = Number(
-    (
-      await trx
-        .deleteFrom('webhook_events')
-        .where(sql<boolean>`account_ids <@ ${accountIds}::text[]`)
-        .where(sql<boolean>`cardinality(account_ids) > 0`)
-        .executeTakeFirst()
-    ).numDeletedRows,
-  );
+  summary.deliveries = deliveries.length;
+  if (deliveries.length > 0) {
+    await trx
+      .deleteFrom('webhook_events')
+      .where(
+        'id',
+        'in',
+        deliveries.map((d) => d.id),
+      )
+      .execute();
+  }
   // Conversations, messages, leads and contacts go with their connection (ON DELETE CASCADE).
   await trx.deleteFrom('channel_connections').where('id', 'in', ids).execute();
   return summary;

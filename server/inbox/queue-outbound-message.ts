@@ -80,6 +80,9 @@ export async function queueOutboundMessage(
     });
     if (window.kind === 'closed') throw new AppError('UNPROCESSABLE', window.reason);
 
+    // Members cannot insert messages themselves (a direct insert would skip the checks above):
+    // the reply, made only of what was checked, is stored as the server.
+    await continueAsServer(trx);
     const inserted = await insertQueuedParts(
       trx,
       parts.map((part, index) => ({
@@ -106,7 +109,6 @@ export async function queueOutboundMessage(
       return sameReply(await findOutboundByKeys(trx, conversation.conversationId, keys), parts);
     }
 
-    await continueAsServer(trx);
     const last = parts.at(-1) as OutboundPart;
     await recordConversationActivity(trx, conversation.conversationId, {
       at: now,

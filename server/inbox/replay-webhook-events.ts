@@ -8,11 +8,12 @@ export type EnqueueIngest = (trx: Tx, webhookEventIds: string[]) => Promise<void
 export async function replayFailedWebhookEvents(
   db: Database,
   enqueueIngest: EnqueueIngest,
-  filter: { accountIds?: string[]; limit?: number } = {},
+  filter: { accountIds?: string[]; connectionIds?: string[]; limit?: number } = {},
 ): Promise<number> {
   return db.withService(async (trx) => {
     const ids = await listFailedLedgerEntries(trx, {
       accountIds: filter.accountIds,
+      connectionIds: filter.connectionIds,
       limit: filter.limit ?? 1000,
     });
     if (ids.length === 0) return 0;

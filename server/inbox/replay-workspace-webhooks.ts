@@ -2,8 +2,10 @@ import type { Actor, Database } from '../db/database.ts';
 import { type EnqueueIngest, replayFailedWebhookEvents } from './replay-webhook-events.ts';
 
 /**
- * Replays the failed deliveries that concern a workspace's Instagram accounts. The caller's
- * admin rights are checked by the API layer; the accounts are read as the caller, under RLS.
+ * Replays the deliveries that failed for a workspace's connected Instagram accounts. The caller's
+ * admin rights are checked by the API layer; the connections are read as the caller, under RLS.
+ * A disconnected connection's failures are not replayed: ingest applies a delivery to whichever
+ * workspace has its account now, which may be another one.
  */
 export async function replayWorkspaceWebhooks(
   db: Database,
@@ -11,17 +13,14 @@ export async function replayWorkspaceWebhooks(
   actor: Actor,
   workspaceId: string,
 ): Promise<number> {
-  const accounts = await db.withUser(actor, (trx) =>
+  const connections = await db.withUser(actor, (trx) =>
     trx
       .selectFrom('channel_connections')
-      .select(['channel_identifier', 'provider_account_id'])
+      .select('id')
       .where('workspace_id', '=', workspaceId)
+      .where('status', '<>', 'DISCONNECTED')
       .execute(),
   );
-  const accountIds = accounts.flatMap((a) => [
-    a.channel_identifier,
-    ...(a.provider_account_id ? [a.provider_account_id] : []),
-  ]);
-  if (accountIds.length === 0) return 0;
-  return replayFailedWebhookEvents(db, enqueueIngest, { accountIds });
+  if (connections.length === 0) return 0;
+  return replayFailedWebhookEvents(db, enqueueIngest, { connectionIds: connections.map((c) => c.id) });
 }

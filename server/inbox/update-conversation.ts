@@ -3,7 +3,9 @@
 import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { type ConversationStatus, updateConversationState } from './conversations.repository.ts';
-import { findMembership } from './workspaces.repository.ts';
+
+/** The key that makes every assignee a member of the conversation's workspace. */
+const ASSIGNEE_IS_MEMBER = 'conversations_assignee_is_member';
 
 export async function updateConversation(
   db: Database,
@@ -16,12 +18,16 @@ export async function updateConversation(
   },
 ): Promise<void> {
   await db.withUser(actor, async (trx) => {
-    if (request.assignedTo && !(await findMembership(trx, request.workspaceId, request.assignedTo))) {
-      throw new AppError('BAD_INPUT', 'Conversations can only be assigned to members of the workspace');
-    }
+    // The database refuses an assignee who is not a member (for direct clients too, and for
+    // someone removed while this request runs); the app only words the refusal.
     const updated = await updateConversationState(trx, request.workspaceId, request.conversationId, {
       status: request.status,
       assignedTo: request.assignedTo,
+    }).catch((error: unknown) => {
+      if ((error as { constraint?: string }).constraint === ASSIGNEE_IS_MEMBER) {
+        throw new AppError('BAD_INPUT', 'Conversations can only be assigned to members of the workspace');
+      }
+      throw error;
     });
     if (!updated) throw new AppError('NOT_FOUND', 'Conversation not found in this workspace');
   });

@@ -33,10 +33,63 @@ export async function settleLedgerEntry(
     .execute();
 }
 
-/** Ledger entries to run again: failed ones, optionally only those naming given accounts. */
-export async function listFailedLedgerEntries(trx: Tx, filter: { accountIds?: string[]; limit: number }) {
+/**
+ * The deliveries ingest processed for these connections: those it recorded events of theirs from
+ * (first delivered or delivered again) and those whose failed attempts it counted against them.
+ * An account id does not say this: the same Instagram account may be connected to one workspace,
+ * disconnected and later connected to another, and Meta's deliveries name only the account.
+ */
+export function deliveriesProcessedFor(connectionIds: string[]) {
+  return sql<string>`
+    select e.webhook_event_id from public.instagram_events e
+    where e.channel_connection_id = any(${connectionIds}::uuid[])
+    union
+    select r.webhook_event_id from public.instagram_event_redeliveries r
+    join public.instagram_events e on e.id = r.instagram_event_id
+    where e.channel_connection_id = any(${connectionIds}::uuid[])
+    union
+    select f.webhook_event_id from public.ingest_failures f
+    where f.channel_connection_id = any(${connectionIds}::uuid[])`;
+}
+
+/** Whether ingest processed the delivery (a `webhook_events` row in scope) for any other connection. */
+export function processedForOthers(connectionIds: string[]) {
+  return sql<boolean>`(
+    exists (select 1 from public.instagram_events e
+            where e.webhook_event_id = webhook_events.id
+              and e.channel_connection_id <> all(${connectionIds}::uuid[]))
+    or exists (select 1 from public.instagram_event_redeliveries r
+               join public.instagram_events e on e.id = r.instagram_event_id
+               where r.webhook_event_id = webhook_events.id
+                 and e.channel_connection_id <> all(${connectionIds}::uuid[]))
+    or exists (select 1 from public.ingest_failures f
+               where f.webhook_event_id = webhook_events.id
+                 and f.channel_connection_id <> all(${connectionIds}::uuid[])))`;
+}
+
+/** The deliveries whose failure concerns these connections: events quarantined or failed for them. */
+function deliveriesFailedFor(connectionIds: string[]) {
+  return sql<string>`
+    select e.webhook_event_id from public.instagram_events e
+    where e.channel_connection_id = any(${connectionIds}::uuid[]) and e.status = 'QUARANTINED'
+    union
+    select f.webhook_event_id from public.ingest_failures f
+    where f.channel_connection_id = any(${connectionIds}::uuid[])`;
+}
+
+/**
+ * Ledger entries to run again: failed ones; optionally only those naming given accounts (the
+ * operator's command line), or only those that failed for given connections (a workspace's).
+ */
+export async function listFailedLedgerEntries(
+  trx: Tx,
+  filter: { accountIds?: string[]; connectionIds?: string[]; limit: number },
+) {
   let query = trx.selectFrom('webhook_events').select('id').where('status', '=', 'FAILED');
   if (filter.accountIds) query = query.where(sql<boolean>`account_ids && ${filter.accountIds}::text[]`);
+  if (filter.connectionIds) {
+    query = query.where(sql<boolean>`id in (${deliveriesFailedFor(filter.connectionIds)})`);
+  }
   const rows = await query.orderBy('id').limit(filter.limit).execute();
   return rows.map((row) => String(row.id));
 }

@@ -24,9 +24,15 @@ beforeAll(async () => {
     "insert into channel_connections (workspace_id, login_path, channel_identifier) values ($1, 'instagram', '17841400000000321')",
     [workspaceId],
   );
+  // Ingest counts a failure against the connection it failed for; the second names an account
+  // the workspace does not have.
   await database.query(
-    `insert into webhook_events (raw_body, signature_valid, status, error, account_ids)
-     values ('{}', true, 'FAILED', 'boom', '{17841400000000321}'), ('{}', true, 'FAILED', 'boom', '{17849999999999999}')`,
+    `with failed as (
+       insert into webhook_events (raw_body, signature_valid, status, error, account_ids)
+       values ('{}', true, 'FAILED', 'boom', '{17841400000000321}'), ('{}', true, 'FAILED', 'boom', '{17849999999999999}')
+       returning id, account_ids)
+     insert into ingest_failures (webhook_event_id, workspace_id, channel_connection_id, event_count)
+     select f.id, c.workspace_id, c.id, 1 from failed f join channel_connections c on c.channel_identifier = any(f.account_ids)`,
   );
 });
 
