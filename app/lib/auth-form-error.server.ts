@@ -6,10 +6,23 @@
 import { type AuthError, isAuthRetryableFetchError } from '@supabase/supabase-js';
 import { RETRY_AFTER_SECONDS } from '#server/errors.ts';
 
-export function authFormError(
-  error: AuthError,
-  messages: Record<string, string>,
-): { status: number; message: string; retryAfter?: string } {
+export interface AuthFormError {
+  status: number;
+  message: string;
+  retryAfter?: string;
+}
+
+/** The form's answer while the app's own throttle (server/auth/sign-in-throttle.ts) holds it back. */
+export function tooManyAttempts(what: string, waitSeconds: number): AuthFormError {
+  const minutes = Math.ceil(waitSeconds / 60);
+  return {
+    status: 429,
+    message: `Too many ${what}. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
+    retryAfter: String(waitSeconds),
+  };
+}
+
+export function authFormError(error: AuthError, messages: Record<string, string>): AuthFormError {
   if (isAuthRetryableFetchError(error)) {
     return {
       status: 503,

@@ -1,25 +1,25 @@
 // Who is asking, for Remix loaders and actions. Pages redirect to sign-in when nobody is.
 import { data, redirect } from '@remix-run/node';
 import { authenticateRequest } from '#server/auth/authenticate-request.ts';
-import { createSupabaseServerClient } from '#server/auth/supabase-server-client.ts';
+import { createSupabaseServerClient, supabaseConfig } from '#server/auth/supabase-server-client.ts';
 import type { Actor } from '#server/db/database.ts';
+import { errorHeaders } from '#server/errors.ts';
 import { runtime } from './runtime.server.ts';
-
-const supabaseConfig = () => ({
-  supabaseUrl: runtime.env.SUPABASE_URL,
-  anonKey: runtime.env.SUPABASE_ANON_KEY,
-});
 
 /** A Supabase client for this request; refreshed or cleared session cookies land in `headers`. */
 export function supabaseForRequest(request: Request, headers: Headers) {
-  return createSupabaseServerClient(request, headers, supabaseConfig());
+  return createSupabaseServerClient(request, headers, supabaseConfig(runtime.env));
 }
 
 export async function getActor(request: Request, headers: Headers): Promise<Actor | null> {
   const auth = await authenticateRequest(request, headers, {
-    ...supabaseConfig(),
+    ...supabaseConfig(runtime.env),
     verifier: runtime.verifier,
   });
+  // The session store (Postgres) being away is no reason to send someone to sign in again.
+  if (auth.status === 'rejected' && auth.error.code === 'UNAVAILABLE') {
+    throw new Response(auth.error.message, { status: auth.error.status, headers: errorHeaders(auth.error) });
+  }
   return auth.status === 'signed-in' ? auth.actor : null;
 }
 
