@@ -32,3 +32,12 @@ export function authFormError(error: AuthError, messages: Record<string, string>
   }
   return { status: 400, message: (error.code && messages[error.code]) || error.message };
 }
+
+/**
+ * A document POST (a form sent without JavaScript) takes its response headers from the route's
+ * `headers` export, not the action's: the action's Retry-After is passed on here.
+ */
+export function retryAfterHeaders({ actionHeaders }: { actionHeaders: Headers }): HeadersInit {
+  const retryAfter = actionHeaders.get('Retry-After');
+  return retryAfter ? { 'Retry-After': retryAfter } : {};
+}

@@ -8,7 +8,12 @@ import {
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { AuthCard, Field, FormError, SubmitButton } from '#app/components/auth-card.tsx';
 import { redirectIfSignedIn, supabaseForRequest } from '#app/lib/auth.server.ts';
-import { type AuthFormError, authFormError, tooManyAttempts } from '#app/lib/auth-form-error.server.ts';
+import {
+  type AuthFormError,
+  authFormError,
+  retryAfterHeaders,
+  tooManyAttempts,
+} from '#app/lib/auth-form-error.server.ts';
 import { readForm } from '#app/lib/read-form.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
 import { isInvitationRedirect, keepingRedirect, safeRedirect } from '#app/lib/safe-redirect.ts';
@@ -16,6 +21,8 @@ import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
 import { clientAddressOf } from '#server/http/client-address.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Create your account · Inbox' }];
+
+export const headers = retryAfterHeaders;
 
 export const loader = ({ request }: LoaderFunctionArgs) => redirectIfSignedIn(request);
 
