@@ -67,6 +67,13 @@ const EnvSchema = z.object({
    * quarter of it, so it bounds how long a crash holds work back, not how long work may take.
    */
   JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(2).max(3600).default(DEFAULT_JOB_TIMEOUT_SECONDS),
+  /**
+   * How many reverse proxies in front of the app append to X-Forwarded-For (a load balancer, a
+   * CDN): the client's address is the one that many hops from the right. 0 (the default) trusts
+   * no header and takes the connection's address. Too high a number lets a client choose its own
+   * address, and with it its sign-in throttle.
+   */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   /** Meta batches up to 1000 events per POST; anything far larger is not Meta. */
   WEBHOOK_MAX_BODY_BYTES: z.coerce
     .number()

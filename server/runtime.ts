@@ -1,6 +1,8 @@
 // The long-lived services of one server process, built once from the environment.
 import type PgBoss from 'pg-boss';
 import { type AccessTokenVerifier, createAccessTokenVerifier } from './auth/access-token.ts';
+import { createSessionStore, requireActiveSession, type SessionStore } from './auth/live-session.ts';
+import { createSignInThrottle, type SignInThrottle } from './auth/sign-in-throttle.ts';
 import { createTokenCipher, type TokenCipher } from './crypto/token-cipher.ts';
 import { createDatabase, type Database } from './db/database.ts';
 import { type Env, getEnv, webhookSecrets } from './env.ts';
@@ -19,7 +21,11 @@ import type { WebhookEndpointConfig } from './meta/webhook-endpoint.ts';
 export interface Runtime {
   env: Env;
   db: Database;
+  /** Verifies an access token and that its session has not ended. */
   verifier: AccessTokenVerifier;
+  /** Auth's session store, for live streams that outlast the request that verified them. */
+  sessions: SessionStore;
+  signInThrottle: SignInThrottle;
   /** The queue, started on first use. */
   queue(): Promise<PgBoss>;
   /** Queues ingest of stored deliveries (in the caller's transaction). */
@@ -60,6 +66,7 @@ export function createRuntime(env: Env): Runtime {
   const enqueueSend: EnqueueSend = async (trx, conversationId, startAfter) =>
     enqueue(await queue(), trx, QUEUES.sendMessages, [{ conversationId }], { startAfter });
   const liveFeed = createLiveFeed(env.DATABASE_URL);
+  const sessions = createSessionStore(db);
   const enqueueSenderAction: EnqueueSenderAction = async (trx, job) =>
     enqueue(await queue(), trx, QUEUES.senderActions, [job]);
   return {
@@ -68,10 +75,12 @@ export function createRuntime(env: Env): Runtime {
     enqueueIngest,
     enqueueSend,
     enqueueSenderAction,
-    verifier: createAccessTokenVerifier({
-      supabaseUrl: env.SUPABASE_URL,
-      jwtSecret: env.SUPABASE_JWT_SECRET,
-    }),
+    verifier: requireActiveSession(
+      createAccessTokenVerifier({ supabaseUrl: env.SUPABASE_URL, jwtSecret: env.SUPABASE_JWT_SECRET }),
+      sessions,
+    ),
+    sessions,
+    signInThrottle: createSignInThrottle(db),
     queue,
     webhookLedger: createWebhookLedger(db, enqueueIngest),
     webhookEndpoint: {

@@ -6,10 +6,23 @@
 import { type AuthError, isAuthRetryableFetchError } from '@supabase/supabase-js';
 import { RETRY_AFTER_SECONDS } from '#server/errors.ts';
 
-export function authFormError(
-  error: AuthError,
-  messages: Record<string, string>,
-): { status: number; message: string; retryAfter?: string } {
+export interface AuthFormError {
+  status: number;
+  message: string;
+  retryAfter?: string;
+}
+
+/** The form's answer while the app's own throttle (server/auth/sign-in-throttle.ts) holds it back. */
+export function tooManyAttempts(what: string, waitSeconds: number): AuthFormError {
+  const minutes = Math.ceil(waitSeconds / 60);
+  return {
+    status: 429,
+    message: `Too many ${what}. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
+    retryAfter: String(waitSeconds),
+  };
+}
+
+export function authFormError(error: AuthError, messages: Record<string, string>): AuthFormError {
   if (isAuthRetryableFetchError(error)) {
     return {
       status: 503,
@@ -18,4 +31,13 @@ export function authFormError(
     };
   }
   return { status: 400, message: (error.code && messages[error.code]) || error.message };
+}
+
+/**
+ * A document POST (a form sent without JavaScript) takes its response headers from the route's
+ * `headers` export, not the action's: the action's Retry-After is passed on here.
+ */
+export function retryAfterHeaders({ actionHeaders }: { actionHeaders: Headers }): HeadersInit {
+  const retryAfter = actionHeaders.get('Retry-After');
+  return retryAfter ? { 'Retry-After': retryAfter } : {};
 }

@@ -10,9 +10,9 @@ export async function jsonForOperator(
   handle: (actor: Actor) => Promise<unknown>,
 ): Promise<Response> {
   const headers = new Headers({ 'Cache-Control': 'no-store' });
-  const actor = await getActor(request, headers);
-  if (!actor) return Response.json({ error: 'Sign in first' }, { status: 401, headers });
   try {
+    const actor = await getActor(request, headers);
+    if (!actor) return Response.json({ error: 'Sign in first' }, { status: 401, headers });
     return Response.json(await handle(actor), { headers });
   } catch (caught) {
     const error = toAppError(caught);

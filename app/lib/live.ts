@@ -12,7 +12,6 @@
 // refetches each query once.
 
 import { useRevalidator } from '@remix-run/react';
-import { createBrowserClient } from '@supabase/ssr';
 import {
   matchQuery,
   type Query,
@@ -22,6 +21,7 @@ import {
 } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { type Broadcast, keepJoined } from './live-channel.ts';
+import { createSupabaseBrowserClient } from './supabase-browser-client.ts';
 import { useTRPC } from './trpc.ts';
 
 export interface RealtimeConfig {
@@ -29,7 +29,7 @@ export interface RealtimeConfig {
   anonKey: string;
 }
 
-let client: ReturnType<typeof createBrowserClient> | undefined;
+let client: ReturnType<typeof createSupabaseBrowserClient> | undefined;
 
 /** What one or more broadcasts made stale. */
 interface Stale {
@@ -80,7 +80,7 @@ function useLiveTopic(topic: string, config: RealtimeConfig, staleAfter: (broadc
   const queryClient = useQueryClient();
   // biome-ignore lint/correctness/useExhaustiveDependencies: `staleAfter` is derived from `topic`
   useEffect(() => {
-    client ??= createBrowserClient(config.url, config.anonKey);
+    client ??= createSupabaseBrowserClient(config.url, config.anonKey);
     const refetch = (broadcast: Broadcast) => refetchSoon(queryClient, staleAfter(broadcast));
     return keepJoined(client, topic, {
       onBroadcast: refetch,

@@ -3,7 +3,7 @@ import type { ActionFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
 import { getActor } from '#app/lib/auth.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
-import { errorHeaders, toAppError } from '#server/errors.ts';
+import { AppError, errorHeaders, toAppError } from '#server/errors.ts';
 import { sendToRecipient } from '#server/inbox/send-to-recipient.ts';
 import {
   AttachmentTypeSchema,
@@ -35,7 +35,11 @@ function fail(status: number, error: string, headers: Record<string, string> = {
  */
 export async function action({ request }: ActionFunctionArgs) {
   const headers = new Headers(NO_STORE);
-  const actor = await getActor(request, headers);
+  // The session store being away (a 503) is answered in this endpoint's shape, like every error.
+  const actor = await getActor(request, headers).catch(
+    (caught: unknown) => toAppError(caught) ?? Promise.reject(caught),
+  );
+  if (actor instanceof AppError) return fail(actor.status, actor.message, errorHeaders(actor));
   if (!actor) return fail(401, 'Sign in first: send the session cookie or Authorization: Bearer <token>');
   // A browser form cannot send JSON cross-site without CORS, so cookie sessions are safe here.
   const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();

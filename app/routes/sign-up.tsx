@@ -8,37 +8,53 @@ import {
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { AuthCard, Field, FormError, SubmitButton } from '#app/components/auth-card.tsx';
 import { redirectIfSignedIn, supabaseForRequest } from '#app/lib/auth.server.ts';
-import { authFormError } from '#app/lib/auth-form-error.server.ts';
+import {
+  type AuthFormError,
+  authFormError,
+  retryAfterHeaders,
+  tooManyAttempts,
+} from '#app/lib/auth-form-error.server.ts';
+import { readForm } from '#app/lib/read-form.server.ts';
+import { runtime } from '#app/lib/runtime.server.ts';
 import { isInvitationRedirect, keepingRedirect, safeRedirect } from '#app/lib/safe-redirect.ts';
+import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
+import { clientAddressOf } from '#server/http/client-address.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Create your account · Inbox' }];
 
+export const headers = retryAfterHeaders;
+
 export const loader = ({ request }: LoaderFunctionArgs) => redirectIfSignedIn(request);
 
-export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+export const action = unavailableAs503(async ({ request }: ActionFunctionArgs) => {
+  const form = await readForm(request);
   const name = String(form.get('name') ?? '').trim();
   const email = String(form.get('email') ?? '').trim();
   const password = String(form.get('password') ?? '');
   const headers = new Headers();
+  const refuse = ({ status, message, retryAfter }: AuthFormError) => {
+    if (retryAfter) headers.set('Retry-After', retryAfter);
+    return data({ error: message, confirm: false, name, email }, { status, headers });
+  };
+  // Each sign-up makes an account, and says whether an email has one: both are worth scripting.
+  const wait = await runtime.signInThrottle.waitBeforeSignUp(clientAddressOf(request));
+  if (wait !== null) return refuse(tooManyAttempts('sign-ups from your network', wait));
   const { data: result, error } = await supabaseForRequest(request, headers).auth.signUp({
     email,
     password,
     options: { data: { display_name: name } },
   });
   if (error) {
-    const { status, message, retryAfter } = authFormError(error, {
-      user_already_exists: 'An account with this email already exists.',
-    });
-    if (retryAfter) headers.set('Retry-After', retryAfter);
-    return data({ error: message, confirm: false, name, email }, { status, headers });
+    return refuse(
+      authFormError(error, { user_already_exists: 'An account with this email already exists.' }),
+    );
   }
   // Projects that require email confirmation return a user without a session.
   if (!result.session) return data({ error: null, confirm: true, name, email }, { headers });
   // A new operator usually creates a workspace next; one who came from a link (an invitation)
   // goes back to it.
   throw redirect(safeRedirect(form.get('redirectTo'), '/welcome'), { headers });
-}
+});
 
 export default function SignUp() {
   const result = useActionData<typeof action>();

@@ -8,6 +8,7 @@ import {
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { AuthCard, Field, FormError, SubmitButton } from '#app/components/auth-card.tsx';
 import { requireActor } from '#app/lib/auth.server.ts';
+import { readForm } from '#app/lib/read-form.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
 import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
 import { createWorkspace } from '#server/inbox/create-workspace.ts';
@@ -26,7 +27,7 @@ export const loader = unavailableAs503(async ({ request }: LoaderFunctionArgs) =
 export const action = unavailableAs503(async ({ request }: ActionFunctionArgs) => {
   const headers = new Headers();
   const actor = await requireActor(request, headers);
-  const parsed = CreateWorkspaceInput.safeParse({ name: (await request.formData()).get('name') ?? '' });
+  const parsed = CreateWorkspaceInput.safeParse({ name: (await readForm(request)).get('name') ?? '' });
   if (!parsed.success) {
     return data({ error: parsed.error.issues[0]?.message ?? 'Invalid name' }, { status: 400, headers });
   }

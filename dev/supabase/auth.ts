@@ -4,6 +4,7 @@
 // are signed with the project's ES256 key. Wire details: reference/supabase-local-protocols.md.
 import { randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import { promisify } from 'node:util';
 import { importJWK, errors as joseErrors, jwtVerify } from 'jose';
 import type pg from 'pg';
@@ -22,6 +23,14 @@ export interface AuthStandInOptions {
   /** `<SUPABASE_URL>/auth/v1`, the `iss` of every token. */
   issuer: string;
   jwtExpirySeconds: number;
+  /** Told of every password sign-in, with the address Auth rate-limits it by. */
+  onPasswordSignIn?: (signIn: PasswordSignIn) => void;
+}
+
+export interface PasswordSignIn {
+  email: string;
+  /** `Sb-Forwarded-For` when it names an address (the project forwards addresses), else the peer's. */
+  address: string | null;
 }
 
 /** How long a just-rotated refresh token still works (concurrent tabs): Supabase's default. */
@@ -174,8 +183,9 @@ export function createAuthStandIn(options: AuthStandInOptions) {
     return startSession(user);
   }
 
-  async function passwordGrant(body: Record<string, unknown>) {
+  async function passwordGrant(req: IncomingMessage, body: Record<string, unknown>) {
     const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
+    options.onPasswordSignIn?.({ email, address: rateLimitAddress(req) });
     const password = typeof body.password === 'string' ? body.password : '';
     const { rows } = await pool.query<UserRow>(
       'select * from auth.users where email = $1 and deleted_at is null',
@@ -299,7 +309,7 @@ export function createAuthStandIn(options: AuthStandInOptions) {
           return send(res, 200, await signup(await readJson(req)));
         case 'POST /token': {
           const grant = url.searchParams.get('grant_type');
-          if (grant === 'password') return send(res, 200, await passwordGrant(await readJson(req)));
+          if (grant === 'password') return send(res, 200, await passwordGrant(req, await readJson(req)));
           if (grant === 'refresh_token') return send(res, 200, await refreshGrant(await readJson(req)));
           throw new AuthError(400, 'validation_failed', `Unsupported grant type: ${grant ?? '(none)'}`);
         }
@@ -320,6 +330,15 @@ export function createAuthStandIn(options: AuthStandInOptions) {
       return send(res, 500, { code: 'unexpected_failure', message: 'Unexpected failure' });
     }
   };
+}
+
+/** As GoTrue with IP address forwarding on: the first entry of Sb-Forwarded-For, if an address. */
+function rateLimitAddress(req: IncomingMessage): string | null {
+  const forwarded =
+    String(req.headers['sb-forwarded-for'] ?? '')
+      .split(',')[0]
+      ?.trim() ?? '';
+  return isIP(forwarded) ? forwarded : (req.socket.remoteAddress ?? null);
 }
 
 function normaliseEmail(value: unknown): string {

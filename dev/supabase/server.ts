@@ -12,6 +12,8 @@ export interface SupabaseStandIn {
   url: string;
   anonKey: string;
   keys: SigningKeys;
+  /** Each email's latest password sign-in: the address Auth rate-limited it by. */
+  signInAddresses: Map<string, string | null>;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startSupabaseStandIn(options: SupabaseStandInOptions): Pro
   const anonKey = options.anonKey ?? `sb_publishable_${randomBytes(16).toString('base64url')}`;
   let url = '';
   let auth: ReturnType<typeof createAuthStandIn> | undefined;
+  const signInAddresses = new Map<string, string | null>();
 
   const server = createServer((req, res) => {
     const requestUrl = new URL(req.url ?? '/', url);
@@ -54,6 +57,7 @@ export async function startSupabaseStandIn(options: SupabaseStandInOptions): Pro
     apiKeys: [anonKey],
     issuer: `${url}/auth/v1`,
     jwtExpirySeconds: options.jwtExpirySeconds ?? 3600,
+    onPasswordSignIn: ({ email, address }) => signInAddresses.set(email, address),
   });
   const realtime = await attachRealtime(server, {
     pool,
@@ -67,6 +71,7 @@ export async function startSupabaseStandIn(options: SupabaseStandInOptions): Pro
     url,
     anonKey,
     keys,
+    signInAddresses,
     async stop() {
       await realtime.stop();
       server.closeAllConnections();

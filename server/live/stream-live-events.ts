@@ -9,8 +9,13 @@
 // there. While the database is away the stream keeps its connection and reads again, backing off,
 // from its cursor: what was committed meanwhile comes once it is back. (Ending the stream instead
 // would have the client reconnect every few seconds for the whole outage, each time refused.)
+//
+// A stream is as good as the token that opened it: it ends, UNAUTHENTICATED, when that token
+// expires (the client resubscribes with a fresh one and its last event id) or when its session
+// ends (signed out, revoked), which every read checks first.
+import { SESSION_ENDED, type SessionStore, tokenExpiresAt } from '../auth/live-session.ts';
 import type { Actor, Database } from '../db/database.ts';
-import { isDatabaseUnavailable } from '../db/unavailable.ts';
+import { AppError, toAppError } from '../errors.ts';
 import { decodePageCursor, encodePageCursor } from '../inbox/page-cursor.ts';
 import {
   type LiveEvent,
@@ -57,7 +62,7 @@ function lookBack(position: LiveEventPosition): LiveEventPosition {
 }
 
 export async function* streamLiveEvents(
-  deps: { db: Database; feed: LiveFeed },
+  deps: { db: Database; feed: LiveFeed; sessions: SessionStore },
   actor: Actor,
   request: { workspaceId: string; lastEventId: string | null; signal?: AbortSignal },
 ): AsyncGenerator<StreamedLiveEvent> {
@@ -77,9 +82,11 @@ export async function* streamLiveEvents(
   const aborted = () => wake();
   request.signal?.addEventListener('abort', aborted);
   /** Resolves after `ms`, or sooner when a commit (or the feed coming back) wakes the stream. */
+  const expiresAt = tokenExpiresAt(actor);
+  /** Never past the token's expiry, when the stream must end. */
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
+      const timer = setTimeout(resolve, Math.max(0, Math.min(ms, expiresAt - Date.now())));
       wake = () => {
         clearTimeout(timer);
         resolve();
@@ -91,6 +98,7 @@ export async function* streamLiveEvents(
     }
     let retryMs = RETRY_MS.first;
     while (!request.signal?.aborted) {
+      if (Date.now() >= expiresAt) throw new AppError('UNAUTHENTICATED', 'Access token has expired');
       if (!woken) {
         await pause(IDLE_CHECK_MS);
         woken = true; // woken early, or the periodic re-read
@@ -100,11 +108,12 @@ export async function* streamLiveEvents(
       const from = cursor;
       let events: LiveEvent[];
       try {
+        if (!(await deps.sessions.isActive(actor))) throw new AppError('UNAUTHENTICATED', SESSION_ENDED);
         events = await deps.db.withUser(actor, (trx) =>
           listLiveEvents(trx, request.workspaceId, from === null ? null : lookBack(from), PAGE),
         );
       } catch (error) {
-        if (!isDatabaseUnavailable(error)) throw error;
+        if (toAppError(error)?.code !== 'UNAVAILABLE') throw error;
         await pause(retryMs);
         retryMs = Math.min(RETRY_MS.max, retryMs * 2);
         woken = true; // read again from the same cursor

@@ -1,5 +1,6 @@
 import type { FetchCreateContextFnOptions } from '@trpc/server/adapters/fetch';
 import { authenticateRequest, type RequestAuth } from '../auth/authenticate-request.ts';
+import { supabaseConfig } from '../auth/supabase-server-client.ts';
 import type { Runtime } from '../runtime.ts';
 
 export interface Context {
@@ -13,8 +14,7 @@ export async function createContext(
   { req, resHeaders }: FetchCreateContextFnOptions,
 ): Promise<Context> {
   const auth = await authenticateRequest(req, resHeaders, {
-    supabaseUrl: runtime.env.SUPABASE_URL,
-    anonKey: runtime.env.SUPABASE_ANON_KEY,
+    ...supabaseConfig(runtime.env),
     verifier: runtime.verifier,
   });
   return { db: runtime.db, runtime, auth };

@@ -11,17 +11,22 @@ export const liveRouter = router({
    * event's id resumes the stream after a reconnect (`lastEventId`); events of the last few
    * seconds before it may come again, so clients apply them by id. A subscription without
    * `lastEventId` starts with `resync`: refetch what you show; its id is where the stream stands.
-   * While the database is away the stream stays open and catches up once it is back.
+   * While the database is away the stream stays open and catches up once it is back. It ends
+   * with UNAUTHORIZED when its token expires or its session ends: resubscribe with a fresh token.
    */
   events: workspaceProcedure
     .input(z.object({ lastEventId: z.string().max(100).nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
       try {
-        for await (const event of streamLiveEvents({ db: ctx.db, feed: ctx.runtime.liveFeed }, ctx.actor, {
-          workspaceId: ctx.workspace.id,
-          lastEventId: input.lastEventId ?? null,
-          signal,
-        })) {
+        for await (const event of streamLiveEvents(
+          { db: ctx.db, feed: ctx.runtime.liveFeed, sessions: ctx.runtime.sessions },
+          ctx.actor,
+          {
+            workspaceId: ctx.workspace.id,
+            lastEventId: input.lastEventId ?? null,
+            signal,
+          },
+        )) {
           yield tracked(event.id, { event: event.event, payload: event.payload, at: event.at });
         }
       } catch (error) {
