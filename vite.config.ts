@@ -26,8 +26,7 @@ export default defineConfig(({ isSsrBuild }) => ({
         // Made at the first request: Remix's build starts a dev server too, with no app env.
         let guard: ReturnType<typeof requestGuard> | undefined;
         server.middlewares.use((req, res, next) => {
-          const env = getEnv();
-          guard ??= requestGuard({ appUrl: env.APP_URL, supabaseUrl: env.SUPABASE_URL });
+          guard ??= requestGuard(getEnv());
           guard(req, res, next);
         });
       },

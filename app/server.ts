@@ -23,8 +23,8 @@ const app = express();
 app.disable('x-powered-by');
 // First, so that no route sees a method the app does not serve (TRACE was a 500 from Remix).
 app.use(allowedMethods);
-// Headers, cross-site refusal and the body limit, before any route or static file.
-app.use(requestGuard({ appUrl: runtime.env.APP_URL, supabaseUrl: runtime.env.SUPABASE_URL }));
+// The client's address, headers, cross-site refusal and the body limit, before any route or file.
+app.use(requestGuard(runtime.env));
 // Vite fingerprints everything under /assets, so those files never change.
 app.use('/assets', express.static(path.join(root, 'build/client/assets'), { immutable: true, maxAge: '1y' }));
 app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));

@@ -14,7 +14,8 @@ import { startLocalStack } from '#dev/stack.ts';
 export default async function globalSetup() {
   const stack = await startLocalStack({ dataDir: await ephemeralClusterDir('e2e'), ephemeral: true });
   const port = await freePort();
-  const env = localServerEnv(stack.env, port);
+  // As behind a deployment's proxy: each test arrives from an address of its own (fixtures.ts).
+  const env: Record<string, string | undefined> = { ...localServerEnv(stack.env, port), TRUST_PROXY: '1' };
   const baseUrl = env.APP_URL as string;
   const web = startWebServer(env);
   const worker = startWorkerProcess(env);

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { APIRequestContext, APIResponse, Browser, Page } from '@playwright/test';
 import pg from 'pg';
 import type { SentRecord } from '#dev/meta/graph-send.ts';
-import { type BrowserErrors, expect } from './fixtures.ts';
+import { arrivingAs, type BrowserErrors, expect, test } from './fixtures.ts';
 
 export interface Operator {
   email: string;
@@ -166,7 +166,9 @@ export async function keepScreenshot(page: Page, name: string): Promise<void> {
 
 /** A second person's browser: its own cookies, held to the same no-console-errors standard. */
 export async function secondBrowser(browser: Browser, browserErrors: BrowserErrors): Promise<Page> {
-  const context = await browser.newContext();
+  const context = await browser.newContext({
+    extraHTTPHeaders: arrivingAs(`${test.info().testId} second browser`),
+  });
   const page = await context.newPage();
   browserErrors.watch(page);
   return page;

@@ -3,7 +3,7 @@
 // the headers that keep pages from being framed or running foreign scripts.
 import { request as httpRequest } from 'node:http';
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures.ts';
+import { arrivingAs, expect, test } from './fixtures.ts';
 import {
   cdnPicture,
   connectFirstAccount,
@@ -37,7 +37,7 @@ const CROSS_SITE_HEADERS: Record<string, string>[] = [
 
 let attacker: Operator;
 test.beforeAll(async ({ browser }) => {
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await browser.newContext({ extraHTTPHeaders: arrivingAs('attacker') })).newPage();
   attacker = await signUpWithWorkspace(page, base());
   await page.context().close();
 });

@@ -4,7 +4,7 @@
 // longer works on the REST send endpoint once its session has signed out.
 import { randomBytes } from 'node:crypto';
 import { supabaseClient } from '#dev/supabase/client.ts';
-import { expect, test } from './fixtures.ts';
+import { arrivingAs, expect, test } from './fixtures.ts';
 
 const supabase = () =>
   supabaseClient({
@@ -48,6 +48,22 @@ test('ten wrong passwords lock the account for a while, the right one included',
     maxRedirects: 0,
   });
   expect(welcome.status()).toBe(302);
+});
+
+test('fifty wrong passwords from one address stop its sign-ins, and no one else’s', async ({ request }) => {
+  const signIn = (email: string, client: string) =>
+    request.post('/sign-in', {
+      form: { email, password: 'guess' },
+      headers: arrivingAs(client),
+      maxRedirects: 0,
+    });
+  const answers: number[] = [];
+  // A guesser spreading over many accounts, each tried once.
+  for (let i = 0; i < 50; i++) answers.push((await signIn(`target-${i}@example.test`, 'guesser')).status());
+  expect(answers).toEqual(Array(50).fill(400));
+  expect((await signIn('target-50@example.test', 'guesser')).status()).toBe(429);
+  // Someone at another address is told only that the password is wrong.
+  expect((await signIn('target-50@example.test', 'colleague elsewhere')).status()).toBe(400);
 });
 
 test('every auth form answers 400, and changes nothing, for a body that is not a form', async ({

@@ -1,14 +1,13 @@
 // Who is asking, by network address, for the sign-in throttle and for Supabase Auth's own per-IP
-// limits. Remix hands actions a Fetch API Request, which has no socket; so a Node middleware in
+// limits. Remix hands actions a Fetch API Request, which has no socket; so the request guard in
 // front of Remix (the production server and the dev server alike) writes the address into a
 // request header of the app's own, after deleting whatever a client sent under that name.
 //
 // The address is the connection's, unless TRUST_PROXY says how many proxies in front of the app
 // append to X-Forwarded-For: then it is the entry that many hops from the right. Entries further
 // left were written by the client and prove nothing.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import { getEnv } from '../env.ts';
 
 /** Set by the middleware only; a client's own is deleted first. */
 export const CLIENT_ADDRESS_HEADER = 'x-inbox-client-address';
@@ -33,28 +32,12 @@ export function clientAddressOf(request: Request): string | null {
   return normalise(request.headers.get(CLIENT_ADDRESS_HEADER) ?? undefined);
 }
 
-type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
-
-/** The middleware, with the number of trusted proxies read on each request. */
-export function createClientAddressMiddleware(trustedHops: () => number): Middleware {
-  return (req, _res, next) => {
-    delete req.headers[CLIENT_ADDRESS_HEADER];
-    const address = resolveClientAddress(
-      req.socket.remoteAddress,
-      req.headers['x-forwarded-for'],
-      trustedHops(),
-    );
-    if (address) req.headers[CLIENT_ADDRESS_HEADER] = address;
-    next();
-  };
+/** Records the request's client address for the routes (the request guard calls this). */
+export function recordClientAddress(req: IncomingMessage, trustedHops: number): void {
+  delete req.headers[CLIENT_ADDRESS_HEADER];
+  const address = resolveClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustedHops);
+  if (address) req.headers[CLIENT_ADDRESS_HEADER] = address;
 }
-
-/**
- * Connect-style middleware for both servers, in front of Remix. TRUST_PROXY is read on the first
- * request rather than at import, when the dev server's configuration may be loaded without an
- * environment (a build).
- */
-export const clientAddress: Middleware = createClientAddressMiddleware(() => getEnv().TRUST_PROXY);
 
 function normalise(address: string | undefined): string | null {
   const trimmed = address?.trim() ?? '';

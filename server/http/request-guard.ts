@@ -1,5 +1,6 @@
 // What every request passes before a route sees it, on the production server (app/server.ts) and
 // the dev server (vite.config.ts) alike, right after the method check:
+// - the client's address is recorded for the routes (client-address.ts);
 // - every response gets the browser-hardening headers (security-headers.ts);
 // - a POST from a page of another site is refused, so a cross-site form cannot sign an operator in
 //   to someone else's workspace or act in theirs (Remix itself checks nothing for data requests);
@@ -8,6 +9,8 @@
 // Meta's callbacks are exempt from both: Meta is another site by definition, proves itself by
 // signature, and its endpoints read their bodies with limits of their own, chunked ones included.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Env } from '../env.ts';
+import { recordClientAddress } from './client-address.ts';
 import { isCrossSite } from './cross-site.ts';
 import { WEBHOOK_PATH } from './node-webhook.ts';
 import { CSP_NONCE_HEADER, newNonce, type SiteOrigins, securityHeaders } from './security-headers.ts';
@@ -37,8 +40,10 @@ function refusal(req: IncomingMessage, site: SiteOrigins): Refusal | null {
 }
 
 /** Connect-style middleware; see the top of this file. */
-export function requestGuard(site: SiteOrigins) {
+export function requestGuard(env: Pick<Env, 'APP_URL' | 'SUPABASE_URL' | 'TRUST_PROXY'>) {
+  const site: SiteOrigins = { appUrl: env.APP_URL, supabaseUrl: env.SUPABASE_URL };
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    recordClientAddress(req, env.TRUST_PROXY);
     const nonce = newNonce();
     req.headers[CSP_NONCE_HEADER] = nonce;
     for (const [name, value] of Object.entries(securityHeaders(site, nonce))) res.setHeader(name, value);
