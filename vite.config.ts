@@ -46,7 +46,17 @@ export default defineConfig(({ isSsrBuild }) => ({
   // server code for their loaders (Remix strips it from the browser build, but Vite's dependency
   // scan follows it), so the server's packages are excluded: found late, they caused that reload.
   optimizeDeps: {
-    exclude: ['@remix-run/node', 'dotenv', 'jose', 'kysely', 'pg', 'pg-boss', 'ws', 'zod'],
+    exclude: [
+      '@remix-run/node',
+      'dotenv',
+      'jose',
+      'kysely',
+      'pg',
+      'pg-boss',
+      'rate-limiter-flexible',
+      'ws',
+      'zod',
+    ],
     include: [
       '@supabase/ssr',
       '@supabase/supabase-js',
