@@ -11,8 +11,8 @@ import { waitForIngest } from '#dev/intake-audit.ts';
 import { eventually } from '#dev/test/eventually.ts';
 import { signUpOperator } from '#dev/test/operators.ts';
 import { parseEnv } from '#server/env.ts';
-import { createWorkspace } from '#server/inbox/create-workspace.ts';
 import { createRuntime } from '#server/runtime.ts';
+import { createWorkspace } from '#server/team/index.ts';
 import type { AppRouter } from '#server/trpc/app.router.ts';
 import { connectSimulatorAccount } from './simulator-account.ts';
 

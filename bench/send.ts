@@ -15,8 +15,8 @@ import {
   waitForHttp,
 } from '#dev/processes.ts';
 import { startLocalStack } from '#dev/stack.ts';
+import { attachmentsColumn, plainAttachment } from '#server/conversations/index.ts';
 import { parseEnv } from '#server/env.ts';
-import { attachmentsColumn, plainAttachment } from '#server/inbox/jsonb-columns.ts';
 import { createRuntime } from '#server/runtime.ts';
 import { connectSimulatorAccount } from './simulator-account.ts';
 

@@ -49,7 +49,7 @@ export function startWorkerProcess(
   env: Record<string, string | undefined>,
   stdio: StdioOptions = ['ignore', 'ignore', 'inherit'],
 ) {
-  return startScript('server/jobs/worker-main.ts', env, stdio);
+  return startScript('server/worker-main.ts', env, stdio);
 }
 
 export async function waitForHttp(url: string, process: ChildProcess, timeoutMs = 30_000): Promise<void> {

@@ -6,17 +6,15 @@ import { createSignInThrottle, type SignInThrottle } from './auth/sign-in-thrott
 import { createTokenCipher, type TokenCipher } from './crypto/token-cipher.ts';
 import { createDatabase, type Database } from './db/database.ts';
 import { type Env, getEnv, webhookSecrets } from './env.ts';
-import type { ApplyDeps } from './inbox/apply-instagram-events.ts';
-import type { EnqueueSend } from './inbox/queue-outbound-message.ts';
-import type { EnqueueIngest } from './inbox/replay-webhook-events.ts';
-import type { EnqueueSenderAction } from './inbox/sender-action-target.ts';
-import { createWebhookLedger, type WebhookLedger } from './inbox/webhook-ledger.ts';
+import type { ApplyDeps, EnqueueIngest } from './ingest/index.ts';
+import { createWebhookLedger, type WebhookLedger } from './ingest/index.ts';
 import { enqueue, QUEUES, startQueue } from './jobs/queue.ts';
-import { createLiveFeed, type LiveFeed } from './live/live-feed.ts';
 import type { FacebookOAuthConfig } from './meta/facebook-oauth.ts';
 import { createGraphClient, type GraphClient } from './meta/graph-client.ts';
 import type { InstagramOAuthConfig } from './meta/instagram-oauth.ts';
 import type { WebhookEndpointConfig } from './meta/webhook-endpoint.ts';
+import { createLiveFeed, type LiveFeed } from './realtime/live-feed.ts';
+import type { EnqueueSend, EnqueueSenderAction } from './sending/index.ts';
 
 export interface Runtime {
   env: Env;
@@ -139,8 +137,9 @@ export async function closeBeforeExit(runtime: Runtime, boundMs = 1000): Promise
   clearTimeout(timer);
 }
 
-// One runtime per process, even when this module is loaded twice: the production server loads
-// it from source and again inside the Remix server bundle, and Vite re-evaluates it on reload.
+// One runtime per process, even when this module is evaluated again: the dev server (Vite)
+// re-evaluates server modules on a full reload. (The Remix server bundle imports server/ from
+// source, so the production server has one copy.)
 const SHARED = Symbol.for('instagram-inbox.runtime');
 const registry = globalThis as { [SHARED]?: Runtime };
 

@@ -2,7 +2,7 @@ import { type LoaderFunctionArgs, redirect } from '@remix-run/node';
 import { requireActor } from '#app/lib/auth.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
 import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
-import { getOperator } from '#server/inbox/get-operator.ts';
+import { getOperator } from '#server/team/index.ts';
 
 /** Home: the first workspace's inbox, or creating a workspace when there is none yet. */
 export const loader = unavailableAs503(async ({ request }: LoaderFunctionArgs) => {

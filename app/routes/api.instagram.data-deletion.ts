@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { handleMetaCallback } from '#app/lib/meta-callback.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
-import { requestDataDeletion } from '#server/inbox/meta-callbacks.ts';
+import { requestDataDeletion } from '#server/accounts/index.ts';
 
 /** Meta: delete this person's data; answer where they can follow the request, and its code. */
 export const action = ({ request }: ActionFunctionArgs) =>

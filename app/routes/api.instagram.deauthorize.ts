@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { handleMetaCallback } from '#app/lib/meta-callback.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
-import { deauthorize } from '#server/inbox/meta-callbacks.ts';
+import { deauthorize } from '#server/accounts/index.ts';
 
 /** Meta: the person removed the app; their accounts are disconnected and their tokens wiped. */
 export const action = ({ request }: ActionFunctionArgs) =>

@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { getActor } from '#app/lib/auth.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
 import { AppError, errorHeaders, toAppError } from '#server/errors.ts';
-import { sendToRecipient } from '#server/inbox/send-to-recipient.ts';
 import {
   AttachmentTypeSchema,
   IdempotencyKeySchema,
+  sendToRecipient,
   toOutboundDto,
-} from '#server/trpc/routers/messages.schemas.ts';
+} from '#server/sending/index.ts';
 
 const SendRequestSchema = z.object({
   recipientId: z.string().trim().min(1, 'recipientId is required').max(64),

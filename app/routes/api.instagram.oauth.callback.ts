@@ -1,10 +1,13 @@
 import { type LoaderFunctionArgs, redirect } from '@remix-run/node';
 import { requireActor } from '#app/lib/auth.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
+import {
+  callbackUrl,
+  completeConnect,
+  consumeOAuthState,
+  type ReturnScreen,
+} from '#server/accounts/index.ts';
 import { AppError, toAppError } from '#server/errors.ts';
-import { callbackUrl } from '#server/inbox/begin-connect.ts';
-import { completeConnect } from '#server/inbox/complete-connect.ts';
-import { consumeOAuthState, type ReturnScreen } from '#server/inbox/oauth-states.ts';
 
 /** Meta sends the operator back here; the outcome is shown on the screen they started from. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { jsonForOperator } from '#app/lib/json-api.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
-import { beginConnect } from '#server/inbox/begin-connect.ts';
+import { beginConnect } from '#server/accounts/index.ts';
 
 /** `{"authUrl": …}`: where to send the operator to connect an Instagram account. */
 export const loader = ({ request }: LoaderFunctionArgs) =>

@@ -3,7 +3,7 @@ import { useLoaderData } from '@remix-run/react';
 import { AuthCard } from '#app/components/auth-card.tsx';
 import { runtime } from '#app/lib/runtime.server.ts';
 import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
-import { findDeletionStatus } from '#server/inbox/meta-callbacks.ts';
+import { findDeletionStatus } from '#server/accounts/index.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Data deletion request' }];
 

@@ -16,9 +16,12 @@ import { requireActor } from '#app/lib/auth.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
 import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
 import { AppError } from '#server/errors.ts';
-import { acceptInvitation } from '#server/inbox/accept-invitation.ts';
-import { getOperator } from '#server/inbox/get-operator.ts';
-import { type InvitationPreview, previewInvitation } from '#server/inbox/preview-invitation.ts';
+import {
+  acceptInvitation,
+  getOperator,
+  type InvitationPreview,
+  previewInvitation,
+} from '#server/team/index.ts';
 
 export const meta: MetaFunction = () => [
   { title: 'Invitation · Inbox' },

@@ -18,8 +18,8 @@ import { requireActor } from '#app/lib/auth.server.ts';
 import { useLiveWorkspace } from '#app/lib/live.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
 import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
-import { listAccountStatuses } from '#server/inbox/connection-status.ts';
-import { getOperator } from '#server/inbox/get-operator.ts';
+import { listAccountStatuses } from '#server/accounts/index.ts';
+import { getOperator } from '#server/team/index.ts';
 
 export const loader = unavailableAs503(async ({ request, params }: LoaderFunctionArgs) => {
   const headers = new Headers();

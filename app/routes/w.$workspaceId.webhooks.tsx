@@ -10,7 +10,7 @@ import { requireActor } from '#app/lib/auth.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
 import { useTRPC } from '#app/lib/trpc.ts';
 import { useWorkspaceAdmin } from '#app/lib/use-workspace-admin.ts';
-import { WEBHOOK_FIELDS } from '#server/inbox/complete-connect.ts';
+import { WEBHOOK_FIELDS } from '#server/accounts/index.ts';
 import { webhookCallbackUrl } from '#server/meta/webhook-callback-url.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Webhook test · Direct Inbox' }];

@@ -11,9 +11,7 @@ import { requireActor } from '#app/lib/auth.server.ts';
 import { readForm } from '#app/lib/read-form.server.ts';
 import { runtime } from '#app/lib/runtime.server.ts';
 import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
-import { createWorkspace } from '#server/inbox/create-workspace.ts';
-import { getOperator } from '#server/inbox/get-operator.ts';
-import { CreateWorkspaceInput } from '#server/trpc/routers/operator.schemas.ts';
+import { CreateWorkspaceInput, createWorkspace, getOperator } from '#server/team/index.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Create your workspace · Inbox' }];
 

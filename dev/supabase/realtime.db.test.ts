@@ -4,7 +4,7 @@
 // its subscribers see when it loses its database.
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
-import { createWorkspace } from '#server/inbox/create-workspace.ts';
+import { createWorkspace } from '#server/team/index.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
 import { eventually } from '../test/eventually.ts';
 import { signUpOperator, type TestOperator } from '../test/operators.ts';

@@ -3,9 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Session } from '@supabase/supabase-js';
 import { createAccessTokenVerifier } from '#server/auth/access-token.ts';
 import type { Actor, Database } from '#server/db/database.ts';
-import { acceptInvitation } from '#server/inbox/accept-invitation.ts';
-import { createWorkspace } from '#server/inbox/create-workspace.ts';
-import { inviteTeammate } from '#server/inbox/invite-teammate.ts';
+import { acceptInvitation, createWorkspace, inviteTeammate } from '#server/team/index.ts';
 import { supabaseClient } from '../supabase/client.ts';
 import type { SupabaseStandIn } from '../supabase/server.ts';
 

@@ -3,7 +3,7 @@
 // Postgres blinks.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { inject } from 'vitest';
-import { createWorkspace } from '#server/inbox/create-workspace.ts';
+import { createWorkspace } from '#server/team/index.ts';
 import { supabaseClient } from '../supabase/client.ts';
 import { type SupabaseStandIn, startSupabaseStandIn } from '../supabase/server.ts';
 import type { TestDatabase } from './database.ts';

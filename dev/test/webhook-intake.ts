@@ -1,10 +1,11 @@
 // Meta's side of webhook intake, for tests that drive the real endpoint: deliveries signed with
 // the app secret and POSTed over HTTP, and a wait until ingest has worked through everything the
 // ledger stored (read from the ledger and the queue, not guessed with a sleep).
-import { startWorkers, type Workers } from '#server/jobs/worker.ts';
+
 import { receiveDelivery } from '#server/meta/webhook-endpoint.ts';
 import { signWebhookBody } from '#server/meta/webhook-signature.ts';
 import { createRuntime, type Runtime } from '#server/runtime.ts';
+import { startWorkers, type Workers } from '#server/worker.ts';
 import { connectInstagramAccount, newInstagramAccountId, waitForIngest } from '../intake-audit.ts';
 import { instagramDeliveryBody, type WebhookEntry } from '../webhook-deliveries.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';

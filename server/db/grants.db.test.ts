@@ -9,11 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SupabaseStandIn, startSupabaseStandIn } from '#dev/supabase/server.ts';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
-import { acceptInvitation } from '../inbox/accept-invitation.ts';
-import { createWorkspace } from '../inbox/create-workspace.ts';
-import { inviteTeammate } from '../inbox/invite-teammate.ts';
-import { attachmentsColumn, plainAttachment } from '../inbox/jsonb-columns.ts';
-import { queueOutboundMessage } from '../inbox/queue-outbound-message.ts';
+import { attachmentsColumn, plainAttachment } from '../conversations/index.ts';
+import { queueOutboundMessage } from '../sending/index.ts';
+import { acceptInvitation, createWorkspace, inviteTeammate } from '../team/index.ts';
 import type { Tx } from './database.ts';
 
 let database: TestDatabase;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SupabaseStandIn, startSupabaseStandIn } from '#dev/supabase/server.ts';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
-import { createWorkspace } from '../inbox/create-workspace.ts';
+import { createWorkspace } from '../team/index.ts';
 import type { Tx } from './database.ts';
 
 let database: TestDatabase;

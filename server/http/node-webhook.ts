@@ -2,7 +2,7 @@
 // the endpoint Meta's bursts hit, and the same acceptDelivery() the Remix route calls does the
 // work (see docs/decisions/005-webhook-fast-path.md).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WebhookLedger } from '../inbox/webhook-ledger.ts';
+import type { WebhookLedger } from '../ingest/index.ts';
 import {
   acceptDelivery,
   type EndpointAnswer,

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { testEnv } from '#dev/test/env.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
+import { startWorkers, type Workers } from '../worker.ts';
 import { startQueue } from './queue.ts';
-import { startWorkers, type Workers } from './worker.ts';
 
 let database: TestDatabase;
 let runtime: Runtime;

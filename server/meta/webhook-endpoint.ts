@@ -3,7 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { AppError, TRY_AGAIN_LATER } from '../errors.ts';
 import { readBodyWithLimit } from '../http/read-body.ts';
-import type { WebhookLedger } from '../inbox/webhook-ledger.ts';
+import type { WebhookLedger } from '../ingest/index.ts';
 import { checkWebhookSignature } from './webhook-signature.ts';
 
 export interface WebhookEndpointConfig {

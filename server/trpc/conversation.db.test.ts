@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiStack, apiRefusal, operatorClient, startApiStack } from '#dev/test/api-stack.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
-import { createWorkspace } from '../inbox/create-workspace.ts';
+import { createWorkspace } from '../team/index.ts';
 
 let stack: ApiStack;
 let alice: TestOperator;

@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { findMembership } from '../inbox/workspaces.repository.ts';
+import { findMembership } from '../team/index.ts';
 import type { Context } from './context.ts';
 import { asAppError, toTRPCError } from './errors.ts';
 

@@ -7,7 +7,7 @@ import { type ApiStack, apiClient, apiRefusal, operatorClient, startApiStack } f
 import type { TestDatabase } from '#dev/test/database.ts';
 import { signUpTeam, type TestOperator } from '#dev/test/operators.ts';
 import type { ServedHandler } from '#dev/test/serve-fetch.ts';
-import { listLeads } from '../inbox/list-leads.ts';
+import { listLeads } from '../leads/index.ts';
 import type { Runtime } from '../runtime.ts';
 
 let stack: ApiStack;

@@ -6,7 +6,7 @@ import { type ApiStack, startApiStack } from '#dev/test/api-stack.ts';
 import { eventually } from '#dev/test/eventually.ts';
 import { listenLive, type ReceivedLiveEvent } from '#dev/test/mobile-client.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
-import { createWorkspace } from '../inbox/create-workspace.ts';
+import { createWorkspace } from '../team/index.ts';
 
 let stack: ApiStack;
 let alice: TestOperator;

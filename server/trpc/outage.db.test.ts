@@ -13,9 +13,9 @@ import { eventually } from '#dev/test/eventually.ts';
 import { listenLive } from '#dev/test/mobile-client.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
 import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
-import { createWorkspace } from '../inbox/create-workspace.ts';
-import { createLiveFeed } from '../live/live-feed.ts';
+import { createLiveFeed } from '../realtime/live-feed.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
+import { createWorkspace } from '../team/index.ts';
 import { handleTrpcRequest } from './handler.ts';
 
 let database: TestDatabase;

@@ -8,7 +8,7 @@ import { type ApiStack, apiRefusal, operatorClient, startApiStack } from '#dev/t
 import { eventually } from '#dev/test/eventually.ts';
 import { listenLive } from '#dev/test/mobile-client.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
-import { createWorkspace } from '../inbox/create-workspace.ts';
+import { createWorkspace } from '../team/index.ts';
 
 let stack: ApiStack;
 let alice: TestOperator;

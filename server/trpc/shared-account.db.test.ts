@@ -8,8 +8,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type ApiStack, operatorClient, startApiStack } from '#dev/test/api-stack.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
 import { instagramDeliveryBody } from '#dev/webhook-deliveries.ts';
-import { createWorkspace } from '../inbox/create-workspace.ts';
-import { ingestWebhookEvents } from '../inbox/ingest-webhook-events.ts';
+import { ingestWebhookEvents } from '../ingest/index.ts';
+import { createWorkspace } from '../team/index.ts';
 
 const IG = '17841400000000777';
 const noEnrichment = { enqueueEnrichment: async () => {} };

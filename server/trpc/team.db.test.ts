@@ -10,8 +10,8 @@ import type { TestDatabase } from '#dev/test/database.ts';
 import { eventually } from '#dev/test/eventually.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
 import type { ServedHandler } from '#dev/test/serve-fetch.ts';
-import { createWorkspace } from '../inbox/create-workspace.ts';
 import type { Runtime } from '../runtime.ts';
+import { createWorkspace } from '../team/index.ts';
 
 let stack: ApiStack;
 let database: TestDatabase;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { listAccountStatuses } from '../../inbox/connection-status.ts';
-import { disconnectAccount } from '../../inbox/disconnect-account.ts';
+import { disconnectAccount, listAccountStatuses } from '../../accounts/index.ts';
 import { router, workspaceAdminProcedure, workspaceProcedure } from '../init.ts';
 
 const AccountStatusSchema = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readHealth } from '../../inbox/read-health.ts';
+import { readHealth } from '../../health/index.ts';
 import { router, workspaceProcedure } from '../init.ts';
 
 const count = z.number().int().nonnegative();

@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { listConversations } from '../../inbox/list-conversations.ts';
-import { markConversationRead } from '../../inbox/mark-conversation-read.ts';
-import { readConversation } from '../../inbox/read-conversation.ts';
-import { updateConversation } from '../../inbox/update-conversation.ts';
-import { router, workspaceProcedure } from '../init.ts';
 import {
   ConversationListSchema,
   ConversationStatusSchema,
   ConversationViewSchema,
   ListConversationsInput,
-} from './inbox.schemas.ts';
+  listConversations,
+  readConversation,
+  updateConversation,
+} from '../../conversations/index.ts';
+import { markConversationRead } from '../../sending/index.ts';
+import { router, workspaceProcedure } from '../init.ts';
 
 export const inboxRouter = router({
   /** A workspace's conversations, most recent first, `limit` at a time. */

@@ -1,6 +1,5 @@
-import { listLeads } from '../../inbox/list-leads.ts';
+import { LeadListSchema, ListLeadsInput, listLeads } from '../../leads/index.ts';
 import { router, workspaceProcedure } from '../init.ts';
-import { LeadListSchema, ListLeadsInput } from './leads.schemas.ts';
 
 export const leadsRouter = router({
   /** The workspace's leads, newest first, `limit` at a time; by source, and searched by contact. */

@@ -1,6 +1,6 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { streamLiveEvents } from '../../live/stream-live-events.ts';
+import { streamLiveEvents } from '../../realtime/stream-live-events.ts';
 import { asAppError, toTRPCError } from '../errors.ts';
 import { router, workspaceProcedure } from '../init.ts';
 

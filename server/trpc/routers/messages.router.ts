@@ -1,11 +1,15 @@
 import { z } from 'zod';
-import { queueOutboundMessage } from '../../inbox/queue-outbound-message.ts';
-import { reactToMessage } from '../../inbox/react-to-message.ts';
-import { resolveUncertainMessage } from '../../inbox/resolve-uncertain-message.ts';
-import { retryOutboundMessage } from '../../inbox/retry-outbound-message.ts';
-import { signalTyping } from '../../inbox/signal-typing.ts';
+import {
+  OutboundMessageSchema,
+  queueOutboundMessage,
+  reactToMessage,
+  resolveUncertainMessage,
+  retryOutboundMessage,
+  SendMessageInput,
+  signalTyping,
+  toOutboundDto,
+} from '../../sending/index.ts';
 import { router, workspaceProcedure } from '../init.ts';
-import { OutboundMessageSchema, SendMessageInput, toOutboundDto } from './messages.schemas.ts';
 
 export const messagesRouter = router({
   /**

@@ -1,7 +1,11 @@
-import { createWorkspace } from '../../inbox/create-workspace.ts';
-import { getOperator } from '../../inbox/get-operator.ts';
+import {
+  CreateWorkspaceInput,
+  createWorkspace,
+  getOperator,
+  OperatorSchema,
+  WorkspaceSchema,
+} from '../../team/index.ts';
 import { operatorProcedure, router } from '../init.ts';
-import { CreateWorkspaceInput, OperatorSchema, WorkspaceSchema } from './operator.schemas.ts';
 
 export const operatorRouter = router({
   /** The signed-in operator and their workspaces. */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { updateWorkspaceSendSettings } from '../../inbox/update-send-settings.ts';
-import { findSendSettings, type SendSettings } from '../../inbox/workspaces.repository.ts';
+import { findSendSettings, type SendSettings, updateWorkspaceSendSettings } from '../../team/index.ts';
 import { router, workspaceAdminProcedure, workspaceProcedure } from '../init.ts';
 
 const SendSettingsSchema = z.object({

@@ -1,20 +1,20 @@
 import { z } from 'zod';
-import { acceptInvitation } from '../../inbox/accept-invitation.ts';
-import { changeMemberRole } from '../../inbox/change-member-role.ts';
-import { inviteTeammate } from '../../inbox/invite-teammate.ts';
-import { listTeam } from '../../inbox/list-team.ts';
-import { previewInvitation } from '../../inbox/preview-invitation.ts';
-import { removeMember } from '../../inbox/remove-member.ts';
-import { revokeInvitation } from '../../inbox/revoke-invitation.ts';
-import { operatorProcedure, router, workspaceAdminProcedure, workspaceProcedure } from '../init.ts';
 import {
+  acceptInvitation,
   CreatedInvitationSchema,
+  changeMemberRole,
   InvitableRoleSchema,
   InvitationPreviewSchema,
   InvitationTokenInput,
+  inviteTeammate,
+  listTeam,
+  previewInvitation,
   RoleSchema,
+  removeMember,
+  revokeInvitation,
   TeamSchema,
-} from './team.schemas.ts';
+} from '../../team/index.ts';
+import { operatorProcedure, router, workspaceAdminProcedure, workspaceProcedure } from '../init.ts';
 
 export const teamRouter = router({
   /** Members and pending invitations (any member; agents read only). */

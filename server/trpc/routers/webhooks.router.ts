@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { replayWorkspaceWebhooks } from '../../inbox/replay-workspace-webhooks.ts';
-import { runWebhookSelfTest } from '../../inbox/run-webhook-self-test.ts';
-import { webhookSelfTestConfig } from '../../inbox/webhook-self-test-config.ts';
+import { runWebhookSelfTest, WebhookSelfTestSchema, webhookSelfTestConfig } from '../../health/index.ts';
+import { replayWorkspaceWebhooks } from '../../ingest/index.ts';
 import { router, workspaceAdminProcedure } from '../init.ts';
-import { WebhookSelfTestSchema } from './webhooks.schemas.ts';
 
 export const webhooksRouter = router({
   /** Runs the workspace's failed webhook deliveries through ingest again (admins). */

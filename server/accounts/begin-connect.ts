@@ -1,0 +1,56 @@
+// Starts "Connect Instagram": picks the workspace (one the operator administers), issues the
+// state and returns the URL of Meta's consent screen.
+import type { Actor, Database } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import { type FacebookOAuthConfig, facebookDialogUrl } from '../meta/facebook-oauth.ts';
+import { type InstagramOAuthConfig, instagramAuthorizeUrl } from '../meta/instagram-oauth.ts';
+import { listMemberships } from '../team/index.ts';
+import { issueOAuthState, type LoginPath, type ReturnScreen } from './oauth-states.ts';
+
+export const OAUTH_CALLBACK_PATH = '/api/instagram/oauth/callback';
+
+export interface BeginConnectDeps {
+  db: Database;
+  oauth: InstagramOAuthConfig;
+  facebook?: FacebookOAuthConfig;
+  /** The app's public URL; Meta sends the operator back to its callback path. */
+  appUrl: string;
+}
+
+export function callbackUrl(appUrl: string): string {
+  return `${appUrl.replace(/\/$/, '')}${OAUTH_CALLBACK_PATH}`;
+}
+
+export async function beginConnect(
+  deps: BeginConnectDeps,
+  actor: Actor,
+  request: { workspaceId?: string; loginPath: LoginPath; returnScreen?: ReturnScreen },
+): Promise<{ authUrl: string; workspaceId: string }> {
+  const facebook = deps.facebook;
+  if (request.loginPath === 'facebook' && !facebook) {
+    throw new AppError(
+      'BAD_INPUT',
+      'Facebook Login is not configured on this server (META_APP_ID); use Instagram Login.',
+    );
+  }
+  const memberships = await deps.db.withUser(actor, (trx) => listMemberships(trx, actor.userId));
+  const administered = memberships.filter((m) => m.role !== 'agent');
+  const workspace = request.workspaceId
+    ? administered.find((m) => m.id === request.workspaceId)
+    : administered[0];
+  if (!workspace) {
+    throw new AppError(
+      'FORBIDDEN',
+      request.workspaceId && memberships.some((m) => m.id === request.workspaceId)
+        ? 'Only workspace owners and admins can connect Instagram accounts.'
+        : 'You are not an owner or admin of that workspace.',
+    );
+  }
+  const state = await issueOAuthState(deps.db, actor, workspace.id, request.loginPath, request.returnScreen);
+  const redirectUri = callbackUrl(deps.appUrl);
+  const authUrl =
+    facebook && request.loginPath === 'facebook'
+      ? facebookDialogUrl(facebook, redirectUri, state)
+      : instagramAuthorizeUrl(deps.oauth, redirectUri, state);
+  return { authUrl, workspaceId: workspace.id };
+}

@@ -1,0 +1,197 @@
+// SQL for channel connections: ingest, jobs, and removing accounts (disconnect, deletion).
+import { sql } from 'kysely';
+import type { Tx } from '../db/database.ts';
+import { deliveriesProcessedFor, processedForOthers } from '../ingest/index.ts';
+
+export interface ConnectionRef {
+  id: string;
+  workspaceId: string;
+  loginPath: 'instagram' | 'facebook';
+  channelIdentifier: string;
+  providerAccountId: string | null;
+}
+
+/**
+ * The live connections for the business accounts a delivery names. Facebook-login deliveries may
+ * carry the Page id where the Instagram account id is expected, so both are matched.
+ */
+export async function findLiveConnections(
+  trx: Tx,
+  accountIds: string[],
+): Promise<Map<string, ConnectionRef>> {
+  const found = new Map<string, ConnectionRef>();
+  if (accountIds.length === 0) return found;
+  const rows = await trx
+    .selectFrom('channel_connections')
+    .select(['id', 'workspace_id', 'login_path', 'channel_identifier', 'provider_account_id'])
+    .where('status', '<>', 'DISCONNECTED')
+    .where((eb) =>
+      eb.or([
+        eb('channel_identifier', 'in', accountIds),
+        eb.and([eb('login_path', '=', 'facebook'), eb('provider_account_id', 'in', accountIds)]),
+      ]),
+    )
+    .execute();
+  for (const row of rows) {
+    const ref: ConnectionRef = {
+      id: row.id,
+      workspaceId: row.workspace_id,
+      loginPath: row.login_path,
+      channelIdentifier: row.channel_identifier,
+      providerAccountId: row.provider_account_id,
+    };
+    found.set(row.channel_identifier, ref);
+    if (row.login_path === 'facebook' && row.provider_account_id) found.set(row.provider_account_id, ref);
+  }
+  return found;
+}
+
+export async function recordEventReceived(trx: Tx, connectionId: string, at: Date): Promise<void> {
+  await trx
+    .updateTable('channel_connections')
+    .set((eb) => ({ last_event_at: eb.fn('greatest', [eb.ref('last_event_at'), eb.val(at)]) }))
+    .where('id', '=', connectionId)
+    .execute();
+}
+
+export interface ConnectionCredentials extends ConnectionRef {
+  status: 'CONNECTED' | 'NEEDS_REAUTH' | 'DISCONNECTED';
+  /** The sealed access token (decrypt with the token cipher), or null once wiped. */
+  accessToken: string | null;
+}
+
+export async function findConnectionCredentials(
+  trx: Tx,
+  connectionId: string,
+): Promise<ConnectionCredentials | undefined> {
+  const row = await trx
+    .selectFrom('channel_connections')
+    .select([
+      'id',
+      'workspace_id',
+      'login_path',
+      'channel_identifier',
+      'provider_account_id',
+      'status',
+      'access_token',
+    ])
+    .where('id', '=', connectionId)
+    .executeTakeFirst();
+  return (
+    row && {
+      id: row.id,
+      workspaceId: row.workspace_id,
+      loginPath: row.login_path,
+      channelIdentifier: row.channel_identifier,
+      providerAccountId: row.provider_account_id,
+      status: row.status,
+      accessToken: row.access_token,
+    }
+  );
+}
+
+/** Meta refused the token: operators must reconnect. Webhooks keep being stored meanwhile. */
+export async function markNeedsReauth(trx: Tx, connectionId: string, reason: string): Promise<void> {
+  await trx
+    .updateTable('channel_connections')
+    .set({ status: 'NEEDS_REAUTH', needs_reauth_reason: reason })
+    .where('id', '=', connectionId)
+    .where('status', '=', 'CONNECTED')
+    .execute();
+}
+
+/** Accounts authorised by a person (their app-scoped id on either login path). */
+export async function connectionsAuthorisedBy(trx: Tx, appScopedUserId: string) {
+  return trx
+    .selectFrom('channel_connections')
+    .select(['id', 'channel_identifier', 'provider_account_id'])
+    .where((eb) =>
+      eb.or([
+        eb('authorizing_user_id', '=', appScopedUserId),
+        eb('provider_account_id', '=', appScopedUserId),
+      ]),
+    )
+    .execute();
+}
+
+/** Stops accounts and wipes their tokens; their conversations stay. */
+export async function disconnectConnections(trx: Tx, ids: string[], reason: string | null): Promise<void> {
+  if (ids.length === 0) return;
+  await trx
+    .updateTable('channel_connections')
+    .set({
+      status: 'DISCONNECTED',
+      is_active: false,
+      access_token: null,
+      refresh_token: null,
+      token_expires_at: null,
+      needs_reauth_reason: reason,
+      disconnected_at: new Date(),
+    })
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/**
+ * Deletes accounts and everything stored about them: conversations, messages, leads, contacts,
+ * parsed events, and the raw webhook deliveries processed for them alone. Returns what went.
+ */
+export async function purgeConnections(
+  trx: Tx,
+  connections: { id: string; channel_identifier: string; provider_account_id: string | null }[],
+): Promise<Record<string, number>> {
+  const ids = connections.map((c) => c.id);
+  const accountIds = connections.flatMap((c) => [
+    c.channel_identifier,
+    ...(c.provider_account_id ? [c.provider_account_id] : []),
+  ]);
+  const count = async (table: 'conversations' | 'conversation_messages' | 'leads' | 'contacts') =>
+    ids.length === 0
+      ? 0
+      : Number(
+          (
+            await trx
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('channel_connection_id', 'in', ids)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+  const summary: Record<string, number> = {
+    accounts: ids.length,
+    conversations: await count('conversations'),
+    messages: await count('conversation_messages'),
+    leads: await count('leads'),
+    contacts: await count('contacts'),
+  };
+  if (ids.length === 0) return summary;
+  // Raw deliveries processed for these connections and no other, naming only their accounts (a
+  // batch naming others is kept for them). Found before their events go: the events are what tie
+  // a delivery to a connection. Another workspace that has, or had, the same Instagram account
+  // keeps every delivery processed for it, with its events and failures.
+  const deliveries = await trx
+    .selectFrom('webhook_events')
+    .select('id')
+    .where(sql<boolean>`id in (${deliveriesProcessedFor(ids)})`)
+    .where(sql<boolean>`account_ids <@ ${accountIds}::text[]`)
+    .where(sql<boolean>`not ${processedForOthers(ids)}`)
+    .execute();
+  summary.events = Number(
+    (await trx.deleteFrom('instagram_events').where('channel_connection_id', 'in', ids).executeTakeFirst())
+      .numDeletedRows,
+  );
+  summary.deliveries = deliveries.length;
+  if (deliveries.length > 0) {
+    await trx
+      .deleteFrom('webhook_events')
+      .where(
+        'id',
+        'in',
+        deliveries.map((d) => d.id),
+      )
+      .execute();
+  }
+  // Conversations, messages, leads and contacts go with their connection (ON DELETE CASCADE).
+  await trx.deleteFrom('channel_connections').where('id', 'in', ids).execute();
+  return summary;
+}

@@ -1,0 +1,47 @@
+// The conversations slice: Conversations and their messages: list, read, update, search.
+// Other code imports only this file (see docs/architecture.md).
+
+export type { ConversationKey } from './conversations.repository.ts';
+export {
+  clearUnread,
+  conversationKey,
+  lockConversationKey,
+  lockConversations,
+  recordConversationActivity,
+  refreshPreviewFor,
+  upsertConversation,
+} from './conversations.repository.ts';
+export {
+  ConversationListSchema,
+  ConversationStatusSchema,
+  ConversationViewSchema,
+  ListConversationsInput,
+} from './conversations.schemas.ts';
+export type { ProviderData } from './jsonb-columns.ts';
+export {
+  attachmentsColumn,
+  deletionSummaryColumn,
+  eventPayloadColumn,
+  firstAttachmentUrl,
+  leadReferralColumn,
+  plainAttachment,
+  providerDataColumn,
+  reactionsColumn,
+  webhookHeadersColumn,
+} from './jsonb-columns.ts';
+export { listConversations } from './list-conversations.ts';
+export { foldMessageEvents, leadOrigin, messageKind, previewOf } from './message-presentation.ts';
+export type { NewMessage } from './messages.repository.ts';
+export {
+  applySeenMarks,
+  confirmSent,
+  findCustomerMessage,
+  findMessageByMid,
+  insertMessageOnce,
+  markOutboundSeen,
+  setBusinessReaction,
+  updateMessageState,
+} from './messages.repository.ts';
+export { messagingWindow } from './messaging-window.ts';
+export { readConversation } from './read-conversation.ts';
+export { updateConversation } from './update-conversation.ts';

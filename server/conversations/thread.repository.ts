@@ -1,0 +1,59 @@
+// SQL for reading a conversation's thread, newest first, a page at a time.
+import { sql } from 'kysely';
+import type { Tx } from '../db/database.ts';
+import type { PagePosition } from '../db/page-cursor.ts';
+
+export async function listThreadPage(
+  trx: Tx,
+  conversationId: string,
+  before: PagePosition | null,
+  limit: number,
+) {
+  let query = trx
+    .selectFrom('conversation_messages as m')
+    // The message a reply quotes, when we hold it (it may predate the connection). Joined by the
+    // account's unique (connection, mid) key, and kept to this conversation.
+    .leftJoin('conversation_messages as quoted', (join) =>
+      join
+        .onRef('quoted.channel_connection_id', '=', 'm.channel_connection_id')
+        .onRef('quoted.external_message_id', '=', 'm.reply_to_external_id')
+        .onRef('quoted.conversation_id', '=', 'm.conversation_id'),
+    )
+    .select([
+      'm.id',
+      'm.direction',
+      'm.kind',
+      'm.content',
+      'm.attachments',
+      'm.status',
+      'm.external_message_id',
+      'm.reply_to_external_id',
+      'm.reactions',
+      'm.business_reaction',
+      'm.edit_count',
+      'm.unsent_at',
+      'm.seen_at',
+      'm.occurred_at',
+      'm.error_code',
+      'm.error_message',
+      'm.messaging_tag',
+      'm.provider_data',
+      'quoted.id as quoted_id',
+      'quoted.direction as quoted_direction',
+      'quoted.kind as quoted_kind',
+      'quoted.content as quoted_content',
+      'quoted.attachments as quoted_attachments',
+      'quoted.unsent_at as quoted_unsent_at',
+      // The page cursor's key, at the column's full (microsecond) precision.
+      sql<string>`m.occurred_at::text`.as('position_at'),
+    ])
+    .where('m.conversation_id', '=', conversationId);
+  if (before) {
+    query = query.where(
+      sql<boolean>`(m.occurred_at, m.id) < (${before.at}::timestamptz, ${before.id}::uuid)`,
+    );
+  }
+  return query.orderBy('m.occurred_at', 'desc').orderBy('m.id', 'desc').limit(limit).execute();
+}
+
+export type ThreadRow = Awaited<ReturnType<typeof listThreadPage>>[number];

@@ -1,0 +1,289 @@
+// Applies one conversation's events from a delivery, in Meta's timestamp order, inside the
+// caller's transaction. Each event is first recorded under its unique identity: a redelivered
+// event stops there, so every effect below happens exactly once however often Meta delivers.
+// The conversation is created by the first message stored in it, in the same savepoint, so a
+// conversation never exists without the message that opened it.
+
+import type { ConnectionRef } from '../accounts/index.ts';
+import {
+  applySeenMarks,
+  attachmentsColumn,
+  confirmSent,
+  findMessageByMid,
+  insertMessageOnce,
+  leadOrigin,
+  messageKind,
+  type NewMessage,
+  type ProviderData,
+  previewOf,
+  providerDataColumn,
+  recordConversationActivity,
+  upsertConversation,
+} from '../conversations/index.ts';
+import type { Tx } from '../db/database.ts';
+import { recordLead } from '../leads/index.ts';
+import type { InstagramEvent } from '../meta/instagram-events.ts';
+import { adoptEcho } from '../sending/index.ts';
+import { registerContact } from './contacts.repository.ts';
+import { findRecordedEvent, recordEvent, recordRedelivery } from './instagram-events.repository.ts';
+import { REDACTING_KINDS, settleMessage } from './settle-message.ts';
+
+export interface ApplyDeps {
+  /** Queues a profile lookup for a contact seen for the first time (same transaction). */
+  enqueueEnrichment(trx: Tx, contact: { connectionId: string; igsid: string }): Promise<void>;
+}
+
+export type EventOutcome = 'applied' | 'pending' | 'duplicate' | 'ignored' | 'unmatched' | 'quarantined';
+
+type Stored = Extract<InstagramEvent, { kind: 'message' | 'postback' | 'referral' }>;
+
+/** Where a conversation's events go: the account, and the conversation if it exists already. */
+export interface ConversationTarget {
+  connection: ConnectionRef | undefined;
+  conversationId: string | undefined;
+}
+
+/** An event that cannot be applied (its error is recorded with it, and it is replayed later). */
+export class QuarantinedEvent extends Error {
+  /** Kept under this identity when its own is taken (another sender's event has it). */
+  constructor(
+    message: string,
+    readonly dedupeKey?: string,
+  ) {
+    super(message);
+  }
+}
+
+function isStored(event: InstagramEvent): event is Stored {
+  return event.kind === 'message' || event.kind === 'postback' || event.kind === 'referral';
+}
+
+/** The outcomes, and the conversation (created by a stored message, or as it was). */
+export async function applyConversationEvents(
+  trx: Tx,
+  deps: ApplyDeps,
+  webhookEventId: string,
+  target: ConversationTarget,
+  events: InstagramEvent[],
+): Promise<{ outcomes: EventOutcome[]; conversationId: string | undefined }> {
+  const { connection } = target;
+  let conversationId = target.conversationId;
+  const outcomes: EventOutcome[] = [];
+  let firstInbound: Stored | undefined;
+  for (const event of events) {
+    if (event.kind === 'ignored') {
+      const id = await recordEvent(trx, webhookEventId, event, connection, 'IGNORED', event.reason);
+      outcomes.push(id === null ? 'duplicate' : 'ignored');
+    } else if (event.kind === 'unparsed') {
+      throw new QuarantinedEvent(event.reason);
+    } else if (!connection) {
+      const reason = 'no workspace has connected this Instagram account';
+      const id = await recordEvent(trx, webhookEventId, event, undefined, 'UNMATCHED', reason);
+      outcomes.push(id === null ? 'duplicate' : 'unmatched');
+    } else if (isStored(event)) {
+      // Stored in this same transaction (savepoint), so it is recorded as applied right away.
+      if ((await recordEvent(trx, webhookEventId, event, connection, 'APPLIED')) === null) {
+        await redelivered(trx, webhookEventId, connection, event);
+        outcomes.push('duplicate');
+        continue;
+      }
+      conversationId ??= await upsertConversation(trx, {
+        workspaceId: connection.workspaceId,
+        connectionId: connection.id,
+        contactId: event.contactId,
+        at: event.occurredAt,
+        isSelf: event.isSelf,
+      });
+      const inbound = await store(trx, connection, conversationId, event);
+      if (inbound && !event.isSelf) firstInbound ??= event;
+      // Edits, reactions or reads that arrived before this message are settled now.
+      if (event.kind !== 'referral') await settleMessage(trx, connection, event.mid, { redact: true });
+      outcomes.push('applied');
+    } else {
+      const id = await recordEvent(trx, webhookEventId, event, connection, 'PENDING');
+      if (id === null) {
+        await redelivered(trx, webhookEventId, connection, event);
+        outcomes.push('duplicate');
+      } else {
+        // An edit, unsend, reaction or read whose message has not arrived waits for it.
+        const settled = await settleMessage(trx, connection, event.mid, {
+          redact: REDACTING_KINDS.has(event.kind),
+        });
+        outcomes.push(settled ? 'applied' : 'pending');
+      }
+    }
+  }
+  if (connection && conversationId && firstInbound) {
+    await rememberContact(trx, deps, connection, conversationId, firstInbound);
+  }
+  return { outcomes, conversationId };
+}
+
+/**
+ * An event recorded before. Meta's ids are unique, so the same message id from another sender is
+ * not a redelivery: it is kept aside rather than dropped. A true redelivery of words is
+ * remembered with its delivery, whose copy an unsend must also redact.
+ */
+async function redelivered(
+  trx: Tx,
+  webhookEventId: string,
+  connection: ConnectionRef,
+  event: Exclude<InstagramEvent, { kind: 'ignored' | 'unparsed' }>,
+): Promise<void> {
+  const recorded = await findRecordedEvent(trx, event.accountId, event.dedupeKey);
+  if (recorded && recorded.contactId !== event.contactId) {
+    throw new QuarantinedEvent(
+      `${event.kind} id already used by another sender's event`,
+      `conflict:${event.dedupeKey}:${event.contactId}`,
+    );
+  }
+  // Only a copy of the message's words (or of an edit) matters to an unsend; reactions and seen
+  // marks hold none.
+  if (!('mid' in event) || !REDACTING_KINDS.has(event.kind)) return;
+  if (recorded) await recordRedelivery(trx, recorded.id, webhookEventId);
+  await settleMessage(trx, connection, event.mid, { redact: true });
+}
+
+/** The lead (first contact only) and the contact whose profile is to be looked up. */
+async function rememberContact(
+  trx: Tx,
+  deps: ApplyDeps,
+  connection: ConnectionRef,
+  conversationId: string,
+  first: Stored,
+) {
+  const origin = leadOrigin(first);
+  await recordLead(trx, {
+    workspaceId: connection.workspaceId,
+    connectionId: connection.id,
+    conversationId,
+    contactId: first.contactId,
+    ...origin,
+    originAt: first.occurredAt,
+  });
+  const igsid = first.contactId;
+  if (
+    await registerContact(trx, { workspaceId: connection.workspaceId, connectionId: connection.id, igsid })
+  ) {
+    await deps.enqueueEnrichment(trx, { connectionId: connection.id, igsid });
+  }
+}
+
+/** Stores the message and updates the conversation's summary; true for a customer's message. */
+async function store(
+  trx: Tx,
+  connection: ConnectionRef,
+  conversationId: string,
+  event: Stored,
+): Promise<boolean> {
+  const row = toMessageRow(connection, conversationId, event);
+  const preview = previewOf({
+    direction: row.direction,
+    kind: row.kind ?? 'text',
+    text: row.content ?? '',
+    attachments: event.kind === 'message' ? event.attachments : [],
+  });
+  if (event.kind === 'message' && event.direction === 'OUTBOUND') {
+    // The echo of a send made through this app confirms that row; any other echo was typed
+    // elsewhere (the Instagram app, another tool) and is kept as an outbound message.
+    // Its mid is unknown when the echo outruns the Send API's answer (or the answer was lost):
+    // then it is matched with our waiting send by content and time.
+    const known = await findMessageByMid(trx, connection.id, event.mid);
+    if (known) await confirmSent(trx, known.id);
+    else {
+      const adopted = await adoptEcho(trx, {
+        conversationId,
+        mid: event.mid,
+        text: event.text ?? null,
+        kind: row.kind ?? 'text',
+        at: event.occurredAt,
+      });
+      if (!adopted) await insertMessageOnce(trx, row);
+    }
+    const { customerSeenUntil } = await recordConversationActivity(trx, conversationId, {
+      at: event.occurredAt,
+      preview,
+      inbound: false,
+      unread: false,
+    });
+    // Delivered after the customer's seen mark that covers it: seen too.
+    if (customerSeenUntil && event.occurredAt <= customerSeenUntil) await applySeenMarks(trx, conversationId);
+    return false;
+  }
+  const inserted = (await insertMessageOnce(trx, row)) !== null;
+  // A referral opens the messaging window but is not something the customer wrote; the
+  // business messaging itself is not a customer waiting for an answer.
+  const visible = event.kind !== 'referral';
+  await recordConversationActivity(trx, conversationId, {
+    at: event.occurredAt,
+    preview: visible ? preview : null,
+    inbound: true,
+    unread: inserted && visible && !event.isSelf,
+  });
+  return true;
+}
+
+function toMessageRow(connection: ConnectionRef, conversationId: string, event: Stored): NewMessage {
+  const base = {
+    workspace_id: connection.workspaceId,
+    conversation_id: conversationId,
+    channel_connection_id: connection.id,
+    occurred_at: event.occurredAt,
+  };
+  const extras: ProviderData = {
+    replyToStory: null,
+    quickReplyPayload: null,
+    postbackPayload: null,
+    referral: null,
+    standby: event.standby,
+    origin: null,
+  };
+  switch (event.kind) {
+    case 'message':
+      return {
+        ...base,
+        direction: event.direction,
+        status: event.direction === 'OUTBOUND' ? 'SENT' : 'RECEIVED',
+        kind: messageKind(event),
+        content: event.text ?? '',
+        attachments: event.attachments.length > 0 ? attachmentsColumn.encode(event.attachments) : null,
+        external_message_id: event.mid,
+        reply_to_external_id: event.replyTo?.kind === 'message' ? event.replyTo.mid : null,
+        provider_data: providerDataColumn.encode({
+          ...extras,
+          replyToStory:
+            event.replyTo?.kind === 'story'
+              ? { storyId: event.replyTo.storyId, url: event.replyTo.url }
+              : null,
+          quickReplyPayload: event.quickReplyPayload,
+          referral: event.referral,
+          // Typed outside this app (the Instagram app or another tool).
+          origin: event.direction === 'OUTBOUND' ? 'echo' : null,
+        }),
+      };
+    case 'postback':
+      return {
+        ...base,
+        direction: 'INBOUND',
+        status: 'RECEIVED',
+        kind: 'postback',
+        content: event.title,
+        external_message_id: event.mid,
+        provider_data: providerDataColumn.encode({
+          ...extras,
+          postbackPayload: event.payload,
+          referral: event.referral,
+        }),
+      };
+    case 'referral':
+      return {
+        ...base,
+        direction: 'INBOUND',
+        status: 'RECEIVED',
+        kind: 'referral',
+        content: '',
+        external_message_id: `referral-${event.contactId}-${event.occurredAt.getTime()}`,
+        provider_data: providerDataColumn.encode({ ...extras, referral: event.referral }),
+      };
+  }
+}

@@ -1,0 +1,17 @@
+// The ingest slice: Webhook deliveries in: the ledger, ingest and replay, contact enrichment.
+// Other code imports only this file (see docs/architecture.md).
+export type { ApplyDeps } from './apply-instagram-events.ts';
+export { enrichContactJob } from './enrich-contact.job.ts';
+export { ingestWebhookEventsJob } from './ingest-webhook-events.job.ts';
+export { ingestWebhookEvents } from './ingest-webhook-events.ts';
+export { listDeliveryOutcomes } from './instagram-events.repository.ts';
+export type { EnqueueIngest } from './replay-webhook-events.ts';
+export { replayFailedWebhookEvents } from './replay-webhook-events.ts';
+export { replayWorkspaceWebhooks } from './replay-workspace-webhooks.ts';
+export {
+  deliveriesProcessedFor,
+  findRecentLedgerEntryByBody,
+  processedForOthers,
+} from './webhook-events.repository.ts';
+export type { WebhookLedger } from './webhook-ledger.ts';
+export { createWebhookLedger } from './webhook-ledger.ts';

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import type { Database } from '../db/database.ts';
+import { defineJob } from '../jobs/job.ts';
+import { QUEUES } from '../jobs/queue.ts';
+import type { ApplyDeps } from './apply-instagram-events.ts';
+import { ingestWebhookEvents } from './ingest-webhook-events.ts';
+
+export const ingestWebhookEventsJob = defineJob({
+  queue: QUEUES.ingestWebhookEvents,
+  payload: z.object({ webhookEventIds: z.array(z.string().regex(/^\d+$/)).min(1) }),
+  concurrency: 2,
+  run: (deps: { db: Database; apply: ApplyDeps }, { webhookEventIds }) =>
+    ingestWebhookEvents(deps.db, deps.apply, webhookEventIds),
+});

@@ -1,0 +1,216 @@
+// Turns stored webhook deliveries into conversations, messages and leads. Safe to run twice,
+// concurrently, or again after a crash: every effect is keyed by the event's identity.
+//
+// A job's deliveries are applied in one transaction (one commit for hundreds of events, which is
+// what lets ingest keep up with Meta's bursts). The conversations they touch are locked first,
+// in a fixed order, so concurrent workers cannot deadlock on them. Each conversation's events run
+// in a savepoint. One bad event never takes others with it: when a conversation's events fail,
+// they are applied again one by one, and only the event that fails is quarantined (kept with its
+// error, counted in Health, applied by a replay after a fix). A lost connection or a crash rolls
+// the whole job back for a retry.
+import { sql } from 'kysely';
+import { type ConnectionRef, findLiveConnections, recordEventReceived } from '../accounts/index.ts';
+import { type ConversationKey, conversationKey, lockConversations } from '../conversations/index.ts';
+import type { Database, Tx } from '../db/database.ts';
+import type { InstagramEvent } from '../meta/instagram-events.ts';
+import {
+  MalformedDeliveryError,
+  type ParsedDelivery,
+  parseWebhookDelivery,
+} from '../meta/parse-webhook-delivery.ts';
+import {
+  type ApplyDeps,
+  applyConversationEvents,
+  type EventOutcome,
+  QuarantinedEvent,
+} from './apply-instagram-events.ts';
+import { type IngestFailure, recordIngestFailures } from './ingest-failures.repository.ts';
+import { quarantineEvent, releaseQuarantined } from './instagram-events.repository.ts';
+import { findLedgerEntries, type LedgerStatus, settleLedgerEntry } from './webhook-events.repository.ts';
+
+const DONE: LedgerStatus[] = ['PROCESSED', 'IGNORED', 'UNMATCHED'];
+
+export async function ingestWebhookEvents(
+  db: Database,
+  deps: ApplyDeps,
+  webhookEventIds: string[],
+): Promise<Map<string, LedgerStatus>> {
+  const statuses = new Map<string, LedgerStatus>();
+  await db.withService(async (trx) => {
+    const entries = await findLedgerEntries(trx, webhookEventIds);
+    const pending: { id: string; delivery: ParsedDelivery }[] = [];
+    for (const entry of entries) {
+      const id = String(entry.id);
+      if (DONE.includes(entry.status)) {
+        statuses.set(id, entry.status);
+        continue;
+      }
+      try {
+        pending.push({ id, delivery: parseWebhookDelivery(entry.raw_body) });
+      } catch (error) {
+        if (!(error instanceof MalformedDeliveryError)) throw error;
+        // Signed by Meta, yet not a delivery we can read: kept as failed, for a replay after a fix.
+        await settleLedgerEntry(trx, id, { status: 'FAILED', error: error.message });
+        statuses.set(id, 'FAILED');
+      }
+    }
+    if (pending.length === 0) return;
+
+    const connections = await findLiveConnections(trx, [
+      ...new Set(pending.flatMap((p) => p.delivery.accountIds)),
+    ]);
+    const conversations = await lockConversations(trx, conversationsTouched(pending, connections));
+    for (const { id, delivery } of pending) {
+      statuses.set(id, await applyDelivery(trx, deps, id, delivery, connections, conversations));
+    }
+    await recordLatestEvents(trx, pending, connections);
+  });
+  return statuses;
+}
+
+type Attempt<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Runs `work` in a savepoint: undone, and its error returned, when it fails for a lasting reason. */
+async function inSavepoint<T>(trx: Tx, work: () => Promise<T>): Promise<Attempt<T>> {
+  await sql`savepoint apply_events`.execute(trx);
+  try {
+    const value = await work();
+    await sql`release savepoint apply_events`.execute(trx);
+    return { ok: true, value };
+  } catch (error) {
+    if (isTransient(error)) throw error;
+    await sql`rollback to savepoint apply_events`.execute(trx);
+    await sql`release savepoint apply_events`.execute(trx);
+    return { ok: false, error };
+  }
+}
+
+/** One delivery: applied conversation by conversation; an event that cannot be applied is quarantined. */
+async function applyDelivery(
+  trx: Tx,
+  deps: ApplyDeps,
+  id: string,
+  delivery: ParsedDelivery,
+  connections: Map<string, ConnectionRef>,
+  conversations: Map<string, string>,
+): Promise<LedgerStatus> {
+  // A replay tries again whatever this delivery could not apply last time.
+  await releaseQuarantined(trx, id);
+  const outcomes: EventOutcome[] = [];
+  const reasons = new Set<string>();
+  // Quarantined events per connection, for the workspace's Health screen (unmatched accounts have none).
+  const failedByConnection = new Map<string, IngestFailure>();
+
+  for (const events of groupByConversation(delivery.events)) {
+    const first = events[0] as InstagramEvent;
+    const connection = connections.get(first.accountId);
+    const key = connection && conversationKey(connection.id, first.contactId);
+    const apply = async (batch: InstagramEvent[]) => {
+      const target = { connection, conversationId: key && conversations.get(key) };
+      const applied = await applyConversationEvents(trx, deps, id, target, batch);
+      if (key && applied.conversationId) conversations.set(key, applied.conversationId);
+      return applied.outcomes;
+    };
+    const whole = await inSavepoint(trx, () => apply(events));
+    if (whole.ok) {
+      outcomes.push(...whole.value);
+      continue;
+    }
+    for (const event of events) {
+      const one = await inSavepoint(trx, () => apply([event]));
+      if (one.ok) {
+        outcomes.push(...one.value);
+        continue;
+      }
+      const reason = one.error instanceof Error ? one.error.message : String(one.error);
+      const kept =
+        one.error instanceof QuarantinedEvent && one.error.dedupeKey
+          ? { ...event, dedupeKey: one.error.dedupeKey }
+          : event;
+      await quarantineEvent(trx, id, kept, connection, reason);
+      outcomes.push('quarantined');
+      reasons.add(reason);
+      if (connection) {
+        const known = failedByConnection.get(connection.id);
+        failedByConnection.set(connection.id, {
+          connectionId: connection.id,
+          workspaceId: connection.workspaceId,
+          eventCount: (known?.eventCount ?? 0) + 1,
+        });
+      }
+    }
+  }
+  const quarantined = outcomes.filter((o) => o === 'quarantined').length;
+  const status = quarantined > 0 ? 'FAILED' : ledgerStatus(outcomes);
+  await settleLedgerEntry(trx, id, {
+    status,
+    accountIds: delivery.accountIds,
+    eventCount: delivery.events.length,
+    error:
+      quarantined > 0
+        ? `${quarantined} of ${delivery.events.length} events quarantined: ${[...reasons].join('; ')}`
+        : null,
+  });
+  await recordIngestFailures(trx, id, [...failedByConnection.values()]);
+  return status;
+}
+
+/** Conversations the deliveries may write to, sorted: every worker locks them in the same order. */
+function conversationsTouched(
+  pending: { delivery: ParsedDelivery }[],
+  connections: Map<string, ConnectionRef>,
+): ConversationKey[] {
+  const touched = new Map<string, ConversationKey>();
+  for (const event of pending.flatMap((p) => p.delivery.events)) {
+    const connection = connections.get(event.accountId);
+    if (!connection || event.kind === 'ignored' || event.kind === 'unparsed' || !event.contactId) continue;
+    touched.set(conversationKey(connection.id, event.contactId), {
+      connectionId: connection.id,
+      contactId: event.contactId,
+    });
+  }
+  return [...touched.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, value]) => value);
+}
+
+/** Each account's most recent event, for the account's "last event received" status. */
+async function recordLatestEvents(
+  trx: Tx,
+  pending: { delivery: ParsedDelivery }[],
+  connections: Map<string, ConnectionRef>,
+): Promise<void> {
+  const latest = new Map<string, Date>();
+  for (const event of pending.flatMap((p) => p.delivery.events)) {
+    const connection = connections.get(event.accountId);
+    const known = connection && latest.get(connection.id);
+    if (connection && (!known || known < event.occurredAt)) latest.set(connection.id, event.occurredAt);
+  }
+  for (const [connectionId, at] of latest) await recordEventReceived(trx, connectionId, at);
+}
+
+function groupByConversation(events: InstagramEvent[]): InstagramEvent[][] {
+  const groups = new Map<string, InstagramEvent[]>();
+  for (const event of events) {
+    const key = `${event.accountId}\u0000${event.contactId}`;
+    const group = groups.get(key);
+    if (group) group.push(event);
+    else groups.set(key, [event]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Worth retrying the whole job: a deadlock or serialization failure, resource exhaustion, a lost
+ * connection (Postgres SQLSTATE classes 40, 53, 57, 58, 08, or a Node network error).
+ */
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (/^(40|53|57|58|08)/.test(code) || /^E[A-Z]+$/.test(code));
+}
+
+/** A delivery that reached the inbox is PROCESSED; one that only carried others' or unused events is not. */
+function ledgerStatus(outcomes: EventOutcome[]): LedgerStatus {
+  if (outcomes.length === 0) return 'IGNORED';
+  const fresh = outcomes.filter((o) => o !== 'duplicate');
+  if (fresh.length === 0 || fresh.some((o) => o === 'applied' || o === 'pending')) return 'PROCESSED';
+  return fresh.includes('unmatched') ? 'UNMATCHED' : 'IGNORED';
+}

@@ -1,0 +1,180 @@
+// SQL for the parsed-event ledger: one row per Meta event, unique per event identity.
+import { sql } from 'kysely';
+import type { ConnectionRef } from '../accounts/index.ts';
+import { eventPayloadColumn } from '../conversations/index.ts';
+import type { Tx } from '../db/database.ts';
+import type { InstagramEvent } from '../meta/instagram-events.ts';
+
+export type EventStatus = 'APPLIED' | 'PENDING' | 'IGNORED' | 'UNMATCHED' | 'QUARANTINED';
+
+/**
+ * Records the event unless it was recorded before; returns its id, or null for a redelivery. An
+ * event quarantined before is not a redelivery: it is tried again, and its row takes the new
+ * outcome. Racing workers serialise on the unique key: the second waits for the first.
+ */
+export async function recordEvent(
+  trx: Tx,
+  webhookEventId: string,
+  event: InstagramEvent,
+  connection: ConnectionRef | undefined,
+  status: EventStatus,
+  detail: string | null = null,
+): Promise<string | null> {
+  const inserted = await trx
+    .insertInto('instagram_events')
+    .values({
+      webhook_event_id: webhookEventId,
+      account_id: event.accountId,
+      channel_connection_id: connection?.id ?? null,
+      workspace_id: connection?.workspaceId ?? null,
+      contact_id: event.contactId || null,
+      kind: event.kind,
+      dedupe_key: event.dedupeKey,
+      mid: 'mid' in event ? event.mid : null,
+      occurred_at: event.occurredAt,
+      payload: eventPayloadColumn.encode(event),
+      status,
+      detail,
+      applied_at: status === 'APPLIED' ? new Date() : null,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['account_id', 'dedupe_key'])
+        .doUpdateSet((eb) => ({
+          webhook_event_id: eb.ref('excluded.webhook_event_id'),
+          channel_connection_id: eb.ref('excluded.channel_connection_id'),
+          workspace_id: eb.ref('excluded.workspace_id'),
+          payload: eb.ref('excluded.payload'),
+          status: eb.ref('excluded.status'),
+          detail: eb.ref('excluded.detail'),
+          applied_at: eb.ref('excluded.applied_at'),
+        }))
+        .where('instagram_events.status', '=', 'QUARANTINED'),
+    )
+    .returning('id')
+    .executeTakeFirst();
+  return inserted === undefined ? null : String(inserted.id);
+}
+
+/** The recorded event with this identity: who sent it. */
+export async function findRecordedEvent(trx: Tx, accountId: string, dedupeKey: string) {
+  const row = await trx
+    .selectFrom('instagram_events')
+    .select(['id', 'contact_id'])
+    .where('account_id', '=', accountId)
+    .where('dedupe_key', '=', dedupeKey)
+    .executeTakeFirst();
+  return row && { id: String(row.id), contactId: row.contact_id ?? '' };
+}
+
+/** Another delivery carried an event already recorded. */
+export async function recordRedelivery(trx: Tx, instagramEventId: string, webhookEventId: string) {
+  await trx
+    .insertInto('instagram_event_redeliveries')
+    .values({ instagram_event_id: instagramEventId, webhook_event_id: webhookEventId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/** Keeps an event that cannot be applied, with the reason, until a replay applies it. */
+export async function quarantineEvent(
+  trx: Tx,
+  webhookEventId: string,
+  event: InstagramEvent,
+  connection: ConnectionRef | undefined,
+  reason: string,
+): Promise<void> {
+  await recordEvent(trx, webhookEventId, event, connection, 'QUARANTINED', reason);
+}
+
+/** A delivery about to be applied again lets go of the events it quarantined last time. */
+export async function releaseQuarantined(trx: Tx, webhookEventId: string): Promise<void> {
+  await trx
+    .deleteFrom('instagram_events')
+    .where('webhook_event_id', '=', webhookEventId)
+    .where('status', '=', 'QUARANTINED')
+    .execute();
+}
+
+export type MessageMutation = Extract<InstagramEvent, { kind: 'edit' | 'unsend' | 'reaction' | 'read' }>;
+
+export interface StoredMutation {
+  id: string;
+  occurredAt: Date;
+  event: MessageMutation;
+}
+
+const MUTATIONS: MessageMutation['kind'][] = ['edit', 'unsend', 'reaction', 'read'];
+
+/** Every edit, unsend, reaction and read recorded for a message, oldest first. */
+export async function listMessageEvents(
+  trx: Tx,
+  connectionId: string,
+  mid: string,
+): Promise<StoredMutation[]> {
+  const rows = await trx
+    .selectFrom('instagram_events')
+    .select(['id', 'occurred_at', 'payload'])
+    .where('channel_connection_id', '=', connectionId)
+    .where('mid', '=', mid)
+    .where('kind', 'in', MUTATIONS)
+    .where('status', 'in', ['APPLIED', 'PENDING'])
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({
+    id: String(row.id),
+    occurredAt: row.occurred_at,
+    event: eventPayloadColumn.decode(row.payload) as MessageMutation,
+  }));
+}
+
+export async function markApplied(trx: Tx, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await trx
+    .updateTable('instagram_events')
+    .set({ status: 'APPLIED', applied_at: new Date() })
+    .where('id', 'in', ids)
+    .where('status', '=', 'PENDING')
+    .execute();
+}
+
+/** The recorded events that may hold a message's words: the message itself and its edits. */
+export async function listMessageCopies(trx: Tx, connectionId: string, mid: string) {
+  const rows = await trx
+    .selectFrom('instagram_events as e')
+    .select([
+      'e.id',
+      'e.payload',
+      'e.webhook_event_id',
+      sql<string[]>`array(select r.webhook_event_id::text from public.instagram_event_redeliveries r
+                          where r.instagram_event_id = e.id)`.as('redelivered_in'),
+    ])
+    .where('e.channel_connection_id', '=', connectionId)
+    .where('e.mid', '=', mid)
+    .where('e.kind', 'in', ['message', 'postback', 'edit'])
+    .execute();
+  return rows.map((row) => ({
+    id: String(row.id),
+    event: eventPayloadColumn.decode(row.payload),
+    deliveries: [String(row.webhook_event_id), ...row.redelivered_in],
+  }));
+}
+
+export async function replaceEventPayload(trx: Tx, id: string, event: InstagramEvent): Promise<void> {
+  await trx
+    .updateTable('instagram_events')
+    .set({ payload: eventPayloadColumn.encode(event) })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** What ingest made of each event of one delivery. */
+export async function listDeliveryOutcomes(trx: Tx, webhookEventId: string) {
+  return trx
+    .selectFrom('instagram_events')
+    .select(['account_id', 'kind', 'status', 'detail'])
+    .where('webhook_event_id', '=', webhookEventId)
+    .orderBy('id')
+    .execute();
+}

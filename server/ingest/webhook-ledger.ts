@@ -1,0 +1,84 @@
+// The webhook ledger's writer. Meta must get 200 only after the raw event is committed, and a
+// commit costs a disk flush; so concurrent deliveries are gathered into one multi-row INSERT and
+// one commit (group commit), each caller still waiting for the commit that holds its row. The
+// ingest job for the new rows is queued in the same transaction: stored and queued cannot disagree.
+
+import { webhookHeadersColumn } from '../conversations/index.ts';
+import type { Database } from '../db/database.ts';
+
+export interface IncomingWebhook {
+  rawBody: Buffer;
+  /** The headers worth keeping for audit and replay (never credentials). */
+  headers: Record<string, string>;
+  object: string | null;
+}
+
+import type { EnqueueIngest } from './replay-webhook-events.ts';
+
+export interface WebhookLedger {
+  /** Resolves with the ledger id once the event is durably stored, rejects if it could not be. */
+  append(webhook: IncomingWebhook): Promise<string>;
+}
+
+interface Pending {
+  webhook: IncomingWebhook;
+  resolve(id: string): void;
+  reject(error: unknown): void;
+}
+
+export function createWebhookLedger(
+  db: Database,
+  enqueueIngest: EnqueueIngest,
+  options: { maxBatch?: number; maxConcurrentWrites?: number } = {},
+): WebhookLedger {
+  const maxBatch = options.maxBatch ?? 250;
+  const maxConcurrentWrites = options.maxConcurrentWrites ?? 4;
+  const waiting: Pending[] = [];
+  let writing = 0;
+
+  async function write(batch: Pending[]): Promise<void> {
+    try {
+      const ids = await db.withService(async (trx) => {
+        const rows = await trx
+          .insertInto('webhook_events')
+          .values(
+            batch.map(({ webhook }) => ({
+              raw_body: webhook.rawBody,
+              headers: webhookHeadersColumn.encode(webhook.headers),
+              signature_valid: true,
+              object: webhook.object,
+            })),
+          )
+          .returning('id')
+          .execute();
+        const ids = rows.map((row) => String(row.id));
+        await enqueueIngest(trx, ids);
+        return ids;
+      });
+      for (const [i, pending] of batch.entries()) pending.resolve(ids[i] as string);
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    }
+  }
+
+  function pump(): void {
+    while (writing < maxConcurrentWrites && waiting.length > 0) {
+      const batch = waiting.splice(0, maxBatch);
+      writing += 1;
+      void write(batch).finally(() => {
+        writing -= 1;
+        pump();
+      });
+    }
+  }
+
+  return {
+    append(webhook) {
+      return new Promise<string>((resolve, reject) => {
+        waiting.push({ webhook, resolve, reject });
+        // Let the deliveries already on their way join this batch before writing it.
+        if (waiting.length === 1) setImmediate(pump);
+      });
+    },
+  };
+}

@@ -1,0 +1,185 @@
+// SQL for leads: written once by ingest, listed for operators. Rows become camelCase DTOs here.
+import { sql } from 'kysely';
+import { leadReferralColumn } from '../conversations/index.ts';
+import type { Tx } from '../db/database.ts';
+import { containsPattern } from '../db/like-pattern.ts';
+import type { PagePosition } from '../db/page-cursor.ts';
+import type { Referral } from '../meta/instagram-events.ts';
+
+export type LeadSource = 'DM' | 'STORY_REPLY' | 'STORY_MENTION' | 'AD' | 'REFERRAL' | 'PRODUCT';
+
+/**
+ * One lead per contact of an account, created by the customer's first message. Its source is that
+ * of the earliest message: one delivered later but written earlier (Meta does not keep order)
+ * takes its place; anything else changes nothing.
+ */
+export async function recordLead(
+  trx: Tx,
+  lead: {
+    workspaceId: string;
+    connectionId: string;
+    conversationId: string;
+    contactId: string;
+    source: LeadSource;
+    sourceRef: string | null;
+    sourceAdId: string | null;
+    /** The ad or link (with the ad's title, picture, post and product) the contact came from. */
+    referral: Referral | null;
+    /** Meta's time of the message the source is taken from. */
+    originAt: Date;
+  },
+): Promise<void> {
+  await trx
+    .insertInto('leads')
+    .values({
+      workspace_id: lead.workspaceId,
+      channel_connection_id: lead.connectionId,
+      conversation_id: lead.conversationId,
+      contact_identifier: lead.contactId,
+      source: lead.source,
+      source_ref: lead.sourceRef,
+      source_ad_id: lead.sourceAdId,
+      referral: lead.referral && leadReferralColumn.encode(lead.referral),
+      origin_at: lead.originAt,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['channel_connection_id', 'contact_identifier'])
+        .doUpdateSet((eb) => ({
+          source: eb.ref('excluded.source'),
+          source_ref: eb.ref('excluded.source_ref'),
+          source_ad_id: eb.ref('excluded.source_ad_id'),
+          referral: eb.ref('excluded.referral'),
+          origin_at: eb.ref('excluded.origin_at'),
+        }))
+        .where(sql<boolean>`leads.origin_at is null or excluded.origin_at < leads.origin_at`),
+    )
+    .execute();
+}
+
+export interface LeadAd {
+  title: string | null;
+  photoUrl: string | null;
+  postId: string | null;
+}
+
+/** The product and the ad's context from the stored referral (leads before it was kept have none). */
+function adContext(stored: unknown): Pick<LeadSummary, 'sourceProductId' | 'ad'> {
+  const referral = stored === null ? null : leadReferralColumn.decode(stored);
+  const ad =
+    referral && (referral.adTitle || referral.adPhotoUrl || referral.adPostId)
+      ? { title: referral.adTitle, photoUrl: referral.adPhotoUrl, postId: referral.adPostId }
+      : null;
+  return { sourceProductId: referral?.productId ?? null, ad };
+}
+
+export interface LeadSummary {
+  id: string;
+  /** Null only if its conversation was removed by hand; ingest always links one. */
+  conversationId: string | null;
+  contactIdentifier: string;
+  contactName: string | null;
+  contactUsername: string | null;
+  contactAvatar: string | null;
+  source: LeadSource;
+  /** The ig.me link's or ad's `ref` parameter. */
+  sourceRef: string | null;
+  sourceAdId: string | null;
+  /** The shop product the contact asked about. */
+  sourceProductId: string | null;
+  /** The ad the contact came from, as Meta described it. */
+  ad: LeadAd | null;
+  status: 'NEW' | 'CONTACTED' | 'QUALIFIED' | 'WON' | 'LOST';
+  account: { id: string; name: string | null; status: 'CONNECTED' | 'NEEDS_REAUTH' | 'DISCONNECTED' };
+  createdAt: string;
+}
+
+export interface LeadFilters {
+  source?: LeadSource;
+  /** Matched against the contact's name and username (a leading @ is part of no username). */
+  search?: string;
+}
+
+export interface LeadPage {
+  items: LeadSummary[];
+  next: PagePosition | null;
+}
+
+/** A workspace's leads, newest first, `limit` after `after`; the caller's RLS applies. */
+export async function listLeadPage(
+  trx: Tx,
+  query: { workspaceId: string; filters: LeadFilters; after: PagePosition | null; limit: number },
+): Promise<LeadPage> {
+  let select = trx
+    .selectFrom('leads as l')
+    .innerJoin('channel_connections as cc', 'cc.id', 'l.channel_connection_id')
+    // The profile ingest's enrichment fetched; the lead's own name wins (operators may edit it).
+    .leftJoin('contacts as ct', (join) =>
+      join
+        .onRef('ct.channel_connection_id', '=', 'l.channel_connection_id')
+        .onRef('ct.igsid', '=', 'l.contact_identifier'),
+    )
+    .select((eb) => [
+      'l.id',
+      'l.conversation_id',
+      'l.contact_identifier',
+      eb.fn.coalesce('l.name', 'ct.name').as('contact_name'),
+      eb.fn.coalesce('l.username', 'ct.username').as('contact_username'),
+      'ct.profile_pic',
+      'l.source',
+      'l.source_ref',
+      'l.source_ad_id',
+      'l.referral',
+      'l.status',
+      'l.created_at',
+      'cc.id as account_id',
+      'cc.display_name as account_name',
+      'cc.status as account_status',
+      // Postgres keeps microseconds; a JS Date would round them and skip or repeat rows.
+      sql<string>`l.created_at::text`.as('position_at'),
+    ])
+    .where('l.workspace_id', '=', query.workspaceId);
+  if (query.filters.source) select = select.where('l.source', '=', query.filters.source);
+  if (query.filters.search) {
+    const pattern = containsPattern(query.filters.search);
+    const username = containsPattern(query.filters.search.replace(/^@/, ''));
+    select = select.where((eb) =>
+      eb.or([
+        eb('l.name', 'ilike', pattern),
+        eb('ct.name', 'ilike', pattern),
+        eb('l.username', 'ilike', username),
+        eb('ct.username', 'ilike', username),
+      ]),
+    );
+  }
+  if (query.after) {
+    const { at, id } = query.after;
+    select = select.where(sql<boolean>`(l.created_at, l.id) < (${at}::timestamptz, ${id}::uuid)`);
+  }
+  const rows = await select
+    .orderBy('l.created_at', 'desc')
+    .orderBy('l.id', 'desc')
+    .limit(query.limit + 1)
+    .execute();
+
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      conversationId: r.conversation_id,
+      contactIdentifier: r.contact_identifier,
+      contactName: r.contact_name,
+      contactUsername: r.contact_username,
+      contactAvatar: r.profile_pic,
+      source: r.source,
+      sourceRef: r.source_ref,
+      sourceAdId: r.source_ad_id,
+      ...adContext(r.referral),
+      status: r.status,
+      account: { id: r.account_id, name: r.account_name, status: r.account_status },
+      createdAt: r.created_at.toISOString(),
+    })),
+    next: rows.length > query.limit && last ? { at: last.position_at, id: last.id } : null,
+  };
+}

@@ -1,0 +1,143 @@
+// An operator's reply is accepted: checked against Meta's rules, stored QUEUED (one row per Send
+// API call it takes) and handed to the send job, all in one transaction. The same idempotency
+// key always names the same reply: repeating the request returns the stored parts and sends
+// nothing new, also when the two requests race.
+
+import {
+  attachmentsColumn,
+  firstAttachmentUrl,
+  messagingWindow,
+  plainAttachment,
+  previewOf,
+  recordConversationActivity,
+} from '../conversations/index.ts';
+import { type Actor, continueAsServer, type Database, type Tx } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import { type OutboundContent, type OutboundPart, planParts } from './outbound-content.ts';
+import {
+  findOutboundByKeys,
+  findReplyContext,
+  insertQueuedParts,
+  type OutboundMessage,
+} from './outbound-messages.repository.ts';
+
+/** Queues the send job for a conversation's waiting replies (in the caller's transaction). */
+export type EnqueueSend = (trx: Tx, conversationId: string, startAfter?: Date) => Promise<void>;
+
+export interface QueueOutboundDeps {
+  db: Database;
+  enqueueSend: EnqueueSend;
+  now?: () => Date;
+}
+
+export interface OutboundRequest extends OutboundContent {
+  workspaceId: string;
+  conversationId: string;
+  /** Chosen by the client, so a retried request cannot send twice. */
+  idempotencyKey: string;
+  /** A person typing in the inbox (true) or an integration calling the API (false). */
+  sentByHuman: boolean;
+  /** Quote one of the conversation's messages (Meta's mid). */
+  replyToMid?: string;
+}
+
+/** Parts after the first get their own key, derived from the request's. */
+function partKey(idempotencyKey: string, index: number): string {
+  return index === 0 ? idempotencyKey : `${idempotencyKey}#${index + 1}`;
+}
+
+function sameContent(stored: OutboundMessage, part: OutboundPart): boolean {
+  if (part.kind === 'text') return stored.kind === 'text' && stored.content === part.text;
+  return stored.kind === part.type && firstAttachmentUrl(stored.attachments) === part.url;
+}
+
+export async function queueOutboundMessage(
+  deps: QueueOutboundDeps,
+  actor: Actor,
+  request: OutboundRequest,
+): Promise<OutboundMessage[]> {
+  const parts = planParts(request);
+  const keys = parts.map((_, index) => partKey(request.idempotencyKey, index));
+  const now = deps.now?.() ?? new Date();
+
+  return deps.db.withUser(actor, async (trx) => {
+    // Read under RLS: a conversation of another workspace is simply not found.
+    const conversation = await findReplyContext(trx, request.workspaceId, request.conversationId);
+    if (!conversation) throw new AppError('NOT_FOUND', 'Conversation not found in this workspace');
+
+    const existing = await findOutboundByKeys(trx, conversation.conversationId, keys);
+    if (existing.length > 0) return sameReply(existing, parts);
+
+    if (conversation.connectionStatus === 'DISCONNECTED') {
+      throw new AppError('UNPROCESSABLE', 'This Instagram account is disconnected; reconnect it to reply.');
+    }
+    if (conversation.connectionStatus === 'NEEDS_REAUTH') {
+      throw new AppError(
+        'UNPROCESSABLE',
+        `This Instagram account must be reconnected before replies can be sent (${conversation.needsReauthReason ?? 'its access was revoked'}).`,
+      );
+    }
+    const window = messagingWindow({
+      lastInboundAt: conversation.lastInboundAt,
+      now,
+      humanAgentEnabled: conversation.humanAgentEnabled,
+      sentByHuman: request.sentByHuman,
+    });
+    if (window.kind === 'closed') throw new AppError('UNPROCESSABLE', window.reason);
+
+    // Members cannot insert messages themselves (a direct insert would skip the checks above):
+    // the reply, made only of what was checked, is stored as the server.
+    await continueAsServer(trx);
+    const inserted = await insertQueuedParts(
+      trx,
+      parts.map((part, index) => ({
+        workspace_id: conversation.workspaceId,
+        conversation_id: conversation.conversationId,
+        channel_connection_id: conversation.connectionId,
+        user_id: actor.userId,
+        direction: 'OUTBOUND',
+        status: 'QUEUED',
+        kind: part.kind === 'text' ? 'text' : part.type,
+        content: part.kind === 'text' ? part.text : '',
+        attachments:
+          part.kind === 'attachment'
+            ? attachmentsColumn.encode([plainAttachment(part.type, part.url)])
+            : null,
+        reply_to_external_id: index === 0 ? (request.replyToMid ?? null) : null,
+        idempotency_key: keys[index],
+        messaging_tag: window.kind === 'human_agent' ? 'HUMAN_AGENT' : null,
+      })),
+    );
+    // A concurrent request with the same key committed first: that one is the reply.
+    if (inserted.length < parts.length) {
+      if (inserted.length > 0) throw new AppError('CONFLICT', 'The same reply is being sent; try again');
+      return sameReply(await findOutboundByKeys(trx, conversation.conversationId, keys), parts);
+    }
+
+    const last = parts.at(-1) as OutboundPart;
+    await recordConversationActivity(trx, conversation.conversationId, {
+      at: now,
+      preview: previewOf({
+        direction: 'OUTBOUND',
+        kind: last.kind === 'text' ? 'text' : last.type,
+        text: parts[0]?.kind === 'text' ? parts[0].text : '',
+        attachments: last.kind === 'attachment' ? [{ kind: last.type }] : [],
+      }),
+      inbound: false,
+      unread: false,
+    });
+    await deps.enqueueSend(trx, conversation.conversationId);
+    return findOutboundByKeys(trx, conversation.conversationId, keys);
+  });
+}
+
+/** The stored reply for a repeated key, or a conflict if the key was used for something else. */
+function sameReply(stored: OutboundMessage[], parts: OutboundPart[]): OutboundMessage[] {
+  const matches =
+    stored.length === parts.length &&
+    parts.every((part, index) => sameContent(stored[index] as OutboundMessage, part));
+  if (!matches) {
+    throw new AppError('CONFLICT', 'This idempotency key was already used for a different message');
+  }
+  return stored;
+}

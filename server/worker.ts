@@ -1,0 +1,128 @@
+// Runs the background jobs of one process. Each job is checked against its payload schema before
+// it runs; a thrown error fails the job and pg-boss retries it with backoff. A running job is
+// renewed while it runs, so the one of a worker that died is retried within seconds. Workers also
+// LISTEN for the wake-up that enqueue() sends, so new work starts at once instead of at the next
+// poll.
+
+import type PgBoss from 'pg-boss';
+import type { z } from 'zod';
+import { refreshTokensJob } from './accounts/index.ts';
+import { startListener } from './db/listener.ts';
+import { enrichContactJob, ingestWebhookEventsJob } from './ingest/index.ts';
+import { startJobHeartbeat } from './jobs/heartbeat.ts';
+import type { JobDefinition } from './jobs/job.ts';
+import { JOB_WAKEUP_CHANNEL, QUEUE_SCHEMA, startQueue } from './jobs/queue.ts';
+import { createRateLimiter } from './jobs/rate-limiter.ts';
+import type { Runtime } from './runtime.ts';
+import { requeueStrandedRepliesJob, senderActionJob, sendMessagesJob } from './sending/index.ts';
+
+export interface Workers {
+  boss: PgBoss;
+  stop(): Promise<void>;
+}
+
+/** Profile lookups per Instagram account per second: a small share of Meta's budget. */
+const PROFILE_LOOKUPS_PER_SECOND = 5;
+
+export async function startWorkers(runtime: Runtime): Promise<Workers> {
+  const timeoutSeconds = runtime.env.JOB_TIMEOUT_SECONDS;
+  const boss = await startQueue({
+    url: runtime.env.DATABASE_URL,
+    role: 'worker',
+    jobTimeoutSeconds: timeoutSeconds,
+  });
+  try {
+    return await runWorkers(runtime, boss);
+  } catch (error) {
+    // Half started (the database went away meanwhile): none of it may run beside the next try.
+    await boss.stop({ graceful: false, wait: true }).catch(() => {});
+    throw error;
+  }
+}
+
+async function runWorkers(runtime: Runtime, boss: PgBoss): Promise<Workers> {
+  const timeoutSeconds = runtime.env.JOB_TIMEOUT_SECONDS;
+  const heartbeat = startJobHeartbeat(boss, { schema: QUEUE_SCHEMA, timeoutSeconds });
+  const workerIds = new Map<string, string[]>();
+
+  async function register<Deps, Schema extends z.ZodType>(job: JobDefinition<Deps, Schema>, deps: Deps) {
+    const ids: string[] = [];
+    for (let i = 0; i < job.concurrency; i++) {
+      let workerId = '';
+      workerId = await boss.work(job.queue, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([work]) => {
+        if (!work) return;
+        // pg-boss waits a polling interval after every job unless notified; while there is a
+        // backlog, go straight on to the next one.
+        boss.notifyWorker(workerId);
+        const done = heartbeat.track(job.queue, work.id);
+        try {
+          await job.run(deps, job.payload.parse(work.data));
+        } finally {
+          done();
+        }
+      });
+      ids.push(workerId);
+    }
+    workerIds.set(job.queue, ids);
+  }
+
+  await register(ingestWebhookEventsJob, { db: runtime.db, apply: runtime.ingest });
+  await register(enrichContactJob, {
+    db: runtime.db,
+    graph: runtime.graph,
+    cipher: runtime.cipher,
+    limiter: createRateLimiter({ perSecond: PROFILE_LOOKUPS_PER_SECOND }),
+  });
+
+  await register(sendMessagesJob, {
+    db: runtime.db,
+    graph: runtime.graph,
+    cipher: runtime.cipher,
+    enqueueSend: runtime.enqueueSend,
+    limits: {
+      textPerSecond: runtime.env.SEND_TEXT_PER_SECOND,
+      mediaPerSecond: runtime.env.SEND_MEDIA_PER_SECOND,
+    },
+    claimTtlMs: timeoutSeconds * 1000,
+  });
+
+  await register(senderActionJob, {
+    db: runtime.db,
+    graph: runtime.graph,
+    cipher: runtime.cipher,
+    textPerSecond: runtime.env.SEND_TEXT_PER_SECOND,
+  });
+
+  await register(refreshTokensJob, { db: runtime.db, cipher: runtime.cipher, oauth: runtime.instagramOAuth });
+  // Every hour: tokens are refreshed weeks before they expire, so a missed run or two is harmless.
+  // Scheduled jobs carry the data given here: an empty payload, which their schemas accept (pg-boss
+  // would otherwise send null, and every scheduled run would fail its payload check).
+  await boss.schedule(refreshTokensJob.queue, '17 * * * *', {});
+
+  await register(requeueStrandedRepliesJob, { db: runtime.db, enqueueSend: runtime.enqueueSend });
+  await boss.schedule(requeueStrandedRepliesJob.queue, '*/5 * * * *', {});
+
+  // Jobs queued by another process start at once, not at the next poll. After a reconnect every
+  // worker looks, since wake-ups sent meanwhile were lost.
+  const wake = (ids: string[]) => {
+    for (const id of ids) boss.notifyWorker(id);
+  };
+  const listener = await startListener({
+    url: runtime.env.DATABASE_URL,
+    channel: JOB_WAKEUP_CHANNEL,
+    name: 'inbox-worker-wakeup',
+    onNotification: (queue) => wake(workerIds.get(queue) ?? []),
+    onReconnect: () => wake([...workerIds.values()].flat()),
+  });
+
+  return {
+    boss,
+    async stop() {
+      await listener.close();
+      // Within the grace period platforms give before SIGKILL (Docker's is 10 s); what has not
+      // finished by then is handed back to the queue for another worker.
+      await boss.stop({ graceful: true, wait: true, timeout: 8_000 });
+      heartbeat.stop();
+    },
+  };
+}
