@@ -3,9 +3,10 @@
 import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { type FacebookOAuthConfig, facebookDialogUrl } from '../meta/facebook-oauth.ts';
+import type { LoginPath } from '../meta/graph-client.ts';
 import { type InstagramOAuthConfig, instagramAuthorizeUrl } from '../meta/instagram-oauth.ts';
 import { listMemberships } from '../team/index.ts';
-import { issueOAuthState, type LoginPath, type ReturnScreen } from './oauth-states.ts';
+import { issueOAuthState, type ReturnScreen } from './oauth-states.ts';
 
 export const OAUTH_CALLBACK_PATH = '/api/instagram/oauth/callback';
 

@@ -9,7 +9,7 @@ import { tokenContext } from '../crypto/token-cipher.ts';
 import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { exchangeFacebookCode, type FacebookOAuthConfig } from '../meta/facebook-oauth.ts';
-import type { GraphClient } from '../meta/graph-client.ts';
+import type { GraphClient, LoginPath } from '../meta/graph-client.ts';
 import {
   exchangeCode,
   exchangeForLongLived,
@@ -17,7 +17,7 @@ import {
   OAuthExchangeError,
 } from '../meta/instagram-oauth.ts';
 import { ProfileName, ProfilePictureUrl } from '../meta/profile-fields.ts';
-import { consumeOAuthState, type LoginPath, type ReturnScreen } from './oauth-states.ts';
+import { consumeOAuthState, type ReturnScreen } from './oauth-states.ts';
 
 /** The webhook fields every connected account is subscribed to (reference §2.6). */
 export const WEBHOOK_FIELDS = [

@@ -3,6 +3,7 @@
 // (RLS), and never a token.
 import type { Actor, Database, Tx } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import type { LoginPath } from '../meta/graph-client.ts';
 import { webUrl } from '../meta/web-url.ts';
 import { listMemberships } from '../team/index.ts';
 
@@ -13,7 +14,7 @@ export interface AccountStatus {
   /** The profile's display name and picture as Meta gave them when it was (re)connected (http(s) only). */
   profileName: string | null;
   profilePictureUrl: string | null;
-  loginPath: 'instagram' | 'facebook';
+  loginPath: LoginPath;
   status: 'CONNECTED' | 'NEEDS_REAUTH' | 'DISCONNECTED';
   needsReauthReason: string | null;
   tokenExpiresAt: string | null;

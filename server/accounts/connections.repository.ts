@@ -2,11 +2,12 @@
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
 import { deliveriesProcessedFor, processedForOthers } from '../ingest/index.ts';
+import type { LoginPath } from '../meta/graph-client.ts';
 
 export interface ConnectionRef {
   id: string;
   workspaceId: string;
-  loginPath: 'instagram' | 'facebook';
+  loginPath: LoginPath;
   channelIdentifier: string;
   providerAccountId: string | null;
 }

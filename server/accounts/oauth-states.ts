@@ -4,10 +4,9 @@
 import { hashSecretToken as hash, newSecretToken } from '../crypto/secret-token.ts';
 import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import type { LoginPath } from '../meta/graph-client.ts';
 
 export const STATE_LIFETIME_MS = 10 * 60 * 1000;
-
-export type LoginPath = 'instagram' | 'facebook';
 
 /** The screen the operator started from, and returns to. */
 export type ReturnScreen = 'inbox' | 'accounts';

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { TokenCipher } from '../crypto/token-cipher.ts';
 import { tokenContext } from '../crypto/token-cipher.ts';
 import type { Actor, Database } from '../db/database.ts';
+import type { LoginPath } from '../meta/graph-client.ts';
 import { GraphApiError, type GraphClient, GraphNetworkError } from '../meta/graph-client.ts';
 import { WEBHOOK_FIELDS } from './complete-connect.ts';
 import { type AccountStatus, listAccountStatuses } from './connection-status.ts';
@@ -22,7 +23,7 @@ export interface WebhookSubscription {
   connectionId: string;
   accountName: string | null;
   accountId: string;
-  loginPath: 'instagram' | 'facebook';
+  loginPath: LoginPath;
   /** Null when Meta could not be asked. */
   subscribed: boolean | null;
   fields: string[];

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { NewMessage } from '../conversations/index.ts';
 import type { Tx } from '../db/database.ts';
+import type { LoginPath } from '../meta/graph-client.ts';
 
 export type OutboundStatus = 'QUEUED' | 'SENDING' | 'SENT' | 'FAILED' | 'UNCERTAIN';
 
@@ -236,7 +237,7 @@ export interface SendTarget {
   humanAgentEnabled: boolean;
   connection: {
     id: string;
-    loginPath: 'instagram' | 'facebook';
+    loginPath: LoginPath;
     channelIdentifier: string;
     providerAccountId: string | null;
     status: 'CONNECTED' | 'NEEDS_REAUTH' | 'DISCONNECTED';
