@@ -4,12 +4,14 @@
 // Events that could not be applied are listed by reason, for an admin to try again after a fix, and
 // background jobs that should be running and are not, with the work they hold up.
 // Refreshes with every live event (the workspace channel) and every 30 s.
+
 import type { MetaFunction } from '@remix-run/node';
 import { useParams, useSearchParams } from '@remix-run/react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import clsx from 'clsx';
 import { BarChart, formatMs, LineChart } from '#app/components/charts.tsx';
+import { type DataColumn, DataTable } from '#app/components/data-table.tsx';
 import { Notice, NoticeTable, QuietNote } from '#app/components/notice.tsx';
 import { duration } from '#app/lib/duration.ts';
 import { describeStuckWork } from '#app/lib/stuck-work.ts';
@@ -324,6 +326,15 @@ function CellBar({ value, max, color }: { value: number; max: number; color: str
   );
 }
 
+const SENDING_COLUMNS: DataColumn[] = [
+  { label: 'Account', inset: 'px-5' },
+  { label: 'Queue' },
+  { label: 'Oldest waiting' },
+  { label: 'Unconfirmed' },
+  { label: 'Sent' },
+  { label: 'Failed' },
+];
+
 function AccountSending({ accounts }: { accounts: Overview['accounts'] }) {
   const maxQueue = Math.max(0, ...accounts.map((a) => a.queueDepth));
   const maxFailed = Math.max(0, ...accounts.map((a) => a.failed));
@@ -341,43 +352,31 @@ function AccountSending({ accounts }: { accounts: Overview['accounts'] }) {
       {accounts.length === 0 ? (
         <p className="px-5 py-4 text-sm text-slate-500">No Instagram account is connected.</p>
       ) : (
-        <table className="w-full text-sm">
-          <thead className="text-left text-xs text-slate-500">
-            <tr>
-              <th className="px-5 py-2 font-medium">Account</th>
-              <th className="px-3 py-2 font-medium">Queue</th>
-              <th className="px-3 py-2 font-medium">Oldest waiting</th>
-              <th className="px-3 py-2 font-medium">Unconfirmed</th>
-              <th className="px-3 py-2 font-medium">Sent</th>
-              <th className="px-3 py-2 font-medium">Failed</th>
+        <DataTable columns={SENDING_COLUMNS} numeric>
+          {accounts.map((account) => (
+            <tr key={account.id}>
+              <th scope="row" className="px-5 py-2.5 text-left font-medium text-slate-900">
+                {account.name}
+                {account.status === 'NEEDS_REAUTH' ? (
+                  <span className="ml-2 rounded-full bg-amber-50 px-2 py-0.5 text-[11px] font-medium text-amber-800 ring-1 ring-amber-200">
+                    needs reconnecting
+                  </span>
+                ) : null}
+              </th>
+              <td className="px-3 py-2.5">
+                <CellBar value={account.queueDepth} max={maxQueue} color="fill-brand-500" />
+              </td>
+              <td className="px-3 py-2.5">{duration(account.oldestWaitingSeconds)}</td>
+              <td className={clsx('px-3 py-2.5', account.uncertain > 0 && 'text-amber-700')}>
+                {account.uncertain}
+              </td>
+              <td className="px-3 py-2.5">{account.sent}</td>
+              <td className={clsx('px-3 py-2.5', account.failed > 0 && 'font-semibold text-red-600')}>
+                <CellBar value={account.failed} max={maxFailed} color="fill-red-500" />
+              </td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 tabular-nums">
-            {accounts.map((account) => (
-              <tr key={account.id}>
-                <th scope="row" className="px-5 py-2.5 text-left font-medium text-slate-900">
-                  {account.name}
-                  {account.status === 'NEEDS_REAUTH' ? (
-                    <span className="ml-2 rounded-full bg-amber-50 px-2 py-0.5 text-[11px] font-medium text-amber-800 ring-1 ring-amber-200">
-                      needs reconnecting
-                    </span>
-                  ) : null}
-                </th>
-                <td className="px-3 py-2.5">
-                  <CellBar value={account.queueDepth} max={maxQueue} color="fill-brand-500" />
-                </td>
-                <td className="px-3 py-2.5">{duration(account.oldestWaitingSeconds)}</td>
-                <td className={clsx('px-3 py-2.5', account.uncertain > 0 && 'text-amber-700')}>
-                  {account.uncertain}
-                </td>
-                <td className="px-3 py-2.5">{account.sent}</td>
-                <td className={clsx('px-3 py-2.5', account.failed > 0 && 'font-semibold text-red-600')}>
-                  <CellBar value={account.failed} max={maxFailed} color="fill-red-500" />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </figure>
   );

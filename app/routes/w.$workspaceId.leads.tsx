@@ -1,12 +1,14 @@
 // Leads: everyone who started a conversation with one of the workspace's accounts, newest first,
 // with where they came from (a DM, a story, an ad, an ig.me link) and a way into the conversation.
 // Ingest creates them; the layout's live channel refetches this list when one arrives.
+
 import type { MetaFunction } from '@remix-run/node';
 import { Link, useParams, useRouteLoaderData } from '@remix-run/react';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import clsx from 'clsx';
 import { Avatar } from '#app/components/avatar.tsx';
+import { type DataColumn, DataTable } from '#app/components/data-table.tsx';
 import { LeadsIcon } from '#app/components/icons.tsx';
 import { LEAD_SOURCES, type LeadSource, LeadSourceBadge } from '#app/components/lead-source-badge.tsx';
 import { exactTime, relativeTime, useNow } from '#app/lib/relative-time.ts';
@@ -138,80 +140,66 @@ export default function Leads() {
   );
 }
 
+const LEAD_COLUMNS: DataColumn[] = [
+  { label: 'Contact', inset: 'px-4' },
+  { label: 'Source', inset: 'px-4' },
+  { label: 'Account', inset: 'px-4' },
+  { label: 'Created', inset: 'px-4' },
+  { label: 'Conversation', srOnly: true, inset: 'px-4' },
+];
+
 function LeadTable({ workspaceId, leads }: { workspaceId: string; leads: Lead[] }) {
   const now = useNow();
   return (
-    <table className="w-full text-left text-sm">
-      <caption className="sr-only">Leads, newest first</caption>
-      <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
-        <tr>
-          <th scope="col" className="px-4 py-2.5 font-medium">
-            Contact
-          </th>
-          <th scope="col" className="px-4 py-2.5 font-medium">
-            Source
-          </th>
-          <th scope="col" className="px-4 py-2.5 font-medium">
-            Account
-          </th>
-          <th scope="col" className="px-4 py-2.5 font-medium">
-            Created
-          </th>
-          <th scope="col" className="px-4 py-2.5 font-medium">
-            <span className="sr-only">Conversation</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100" data-testid="lead-rows">
-        {leads.map((lead) => {
-          const name = lead.contactName || lead.contactUsername || 'Instagram user';
-          return (
-            <tr key={lead.id} className="align-top transition hover:bg-slate-50">
-              <td className="px-4 py-3">
-                <div className="flex items-center gap-3">
-                  <Avatar name={name} src={lead.contactAvatar} className="h-9 w-9" />
-                  <div className="min-w-0">
-                    <p className="truncate font-medium text-slate-900">{name}</p>
-                    <p className="truncate text-xs text-slate-500">
-                      {lead.contactUsername ? `@${lead.contactUsername}` : 'Profile not available'}
-                    </p>
-                  </div>
-                </div>
-              </td>
-              <td className="px-4 py-3">
-                <LeadSourceBadge lead={lead} />
-              </td>
-              <td className="px-4 py-3">
-                <p className="truncate text-slate-700">{lead.account.name ?? 'Instagram account'}</p>
-                {lead.account.status === 'CONNECTED' ? null : (
-                  <p className="text-xs text-slate-400">
-                    {lead.account.status === 'DISCONNECTED' ? 'Disconnected' : 'Needs reconnect'}
+    <DataTable caption="Leads, newest first" columns={LEAD_COLUMNS} bodyTestId="lead-rows">
+      {leads.map((lead) => {
+        const name = lead.contactName || lead.contactUsername || 'Instagram user';
+        return (
+          <tr key={lead.id} className="align-top transition hover:bg-slate-50">
+            <td className="px-4 py-3">
+              <div className="flex items-center gap-3">
+                <Avatar name={name} src={lead.contactAvatar} className="h-9 w-9" />
+                <div className="min-w-0">
+                  <p className="truncate font-medium text-slate-900">{name}</p>
+                  <p className="truncate text-xs text-slate-500">
+                    {lead.contactUsername ? `@${lead.contactUsername}` : 'Profile not available'}
                   </p>
-                )}
-              </td>
-              <td className="px-4 py-3 whitespace-nowrap text-slate-600">
-                <time dateTime={lead.createdAt} title={exactTime(lead.createdAt)}>
-                  {relativeTime(lead.createdAt, now)}
-                </time>
-              </td>
-              <td className="px-4 py-3 text-right whitespace-nowrap">
-                {lead.conversationId ? (
-                  <Link
-                    to={`/w/${workspaceId}/inbox/${lead.conversationId}`}
-                    aria-label={`Open conversation with ${name}`}
-                    className="inline-flex items-center rounded-lg border border-slate-200 px-3 py-1.5 text-xs font-semibold text-slate-700 shadow-sm hover:border-brand-500 hover:text-brand-700"
-                  >
-                    Open conversation
-                  </Link>
-                ) : (
-                  <span className="text-xs text-slate-400">Conversation deleted</span>
-                )}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+                </div>
+              </div>
+            </td>
+            <td className="px-4 py-3">
+              <LeadSourceBadge lead={lead} />
+            </td>
+            <td className="px-4 py-3">
+              <p className="truncate text-slate-700">{lead.account.name ?? 'Instagram account'}</p>
+              {lead.account.status === 'CONNECTED' ? null : (
+                <p className="text-xs text-slate-400">
+                  {lead.account.status === 'DISCONNECTED' ? 'Disconnected' : 'Needs reconnect'}
+                </p>
+              )}
+            </td>
+            <td className="px-4 py-3 whitespace-nowrap text-slate-600">
+              <time dateTime={lead.createdAt} title={exactTime(lead.createdAt)}>
+                {relativeTime(lead.createdAt, now)}
+              </time>
+            </td>
+            <td className="px-4 py-3 text-right whitespace-nowrap">
+              {lead.conversationId ? (
+                <Link
+                  to={`/w/${workspaceId}/inbox/${lead.conversationId}`}
+                  aria-label={`Open conversation with ${name}`}
+                  className="inline-flex items-center rounded-lg border border-slate-200 px-3 py-1.5 text-xs font-semibold text-slate-700 shadow-sm hover:border-brand-500 hover:text-brand-700"
+                >
+                  Open conversation
+                </Link>
+              ) : (
+                <span className="text-xs text-slate-400">Conversation deleted</span>
+              )}
+            </td>
+          </tr>
+        );
+      })}
+    </DataTable>
   );
 }
 

@@ -4,9 +4,10 @@ import { useRevalidator } from '@remix-run/react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Avatar } from '#app/components/avatar.tsx';
+import { type DataColumn, DataTable } from '#app/components/data-table.tsx';
 import { useTRPC } from '#app/lib/trpc.ts';
 import { ROLES, type Role, RoleBadge } from './roles.tsx';
-import { CARD, DANGER_BUTTON, formatDate, QUIET_BUTTON, SELECT, TABLE_HEAD } from './team-styles.ts';
+import { CARD, DANGER_BUTTON, formatDate, QUIET_BUTTON, SELECT } from './team-styles.ts';
 
 interface Member {
   userId: string;
@@ -16,6 +17,13 @@ interface Member {
   joinedAt: string;
   isYou: boolean;
 }
+
+const MEMBER_COLUMNS: DataColumn[] = [
+  { label: 'Name', inset: 'px-5' },
+  { label: 'Role' },
+  { label: 'Joined' },
+  { label: 'Actions', srOnly: true, inset: 'px-5' },
+];
 
 export function MembersTable({
   workspaceId,
@@ -59,90 +67,72 @@ export function MembersTable({
           {failure.message}
         </p>
       ) : null}
-      <table className="w-full text-sm">
-        <thead className={TABLE_HEAD}>
-          <tr>
-            <th scope="col" className="px-5 py-2 font-medium">
-              Name
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Role
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Joined
-            </th>
-            <th scope="col" className="px-5 py-2">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {members.map((member) => {
-            const name = member.displayName ?? member.email;
-            // Admins manage admins and agents; owners are managed by owners.
-            const editable = canManage && (member.role !== 'owner' || yourRole === 'owner');
-            return (
-              <tr key={member.userId}>
-                <td className="px-5 py-3">
-                  <div className="flex items-center gap-3">
-                    <Avatar name={name} src={null} className="h-9 w-9" />
-                    <div className="min-w-0">
-                      <p className="truncate font-medium text-slate-900">
-                        {name}
-                        {member.isYou ? (
-                          <span className="ml-1.5 rounded-full bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-600">
-                            You
-                          </span>
-                        ) : null}
-                      </p>
-                      {member.displayName ? (
-                        <p className="truncate text-xs text-slate-500">{member.email}</p>
+      <DataTable columns={MEMBER_COLUMNS}>
+        {members.map((member) => {
+          const name = member.displayName ?? member.email;
+          // Admins manage admins and agents; owners are managed by owners.
+          const editable = canManage && (member.role !== 'owner' || yourRole === 'owner');
+          return (
+            <tr key={member.userId}>
+              <td className="px-5 py-3">
+                <div className="flex items-center gap-3">
+                  <Avatar name={name} src={null} className="h-9 w-9" />
+                  <div className="min-w-0">
+                    <p className="truncate font-medium text-slate-900">
+                      {name}
+                      {member.isYou ? (
+                        <span className="ml-1.5 rounded-full bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-600">
+                          You
+                        </span>
                       ) : null}
-                    </div>
+                    </p>
+                    {member.displayName ? (
+                      <p className="truncate text-xs text-slate-500">{member.email}</p>
+                    ) : null}
                   </div>
-                </td>
-                <td className="px-3 py-3">
-                  {editable ? (
-                    <select
-                      aria-label={`Role of ${name}`}
-                      value={member.role}
-                      disabled={changeRole.isPending}
-                      onChange={(event) =>
-                        changeRole.mutate({
-                          workspaceId,
-                          userId: member.userId,
-                          role: event.target.value as Role,
-                        })
-                      }
-                      className={SELECT}
-                    >
-                      {assignable.map((role) => (
-                        <option key={role} value={role}>
-                          {ROLES[role].label}
-                        </option>
-                      ))}
-                    </select>
-                  ) : (
-                    <RoleBadge role={member.role} />
-                  )}
-                </td>
-                <td className="px-3 py-3 whitespace-nowrap text-slate-500">
-                  <time dateTime={member.joinedAt}>{formatDate(member.joinedAt)}</time>
-                </td>
-                <td className="px-5 py-3 text-right">
-                  {editable && !member.isYou ? (
-                    <RemoveButton
-                      name={name}
-                      pending={remove.isPending}
-                      onConfirm={() => remove.mutate({ workspaceId, userId: member.userId })}
-                    />
-                  ) : null}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+                </div>
+              </td>
+              <td className="px-3 py-3">
+                {editable ? (
+                  <select
+                    aria-label={`Role of ${name}`}
+                    value={member.role}
+                    disabled={changeRole.isPending}
+                    onChange={(event) =>
+                      changeRole.mutate({
+                        workspaceId,
+                        userId: member.userId,
+                        role: event.target.value as Role,
+                      })
+                    }
+                    className={SELECT}
+                  >
+                    {assignable.map((role) => (
+                      <option key={role} value={role}>
+                        {ROLES[role].label}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <RoleBadge role={member.role} />
+                )}
+              </td>
+              <td className="px-3 py-3 whitespace-nowrap text-slate-500">
+                <time dateTime={member.joinedAt}>{formatDate(member.joinedAt)}</time>
+              </td>
+              <td className="px-5 py-3 text-right">
+                {editable && !member.isYou ? (
+                  <RemoveButton
+                    name={name}
+                    pending={remove.isPending}
+                    onConfirm={() => remove.mutate({ workspaceId, userId: member.userId })}
+                  />
+                ) : null}
+              </td>
+            </tr>
+          );
+        })}
+      </DataTable>
     </section>
   );
 }

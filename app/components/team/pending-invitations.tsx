@@ -1,9 +1,10 @@
 // Links made but not yet used: which role, who made them, when they expire. Owners and admins
 // revoke them; the links themselves are never shown again (only their hashes are kept).
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type DataColumn, DataTable } from '#app/components/data-table.tsx';
 import { useTRPC } from '#app/lib/trpc.ts';
 import { RoleBadge, withArticle } from './roles.tsx';
-import { CARD, formatDate, QUIET_BUTTON, TABLE_HEAD } from './team-styles.ts';
+import { CARD, formatDate, QUIET_BUTTON } from './team-styles.ts';
 
 export interface Invitation {
   id: string;
@@ -12,6 +13,13 @@ export interface Invitation {
   createdAt: string;
   expiresAt: string;
 }
+
+const INVITATION_COLUMNS: DataColumn[] = [
+  { label: 'Role', inset: 'px-5' },
+  { label: 'Created by' },
+  { label: 'Expires' },
+  { label: 'Actions', srOnly: true, inset: 'px-5' },
+];
 
 export function PendingInvitations({
   workspaceId,
@@ -46,55 +54,37 @@ export function PendingInvitations({
           No invitation is waiting to be accepted.
         </p>
       ) : (
-        <table className="w-full text-sm">
-          <thead className={TABLE_HEAD}>
-            <tr>
-              <th scope="col" className="px-5 py-2 font-medium">
-                Role
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Created by
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Expires
-              </th>
-              <th scope="col" className="px-5 py-2">
-                <span className="sr-only">Actions</span>
-              </th>
+        <DataTable columns={INVITATION_COLUMNS}>
+          {invitations.map((invitation) => (
+            <tr key={invitation.id}>
+              <td className="px-5 py-3">
+                <RoleBadge role={invitation.role} />
+              </td>
+              <td className="px-3 py-3 text-slate-700">
+                {invitation.invitedBy ?? 'A former member'}
+                <span className="ml-1.5 text-xs text-slate-400">
+                  on <time dateTime={invitation.createdAt}>{formatDate(invitation.createdAt)}</time>
+                </span>
+              </td>
+              <td className="px-3 py-3 whitespace-nowrap text-slate-500">
+                <time dateTime={invitation.expiresAt}>{formatDate(invitation.expiresAt)}</time>
+              </td>
+              <td className="px-5 py-3 text-right">
+                {canManage ? (
+                  <button
+                    type="button"
+                    aria-label={`Revoke the invitation for ${withArticle(invitation.role)} created ${formatDate(invitation.createdAt)}`}
+                    disabled={revoke.isPending}
+                    onClick={() => revoke.mutate({ workspaceId, invitationId: invitation.id })}
+                    className={QUIET_BUTTON}
+                  >
+                    Revoke
+                  </button>
+                ) : null}
+              </td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {invitations.map((invitation) => (
-              <tr key={invitation.id}>
-                <td className="px-5 py-3">
-                  <RoleBadge role={invitation.role} />
-                </td>
-                <td className="px-3 py-3 text-slate-700">
-                  {invitation.invitedBy ?? 'A former member'}
-                  <span className="ml-1.5 text-xs text-slate-400">
-                    on <time dateTime={invitation.createdAt}>{formatDate(invitation.createdAt)}</time>
-                  </span>
-                </td>
-                <td className="px-3 py-3 whitespace-nowrap text-slate-500">
-                  <time dateTime={invitation.expiresAt}>{formatDate(invitation.expiresAt)}</time>
-                </td>
-                <td className="px-5 py-3 text-right">
-                  {canManage ? (
-                    <button
-                      type="button"
-                      aria-label={`Revoke the invitation for ${withArticle(invitation.role)} created ${formatDate(invitation.createdAt)}`}
-                      disabled={revoke.isPending}
-                      onClick={() => revoke.mutate({ workspaceId, invitationId: invitation.id })}
-                      className={QUIET_BUTTON}
-                    >
-                      Revoke
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </section>
   );

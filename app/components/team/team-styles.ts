@@ -1,7 +1,5 @@
 // Shared look of the team page's cards, tables and controls.
 export const CARD = 'rounded-2xl border border-slate-200 bg-white shadow-sm';
-export const TABLE_HEAD =
-  'border-y border-slate-100 bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500';
 export const SELECT =
   'rounded-lg border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-800 shadow-sm outline-none focus:border-brand-500 focus:ring-4 focus:ring-brand-100 disabled:opacity-60';
 export const QUIET_BUTTON =

@@ -1,0 +1,50 @@
+// The app's data tables (leads, team, health): one header look and one row rhythm, so a table
+// reads the same on every screen. Rows are the caller's; a column says only its label, whether
+// the label is for screen readers only (an actions column), and its padding.
+import clsx from 'clsx';
+import type { ReactNode } from 'react';
+
+export interface DataColumn {
+  label: string;
+  /** Heard, not shown: a column of buttons needs a name but no visible heading. */
+  srOnly?: boolean;
+  /** The column's horizontal padding, matching its cells (px-3 unless said). */
+  inset?: string;
+}
+
+export function DataTable({
+  caption,
+  columns,
+  bodyTestId,
+  numeric = false,
+  children,
+}: {
+  /** Read by screen readers; the screen shows a heading of its own. */
+  caption?: string;
+  columns: DataColumn[];
+  bodyTestId?: string;
+  /** Figures line up digit under digit. */
+  numeric?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <table className="w-full text-left text-sm">
+      {caption ? <caption className="sr-only">{caption}</caption> : null}
+      <thead className="border-y border-slate-100 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
+        <tr>
+          {columns.map((column) => (
+            <th key={column.label} scope="col" className={clsx('py-2.5 font-medium', column.inset ?? 'px-3')}>
+              {column.srOnly ? <span className="sr-only">{column.label}</span> : column.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody
+        className={clsx('divide-y divide-slate-100', numeric && 'tabular-nums')}
+        data-testid={bodyTestId}
+      >
+        {children}
+      </tbody>
+    </table>
+  );
+}
