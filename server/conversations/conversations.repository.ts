@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
 import { containsPattern } from '../db/like-pattern.ts';
+import { olderThan, type PagePosition, pageOf } from '../db/page-cursor.ts';
 
 export type ConversationStatus = 'ACTIVE' | 'ARCHIVED';
 
@@ -21,12 +22,6 @@ export interface ConversationSummary {
   unreadCount: number;
 }
 
-/** Position after which the next page starts: the last row's sort key, at full precision. */
-export interface ConversationPosition {
-  lastMessageAt: string;
-  id: string;
-}
-
 /** Narrowing the list: one account, only unread, only the operator's, or matching a search. */
 export interface ConversationFilters {
   accountId?: string;
@@ -38,7 +33,7 @@ export interface ConversationFilters {
 
 export interface ConversationPage {
   items: ConversationSummary[];
-  next: ConversationPosition | null;
+  next: PagePosition | null;
 }
 
 export async function listConversationPage(
@@ -46,7 +41,7 @@ export async function listConversationPage(
   query: {
     workspaceId: string;
     status: ConversationStatus;
-    after: ConversationPosition | null;
+    after: PagePosition | null;
     limit: number;
     filters?: ConversationFilters;
   },
@@ -95,22 +90,16 @@ export async function listConversationPage(
       ]),
     );
   }
-  if (query.after) {
-    const { lastMessageAt, id } = query.after;
-    select = select.where(
-      sql<boolean>`(c.last_message_at, c.id) < (${lastMessageAt}::timestamptz, ${id}::uuid)`,
-    );
-  }
+  if (query.after) select = select.where(olderThan('c.last_message_at', 'c.id', query.after));
   const rows = await select
     .orderBy('c.last_message_at', 'desc')
     .orderBy('c.id', 'desc')
     .limit(query.limit + 1)
     .execute();
 
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
+  const page = pageOf(rows, query.limit);
   return {
-    items: page.map((r) => ({
+    items: page.rows.map((r) => ({
       id: r.id,
       channelConnectionId: r.channel_connection_id,
       accountName: r.account_name,
@@ -125,7 +114,7 @@ export async function listConversationPage(
       lastInboundAt: r.last_inbound_at?.toISOString() ?? null,
       unreadCount: r.unread_count,
     })),
-    next: rows.length > query.limit && last ? { lastMessageAt: last.position_at, id: last.id } : null,
+    next: page.next,
   };
 }
 

@@ -26,8 +26,7 @@ export async function listConversations(
   actor: Actor,
   input: ListConversationsInput,
 ): Promise<ConversationList> {
-  const position = input.cursor === null ? null : decodePageCursor(input.cursor);
-  const after = position && { lastMessageAt: position.at, id: position.id };
+  const after = input.cursor === null ? null : decodePageCursor(input.cursor);
   const page = await db.withUser(actor, (trx) =>
     listConversationPage(trx, {
       workspaceId: input.workspaceId,
@@ -44,6 +43,6 @@ export async function listConversations(
   );
   return {
     items: page.items,
-    nextCursor: page.next && encodePageCursor({ at: page.next.lastMessageAt, id: page.next.id }),
+    nextCursor: page.next && encodePageCursor(page.next),
   };
 }

@@ -1,7 +1,7 @@
 // What the conversation view shows: the customer, the account, the messaging window the composer
 // enforces, and the thread a page at a time (newest first). Read under RLS.
 import type { Actor, Database } from '../db/database.ts';
-import { decodePageCursor, encodePageCursor } from '../db/page-cursor.ts';
+import { decodePageCursor, encodePageCursor, pageOf } from '../db/page-cursor.ts';
 import { AppError } from '../errors.ts';
 import { findReplyContext } from '../sending/index.ts';
 import { findProfile } from '../team/index.ts';
@@ -36,8 +36,7 @@ export async function readConversation(
       request.cursor ? decodePageCursor(request.cursor) : null,
       request.limit + 1,
     );
-    const page = rows.slice(0, request.limit);
-    const last = page.at(-1);
+    const page = pageOf(rows, request.limit);
     const assignee = context.assignedTo ? await findProfile(trx, context.assignedTo) : undefined;
     const now = new Date();
     const window = messagingWindow({
@@ -60,9 +59,8 @@ export async function readConversation(
       assignedToMe: context.assignedTo === actor.userId,
       window:
         window.kind === 'closed' ? window : { kind: window.kind, closesAt: window.closesAt.toISOString() },
-      nextCursor:
-        rows.length > request.limit && last ? encodePageCursor({ at: last.position_at, id: last.id }) : null,
-      messages: page.map((row) => threadMessageView(row, now)),
+      nextCursor: page.next && encodePageCursor(page.next),
+      messages: page.rows.map((row) => threadMessageView(row, now)),
     };
   });
 }

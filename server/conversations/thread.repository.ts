@@ -1,7 +1,7 @@
 // SQL for reading a conversation's thread, newest first, a page at a time.
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
-import type { PagePosition } from '../db/page-cursor.ts';
+import { olderThan, type PagePosition } from '../db/page-cursor.ts';
 
 export async function listThreadPage(
   trx: Tx,
@@ -48,11 +48,7 @@ export async function listThreadPage(
       sql<string>`m.occurred_at::text`.as('position_at'),
     ])
     .where('m.conversation_id', '=', conversationId);
-  if (before) {
-    query = query.where(
-      sql<boolean>`(m.occurred_at, m.id) < (${before.at}::timestamptz, ${before.id}::uuid)`,
-    );
-  }
+  if (before) query = query.where(olderThan('m.occurred_at', 'm.id', before));
   return query.orderBy('m.occurred_at', 'desc').orderBy('m.id', 'desc').limit(limit).execute();
 }
 

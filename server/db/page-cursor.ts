@@ -1,5 +1,6 @@
 // Keyset paging for lists sorted newest first by (timestamp, id): the cursor a page hands out is
 // the last row's sort key, opaque to clients so the key can change without breaking them.
+import { type RawBuilder, sql } from 'kysely';
 import { AppError } from '../errors.ts';
 
 /** The sort key of a page's last row; `at` is Postgres's text form, at full microsecond precision. */
@@ -32,4 +33,25 @@ export function decodePageCursor(cursor: string): PagePosition {
     // reported below
   }
   throw new AppError('BAD_INPUT', 'cursor is not a value returned by a previous page');
+}
+
+/**
+ * Rows that sort after `position` newest first, by the (timestamp, id) columns named; with the row
+ * tuple, Postgres walks the (timestamp, id) index from the position on.
+ */
+export function olderThan(atColumn: string, idColumn: string, position: PagePosition): RawBuilder<boolean> {
+  return sql<boolean>`(${sql.ref(atColumn)}, ${sql.ref(idColumn)}) < (${position.at}::timestamptz, ${position.id}::uuid)`;
+}
+
+/**
+ * A page from rows fetched with a limit one above the page's: the extra row only says there is
+ * more. Rows carry their sort key as `position_at` (the timestamp's text, at full precision).
+ */
+export function pageOf<Row extends { position_at: string; id: string }>(
+  rows: Row[],
+  limit: number,
+): { rows: Row[]; next: PagePosition | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { rows: page, next: rows.length > limit && last ? { at: last.position_at, id: last.id } : null };
 }

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { leadReferralColumn } from '../conversations/index.ts';
 import type { Tx } from '../db/database.ts';
 import { containsPattern } from '../db/like-pattern.ts';
-import type { PagePosition } from '../db/page-cursor.ts';
+import { olderThan, type PagePosition, pageOf } from '../db/page-cursor.ts';
 import type { Referral } from '../meta/instagram-events.ts';
 
 export type LeadSource = 'DM' | 'STORY_REPLY' | 'STORY_MENTION' | 'AD' | 'REFERRAL' | 'PRODUCT';
@@ -152,20 +152,16 @@ export async function listLeadPage(
       ]),
     );
   }
-  if (query.after) {
-    const { at, id } = query.after;
-    select = select.where(sql<boolean>`(l.created_at, l.id) < (${at}::timestamptz, ${id}::uuid)`);
-  }
+  if (query.after) select = select.where(olderThan('l.created_at', 'l.id', query.after));
   const rows = await select
     .orderBy('l.created_at', 'desc')
     .orderBy('l.id', 'desc')
     .limit(query.limit + 1)
     .execute();
 
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
+  const page = pageOf(rows, query.limit);
   return {
-    items: page.map((r) => ({
+    items: page.rows.map((r) => ({
       id: r.id,
       conversationId: r.conversation_id,
       contactIdentifier: r.contact_identifier,
@@ -180,6 +176,6 @@ export async function listLeadPage(
       account: { id: r.account_id, name: r.account_name, status: r.account_status },
       createdAt: r.created_at.toISOString(),
     })),
-    next: rows.length > query.limit && last ? { at: last.position_at, id: last.id } : null,
+    next: page.next,
   };
 }
