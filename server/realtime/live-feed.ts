@@ -52,3 +52,42 @@ export function createLiveFeed(databaseUrl: string): LiveFeed {
     },
   };
 }
+
+/** What a loop waiting on a workspace's changes needs: see watchWorkspace. */
+export interface WorkspaceWatch {
+  /**
+   * Resolves when the workspace has changed since the last call (at once if it already has), or
+   * after `ms`, or on interrupt(): whichever comes first. The change is then taken: the caller's
+   * next read covers it.
+   */
+  nextChange(ms: number): Promise<void>;
+  /** Ends a wait now (the request went away). */
+  interrupt(): void;
+  close(): void;
+}
+
+/** Subscribes to a workspace's changes; subscribe before acting, so no change slips in between. */
+export async function watchWorkspace(feed: LiveFeed, workspaceId: string): Promise<WorkspaceWatch> {
+  let changed = false;
+  let wake = () => {};
+  const close = await feed.subscribe(workspaceId, () => {
+    changed = true;
+    wake();
+  });
+  return {
+    async nextChange(ms) {
+      if (!changed) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.max(0, ms));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      changed = false;
+    },
+    interrupt: () => wake(),
+    close,
+  };
+}

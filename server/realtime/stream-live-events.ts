@@ -23,7 +23,7 @@ import {
   latestLiveEventPosition,
   listLiveEvents,
 } from './live-events.repository.ts';
-import type { LiveFeed } from './live-feed.ts';
+import { type LiveFeed, watchWorkspace } from './live-feed.ts';
 
 const PAGE = 200;
 const LOOK_BACK_MS = 5000;
@@ -73,25 +73,14 @@ export async function* streamLiveEvents(
   // The event at the resume point (or at the resync's, which carries its id) is not sent again.
   if (cursor) sent.set(cursor.id, Date.now());
 
-  let wake: () => void = () => {};
-  let woken = true;
-  const unsubscribe = await deps.feed.subscribe(request.workspaceId, () => {
-    woken = true;
-    wake();
-  });
-  const aborted = () => wake();
+  const watch = await watchWorkspace(deps.feed, request.workspaceId);
+  const aborted = () => watch.interrupt();
   request.signal?.addEventListener('abort', aborted);
-  /** Resolves after `ms`, or sooner when a commit (or the feed coming back) wakes the stream. */
   const expiresAt = tokenExpiresAt(actor);
-  /** Never past the token's expiry, when the stream must end. */
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.max(0, Math.min(ms, expiresAt - Date.now())));
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  /** Until a commit (or the feed coming back), or `ms`; never past the token's expiry. */
+  const pause = (ms: number) => watch.nextChange(Math.min(ms, expiresAt - Date.now()));
+  // The first read, a retry, and the page after a full one come without waiting.
+  let readNow = true;
   try {
     if (resumeFrom === null) {
       yield { id: encode(cursor ?? ORIGIN), event: RESYNC_EVENT, payload: {}, at: new Date().toISOString() };
@@ -99,12 +88,12 @@ export async function* streamLiveEvents(
     let retryMs = RETRY_MS.first;
     while (!request.signal?.aborted) {
       if (Date.now() >= expiresAt) throw new AppError('UNAUTHENTICATED', 'Access token has expired');
-      if (!woken) {
-        await pause(IDLE_CHECK_MS);
-        woken = true; // woken early, or the periodic re-read
+      if (!readNow) {
+        await pause(IDLE_CHECK_MS); // woken early, or the periodic re-read
+        readNow = true;
         continue;
       }
-      woken = false;
+      readNow = false;
       const from = cursor;
       let events: LiveEvent[];
       try {
@@ -116,7 +105,7 @@ export async function* streamLiveEvents(
         if (toAppError(error)?.code !== 'UNAVAILABLE') throw error;
         await pause(retryMs);
         retryMs = Math.min(RETRY_MS.max, retryMs * 2);
-        woken = true; // read again from the same cursor
+        readNow = true; // read again from the same cursor
         continue;
       }
       retryMs = RETRY_MS.first;
@@ -126,12 +115,12 @@ export async function* streamLiveEvents(
         cursor = event;
         yield { id: encode(event), event: event.event, payload: event.payload, at: `${event.insertedAt}Z` };
       }
-      if (events.length === PAGE) woken = true; // more to read
+      if (events.length === PAGE) readNow = true; // more to read
       const forgetBefore = Date.now() - 4 * LOOK_BACK_MS;
       for (const [id, at] of sent) if (at < forgetBefore) sent.delete(id);
     }
   } finally {
     request.signal?.removeEventListener('abort', aborted);
-    unsubscribe();
+    watch.close();
   }
 }

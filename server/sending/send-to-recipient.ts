@@ -5,7 +5,7 @@
 // that a plain integration gets "sent" or "failed", and a 202 with the id to follow otherwise.
 import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import type { LiveFeed } from '../realtime/live-feed.ts';
+import { type LiveFeed, watchWorkspace } from '../realtime/live-feed.ts';
 import type { AttachmentType } from './outbound-content.ts';
 import {
   findOutboundByIds,
@@ -75,13 +75,8 @@ export async function sendToRecipient(
   request: SendToRecipientRequest,
 ): Promise<SendToRecipientResult> {
   const conversation = await findRecipientConversation(deps.db, actor, request);
-  let changed = false;
-  let wake = () => {};
-  // Subscribed before queueing, so no change slips between the send and the wait.
-  const unsubscribe = await deps.feed.subscribe(conversation.workspace_id, () => {
-    changed = true;
-    wake();
-  });
+  // Watched before queueing, so no change slips between the send and the wait.
+  const watch = await watchWorkspace(deps.feed, conversation.workspace_id);
   let parts: OutboundMessage[];
   try {
     parts = await queueOutboundMessage(deps, actor, {
@@ -98,20 +93,11 @@ export async function sendToRecipient(
     const deadline = Date.now() + deps.waitMs;
     const ids = parts.map((part) => part.id);
     while (!parts.every((part) => FINAL.includes(part.status)) && Date.now() < deadline) {
-      if (!changed) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, deadline - Date.now());
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-      changed = false;
+      await watch.nextChange(deadline - Date.now());
       parts = await deps.db.withUser(actor, (trx) => findOutboundByIds(trx, ids));
     }
   } finally {
-    unsubscribe();
+    watch.close();
   }
   const failed = parts.find((part) => part.status === 'FAILED');
   const pending = parts.find((part) => part.status !== 'SENT');
