@@ -32,7 +32,8 @@ const AttachmentSchema: z.ZodType<Attachment, unknown> = z.object({
   elements: z.array(TemplateElementSchema).nullable().default(null),
 });
 
-export const ReferralSchema: z.ZodType<Referral, unknown> = z.object({
+/** A referral as stored (Meta's wire form is parse-webhook-delivery's ReferralSchema). */
+export const StoredReferralSchema: z.ZodType<Referral, unknown> = z.object({
   ref: text,
   source: text,
   type: text,
@@ -66,7 +67,7 @@ const ProviderDataSchema: z.ZodType<ProviderData, unknown> = z.preprocess(
     replyToStory: z.object({ storyId: text, url: text }).nullable().default(null),
     quickReplyPayload: text,
     postbackPayload: text,
-    referral: ReferralSchema.nullable().default(null),
+    referral: StoredReferralSchema.nullable().default(null),
     standby: z.boolean().default(false),
     origin: z.literal('echo').nullable().default(null),
   }),
@@ -111,7 +112,7 @@ export const attachmentsColumn = jsonbCodec('conversation_messages.attachments',
 export const providerDataColumn = jsonbCodec('conversation_messages.provider_data', ProviderDataSchema);
 export const reactionsColumn = jsonbCodec('conversation_messages.reactions', z.array(ReactionSchema));
 export const eventPayloadColumn = jsonbCodec('instagram_events.payload', StoredEventSchema);
-export const leadReferralColumn = jsonbCodec('leads.referral', ReferralSchema);
+export const leadReferralColumn = jsonbCodec('leads.referral', StoredReferralSchema);
 export const webhookHeadersColumn = jsonbCodec('webhook_events.headers', z.record(z.string(), z.string()));
 export const deletionSummaryColumn = jsonbCodec(
   'data_deletion_requests.summary',
