@@ -4,7 +4,7 @@
 
 import type { MetaSimulator } from '#dev/meta/simulator.ts';
 import type { Account, Customer } from '#dev/meta/world.ts';
-import { tokenContext } from '#server/crypto/token-cipher.ts';
+import { sealToken } from '#server/meta/graph-api.ts';
 import type { Runtime } from '#server/runtime.ts';
 
 export interface SimulatorAccount {
@@ -45,10 +45,7 @@ export async function connectSimulatorAccount(
     await trx
       .updateTable('channel_connections')
       .set({
-        access_token: runtime.cipher.encrypt(
-          account.accessToken,
-          tokenContext(connection.id, 'access_token'),
-        ),
+        access_token: sealToken(runtime.cipher, connection.id, account.accessToken),
       })
       .where('id', '=', connection.id)
       .execute();

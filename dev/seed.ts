@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { createAccessTokenVerifier } from '#server/auth/access-token.ts';
-import { createTokenCipher, parseKeyRing, tokenContext } from '#server/crypto/token-cipher.ts';
+import { createTokenCipher, parseKeyRing } from '#server/crypto/token-cipher.ts';
 import { createDatabase, type Database } from '#server/db/database.ts';
+import { sealToken, unsealToken } from '#server/meta/graph-api.ts';
 import { createWorkspace, getOperator } from '#server/team/index.ts';
 import type { Account, Customer } from './meta/world.ts';
 import type { LocalStack } from './stack.ts';
@@ -61,7 +62,7 @@ async function demoAccount(stack: LocalStack, db: Database, workspaceId: string,
     return stack.meta.addAccount({
       ...DEMO_ACCOUNT,
       igId: existing.channel_identifier,
-      accessToken: cipher.decrypt(existing.access_token, tokenContext(existing.id, 'access_token')),
+      accessToken: unsealToken(cipher, existing.id, existing.access_token),
     });
   }
   // Until accounts are connected through OAuth, the demo account is connected directly.
@@ -77,7 +78,7 @@ async function demoAccount(stack: LocalStack, db: Database, workspaceId: string,
       channel_identifier: account.igId,
       provider_account_id: account.appScopedUserId,
       display_name: `@${account.username}`,
-      access_token: cipher.encrypt(account.accessToken, tokenContext(id, 'access_token')),
+      access_token: sealToken(cipher, id, account.accessToken),
       token_expires_at: new Date(Date.now() + 60 * 24 * 3600 * 1000),
       token_refreshed_at: new Date(),
       webhook_fields: account.subscribedFields,

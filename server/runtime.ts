@@ -7,12 +7,12 @@ import { createTokenCipher, type TokenCipher } from './crypto/token-cipher.ts';
 import { createDatabase, type Database } from './db/database.ts';
 import { type Env, getEnv, webhookSecrets } from './env.ts';
 import type { ApplyDeps, EnqueueIngest } from './ingest/index.ts';
-import { createWebhookLedger, type WebhookLedger } from './ingest/index.ts';
+import { createWebhookLedger } from './ingest/index.ts';
 import { enqueue, QUEUES, startQueue } from './jobs/queue.ts';
 import type { FacebookOAuthConfig } from './meta/facebook-oauth.ts';
 import { createGraphClient, type GraphClient } from './meta/graph-client.ts';
 import type { InstagramOAuthConfig } from './meta/instagram-oauth.ts';
-import type { WebhookEndpointConfig } from './meta/webhook-endpoint.ts';
+import type { WebhookEndpointConfig, WebhookLedger } from './meta/webhook-endpoint.ts';
 import { createLiveFeed, type LiveFeed } from './realtime/live-feed.ts';
 import type { EnqueueSend, EnqueueSenderAction } from './sending/index.ts';
 

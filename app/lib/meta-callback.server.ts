@@ -1,13 +1,10 @@
 // Meta's deauthorize and data-deletion callbacks: POST only, a verified signed_request, then the
 // handler's JSON; a bad or unsigned request gets a 400 that says why and changes nothing, and one
 // that arrives while the database is away a 503 with Retry-After, not a 500 that reads as a bug.
+
+import { readSignedRequest, SignedRequestError, type SignedRequestPayload } from '#server/accounts/index.ts';
 import { webhookSecrets } from '#server/env.ts';
 import { errorHeaders, toAppError } from '#server/errors.ts';
-import {
-  readSignedRequest,
-  SignedRequestError,
-  type SignedRequestPayload,
-} from '#server/meta/signed-request.ts';
 import { runtime } from './runtime.server.ts';
 
 export async function handleMetaCallback(

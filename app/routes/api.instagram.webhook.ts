@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { runtime } from '#app/lib/runtime.server.ts';
-import { answerVerification, receiveDelivery } from '#server/meta/webhook-endpoint.ts';
+import { answerVerification, receiveDelivery } from '#server/ingest/index.ts';
 
 /** Meta's verification handshake. */
 export const loader = ({ request }: LoaderFunctionArgs) =>

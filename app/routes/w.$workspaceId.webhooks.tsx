@@ -11,7 +11,7 @@ import { runtime } from '#app/lib/runtime.server.ts';
 import { useTRPC } from '#app/lib/trpc.ts';
 import { useWorkspaceAdmin } from '#app/lib/use-workspace-admin.ts';
 import { WEBHOOK_FIELDS } from '#server/accounts/index.ts';
-import { webhookCallbackUrl } from '#server/meta/webhook-callback-url.ts';
+import { webhookCallbackUrl } from '#server/ingest/index.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Webhook test · Direct Inbox' }];
 

@@ -1,7 +1,7 @@
 // A simulator account stored as a workspace's connection, the way the connect flow stores it
 // (token sealed with the runtime's cipher), without going through Meta's consent screen.
 import type { TokenCipher } from '#server/crypto/token-cipher.ts';
-import { tokenContext } from '#server/crypto/token-cipher.ts';
+import { sealToken } from '#server/meta/graph-api.ts';
 import type { Account } from '../meta/world.ts';
 import type { TestDatabase } from './database.ts';
 
@@ -18,7 +18,7 @@ export async function connectSimulatorAccount(
   );
   const id = rows[0]?.id as string;
   await database.query('update channel_connections set access_token = $1 where id = $2', [
-    cipher.encrypt(account.accessToken, tokenContext(id, 'access_token')),
+    sealToken(cipher, id, account.accessToken),
     id,
   ]);
   return id;

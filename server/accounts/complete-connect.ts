@@ -3,12 +3,11 @@
 // Login); each Instagram professional account is subscribed to webhooks and stored with its
 // token encrypted. Reconnecting an account clears a needs-reauth state.
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { TokenCipher } from '../crypto/token-cipher.ts';
-import { tokenContext } from '../crypto/token-cipher.ts';
 import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { exchangeFacebookCode, type FacebookOAuthConfig } from '../meta/facebook-oauth.ts';
+import { fetchMe, sealToken, subscribeApp, WEBHOOK_FIELDS } from '../meta/graph-api.ts';
 import type { GraphClient, LoginPath } from '../meta/graph-client.ts';
 import {
   exchangeCode,
@@ -16,18 +15,7 @@ import {
   type InstagramOAuthConfig,
   OAuthExchangeError,
 } from '../meta/instagram-oauth.ts';
-import { ProfileName, ProfilePictureUrl } from '../meta/profile-fields.ts';
 import { consumeOAuthState, type ReturnScreen } from './oauth-states.ts';
-
-/** The webhook fields every connected account is subscribed to (reference §2.6). */
-export const WEBHOOK_FIELDS = [
-  'messages',
-  'message_reactions',
-  'messaging_seen',
-  'messaging_postbacks',
-  'messaging_referral',
-  'message_edit',
-];
 
 export interface ConnectDeps {
   db: Database;
@@ -52,8 +40,6 @@ interface Grant {
   authorizingUserId: string;
   /** Instagram Login: the app-scoped user id. Facebook Login: the Page id. */
   providerAccountId: string;
-  /** Who subscribes to webhooks: the Instagram account, or its Page. */
-  subscriberId: string;
   permissions: string[];
 }
 
@@ -61,13 +47,6 @@ export interface ConnectedAccount {
   connectionId: string;
   username: string;
 }
-
-const Me = z.object({
-  user_id: z.union([z.string().regex(/^\d+$/), z.number()]).transform(String),
-  username: z.string().min(1),
-  name: ProfileName,
-  profile_picture_url: ProfilePictureUrl,
-});
 
 function friendly(error: OAuthExchangeError): AppError {
   if (error.status === 400) {
@@ -82,26 +61,18 @@ function friendly(error: OAuthExchangeError): AppError {
 async function instagramGrants(deps: ConnectDeps, code: string, redirectUri: string): Promise<Grant[]> {
   const shortLived = await exchangeCode(deps.oauth, code, redirectUri);
   const token = await exchangeForLongLived(deps.oauth, shortLived.accessToken);
-  const raw = await deps.graph.request<unknown>({
-    loginPath: 'instagram',
-    path: 'me',
-    token: token.accessToken,
-    query: { fields: 'user_id,username,name,profile_picture_url' },
-  });
-  const wrapped = z.object({ data: z.array(z.unknown()).min(1) }).safeParse(raw);
-  const me = Me.parse(wrapped.success ? wrapped.data.data[0] : raw);
+  const me = await fetchMe(deps.graph, token.accessToken);
   return [
     {
       loginPath: 'instagram',
-      igId: me.user_id, // the id webhooks carry
+      igId: me.userId, // the id webhooks carry
       username: me.username,
       name: me.name,
-      pictureUrl: me.profile_picture_url,
+      pictureUrl: me.pictureUrl,
       token: token.accessToken,
       expiresAt: token.expiresAt,
       authorizingUserId: shortLived.userId,
       providerAccountId: shortLived.userId,
-      subscriberId: me.user_id,
       permissions: shortLived.permissions,
     },
   ];
@@ -126,7 +97,6 @@ async function facebookGrants(deps: ConnectDeps, code: string, redirectUri: stri
     expiresAt: null,
     authorizingUserId: grant.userId,
     providerAccountId: account.pageId,
-    subscriberId: account.pageId,
     permissions: [],
   }));
 }
@@ -152,7 +122,7 @@ async function store(deps: ConnectDeps, actor: Actor, workspaceId: string, grant
         provider_account_id: grant.providerAccountId,
         authorizing_user_id: grant.authorizingUserId,
         permissions: grant.permissions,
-        access_token: deps.cipher.encrypt(grant.token, tokenContext(id, 'access_token')),
+        access_token: sealToken(deps.cipher, id, grant.token),
         token_expires_at: grant.expiresAt,
         token_refreshed_at: new Date(),
         status: 'CONNECTED' as const,
@@ -199,13 +169,12 @@ export async function completeConnect(
   }
   const accounts: ConnectedAccount[] = [];
   for (const grant of grants) {
-    await deps.graph.request({
+    const account = {
       loginPath: grant.loginPath,
-      method: 'POST',
-      path: `${grant.subscriberId}/subscribed_apps`,
-      token: grant.token,
-      query: { subscribed_fields: WEBHOOK_FIELDS.join(',') },
-    });
+      channelIdentifier: grant.igId,
+      providerAccountId: grant.providerAccountId,
+    };
+    await subscribeApp(deps.graph, account, grant.token);
     accounts.push({ connectionId: await store(deps, actor, workspaceId, grant), username: grant.username });
   }
   return { workspaceId, returnScreen, accounts };

@@ -1,9 +1,9 @@
 // An admin disconnects an Instagram account: Meta stops sending its webhooks, its tokens are
 // wiped, and its history is kept or deleted as the admin chooses.
 import type { TokenCipher } from '../crypto/token-cipher.ts';
-import { tokenContext } from '../crypto/token-cipher.ts';
 import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import { subscriberId, unsealToken, unsubscribeApp } from '../meta/graph-api.ts';
 import { GraphApiError, type GraphClient, GraphNetworkError } from '../meta/graph-client.ts';
 import {
   disconnectConnections,
@@ -43,19 +43,15 @@ export async function disconnectAccount(
 
   let unsubscribed = false;
   if (connection.accessToken) {
-    const token = deps.cipher.decrypt(connection.accessToken, tokenContext(connection.id, 'access_token'));
-    const subscriber =
-      connection.loginPath === 'facebook' ? connection.providerAccountId : connection.channelIdentifier;
-    try {
-      await deps.graph.request({
-        loginPath: connection.loginPath,
-        method: 'DELETE',
-        path: `${subscriber}/subscribed_apps`,
-        token,
-      });
-      unsubscribed = true;
-    } catch (error) {
-      if (!(error instanceof GraphApiError || error instanceof GraphNetworkError)) throw error;
+    const token = unsealToken(deps.cipher, connection.id, connection.accessToken);
+    // A Page-linked account whose Page is unknown has no subscriber to remove, like a dead token.
+    if (subscriberId(connection)) {
+      try {
+        await unsubscribeApp(deps.graph, connection, token);
+        unsubscribed = true;
+      } catch (error) {
+        if (!(error instanceof GraphApiError || error instanceof GraphNetworkError)) throw error;
+      }
     }
   }
 

@@ -1,7 +1,10 @@
 // The accounts slice: Instagram accounts: connect, disconnect, tokens, status, webhook subscriptions, Meta callbacks.
 // Other code imports only this file (see docs/architecture.md).
+
+export { WEBHOOK_FIELDS } from '../meta/graph-api.ts';
+export { readSignedRequest, SignedRequestError, type SignedRequestPayload } from '../meta/signed-request.ts';
 export { beginConnect, callbackUrl } from './begin-connect.ts';
-export { completeConnect, WEBHOOK_FIELDS } from './complete-connect.ts';
+export { completeConnect } from './complete-connect.ts';
 export { getConnectionStatus, listAccountStatuses } from './connection-status.ts';
 export type { ConnectionRef } from './connections.repository.ts';
 export {

@@ -3,11 +3,10 @@
 // everywhere else, and this is the one place that says so.
 import { z } from 'zod';
 import type { TokenCipher } from '../crypto/token-cipher.ts';
-import { tokenContext } from '../crypto/token-cipher.ts';
 import type { Actor, Database } from '../db/database.ts';
+import { readSubscriptions, subscriberId, unsealToken, WEBHOOK_FIELDS } from '../meta/graph-api.ts';
 import type { LoginPath } from '../meta/graph-client.ts';
 import { GraphApiError, type GraphClient, GraphNetworkError } from '../meta/graph-client.ts';
-import { WEBHOOK_FIELDS } from './complete-connect.ts';
 import { type AccountStatus, listAccountStatuses } from './connection-status.ts';
 import { type ConnectionCredentials, findConnectionCredentials } from './connections.repository.ts';
 
@@ -15,7 +14,7 @@ export interface SubscriptionDeps {
   db: Database;
   graph: GraphClient;
   cipher: TokenCipher;
-  /** Our app ids: a Page's subscribed_apps lists every app subscribed to it, ours among them. */
+  /** Our app ids: Meta lists every app subscribed to a Page, ours among them. */
   appIds: readonly string[];
 }
 
@@ -31,15 +30,6 @@ export interface WebhookSubscription {
   missingFields: string[];
   detail: string;
 }
-
-const SubscribedApps = z.object({
-  data: z.array(
-    z.looseObject({
-      id: z.union([z.string(), z.number()]).transform(String).optional(),
-      subscribed_fields: z.array(z.string()).optional(),
-    }),
-  ),
-});
 
 export async function readWebhookSubscriptions(
   deps: SubscriptionDeps,
@@ -70,19 +60,11 @@ async function askMeta(deps: SubscriptionDeps, account: AccountStatus): Promise<
   if (!credentials || !token) {
     return report(null, [], 'No usable access token is stored for this account: reconnect it.');
   }
-  const subscriber =
-    credentials.loginPath === 'facebook' ? credentials.providerAccountId : credentials.channelIdentifier;
-  if (!subscriber) return report(null, [], 'The Facebook Page of this account is unknown: reconnect it.');
+  if (!subscriberId(credentials))
+    return report(null, [], 'The Facebook Page of this account is unknown: reconnect it.');
 
   try {
-    const answer = SubscribedApps.parse(
-      await deps.graph.request({
-        loginPath: credentials.loginPath,
-        path: `${subscriber}/subscribed_apps`,
-        token,
-      }),
-    );
-    const fields = ourFields(answer, deps.appIds);
+    const fields = await readSubscriptions(deps.graph, credentials, token, deps.appIds);
     if (fields.length === 0) {
       return report(
         false,
@@ -117,19 +99,9 @@ async function askMeta(deps: SubscriptionDeps, account: AccountStatus): Promise<
 function unseal(cipher: TokenCipher, credentials: ConnectionCredentials): string | null {
   if (!credentials.accessToken) return null;
   try {
-    return cipher.decrypt(credentials.accessToken, tokenContext(credentials.id, 'access_token'));
+    return unsealToken(cipher, credentials.id, credentials.accessToken);
   } catch {
     // Sealed under a key no longer configured: the account must be reconnected either way.
     return null;
   }
-}
-
-/**
- * Our app's fields. An Instagram account's answer has one unnamed entry (the caller's app); a
- * Page's lists each app subscribed to it by id, and another CRM's subscription is not ours.
- */
-function ourFields(answer: z.infer<typeof SubscribedApps>, appIds: readonly string[]): string[] {
-  const named = answer.data.filter((entry) => entry.id !== undefined);
-  const ours = named.length > 0 ? named.filter((entry) => appIds.includes(entry.id as string)) : answer.data;
-  return [...new Set(ours.flatMap((entry) => entry.subscribed_fields ?? []))];
 }

@@ -3,8 +3,8 @@
 // inbox must not lose its account). A token Meta refuses marks the account for reconnection,
 // and the operators see why; webhooks for it keep being stored meanwhile.
 import type { TokenCipher } from '../crypto/token-cipher.ts';
-import { tokenContext } from '../crypto/token-cipher.ts';
 import type { Database } from '../db/database.ts';
+import { sealToken, unsealToken } from '../meta/graph-api.ts';
 import { type InstagramOAuthConfig, OAuthExchangeError, refreshLongLived } from '../meta/instagram-oauth.ts';
 import { markNeedsReauth } from './connections.repository.ts';
 
@@ -56,17 +56,14 @@ export async function refreshDueTokens(deps: RefreshDeps, now = new Date()): Pro
       report.needsReauth += 1;
       continue;
     }
-    const current = deps.cipher.decrypt(
-      connection.access_token as string,
-      tokenContext(connection.id, 'access_token'),
-    );
+    const current = unsealToken(deps.cipher, connection.id, connection.access_token as string);
     try {
       const fresh = await refreshLongLived(deps.oauth, current);
       await deps.db.withService((trx) =>
         trx
           .updateTable('channel_connections')
           .set({
-            access_token: deps.cipher.encrypt(fresh.accessToken, tokenContext(connection.id, 'access_token')),
+            access_token: sealToken(deps.cipher, connection.id, fresh.accessToken),
             token_expires_at: fresh.expiresAt,
             token_refreshed_at: now,
           })

@@ -1,8 +1,8 @@
 // Re-encrypts every stored token under the key ring's first key, so an old key can be retired:
 // put the new key first in TOKEN_ENCRYPTION_KEYS, run this, then drop the old key.
 import type { TokenCipher } from '../crypto/token-cipher.ts';
-import { tokenContext } from '../crypto/token-cipher.ts';
 import type { Database } from '../db/database.ts';
+import { sealToken, unsealToken } from '../meta/graph-api.ts';
 
 export async function rotateTokenKeys(db: Database, cipher: TokenCipher): Promise<{ reencrypted: number }> {
   return db.withService(async (trx) => {
@@ -17,8 +17,7 @@ export async function rotateTokenKeys(db: Database, cipher: TokenCipher): Promis
       const reseal = (sealed: string | null, column: 'access_token' | 'refresh_token') => {
         if (sealed === null || cipher.keyIdOf(sealed) === cipher.activeKeyId) return sealed;
         reencrypted += 1;
-        const context = tokenContext(row.id, column);
-        return cipher.encrypt(cipher.decrypt(sealed, context), context);
+        return sealToken(cipher, row.id, unsealToken(cipher, row.id, sealed, column), column);
       };
       const access = reseal(row.access_token, 'access_token');
       const refresh = reseal(row.refresh_token, 'refresh_token');

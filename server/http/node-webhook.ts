@@ -2,12 +2,12 @@
 // the endpoint Meta's bursts hit, and the same acceptDelivery() the Remix route calls does the
 // work (see docs/decisions/005-webhook-fast-path.md).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WebhookLedger } from '../ingest/index.ts';
 import {
   acceptDelivery,
   type EndpointAnswer,
   payloadTooLarge,
   type WebhookEndpointConfig,
+  type WebhookLedger,
 } from '../meta/webhook-endpoint.ts';
 
 export const WEBHOOK_PATH = '/api/instagram/webhook';

@@ -1,5 +1,6 @@
 // SQL for the contact profile cache.
 import type { Tx } from '../db/database.ts';
+import type { ContactProfile } from '../meta/graph-api.ts';
 
 /** Registers a contact the first time it is seen; true when it is new (and needs a profile). */
 export async function registerContact(
@@ -17,16 +18,6 @@ export async function registerContact(
     .returning('id')
     .executeTakeFirst();
   return row !== undefined;
-}
-
-export interface ContactProfile {
-  name: string | null;
-  username: string | null;
-  profilePic: string | null;
-  followerCount: number | null;
-  isVerifiedUser: boolean | null;
-  isUserFollowBusiness: boolean | null;
-  isBusinessFollowUser: boolean | null;
 }
 
 export async function findContactFetchedAt(

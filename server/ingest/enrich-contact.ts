@@ -1,12 +1,11 @@
 // Fills in a contact's name, username and picture from Meta's User Profile API. Runs as its own
 // job: message storage never waits for it, and Meta's refusals (no consent yet, unknown user) are
 // recorded rather than retried. A refused token marks the account for reconnection.
-import { z } from 'zod';
 import { findConnectionCredentials, markNeedsReauth } from '../accounts/index.ts';
 import type { TokenCipher } from '../crypto/token-cipher.ts';
-import { tokenContext } from '../crypto/token-cipher.ts';
 import type { Database } from '../db/database.ts';
 import type { RateLimiter } from '../jobs/rate-limiter.ts';
+import { fetchProfile, unsealToken } from '../meta/graph-api.ts';
 import { GraphApiError, type GraphClient } from '../meta/graph-client.ts';
 import { findContactFetchedAt, recordContactFetchError, saveContactProfile } from './contacts.repository.ts';
 
@@ -20,18 +19,6 @@ export interface EnrichDeps {
 export type EnrichOutcome = 'enriched' | 'fresh' | 'no_consent' | 'not_found' | 'no_token' | 'token_invalid';
 
 const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
-const FIELDS =
-  'name,username,profile_pic,follower_count,is_user_follow_business,is_business_follow_user,is_verified_user';
-
-const Profile = z.object({
-  name: z.string().nullish(),
-  username: z.string().nullish(),
-  profile_pic: z.string().nullish(),
-  follower_count: z.number().nullish(),
-  is_verified_user: z.boolean().nullish(),
-  is_user_follow_business: z.boolean().nullish(),
-  is_business_follow_user: z.boolean().nullish(),
-});
 
 export async function enrichContact(
   deps: EnrichDeps,
@@ -51,27 +38,11 @@ export async function enrichContact(
     return 'no_token';
   }
 
-  const token = deps.cipher.decrypt(connection.accessToken, tokenContext(connection.id, 'access_token'));
+  const token = unsealToken(deps.cipher, connection.id, connection.accessToken);
   await deps.limiter.take(connection.id);
   try {
-    const raw = await deps.graph.request<unknown>({
-      loginPath: connection.loginPath,
-      path: encodeURIComponent(contact.igsid),
-      token,
-      query: { fields: FIELDS },
-    });
-    const profile = Profile.parse(raw);
-    await db.withService((trx) =>
-      saveContactProfile(trx, contact, {
-        name: profile.name ?? null,
-        username: profile.username ?? null,
-        profilePic: profile.profile_pic ?? null,
-        followerCount: profile.follower_count ?? null,
-        isVerifiedUser: profile.is_verified_user ?? null,
-        isUserFollowBusiness: profile.is_user_follow_business ?? null,
-        isBusinessFollowUser: profile.is_business_follow_user ?? null,
-      }),
-    );
+    const profile = await fetchProfile(deps.graph, connection, token, contact.igsid);
+    await db.withService((trx) => saveContactProfile(trx, contact, profile));
     return 'enriched';
   } catch (error) {
     if (!(error instanceof GraphApiError) || error.isTransient) throw error; // retried with backoff

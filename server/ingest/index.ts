@@ -1,5 +1,7 @@
 // The ingest slice: Webhook deliveries in: the ledger, ingest and replay, contact enrichment.
 // Other code imports only this file (see docs/architecture.md).
+export { webhookCallbackUrl } from '../meta/webhook-callback-url.ts';
+export { answerVerification, receiveDelivery } from '../meta/webhook-endpoint.ts';
 export type { ApplyDeps } from './apply-instagram-events.ts';
 export { enrichContactJob } from './enrich-contact.job.ts';
 export { ingestWebhookEventsJob } from './ingest-webhook-events.job.ts';
@@ -13,5 +15,4 @@ export {
   findRecentLedgerEntryByBody,
   processedForOthers,
 } from './webhook-events.repository.ts';
-export type { WebhookLedger } from './webhook-ledger.ts';
 export { createWebhookLedger } from './webhook-ledger.ts';

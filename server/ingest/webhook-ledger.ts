@@ -5,20 +5,8 @@
 
 import { webhookHeadersColumn } from '../conversations/index.ts';
 import type { Database } from '../db/database.ts';
-
-export interface IncomingWebhook {
-  rawBody: Buffer;
-  /** The headers worth keeping for audit and replay (never credentials). */
-  headers: Record<string, string>;
-  object: string | null;
-}
-
+import type { IncomingWebhook, WebhookLedger } from '../meta/webhook-endpoint.ts';
 import type { EnqueueIngest } from './replay-webhook-events.ts';
-
-export interface WebhookLedger {
-  /** Resolves with the ledger id once the event is durably stored, rejects if it could not be. */
-  append(webhook: IncomingWebhook): Promise<string>;
-}
 
 interface Pending {
   webhook: IncomingWebhook;

@@ -3,8 +3,20 @@
 import { timingSafeEqual } from 'node:crypto';
 import { AppError, TRY_AGAIN_LATER } from '../errors.ts';
 import { readBodyWithLimit } from '../http/read-body.ts';
-import type { WebhookLedger } from '../ingest/index.ts';
 import { checkWebhookSignature } from './webhook-signature.ts';
+
+export interface IncomingWebhook {
+  rawBody: Buffer;
+  /** The headers worth keeping for audit and replay (never credentials). */
+  headers: Record<string, string>;
+  object: string | null;
+}
+
+/** Where accepted deliveries go: the ingest slice's ledger implements it. */
+export interface WebhookLedger {
+  /** Resolves with the ledger id once the event is durably stored, rejects if it could not be. */
+  append(webhook: IncomingWebhook): Promise<string>;
+}
 
 export interface WebhookEndpointConfig {
   verifyToken: string;

@@ -5,10 +5,9 @@
 
 import { findConnectionCredentials, markNeedsReauth } from '../accounts/index.ts';
 import type { TokenCipher } from '../crypto/token-cipher.ts';
-import { tokenContext } from '../crypto/token-cipher.ts';
 import type { Database } from '../db/database.ts';
+import { sendSenderAction, unsealToken } from '../meta/graph-api.ts';
 import type { GraphClient } from '../meta/graph-client.ts';
-import { sendApiRequest } from '../meta/send-api.ts';
 import { classifySendFailure } from '../meta/send-outcome.ts';
 import { LONGEST_INLINE_WAIT_MS } from './send-outbound-messages.ts';
 import { reserveSendSlot } from './send-rate-slots.repository.ts';
@@ -19,23 +18,6 @@ export interface SenderActionDeps {
   graph: GraphClient;
   cipher: TokenCipher;
   textPerSecond: number;
-}
-
-function senderActionBody(job: SenderActionJob): Record<string, unknown> {
-  const { senderAction } = job;
-  const recipient = { id: job.contactId };
-  switch (senderAction.action) {
-    case 'react':
-      return {
-        recipient,
-        sender_action: 'react',
-        payload: { message_id: senderAction.mid, reaction: senderAction.reaction },
-      };
-    case 'unreact':
-      return { recipient, sender_action: 'unreact', payload: { message_id: senderAction.mid } };
-    default:
-      return { recipient, sender_action: senderAction.action };
-  }
 }
 
 export async function performSenderAction(deps: SenderActionDeps, job: SenderActionJob): Promise<void> {
@@ -54,8 +36,8 @@ export async function performSenderAction(deps: SenderActionDeps, job: SenderAct
     throw new Error(`the send lane is booked for the next ${Math.round(slot.retryInMs)} ms`);
   if (slot.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, slot.waitMs));
   try {
-    const token = deps.cipher.decrypt(connection.accessToken, tokenContext(connection.id, 'access_token'));
-    await deps.graph.request(sendApiRequest(connection, token, senderActionBody(job)));
+    const token = unsealToken(deps.cipher, connection.id, connection.accessToken);
+    await sendSenderAction(deps.graph, connection, token, job.contactId, job.senderAction);
   } catch (error) {
     const failure = classifySendFailure(error);
     if (failure.kind === 'throttled' || failure.kind === 'unavailable') throw error;

@@ -13,10 +13,9 @@
 import { markNeedsReauth } from '../accounts/index.ts';
 import { firstAttachmentUrl, lockConversationKey, messagingWindow } from '../conversations/index.ts';
 import type { TokenCipher } from '../crypto/token-cipher.ts';
-import { tokenContext } from '../crypto/token-cipher.ts';
 import type { Database, Tx } from '../db/database.ts';
+import { sendMessage, unsealToken } from '../meta/graph-api.ts';
 import type { GraphClient } from '../meta/graph-client.ts';
-import { sendApiRequest } from '../meta/send-api.ts';
 import { classifySendFailure, type SendFailure } from '../meta/send-outcome.ts';
 import {
   lockSendTarget,
@@ -136,11 +135,17 @@ async function send(deps: SendDeps, claimed: Claimed): Promise<Step> {
   }, deps.claimTtlMs / 3);
   let mid: string;
   try {
-    const answer = await deps.graph.request<{ message_id?: string }>(
-      sendApiRequest(target.connection, claimed.token, sendApiBody(target, claimed.humanAgent)),
-    );
-    if (!answer.message_id) throw new Error('the Send API answered without a message_id');
-    mid = answer.message_id;
+    const { message } = target;
+    const sent = await sendMessage(deps.graph, target.connection, claimed.token, {
+      recipientId: target.contactId,
+      content:
+        message.kind === 'text'
+          ? { text: message.content }
+          : { attachment: message.kind, url: firstAttachmentUrl(message.attachments) },
+      replyToMid: message.replyToExternalId,
+      humanAgent: claimed.humanAgent,
+    });
+    mid = sent.messageId;
   } catch (error) {
     return deps.db.withService((trx) => recordFailure(deps, trx, target, classifyOrAmbiguous(error)));
   } finally {
@@ -223,7 +228,7 @@ function checkBeforeSending(
   });
   if (window.kind === 'closed') return { errorCode: 'window_closed', errorMessage: window.reason };
   try {
-    const token = cipher.decrypt(connection.accessToken, tokenContext(connection.id, 'access_token'));
+    const token = unsealToken(cipher, connection.id, connection.accessToken);
     // Only outside the 24 hours: within them a reply needs no tag (peer lesson: never tag everything).
     return { token, humanAgent: window.kind === 'human_agent' };
   } catch {
@@ -233,19 +238,6 @@ function checkBeforeSending(
         "The account's access token cannot be decrypted with the configured keys; reconnect the account.",
     };
   }
-}
-
-function sendApiBody(target: SendTarget, humanAgent: boolean): Record<string, unknown> {
-  const { message } = target;
-  return {
-    recipient: { id: target.contactId },
-    message:
-      message.kind === 'text'
-        ? { text: message.content }
-        : { attachment: { type: message.kind, payload: { url: firstAttachmentUrl(message.attachments) } } },
-    ...(message.replyToExternalId ? { reply_to: { mid: message.replyToExternalId } } : {}),
-    ...(humanAgent ? { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } : {}),
-  };
 }
 
 /** A failure that is not a Graph or network error (a bug, a bad answer) leaves the outcome unknown. */

@@ -4,15 +4,9 @@
 import { messagingWindow } from '../conversations/index.ts';
 import { continueAsServer, type Tx } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import type { SenderAction } from '../meta/graph-api.ts';
 import { findSendSettings, type SendSettings } from '../team/index.ts';
 import { findReplyContext } from './outbound-messages.repository.ts';
-
-export type SenderAction =
-  | { action: 'react'; mid: string; reaction: string }
-  | { action: 'unreact'; mid: string }
-  | { action: 'typing_on' }
-  | { action: 'typing_off' }
-  | { action: 'mark_seen' };
 
 export interface SenderActionJob {
   connectionId: string;
