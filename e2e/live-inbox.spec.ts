@@ -171,6 +171,32 @@ test('a reply Meta refuses says why and goes out on Retry', async ({ page }) => 
   await expect(page.getByRole('tab', { name: 'Archived' })).toHaveAttribute('aria-selected', 'true');
   await expect(conversationRow(page)).toHaveCount(1);
   await page.unroute(archivedLoader);
+
+  // The chip's write comes due just after the tab's navigation has started but before the page has
+  // rendered it (the router's updates render in a transition): the tab still wins. The write's
+  // timer (the only 300 ms one) is caught, to fire it at exactly that moment.
+  await page.getByRole('tab', { name: 'Open' }).click();
+  await expect(page).toHaveURL(/\/inbox$/);
+  type Caught = { __urlWrite?: () => void };
+  await page.evaluate(() => {
+    const schedule = window.setTimeout;
+    window.setTimeout = ((handler: () => void, ms?: number, ...rest: unknown[]) => {
+      if (ms !== 300) return schedule(handler, ms, ...rest);
+      (window as Caught).__urlWrite = handler;
+      return 0;
+    }) as typeof window.setTimeout;
+  });
+  await page.getByRole('button', { name: 'Assigned to me' }).click();
+  await page.waitForFunction(() => typeof (window as Caught).__urlWrite === 'function');
+  await page.evaluate(
+    (tab) => {
+      (tab as HTMLElement).click();
+      (window as Caught).__urlWrite?.();
+    },
+    await page.getByRole('tab', { name: 'Archived' }).elementHandle(),
+  );
+  await expect(page).toHaveURL(/\/inbox\?status=archived$/);
+  await expect(conversationRow(page)).toHaveCount(1);
 });
 
 test('j and k move through the conversations', async ({ page }) => {

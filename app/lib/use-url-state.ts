@@ -9,7 +9,8 @@
 // none is made until that navigation lands, and the URL it lands on becomes the state. A write
 // fired while it loads would replace it, since it navigates to the path this page is leaving: a
 // chip clicked right before the Archived tab pulled the inbox back to the Open tab while the
-// tab's loader was still running.
+// tab's loader was still running. The page learns of a navigation only when it renders it, and
+// the router renders in a transition, later; so a write that comes due asks the router itself.
 import { useLocation, useNavigation, useSearchParams } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
 
@@ -20,6 +21,14 @@ function pathOf(location: { pathname: string; search: string }): string {
   return location.search && location.search !== '?'
     ? `${location.pathname}${location.search}`
     : location.pathname;
+}
+
+/** Where the router is navigating to right now (not as last rendered), or null. */
+function navigationUnderway(): string | null {
+  const router = (window as { __remixRouter?: { state: { navigation: { location?: Location } } } })
+    .__remixRouter;
+  const location = router?.state.navigation.location;
+  return location ? pathOf(location) : null;
 }
 
 /** `read` and `write` must be stable (module-level) functions. */
@@ -64,6 +73,11 @@ export function useUrlState<T>(
       return;
     }
     const timer = setTimeout(() => {
+      const underway = navigationUnderway();
+      if (underway !== null && underway !== writing.current) {
+        superseded.current = true; // that navigation started before this write: it wins
+        return;
+      }
       written.current = next;
       writing.current = pathOf({ pathname: location.pathname, search: `?${next}` });
       setParams(new URLSearchParams(next), { replace: true, preventScrollReset: true });
