@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
 import { containsPattern } from '../db/like-pattern.ts';
-import { olderThan, type PagePosition, pageOf } from '../db/page-cursor.ts';
+import { newestFirstPage, type PagePosition } from '../db/page-cursor.ts';
 
 export type ConversationStatus = 'ACTIVE' | 'ARCHIVED';
 
@@ -90,14 +90,12 @@ export async function listConversationPage(
       ]),
     );
   }
-  if (query.after) select = select.where(olderThan('c.last_message_at', 'c.id', query.after));
-  const rows = await select
-    .orderBy('c.last_message_at', 'desc')
-    .orderBy('c.id', 'desc')
-    .limit(query.limit + 1)
-    .execute();
-
-  const page = pageOf(rows, query.limit);
+  const page = await newestFirstPage(
+    select,
+    { at: 'c.last_message_at', id: 'c.id' },
+    query.after,
+    query.limit,
+  );
   return {
     items: page.rows.map((r) => ({
       id: r.id,

@@ -1,6 +1,6 @@
 // Keyset paging for lists sorted newest first by (timestamp, id): the cursor a page hands out is
 // the last row's sort key, opaque to clients so the key can change without breaking them.
-import { type RawBuilder, sql } from 'kysely';
+import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { AppError } from '../errors.ts';
 
 /** The sort key of a page's last row; `at` is Postgres's text form, at full microsecond precision. */
@@ -54,4 +54,26 @@ export function pageOf<Row extends { position_at: string; id: string }>(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { rows: page, next: rows.length > limit && last ? { at: last.position_at, id: last.id } : null };
+}
+
+/**
+ * One page of `select`, newest first by (atColumn, idColumn), after `after`; the rows must carry
+ * `position_at` (the timestamp's text) and `id`.
+ */
+export async function newestFirstPage<
+  DB,
+  TB extends keyof DB,
+  Row extends { position_at: string; id: string },
+>(
+  select: SelectQueryBuilder<DB, TB, Row>,
+  columns: { at: string; id: string },
+  after: PagePosition | null,
+  limit: number,
+): Promise<{ rows: Row[]; next: PagePosition | null }> {
+  const rows = await (after ? select.where(olderThan(columns.at, columns.id, after)) : select)
+    .orderBy(sql.ref(columns.at), 'desc')
+    .orderBy(sql.ref(columns.id), 'desc')
+    .limit(limit + 1)
+    .execute();
+  return pageOf(rows, limit);
 }

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { leadReferralColumn } from '../conversations/index.ts';
 import type { Tx } from '../db/database.ts';
 import { containsPattern } from '../db/like-pattern.ts';
-import { olderThan, type PagePosition, pageOf } from '../db/page-cursor.ts';
+import { newestFirstPage, type PagePosition } from '../db/page-cursor.ts';
 import type { Referral } from '../meta/instagram-events.ts';
 
 export type LeadSource = 'DM' | 'STORY_REPLY' | 'STORY_MENTION' | 'AD' | 'REFERRAL' | 'PRODUCT';
@@ -152,14 +152,7 @@ export async function listLeadPage(
       ]),
     );
   }
-  if (query.after) select = select.where(olderThan('l.created_at', 'l.id', query.after));
-  const rows = await select
-    .orderBy('l.created_at', 'desc')
-    .orderBy('l.id', 'desc')
-    .limit(query.limit + 1)
-    .execute();
-
-  const page = pageOf(rows, query.limit);
+  const page = await newestFirstPage(select, { at: 'l.created_at', id: 'l.id' }, query.after, query.limit);
   return {
     items: page.rows.map((r) => ({
       id: r.id,
