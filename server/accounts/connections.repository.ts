@@ -1,7 +1,6 @@
 // SQL for channel connections: ingest, jobs, and removing accounts (disconnect, deletion).
-import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
-import { deliveriesProcessedFor, processedForOthers } from '../ingest/index.ts';
+import { purgeDeliveriesFor } from '../ingest/index.ts';
 import type { LoginPath } from '../meta/graph-client.ts';
 
 export interface ConnectionRef {
@@ -166,32 +165,9 @@ export async function purgeConnections(
     contacts: await count('contacts'),
   };
   if (ids.length === 0) return summary;
-  // Raw deliveries processed for these connections and no other, naming only their accounts (a
-  // batch naming others is kept for them). Found before their events go: the events are what tie
-  // a delivery to a connection. Another workspace that has, or had, the same Instagram account
-  // keeps every delivery processed for it, with its events and failures.
-  const deliveries = await trx
-    .selectFrom('webhook_events')
-    .select('id')
-    .where(sql<boolean>`id in (${deliveriesProcessedFor(ids)})`)
-    .where(sql<boolean>`account_ids <@ ${accountIds}::text[]`)
-    .where(sql<boolean>`not ${processedForOthers(ids)}`)
-    .execute();
-  summary.events = Number(
-    (await trx.deleteFrom('instagram_events').where('channel_connection_id', 'in', ids).executeTakeFirst())
-      .numDeletedRows,
-  );
-  summary.deliveries = deliveries.length;
-  if (deliveries.length > 0) {
-    await trx
-      .deleteFrom('webhook_events')
-      .where(
-        'id',
-        'in',
-        deliveries.map((d) => d.id),
-      )
-      .execute();
-  }
+  const purged = await purgeDeliveriesFor(trx, ids, accountIds);
+  summary.events = purged.events;
+  summary.deliveries = purged.deliveries;
   // Conversations, messages, leads and contacts go with their connection (ON DELETE CASCADE).
   await trx.deleteFrom('channel_connections').where('id', 'in', ids).execute();
   return summary;
