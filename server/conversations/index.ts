@@ -30,7 +30,7 @@ export {
   webhookHeadersColumn,
 } from './jsonb-columns.ts';
 export { listConversations } from './list-conversations.ts';
-export { foldMessageEvents, leadOrigin, messageKind, previewOf } from './message-presentation.ts';
+export { foldMessageEvents, messageKind, previewOf } from './message-presentation.ts';
 export type { NewMessage } from './messages.repository.ts';
 export {
   applySeenMarks,

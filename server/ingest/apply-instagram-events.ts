@@ -11,7 +11,6 @@ import {
   confirmSent,
   findMessageByMid,
   insertMessageOnce,
-  leadOrigin,
   messageKind,
   type NewMessage,
   type ProviderData,
@@ -21,7 +20,7 @@ import {
   upsertConversation,
 } from '../conversations/index.ts';
 import type { Tx } from '../db/database.ts';
-import { recordLead } from '../leads/index.ts';
+import { leadOrigin, recordLead } from '../leads/index.ts';
 import type { InstagramEvent } from '../meta/instagram-events.ts';
 import { adoptEcho } from '../sending/index.ts';
 import { registerContact } from './contacts.repository.ts';
