@@ -34,7 +34,6 @@ export { foldMessageEvents, messageKind, previewOf } from './message-presentatio
 export type { NewMessage } from './messages.repository.ts';
 export {
   applySeenMarks,
-  confirmSent,
   findCustomerMessage,
   findMessageByMid,
   insertMessageOnce,

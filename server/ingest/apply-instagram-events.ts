@@ -8,7 +8,6 @@ import type { ConnectionRef } from '../accounts/index.ts';
 import {
   applySeenMarks,
   attachmentsColumn,
-  confirmSent,
   findMessageByMid,
   insertMessageOnce,
   messageKind,
@@ -22,7 +21,7 @@ import {
 import type { Tx } from '../db/database.ts';
 import { leadOrigin, recordLead } from '../leads/index.ts';
 import type { InstagramEvent } from '../meta/instagram-events.ts';
-import { adoptEcho } from '../sending/index.ts';
+import { adoptEcho, confirmSent } from '../sending/index.ts';
 import { registerContact } from './contacts.repository.ts';
 import { findRecordedEvent, recordEvent, recordRedelivery } from './instagram-events.repository.ts';
 import { REDACTING_KINDS, settleMessage } from './settle-message.ts';

@@ -368,6 +368,21 @@ export async function markSent(trx: Tx, target: SendTarget, mid: string): Promis
     .execute();
 }
 
+/** An echo of a message this app sent: Meta accepted it, whatever the send call reported. */
+export async function confirmSent(trx: Tx, messageId: string): Promise<void> {
+  await trx
+    .updateTable('conversation_messages')
+    .set({
+      status: 'SENT',
+      sent_at: sql<Date>`coalesce(sent_at, now())`,
+      error_code: null,
+      error_message: null,
+    })
+    .where('id', '=', messageId)
+    .where('status', 'in', ['QUEUED', 'SENDING', 'UNCERTAIN', 'FAILED'])
+    .execute();
+}
+
 /**
  * An echo with a mid we have not seen: if it is one of our sends still waiting for Meta's answer
  * (or left UNCERTAIN), with the same text or the same kind of attachment, sent shortly before,
