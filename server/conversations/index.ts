@@ -1,10 +1,12 @@
 // The conversations slice: Conversations and their messages: list, read, update, search.
 // Other code imports only this file (see docs/architecture.md).
 
-export type { ConversationKey } from './conversations.repository.ts';
+export type { ConversationKey, ReplyContext } from './conversations.repository.ts';
 export {
   clearUnread,
   conversationKey,
+  findRecipientConversations,
+  findReplyContext,
   lockConversationKey,
   lockConversations,
   recordConversationActivity,
