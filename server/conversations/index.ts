@@ -22,13 +22,11 @@ export {
 export type { ProviderData } from './jsonb-columns.ts';
 export {
   attachmentsColumn,
-  deletionSummaryColumn,
-  eventPayloadColumn,
   firstAttachmentUrl,
-  leadReferralColumn,
   plainAttachment,
   providerDataColumn,
   reactionsColumn,
+  StoredReferralSchema,
   webhookHeadersColumn,
 } from './jsonb-columns.ts';
 export { listConversations } from './list-conversations.ts';
