@@ -15,6 +15,7 @@ import {
   type InstagramOAuthConfig,
   OAuthExchangeError,
 } from '../meta/instagram-oauth.ts';
+import { findLiveConnection, insertConnection, updateConnection } from './connections.repository.ts';
 import { consumeOAuthState, type ReturnScreen } from './oauth-states.ts';
 
 export interface ConnectDeps {
@@ -104,12 +105,7 @@ async function facebookGrants(deps: ConnectDeps, code: string, redirectUri: stri
 async function store(deps: ConnectDeps, actor: Actor, workspaceId: string, grant: Grant): Promise<string> {
   return deps.db
     .withService(async (trx) => {
-      const live = await trx
-        .selectFrom('channel_connections')
-        .select(['id', 'workspace_id'])
-        .where('channel_identifier', '=', grant.igId)
-        .where('status', '<>', 'DISCONNECTED')
-        .executeTakeFirst();
+      const live = await findLiveConnection(trx, grant.igId);
       if (live && live.workspace_id !== workspaceId) {
         throw new AppError('CONFLICT', `@${grant.username} is already connected to another workspace.`);
       }
@@ -133,12 +129,14 @@ async function store(deps: ConnectDeps, actor: Actor, workspaceId: string, grant
         webhook_subscribed_at: new Date(),
         user_id: actor.userId,
       };
-      if (live) await trx.updateTable('channel_connections').set(values).where('id', '=', id).execute();
+      if (live) await updateConnection(trx, id, values);
       else {
-        await trx
-          .insertInto('channel_connections')
-          .values({ ...values, id, workspace_id: workspaceId, channel_identifier: grant.igId })
-          .execute();
+        await insertConnection(trx, {
+          ...values,
+          id,
+          workspace_id: workspaceId,
+          channel_identifier: grant.igId,
+        });
       }
       return id;
     })

@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import type { LoginPath } from '../meta/graph-client.ts';
 import { webUrl } from '../meta/web-url.ts';
 import { listMemberships } from '../team/index.ts';
+import { listWorkspaceConnections } from './connections.repository.ts';
 
 export interface AccountStatus {
   id: string;
@@ -43,27 +44,7 @@ export async function listAccountStatuses(
   workspaceId: string,
   now = new Date(),
 ): Promise<AccountStatus[]> {
-  const rows = await trx
-    .selectFrom('channel_connections')
-    .select([
-      'id',
-      'display_name',
-      'channel_identifier',
-      'profile_name',
-      'profile_picture_url',
-      'login_path',
-      'status',
-      'needs_reauth_reason',
-      'token_expires_at',
-      'webhook_fields',
-      'webhook_subscribed_at',
-      'last_event_at',
-      'created_at',
-      'disconnected_at',
-    ])
-    .where('workspace_id', '=', workspaceId)
-    .orderBy('created_at')
-    .execute();
+  const rows = await listWorkspaceConnections(trx, workspaceId);
   return rows.map((r) => ({
     id: r.id,
     accountName: r.display_name,

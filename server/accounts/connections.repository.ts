@@ -1,7 +1,8 @@
-// SQL for channel connections: ingest, jobs, and removing accounts (disconnect, deletion).
-import { sql } from 'kysely';
-import type { Tx } from '../db/database.ts';
-import { deliveriesProcessedFor, processedForOthers } from '../ingest/index.ts';
+// SQL for channel connections: connect, status, token refresh and key rotation, ingest, jobs, and
+// removing accounts (disconnect, deletion).
+import type { Insertable, Updateable } from 'kysely';
+import type { DB, Tx } from '../db/database.ts';
+import { purgeDeliveriesFor } from '../ingest/index.ts';
 import type { LoginPath } from '../meta/graph-client.ts';
 
 export interface ConnectionRef {
@@ -101,6 +102,144 @@ export async function markNeedsReauth(trx: Tx, connectionId: string, reason: str
     .execute();
 }
 
+/** The live connection of an Instagram account, in whichever workspace has it. */
+export async function findLiveConnection(trx: Tx, channelIdentifier: string) {
+  return trx
+    .selectFrom('channel_connections')
+    .select(['id', 'workspace_id'])
+    .where('channel_identifier', '=', channelIdentifier)
+    .where('status', '<>', 'DISCONNECTED')
+    .executeTakeFirst();
+}
+
+/** A reconnected account: its grant replaces what was stored. */
+export async function updateConnection(
+  trx: Tx,
+  id: string,
+  values: Updateable<DB['channel_connections']>,
+): Promise<void> {
+  await trx.updateTable('channel_connections').set(values).where('id', '=', id).execute();
+}
+
+export async function insertConnection(
+  trx: Tx,
+  values: Insertable<DB['channel_connections']>,
+): Promise<void> {
+  await trx.insertInto('channel_connections').values(values).execute();
+}
+
+/** Every account of the workspace, disconnected ones included, oldest first (under the caller's RLS). */
+export async function listWorkspaceConnections(trx: Tx, workspaceId: string) {
+  return trx
+    .selectFrom('channel_connections')
+    .select([
+      'id',
+      'display_name',
+      'channel_identifier',
+      'profile_name',
+      'profile_picture_url',
+      'login_path',
+      'status',
+      'needs_reauth_reason',
+      'token_expires_at',
+      'webhook_fields',
+      'webhook_subscribed_at',
+      'last_event_at',
+      'created_at',
+      'disconnected_at',
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** The ids of the workspace's accounts that are not disconnected (under the caller's transaction). */
+export async function listLiveConnectionIds(trx: Tx, workspaceId: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('channel_connections')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('status', '<>', 'DISCONNECTED')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** The connection if it is in the workspace (under the caller's RLS, another workspace's is not found). */
+export async function findConnectionInWorkspace(trx: Tx, workspaceId: string, connectionId: string) {
+  return trx
+    .selectFrom('channel_connections')
+    .select('id')
+    .where('id', '=', connectionId)
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+}
+
+/**
+ * Instagram Login tokens to refresh: connected, expiring before `expiringBefore`, and last
+ * refreshed before `refreshedBefore` (Meta refuses younger ones) or already expired at `now`.
+ */
+export async function findTokensDue(
+  trx: Tx,
+  due: { expiringBefore: Date; refreshedBefore: Date; now: Date },
+) {
+  return trx
+    .selectFrom('channel_connections')
+    .select(['id', 'access_token', 'token_expires_at'])
+    .where('status', '=', 'CONNECTED')
+    .where('login_path', '=', 'instagram')
+    .where('access_token', 'is not', null)
+    .where('token_expires_at', '<', due.expiringBefore)
+    .where((eb) =>
+      eb.or([
+        eb('token_refreshed_at', 'is', null),
+        eb('token_refreshed_at', '<=', due.refreshedBefore),
+        // An expired token cannot be refreshed at all; the caller reports it.
+        eb('token_expires_at', '<=', due.now),
+      ]),
+    )
+    .execute();
+}
+
+/** A refreshed token, stored only if the account is still connected (not disconnected meanwhile). */
+export async function storeRefreshedToken(
+  trx: Tx,
+  connectionId: string,
+  token: { accessToken: string; expiresAt: Date; refreshedAt: Date },
+): Promise<void> {
+  await trx
+    .updateTable('channel_connections')
+    .set({
+      access_token: token.accessToken,
+      token_expires_at: token.expiresAt,
+      token_refreshed_at: token.refreshedAt,
+    })
+    .where('id', '=', connectionId)
+    .where('status', '=', 'CONNECTED')
+    .execute();
+}
+
+/** Every connection holding a sealed token, locked until the caller's transaction ends. */
+export async function lockSealedTokens(trx: Tx) {
+  return trx
+    .selectFrom('channel_connections')
+    .select(['id', 'access_token', 'refresh_token'])
+    .where((eb) => eb.or([eb('access_token', 'is not', null), eb('refresh_token', 'is not', null)]))
+    .forUpdate()
+    .execute();
+}
+
+export async function replaceSealedTokens(
+  trx: Tx,
+  connectionId: string,
+  sealed: { accessToken: string | null; refreshToken: string | null },
+): Promise<void> {
+  await trx
+    .updateTable('channel_connections')
+    .set({ access_token: sealed.accessToken, refresh_token: sealed.refreshToken })
+    .where('id', '=', connectionId)
+    .execute();
+}
+
 /** Accounts authorised by a person (their app-scoped id on either login path). */
 export async function connectionsAuthorisedBy(trx: Tx, appScopedUserId: string) {
   return trx
@@ -166,32 +305,9 @@ export async function purgeConnections(
     contacts: await count('contacts'),
   };
   if (ids.length === 0) return summary;
-  // Raw deliveries processed for these connections and no other, naming only their accounts (a
-  // batch naming others is kept for them). Found before their events go: the events are what tie
-  // a delivery to a connection. Another workspace that has, or had, the same Instagram account
-  // keeps every delivery processed for it, with its events and failures.
-  const deliveries = await trx
-    .selectFrom('webhook_events')
-    .select('id')
-    .where(sql<boolean>`id in (${deliveriesProcessedFor(ids)})`)
-    .where(sql<boolean>`account_ids <@ ${accountIds}::text[]`)
-    .where(sql<boolean>`not ${processedForOthers(ids)}`)
-    .execute();
-  summary.events = Number(
-    (await trx.deleteFrom('instagram_events').where('channel_connection_id', 'in', ids).executeTakeFirst())
-      .numDeletedRows,
-  );
-  summary.deliveries = deliveries.length;
-  if (deliveries.length > 0) {
-    await trx
-      .deleteFrom('webhook_events')
-      .where(
-        'id',
-        'in',
-        deliveries.map((d) => d.id),
-      )
-      .execute();
-  }
+  const purged = await purgeDeliveriesFor(trx, ids, accountIds);
+  summary.events = purged.events;
+  summary.deliveries = purged.deliveries;
   // Conversations, messages, leads and contacts go with their connection (ON DELETE CASCADE).
   await trx.deleteFrom('channel_connections').where('id', 'in', ids).execute();
   return summary;

@@ -8,6 +8,7 @@ import { GraphApiError, type GraphClient, GraphNetworkError } from '../meta/grap
 import {
   disconnectConnections,
   findConnectionCredentials,
+  findConnectionInWorkspace,
   purgeConnections,
 } from './connections.repository.ts';
 
@@ -30,12 +31,7 @@ export async function disconnectAccount(
 ): Promise<DisconnectResult> {
   // Read as the admin, under RLS: another workspace's account is simply not found.
   const visible = await deps.db.withUser(actor, (trx) =>
-    trx
-      .selectFrom('channel_connections')
-      .select('id')
-      .where('id', '=', request.connectionId)
-      .where('workspace_id', '=', request.workspaceId)
-      .executeTakeFirst(),
+    findConnectionInWorkspace(trx, request.workspaceId, request.connectionId),
   );
   if (!visible) throw new AppError('NOT_FOUND', 'Instagram account not found in this workspace');
   const connection = await deps.db.withService((trx) => findConnectionCredentials(trx, request.connectionId));

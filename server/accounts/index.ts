@@ -10,6 +10,7 @@ export type { ConnectionRef } from './connections.repository.ts';
 export {
   findConnectionCredentials,
   findLiveConnections,
+  listLiveConnectionIds,
   markNeedsReauth,
   recordEventReceived,
 } from './connections.repository.ts';

@@ -3,13 +3,13 @@
 // tokens; data deletion removes everything stored about those accounts and leaves a receipt
 // whose status page Meta links to.
 import { randomBytes } from 'node:crypto';
-import { deletionSummaryColumn } from '../conversations/index.ts';
 import type { Database } from '../db/database.ts';
 import {
   connectionsAuthorisedBy,
   disconnectConnections,
   purgeConnections,
 } from './connections.repository.ts';
+import { deletionSummaryColumn } from './jsonb-columns.ts';
 
 /** The person removed the app in Instagram/Facebook: their accounts stop, their tokens go. */
 export async function deauthorize(db: Database, appScopedUserId: string): Promise<number> {

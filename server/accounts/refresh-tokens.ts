@@ -6,7 +6,7 @@ import type { TokenCipher } from '../crypto/token-cipher.ts';
 import type { Database } from '../db/database.ts';
 import { sealToken, unsealToken } from '../meta/graph-api.ts';
 import { type InstagramOAuthConfig, OAuthExchangeError, refreshLongLived } from '../meta/instagram-oauth.ts';
-import { markNeedsReauth } from './connections.repository.ts';
+import { findTokensDue, markNeedsReauth, storeRefreshedToken } from './connections.repository.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Refresh when less than this is left: about once a month, with weeks to spare on failures. */
@@ -30,22 +30,11 @@ export interface RefreshReport {
 export async function refreshDueTokens(deps: RefreshDeps, now = new Date()): Promise<RefreshReport> {
   const report: RefreshReport = { refreshed: 0, needsReauth: 0, postponed: 0 };
   const due = await deps.db.withService((trx) =>
-    trx
-      .selectFrom('channel_connections')
-      .select(['id', 'access_token', 'token_expires_at'])
-      .where('status', '=', 'CONNECTED')
-      .where('login_path', '=', 'instagram')
-      .where('access_token', 'is not', null)
-      .where('token_expires_at', '<', new Date(now.getTime() + REFRESH_WHEN_LEFT_MS))
-      .where((eb) =>
-        eb.or([
-          eb('token_refreshed_at', 'is', null),
-          eb('token_refreshed_at', '<=', new Date(now.getTime() - MIN_TOKEN_AGE_MS)),
-          // An expired token cannot be refreshed at all; it is reported below.
-          eb('token_expires_at', '<=', now),
-        ]),
-      )
-      .execute(),
+    findTokensDue(trx, {
+      expiringBefore: new Date(now.getTime() + REFRESH_WHEN_LEFT_MS),
+      refreshedBefore: new Date(now.getTime() - MIN_TOKEN_AGE_MS),
+      now,
+    }),
   );
 
   for (const connection of due) {
@@ -60,16 +49,11 @@ export async function refreshDueTokens(deps: RefreshDeps, now = new Date()): Pro
     try {
       const fresh = await refreshLongLived(deps.oauth, current);
       await deps.db.withService((trx) =>
-        trx
-          .updateTable('channel_connections')
-          .set({
-            access_token: sealToken(deps.cipher, connection.id, fresh.accessToken),
-            token_expires_at: fresh.expiresAt,
-            token_refreshed_at: now,
-          })
-          .where('id', '=', connection.id)
-          .where('status', '=', 'CONNECTED')
-          .execute(),
+        storeRefreshedToken(trx, connection.id, {
+          accessToken: sealToken(deps.cipher, connection.id, fresh.accessToken),
+          expiresAt: fresh.expiresAt,
+          refreshedAt: now,
+        }),
       );
       report.refreshed += 1;
     } catch (error) {

@@ -3,15 +3,11 @@
 import type { TokenCipher } from '../crypto/token-cipher.ts';
 import type { Database } from '../db/database.ts';
 import { sealToken, unsealToken } from '../meta/graph-api.ts';
+import { lockSealedTokens, replaceSealedTokens } from './connections.repository.ts';
 
 export async function rotateTokenKeys(db: Database, cipher: TokenCipher): Promise<{ reencrypted: number }> {
   return db.withService(async (trx) => {
-    const rows = await trx
-      .selectFrom('channel_connections')
-      .select(['id', 'access_token', 'refresh_token'])
-      .where((eb) => eb.or([eb('access_token', 'is not', null), eb('refresh_token', 'is not', null)]))
-      .forUpdate()
-      .execute();
+    const rows = await lockSealedTokens(trx);
     let reencrypted = 0;
     for (const row of rows) {
       const reseal = (sealed: string | null, column: 'access_token' | 'refresh_token') => {
@@ -22,11 +18,7 @@ export async function rotateTokenKeys(db: Database, cipher: TokenCipher): Promis
       const access = reseal(row.access_token, 'access_token');
       const refresh = reseal(row.refresh_token, 'refresh_token');
       if (access !== row.access_token || refresh !== row.refresh_token) {
-        await trx
-          .updateTable('channel_connections')
-          .set({ access_token: access, refresh_token: refresh })
-          .where('id', '=', row.id)
-          .execute();
+        await replaceSealedTokens(trx, row.id, { accessToken: access, refreshToken: refresh });
       }
     }
     return { reencrypted };

@@ -1,4 +1,5 @@
-// SQL for the conversation list. Rows become camelCase DTOs here and nowhere else.
+// SQL for conversations: the list (its rows become camelCase DTOs here and nowhere else), the
+// reads a reply needs, and the writes of ingest and operators.
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
 import { containsPattern } from '../db/like-pattern.ts';
@@ -114,6 +115,97 @@ export async function listConversationPage(
     })),
     next: page.next,
   };
+}
+
+/** A conversation as a reply to it needs it: its account's state and the messaging window. */
+export interface ReplyContext {
+  conversationId: string;
+  workspaceId: string;
+  connectionId: string;
+  contactId: string;
+  lastInboundAt: Date | null;
+  connectionStatus: 'CONNECTED' | 'NEEDS_REAUTH' | 'DISCONNECTED';
+  needsReauthReason: string | null;
+  humanAgentEnabled: boolean;
+  contactName: string;
+  contactUsername: string | null;
+  contactAvatar: string | null;
+  accountName: string | null;
+  status: 'ACTIVE' | 'ARCHIVED';
+  assignedTo: string | null;
+}
+
+export async function findReplyContext(
+  trx: Tx,
+  workspaceId: string,
+  conversationId: string,
+): Promise<ReplyContext | undefined> {
+  const row = await trx
+    .selectFrom('conversations as c')
+    .innerJoin('channel_connections as cc', 'cc.id', 'c.channel_connection_id')
+    .innerJoin('workspaces as w', 'w.id', 'c.workspace_id')
+    .select([
+      'c.id',
+      'c.workspace_id',
+      'c.channel_connection_id',
+      'c.contact_identifier',
+      'c.last_inbound_at',
+      'c.contact_name',
+      'c.contact_username',
+      'c.contact_avatar',
+      'c.status as conversation_status',
+      'c.assigned_to',
+      'cc.display_name',
+      'cc.status',
+      'cc.needs_reauth_reason',
+      'w.human_agent_enabled',
+    ])
+    .where('c.id', '=', conversationId)
+    .where('c.workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+  return (
+    row && {
+      conversationId: row.id,
+      workspaceId: row.workspace_id,
+      connectionId: row.channel_connection_id,
+      contactId: row.contact_identifier,
+      lastInboundAt: row.last_inbound_at,
+      connectionStatus: row.status,
+      needsReauthReason: row.needs_reauth_reason,
+      humanAgentEnabled: row.human_agent_enabled,
+      contactName: row.contact_name,
+      contactUsername: row.contact_username,
+      contactAvatar: row.contact_avatar,
+      accountName: row.display_name,
+      status: row.conversation_status,
+      assignedTo: row.assigned_to,
+    }
+  );
+}
+
+/** The conversations an operator has with a customer, optionally on one account (ours or Meta's id). */
+export async function findRecipientConversations(
+  trx: Tx,
+  recipient: { contactId: string; workspaceId?: string; accountId?: string },
+) {
+  let query = trx
+    .selectFrom('conversations as c')
+    .innerJoin('channel_connections as cc', 'cc.id', 'c.channel_connection_id')
+    .select(['c.id', 'c.workspace_id', 'cc.id as account_id', 'cc.display_name', 'cc.channel_identifier'])
+    .where('c.contact_identifier', '=', recipient.contactId)
+    .where('cc.status', '<>', 'DISCONNECTED');
+  if (recipient.workspaceId) query = query.where('c.workspace_id', '=', recipient.workspaceId);
+  const { accountId } = recipient;
+  if (accountId) {
+    query = query.where((eb) =>
+      eb.or([
+        eb(eb.cast('cc.id', 'text'), '=', accountId),
+        eb('cc.channel_identifier', '=', accountId),
+        eb('cc.provider_account_id', '=', accountId),
+      ]),
+    );
+  }
+  return query.execute();
 }
 
 /**

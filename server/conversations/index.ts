@@ -1,10 +1,12 @@
 // The conversations slice: Conversations and their messages: list, read, update, search.
 // Other code imports only this file (see docs/architecture.md).
 
-export type { ConversationKey } from './conversations.repository.ts';
+export type { ConversationKey, ReplyContext } from './conversations.repository.ts';
 export {
   clearUnread,
   conversationKey,
+  findRecipientConversations,
+  findReplyContext,
   lockConversationKey,
   lockConversations,
   recordConversationActivity,
@@ -20,21 +22,18 @@ export {
 export type { ProviderData } from './jsonb-columns.ts';
 export {
   attachmentsColumn,
-  deletionSummaryColumn,
-  eventPayloadColumn,
   firstAttachmentUrl,
-  leadReferralColumn,
   plainAttachment,
   providerDataColumn,
   reactionsColumn,
+  StoredReferralSchema,
   webhookHeadersColumn,
 } from './jsonb-columns.ts';
 export { listConversations } from './list-conversations.ts';
-export { foldMessageEvents, leadOrigin, messageKind, previewOf } from './message-presentation.ts';
+export { foldMessageEvents, messageKind, previewOf } from './message-presentation.ts';
 export type { NewMessage } from './messages.repository.ts';
 export {
   applySeenMarks,
-  confirmSent,
   findCustomerMessage,
   findMessageByMid,
   insertMessageOnce,

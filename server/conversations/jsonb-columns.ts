@@ -1,15 +1,9 @@
-// The codec of every jsonb column the server writes (see server/db/jsonb.ts for why there is no
+// The codecs of the conversation tables' jsonb columns (see server/db/jsonb.ts for why there is no
 // other way in). Each schema is the column's contract: what is stored, with defaults for fields
 // added since older rows were written, so those rows decode too.
 import { z } from 'zod';
 import { jsonbCodec } from '../db/jsonb.ts';
-import type {
-  Attachment,
-  AttachmentKind,
-  InstagramEvent,
-  Referral,
-  TemplateElement,
-} from '../meta/instagram-events.ts';
+import type { Attachment, AttachmentKind, Referral, TemplateElement } from '../meta/instagram-events.ts';
 import type { Reaction } from './message-presentation.ts';
 
 const text = z.string().nullable().default(null);
@@ -80,44 +74,12 @@ const ReactionSchema: z.ZodType<Reaction, unknown> = z.object({
   at: z.string(),
 });
 
-// The parsed event as ingest recorded it. Only the parts ingest reads back are checked field by
-// field (the events that change a message); the rest must at least name its kind.
-const EventBase = {
-  accountId: z.string(),
-  contactId: z.string(),
-  occurredAt: z.coerce.date(),
-  dedupeKey: z.string(),
-  standby: z.boolean().default(false),
-  isSelf: z.boolean().default(false),
-};
-const StoredEventSchema = z.union([
-  z.object({ ...EventBase, kind: z.literal('unsend'), mid: z.string() }),
-  z.object({ ...EventBase, kind: z.literal('edit'), mid: z.string(), text: z.string(), numEdit: z.number() }),
-  z.object({
-    ...EventBase,
-    kind: z.literal('reaction'),
-    mid: z.string(),
-    action: z.enum(['react', 'unreact']),
-    reaction: text,
-    emoji: text,
-  }),
-  z.object({ ...EventBase, kind: z.literal('read'), mid: z.string() }),
-  z.looseObject({
-    ...EventBase,
-    kind: z.enum(['message', 'postback', 'referral', 'ignored', 'unparsed']),
-  }),
-]) as unknown as z.ZodType<InstagramEvent, unknown>;
-
 export const attachmentsColumn = jsonbCodec('conversation_messages.attachments', z.array(AttachmentSchema));
 export const providerDataColumn = jsonbCodec('conversation_messages.provider_data', ProviderDataSchema);
 export const reactionsColumn = jsonbCodec('conversation_messages.reactions', z.array(ReactionSchema));
-export const eventPayloadColumn = jsonbCodec('instagram_events.payload', StoredEventSchema);
-export const leadReferralColumn = jsonbCodec('leads.referral', StoredReferralSchema);
+// webhook_events is ingest's table: this codec moves to ingest/jsonb-columns.ts once the webhook
+// ledger imports it from there.
 export const webhookHeadersColumn = jsonbCodec('webhook_events.headers', z.record(z.string(), z.string()));
-export const deletionSummaryColumn = jsonbCodec(
-  'data_deletion_requests.summary',
-  z.record(z.string(), z.number()),
-);
 
 /** The link of a stored message's (first) attachment: the media an outbound message sends. */
 export function firstAttachmentUrl(stored: unknown): string | null {

@@ -1,9 +1,8 @@
 // Pure rules for how an Instagram event shows up in the inbox: the message kind we store, the
-// one-line preview in the conversation list, the lead's source, and the state of a message after
-// all its edits, reactions and unsend are folded in (in Meta's timestamp order).
+// one-line preview in the conversation list, and the state of a message after all its edits,
+// reactions and unsend are folded in (in Meta's timestamp order).
 
-import type { LeadSource } from '../leads/index.ts';
-import type { Attachment, InstagramEvent, Referral } from '../meta/instagram-events.ts';
+import type { Attachment, InstagramEvent } from '../meta/instagram-events.ts';
 
 type MessageEvent = Extract<InstagramEvent, { kind: 'message' }>;
 
@@ -58,32 +57,6 @@ export function previewOf(message: {
     else body = first ? ATTACHMENT_LABELS[first.stickerId ? 'sticker' : first.kind] : 'Message';
   }
   return clip(message.direction === 'OUTBOUND' ? `You: ${body}` : body);
-}
-
-export interface LeadOrigin {
-  source: LeadSource;
-  sourceRef: string | null;
-  sourceAdId: string | null;
-  referral: Referral | null;
-}
-
-/** A click-to-message ad, as opposed to an ig.me link. */
-export const isAdReferral = (referral: Referral) => referral.adId !== null || referral.source === 'ADS';
-
-/** Where a new contact came from: a shop product, an ad, an ig.me link, a story, or a plain DM. */
-export function leadOrigin(event: InstagramEvent): LeadOrigin {
-  const referral = 'referral' in event ? event.referral : null;
-  if (referral) {
-    const source =
-      referral.productId && !isAdReferral(referral) ? 'PRODUCT' : isAdReferral(referral) ? 'AD' : 'REFERRAL';
-    return { source, sourceRef: referral.ref, sourceAdId: referral.adId, referral };
-  }
-  const plain = { sourceRef: null, sourceAdId: null, referral: null };
-  if (event.kind === 'message' && event.replyTo?.kind === 'story') return { source: 'STORY_REPLY', ...plain };
-  if (event.kind === 'message' && event.attachments.some((a) => a.kind === 'story_mention')) {
-    return { source: 'STORY_MENTION', ...plain };
-  }
-  return { source: 'DM', ...plain };
 }
 
 export interface Reaction {

@@ -63,21 +63,6 @@ export async function findMessageByMid(
   );
 }
 
-/** An echo of a message this app sent: Meta accepted it, whatever the send call reported. */
-export async function confirmSent(trx: Tx, messageId: string): Promise<void> {
-  await trx
-    .updateTable('conversation_messages')
-    .set({
-      status: 'SENT',
-      sent_at: sql<Date>`coalesce(sent_at, now())`,
-      error_code: null,
-      error_message: null,
-    })
-    .where('id', '=', messageId)
-    .where('status', 'in', ['QUEUED', 'SENDING', 'UNCERTAIN', 'FAILED'])
-    .execute();
-}
-
 export async function updateMessageState(
   trx: Tx,
   messageId: string,

@@ -3,8 +3,8 @@
 import type { Actor, Database } from '../db/database.ts';
 import { decodePageCursor, encodePageCursor, pageOf } from '../db/page-cursor.ts';
 import { AppError } from '../errors.ts';
-import { findReplyContext } from '../sending/index.ts';
 import { findProfile } from '../team/index.ts';
+import { findReplyContext } from './conversations.repository.ts';
 import { messagingWindow } from './messaging-window.ts';
 import { listThreadPage } from './thread.repository.ts';
 import { type ThreadMessageView, threadMessageView } from './thread-message-view.ts';

@@ -1,9 +1,9 @@
 // How one stored message appears in the conversation view: its media under the media policy
 // (links to Meta's CDN, never copies; stories vanish after 24 h), the message it quotes, the story
 // it answers, the ad or link it came from, and the customer's reactions.
-import type { TemplateElement } from '../meta/instagram-events.ts';
+import { isAdReferral, type TemplateElement } from '../meta/instagram-events.ts';
 import { attachmentsColumn, providerDataColumn, reactionsColumn } from './jsonb-columns.ts';
-import { isAdReferral, previewOf } from './message-presentation.ts';
+import { previewOf } from './message-presentation.ts';
 import type { ThreadRow } from './thread.repository.ts';
 
 /** Meta's story media stops loading when the story expires, a day after it was posted. */

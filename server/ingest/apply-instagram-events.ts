@@ -8,10 +8,8 @@ import type { ConnectionRef } from '../accounts/index.ts';
 import {
   applySeenMarks,
   attachmentsColumn,
-  confirmSent,
   findMessageByMid,
   insertMessageOnce,
-  leadOrigin,
   messageKind,
   type NewMessage,
   type ProviderData,
@@ -21,9 +19,9 @@ import {
   upsertConversation,
 } from '../conversations/index.ts';
 import type { Tx } from '../db/database.ts';
-import { recordLead } from '../leads/index.ts';
+import { leadOrigin, recordLead } from '../leads/index.ts';
 import type { InstagramEvent } from '../meta/instagram-events.ts';
-import { adoptEcho } from '../sending/index.ts';
+import { adoptEcho, confirmSent } from '../sending/index.ts';
 import { registerContact } from './contacts.repository.ts';
 import { findRecordedEvent, recordEvent, recordRedelivery } from './instagram-events.repository.ts';
 import { REDACTING_KINDS, settleMessage } from './settle-message.ts';

@@ -10,9 +10,5 @@ export { listDeliveryOutcomes } from './instagram-events.repository.ts';
 export type { EnqueueIngest } from './replay-webhook-events.ts';
 export { replayFailedWebhookEvents } from './replay-webhook-events.ts';
 export { replayWorkspaceWebhooks } from './replay-workspace-webhooks.ts';
-export {
-  deliveriesProcessedFor,
-  findRecentLedgerEntryByBody,
-  processedForOthers,
-} from './webhook-events.repository.ts';
+export { findRecentLedgerEntryByBody, purgeDeliveriesFor } from './webhook-events.repository.ts';
 export { createWebhookLedger } from './webhook-ledger.ts';

@@ -1,9 +1,9 @@
 // SQL for the parsed-event ledger: one row per Meta event, unique per event identity.
 import { sql } from 'kysely';
 import type { ConnectionRef } from '../accounts/index.ts';
-import { eventPayloadColumn } from '../conversations/index.ts';
 import type { Tx } from '../db/database.ts';
 import type { InstagramEvent } from '../meta/instagram-events.ts';
+import { eventPayloadColumn } from './jsonb-columns.ts';
 
 export type EventStatus = 'APPLIED' | 'PENDING' | 'IGNORED' | 'UNMATCHED' | 'QUARANTINED';
 

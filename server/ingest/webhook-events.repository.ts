@@ -1,4 +1,4 @@
-// SQL for the raw webhook ledger as ingest reads and settles it.
+// SQL for the raw webhook ledger as ingest reads, settles and purges it.
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
 
@@ -39,7 +39,7 @@ export async function settleLedgerEntry(
  * An account id does not say this: the same Instagram account may be connected to one workspace,
  * disconnected and later connected to another, and Meta's deliveries name only the account.
  */
-export function deliveriesProcessedFor(connectionIds: string[]) {
+function deliveriesProcessedFor(connectionIds: string[]) {
   return sql<string>`
     select e.webhook_event_id from public.instagram_events e
     where e.channel_connection_id = any(${connectionIds}::uuid[])
@@ -53,7 +53,7 @@ export function deliveriesProcessedFor(connectionIds: string[]) {
 }
 
 /** Whether ingest processed the delivery (a `webhook_events` row in scope) for any other connection. */
-export function processedForOthers(connectionIds: string[]) {
+function processedForOthers(connectionIds: string[]) {
   return sql<boolean>`(
     exists (select 1 from public.instagram_events e
             where e.webhook_event_id = webhook_events.id
@@ -65,6 +65,47 @@ export function processedForOthers(connectionIds: string[]) {
     or exists (select 1 from public.ingest_failures f
                where f.webhook_event_id = webhook_events.id
                  and f.channel_connection_id <> all(${connectionIds}::uuid[])))`;
+}
+
+/**
+ * Deletes what ingest stored for connections being purged: their parsed events, and the raw
+ * deliveries processed for them alone. Returns how many of each went.
+ */
+export async function purgeDeliveriesFor(
+  trx: Tx,
+  connectionIds: string[],
+  accountIds: string[],
+): Promise<{ events: number; deliveries: number }> {
+  // Raw deliveries processed for these connections and no other, naming only their accounts (a
+  // batch naming others is kept for them). Found before their events go: the events are what tie
+  // a delivery to a connection. Another workspace that has, or had, the same Instagram account
+  // keeps every delivery processed for it, with its events and failures.
+  const deliveries = await trx
+    .selectFrom('webhook_events')
+    .select('id')
+    .where(sql<boolean>`id in (${deliveriesProcessedFor(connectionIds)})`)
+    .where(sql<boolean>`account_ids <@ ${accountIds}::text[]`)
+    .where(sql<boolean>`not ${processedForOthers(connectionIds)}`)
+    .execute();
+  const events = Number(
+    (
+      await trx
+        .deleteFrom('instagram_events')
+        .where('channel_connection_id', 'in', connectionIds)
+        .executeTakeFirst()
+    ).numDeletedRows,
+  );
+  if (deliveries.length > 0) {
+    await trx
+      .deleteFrom('webhook_events')
+      .where(
+        'id',
+        'in',
+        deliveries.map((d) => d.id),
+      )
+      .execute();
+  }
+  return { events, deliveries: deliveries.length };
 }
 
 /** The deliveries whose failure concerns these connections: events quarantined or failed for them. */

@@ -1,10 +1,10 @@
 // SQL for leads: written once by ingest, listed for operators. Rows become camelCase DTOs here.
 import { sql } from 'kysely';
-import { leadReferralColumn } from '../conversations/index.ts';
 import type { Tx } from '../db/database.ts';
 import { containsPattern } from '../db/like-pattern.ts';
 import { newestFirstPage, type PagePosition } from '../db/page-cursor.ts';
 import type { Referral } from '../meta/instagram-events.ts';
+import { leadReferralColumn } from './jsonb-columns.ts';
 
 export type LeadSource = 'DM' | 'STORY_REPLY' | 'STORY_MENTION' | 'AD' | 'REFERRAL' | 'PRODUCT';
 

@@ -63,6 +63,9 @@ export interface Referral {
   productId: string | null;
 }
 
+/** A click-to-message ad, as opposed to an ig.me link. */
+export const isAdReferral = (referral: Referral) => referral.adId !== null || referral.source === 'ADS';
+
 export type ReplyTo =
   | { kind: 'message'; mid: string }
   | { kind: 'story'; storyId: string | null; url: string | null };

@@ -8,7 +8,7 @@ export {
   SendMessageInput,
   toOutboundDto,
 } from './messages.schemas.ts';
-export { adoptEcho, findReplyContext } from './outbound-messages.repository.ts';
+export { adoptEcho, confirmSent } from './outbound-messages.repository.ts';
 export type { EnqueueSend } from './queue-outbound-message.ts';
 export { queueOutboundMessage } from './queue-outbound-message.ts';
 export { reactToMessage } from './react-to-message.ts';

@@ -122,97 +122,6 @@ export async function findOutboundByIds(trx: Tx, ids: string[]): Promise<Outboun
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-/** A conversation as a reply to it needs it: its account's state and the messaging window. */
-export interface ReplyContext {
-  conversationId: string;
-  workspaceId: string;
-  connectionId: string;
-  contactId: string;
-  lastInboundAt: Date | null;
-  connectionStatus: 'CONNECTED' | 'NEEDS_REAUTH' | 'DISCONNECTED';
-  needsReauthReason: string | null;
-  humanAgentEnabled: boolean;
-  contactName: string;
-  contactUsername: string | null;
-  contactAvatar: string | null;
-  accountName: string | null;
-  status: 'ACTIVE' | 'ARCHIVED';
-  assignedTo: string | null;
-}
-
-export async function findReplyContext(
-  trx: Tx,
-  workspaceId: string,
-  conversationId: string,
-): Promise<ReplyContext | undefined> {
-  const row = await trx
-    .selectFrom('conversations as c')
-    .innerJoin('channel_connections as cc', 'cc.id', 'c.channel_connection_id')
-    .innerJoin('workspaces as w', 'w.id', 'c.workspace_id')
-    .select([
-      'c.id',
-      'c.workspace_id',
-      'c.channel_connection_id',
-      'c.contact_identifier',
-      'c.last_inbound_at',
-      'c.contact_name',
-      'c.contact_username',
-      'c.contact_avatar',
-      'c.status as conversation_status',
-      'c.assigned_to',
-      'cc.display_name',
-      'cc.status',
-      'cc.needs_reauth_reason',
-      'w.human_agent_enabled',
-    ])
-    .where('c.id', '=', conversationId)
-    .where('c.workspace_id', '=', workspaceId)
-    .executeTakeFirst();
-  return (
-    row && {
-      conversationId: row.id,
-      workspaceId: row.workspace_id,
-      connectionId: row.channel_connection_id,
-      contactId: row.contact_identifier,
-      lastInboundAt: row.last_inbound_at,
-      connectionStatus: row.status,
-      needsReauthReason: row.needs_reauth_reason,
-      humanAgentEnabled: row.human_agent_enabled,
-      contactName: row.contact_name,
-      contactUsername: row.contact_username,
-      contactAvatar: row.contact_avatar,
-      accountName: row.display_name,
-      status: row.conversation_status,
-      assignedTo: row.assigned_to,
-    }
-  );
-}
-
-/** The conversations an operator has with a customer, optionally on one account (ours or Meta's id). */
-export async function findRecipientConversations(
-  trx: Tx,
-  recipient: { contactId: string; workspaceId?: string; accountId?: string },
-) {
-  let query = trx
-    .selectFrom('conversations as c')
-    .innerJoin('channel_connections as cc', 'cc.id', 'c.channel_connection_id')
-    .select(['c.id', 'c.workspace_id', 'cc.id as account_id', 'cc.display_name', 'cc.channel_identifier'])
-    .where('c.contact_identifier', '=', recipient.contactId)
-    .where('cc.status', '<>', 'DISCONNECTED');
-  if (recipient.workspaceId) query = query.where('c.workspace_id', '=', recipient.workspaceId);
-  const { accountId } = recipient;
-  if (accountId) {
-    query = query.where((eb) =>
-      eb.or([
-        eb(eb.cast('cc.id', 'text'), '=', accountId),
-        eb('cc.channel_identifier', '=', accountId),
-        eb('cc.provider_account_id', '=', accountId),
-      ]),
-    );
-  }
-  return query.execute();
-}
-
 /** An outbound message of the workspace (under RLS: only the caller's workspaces). */
 export async function findOutboundInWorkspace(
   trx: Tx,
@@ -365,6 +274,21 @@ export async function markSent(trx: Tx, target: SendTarget, mid: string): Promis
       error_message: null,
     })
     .where('id', '=', target.message.id)
+    .execute();
+}
+
+/** An echo of a message this app sent: Meta accepted it, whatever the send call reported. */
+export async function confirmSent(trx: Tx, messageId: string): Promise<void> {
+  await trx
+    .updateTable('conversation_messages')
+    .set({
+      status: 'SENT',
+      sent_at: sql<Date>`coalesce(sent_at, now())`,
+      error_code: null,
+      error_message: null,
+    })
+    .where('id', '=', messageId)
+    .where('status', 'in', ['QUEUED', 'SENDING', 'UNCERTAIN', 'FAILED'])
     .execute();
 }
 

@@ -5,6 +5,7 @@
 
 import {
   attachmentsColumn,
+  findReplyContext,
   firstAttachmentUrl,
   messagingWindow,
   plainAttachment,
@@ -16,7 +17,6 @@ import { AppError } from '../errors.ts';
 import { type OutboundContent, type OutboundPart, planParts } from './outbound-content.ts';
 import {
   findOutboundByKeys,
-  findReplyContext,
   insertQueuedParts,
   type OutboundMessage,
 } from './outbound-messages.repository.ts';

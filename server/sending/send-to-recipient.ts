@@ -3,13 +3,13 @@
 // (Instagram only allows replies); an unknown or ambiguous recipient is refused, naming the
 // choices. The reply is queued like any other, then the call waits a little for Meta's answer so
 // that a plain integration gets "sent" or "failed", and a 202 with the id to follow otherwise.
+import { findRecipientConversations } from '../conversations/index.ts';
 import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { type LiveFeed, watchWorkspace } from '../realtime/live-feed.ts';
 import type { AttachmentType } from './outbound-content.ts';
 import {
   findOutboundByIds,
-  findRecipientConversations,
   type OutboundMessage,
   type OutboundStatus,
 } from './outbound-messages.repository.ts';

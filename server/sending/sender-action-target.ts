@@ -1,12 +1,11 @@
 // Sender actions (reactions, seen marks, typing) go to a customer on the operator's behalf, so
 // they follow the workspace's opt-in switches and Meta's messaging window like replies do.
 
-import { messagingWindow } from '../conversations/index.ts';
+import { findReplyContext, messagingWindow } from '../conversations/index.ts';
 import { continueAsServer, type Tx } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { SenderAction } from '../meta/graph-api.ts';
 import { findSendSettings, type SendSettings } from '../team/index.ts';
-import { findReplyContext } from './outbound-messages.repository.ts';
 
 export interface SenderActionJob {
   connectionId: string;

@@ -1,0 +1,27 @@
+// Where a new contact came from, read from the event that opened its conversation: the lead's source.
+
+import { type InstagramEvent, isAdReferral, type Referral } from '../meta/instagram-events.ts';
+import type { LeadSource } from './leads.repository.ts';
+
+export interface LeadOrigin {
+  source: LeadSource;
+  sourceRef: string | null;
+  sourceAdId: string | null;
+  referral: Referral | null;
+}
+
+/** Where a new contact came from: a shop product, an ad, an ig.me link, a story, or a plain DM. */
+export function leadOrigin(event: InstagramEvent): LeadOrigin {
+  const referral = 'referral' in event ? event.referral : null;
+  if (referral) {
+    const source =
+      referral.productId && !isAdReferral(referral) ? 'PRODUCT' : isAdReferral(referral) ? 'AD' : 'REFERRAL';
+    return { source, sourceRef: referral.ref, sourceAdId: referral.adId, referral };
+  }
+  const plain = { sourceRef: null, sourceAdId: null, referral: null };
+  if (event.kind === 'message' && event.replyTo?.kind === 'story') return { source: 'STORY_REPLY', ...plain };
+  if (event.kind === 'message' && event.attachments.some((a) => a.kind === 'story_mention')) {
+    return { source: 'STORY_MENTION', ...plain };
+  }
+  return { source: 'DM', ...plain };
+}
