@@ -2,7 +2,7 @@
 // webhook deliveries through ingest again (all of them, or those naming the given accounts).
 import './load-env-file.ts';
 import { parseArgs } from 'node:util';
-import { replayFailedWebhookEvents } from './ingest/index.ts';
+import { replayFailedDeliveries } from './ingest/index.ts';
 import { getRuntime } from './runtime.ts';
 
 const { values } = parseArgs({
@@ -16,7 +16,7 @@ if (!Number.isInteger(limit) || limit < 1) {
 
 const runtime = getRuntime();
 try {
-  const replayed = await replayFailedWebhookEvents(runtime.db, runtime.enqueueIngest, {
+  const replayed = await replayFailedDeliveries(runtime.db, runtime.enqueueIngest, {
     accountIds: values.account,
     limit,
   });

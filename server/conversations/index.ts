@@ -27,7 +27,6 @@ export {
   providerDataColumn,
   reactionsColumn,
   StoredReferralSchema,
-  webhookHeadersColumn,
 } from './jsonb-columns.ts';
 export { listConversations } from './list-conversations.ts';
 export { foldMessageEvents, messageKind, previewOf } from './message-presentation.ts';

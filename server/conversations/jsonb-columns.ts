@@ -77,9 +77,6 @@ const ReactionSchema: z.ZodType<Reaction, unknown> = z.object({
 export const attachmentsColumn = jsonbCodec('conversation_messages.attachments', z.array(AttachmentSchema));
 export const providerDataColumn = jsonbCodec('conversation_messages.provider_data', ProviderDataSchema);
 export const reactionsColumn = jsonbCodec('conversation_messages.reactions', z.array(ReactionSchema));
-// webhook_events is ingest's table: this codec moves to ingest/jsonb-columns.ts once the webhook
-// ledger imports it from there.
-export const webhookHeadersColumn = jsonbCodec('webhook_events.headers', z.record(z.string(), z.string()));
 
 /** The link of a stored message's (first) attachment: the media an outbound message sends. */
 export function firstAttachmentUrl(stored: unknown): string | null {

@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import type { Database } from '../db/database.ts';
+import type { Database, Tx } from '../db/database.ts';
 import { defineJob } from '../jobs/job.ts';
 import { QUEUES } from '../jobs/queue.ts';
 import type { ApplyDeps } from './apply-instagram-events.ts';
 import { ingestWebhookEvents } from './ingest-webhook-events.ts';
+
+/** Queues the ingest of stored deliveries, in the caller's transaction (the runtime makes one). */
+export type EnqueueIngest = (trx: Tx, webhookEventIds: string[]) => Promise<void>;
 
 export const ingestWebhookEventsJob = defineJob({
   queue: QUEUES.ingestWebhookEvents,

@@ -26,7 +26,7 @@ import {
 } from './apply-instagram-events.ts';
 import { type IngestFailure, recordIngestFailures } from './ingest-failures.repository.ts';
 import { quarantineEvent, releaseQuarantined } from './instagram-events.repository.ts';
-import { findLedgerEntries, type LedgerStatus, settleLedgerEntry } from './webhook-events.repository.ts';
+import { findLedgerEntries, type LedgerStatus, settleLedgerEntry } from './webhook-ledger.repository.ts';
 
 const DONE: LedgerStatus[] = ['PROCESSED', 'IGNORED', 'UNMATCHED'];
 

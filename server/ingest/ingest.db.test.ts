@@ -7,7 +7,7 @@ import type { TestDatabase } from '#dev/test/database.ts';
 import { connectInstagramAccount, type IngestStack, startIngestStack } from '#dev/test/webhook-intake.ts';
 import type { Runtime } from '../runtime.ts';
 import { ingestWebhookEvents } from './ingest-webhook-events.ts';
-import { replayFailedWebhookEvents } from './replay-webhook-events.ts';
+import { replayFailedDeliveries } from './replay-failed-deliveries.ts';
 
 let stack: IngestStack;
 let database: TestDatabase;
@@ -416,7 +416,7 @@ describe('exactly once under races and crashes', () => {
       { event_count: 3 },
     ]);
 
-    expect(await replayFailedWebhookEvents(runtime.db, runtime.enqueueIngest, { accountIds: [IG] })).toBe(1);
+    expect(await replayFailedDeliveries(runtime.db, runtime.enqueueIngest, { accountIds: [IG] })).toBe(1);
     await ingested();
     expect(await sql('select status, error from webhook_events where id = $1', [id])).toEqual([
       { status: 'PROCESSED', error: null },

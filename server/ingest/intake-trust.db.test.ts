@@ -12,7 +12,7 @@ import {
   instagramDeliveryBody,
   startIngestStack,
 } from '#dev/test/webhook-intake.ts';
-import { replayFailedWebhookEvents } from './replay-webhook-events.ts';
+import { replayFailedDeliveries } from './replay-failed-deliveries.ts';
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');
 const unique = () => randomBytes(8).toString('hex');
@@ -427,7 +427,7 @@ describe('recovery after upgrading', () => {
     // The upgrade removed the conversation that had no message.
     expect(await sql('select count(*)::int as n from conversations')).toEqual([{ n: 0 }]);
 
-    expect(await replayFailedWebhookEvents(upgraded.runtime.db, upgraded.runtime.enqueueIngest)).toBe(1);
+    expect(await replayFailedDeliveries(upgraded.runtime.db, upgraded.runtime.enqueueIngest)).toBe(1);
     await ingested();
     expect(await sql('select status, error from webhook_events')).toEqual([
       { status: 'PROCESSED', error: null },

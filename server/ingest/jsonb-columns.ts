@@ -1,5 +1,6 @@
-// The codec of instagram_events.payload, the parsed event ingest records (server/db/jsonb.ts says
-// why every jsonb value goes through its column's codec).
+// The codecs of ingest's jsonb columns: instagram_events.payload, the parsed event ingest records,
+// and webhook_events.headers (server/db/jsonb.ts says why every jsonb value goes through its
+// column's codec).
 import { z } from 'zod';
 import { jsonbCodec } from '../db/jsonb.ts';
 import type { InstagramEvent } from '../meta/instagram-events.ts';
@@ -35,3 +36,6 @@ const StoredEventSchema = z.union([
 ]) as unknown as z.ZodType<InstagramEvent, unknown>;
 
 export const eventPayloadColumn = jsonbCodec('instagram_events.payload', StoredEventSchema);
+
+/** The headers kept with a raw delivery (the signature, the content type, the sender). */
+export const webhookHeadersColumn = jsonbCodec('webhook_events.headers', z.record(z.string(), z.string()));

@@ -22,7 +22,7 @@ import {
   markApplied,
   replaceEventPayload,
 } from './instagram-events.repository.ts';
-import { readRawBodies, replaceRawBody } from './webhook-events.repository.ts';
+import { readRawBodies, replaceRawBody } from './webhook-ledger.repository.ts';
 
 /** Events that may add a copy of a message's words to the ledgers, or take them back. */
 export const REDACTING_KINDS: ReadonlySet<string> = new Set(['message', 'postback', 'edit', 'unsend']);

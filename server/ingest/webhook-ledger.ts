@@ -2,11 +2,10 @@
 // commit costs a disk flush; so concurrent deliveries are gathered into one multi-row INSERT and
 // one commit (group commit), each caller still waiting for the commit that holds its row. The
 // ingest job for the new rows is queued in the same transaction: stored and queued cannot disagree.
-
-import { webhookHeadersColumn } from '../conversations/index.ts';
 import type { Database } from '../db/database.ts';
 import type { IncomingWebhook, WebhookLedger } from '../meta/webhook-endpoint.ts';
-import type { EnqueueIngest } from './replay-webhook-events.ts';
+import type { EnqueueIngest } from './ingest-webhook-events.job.ts';
+import { insertLedgerEntries } from './webhook-ledger.repository.ts';
 
 interface Pending {
   webhook: IncomingWebhook;
@@ -27,19 +26,10 @@ export function createWebhookLedger(
   async function write(batch: Pending[]): Promise<void> {
     try {
       const ids = await db.withService(async (trx) => {
-        const rows = await trx
-          .insertInto('webhook_events')
-          .values(
-            batch.map(({ webhook }) => ({
-              raw_body: webhook.rawBody,
-              headers: webhookHeadersColumn.encode(webhook.headers),
-              signature_valid: true,
-              object: webhook.object,
-            })),
-          )
-          .returning('id')
-          .execute();
-        const ids = rows.map((row) => String(row.id));
+        const ids = await insertLedgerEntries(
+          trx,
+          batch.map(({ webhook }) => webhook),
+        );
         await enqueueIngest(trx, ids);
         return ids;
       });

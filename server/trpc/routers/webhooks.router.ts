@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { runWebhookSelfTest, WebhookSelfTestSchema, webhookSelfTestConfig } from '../../health/index.ts';
-import { replayWorkspaceWebhooks } from '../../ingest/index.ts';
+import { replayWorkspaceDeliveries } from '../../ingest/index.ts';
 import { router, workspaceAdminProcedure } from '../init.ts';
 
 export const webhooksRouter = router({
@@ -8,7 +8,12 @@ export const webhooksRouter = router({
   replayFailed: workspaceAdminProcedure
     .output(z.object({ replayed: z.number().int() }))
     .mutation(async ({ ctx }) => ({
-      replayed: await replayWorkspaceWebhooks(ctx.db, ctx.runtime.enqueueIngest, ctx.actor, ctx.workspace.id),
+      replayed: await replayWorkspaceDeliveries(
+        ctx.db,
+        ctx.runtime.enqueueIngest,
+        ctx.actor,
+        ctx.workspace.id,
+      ),
     })),
   /**
    * Plays Meta against the app's own public webhook URL and reports each check (admins: it

@@ -1,8 +1,28 @@
-// SQL for the raw webhook ledger as ingest reads, settles and purges it.
+// SQL for the raw webhook ledger (webhook_events): written by the ledger's group commit, read,
+// settled, replayed and purged by ingest.
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
+import type { IncomingWebhook } from '../meta/webhook-endpoint.ts';
+import { webhookHeadersColumn } from './jsonb-columns.ts';
 
 export type LedgerStatus = 'RECEIVED' | 'PROCESSED' | 'FAILED' | 'IGNORED' | 'UNMATCHED';
+
+/** Stores signed deliveries, in one multi-row INSERT; their ids in the same order. */
+export async function insertLedgerEntries(trx: Tx, webhooks: IncomingWebhook[]): Promise<string[]> {
+  const rows = await trx
+    .insertInto('webhook_events')
+    .values(
+      webhooks.map((webhook) => ({
+        raw_body: webhook.rawBody,
+        headers: webhookHeadersColumn.encode(webhook.headers),
+        signature_valid: true,
+        object: webhook.object,
+      })),
+    )
+    .returning('id')
+    .execute();
+  return rows.map((row) => String(row.id));
+}
 
 export async function findLedgerEntries(trx: Tx, ids: string[]) {
   if (ids.length === 0) return [];

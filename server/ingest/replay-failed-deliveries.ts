@@ -1,0 +1,43 @@
+// Runs failed deliveries through ingest again: all of them or some accounts' (the operator's
+// command line), or those that failed for a workspace's live connections (its Health screen).
+// They keep their error until then; ingest is idempotent, so whatever part of a delivery had
+// already been applied is not applied twice.
+import { listLiveConnectionIds } from '../accounts/index.ts';
+import type { Actor, Database } from '../db/database.ts';
+import type { EnqueueIngest } from './ingest-webhook-events.job.ts';
+import { listFailedLedgerEntries, markForReplay } from './webhook-ledger.repository.ts';
+
+export async function replayFailedDeliveries(
+  db: Database,
+  enqueueIngest: EnqueueIngest,
+  filter: { accountIds?: string[]; connectionIds?: string[]; limit?: number } = {},
+): Promise<number> {
+  return db.withService(async (trx) => {
+    const ids = await listFailedLedgerEntries(trx, {
+      accountIds: filter.accountIds,
+      connectionIds: filter.connectionIds,
+      limit: filter.limit ?? 1000,
+    });
+    if (ids.length === 0) return 0;
+    await markForReplay(trx, ids);
+    await enqueueIngest(trx, ids);
+    return ids.length;
+  });
+}
+
+/**
+ * Replays the deliveries that failed for a workspace's connected Instagram accounts. The caller's
+ * admin rights are checked by the API layer; the connections are read as the caller, under RLS.
+ * A disconnected connection's failures are not replayed: ingest applies a delivery to whichever
+ * workspace has its account now, which may be another one.
+ */
+export async function replayWorkspaceDeliveries(
+  db: Database,
+  enqueueIngest: EnqueueIngest,
+  actor: Actor,
+  workspaceId: string,
+): Promise<number> {
+  const connectionIds = await db.withUser(actor, (trx) => listLiveConnectionIds(trx, workspaceId));
+  if (connectionIds.length === 0) return 0;
+  return replayFailedDeliveries(db, enqueueIngest, { connectionIds });
+}
