@@ -4,14 +4,15 @@
 // credentials, so there is no one to forge it for.
 import type { IncomingHttpHeaders } from 'node:http';
 
-export function isCrossSite(headers: IncomingHttpHeaders, appUrl: string): boolean {
+/** `appOrigin` is the app's public origin (`new URL(APP_URL).origin`). */
+export function isCrossSite(headers: IncomingHttpHeaders, appOrigin: string): boolean {
   const site = headers['sec-fetch-site'];
   // `none`: the operator did it themselves (typed the URL, used a bookmark).
   if (site !== undefined) return site !== 'same-origin' && site !== 'none';
   const origin = headers.origin;
   if (origin === undefined) return false;
   // `null` is what sandboxed frames and data: pages send.
-  return origin !== new URL(appUrl).origin && !isHostOrigin(origin, headers.host);
+  return origin !== appOrigin && !isHostOrigin(origin, headers.host);
 }
 
 /** Behind a proxy that keeps the Host header, the page's origin is that host's. */

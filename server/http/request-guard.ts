@@ -13,7 +13,7 @@ import type { Env } from '../env.ts';
 import { recordClientAddress } from './client-address.ts';
 import { isCrossSite } from './cross-site.ts';
 import { WEBHOOK_PATH } from './node-webhook.ts';
-import { CSP_NONCE_HEADER, newNonce, type SiteOrigins, securityHeaders } from './security-headers.ts';
+import { CSP_NONCE_HEADER, newNonce, securityHeaders } from './security-headers.ts';
 
 /** Far above any form, tRPC batch or send request; uploads go to Meta by URL, never through us. */
 export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
@@ -23,10 +23,10 @@ const META_CALLBACKS = new Set([WEBHOOK_PATH, '/api/instagram/deauthorize', '/ap
 type Refusal = { status: number; error: string };
 
 /** Why a request may not go further, or null when it may. */
-function refusal(req: IncomingMessage, site: SiteOrigins): Refusal | null {
+function refusal(req: IncomingMessage, appOrigin: string): Refusal | null {
   if (req.method === 'GET' || req.method === 'HEAD') return null;
   if (META_CALLBACKS.has((req.url ?? '').split('?')[0] ?? '')) return null;
-  if (isCrossSite(req.headers, site.appUrl)) {
+  if (isCrossSite(req.headers, appOrigin)) {
     return { status: 403, error: 'Cross-site request refused: send it from the app’s own pages' };
   }
   const declared = req.headers['content-length'];
@@ -41,13 +41,14 @@ function refusal(req: IncomingMessage, site: SiteOrigins): Refusal | null {
 
 /** Connect-style middleware; see the top of this file. */
 export function requestGuard(env: Pick<Env, 'APP_URL' | 'SUPABASE_URL' | 'TRUST_PROXY'>) {
-  const site: SiteOrigins = { appUrl: env.APP_URL, supabaseUrl: env.SUPABASE_URL };
+  const headersFor = securityHeaders({ appUrl: env.APP_URL, supabaseUrl: env.SUPABASE_URL });
+  const appOrigin = new URL(env.APP_URL).origin;
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     recordClientAddress(req, env.TRUST_PROXY);
     const nonce = newNonce();
     req.headers[CSP_NONCE_HEADER] = nonce;
-    for (const [name, value] of Object.entries(securityHeaders(site, nonce))) res.setHeader(name, value);
-    const refused = refusal(req, site);
+    for (const [name, value] of Object.entries(headersFor(nonce))) res.setHeader(name, value);
+    const refused = refusal(req, appOrigin);
     if (!refused) next();
     else {
       // Closing the connection is what stops a client still sending a body we will not read.

@@ -20,29 +20,33 @@ export function newNonce(): string {
   return randomBytes(16).toString('base64');
 }
 
-export function securityHeaders(site: SiteOrigins, nonce: string): Record<string, string> {
+/**
+ * The headers for `site`, worked out once (the guard makes this at start-up); only each
+ * response's script nonce is filled in per request.
+ */
+export function securityHeaders(site: SiteOrigins): (nonce: string) => Record<string, string> {
   const secure = new URL(site.appUrl).protocol === 'https:';
   const supabase = new URL(site.supabaseUrl);
   const realtime = `${supabase.protocol === 'https:' ? 'wss:' : 'ws:'}//${supabase.host}`;
   // Pictures and media come from Meta's CDN; an app served over plain http (on one's own machine)
   // may show them over http as well, as nothing it loads is protected by TLS anyway.
   const media = secure ? "'self' data: blob: https:" : "'self' data: blob: https: http:";
-  const policy = [
-    "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}'`,
-    // React renders style attributes, and the dev server injects the stylesheet as <style>.
-    "style-src 'self' 'unsafe-inline'",
-    `img-src ${media}`,
-    `media-src ${media}`,
-    `connect-src 'self' ${supabase.origin} ${realtime}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    ...(secure ? ['upgrade-insecure-requests'] : []),
-  ].join('; ');
-  return {
-    'Content-Security-Policy': policy,
+  const policy = (nonce: string) =>
+    [
+      "default-src 'self'",
+      `script-src 'self' 'nonce-${nonce}'`,
+      // React renders style attributes, and the dev server injects the stylesheet as <style>.
+      "style-src 'self' 'unsafe-inline'",
+      `img-src ${media}`,
+      `media-src ${media}`,
+      `connect-src 'self' ${supabase.origin} ${realtime}`,
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+      ...(secure ? ['upgrade-insecure-requests'] : []),
+    ].join('; ');
+  const fixed = {
     'X-Frame-Options': 'DENY',
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'same-origin',
@@ -50,4 +54,5 @@ export function securityHeaders(site: SiteOrigins, nonce: string): Record<string
     'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
     ...(secure ? { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' } : {}),
   };
+  return (nonce) => ({ 'Content-Security-Policy': policy(nonce), ...fixed });
 }
