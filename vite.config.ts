@@ -13,7 +13,7 @@ declare module '@remix-run/node' {
 
 export default defineConfig(({ isSsrBuild }) => ({
   // The server build imports server/ from source (the production server runs under tsx) instead
-  // of bundling its own copy: one runtime per process, one database pool, one queue client.
+  // of bundling its own copy: one set of services per process, one database pool, one queue client.
   build: isSsrBuild ? { rollupOptions: { external: [/^#server\//] } } : {},
   plugins: [
     tailwindcss(),

@@ -10,13 +10,13 @@ import { untilReachable } from '#server/db/until-reachable.ts';
 import { allowedMethods } from '#server/http/allowed-methods.ts';
 import { handleWebhookDelivery, isWebhookDelivery } from '#server/http/node-webhook.ts';
 import { requestGuard } from '#server/http/request-guard.ts';
-import { closeBeforeExit, getRuntime } from '#server/runtime.ts';
+import { closeBeforeExit, getServices } from '#server/services.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 // Validates the environment first: a bad variable stops the process here, naming it.
-const runtime = getRuntime();
+const services = getServices();
 // The queue is started before the first webhook, not inside its transaction.
-await untilReachable('inbox', () => runtime.queue());
+await untilReachable('inbox', () => services.queue());
 const build = (await import(path.join(root, 'build/server/index.js'))) as ServerBuild;
 
 const app = express();
@@ -24,7 +24,7 @@ app.disable('x-powered-by');
 // First, so that no route sees a method the app does not serve (TRACE was a 500 from Remix).
 app.use(allowedMethods);
 // The client's address, headers, cross-site refusal and the body limit, before any route or file.
-app.use(requestGuard(runtime.env));
+app.use(requestGuard(services.env));
 // Vite fingerprints everything under /assets, so those files never change.
 app.use('/assets', express.static(path.join(root, 'build/client/assets'), { immutable: true, maxAge: '1y' }));
 app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));
@@ -32,7 +32,7 @@ app.all('*', createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const server = createServer((req, res) => {
   if (isWebhookDelivery(req))
-    void handleWebhookDelivery(req, res, runtime.webhookEndpoint, runtime.webhookLedger);
+    void handleWebhookDelivery(req, res, services.webhookEndpoint, services.webhookLedger);
   else app(req, res);
 });
 
@@ -41,7 +41,7 @@ const host = process.env.HOST ?? '0.0.0.0';
 server.listen(port, host, () => console.log(`inbox: listening on http://${host}:${port}`));
 
 // On SIGTERM (every deploy) or Ctrl-C: take no new connections, let the requests in flight finish
-// (a webhook being stored, a reply being queued), then close the runtime and exit 0. Live streams
+// (a webhook being stored, a reply being queued), then close the services and exit 0. Live streams
 // would hold the drain open for good, so after a bound whatever is still open is cut; their
 // clients resume elsewhere from their last event id.
 const DRAIN_MS = 8000;
@@ -54,7 +54,7 @@ async function shutdown() {
   const cut = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
   await drained;
   clearTimeout(cut);
-  await closeBeforeExit(runtime);
+  await closeBeforeExit(services);
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown());

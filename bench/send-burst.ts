@@ -11,7 +11,7 @@ import { waitForIngest } from '#dev/intake-audit.ts';
 import { eventually } from '#dev/test/eventually.ts';
 import { signUpOperator } from '#dev/test/operators.ts';
 import { parseEnv } from '#server/env.ts';
-import { createRuntime } from '#server/runtime.ts';
+import { createServices } from '#server/services.ts';
 import { createWorkspace } from '#server/team/index.ts';
 import type { AppRouter } from '#server/trpc/app.router.ts';
 import { connectSimulatorAccount } from './simulator-account.ts';
@@ -46,11 +46,11 @@ interface Reply {
 
 export async function runSendBurst(faults: FaultStack, options: SendBurstOptions): Promise<SendBurstReport> {
   const { meta, supabase } = faults.stack;
-  const runtime = createRuntime(parseEnv(faults.env as Record<string, string>));
+  const services = createServices(parseEnv(faults.env as Record<string, string>));
   try {
     const operator = await signUpOperator(supabase, 'bench');
-    const workspace = await createWorkspace(runtime.db, operator.actor, 'Faults bench');
-    const { account, conversations } = await connectSimulatorAccount(runtime, meta, {
+    const workspace = await createWorkspace(services.db, operator.actor, 'Faults bench');
+    const { account, conversations } = await connectSimulatorAccount(services, meta, {
       username: 'faults.shop',
       customers: options.conversations,
       workspaceId: workspace.id,
@@ -111,7 +111,7 @@ export async function runSendBurst(faults: FaultStack, options: SendBurstOptions
     return await measure(faults, account.igId, written, killedHoldingJobs);
   } finally {
     faults.stack.meta.setWebhookUrl(undefined);
-    await runtime.close();
+    await services.close();
   }
 }
 

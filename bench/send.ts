@@ -17,7 +17,7 @@ import {
 import { startLocalStack } from '#dev/stack.ts';
 import { attachmentsColumn, plainAttachment } from '#server/conversations/index.ts';
 import { parseEnv } from '#server/env.ts';
-import { createRuntime } from '#server/runtime.ts';
+import { createServices } from '#server/services.ts';
 import { connectSimulatorAccount } from './simulator-account.ts';
 
 const TEXT_MESSAGES = Number(process.env.BENCH_TEXT_MESSAGES ?? 1500);
@@ -36,10 +36,10 @@ const appEnv = {
   SEND_MEDIA_PER_SECOND: String(MEDIA_PER_SECOND),
   GRAPH_TIMEOUT_MS: '2000',
 };
-const runtime = createRuntime(parseEnv(appEnv as Record<string, string>));
+const services = createServices(parseEnv(appEnv as Record<string, string>));
 
 // One account, customers who all wrote a moment ago (so the window is open on both sides).
-const { account, connectionId, workspaceId, conversations } = await connectSimulatorAccount(runtime, meta, {
+const { account, connectionId, workspaceId, conversations } = await connectSimulatorAccount(services, meta, {
   username: 'bench.shop',
   customers: CUSTOMERS,
 });
@@ -61,7 +61,7 @@ for (const fault of faults) meta.setFault({ path: 'messages$', account: account.
 
 /** Queues `count` unique replies in one go (the backlog the workers drain at the limit). */
 async function queueReplies(count: number, kind: 'text' | 'video', label: string): Promise<void> {
-  await runtime.db.withService(async (trx) => {
+  await services.db.withService(async (trx) => {
     const rows = await trx
       .insertInto('conversation_messages')
       .values(
@@ -82,13 +82,13 @@ async function queueReplies(count: number, kind: 'text' | 'video', label: string
       )
       .returning('conversation_id')
       .execute();
-    for (const id of new Set(rows.map((row) => row.conversation_id))) await runtime.enqueueSend(trx, id);
+    for (const id of new Set(rows.map((row) => row.conversation_id))) await services.enqueueSend(trx, id);
   });
 }
 
 async function waitUntilSettled(): Promise<void> {
   for (;;) {
-    const { pending } = await runtime.db.kysely
+    const { pending } = await services.db.kysely
       .selectFrom('conversation_messages')
       .select((eb) => eb.fn.countAll<string>().as('pending'))
       .where('direction', '=', 'OUTBOUND')
@@ -146,7 +146,7 @@ try {
   await meta.idle();
   await new Promise((resolve) => setTimeout(resolve, 2000));
 
-  const states = await runtime.db.kysely
+  const states = await services.db.kysely
     .selectFrom('conversation_messages')
     .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
     .where('direction', '=', 'OUTBOUND')
@@ -163,6 +163,6 @@ try {
 } finally {
   meta.setWebhookUrl(undefined);
   await Promise.all(children.map(stopProcess));
-  await runtime.close();
+  await services.close();
   await stack.stop();
 }

@@ -5,7 +5,7 @@
 import type { MetaSimulator } from '#dev/meta/simulator.ts';
 import type { Account, Customer } from '#dev/meta/world.ts';
 import { sealToken } from '#server/meta/graph-api.ts';
-import type { Runtime } from '#server/runtime.ts';
+import type { Services } from '#server/services.ts';
 
 export interface SimulatorAccount {
   account: Account;
@@ -17,7 +17,7 @@ export interface SimulatorAccount {
 }
 
 export async function connectSimulatorAccount(
-  runtime: Runtime,
+  services: Services,
   meta: MetaSimulator,
   options: {
     username: string;
@@ -32,7 +32,7 @@ export async function connectSimulatorAccount(
   );
   for (const customer of customers)
     meta.sendText({ account: account.igId, customer: customer.igsid, text: 'Hi' });
-  return runtime.db.withService(async (trx) => {
+  return services.db.withService(async (trx) => {
     const workspaceId =
       options.workspaceId ??
       (await trx.insertInto('workspaces').values({ name: 'Bench' }).returning('id').executeTakeFirstOrThrow())
@@ -45,7 +45,7 @@ export async function connectSimulatorAccount(
     await trx
       .updateTable('channel_connections')
       .set({
-        access_token: sealToken(runtime.cipher, connection.id, account.accessToken),
+        access_token: sealToken(services.cipher, connection.id, account.accessToken),
       })
       .where('id', '=', connection.id)
       .execute();

@@ -9,7 +9,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createServer, type ViteDevServer } from 'vite';
 import { parseEnv } from '#server/env.ts';
-import { getRuntime, type Runtime } from '#server/runtime.ts';
+import { getServices, type Services } from '#server/services.ts';
 import { startWorkers, type Workers } from '#server/worker.ts';
 import { localDataDir } from './local-data-dir.ts';
 import { metaAppCredentialsFrom } from './meta/app-credentials.ts';
@@ -50,7 +50,7 @@ async function compilePages(server: ViteDevServer) {
 }
 
 let vite: ViteDevServer | undefined;
-let runtime: Runtime | undefined;
+let services: Services | undefined;
 let workers: Workers | undefined;
 let stopping = false;
 /** Stops what depends on the database before the database: no connection outlives it. */
@@ -59,7 +59,7 @@ async function stop(code: number) {
   stopping = true;
   await workers?.stop().catch(() => {});
   await vite?.close().catch(() => {});
-  await runtime?.close().catch(() => {});
+  await services?.close().catch(() => {});
   await stack.stop().catch((error: unknown) => console.error(error));
   console.log(code === 0 ? 'Stopped.' : 'Stopped after an error.');
   process.exit(code);
@@ -78,9 +78,9 @@ try {
   vite = await createServer({ server: { port, strictPort: true, host: '127.0.0.1' } });
   await vite.listen();
   await compilePages(vite);
-  // The same runtime the app's routes use inside Vite (one pool, one queue client per process).
-  runtime = getRuntime();
-  workers = await startWorkers(runtime);
+  // The same services the app's routes use inside Vite (one pool, one queue client per process).
+  services = getServices();
+  workers = await startWorkers(services);
   const webhookUrl = `${url}/api/instagram/webhook`;
   stack.meta.setWebhookUrl(webhookUrl);
   await writeSimulatorFile(stack.meta);

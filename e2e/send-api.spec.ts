@@ -134,7 +134,7 @@ test('an integration sends with a bearer token and no cookies', async ({ page, p
   }
 });
 
-// The token verifier belongs to the runtime app/server.ts builds from the sources, while the
+// The token verifier belongs to the services app/server.ts builds from the sources, while the
 // routes run from build/, which carries its own copy of server/errors.ts: AppError must be
 // recognised across the two, or a bad token would be a 500.
 test('a malformed or forged bearer token is 401, not a server error', async ({ playwright }) => {

@@ -3,7 +3,7 @@
 import './load-env-file.ts';
 import { parseArgs } from 'node:util';
 import { replayFailedDeliveries } from './ingest/index.ts';
-import { getRuntime } from './runtime.ts';
+import { getServices } from './services.ts';
 
 const { values } = parseArgs({
   options: { account: { type: 'string', multiple: true }, limit: { type: 'string', default: '1000' } },
@@ -14,9 +14,9 @@ if (!Number.isInteger(limit) || limit < 1) {
   process.exit(2);
 }
 
-const runtime = getRuntime();
+const services = getServices();
 try {
-  const replayed = await replayFailedDeliveries(runtime.db, runtime.enqueueIngest, {
+  const replayed = await replayFailedDeliveries(services.db, services.enqueueIngest, {
     accountIds: values.account,
     limit,
   });
@@ -24,5 +24,5 @@ try {
     replayed === 0 ? 'No failed deliveries to replay.' : `Queued ${replayed} failed deliveries for ingest.`,
   );
 } finally {
-  await runtime.close();
+  await services.close();
 }

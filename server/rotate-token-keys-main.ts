@@ -2,12 +2,12 @@
 // TOKEN_ENCRYPTION_KEYS (all at once, in one transaction).
 import './load-env-file.ts';
 import { rotateTokenKeys } from './accounts/index.ts';
-import { getRuntime } from './runtime.ts';
+import { getServices } from './services.ts';
 
-const runtime = getRuntime();
+const services = getServices();
 try {
-  const { reencrypted } = await rotateTokenKeys(runtime.db, runtime.cipher);
-  console.log(`Re-encrypted ${reencrypted} token(s) under key "${runtime.cipher.activeKeyId}".`);
+  const { reencrypted } = await rotateTokenKeys(services.db, services.cipher);
+  console.log(`Re-encrypted ${reencrypted} token(s) under key "${services.cipher.activeKeyId}".`);
 } finally {
-  await runtime.close();
+  await services.close();
 }

@@ -1,12 +1,12 @@
 // `npm run worker`: the background job process of a deployment.
 import './load-env-file.ts';
 import { untilReachable } from './db/until-reachable.ts';
-import { closeBeforeExit, getRuntime } from './runtime.ts';
+import { closeBeforeExit, getServices } from './services.ts';
 import { startWorkers } from './worker.ts';
 
-const runtime = getRuntime();
+const services = getServices();
 const stopRequested = new AbortController();
-const started = untilReachable('worker', () => startWorkers(runtime), stopRequested.signal);
+const started = untilReachable('worker', () => startWorkers(services), stopRequested.signal);
 
 // Listening for the stop signals before the workers are up: a deploy can stop a worker that has
 // just taken its first job, and the default action would kill it mid-job instead of handing the
@@ -19,7 +19,7 @@ async function shutdown() {
   stopRequested.abort();
   const workers = await started;
   await workers?.stop();
-  await closeBeforeExit(runtime); // a job that could not finish is already handed back
+  await closeBeforeExit(services); // a job that could not finish is already handed back
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown());

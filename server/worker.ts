@@ -13,8 +13,8 @@ import { startJobHeartbeat } from './jobs/heartbeat.ts';
 import type { JobDefinition } from './jobs/job.ts';
 import { JOB_WAKEUP_CHANNEL, QUEUE_SCHEMA, startQueue } from './jobs/queue.ts';
 import { createRateLimiter } from './jobs/rate-limiter.ts';
-import type { Runtime } from './runtime.ts';
 import { requeueStrandedRepliesJob, senderActionJob, sendMessagesJob } from './sending/index.ts';
+import type { Services } from './services.ts';
 
 export interface Workers {
   boss: PgBoss;
@@ -24,15 +24,15 @@ export interface Workers {
 /** Profile lookups per Instagram account per second: a small share of Meta's budget. */
 const PROFILE_LOOKUPS_PER_SECOND = 5;
 
-export async function startWorkers(runtime: Runtime): Promise<Workers> {
-  const timeoutSeconds = runtime.env.JOB_TIMEOUT_SECONDS;
+export async function startWorkers(services: Services): Promise<Workers> {
+  const timeoutSeconds = services.env.JOB_TIMEOUT_SECONDS;
   const boss = await startQueue({
-    url: runtime.env.DATABASE_URL,
+    url: services.env.DATABASE_URL,
     role: 'worker',
     jobTimeoutSeconds: timeoutSeconds,
   });
   try {
-    return await runWorkers(runtime, boss);
+    return await runWorkers(services, boss);
   } catch (error) {
     // Half started (the database went away meanwhile): none of it may run beside the next try.
     await boss.stop({ graceful: false, wait: true }).catch(() => {});
@@ -40,8 +40,8 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
   }
 }
 
-async function runWorkers(runtime: Runtime, boss: PgBoss): Promise<Workers> {
-  const timeoutSeconds = runtime.env.JOB_TIMEOUT_SECONDS;
+async function runWorkers(services: Services, boss: PgBoss): Promise<Workers> {
+  const timeoutSeconds = services.env.JOB_TIMEOUT_SECONDS;
   const heartbeat = startJobHeartbeat(boss, { schema: QUEUE_SCHEMA, timeoutSeconds });
   const workerIds = new Map<string, string[]>();
 
@@ -66,40 +66,44 @@ async function runWorkers(runtime: Runtime, boss: PgBoss): Promise<Workers> {
     workerIds.set(job.queue, ids);
   }
 
-  await register(ingestWebhookEventsJob, { db: runtime.db, apply: runtime.ingest });
+  await register(ingestWebhookEventsJob, { db: services.db, apply: services.ingest });
   await register(enrichContactJob, {
-    db: runtime.db,
-    graph: runtime.graph,
-    cipher: runtime.cipher,
+    db: services.db,
+    graph: services.graph,
+    cipher: services.cipher,
     limiter: createRateLimiter({ perSecond: PROFILE_LOOKUPS_PER_SECOND }),
   });
 
   await register(sendMessagesJob, {
-    db: runtime.db,
-    graph: runtime.graph,
-    cipher: runtime.cipher,
-    enqueueSend: runtime.enqueueSend,
+    db: services.db,
+    graph: services.graph,
+    cipher: services.cipher,
+    enqueueSend: services.enqueueSend,
     limits: {
-      textPerSecond: runtime.env.SEND_TEXT_PER_SECOND,
-      mediaPerSecond: runtime.env.SEND_MEDIA_PER_SECOND,
+      textPerSecond: services.env.SEND_TEXT_PER_SECOND,
+      mediaPerSecond: services.env.SEND_MEDIA_PER_SECOND,
     },
     claimTtlMs: timeoutSeconds * 1000,
   });
 
   await register(senderActionJob, {
-    db: runtime.db,
-    graph: runtime.graph,
-    cipher: runtime.cipher,
-    textPerSecond: runtime.env.SEND_TEXT_PER_SECOND,
+    db: services.db,
+    graph: services.graph,
+    cipher: services.cipher,
+    textPerSecond: services.env.SEND_TEXT_PER_SECOND,
   });
 
-  await register(refreshTokensJob, { db: runtime.db, cipher: runtime.cipher, oauth: runtime.instagramOAuth });
+  await register(refreshTokensJob, {
+    db: services.db,
+    cipher: services.cipher,
+    oauth: services.instagramOAuth,
+  });
   // Every hour: tokens are refreshed weeks before they expire, so a missed run or two is harmless.
   // Scheduled jobs carry the data given here: an empty payload, which their schemas accept (pg-boss
   // would otherwise send null, and every scheduled run would fail its payload check).
   await boss.schedule(refreshTokensJob.queue, '17 * * * *', {});
 
-  await register(requeueStrandedRepliesJob, { db: runtime.db, enqueueSend: runtime.enqueueSend });
+  await register(requeueStrandedRepliesJob, { db: services.db, enqueueSend: services.enqueueSend });
   await boss.schedule(requeueStrandedRepliesJob.queue, '*/5 * * * *', {});
 
   // Jobs queued by another process start at once, not at the next poll. After a reconnect every
@@ -108,7 +112,7 @@ async function runWorkers(runtime: Runtime, boss: PgBoss): Promise<Workers> {
     for (const id of ids) boss.notifyWorker(id);
   };
   const listener = await startListener({
-    url: runtime.env.DATABASE_URL,
+    url: services.env.DATABASE_URL,
     channel: JOB_WAKEUP_CHANNEL,
     name: 'inbox-worker-wakeup',
     onNotification: (queue) => wake(workerIds.get(queue) ?? []),

@@ -4,11 +4,11 @@ import { authenticateRequest } from '#server/auth/authenticate-request.ts';
 import { createSupabaseServerClient, supabaseConfig } from '#server/auth/supabase-server-client.ts';
 import type { Actor } from '#server/db/database.ts';
 import { AppError, errorHeaders } from '#server/errors.ts';
-import { runtime } from './runtime.server.ts';
+import { services } from './services.server.ts';
 
 /** A Supabase client for this request; refreshed or cleared session cookies land in `headers`. */
 export function supabaseForRequest(request: Request, headers: Headers) {
-  return createSupabaseServerClient(request, headers, supabaseConfig(runtime.env));
+  return createSupabaseServerClient(request, headers, supabaseConfig(services.env));
 }
 
 /**
@@ -17,8 +17,8 @@ export function supabaseForRequest(request: Request, headers: Headers) {
  */
 export async function getActor(request: Request, headers: Headers): Promise<Actor | null> {
   const auth = await authenticateRequest(request, headers, {
-    ...supabaseConfig(runtime.env),
-    verifier: runtime.verifier,
+    ...supabaseConfig(services.env),
+    verifier: services.verifier,
   });
   if (auth.status === 'rejected' && auth.error.code === 'UNAVAILABLE') throw auth.error;
   return auth.status === 'signed-in' ? auth.actor : null;

@@ -5,14 +5,14 @@
 import { readSignedRequest, SignedRequestError, type SignedRequestPayload } from '#server/accounts/index.ts';
 import { webhookSecrets } from '#server/env.ts';
 import { errorHeaders, toAppError } from '#server/errors.ts';
-import { runtime } from './runtime.server.ts';
+import { services } from './services.server.ts';
 
 export async function handleMetaCallback(
   request: Request,
   handle: (payload: SignedRequestPayload) => Promise<unknown>,
 ): Promise<Response> {
   try {
-    const payload = await readSignedRequest(request, webhookSecrets(runtime.env));
+    const payload = await readSignedRequest(request, webhookSecrets(services.env));
     return Response.json(await handle(payload));
   } catch (error) {
     if (error instanceof SignedRequestError) return Response.json({ error: error.message }, { status: 400 });

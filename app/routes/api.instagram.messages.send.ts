@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
 import { getActor } from '#app/lib/auth.server.ts';
-import { runtime } from '#app/lib/runtime.server.ts';
+import { services } from '#app/lib/services.server.ts';
 import { AppError, errorHeaders, toAppError } from '#server/errors.ts';
 import {
   AttachmentTypeSchema,
@@ -65,10 +65,10 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     const result = await sendToRecipient(
       {
-        db: runtime.db,
-        enqueueSend: runtime.enqueueSend,
-        feed: runtime.liveFeed,
-        waitMs: runtime.env.SEND_REST_WAIT_MS,
+        db: services.db,
+        enqueueSend: services.enqueueSend,
+        feed: services.liveFeed,
+        waitMs: services.env.SEND_REST_WAIT_MS,
       },
       actor,
       { ...input, idempotencyKey: header.data ?? idempotencyKey ?? randomUUID() },

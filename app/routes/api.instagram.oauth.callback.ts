@@ -1,6 +1,6 @@
 import { type LoaderFunctionArgs, redirect } from '@remix-run/node';
 import { requireActor } from '#app/lib/auth.server.ts';
-import { runtime } from '#app/lib/runtime.server.ts';
+import { services } from '#app/lib/services.server.ts';
 import {
   callbackUrl,
   completeConnect,
@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   try {
     if (params.get('error')) {
       // The operator said no on Meta's screen: use up the state and say so.
-      return back(await consumeOAuthState(runtime.db, actor, state), {
+      return back(await consumeOAuthState(services.db, actor, state), {
         connect_error: 'Instagram access was not granted, so nothing was connected.',
       });
     }
@@ -34,14 +34,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if (!code) throw new AppError('BAD_INPUT', 'Instagram sent no sign-in code. Try connecting again.');
     const connected = await completeConnect(
       {
-        db: runtime.db,
-        cipher: runtime.cipher,
-        graph: runtime.graph,
-        oauth: runtime.instagramOAuth,
-        facebook: runtime.facebookOAuth,
+        db: services.db,
+        cipher: services.cipher,
+        graph: services.graph,
+        oauth: services.instagramOAuth,
+        facebook: services.facebookOAuth,
       },
       actor,
-      { code, state, redirectUri: callbackUrl(runtime.env.APP_URL) },
+      { code, state, redirectUri: callbackUrl(services.env.APP_URL) },
     );
     return back(connected, {
       connected: connected.accounts.map((a) => `@${a.username}`).join(', '),

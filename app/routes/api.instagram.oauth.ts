@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { jsonForOperator } from '#app/lib/json-api.server.ts';
-import { runtime } from '#app/lib/runtime.server.ts';
+import { services } from '#app/lib/services.server.ts';
 import { beginConnect } from '#server/accounts/index.ts';
 
 /** `{"authUrl": …}`: where to send the operator to connect an Instagram account. */
@@ -9,10 +9,10 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
     const params = new URL(request.url).searchParams;
     const { authUrl } = await beginConnect(
       {
-        db: runtime.db,
-        oauth: runtime.instagramOAuth,
-        facebook: runtime.facebookOAuth,
-        appUrl: runtime.env.APP_URL,
+        db: services.db,
+        oauth: services.instagramOAuth,
+        facebook: services.facebookOAuth,
+        appUrl: services.env.APP_URL,
       },
       actor,
       {

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { runtime } from '#app/lib/runtime.server.ts';
+import { services } from '#app/lib/services.server.ts';
 import { handleTrpcRequest } from '#server/trpc/handler.ts';
 
-export const loader = ({ request }: LoaderFunctionArgs) => handleTrpcRequest(runtime, request);
-export const action = ({ request }: ActionFunctionArgs) => handleTrpcRequest(runtime, request);
+export const loader = ({ request }: LoaderFunctionArgs) => handleTrpcRequest(services, request);
+export const action = ({ request }: ActionFunctionArgs) => handleTrpcRequest(services, request);

@@ -1,7 +1,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { AuthCard } from '#app/components/auth-card.tsx';
-import { runtime } from '#app/lib/runtime.server.ts';
+import { services } from '#app/lib/services.server.ts';
 import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
 import { findDeletionStatus } from '#server/accounts/index.ts';
 
@@ -9,7 +9,7 @@ export const meta: MetaFunction = () => [{ title: 'Data deletion request' }];
 
 /** The public status page Meta links to from a data-deletion request. */
 export const loader = unavailableAs503(async ({ params }: LoaderFunctionArgs) => {
-  const status = await findDeletionStatus(runtime.db, params.code ?? '');
+  const status = await findDeletionStatus(services.db, params.code ?? '');
   if (!status) throw data('No deletion request has this confirmation code.', { status: 404 });
   return status;
 });

@@ -13,7 +13,7 @@ import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } 
 import { AuthCard, FormError, PRIMARY_ACTION, SubmitButton } from '#app/components/auth-card.tsx';
 import { ROLES, RoleBadge, withArticle } from '#app/components/team/roles.tsx';
 import { requireActor } from '#app/lib/auth.server.ts';
-import { runtime } from '#app/lib/runtime.server.ts';
+import { services } from '#app/lib/services.server.ts';
 import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
 import { AppError } from '#server/errors.ts';
 import {
@@ -57,8 +57,8 @@ export const loader = unavailableAs503(async ({ request, params }: LoaderFunctio
   const headers = new Headers();
   const actor = await requireActor(request, headers);
   const [preview, operator] = await Promise.all([
-    previewInvitation(runtime.db, actor, params.token ?? ''),
-    getOperator(runtime.db, actor),
+    previewInvitation(services.db, actor, params.token ?? ''),
+    getOperator(services.db, actor),
   ]);
   return data(
     {
@@ -75,7 +75,7 @@ export const action = unavailableAs503(async ({ request, params }: ActionFunctio
   const actor = await requireActor(request, headers);
   let workspaceId: string;
   try {
-    ({ workspaceId } = await acceptInvitation(runtime.db, actor, params.token ?? ''));
+    ({ workspaceId } = await acceptInvitation(services.db, actor, params.token ?? ''));
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return data({ error: error.message }, { status: error.status, headers });

@@ -15,8 +15,8 @@ import {
   tooManyAttempts,
 } from '#app/lib/auth-form-error.server.ts';
 import { readForm } from '#app/lib/read-form.server.ts';
-import { runtime } from '#app/lib/runtime.server.ts';
 import { isInvitationRedirect, keepingRedirect, safeRedirect } from '#app/lib/safe-redirect.ts';
+import { services } from '#app/lib/services.server.ts';
 import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
 import { clientAddressOf } from '#server/http/client-address.ts';
 
@@ -35,7 +35,7 @@ export const action = unavailableAs503(async ({ request }: ActionFunctionArgs) =
     if (retryAfter) headers.set('Retry-After', retryAfter);
     return data({ error: message, email }, { status, headers });
   };
-  const { signInThrottle } = runtime;
+  const { signInThrottle } = services;
   const attempt = { email, address: clientAddressOf(request) };
   const wait = await signInThrottle.waitBeforeSignIn(attempt);
   if (wait !== null) return refuse(tooManyAttempts('sign-in attempts', wait));

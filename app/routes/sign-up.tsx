@@ -15,8 +15,8 @@ import {
   tooManyAttempts,
 } from '#app/lib/auth-form-error.server.ts';
 import { readForm } from '#app/lib/read-form.server.ts';
-import { runtime } from '#app/lib/runtime.server.ts';
 import { isInvitationRedirect, keepingRedirect, safeRedirect } from '#app/lib/safe-redirect.ts';
+import { services } from '#app/lib/services.server.ts';
 import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
 import { clientAddressOf } from '#server/http/client-address.ts';
 
@@ -37,7 +37,7 @@ export const action = unavailableAs503(async ({ request }: ActionFunctionArgs) =
     return data({ error: message, confirm: false, name, email }, { status, headers });
   };
   // Each sign-up makes an account, and says whether an email has one: both are worth scripting.
-  const wait = await runtime.signInThrottle.waitBeforeSignUp(clientAddressOf(request));
+  const wait = await services.signInThrottle.waitBeforeSignUp(clientAddressOf(request));
   if (wait !== null) return refuse(tooManyAttempts('sign-ups from your network', wait));
   const { data: result, error } = await supabaseForRequest(request, headers).auth.signUp({
     email,

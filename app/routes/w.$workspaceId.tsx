@@ -16,7 +16,7 @@ import {
 } from '#app/components/icons.tsx';
 import { requireActor } from '#app/lib/auth.server.ts';
 import { useLiveWorkspace } from '#app/lib/live.ts';
-import { runtime } from '#app/lib/runtime.server.ts';
+import { services } from '#app/lib/services.server.ts';
 import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
 import { listAccountStatuses } from '#server/accounts/index.ts';
 import { getOperator } from '#server/team/index.ts';
@@ -24,18 +24,18 @@ import { getOperator } from '#server/team/index.ts';
 export const loader = unavailableAs503(async ({ request, params }: LoaderFunctionArgs) => {
   const headers = new Headers();
   const actor = await requireActor(request, headers);
-  const operator = await getOperator(runtime.db, actor);
+  const operator = await getOperator(services.db, actor);
   const workspace = operator.workspaces.find((w) => w.id === params.workspaceId);
   if (!workspace) throw data('You are not a member of this workspace.', { status: 404, headers });
-  const accounts = await runtime.db.withUser(actor, (trx) => listAccountStatuses(trx, workspace.id));
+  const accounts = await services.db.withUser(actor, (trx) => listAccountStatuses(trx, workspace.id));
   return data(
     {
       operator,
       workspace,
       accounts,
-      facebookLogin: runtime.facebookOAuth !== undefined,
+      facebookLogin: services.facebookOAuth !== undefined,
       // Public values: the browser joins Realtime with them and the operator's own session.
-      realtime: { url: runtime.env.SUPABASE_URL, anonKey: runtime.env.SUPABASE_ANON_KEY },
+      realtime: { url: services.env.SUPABASE_URL, anonKey: services.env.SUPABASE_ANON_KEY },
     },
     { headers },
   );

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { WebhookSetup } from '#app/components/webhook-setup.tsx';
 import { formatDuration, WebhookTestResults } from '#app/components/webhook-test-results.tsx';
 import { requireActor } from '#app/lib/auth.server.ts';
-import { runtime } from '#app/lib/runtime.server.ts';
+import { services } from '#app/lib/services.server.ts';
 import { useTRPC } from '#app/lib/trpc.ts';
 import { useWorkspaceAdmin } from '#app/lib/use-workspace-admin.ts';
 import { WEBHOOK_FIELDS } from '#server/accounts/index.ts';
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const headers = new Headers();
   await requireActor(request, headers);
   // Public values only: the verify token and app secrets stay on the server.
-  return data({ callbackUrl: webhookCallbackUrl(runtime.env.APP_URL), fields: WEBHOOK_FIELDS }, { headers });
+  return data({ callbackUrl: webhookCallbackUrl(services.env.APP_URL), fields: WEBHOOK_FIELDS }, { headers });
 }
 
 export default function WebhookTest() {

@@ -9,7 +9,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { AuthCard, Field, FormError, SubmitButton } from '#app/components/auth-card.tsx';
 import { requireActor } from '#app/lib/auth.server.ts';
 import { readForm } from '#app/lib/read-form.server.ts';
-import { runtime } from '#app/lib/runtime.server.ts';
+import { services } from '#app/lib/services.server.ts';
 import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
 import { CreateWorkspaceInput, createWorkspace, getOperator } from '#server/team/index.ts';
 
@@ -18,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: 'Create your workspace · Inbo
 export const loader = unavailableAs503(async ({ request }: LoaderFunctionArgs) => {
   const headers = new Headers();
   const actor = await requireActor(request, headers);
-  const { profile } = await getOperator(runtime.db, actor);
+  const { profile } = await getOperator(services.db, actor);
   return data({ name: profile.displayName ?? profile.email }, { headers });
 });
 
@@ -29,7 +29,7 @@ export const action = unavailableAs503(async ({ request }: ActionFunctionArgs) =
   if (!parsed.success) {
     return data({ error: parsed.error.issues[0]?.message ?? 'Invalid name' }, { status: 400, headers });
   }
-  const workspace = await createWorkspace(runtime.db, actor, parsed.data.name);
+  const workspace = await createWorkspace(services.db, actor, parsed.data.name);
   throw redirect(`/w/${workspace.id}/inbox`, { headers });
 });
 

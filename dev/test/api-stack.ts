@@ -1,8 +1,8 @@
 // The typed API over real HTTP for database tests: a fresh database, the Supabase Auth stand-in,
-// the runtime and the tRPC handler on a free port. Clients call it as a mobile app does, with the
+// the services and the tRPC handler on a free port. Clients call it as a mobile app does, with the
 // operator's bearer token.
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
-import { createRuntime, type Runtime } from '#server/runtime.ts';
+import { createServices, type Services } from '#server/services.ts';
 import type { AppRouter } from '#server/trpc/app.router.ts';
 import { handleTrpcRequest } from '#server/trpc/handler.ts';
 import type { MetaAppCredentials } from '../meta/app-credentials.ts';
@@ -15,7 +15,7 @@ import { type ServedHandler, serveFetch } from './serve-fetch.ts';
 export interface ApiStack {
   database: TestDatabase;
   supabase: SupabaseStandIn;
-  runtime: Runtime;
+  services: Services;
   api: ServedHandler;
   stop(): Promise<void>;
 }
@@ -26,16 +26,16 @@ export async function startApiStack(
 ): Promise<ApiStack> {
   const database = await createTestDatabase();
   const supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
-  const runtime = createRuntime(testEnv(database, supabase, options.env, options.metaApp));
-  const api = await serveFetch((request) => handleTrpcRequest(runtime, request));
+  const services = createServices(testEnv(database, supabase, options.env, options.metaApp));
+  const api = await serveFetch((request) => handleTrpcRequest(services, request));
   return {
     database,
     supabase,
-    runtime,
+    services,
     api,
     async stop() {
       await api.close();
-      await runtime.close();
+      await services.close();
       await supabase.stop();
       await database.drop();
     },

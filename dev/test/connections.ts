@@ -1,5 +1,5 @@
 // A simulator account stored as a workspace's connection, the way the connect flow stores it
-// (token sealed with the runtime's cipher), without going through Meta's consent screen.
+// (token sealed with the services' cipher), without going through Meta's consent screen.
 import type { TokenCipher } from '#server/crypto/token-cipher.ts';
 import { sealToken } from '#server/meta/graph-api.ts';
 import type { Account } from '../meta/world.ts';

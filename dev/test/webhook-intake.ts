@@ -4,7 +4,7 @@
 
 import { receiveDelivery } from '#server/meta/webhook-endpoint.ts';
 import { signWebhookBody } from '#server/meta/webhook-signature.ts';
-import { createRuntime, type Runtime } from '#server/runtime.ts';
+import { createServices, type Services } from '#server/services.ts';
 import { startWorkers, type Workers } from '#server/worker.ts';
 import { connectInstagramAccount, newInstagramAccountId, waitForIngest } from '../intake-audit.ts';
 import { instagramDeliveryBody, type WebhookEntry } from '../webhook-deliveries.ts';
@@ -54,10 +54,10 @@ export function webhookIntake(options: {
   };
 }
 
-/** A test file's own database, the app's runtime and workers, and its webhook endpoint over HTTP. */
+/** A test file's own database, the app's services and workers, and its webhook endpoint over HTTP. */
 export interface IngestStack {
   database: TestDatabase;
-  runtime: Runtime;
+  services: Services;
   workers: Workers;
   server: ServedHandler;
   intake: WebhookIntake;
@@ -67,26 +67,26 @@ export interface IngestStack {
 /** On a fresh test database, or on `database` (one arranged as an older release left it). */
 export async function startIngestStack(existing?: TestDatabase): Promise<IngestStack> {
   const database = existing ?? (await createTestDatabase());
-  const runtime = createRuntime(testEnv(database));
-  const workers = await startWorkers(runtime);
+  const services = createServices(testEnv(database));
+  const workers = await startWorkers(services);
   const server = await serveFetch((request) =>
-    receiveDelivery(request, runtime.webhookEndpoint, runtime.webhookLedger),
+    receiveDelivery(request, services.webhookEndpoint, services.webhookLedger),
   );
   const intake = webhookIntake({
     serverUrl: server.url,
-    appSecret: runtime.env.INSTAGRAM_APP_SECRET,
+    appSecret: services.env.INSTAGRAM_APP_SECRET,
     database,
   });
   return {
     database,
-    runtime,
+    services,
     workers,
     server,
     intake,
     async stop() {
       await server.close();
       await workers.stop();
-      await runtime.close();
+      await services.close();
       await database.drop();
     },
   };

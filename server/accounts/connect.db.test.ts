@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { testEnv } from '#dev/test/env.ts';
 import { tablesHolding } from '#dev/test/find-in-database.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
+import { createServices, type Services } from '../services.ts';
 import { createWorkspace } from '../team/index.ts';
 import { beginConnect, callbackUrl } from './begin-connect.ts';
 import { completeConnect } from './complete-connect.ts';
@@ -19,7 +19,7 @@ import { refreshDueTokens } from './refresh-tokens.ts';
 let database: TestDatabase;
 let supabase: SupabaseStandIn;
 let meta: MetaSimulator;
-let runtime: Runtime;
+let services: Services;
 let alice: TestOperator;
 let bob: TestOperator;
 let aliceWorkspace: string;
@@ -31,7 +31,7 @@ beforeAll(async () => {
   supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
   const app = newMetaAppCredentials();
   meta = await startMetaSimulator({ app });
-  runtime = createRuntime(
+  services = createServices(
     testEnv(
       database,
       supabase,
@@ -46,13 +46,13 @@ beforeAll(async () => {
     ),
   );
   [alice, bob] = await Promise.all([signUpOperator(supabase, 'alice'), signUpOperator(supabase, 'bob')]);
-  aliceWorkspace = (await createWorkspace(runtime.db, alice.actor, 'Alice Art')).id;
-  bobWorkspace = (await createWorkspace(runtime.db, bob.actor, 'Bob Bikes')).id;
+  aliceWorkspace = (await createWorkspace(services.db, alice.actor, 'Alice Art')).id;
+  bobWorkspace = (await createWorkspace(services.db, bob.actor, 'Bob Bikes')).id;
 });
 
 afterAll(async () => {
   await meta?.stop();
-  await runtime?.close();
+  await services?.close();
   await supabase?.stop();
   await database?.drop();
 });
@@ -63,18 +63,18 @@ afterEach(() => {
 });
 
 const deps = () => ({
-  db: runtime.db,
-  cipher: runtime.cipher,
-  graph: runtime.graph,
-  oauth: runtime.instagramOAuth,
-  facebook: runtime.facebookOAuth,
+  db: services.db,
+  cipher: services.cipher,
+  graph: services.graph,
+  oauth: services.instagramOAuth,
+  facebook: services.facebookOAuth,
 });
-const redirectUri = () => callbackUrl(runtime.env.APP_URL);
+const redirectUri = () => callbackUrl(services.env.APP_URL);
 
 /** Operator starts connecting, logs in on Meta's screen as `account`, comes back with a code. */
 async function authorise(operator: TestOperator, workspaceId: string, account: string) {
   const { authUrl } = await beginConnect(
-    { db: runtime.db, oauth: runtime.instagramOAuth, appUrl: runtime.env.APP_URL },
+    { db: services.db, oauth: services.instagramOAuth, appUrl: services.env.APP_URL },
     operator.actor,
     { workspaceId, loginPath: 'instagram' },
   );
@@ -236,7 +236,7 @@ describe('connecting with Instagram Login', () => {
     );
     await expect(
       beginConnect(
-        { db: runtime.db, oauth: runtime.instagramOAuth, appUrl: runtime.env.APP_URL },
+        { db: services.db, oauth: services.instagramOAuth, appUrl: services.env.APP_URL },
         bob.actor,
         {
           workspaceId: aliceWorkspace,
@@ -253,10 +253,10 @@ describe('connecting with Facebook Login (Page-linked accounts)', () => {
     const account = meta.addAccount({ username: `page.shop.${n}`, loginPath: 'facebook', subscribed: false });
     const { authUrl } = await beginConnect(
       {
-        db: runtime.db,
-        oauth: runtime.instagramOAuth,
-        facebook: runtime.facebookOAuth,
-        appUrl: runtime.env.APP_URL,
+        db: services.db,
+        oauth: services.instagramOAuth,
+        facebook: services.facebookOAuth,
+        appUrl: services.env.APP_URL,
       },
       alice.actor,
       { workspaceId: aliceWorkspace, loginPath: 'facebook' },
@@ -310,7 +310,7 @@ describe('token refresh on a schedule', () => {
     if (!rows[0]) throw new Error(`connection ${id} is gone`);
     return rows[0];
   };
-  const refreshDeps = () => ({ db: runtime.db, cipher: runtime.cipher, oauth: runtime.instagramOAuth });
+  const refreshDeps = () => ({ db: services.db, cipher: services.cipher, oauth: services.instagramOAuth });
 
   it('leaves young tokens alone and refreshes a token a month before it expires', async () => {
     const { connectionId } = await connectFresh();
@@ -444,7 +444,7 @@ describe('tokens never leak', () => {
       ...auth,
       redirectUri: redirectUri(),
     });
-    await refreshDueTokens({ db: runtime.db, cipher: runtime.cipher, oauth: runtime.instagramOAuth });
+    await refreshDueTokens({ db: services.db, cipher: services.cipher, oauth: services.instagramOAuth });
     vi.restoreAllMocks();
 
     const token = meta.accounts().find((a) => a.igId === account.igId)?.accessToken as string;

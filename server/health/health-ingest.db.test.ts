@@ -14,7 +14,7 @@ import { eventually } from '#dev/test/eventually.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
 import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
 import { receiveDelivery } from '../meta/webhook-endpoint.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
+import { createServices, type Services } from '../services.ts';
 import { createWorkspace } from '../team/index.ts';
 import { startWorkers, type Workers } from '../worker.ts';
 import { readHealth } from './read-health.ts';
@@ -22,7 +22,7 @@ import { readHealth } from './read-health.ts';
 let database: TestDatabase;
 let supabase: SupabaseStandIn;
 let meta: MetaSimulator;
-let runtime: Runtime;
+let services: Services;
 let workers: Workers;
 let server: ServedHandler;
 let alice: TestOperator;
@@ -38,7 +38,7 @@ beforeAll(async () => {
   supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
   const app = newMetaAppCredentials();
   meta = await startMetaSimulator({ app, delivery: { batchWindowMs: 20, retryDelaysMs: [0, 50, 100] } });
-  runtime = createRuntime(
+  services = createServices(
     testEnv(
       database,
       supabase,
@@ -46,36 +46,36 @@ beforeAll(async () => {
       app,
     ),
   );
-  workers = await startWorkers(runtime);
+  workers = await startWorkers(services);
   server = await serveFetch((request) =>
-    receiveDelivery(request, runtime.webhookEndpoint, runtime.webhookLedger),
+    receiveDelivery(request, services.webhookEndpoint, services.webhookLedger),
   );
   meta.setWebhookUrl(`${server.url}/api/instagram/webhook`);
 
   [alice, bob] = await Promise.all([signUpOperator(supabase, 'alice'), signUpOperator(supabase, 'bob')]);
-  aliceWorkspace = (await createWorkspace(runtime.db, alice.actor, 'Alice Art')).id;
-  bobWorkspace = (await createWorkspace(runtime.db, bob.actor, 'Bob Bikes')).id;
+  aliceWorkspace = (await createWorkspace(services.db, alice.actor, 'Alice Art')).id;
+  bobWorkspace = (await createWorkspace(services.db, bob.actor, 'Bob Bikes')).id;
   aliceShop = meta.addAccount({ username: 'alice.art', loginPath: 'instagram' });
   bobShop = meta.addAccount({ username: 'bob.bikes', loginPath: 'instagram' });
   customer = meta.addCustomer({ username: 'carla', name: 'Carla' });
   // Alice had Bob's account once and disconnected it; Bob connected it since.
-  const former = await connectSimulatorAccount(database, runtime.cipher, aliceWorkspace, bobShop);
+  const former = await connectSimulatorAccount(database, services.cipher, aliceWorkspace, bobShop);
   await database.query("update channel_connections set status = 'DISCONNECTED' where id = $1", [former]);
-  await connectSimulatorAccount(database, runtime.cipher, bobWorkspace, bobShop);
-  await connectSimulatorAccount(database, runtime.cipher, aliceWorkspace, aliceShop);
+  await connectSimulatorAccount(database, services.cipher, bobWorkspace, bobShop);
+  await connectSimulatorAccount(database, services.cipher, aliceWorkspace, aliceShop);
 });
 
 afterAll(async () => {
   await meta?.stop();
   await server?.close();
   await workers?.stop();
-  await runtime?.close();
+  await services?.close();
   await supabase?.stop();
   await database?.drop();
 });
 
 const health = (operator: TestOperator, workspaceId: string) =>
-  readHealth(runtime.db, operator.actor, { workspaceId, range: 'hour' });
+  readHealth(services.db, operator.actor, { workspaceId, range: 'hour' });
 
 const write = (account: Account, text: string, timestamp?: number) =>
   meta.sendText({ account: account.username, customer: customer.username, text, timestamp });

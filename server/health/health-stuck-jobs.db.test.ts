@@ -180,8 +180,8 @@ beforeAll(async () => {
     signUpOperator(stack.supabase, 'bob'),
   ]);
   workspaces = {
-    alice: (await createWorkspace(stack.runtime.db, alice.actor, 'Alice Art')).id,
-    bob: (await createWorkspace(stack.runtime.db, bob.actor, 'Bob Bikes')).id,
+    alice: (await createWorkspace(stack.services.db, alice.actor, 'Alice Art')).id,
+    bob: (await createWorkspace(stack.services.db, bob.actor, 'Bob Bikes')).id,
   };
   // Alice had Bob's account once: its deliveries are Bob's work now, not hers.
   const former = await shop(workspaces.alice, '17841400000000002');
@@ -321,8 +321,14 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 const stuckAt = async (operator: TestOperator, owner: Owner, now = NOW) =>
-  (await readHealth(stack.runtime.db, operator.actor, { workspaceId: workspaces[owner], range: 'hour' }, now))
-    .stuckJobs;
+  (
+    await readHealth(
+      stack.services.db,
+      operator.actor,
+      { workspaceId: workspaces[owner], range: 'hour' },
+      now,
+    )
+  ).stuckJobs;
 
 describe('stuck background work in Health', () => {
   it("counts each workspace's stuck jobs by kind, with the oldest one's wait, and only those", async () => {
@@ -351,10 +357,12 @@ describe('stuck background work in Health', () => {
         oldestSeconds: null,
       })),
     );
-    const direct = await stack.runtime.db.withUser(bob.actor, (trx) => stuckJobs(trx, workspaces.alice, NOW));
+    const direct = await stack.services.db.withUser(bob.actor, (trx) =>
+      stuckJobs(trx, workspaces.alice, NOW),
+    );
     expect(direct).toEqual([]);
     // The queue's own table is not readable by members at all.
-    const jobs = stack.runtime.db.withUser(bob.actor, (trx) =>
+    const jobs = stack.services.db.withUser(bob.actor, (trx) =>
       kysely`select count(*) from pgboss.job`.execute(trx),
     );
     await expect(jobs).rejects.toThrow(/permission denied/);

@@ -105,8 +105,8 @@ beforeAll(async () => {
     signUpOperator(stack.supabase, 'alice'),
     signUpOperator(stack.supabase, 'bob'),
   ]);
-  aliceWorkspace = (await createWorkspace(stack.runtime.db, alice.actor, 'Alice Art')).id;
-  bobWorkspace = (await createWorkspace(stack.runtime.db, bob.actor, 'Bob Bikes')).id;
+  aliceWorkspace = (await createWorkspace(stack.services.db, alice.actor, 'Alice Art')).id;
+  bobWorkspace = (await createWorkspace(stack.services.db, bob.actor, 'Bob Bikes')).id;
   const aliceShop = await account(aliceWorkspace, '17841400000000001', '@alice.art');
   const bobShop = await account(bobWorkspace, '17841400000000002', '@bob.bikes');
   // An account Alice once had: it is not listed, and its history counts nowhere now.
@@ -156,7 +156,7 @@ const empty = {
 describe('readHealth', () => {
   it("counts the workspace's events per minute of the last hour, with exact percentiles", async () => {
     const hour = await readHealth(
-      stack.runtime.db,
+      stack.services.db,
       alice.actor,
       { workspaceId: aliceWorkspace, range: 'hour' },
       NOW,
@@ -217,7 +217,7 @@ describe('readHealth', () => {
 
   it('counts per hour over the last day', async () => {
     const day = await readHealth(
-      stack.runtime.db,
+      stack.services.db,
       alice.actor,
       { workspaceId: aliceWorkspace, range: 'day' },
       NOW,
@@ -241,7 +241,7 @@ describe('readHealth', () => {
 
   it("shows each live account's send queue now, and its sends and failures by when they happened", async () => {
     const hour = await readHealth(
-      stack.runtime.db,
+      stack.services.db,
       alice.actor,
       { workspaceId: aliceWorkspace, range: 'hour' },
       NOW,
@@ -261,7 +261,7 @@ describe('readHealth', () => {
 
   it('counts nothing of another workspace, and tells a non-member nothing', async () => {
     const bobs = await readHealth(
-      stack.runtime.db,
+      stack.services.db,
       bob.actor,
       { workspaceId: bobWorkspace, range: 'hour' },
       NOW,
@@ -270,7 +270,7 @@ describe('readHealth', () => {
     expect(bobs.accounts.map((a) => [a.name, a.queueDepth, a.failed])).toEqual([['@bob.bikes', 1, 1]]);
 
     const nosy = await readHealth(
-      stack.runtime.db,
+      stack.services.db,
       bob.actor,
       { workspaceId: aliceWorkspace, range: 'hour' },
       NOW,
@@ -281,7 +281,7 @@ describe('readHealth', () => {
       accounts: [],
       sending: { queueDepth: 0, failed: 0 },
     });
-    const direct = await stack.runtime.db.withUser(bob.actor, async (trx) => ({
+    const direct = await stack.services.db.withUser(bob.actor, async (trx) => ({
       health: await webhookHealth(trx, aliceWorkspace, healthWindow('day', NOW)),
       failures: await trx.selectFrom('ingest_failures').select('workspace_id').execute(),
     }));

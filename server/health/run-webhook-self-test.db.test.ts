@@ -15,7 +15,7 @@ import { signUpTeam, type TestOperator } from '#dev/test/operators.ts';
 import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
 import { WEBHOOK_PATH } from '../http/node-webhook.ts';
 import { answerVerification, receiveDelivery } from '../meta/webhook-endpoint.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
+import { createServices, type Services } from '../services.ts';
 import type { AppRouter } from '../trpc/app.router.ts';
 import { handleTrpcRequest } from '../trpc/handler.ts';
 import { startWorkers, type Workers } from '../worker.ts';
@@ -30,7 +30,7 @@ let database: TestDatabase;
 let supabase: SupabaseStandIn;
 let meta: MetaSimulator;
 let app: MetaAppCredentials;
-let runtime: Runtime;
+let services: Services;
 let workers: Workers;
 let web: ServedHandler;
 let owner: TestOperator;
@@ -59,16 +59,16 @@ beforeAll(async () => {
   app = newMetaAppCredentials();
   meta = await startMetaSimulator({ app });
   // The app's web handler, routed as the Remix routes route: the self-test calls it over HTTP at
-  // APP_URL, which is only known once it listens, so the runtime is created right after.
+  // APP_URL, which is only known once it listens, so the services are created right after.
   web = await serveFetch(async (request) => {
     const url = new URL(request.url);
-    if (url.pathname.startsWith('/api/trpc')) return handleTrpcRequest(runtime, request);
+    if (url.pathname.startsWith('/api/trpc')) return handleTrpcRequest(services, request);
     if (url.pathname !== WEBHOOK_PATH) return new Response('Not found', { status: 404 });
     return request.method === 'GET'
-      ? answerVerification(url, runtime.webhookEndpoint)
-      : receiveDelivery(request, runtime.webhookEndpoint, runtime.webhookLedger);
+      ? answerVerification(url, services.webhookEndpoint)
+      : receiveDelivery(request, services.webhookEndpoint, services.webhookLedger);
   });
-  runtime = createRuntime(
+  services = createServices(
     testEnv(
       database,
       supabase,
@@ -80,16 +80,16 @@ beforeAll(async () => {
       app,
     ),
   );
-  workers = await startWorkers(runtime);
+  workers = await startWorkers(services);
   ({
     owner,
     agent,
     outsider: stranger,
     workspaceId,
     outsiderWorkspaceId: strangerWorkspaceId,
-  } = await signUpTeam(supabase, runtime.db));
+  } = await signUpTeam(supabase, services.db));
   const connect = (username: string, subscribed: boolean, workspace = workspaceId) =>
-    connectSimulatorAccount(database, runtime.cipher, workspace, meta.addAccount({ username, subscribed }));
+    connectSimulatorAccount(database, services.cipher, workspace, meta.addAccount({ username, subscribed }));
   await connect(usernames.subscribed, true);
   await connect(usernames.unsubscribed, false);
   await connect(usernames.revoked, true);
@@ -101,7 +101,7 @@ afterAll(async () => {
   await web?.close();
   await workers?.stop();
   await meta?.stop();
-  await runtime?.close();
+  await services?.close();
   await supabase?.stop();
   await database?.drop();
 });
@@ -110,10 +110,10 @@ afterAll(async () => {
 const selfTest = (config: Partial<WebhookSelfTestConfig> = {}) =>
   runWebhookSelfTest(
     {
-      db: runtime.db,
-      graph: runtime.graph,
-      cipher: runtime.cipher,
-      config: { ...webhookSelfTestConfig(runtime.env), ...config },
+      db: services.db,
+      graph: services.graph,
+      cipher: services.cipher,
+      config: { ...webhookSelfTestConfig(services.env), ...config },
     },
     owner.actor,
     workspaceId,
@@ -280,7 +280,7 @@ describe('what a broken deployment looks like', () => {
       expect(check(result, 'event-processed').explanation).toMatch(/worker/);
       expect(check(result, 'event-processed').durationMs).toBeGreaterThanOrEqual(1_500);
     } finally {
-      workers = await startWorkers(runtime);
+      workers = await startWorkers(services);
     }
     // The stored event is not lost: the worker processes it once it runs.
     await eventually(

@@ -12,12 +12,12 @@ import { testEnv } from '#dev/test/env.ts';
 import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
 import { tokenContext } from '../crypto/token-cipher.ts';
 import { receiveDelivery } from '../meta/webhook-endpoint.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
+import { createServices, type Services } from '../services.ts';
 import { startWorkers, type Workers } from '../worker.ts';
 
 let database: TestDatabase;
 let meta: MetaSimulator;
-let runtime: Runtime;
+let services: Services;
 let workers: Workers;
 let server: ServedHandler;
 let account: Account;
@@ -32,7 +32,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   const app = newMetaAppCredentials();
   meta = await startMetaSimulator({ app, delivery: { batchWindowMs: 5, retryDelaysMs: [0, 50, 100, 200] } });
-  runtime = createRuntime(
+  services = createServices(
     testEnv(
       database,
       undefined,
@@ -40,9 +40,9 @@ beforeAll(async () => {
       app,
     ),
   );
-  workers = await startWorkers(runtime);
+  workers = await startWorkers(services);
   server = await serveFetch((request) =>
-    receiveDelivery(request, runtime.webhookEndpoint, runtime.webhookLedger),
+    receiveDelivery(request, services.webhookEndpoint, services.webhookLedger),
   );
   meta.setWebhookUrl(`${server.url}/api/instagram/webhook`);
 });
@@ -51,7 +51,7 @@ afterAll(async () => {
   await meta?.stop();
   await server?.close();
   await workers?.stop();
-  await runtime?.close();
+  await services?.close();
   await database?.drop();
 });
 
@@ -69,7 +69,7 @@ async function connect(
   );
   const id = row?.id as string;
   await sql('update channel_connections set access_token = $1 where id = $2', [
-    runtime.cipher.encrypt(created.accessToken, tokenContext(id, 'access_token')),
+    services.cipher.encrypt(created.accessToken, tokenContext(id, 'access_token')),
     id,
   ]);
   return { account: created, connectionId: id };

@@ -5,7 +5,7 @@ import { QUEUES } from '../jobs/queue.ts';
 import type { ApplyDeps } from './apply-instagram-events.ts';
 import { ingestWebhookEvents } from './ingest-webhook-events.ts';
 
-/** Queues the ingest of stored deliveries, in the caller's transaction (the runtime makes one). */
+/** Queues the ingest of stored deliveries, in the caller's transaction (the services make one). */
 export type EnqueueIngest = (trx: Tx, webhookEventIds: string[]) => Promise<void>;
 
 export const ingestWebhookEventsJob = defineJob({

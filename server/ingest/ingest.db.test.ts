@@ -5,13 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '#dev/test/database.ts';
 import { connectInstagramAccount, type IngestStack, startIngestStack } from '#dev/test/webhook-intake.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Services } from '../services.ts';
 import { ingestWebhookEvents } from './ingest-webhook-events.ts';
 import { replayFailedDeliveries } from './replay-failed-deliveries.ts';
 
 let stack: IngestStack;
 let database: TestDatabase;
-let runtime: Runtime;
+let services: Services;
 let workspaceId: string;
 let connectionId: string;
 let IG: string;
@@ -21,7 +21,7 @@ const sql = <R extends Record<string, unknown>>(text: string, values?: unknown[]
 
 beforeAll(async () => {
   stack = await startIngestStack();
-  ({ database, runtime } = stack);
+  ({ database, services } = stack);
 });
 
 afterAll(async () => {
@@ -376,9 +376,9 @@ describe('exactly once under races and crashes', () => {
     const ids = [await storeDelivery(items.slice(0, 30)), await storeDelivery(items.slice(30))];
     const noEnrich = { enqueueEnrichment: async () => {} };
     await Promise.all([
-      ingestWebhookEvents(runtime.db, noEnrich, ids),
-      ingestWebhookEvents(runtime.db, noEnrich, [...ids].reverse()),
-      ...ids.map((id) => ingestWebhookEvents(runtime.db, noEnrich, [id])),
+      ingestWebhookEvents(services.db, noEnrich, ids),
+      ingestWebhookEvents(services.db, noEnrich, [...ids].reverse()),
+      ...ids.map((id) => ingestWebhookEvents(services.db, noEnrich, [id])),
     ]);
     expect((await messages()).length).toBe(60);
     expect((await conversations()).map((c) => c.unread_count)).toEqual([10, 10, 10, 10, 10, 10]);
@@ -395,7 +395,7 @@ describe('exactly once under races and crashes', () => {
         if (contact.igsid === customer(2)) throw new Error('worker died');
       },
     };
-    expect(await ingestWebhookEvents(runtime.db, crashing, [id])).toEqual(new Map([[id, 'FAILED']]));
+    expect(await ingestWebhookEvents(services.db, crashing, [id])).toEqual(new Map([[id, 'FAILED']]));
     expect(await sql('select status, error from webhook_events where id = $1', [id])).toEqual([
       { status: 'FAILED', error: '3 of 12 events quarantined: worker died' },
     ]);
@@ -416,7 +416,7 @@ describe('exactly once under races and crashes', () => {
       { event_count: 3 },
     ]);
 
-    expect(await replayFailedDeliveries(runtime.db, runtime.enqueueIngest, { accountIds: [IG] })).toBe(1);
+    expect(await replayFailedDeliveries(services.db, services.enqueueIngest, { accountIds: [IG] })).toBe(1);
     await ingested();
     expect(await sql('select status, error from webhook_events where id = $1', [id])).toEqual([
       { status: 'PROCESSED', error: null },

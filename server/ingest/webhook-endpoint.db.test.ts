@@ -9,31 +9,31 @@ import { createDatabase } from '../db/database.ts';
 import { handleWebhookDelivery } from '../http/node-webhook.ts';
 import { answerVerification, receiveDelivery } from '../meta/webhook-endpoint.ts';
 import { signWebhookBody } from '../meta/webhook-signature.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
+import { createServices, type Services } from '../services.ts';
 import { createWebhookLedger } from './webhook-ledger.ts';
 
 let database: TestDatabase;
-let runtime: Runtime;
+let services: Services;
 let server: ServedHandler;
 let fastPath: { url: string; close(): Promise<void> };
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  runtime = createRuntime(testEnv(database));
+  services = createServices(testEnv(database));
   fastPath = await serveNode((req, res) =>
-    handleWebhookDelivery(req, res, runtime.webhookEndpoint, runtime.webhookLedger),
+    handleWebhookDelivery(req, res, services.webhookEndpoint, services.webhookLedger),
   );
   server = await serveFetch(async (request) =>
     request.method === 'GET'
-      ? answerVerification(new URL(request.url), runtime.webhookEndpoint)
-      : receiveDelivery(request, runtime.webhookEndpoint, runtime.webhookLedger),
+      ? answerVerification(new URL(request.url), services.webhookEndpoint)
+      : receiveDelivery(request, services.webhookEndpoint, services.webhookLedger),
   );
 });
 
 afterAll(async () => {
   await server?.close();
   await fastPath?.close();
-  await runtime?.close();
+  await services?.close();
   await database?.drop();
 });
 
@@ -41,7 +41,7 @@ afterAll(async () => {
 // server's fast path (Node's HTTP server).
 let transport: 'fetch' | 'node' = 'fetch';
 const url = () => `${transport === 'fetch' ? server.url : fastPath.url}/api/instagram/webhook`;
-const secret = () => runtime.env.INSTAGRAM_APP_SECRET;
+const secret = () => services.env.INSTAGRAM_APP_SECRET;
 
 function delivery(text = `hello ${randomBytes(4).toString('hex')}`) {
   return JSON.stringify({
@@ -85,7 +85,7 @@ describe('GET verification', () => {
   it('echoes the challenge as text/plain for a subscribe request with our verify token', async () => {
     const response = await verify({
       'hub.mode': 'subscribe',
-      'hub.verify_token': runtime.env.INSTAGRAM_VERIFY_TOKEN,
+      'hub.verify_token': services.env.INSTAGRAM_VERIFY_TOKEN,
       'hub.challenge': '1158201444',
     });
     expect(response.status).toBe(200);
@@ -96,7 +96,7 @@ describe('GET verification', () => {
   it('never serves the challenge as HTML', async () => {
     const response = await verify({
       'hub.mode': 'subscribe',
-      'hub.verify_token': runtime.env.INSTAGRAM_VERIFY_TOKEN,
+      'hub.verify_token': services.env.INSTAGRAM_VERIFY_TOKEN,
       'hub.challenge': '<script>alert(1)</script>',
     });
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -109,7 +109,7 @@ describe('GET verification', () => {
     ['no parameters', {}],
   ])('answers 403 for %s', async (_, params) => {
     const withToken = Object.fromEntries(
-      Object.entries(params).map(([k, v]) => [k, v === 'TOKEN' ? runtime.env.INSTAGRAM_VERIFY_TOKEN : v]),
+      Object.entries(params).map(([k, v]) => [k, v === 'TOKEN' ? services.env.INSTAGRAM_VERIFY_TOKEN : v]),
     );
     const response = await verify(withToken);
     expect(response.status).toBe(403);
@@ -146,7 +146,7 @@ describe.each(['fetch', 'node'] as const)('POST delivery through the %s server',
 
   it('accepts a signature made with the Meta app secret too', async () => {
     const body = delivery();
-    const response = await post(body, signWebhookBody(body, runtime.env.META_APP_SECRET as string));
+    const response = await post(body, signWebhookBody(body, services.env.META_APP_SECRET as string));
     expect(response.status).toBe(200);
   });
 
@@ -173,7 +173,7 @@ describe.each(['fetch', 'node'] as const)('POST delivery through the %s server',
 
   it('answers 413 for a body over the limit, declared or streamed, and stores nothing', async () => {
     const before = await ledgerCount();
-    const huge = Buffer.alloc(runtime.env.WEBHOOK_MAX_BODY_BYTES + 1, 0x20);
+    const huge = Buffer.alloc(services.env.WEBHOOK_MAX_BODY_BYTES + 1, 0x20);
     expect((await post(huge)).status).toBe(413);
     const streamed = await fetch(url(), {
       method: 'POST',
@@ -215,7 +215,7 @@ describe.each(['fetch', 'node'] as const)('POST delivery through the %s server',
       headers: { 'X-Hub-Signature-256': signWebhookBody(body, secret()) },
       body,
     });
-    const response = await receiveDelivery(request, runtime.webhookEndpoint, ledger);
+    const response = await receiveDelivery(request, services.webhookEndpoint, ledger);
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');
     await unreachable.destroy();

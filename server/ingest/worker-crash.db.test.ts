@@ -11,11 +11,11 @@ import { testEnvVars } from '#dev/test/env.ts';
 import { eventually } from '#dev/test/eventually.ts';
 import { conversationKey } from '../conversations/index.ts';
 import { parseEnv } from '../env.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
+import { createServices, type Services } from '../services.ts';
 
 let database: TestDatabase;
 let env: Record<string, string>;
-let runtime: Runtime;
+let services: Services;
 const children: ChildProcess[] = [];
 
 const EVENTS = 1000;
@@ -24,12 +24,12 @@ const CUSTOMERS = 100;
 beforeAll(async () => {
   database = await createTestDatabase();
   env = testEnvVars(database);
-  runtime = createRuntime(parseEnv(env));
+  services = createServices(parseEnv(env));
 });
 
 afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
-  await runtime?.close();
+  await services?.close();
   await database?.drop();
 });
 
@@ -62,13 +62,13 @@ async function accountWithLargeDelivery(ig: string): Promise<{ connectionId: str
     message: { mid: `aWdf${randomBytes(12).toString('base64url')}`, text: `message ${i}` },
   }));
   const body = JSON.stringify({ object: 'instagram', entry: [{ id: ig, time: t0, messaging }] });
-  const deliveryId = await runtime.db.withService(async (trx) => {
+  const deliveryId = await services.db.withService(async (trx) => {
     const { id } = await trx
       .insertInto('webhook_events')
       .values({ raw_body: Buffer.from(body), signature_valid: true, object: 'instagram' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await runtime.enqueueIngest(trx, [String(id)]);
+    await services.enqueueIngest(trx, [String(id)]);
     return String(id);
   });
   return { connectionId: rows[0]?.id as string, deliveryId };

@@ -3,23 +3,23 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { testEnv } from '#dev/test/env.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
+import { createServices, type Services } from '../services.ts';
 import { startWorkers, type Workers } from '../worker.ts';
 import { startQueue } from './queue.ts';
 
 let database: TestDatabase;
-let runtime: Runtime;
+let services: Services;
 let workers: Workers;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  runtime = createRuntime(testEnv(database));
-  workers = await startWorkers(runtime);
+  services = createServices(testEnv(database));
+  workers = await startWorkers(services);
 });
 
 afterAll(async () => {
   await workers?.stop();
-  await runtime?.close();
+  await services?.close();
   await database?.drop();
 });
 

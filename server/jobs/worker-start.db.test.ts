@@ -9,7 +9,7 @@ import { type DatabaseProxy, startDatabaseProxy } from '#dev/test/database-proxy
 import { testEnvVars } from '#dev/test/env.ts';
 import { eventually } from '#dev/test/eventually.ts';
 import { parseEnv } from '../env.ts';
-import { createRuntime } from '../runtime.ts';
+import { createServices } from '../services.ts';
 
 let database: TestDatabase;
 let proxy: DatabaseProxy;
@@ -64,13 +64,13 @@ it('told to stop while it waits for the database, exits 0', async () => {
 }, 120_000);
 
 it("a web process's queue that could not start tries again on its next use", async () => {
-  const runtime = createRuntime(parseEnv(env));
+  const services = createServices(parseEnv(env));
   try {
     await proxy.refuse();
-    await expect(runtime.queue()).rejects.toThrow();
+    await expect(services.queue()).rejects.toThrow();
     await proxy.restore();
-    await expect(runtime.queue()).resolves.toBeDefined();
+    await expect(services.queue()).resolves.toBeDefined();
   } finally {
-    await runtime.close();
+    await services.close();
   }
 });

@@ -15,11 +15,11 @@ import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
 import { tokenContext } from '../crypto/token-cipher.ts';
 import { parseEnv } from '../env.ts';
 import { receiveDelivery } from '../meta/webhook-endpoint.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
+import { createServices, type Services } from '../services.ts';
 
 let database: TestDatabase;
 let meta: MetaSimulator;
-let runtime: Runtime;
+let services: Services;
 let env: Record<string, string>;
 let webhook: ServedHandler;
 /** Webhooks are refused (Meta retries them) until the test opens the gate. */
@@ -43,10 +43,10 @@ beforeAll(async () => {
     },
     app,
   );
-  runtime = createRuntime(parseEnv(env));
+  services = createServices(parseEnv(env));
   webhook = await serveFetch(async (request) =>
     gateOpen
-      ? receiveDelivery(request, runtime.webhookEndpoint, runtime.webhookLedger)
+      ? receiveDelivery(request, services.webhookEndpoint, services.webhookLedger)
       : new Response('unavailable', { status: 503 }),
   );
   meta.setWebhookUrl(`${webhook.url}/api/instagram/webhook`);
@@ -56,7 +56,7 @@ afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
   await meta?.stop();
   await webhook?.close();
-  await runtime?.close();
+  await services?.close();
   await database?.drop();
 });
 
@@ -85,7 +85,7 @@ async function connectedAccount(username: string, customers: Customer[]) {
   );
   const { connection_id, workspace_id } = rows[0] as (typeof rows)[number];
   await database.query('update channel_connections set access_token = $1 where id = $2', [
-    runtime.cipher.encrypt(account.accessToken, tokenContext(connection_id, 'access_token')),
+    services.cipher.encrypt(account.accessToken, tokenContext(connection_id, 'access_token')),
     connection_id,
   ]);
   const conversations: string[] = [];
@@ -106,7 +106,7 @@ function queueReply(
   conversationId: string,
   text: string,
 ) {
-  return runtime.db.withService(async (trx) => {
+  return services.db.withService(async (trx) => {
     const { id } = await trx
       .insertInto('conversation_messages')
       .values({
@@ -121,7 +121,7 @@ function queueReply(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await runtime.enqueueSend(trx, conversationId);
+    await services.enqueueSend(trx, conversationId);
     return id;
   });
 }

@@ -20,7 +20,7 @@ import { AppError } from '../errors.ts';
 import { QUEUE_SCHEMA, QUEUES } from '../jobs/queue.ts';
 import { createGraphClient } from '../meta/graph-client.ts';
 import { receiveDelivery } from '../meta/webhook-endpoint.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
+import { createServices, type Services } from '../services.ts';
 import { createWorkspace, updateWorkspaceSendSettings } from '../team/index.ts';
 import { startWorkers, type Workers } from '../worker.ts';
 import { markConversationRead } from './mark-conversation-read.ts';
@@ -36,7 +36,7 @@ import { signalTyping } from './signal-typing.ts';
 let database: TestDatabase;
 let supabase: SupabaseStandIn;
 let meta: MetaSimulator;
-let runtime: Runtime;
+let services: Services;
 let workers: Workers;
 let server: ServedHandler;
 let alice: TestOperator;
@@ -57,7 +57,7 @@ beforeAll(async () => {
   supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
   const app = newMetaAppCredentials();
   meta = await startMetaSimulator({ app, delivery: { batchWindowMs: 5, retryDelaysMs: [0, 50, 100, 200] } });
-  runtime = createRuntime(
+  services = createServices(
     testEnv(
       database,
       supabase,
@@ -71,20 +71,20 @@ beforeAll(async () => {
       app,
     ),
   );
-  workers = await startWorkers(runtime);
+  workers = await startWorkers(services);
   server = await serveFetch((request) =>
-    receiveDelivery(request, runtime.webhookEndpoint, runtime.webhookLedger),
+    receiveDelivery(request, services.webhookEndpoint, services.webhookLedger),
   );
   [alice, bob] = await Promise.all([signUpOperator(supabase, 'alice'), signUpOperator(supabase, 'bob')]);
-  workspaceId = (await createWorkspace(runtime.db, alice.actor, 'Alice Art')).id;
-  bobWorkspaceId = (await createWorkspace(runtime.db, bob.actor, 'Bob Bikes')).id;
+  workspaceId = (await createWorkspace(services.db, alice.actor, 'Alice Art')).id;
+  bobWorkspaceId = (await createWorkspace(services.db, bob.actor, 'Bob Bikes')).id;
 });
 
 afterAll(async () => {
   await meta?.stop();
   await server?.close();
   await workers?.stop();
-  await runtime?.close();
+  await services?.close();
   await supabase?.stop();
   await database?.drop();
 });
@@ -101,7 +101,7 @@ beforeEach(async () => {
   );
   connectionId = row?.id as string;
   await sql('update channel_connections set access_token = $1 where id = $2', [
-    runtime.cipher.encrypt(account.accessToken, tokenContext(connectionId, 'access_token')),
+    services.cipher.encrypt(account.accessToken, tokenContext(connectionId, 'access_token')),
     connectionId,
   ]);
   conversationId = await customerWrites('Hi! Is the blue vase still available?');
@@ -124,12 +124,12 @@ async function customerWrites(text: string, at = Date.now()): Promise<string> {
   });
 }
 
-const deps = () => ({ db: runtime.db, enqueueSend: runtime.enqueueSend });
+const deps = () => ({ db: services.db, enqueueSend: services.enqueueSend });
 const jobDeps = () => ({
-  db: runtime.db,
-  graph: runtime.graph,
-  cipher: runtime.cipher,
-  enqueueSend: runtime.enqueueSend,
+  db: services.db,
+  graph: services.graph,
+  cipher: services.cipher,
+  enqueueSend: services.enqueueSend,
   limits: { textPerSecond: 100, mediaPerSecond: 10 },
   claimTtlMs: 8000,
 });
@@ -373,7 +373,7 @@ describe('faults that must not send twice', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sendCalls()).toHaveLength(1); // not re-sent blindly
 
-    const notDelivered = await resolveUncertainMessage(runtime.db, alice.actor, {
+    const notDelivered = await resolveUncertainMessage(services.db, alice.actor, {
       workspaceId,
       messageId: first(parts).id,
       delivered: false,
@@ -508,8 +508,8 @@ describe('the send job on its own', () => {
 describe('replies whose job is gone', () => {
   const sweep = () =>
     requeueStrandedReplies({
-      db: runtime.db,
-      enqueueSend: runtime.enqueueSend,
+      db: services.db,
+      enqueueSend: services.enqueueSend,
       queue: { schema: QUEUE_SCHEMA, name: QUEUES.sendMessages },
     });
   const backdate = (id: string) =>
@@ -524,8 +524,8 @@ describe('replies whose job is gone', () => {
     conversationId = await customerWrites('Any news on my order?');
     const waiting = await queuedWithoutJob('This one has a job, due later');
     await backdate(waiting);
-    await runtime.db.withService((trx) =>
-      runtime.enqueueSend(trx, conversationId, new Date(Date.now() + 60 * 60 * 1000)),
+    await services.db.withService((trx) =>
+      services.enqueueSend(trx, conversationId, new Date(Date.now() + 60 * 60 * 1000)),
     );
     // And a third, just written to.
     customer = meta.addCustomer({ username: `fresh.${n}` });
@@ -720,7 +720,7 @@ describe('workspaces', () => {
     for (const attempt of [
       () => retryOutboundMessage(deps(), bob.actor, { workspaceId, messageId: first(parts).id }),
       () =>
-        resolveUncertainMessage(runtime.db, bob.actor, {
+        resolveUncertainMessage(services.db, bob.actor, {
           workspaceId: bobWorkspaceId,
           messageId: first(parts).id,
           delivered: true,
@@ -733,10 +733,10 @@ describe('workspaces', () => {
 });
 
 describe('reactions, seen marks and typing (opt-in per workspace)', () => {
-  const actionDeps = () => ({ db: runtime.db, enqueueSenderAction: runtime.enqueueSenderAction });
+  const actionDeps = () => ({ db: services.db, enqueueSenderAction: services.enqueueSenderAction });
   const actionsFor = () => meta.senderActions().filter((a) => a.recipientId === customer.igsid);
   const setSendSettings = (changes: Parameters<typeof updateWorkspaceSendSettings>[2]['changes']) =>
-    updateWorkspaceSendSettings(runtime.db, alice.actor, { workspaceId, changes });
+    updateWorkspaceSendSettings(services.db, alice.actor, { workspaceId, changes });
   async function customerMessageId(): Promise<string> {
     const [row] = await sql<{ id: string }>(
       "select id from conversation_messages where conversation_id = $1 and direction = 'INBOUND'",
@@ -831,7 +831,7 @@ describe('reactions, seen marks and typing (opt-in per workspace)', () => {
 
   it('only the workspace’s admins can turn them on', async () => {
     const error = await rejection(
-      updateWorkspaceSendSettings(runtime.db, bob.actor, {
+      updateWorkspaceSendSettings(services.db, bob.actor, {
         workspaceId,
         changes: { reactionsEnabled: true },
       }),

@@ -11,13 +11,13 @@ import { connectSimulatorAccount } from '#dev/test/connections.ts';
 import type { TestDatabase } from '#dev/test/database.ts';
 import { signUpTeam, type TestOperator } from '#dev/test/operators.ts';
 import type { ServedHandler } from '#dev/test/serve-fetch.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Services } from '../services.ts';
 
 let stack: ApiStack;
 let database: TestDatabase;
 let supabase: SupabaseStandIn;
 let meta: MetaSimulator;
-let runtime: Runtime;
+let services: Services;
 let api: ServedHandler;
 let owner: TestOperator;
 let agent: TestOperator;
@@ -46,10 +46,10 @@ beforeAll(async () => {
     env: { INSTAGRAM_GRAPH_URL: meta.instagramGraphUrl, FACEBOOK_GRAPH_URL: meta.facebookGraphUrl },
     metaApp: app,
   });
-  ({ database, supabase, runtime, api } = stack);
-  ({ owner, agent, outsider, workspaceId, outsiderWorkspaceId } = await signUpTeam(supabase, runtime.db));
+  ({ database, supabase, services, api } = stack);
+  ({ owner, agent, outsider, workspaceId, outsiderWorkspaceId } = await signUpTeam(supabase, services.db));
   account = meta.addAccount({ username: 'clay.studio', name: 'Clay Studio', subscribed: true });
-  connectionId = await connectSimulatorAccount(database, runtime.cipher, workspaceId, account);
+  connectionId = await connectSimulatorAccount(database, services.cipher, workspaceId, account);
   await database.query(
     `update channel_connections
      set profile_name = $2, profile_picture_url = $3, token_expires_at = now() + interval '54 days 2 hours',
@@ -183,7 +183,7 @@ describe('accounts.disconnect', () => {
 
   it('deletes the history when asked, and tells the workspace the account is gone', async () => {
     const doomed = meta.addAccount({ username: 'short.lived', subscribed: true });
-    const doomedId = await connectSimulatorAccount(database, runtime.cipher, workspaceId, doomed);
+    const doomedId = await connectSimulatorAccount(database, services.cipher, workspaceId, doomed);
     await database.query(
       `insert into conversations (workspace_id, channel_connection_id, contact_identifier) values ($1, $2, '5830000000000010')`,
       [workspaceId, doomedId],

@@ -1,21 +1,21 @@
 import type { FetchCreateContextFnOptions } from '@trpc/server/adapters/fetch';
 import { authenticateRequest, type RequestAuth } from '../auth/authenticate-request.ts';
 import { supabaseConfig } from '../auth/supabase-server-client.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Services } from '../services.ts';
 
 export interface Context {
-  db: Runtime['db'];
-  runtime: Runtime;
+  db: Services['db'];
+  services: Services;
   auth: RequestAuth;
 }
 
 export async function createContext(
-  runtime: Runtime,
+  services: Services,
   { req, resHeaders }: FetchCreateContextFnOptions,
 ): Promise<Context> {
   const auth = await authenticateRequest(req, resHeaders, {
-    ...supabaseConfig(runtime.env),
-    verifier: runtime.verifier,
+    ...supabaseConfig(services.env),
+    verifier: services.verifier,
   });
-  return { db: runtime.db, runtime, auth };
+  return { db: services.db, services, auth };
 }

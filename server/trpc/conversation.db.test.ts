@@ -17,10 +17,10 @@ const MESSAGES = 120;
 
 beforeAll(async () => {
   stack = await startApiStack();
-  const { database, supabase, runtime } = stack;
+  const { database, supabase, services } = stack;
   [alice, bob] = await Promise.all([signUpOperator(supabase, 'alice'), signUpOperator(supabase, 'bob')]);
-  workspaceId = (await createWorkspace(runtime.db, alice.actor, 'Alice Art')).id;
-  bobWorkspaceId = (await createWorkspace(runtime.db, bob.actor, 'Bob Bikes')).id;
+  workspaceId = (await createWorkspace(services.db, alice.actor, 'Alice Art')).id;
+  bobWorkspaceId = (await createWorkspace(services.db, bob.actor, 'Bob Bikes')).id;
   // Messages arrive in threes within one second, some in the same microsecond, some 250 µs apart
   // (finer than a JavaScript date): the cursor must keep full precision and break ties by id.
   const { rows } = await database.query<{ id: string }>(

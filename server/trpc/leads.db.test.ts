@@ -8,12 +8,12 @@ import type { TestDatabase } from '#dev/test/database.ts';
 import { signUpTeam, type TestOperator } from '#dev/test/operators.ts';
 import type { ServedHandler } from '#dev/test/serve-fetch.ts';
 import { listLeads } from '../leads/index.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Services } from '../services.ts';
 
 let stack: ApiStack;
 let database: TestDatabase;
 let supabase: SupabaseStandIn;
-let runtime: Runtime;
+let services: Services;
 let api: ServedHandler;
 let owner: TestOperator;
 let agent: TestOperator;
@@ -81,14 +81,14 @@ async function seedAccount(
 
 beforeAll(async () => {
   stack = await startApiStack();
-  ({ database, supabase, runtime, api } = stack);
+  ({ database, supabase, services, api } = stack);
   ({
     owner,
     agent,
     outsider,
     workspaceId,
     outsiderWorkspaceId: otherWorkspaceId,
-  } = await signUpTeam(supabase, runtime.db));
+  } = await signUpTeam(supabase, services.db));
   // l2, l3 and l4 share a timestamp: paging must still return each exactly once.
   connectionId = await seedAccount(workspaceId, '17841400000000101', [
     {
@@ -213,7 +213,7 @@ describe('leads.list', () => {
     expect(error.data?.code).toBe('NOT_FOUND');
     expect(error.data?.httpStatus).toBe(404);
     // The use case asked directly for a workspace the operator is not in: RLS alone hides it.
-    const direct = await listLeads(runtime.db, outsider.actor, { workspaceId, cursor: null, limit: 50 });
+    const direct = await listLeads(services.db, outsider.actor, { workspaceId, cursor: null, limit: 50 });
     expect(direct).toEqual({ items: [], nextCursor: null });
     const own = await client(outsider).leads.list.query({ workspaceId: otherWorkspaceId });
     expect(own.items.map((lead) => lead.contactIdentifier)).toEqual(['x1']);

@@ -15,9 +15,9 @@ let workspaceId: string;
 
 beforeAll(async () => {
   stack = await startApiStack();
-  const { supabase, runtime } = stack;
+  const { supabase, services } = stack;
   [alice, bob] = await Promise.all([signUpOperator(supabase, 'alice'), signUpOperator(supabase, 'bob')]);
-  workspaceId = (await createWorkspace(runtime.db, alice.actor, 'Alice Art')).id;
+  workspaceId = (await createWorkspace(services.db, alice.actor, 'Alice Art')).id;
 });
 
 afterAll(() => stack?.stop());

@@ -14,14 +14,14 @@ import { listenLive } from '#dev/test/mobile-client.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
 import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
 import { createLiveFeed } from '../realtime/live-feed.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
+import { createServices, type Services } from '../services.ts';
 import { createWorkspace } from '../team/index.ts';
 import { handleTrpcRequest } from './handler.ts';
 
 let database: TestDatabase;
 let supabase: SupabaseStandIn;
 let proxy: DatabaseProxy;
-let runtime: Runtime;
+let services: Services;
 let api: ServedHandler;
 let alice: TestOperator;
 let workspaceId: string;
@@ -30,8 +30,8 @@ beforeAll(async () => {
   database = await createTestDatabase();
   supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
   proxy = await startDatabaseProxy({ port: inject('postgres').port });
-  runtime = createRuntime(testEnv({ ...database, appUrl: proxy.urlFor(database.appUrl) }, supabase));
-  api = await serveFetch((request) => handleTrpcRequest(runtime, request));
+  services = createServices(testEnv({ ...database, appUrl: proxy.urlFor(database.appUrl) }, supabase));
+  api = await serveFetch((request) => handleTrpcRequest(services, request));
   alice = await signUpOperator(supabase, 'alice');
   workspaceId = (await createWorkspace(database.db, alice.actor, 'Alice Art')).id;
 });
@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
   await proxy?.restore();
-  await runtime?.close();
+  await services?.close();
   await proxy?.close();
   await supabase?.stop();
   await database?.drop();
@@ -131,8 +131,8 @@ describe('the live stream (server-sent events)', () => {
   it('keeps its connection while the database is away, and delivers what was committed meanwhile', async () => {
     // The stream is woken while its reads cannot get through: here by a notification its wake-up
     // connection still hears (it bypasses the proxy); in a longer outage, by its periodic re-read.
-    const feed = runtime.liveFeed;
-    runtime.liveFeed = createLiveFeed(database.appUrl);
+    const feed = services.liveFeed;
+    services.liveFeed = createLiveFeed(database.appUrl);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const live = listenLive(api, alice.session.access_token, { workspaceId });
@@ -159,8 +159,8 @@ describe('the live stream (server-sent events)', () => {
     } finally {
       live.stop();
       await proxy.restore();
-      await runtime.liveFeed.close();
-      runtime.liveFeed = feed;
+      await services.liveFeed.close();
+      services.liveFeed = feed;
       warn.mockRestore();
       error.mockRestore();
     }

@@ -21,7 +21,7 @@ beforeAll(async () => {
     signUpOperator(stack.supabase, 'alice'),
     signUpOperator(stack.supabase, 'bob'),
   ]);
-  workspaceId = (await createWorkspace(stack.runtime.db, alice.actor, 'Alice Art')).id;
+  workspaceId = (await createWorkspace(stack.services.db, alice.actor, 'Alice Art')).id;
 });
 
 afterAll(() => stack?.stop());

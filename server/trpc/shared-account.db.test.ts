@@ -49,12 +49,12 @@ async function deliver(customer: string, unreadable = false): Promise<string> {
   const mid = `aWdf${randomBytes(12).toString('base64url')}`;
   const items = [from({ message: { mid, text: 'hello' } }, now)];
   if (unreadable) items.push(from({ reaction: { mid, action: 'explode' } }, now + 1));
-  const id = await stack.runtime.webhookLedger.append({
+  const id = await stack.services.webhookLedger.append({
     rawBody: Buffer.from(instagramDeliveryBody([{ id: IG, messaging: items }])),
     headers: {},
     object: 'instagram',
   });
-  await ingestWebhookEvents(stack.runtime.db, noEnrichment, [id]);
+  await ingestWebhookEvents(stack.services.db, noEnrichment, [id]);
   return id;
 }
 
@@ -79,8 +79,8 @@ beforeAll(async () => {
     signUpOperator(stack.supabase, 'owner-a'),
     signUpOperator(stack.supabase, 'owner-b'),
   ]);
-  workspaceA = (await createWorkspace(stack.runtime.db, ownerA.actor, 'Shop A')).id;
-  workspaceB = (await createWorkspace(stack.runtime.db, ownerB.actor, 'Shop B')).id;
+  workspaceA = (await createWorkspace(stack.services.db, ownerA.actor, 'Shop A')).id;
+  workspaceB = (await createWorkspace(stack.services.db, ownerB.actor, 'Shop B')).id;
 
   connectionA = await connect(workspaceA);
   ledger.a.push(await deliver('5830000000000001'), await deliver('5830000000000002', true));

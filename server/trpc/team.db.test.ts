@@ -10,13 +10,13 @@ import type { TestDatabase } from '#dev/test/database.ts';
 import { eventually } from '#dev/test/eventually.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
 import type { ServedHandler } from '#dev/test/serve-fetch.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Services } from '../services.ts';
 import { createWorkspace } from '../team/index.ts';
 
 let stack: ApiStack;
 let database: TestDatabase;
 let supabase: SupabaseStandIn;
-let runtime: Runtime;
+let services: Services;
 let api: ServedHandler;
 let owner: TestOperator;
 let outsider: TestOperator;
@@ -25,13 +25,13 @@ let outsiderWorkspaceId: string;
 
 beforeAll(async () => {
   stack = await startApiStack();
-  ({ database, supabase, runtime, api } = stack);
+  ({ database, supabase, services, api } = stack);
   [owner, outsider] = await Promise.all([
     signUpOperator(supabase, 'owner'),
     signUpOperator(supabase, 'outsider'),
   ]);
-  workspaceId = (await createWorkspace(runtime.db, owner.actor, 'Studio Owl')).id;
-  outsiderWorkspaceId = (await createWorkspace(runtime.db, outsider.actor, 'Elsewhere')).id;
+  workspaceId = (await createWorkspace(services.db, owner.actor, 'Studio Owl')).id;
+  outsiderWorkspaceId = (await createWorkspace(services.db, outsider.actor, 'Elsewhere')).id;
 });
 
 afterAll(() => stack?.stop());
@@ -363,8 +363,8 @@ describe('who manages the team', () => {
 
   it('the database holds the same line for an admin writing directly (row-level security)', async () => {
     const admin = await teammate('admin', 'direct-admin');
-    const asAdmin = <T>(fn: Parameters<typeof runtime.db.withUser<T>>[1]) =>
-      runtime.db.withUser(admin.actor, fn);
+    const asAdmin = <T>(fn: Parameters<typeof services.db.withUser<T>>[1]) =>
+      services.db.withUser(admin.actor, fn);
     const demoted = await asAdmin((trx) =>
       trx
         .updateTable('workspace_members')
@@ -424,7 +424,7 @@ describe('who manages the team', () => {
 describe('the last owner', () => {
   it('cannot be removed or demoted, and is told why', async () => {
     const solo = await signUpOperator(supabase, 'solo');
-    const soloWorkspace = (await createWorkspace(runtime.db, solo.actor, 'Solo')).id;
+    const soloWorkspace = (await createWorkspace(services.db, solo.actor, 'Solo')).id;
     const demote = await apiRefusal(
       client(solo).team.changeRole.mutate({
         workspaceId: soloWorkspace,
@@ -445,7 +445,7 @@ describe('the last owner', () => {
 
   it('can step down once someone else is an owner; two owners demoting each other keep one', async () => {
     const first = await signUpOperator(supabase, 'first-owner');
-    const shared = (await createWorkspace(runtime.db, first.actor, 'Shared')).id;
+    const shared = (await createWorkspace(services.db, first.actor, 'Shared')).id;
     const second = await signUpOperator(supabase, 'second-owner');
     const { token } = await invite(first, 'admin', shared);
     await client(second).team.acceptInvitation.mutate({ token });
@@ -517,7 +517,7 @@ describe('isolation', () => {
     for (const attempt of attempts) expect((await apiRefusal(attempt())).data?.code).toBe('NOT_FOUND');
     expect(await roleOf(owner)).toBe('owner');
 
-    const seen = await runtime.db.withUser(outsider.actor, (trx) =>
+    const seen = await services.db.withUser(outsider.actor, (trx) =>
       trx.selectFrom('workspace_invitations').select(['id', 'workspace_id']).execute(),
     );
     expect(seen.every((row) => row.workspace_id === outsiderWorkspaceId)).toBe(true);
@@ -536,7 +536,7 @@ describe('isolation', () => {
     expect(body).not.toContain(token);
     for (const { token_hash } of hashes) expect(body).not.toContain(token_hash);
     await expect(
-      runtime.db.withUser(owner.actor, (trx) =>
+      services.db.withUser(owner.actor, (trx) =>
         sql`select token_hash from workspace_invitations`.execute(trx),
       ),
     ).rejects.toMatchObject({ code: '42501' });

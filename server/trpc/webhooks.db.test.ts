@@ -13,9 +13,9 @@ const client = (operator: TestOperator) => operatorClient(stack.api, operator);
 
 beforeAll(async () => {
   stack = await startApiStack();
-  const { database, supabase, runtime } = stack;
+  const { database, supabase, services } = stack;
   [owner, agent] = await Promise.all([signUpOperator(supabase, 'owner'), signUpOperator(supabase, 'agent')]);
-  workspaceId = (await createWorkspace(runtime.db, owner.actor, 'Shop')).id;
+  workspaceId = (await createWorkspace(services.db, owner.actor, 'Shop')).id;
   await database.query(
     "insert into workspace_members (workspace_id, user_id, role) values ($1, $2, 'agent')",
     [workspaceId, agent.actor.userId],

@@ -19,7 +19,7 @@ export const liveRouter = router({
     .subscription(async function* ({ ctx, input, signal }) {
       try {
         for await (const event of streamLiveEvents(
-          { db: ctx.db, feed: ctx.runtime.liveFeed, sessions: ctx.runtime.sessions },
+          { db: ctx.db, feed: ctx.services.liveFeed, sessions: ctx.services.sessions },
           ctx.actor,
           {
             workspaceId: ctx.workspace.id,

@@ -29,7 +29,7 @@ export const teamRouter = router({
       inviteTeammate(ctx.db, ctx.actor, {
         workspaceId: ctx.workspace.id,
         role: input.role,
-        appUrl: ctx.runtime.env.APP_URL,
+        appUrl: ctx.services.env.APP_URL,
       }),
     ),
   revokeInvitation: workspaceAdminProcedure

@@ -10,7 +10,7 @@ export const webhooksRouter = router({
     .mutation(async ({ ctx }) => ({
       replayed: await replayWorkspaceDeliveries(
         ctx.db,
-        ctx.runtime.enqueueIngest,
+        ctx.services.enqueueIngest,
         ctx.actor,
         ctx.workspace.id,
       ),
@@ -23,9 +23,9 @@ export const webhooksRouter = router({
     runWebhookSelfTest(
       {
         db: ctx.db,
-        graph: ctx.runtime.graph,
-        cipher: ctx.runtime.cipher,
-        config: webhookSelfTestConfig(ctx.runtime.env),
+        graph: ctx.services.graph,
+        cipher: ctx.services.cipher,
+        config: webhookSelfTestConfig(ctx.services.env),
       },
       ctx.actor,
       ctx.workspace.id,

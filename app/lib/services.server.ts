@@ -1,4 +1,4 @@
 // Built when the server starts: an invalid environment stops the process here, naming the variable.
-import { getRuntime } from '#server/runtime.ts';
+import { getServices } from '#server/services.ts';
 
-export const runtime = getRuntime();
+export const services = getServices();

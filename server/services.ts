@@ -16,7 +16,7 @@ import type { WebhookEndpointConfig, WebhookLedger } from './meta/webhook-endpoi
 import { createLiveFeed, type LiveFeed } from './realtime/live-feed.ts';
 import type { EnqueueSend, EnqueueSenderAction } from './sending/index.ts';
 
-export interface Runtime {
+export interface Services {
   env: Env;
   db: Database;
   /** Verifies an access token and that its session has not ended. */
@@ -45,7 +45,7 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export function createRuntime(env: Env): Runtime {
+export function createServices(env: Env): Services {
   const db = createDatabase({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
   let started: Promise<PgBoss> | undefined;
   const queue = () => {
@@ -122,14 +122,14 @@ export function createRuntime(env: Env): Runtime {
 }
 
 /**
- * Closes the runtime as a process exits, waiting at most `boundMs`: work that could not finish
+ * Closes the services as a process exits, waiting at most `boundMs`: work that could not finish
  * (stuck on a lock or a slow call) still holds a connection, which closing would wait for. The
  * process ends its transactions by exiting; what they were doing is retried elsewhere.
  */
-export async function closeBeforeExit(runtime: Runtime, boundMs = 1000): Promise<void> {
+export async function closeBeforeExit(services: Services, boundMs = 1000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
-    runtime.close(),
+    services.close(),
     new Promise<void>((resolve) => {
       timer = setTimeout(resolve, boundMs);
     }),
@@ -137,13 +137,13 @@ export async function closeBeforeExit(runtime: Runtime, boundMs = 1000): Promise
   clearTimeout(timer);
 }
 
-// One runtime per process, even when this module is evaluated again: the dev server (Vite)
+// One set of services per process, even when this module is evaluated again: the dev server (Vite)
 // re-evaluates server modules on a full reload. (The Remix server bundle imports server/ from
 // source, so the production server has one copy.)
-const SHARED = Symbol.for('instagram-inbox.runtime');
-const registry = globalThis as { [SHARED]?: Runtime };
+const SHARED = Symbol.for('instagram-inbox.services');
+const registry = globalThis as { [SHARED]?: Services };
 
-export function getRuntime(): Runtime {
-  registry[SHARED] ??= createRuntime(getEnv());
+export function getServices(): Services {
+  registry[SHARED] ??= createServices(getEnv());
   return registry[SHARED];
 }
