@@ -17,6 +17,7 @@ import {
 import { startLocalStack } from '#dev/stack.ts';
 import { attachmentsColumn, plainAttachment } from '#server/conversations/index.ts';
 import { parseEnv } from '#server/env.ts';
+import { sendMessagesJob } from '#server/sending/index.ts';
 import { createServices } from '#server/services.ts';
 import { connectSimulatorAccount } from './simulator-account.ts';
 
@@ -82,7 +83,8 @@ async function queueReplies(count: number, kind: 'text' | 'video', label: string
       )
       .returning('conversation_id')
       .execute();
-    for (const id of new Set(rows.map((row) => row.conversation_id))) await services.enqueueSend(trx, id);
+    for (const id of new Set(rows.map((row) => row.conversation_id)))
+      await services.enqueue(trx, sendMessagesJob, { conversationId: id });
   });
 }
 

@@ -16,7 +16,7 @@ if (!Number.isInteger(limit) || limit < 1) {
 
 const services = getServices();
 try {
-  const replayed = await replayFailedDeliveries(services.db, services.enqueueIngest, {
+  const replayed = await replayFailedDeliveries(services, {
     accountIds: values.account,
     limit,
   });

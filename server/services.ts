@@ -1,20 +1,44 @@
-// The long-lived services of one server process, built once from the environment.
+// The composition root: the long-lived services of one server process, built once from the
+// environment. Routes, routers and jobs are handed this object and take what they need from it
+// (each declares the part it uses as a Pick of Services), so nothing is wired by hand elsewhere.
 import type PgBoss from 'pg-boss';
+import type { z } from 'zod';
+import { refreshTokensJob } from './accounts/index.ts';
 import { type AccessTokenVerifier, createAccessTokenVerifier } from './auth/access-token.ts';
 import { createSessionStore, requireActiveSession, type SessionStore } from './auth/live-session.ts';
 import { createSignInThrottle, type SignInThrottle } from './auth/sign-in-throttle.ts';
 import { createTokenCipher, type TokenCipher } from './crypto/token-cipher.ts';
 import { createDatabase, type Database } from './db/database.ts';
 import { type Env, getEnv, webhookSecrets } from './env.ts';
-import type { ApplyDeps, EnqueueIngest } from './ingest/index.ts';
-import { createWebhookLedger } from './ingest/index.ts';
-import { enqueue, QUEUES, startQueue } from './jobs/queue.ts';
+import { type WebhookSelfTestConfig, webhookSelfTestConfig } from './health/index.ts';
+import { createWebhookLedger, enrichContactJob, ingestWebhookEventsJob } from './ingest/index.ts';
+import type { Enqueue, JobDefinition } from './jobs/job.ts';
+import { createEnqueue, startQueue } from './jobs/queue.ts';
+import { createRateLimiter, type RateLimiter } from './jobs/rate-limiter.ts';
 import type { FacebookOAuthConfig } from './meta/facebook-oauth.ts';
 import { createGraphClient, type GraphClient } from './meta/graph-client.ts';
 import type { InstagramOAuthConfig } from './meta/instagram-oauth.ts';
 import type { WebhookEndpointConfig, WebhookLedger } from './meta/webhook-endpoint.ts';
 import { createLiveFeed, type LiveFeed } from './realtime/live-feed.ts';
-import type { EnqueueSend, EnqueueSenderAction } from './sending/index.ts';
+import {
+  requeueStrandedRepliesJob,
+  type SendLimits,
+  senderActionJob,
+  sendMessagesJob,
+} from './sending/index.ts';
+
+/** Every job the workers run; every process creates their queues. */
+export const JOBS: readonly JobDefinition<Services, z.ZodType>[] = [
+  ingestWebhookEventsJob,
+  enrichContactJob,
+  sendMessagesJob,
+  senderActionJob,
+  refreshTokensJob,
+  requeueStrandedRepliesJob,
+];
+
+/** Profile lookups per Instagram account per second: a small share of Meta's budget. */
+const PROFILE_LOOKUPS_PER_SECOND = 5;
 
 export interface Services {
   env: Env;
@@ -26,20 +50,28 @@ export interface Services {
   signInThrottle: SignInThrottle;
   /** The queue, started on first use. */
   queue(): Promise<PgBoss>;
-  /** Queues ingest of stored deliveries (in the caller's transaction). */
-  enqueueIngest: EnqueueIngest;
-  enqueueSend: EnqueueSend;
-  enqueueSenderAction: EnqueueSenderAction;
+  /** Queues a job in the caller's transaction. */
+  enqueue: Enqueue;
   webhookLedger: WebhookLedger;
   webhookEndpoint: WebhookEndpointConfig;
+  webhookSelfTest: WebhookSelfTestConfig;
   cipher: TokenCipher;
   graph: GraphClient;
-  /** What ingest needs besides the database. */
-  ingest: ApplyDeps;
+  /** Our Meta app ids: Meta lists every app subscribed to a Page, ours among them. */
+  metaAppIds: readonly string[];
   /** Instagram Login endpoints and app credentials. */
   instagramOAuth: InstagramOAuthConfig;
   /** Facebook Login (Page-linked accounts), when a Meta app is configured. */
   facebookOAuth: FacebookOAuthConfig | undefined;
+  /** Send API calls per account per second that replies may use. */
+  sendLimits: SendLimits;
+  /**
+   * How long a claim on a message being sent lasts unless renewed: a run silent for this long is
+   * presumed dead, and the conversation's next run settles its message and goes on.
+   */
+  claimTtlMs: number;
+  /** Profile lookups' share of Meta's budget, per Instagram account (per process). */
+  profileLookups: RateLimiter;
   /** Wake-ups for the mobile live feed (one LISTEN connection, opened on first use). */
   liveFeed: LiveFeed;
   close(): Promise<void>;
@@ -51,6 +83,7 @@ export function createServices(env: Env): Services {
   const queue = () => {
     started ??= startQueue({
       url: env.DATABASE_URL,
+      queues: JOBS.map((job) => job.queue),
       role: 'web',
       jobTimeoutSeconds: env.JOB_TIMEOUT_SECONDS,
     }).catch((error: unknown) => {
@@ -59,20 +92,12 @@ export function createServices(env: Env): Services {
     });
     return started;
   };
-  const enqueueIngest: EnqueueIngest = async (trx, webhookEventIds) =>
-    enqueue(await queue(), trx, QUEUES.ingestWebhookEvents, [{ webhookEventIds }]);
-  const enqueueSend: EnqueueSend = async (trx, conversationId, startAfter) =>
-    enqueue(await queue(), trx, QUEUES.sendMessages, [{ conversationId }], { startAfter });
+  const enqueue = createEnqueue(queue);
   const liveFeed = createLiveFeed(env.DATABASE_URL);
   const sessions = createSessionStore(db);
-  const enqueueSenderAction: EnqueueSenderAction = async (trx, job) =>
-    enqueue(await queue(), trx, QUEUES.senderActions, [job]);
   return {
     env,
     db,
-    enqueueIngest,
-    enqueueSend,
-    enqueueSenderAction,
     verifier: requireActiveSession(
       createAccessTokenVerifier({ supabaseUrl: env.SUPABASE_URL, jwtSecret: env.SUPABASE_JWT_SECRET }),
       sessions,
@@ -80,12 +105,14 @@ export function createServices(env: Env): Services {
     sessions,
     signInThrottle: createSignInThrottle(db),
     queue,
-    webhookLedger: createWebhookLedger(db, enqueueIngest),
+    enqueue,
+    webhookLedger: createWebhookLedger({ db, enqueue }),
     webhookEndpoint: {
       verifyToken: env.INSTAGRAM_VERIFY_TOKEN,
       secrets: webhookSecrets(env),
       maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
     },
+    webhookSelfTest: webhookSelfTestConfig(env),
     cipher: createTokenCipher(env.TOKEN_ENCRYPTION_KEYS),
     graph: createGraphClient({
       instagramGraphUrl: env.INSTAGRAM_GRAPH_URL,
@@ -93,6 +120,7 @@ export function createServices(env: Env): Services {
       version: env.GRAPH_API_VERSION,
       timeoutMs: env.GRAPH_TIMEOUT_MS,
     }),
+    metaAppIds: [env.INSTAGRAM_APP_ID, ...(env.META_APP_ID ? [env.META_APP_ID] : [])],
     instagramOAuth: {
       oauthUrl: env.INSTAGRAM_OAUTH_URL,
       apiUrl: env.INSTAGRAM_API_URL,
@@ -109,9 +137,9 @@ export function createServices(env: Env): Services {
             version: env.GRAPH_API_VERSION,
           }
         : undefined,
-    ingest: {
-      enqueueEnrichment: async (trx, contact) => enqueue(await queue(), trx, QUEUES.enrichContact, [contact]),
-    },
+    sendLimits: { textPerSecond: env.SEND_TEXT_PER_SECOND, mediaPerSecond: env.SEND_MEDIA_PER_SECOND },
+    claimTtlMs: env.JOB_TIMEOUT_SECONDS * 1000,
+    profileLookups: createRateLimiter({ perSecond: PROFILE_LOOKUPS_PER_SECOND }),
     liveFeed,
     async close() {
       await liveFeed.close();

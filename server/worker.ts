@@ -6,28 +6,22 @@
 
 import type PgBoss from 'pg-boss';
 import type { z } from 'zod';
-import { refreshTokensJob } from './accounts/index.ts';
 import { startListener } from './db/listener.ts';
-import { enrichContactJob, ingestWebhookEventsJob } from './ingest/index.ts';
 import { startJobHeartbeat } from './jobs/heartbeat.ts';
 import type { JobDefinition } from './jobs/job.ts';
 import { JOB_WAKEUP_CHANNEL, QUEUE_SCHEMA, startQueue } from './jobs/queue.ts';
-import { createRateLimiter } from './jobs/rate-limiter.ts';
-import { requeueStrandedRepliesJob, senderActionJob, sendMessagesJob } from './sending/index.ts';
-import type { Services } from './services.ts';
+import { JOBS, type Services } from './services.ts';
 
 export interface Workers {
   boss: PgBoss;
   stop(): Promise<void>;
 }
 
-/** Profile lookups per Instagram account per second: a small share of Meta's budget. */
-const PROFILE_LOOKUPS_PER_SECOND = 5;
-
 export async function startWorkers(services: Services): Promise<Workers> {
   const timeoutSeconds = services.env.JOB_TIMEOUT_SECONDS;
   const boss = await startQueue({
     url: services.env.DATABASE_URL,
+    queues: JOBS.map((job) => job.queue),
     role: 'worker',
     jobTimeoutSeconds: timeoutSeconds,
   });
@@ -45,7 +39,7 @@ async function runWorkers(services: Services, boss: PgBoss): Promise<Workers> {
   const heartbeat = startJobHeartbeat(boss, { schema: QUEUE_SCHEMA, timeoutSeconds });
   const workerIds = new Map<string, string[]>();
 
-  async function register<Deps, Schema extends z.ZodType>(job: JobDefinition<Deps, Schema>, deps: Deps) {
+  async function register<Schema extends z.ZodType>(job: JobDefinition<Services, Schema>) {
     const ids: string[] = [];
     for (let i = 0; i < job.concurrency; i++) {
       let workerId = '';
@@ -56,7 +50,7 @@ async function runWorkers(services: Services, boss: PgBoss): Promise<Workers> {
         boss.notifyWorker(workerId);
         const done = heartbeat.track(job.queue, work.id);
         try {
-          await job.run(deps, job.payload.parse(work.data));
+          await job.run(services, job.payload.parse(work.data));
         } finally {
           done();
         }
@@ -66,45 +60,12 @@ async function runWorkers(services: Services, boss: PgBoss): Promise<Workers> {
     workerIds.set(job.queue, ids);
   }
 
-  await register(ingestWebhookEventsJob, { db: services.db, apply: services.ingest });
-  await register(enrichContactJob, {
-    db: services.db,
-    graph: services.graph,
-    cipher: services.cipher,
-    limiter: createRateLimiter({ perSecond: PROFILE_LOOKUPS_PER_SECOND }),
-  });
-
-  await register(sendMessagesJob, {
-    db: services.db,
-    graph: services.graph,
-    cipher: services.cipher,
-    enqueueSend: services.enqueueSend,
-    limits: {
-      textPerSecond: services.env.SEND_TEXT_PER_SECOND,
-      mediaPerSecond: services.env.SEND_MEDIA_PER_SECOND,
-    },
-    claimTtlMs: timeoutSeconds * 1000,
-  });
-
-  await register(senderActionJob, {
-    db: services.db,
-    graph: services.graph,
-    cipher: services.cipher,
-    textPerSecond: services.env.SEND_TEXT_PER_SECOND,
-  });
-
-  await register(refreshTokensJob, {
-    db: services.db,
-    cipher: services.cipher,
-    oauth: services.instagramOAuth,
-  });
-  // Every hour: tokens are refreshed weeks before they expire, so a missed run or two is harmless.
-  // Scheduled jobs carry the data given here: an empty payload, which their schemas accept (pg-boss
-  // would otherwise send null, and every scheduled run would fail its payload check).
-  await boss.schedule(refreshTokensJob.queue, '17 * * * *', {});
-
-  await register(requeueStrandedRepliesJob, { db: services.db, enqueueSend: services.enqueueSend });
-  await boss.schedule(requeueStrandedRepliesJob.queue, '*/5 * * * *', {});
+  for (const job of JOBS) {
+    await register(job);
+    // Scheduled jobs carry the data given here: an empty payload, which their schemas accept
+    // (pg-boss would otherwise send null, and every scheduled run would fail its payload check).
+    if (job.schedule) await boss.schedule(job.queue, job.schedule, {});
+  }
 
   // Jobs queued by another process start at once, not at the next poll. After a reconnect every
   // worker looks, since wake-ups sent meanwhile were lost.

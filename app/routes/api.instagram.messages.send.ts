@@ -63,16 +63,10 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!header.success) return fail(400, 'Idempotency-Key must be 8 to 100 letters, digits or _ . : -');
   const { idempotencyKey, ...input } = parsed.data;
   try {
-    const result = await sendToRecipient(
-      {
-        db: services.db,
-        enqueueSend: services.enqueueSend,
-        feed: services.liveFeed,
-        waitMs: services.env.SEND_REST_WAIT_MS,
-      },
-      actor,
-      { ...input, idempotencyKey: header.data ?? idempotencyKey ?? randomUUID() },
-    );
+    const result = await sendToRecipient(services, actor, {
+      ...input,
+      idempotencyKey: header.data ?? idempotencyKey ?? randomUUID(),
+    });
     const [first] = result.parts;
     const failed = result.parts.find((part) => part.status === 'FAILED');
     const status = result.status === 'SENT' ? 200 : failed ? 422 : 202;

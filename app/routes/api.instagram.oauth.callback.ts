@@ -32,17 +32,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     }
     const code = params.get('code');
     if (!code) throw new AppError('BAD_INPUT', 'Instagram sent no sign-in code. Try connecting again.');
-    const connected = await completeConnect(
-      {
-        db: services.db,
-        cipher: services.cipher,
-        graph: services.graph,
-        oauth: services.instagramOAuth,
-        facebook: services.facebookOAuth,
-      },
-      actor,
-      { code, state, redirectUri: callbackUrl(services.env.APP_URL) },
-    );
+    const connected = await completeConnect(services, actor, {
+      code,
+      state,
+      redirectUri: callbackUrl(services.env.APP_URL),
+    });
     return back(connected, {
       connected: connected.accounts.map((a) => `@${a.username}`).join(', '),
     });

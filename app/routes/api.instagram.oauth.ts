@@ -7,19 +7,10 @@ import { beginConnect } from '#server/accounts/index.ts';
 export const loader = ({ request }: LoaderFunctionArgs) =>
   jsonForOperator(request, async (actor) => {
     const params = new URL(request.url).searchParams;
-    const { authUrl } = await beginConnect(
-      {
-        db: services.db,
-        oauth: services.instagramOAuth,
-        facebook: services.facebookOAuth,
-        appUrl: services.env.APP_URL,
-      },
-      actor,
-      {
-        workspaceId: params.get('workspace') ?? undefined,
-        loginPath: params.get('login') === 'facebook' ? 'facebook' : 'instagram',
-        returnScreen: params.get('return') === 'accounts' ? 'accounts' : 'inbox',
-      },
-    );
+    const { authUrl } = await beginConnect(services, actor, {
+      workspaceId: params.get('workspace') ?? undefined,
+      loginPath: params.get('login') === 'facebook' ? 'facebook' : 'instagram',
+      returnScreen: params.get('return') === 'accounts' ? 'accounts' : 'inbox',
+    });
     return { authUrl };
   });

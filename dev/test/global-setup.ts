@@ -2,6 +2,7 @@
 // database for every test file (CREATE DATABASE … TEMPLATE takes tens of milliseconds).
 import type { TestProject } from 'vitest/node';
 import { startQueue } from '#server/jobs/queue.ts';
+import { JOBS } from '#server/services.ts';
 import { applyMigrations, applyShim, ensureDatabase } from '../migrate.ts';
 import { ephemeralClusterDir, type LocalPostgres, startPostgres } from '../postgres.ts';
 
@@ -21,7 +22,11 @@ export async function setup(project: TestProject) {
   await applyShim(cluster.superuserUrl(TEMPLATE_DATABASE), cluster.password);
   await applyMigrations(cluster.appUrl(TEMPLATE_DATABASE));
   // Install the queue's schema once, so no test file pays for it.
-  const queue = await startQueue({ url: cluster.appUrl(TEMPLATE_DATABASE), role: 'web' });
+  const queue = await startQueue({
+    url: cluster.appUrl(TEMPLATE_DATABASE),
+    queues: JOBS.map((job) => job.queue),
+    role: 'web',
+  });
   await queue.stop({ graceful: false, wait: true });
   project.provide('postgres', { port: cluster.port, password: cluster.password });
 }

@@ -3,29 +3,17 @@
 // Login); each Instagram professional account is subscribed to webhooks and stored with its
 // token encrypted. Reconnecting an account clears a needs-reauth state.
 import { randomUUID } from 'node:crypto';
-import type { TokenCipher } from '../crypto/token-cipher.ts';
-import type { Actor, Database } from '../db/database.ts';
+import type { Actor } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { exchangeFacebookCode, type FacebookOAuthConfig } from '../meta/facebook-oauth.ts';
+import { exchangeFacebookCode } from '../meta/facebook-oauth.ts';
 import { fetchMe, sealToken, subscribeApp, WEBHOOK_FIELDS } from '../meta/graph-api.ts';
-import type { GraphClient, LoginPath } from '../meta/graph-client.ts';
-import {
-  exchangeCode,
-  exchangeForLongLived,
-  type InstagramOAuthConfig,
-  OAuthExchangeError,
-} from '../meta/instagram-oauth.ts';
+import type { LoginPath } from '../meta/graph-client.ts';
+import { exchangeCode, exchangeForLongLived, OAuthExchangeError } from '../meta/instagram-oauth.ts';
+import type { Services } from '../services.ts';
 import { findLiveConnection, insertConnection, updateConnection } from './connections.repository.ts';
 import { consumeOAuthState, type ReturnScreen } from './oauth-states.ts';
 
-export interface ConnectDeps {
-  db: Database;
-  cipher: TokenCipher;
-  graph: GraphClient;
-  oauth: InstagramOAuthConfig;
-  /** Absent when the deployment has no Meta app for Facebook Login. */
-  facebook?: FacebookOAuthConfig;
-}
+export type ConnectServices = Pick<Services, 'db' | 'cipher' | 'graph' | 'instagramOAuth' | 'facebookOAuth'>;
 
 /** One Instagram account the operator granted, with what is needed to store it. */
 interface Grant {
@@ -59,10 +47,14 @@ function friendly(error: OAuthExchangeError): AppError {
   return new AppError('UNAVAILABLE', `Instagram could not complete the connection: ${error.message}`);
 }
 
-async function instagramGrants(deps: ConnectDeps, code: string, redirectUri: string): Promise<Grant[]> {
-  const shortLived = await exchangeCode(deps.oauth, code, redirectUri);
-  const token = await exchangeForLongLived(deps.oauth, shortLived.accessToken);
-  const me = await fetchMe(deps.graph, token.accessToken);
+async function instagramGrants(
+  services: ConnectServices,
+  code: string,
+  redirectUri: string,
+): Promise<Grant[]> {
+  const shortLived = await exchangeCode(services.instagramOAuth, code, redirectUri);
+  const token = await exchangeForLongLived(services.instagramOAuth, shortLived.accessToken);
+  const me = await fetchMe(services.graph, token.accessToken);
   return [
     {
       loginPath: 'instagram',
@@ -79,9 +71,14 @@ async function instagramGrants(deps: ConnectDeps, code: string, redirectUri: str
   ];
 }
 
-async function facebookGrants(deps: ConnectDeps, code: string, redirectUri: string): Promise<Grant[]> {
-  if (!deps.facebook) throw new AppError('BAD_INPUT', 'Facebook Login is not configured (META_APP_ID).');
-  const grant = await exchangeFacebookCode(deps.facebook, deps.graph, code, redirectUri);
+async function facebookGrants(
+  services: ConnectServices,
+  code: string,
+  redirectUri: string,
+): Promise<Grant[]> {
+  if (!services.facebookOAuth)
+    throw new AppError('BAD_INPUT', 'Facebook Login is not configured (META_APP_ID).');
+  const grant = await exchangeFacebookCode(services.facebookOAuth, services.graph, code, redirectUri);
   if (grant.accounts.length === 0) {
     throw new AppError(
       'BAD_INPUT',
@@ -102,8 +99,13 @@ async function facebookGrants(deps: ConnectDeps, code: string, redirectUri: stri
   }));
 }
 
-async function store(deps: ConnectDeps, actor: Actor, workspaceId: string, grant: Grant): Promise<string> {
-  return deps.db
+async function store(
+  services: ConnectServices,
+  actor: Actor,
+  workspaceId: string,
+  grant: Grant,
+): Promise<string> {
+  return services.db
     .withService(async (trx) => {
       const live = await findLiveConnection(trx, grant.igId);
       if (live && live.workspace_id !== workspaceId) {
@@ -118,7 +120,7 @@ async function store(deps: ConnectDeps, actor: Actor, workspaceId: string, grant
         provider_account_id: grant.providerAccountId,
         authorizing_user_id: grant.authorizingUserId,
         permissions: grant.permissions,
-        access_token: sealToken(deps.cipher, id, grant.token),
+        access_token: sealToken(services.cipher, id, grant.token),
         token_expires_at: grant.expiresAt,
         token_refreshed_at: new Date(),
         status: 'CONNECTED' as const,
@@ -150,17 +152,21 @@ async function store(deps: ConnectDeps, actor: Actor, workspaceId: string, grant
 }
 
 export async function completeConnect(
-  deps: ConnectDeps,
+  services: ConnectServices,
   actor: Actor,
   callback: { code: string; state: string; redirectUri: string },
 ): Promise<{ workspaceId: string; returnScreen: ReturnScreen; accounts: ConnectedAccount[] }> {
-  const { workspaceId, loginPath, returnScreen } = await consumeOAuthState(deps.db, actor, callback.state);
+  const { workspaceId, loginPath, returnScreen } = await consumeOAuthState(
+    services.db,
+    actor,
+    callback.state,
+  );
   let grants: Grant[];
   try {
     grants =
       loginPath === 'instagram'
-        ? await instagramGrants(deps, callback.code, callback.redirectUri)
-        : await facebookGrants(deps, callback.code, callback.redirectUri);
+        ? await instagramGrants(services, callback.code, callback.redirectUri)
+        : await facebookGrants(services, callback.code, callback.redirectUri);
   } catch (error) {
     if (error instanceof OAuthExchangeError) throw friendly(error);
     throw error;
@@ -172,8 +178,11 @@ export async function completeConnect(
       channelIdentifier: grant.igId,
       providerAccountId: grant.providerAccountId,
     };
-    await subscribeApp(deps.graph, account, grant.token);
-    accounts.push({ connectionId: await store(deps, actor, workspaceId, grant), username: grant.username });
+    await subscribeApp(services.graph, account, grant.token);
+    accounts.push({
+      connectionId: await store(services, actor, workspaceId, grant),
+      username: grant.username,
+    });
   }
   return { workspaceId, returnScreen, accounts };
 }

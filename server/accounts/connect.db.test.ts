@@ -62,22 +62,11 @@ afterEach(() => {
   meta.setOAuthResponseShape('flat');
 });
 
-const deps = () => ({
-  db: services.db,
-  cipher: services.cipher,
-  graph: services.graph,
-  oauth: services.instagramOAuth,
-  facebook: services.facebookOAuth,
-});
 const redirectUri = () => callbackUrl(services.env.APP_URL);
 
 /** Operator starts connecting, logs in on Meta's screen as `account`, comes back with a code. */
 async function authorise(operator: TestOperator, workspaceId: string, account: string) {
-  const { authUrl } = await beginConnect(
-    { db: services.db, oauth: services.instagramOAuth, appUrl: services.env.APP_URL },
-    operator.actor,
-    { workspaceId, loginPath: 'instagram' },
-  );
+  const { authUrl } = await beginConnect(services, operator.actor, { workspaceId, loginPath: 'instagram' });
   const state = new URL(authUrl).searchParams.get('state') as string;
   const location = new URL(meta.authorize({ account, redirectUri: redirectUri(), state }));
   return { authUrl, state, code: location.searchParams.get('code') as string, location };
@@ -111,7 +100,7 @@ describe('connecting with Instagram Login', () => {
   it('stores the account with its long-lived token encrypted, subscribed to webhooks', async () => {
     const account = newAccount();
     const { code, state } = await authorise(alice, aliceWorkspace, account.username);
-    const connected = await connectOne(deps(), alice.actor, {
+    const connected = await connectOne(services, alice.actor, {
       code: `${code}#_`,
       state,
       redirectUri: redirectUri(),
@@ -149,7 +138,7 @@ describe('connecting with Instagram Login', () => {
     meta.setOAuthResponseShape('data-wrapped');
     const account = newAccount();
     const { code, state } = await authorise(alice, aliceWorkspace, account.username);
-    const connected = await connectOne(deps(), alice.actor, {
+    const connected = await connectOne(services, alice.actor, {
       code,
       state,
       redirectUri: redirectUri(),
@@ -161,16 +150,16 @@ describe('connecting with Instagram Login', () => {
     const account = newAccount();
     const { code, state } = await authorise(alice, aliceWorkspace, account.username);
     await expect(
-      connectOne(deps(), bob.actor, { code, state, redirectUri: redirectUri() }),
+      connectOne(services, bob.actor, { code, state, redirectUri: redirectUri() }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await connectOne(deps(), alice.actor, { code, state, redirectUri: redirectUri() });
+    await connectOne(services, alice.actor, { code, state, redirectUri: redirectUri() });
     await expect(
-      connectOne(deps(), alice.actor, { code, state, redirectUri: redirectUri() }),
+      connectOne(services, alice.actor, { code, state, redirectUri: redirectUri() }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
 
     const again = await authorise(alice, aliceWorkspace, account.username);
     await expect(
-      connectOne(deps(), alice.actor, { code, state: again.state, redirectUri: redirectUri() }),
+      connectOne(services, alice.actor, { code, state: again.state, redirectUri: redirectUri() }),
     ).rejects.toMatchObject({
       code: 'BAD_INPUT',
       message: expect.stringMatching(/expired or was already used/),
@@ -182,17 +171,17 @@ describe('connecting with Instagram Login', () => {
     const { code, state } = await authorise(alice, aliceWorkspace, account.username);
     meta.advanceClock(61 * 60 * 1000);
     await expect(
-      connectOne(deps(), alice.actor, { code, state, redirectUri: redirectUri() }),
+      connectOne(services, alice.actor, { code, state, redirectUri: redirectUri() }),
     ).rejects.toMatchObject({ code: 'BAD_INPUT' });
   });
 
   it('refuses an account that is connected to another workspace', async () => {
     const account = newAccount();
     const first = await authorise(alice, aliceWorkspace, account.username);
-    await connectOne(deps(), alice.actor, { ...first, redirectUri: redirectUri() });
+    await connectOne(services, alice.actor, { ...first, redirectUri: redirectUri() });
     const second = await authorise(bob, bobWorkspace, account.username);
     await expect(
-      connectOne(deps(), bob.actor, {
+      connectOne(services, bob.actor, {
         code: second.code,
         state: second.state,
         redirectUri: redirectUri(),
@@ -206,7 +195,7 @@ describe('connecting with Instagram Login', () => {
   it('reconnecting an account that needs re-authorisation restores it', async () => {
     const account = newAccount();
     const first = await authorise(alice, aliceWorkspace, account.username);
-    const { connectionId } = await connectOne(deps(), alice.actor, {
+    const { connectionId } = await connectOne(services, alice.actor, {
       ...first,
       redirectUri: redirectUri(),
     });
@@ -215,7 +204,7 @@ describe('connecting with Instagram Login', () => {
       [connectionId],
     );
     const second = await authorise(alice, aliceWorkspace, account.username);
-    const again = await connectOne(deps(), alice.actor, {
+    const again = await connectOne(services, alice.actor, {
       ...second,
       redirectUri: redirectUri(),
     });
@@ -235,14 +224,10 @@ describe('connecting with Instagram Login', () => {
       [aliceWorkspace, bob.actor.userId],
     );
     await expect(
-      beginConnect(
-        { db: services.db, oauth: services.instagramOAuth, appUrl: services.env.APP_URL },
-        bob.actor,
-        {
-          workspaceId: aliceWorkspace,
-          loginPath: 'instagram',
-        },
-      ),
+      beginConnect(services, bob.actor, {
+        workspaceId: aliceWorkspace,
+        loginPath: 'instagram',
+      }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });
@@ -251,16 +236,10 @@ describe('connecting with Facebook Login (Page-linked accounts)', () => {
   it('stores the Instagram account of each granted Page with its Page token, subscribed through the Page', async () => {
     n += 1;
     const account = meta.addAccount({ username: `page.shop.${n}`, loginPath: 'facebook', subscribed: false });
-    const { authUrl } = await beginConnect(
-      {
-        db: services.db,
-        oauth: services.instagramOAuth,
-        facebook: services.facebookOAuth,
-        appUrl: services.env.APP_URL,
-      },
-      alice.actor,
-      { workspaceId: aliceWorkspace, loginPath: 'facebook' },
-    );
+    const { authUrl } = await beginConnect(services, alice.actor, {
+      workspaceId: aliceWorkspace,
+      loginPath: 'facebook',
+    });
     const url = new URL(authUrl);
     expect(url.pathname).toMatch(/\/v\d+\.0\/dialog\/oauth$/);
     expect(url.searchParams.get('scope')).toContain('instagram_manage_messages');
@@ -270,7 +249,7 @@ describe('connecting with Facebook Login (Page-linked accounts)', () => {
     );
     const code = location.searchParams.get('code') as string;
 
-    const connected = await connectOne(deps(), alice.actor, { code, state, redirectUri: redirectUri() });
+    const connected = await connectOne(services, alice.actor, { code, state, redirectUri: redirectUri() });
     expect(connected.username).toBe(account.username);
     const { rows } = await database.query(
       'select login_path, channel_identifier, provider_account_id, authorizing_user_id, token_expires_at, access_token, profile_name, profile_picture_url from channel_connections where id = $1',
@@ -296,7 +275,7 @@ describe('token refresh on a schedule', () => {
   async function connectFresh() {
     const account = newAccount();
     const auth = await authorise(alice, aliceWorkspace, account.username);
-    const { connectionId } = await connectOne(deps(), alice.actor, {
+    const { connectionId } = await connectOne(services, alice.actor, {
       ...auth,
       redirectUri: redirectUri(),
     });
@@ -310,20 +289,19 @@ describe('token refresh on a schedule', () => {
     if (!rows[0]) throw new Error(`connection ${id} is gone`);
     return rows[0];
   };
-  const refreshDeps = () => ({ db: services.db, cipher: services.cipher, oauth: services.instagramOAuth });
 
   it('leaves young tokens alone and refreshes a token a month before it expires', async () => {
     const { connectionId } = await connectFresh();
     const before = await tokenRow(connectionId);
     const justAfter = new Date(Date.now() + 60_000);
-    const report = await refreshDueTokens(refreshDeps(), justAfter);
+    const report = await refreshDueTokens(services, justAfter);
     expect(report.refreshed).toBe(0);
     expect((await tokenRow(connectionId)).access_token).toBe(before.access_token);
 
     // 31 days later (Meta's clock too): under 30 days left, so it is refreshed.
     const later = 31 * 24 * 3600 * 1000;
     meta.advanceClock(later);
-    const report2 = await refreshDueTokens(refreshDeps(), new Date(Date.now() + later));
+    const report2 = await refreshDueTokens(services, new Date(Date.now() + later));
     expect(report2.refreshed).toBeGreaterThanOrEqual(1);
     const after = await tokenRow(connectionId);
     expect(after.access_token).not.toBe(before.access_token);
@@ -340,7 +318,7 @@ describe('token refresh on a schedule', () => {
     });
     const later = 31 * 24 * 3600 * 1000;
     meta.advanceClock(later);
-    await refreshDueTokens(refreshDeps(), new Date(Date.now() + later));
+    await refreshDueTokens(services, new Date(Date.now() + later));
     expect(await tokenRow(connectionId)).toMatchObject({
       status: 'NEEDS_REAUTH',
       needs_reauth_reason: expect.stringContaining('Instagram refused to refresh the token'),
@@ -351,13 +329,13 @@ describe('token refresh on a schedule', () => {
     const { connectionId } = await connectFresh();
     meta.setFault({ path: 'refresh_access_token', error: { status: 503 } });
     const later = 31 * 24 * 3600 * 1000;
-    const report = await refreshDueTokens(refreshDeps(), new Date(Date.now() + later + 10 * later));
+    const report = await refreshDueTokens(services, new Date(Date.now() + later + 10 * later));
     expect(report.postponed + report.needsReauth).toBeGreaterThanOrEqual(1);
     await database.query(
       "update channel_connections set token_expires_at = now() - interval '1 day' where id = $1",
       [connectionId],
     );
-    await refreshDueTokens(refreshDeps());
+    await refreshDueTokens(services);
     expect(await tokenRow(connectionId)).toMatchObject({
       status: 'NEEDS_REAUTH',
       needs_reauth_reason: 'The Instagram token expired. Reconnect the account to resume.',
@@ -369,7 +347,7 @@ describe('disconnecting', () => {
   async function connected() {
     const account = newAccount();
     const auth = await authorise(alice, aliceWorkspace, account.username);
-    const { connectionId } = await connectOne(deps(), alice.actor, {
+    const { connectionId } = await connectOne(services, alice.actor, {
       ...auth,
       redirectUri: redirectUri(),
     });
@@ -384,7 +362,7 @@ describe('disconnecting', () => {
   it('unsubscribes the account, wipes its tokens and keeps its conversations', async () => {
     const { account, connectionId } = await connected();
     expect(subscribed(account.igId)?.length).toBeGreaterThan(0);
-    const result = await disconnectAccount(deps(), alice.actor, {
+    const result = await disconnectAccount(services, alice.actor, {
       workspaceId: aliceWorkspace,
       connectionId,
       deleteHistory: false,
@@ -412,9 +390,13 @@ describe('disconnecting', () => {
   it('deletes the history when asked, and refuses another workspace’s account', async () => {
     const { connectionId } = await connected();
     await expect(
-      disconnectAccount(deps(), bob.actor, { workspaceId: bobWorkspace, connectionId, deleteHistory: true }),
+      disconnectAccount(services, bob.actor, {
+        workspaceId: bobWorkspace,
+        connectionId,
+        deleteHistory: true,
+      }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const result = await disconnectAccount(deps(), alice.actor, {
+    const result = await disconnectAccount(services, alice.actor, {
       workspaceId: aliceWorkspace,
       connectionId,
       deleteHistory: true,
@@ -440,11 +422,11 @@ describe('tokens never leak', () => {
     }
     const account = newAccount();
     const auth = await authorise(alice, aliceWorkspace, account.username);
-    const answer = await connectOne(deps(), alice.actor, {
+    const answer = await connectOne(services, alice.actor, {
       ...auth,
       redirectUri: redirectUri(),
     });
-    await refreshDueTokens({ db: services.db, cipher: services.cipher, oauth: services.instagramOAuth });
+    await refreshDueTokens(services);
     vi.restoreAllMocks();
 
     const token = meta.accounts().find((a) => a.igId === account.igId)?.accessToken as string;

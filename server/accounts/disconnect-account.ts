@@ -1,10 +1,8 @@
-// An admin disconnects an Instagram account: Meta stops sending its webhooks, its tokens are
-// wiped, and its history is kept or deleted as the admin chooses.
-import type { TokenCipher } from '../crypto/token-cipher.ts';
-import type { Actor, Database } from '../db/database.ts';
+import type { Actor } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { subscriberId, unsealToken, unsubscribeApp } from '../meta/graph-api.ts';
-import { GraphApiError, type GraphClient, GraphNetworkError } from '../meta/graph-client.ts';
+import { GraphApiError, GraphNetworkError } from '../meta/graph-client.ts';
+import type { Services } from '../services.ts';
 import {
   disconnectConnections,
   findConnectionCredentials,
@@ -12,11 +10,7 @@ import {
   purgeConnections,
 } from './connections.repository.ts';
 
-export interface DisconnectDeps {
-  db: Database;
-  cipher: TokenCipher;
-  graph: GraphClient;
-}
+export type DisconnectServices = Pick<Services, 'db' | 'cipher' | 'graph'>;
 
 export interface DisconnectResult {
   /** False when Meta could not be told (the token was already dead); webhooks then stop on their own. */
@@ -25,25 +19,27 @@ export interface DisconnectResult {
 }
 
 export async function disconnectAccount(
-  deps: DisconnectDeps,
+  services: DisconnectServices,
   actor: Actor,
   request: { workspaceId: string; connectionId: string; deleteHistory: boolean },
 ): Promise<DisconnectResult> {
   // Read as the admin, under RLS: another workspace's account is simply not found.
-  const visible = await deps.db.withUser(actor, (trx) =>
+  const visible = await services.db.withUser(actor, (trx) =>
     findConnectionInWorkspace(trx, request.workspaceId, request.connectionId),
   );
   if (!visible) throw new AppError('NOT_FOUND', 'Instagram account not found in this workspace');
-  const connection = await deps.db.withService((trx) => findConnectionCredentials(trx, request.connectionId));
+  const connection = await services.db.withService((trx) =>
+    findConnectionCredentials(trx, request.connectionId),
+  );
   if (!connection) throw new AppError('NOT_FOUND', 'Instagram account not found in this workspace');
 
   let unsubscribed = false;
   if (connection.accessToken) {
-    const token = unsealToken(deps.cipher, connection.id, connection.accessToken);
+    const token = unsealToken(services.cipher, connection.id, connection.accessToken);
     // A Page-linked account whose Page is unknown has no subscriber to remove, like a dead token.
     if (subscriberId(connection)) {
       try {
-        await unsubscribeApp(deps.graph, connection, token);
+        await unsubscribeApp(services.graph, connection, token);
         unsubscribed = true;
       } catch (error) {
         if (!(error instanceof GraphApiError || error instanceof GraphNetworkError)) throw error;
@@ -51,7 +47,7 @@ export async function disconnectAccount(
     }
   }
 
-  const deleted = await deps.db.withService(async (trx) => {
+  const deleted = await services.db.withService(async (trx) => {
     if (request.deleteHistory) {
       return purgeConnections(trx, [
         {

@@ -18,7 +18,7 @@ export { disconnectAccount } from './disconnect-account.ts';
 export { deauthorize, findDeletionStatus, requestDataDeletion } from './meta-callbacks.ts';
 export type { ReturnScreen } from './oauth-states.ts';
 export { consumeOAuthState } from './oauth-states.ts';
-export type { SubscriptionDeps, WebhookSubscription } from './read-webhook-subscriptions.ts';
+export type { SubscriptionServices, WebhookSubscription } from './read-webhook-subscriptions.ts';
 export { readWebhookSubscriptions } from './read-webhook-subscriptions.ts';
 export { refreshTokensJob } from './refresh-tokens.job.ts';
 export { rotateTokenKeys } from './rotate-token-keys.ts';

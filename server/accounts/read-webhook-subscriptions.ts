@@ -3,20 +3,15 @@
 // everywhere else, and this is the one place that says so.
 import { z } from 'zod';
 import type { TokenCipher } from '../crypto/token-cipher.ts';
-import type { Actor, Database } from '../db/database.ts';
+import type { Actor } from '../db/database.ts';
 import { readSubscriptions, subscriberId, unsealToken, WEBHOOK_FIELDS } from '../meta/graph-api.ts';
 import type { LoginPath } from '../meta/graph-client.ts';
-import { GraphApiError, type GraphClient, GraphNetworkError } from '../meta/graph-client.ts';
+import { GraphApiError, GraphNetworkError } from '../meta/graph-client.ts';
+import type { Services } from '../services.ts';
 import { type AccountStatus, listAccountStatuses } from './connection-status.ts';
 import { type ConnectionCredentials, findConnectionCredentials } from './connections.repository.ts';
 
-export interface SubscriptionDeps {
-  db: Database;
-  graph: GraphClient;
-  cipher: TokenCipher;
-  /** Our app ids: Meta lists every app subscribed to a Page, ours among them. */
-  appIds: readonly string[];
-}
+export type SubscriptionServices = Pick<Services, 'db' | 'graph' | 'cipher' | 'metaAppIds'>;
 
 export interface WebhookSubscription {
   connectionId: string;
@@ -32,17 +27,19 @@ export interface WebhookSubscription {
 }
 
 export async function readWebhookSubscriptions(
-  deps: SubscriptionDeps,
+  services: SubscriptionServices,
   actor: Actor,
   workspaceId: string,
 ): Promise<WebhookSubscription[]> {
-  const accounts = await deps.db.withUser(actor, (trx) => listAccountStatuses(trx, workspaceId));
+  const accounts = await services.db.withUser(actor, (trx) => listAccountStatuses(trx, workspaceId));
   return Promise.all(
-    accounts.filter((account) => account.status !== 'DISCONNECTED').map((account) => askMeta(deps, account)),
+    accounts
+      .filter((account) => account.status !== 'DISCONNECTED')
+      .map((account) => askMeta(services, account)),
   );
 }
 
-async function askMeta(deps: SubscriptionDeps, account: AccountStatus): Promise<WebhookSubscription> {
+async function askMeta(services: SubscriptionServices, account: AccountStatus): Promise<WebhookSubscription> {
   const report = (subscribed: boolean | null, fields: string[], detail: string): WebhookSubscription => ({
     connectionId: account.id,
     accountName: account.accountName,
@@ -55,8 +52,8 @@ async function askMeta(deps: SubscriptionDeps, account: AccountStatus): Promise<
   });
   // Operators can never read tokens (no grant on the column), so the sealed token is read as the
   // server, for an account the operator's own read under RLS has just returned.
-  const credentials = await deps.db.withService((trx) => findConnectionCredentials(trx, account.id));
-  const token = credentials && unseal(deps.cipher, credentials);
+  const credentials = await services.db.withService((trx) => findConnectionCredentials(trx, account.id));
+  const token = credentials && unseal(services.cipher, credentials);
   if (!credentials || !token) {
     return report(null, [], 'No usable access token is stored for this account: reconnect it.');
   }
@@ -64,7 +61,7 @@ async function askMeta(deps: SubscriptionDeps, account: AccountStatus): Promise<
     return report(null, [], 'The Facebook Page of this account is unknown: reconnect it.');
 
   try {
-    const fields = await readSubscriptions(deps.graph, credentials, token, deps.appIds);
+    const fields = await readSubscriptions(services.graph, credentials, token, services.metaAppIds);
     if (fields.length === 0) {
       return report(
         false,

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { defineJob } from '../jobs/job.ts';
-import { QUEUES } from '../jobs/queue.ts';
-import { type RefreshDeps, refreshDueTokens } from './refresh-tokens.ts';
+import { type RefreshServices, refreshDueTokens } from './refresh-tokens.ts';
 
 export const refreshTokensJob = defineJob({
-  queue: QUEUES.refreshTokens,
+  queue: 'refresh-tokens',
+  // Every hour: tokens are refreshed weeks before they expire, so a missed run or two is harmless.
+  schedule: '17 * * * *',
   payload: z.looseObject({}),
   concurrency: 1,
-  run: (deps: RefreshDeps) => refreshDueTokens(deps),
+  run: (services: RefreshServices) => refreshDueTokens(services),
 });

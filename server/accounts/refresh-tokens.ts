@@ -1,11 +1,6 @@
-// Long-lived Instagram tokens last 60 days and can be refreshed once they are a day old. A
-// schedule refreshes each one well before it expires, whether or not anyone used it (a quiet
-// inbox must not lose its account). A token Meta refuses marks the account for reconnection,
-// and the operators see why; webhooks for it keep being stored meanwhile.
-import type { TokenCipher } from '../crypto/token-cipher.ts';
-import type { Database } from '../db/database.ts';
 import { sealToken, unsealToken } from '../meta/graph-api.ts';
-import { type InstagramOAuthConfig, OAuthExchangeError, refreshLongLived } from '../meta/instagram-oauth.ts';
+import { OAuthExchangeError, refreshLongLived } from '../meta/instagram-oauth.ts';
+import type { Services } from '../services.ts';
 import { findTokensDue, markNeedsReauth, storeRefreshedToken } from './connections.repository.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -14,11 +9,7 @@ export const REFRESH_WHEN_LEFT_MS = 30 * DAY_MS;
 /** Meta refuses to refresh a token younger than a day. */
 export const MIN_TOKEN_AGE_MS = DAY_MS;
 
-export interface RefreshDeps {
-  db: Database;
-  cipher: TokenCipher;
-  oauth: InstagramOAuthConfig;
-}
+export type RefreshServices = Pick<Services, 'db' | 'cipher' | 'instagramOAuth'>;
 
 export interface RefreshReport {
   refreshed: number;
@@ -27,9 +18,9 @@ export interface RefreshReport {
   postponed: number;
 }
 
-export async function refreshDueTokens(deps: RefreshDeps, now = new Date()): Promise<RefreshReport> {
+export async function refreshDueTokens(services: RefreshServices, now = new Date()): Promise<RefreshReport> {
   const report: RefreshReport = { refreshed: 0, needsReauth: 0, postponed: 0 };
-  const due = await deps.db.withService((trx) =>
+  const due = await services.db.withService((trx) =>
     findTokensDue(trx, {
       expiringBefore: new Date(now.getTime() + REFRESH_WHEN_LEFT_MS),
       refreshedBefore: new Date(now.getTime() - MIN_TOKEN_AGE_MS),
@@ -39,18 +30,18 @@ export async function refreshDueTokens(deps: RefreshDeps, now = new Date()): Pro
 
   for (const connection of due) {
     if (connection.token_expires_at && connection.token_expires_at <= now) {
-      await deps.db.withService((trx) =>
+      await services.db.withService((trx) =>
         markNeedsReauth(trx, connection.id, 'The Instagram token expired. Reconnect the account to resume.'),
       );
       report.needsReauth += 1;
       continue;
     }
-    const current = unsealToken(deps.cipher, connection.id, connection.access_token as string);
+    const current = unsealToken(services.cipher, connection.id, connection.access_token as string);
     try {
-      const fresh = await refreshLongLived(deps.oauth, current);
-      await deps.db.withService((trx) =>
+      const fresh = await refreshLongLived(services.instagramOAuth, current);
+      await services.db.withService((trx) =>
         storeRefreshedToken(trx, connection.id, {
-          accessToken: sealToken(deps.cipher, connection.id, fresh.accessToken),
+          accessToken: sealToken(services.cipher, connection.id, fresh.accessToken),
           expiresAt: fresh.expiresAt,
           refreshedAt: now,
         }),
@@ -59,7 +50,7 @@ export async function refreshDueTokens(deps: RefreshDeps, now = new Date()): Pro
     } catch (error) {
       if (!(error instanceof OAuthExchangeError)) throw error;
       if (error.code === 190 || (error.status >= 400 && error.status < 500)) {
-        await deps.db.withService((trx) =>
+        await services.db.withService((trx) =>
           markNeedsReauth(trx, connection.id, `Instagram refused to refresh the token: ${error.message}`),
         );
         report.needsReauth += 1;

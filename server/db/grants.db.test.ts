@@ -207,7 +207,7 @@ describe('replies', () => {
 
   it("the app's checked path stores a member's reply", async () => {
     const [stored] = await queueOutboundMessage(
-      { db: database.db, enqueueSend: async () => {} },
+      { db: database.db, enqueue: async () => {} },
       people.agent.actor,
       {
         workspaceId,

@@ -24,7 +24,6 @@ import {
   type WebhookSelfTest,
   type WebhookSelfTestConfig,
 } from './run-webhook-self-test.ts';
-import { webhookSelfTestConfig } from './webhook-self-test-config.ts';
 
 let database: TestDatabase;
 let supabase: SupabaseStandIn;
@@ -109,12 +108,7 @@ afterAll(async () => {
 /** The use case with the server's own configuration, changed where a test says so. */
 const selfTest = (config: Partial<WebhookSelfTestConfig> = {}) =>
   runWebhookSelfTest(
-    {
-      db: services.db,
-      graph: services.graph,
-      cipher: services.cipher,
-      config: { ...webhookSelfTestConfig(services.env), ...config },
-    },
+    { ...services, webhookSelfTest: { ...services.webhookSelfTest, ...config } },
     owner.actor,
     workspaceId,
   );

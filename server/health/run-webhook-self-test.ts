@@ -3,11 +3,7 @@
 // APP_URL, its configuration, its database and its workers — not a function call in this process.
 // Each check says what was expected, what came back, how long it took, and what it means.
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import {
-  readWebhookSubscriptions,
-  type SubscriptionDeps,
-  type WebhookSubscription,
-} from '../accounts/index.ts';
+import { readWebhookSubscriptions, type WebhookSubscription } from '../accounts/index.ts';
 import type { Actor } from '../db/database.ts';
 import { findRecentLedgerEntryByBody, listDeliveryOutcomes } from '../ingest/index.ts';
 import {
@@ -18,6 +14,7 @@ import {
   probeDelivery,
   probeVerification,
 } from '../meta/webhook-probes.ts';
+import type { Services } from '../services.ts';
 
 export interface WebhookSelfTestConfig {
   /** APP_URL + the webhook path: what Meta's App Dashboard is given. */
@@ -25,16 +22,13 @@ export interface WebhookSelfTestConfig {
   verifyToken: string;
   /** Every secret Meta may sign with, named for the report; the Instagram app's comes first. */
   appSecrets: readonly [{ name: string; secret: string }, ...{ name: string; secret: string }[]];
-  appIds: readonly string[];
   /** How long one HTTP request may take. */
   requestTimeoutMs: number;
   /** How long a worker may take to process the acknowledged test event. */
   processingDeadlineMs: number;
 }
 
-export interface WebhookSelfTestDeps extends Omit<SubscriptionDeps, 'appIds'> {
-  config: WebhookSelfTestConfig;
-}
+type SelfTestServices = Pick<Services, 'db' | 'graph' | 'cipher' | 'metaAppIds' | 'webhookSelfTest'>;
 
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
 
@@ -59,20 +53,23 @@ export interface WebhookSelfTest {
 }
 
 export async function runWebhookSelfTest(
-  deps: WebhookSelfTestDeps,
+  services: SelfTestServices,
   actor: Actor,
   workspaceId: string,
 ): Promise<WebhookSelfTest> {
   const ranAt = new Date();
   const started = performance.now();
   const [checks, subscriptions] = await Promise.all([
-    runChecks(deps),
-    readWebhookSubscriptions({ ...deps, appIds: deps.config.appIds }, actor, workspaceId),
+    runChecks(services),
+    readWebhookSubscriptions(services, actor, workspaceId),
   ]);
-  const secrets = [deps.config.verifyToken, ...deps.config.appSecrets.map((s) => s.secret)];
+  const secrets = [
+    services.webhookSelfTest.verifyToken,
+    ...services.webhookSelfTest.appSecrets.map((s) => s.secret),
+  ];
   return {
     passed: checks.every((check) => check.status === 'passed'),
-    callbackUrl: deps.config.callbackUrl,
+    callbackUrl: services.webhookSelfTest.callbackUrl,
     ranAt: ranAt.toISOString(),
     durationMs: Math.round(performance.now() - started),
     checks: checks.map((check) => redact(check, secrets)),
@@ -126,8 +123,8 @@ function signedHeader(secret: AppSecret, primary: boolean): CheckHeader {
 }
 const ACKNOWLEDGED = '200 application/json {"received":true}';
 
-async function runChecks(deps: WebhookSelfTestDeps): Promise<WebhookCheck[]> {
-  const { config } = deps;
+async function runChecks(services: SelfTestServices): Promise<WebhookCheck[]> {
+  const { webhookSelfTest: config } = services;
   const [primary, ...others] = config.appSecrets;
   const verification = await checkVerification(config);
   if (verification.unreachable) {
@@ -159,7 +156,7 @@ async function runChecks(deps: WebhookSelfTestDeps): Promise<WebhookCheck[]> {
   for (const secret of others) checks.push((await checkSigned(config, secret, freshDelivery(), false)).check);
   checks.push(
     signed.accepted
-      ? await checkProcessed(deps, body, sentAfter)
+      ? await checkProcessed(services, body, sentAfter)
       : skipped(
           PROCESSED,
           'Not run: the signed test event was not acknowledged, so there is nothing to follow.',
@@ -368,11 +365,11 @@ function isReceived(body: string): boolean {
  * so it can reveal nothing of anyone else's.
  */
 async function checkProcessed(
-  deps: WebhookSelfTestDeps,
+  services: SelfTestServices,
   body: Buffer,
   sentAfter: Date,
 ): Promise<WebhookCheck> {
-  const { config, db } = deps;
+  const { webhookSelfTest: config, db } = services;
   const started = performance.now();
   const deadline = started + config.processingDeadlineMs;
   let entry = await db.withService((trx) => findRecentLedgerEntryByBody(trx, body, sentAfter));

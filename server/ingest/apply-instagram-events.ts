@@ -22,14 +22,14 @@ import type { Tx } from '../db/database.ts';
 import { leadOrigin, recordLead } from '../leads/index.ts';
 import type { InstagramEvent } from '../meta/instagram-events.ts';
 import { adoptEcho, confirmSent } from '../sending/index.ts';
+import type { Services } from '../services.ts';
 import { registerContact } from './contacts.repository.ts';
+import { enrichContactJob } from './enrich-contact.job.ts';
 import { findRecordedEvent, recordEvent, recordRedelivery } from './instagram-events.repository.ts';
 import { REDACTING_KINDS, settleMessage } from './settle-message.ts';
 
-export interface ApplyDeps {
-  /** Queues a profile lookup for a contact seen for the first time (same transaction). */
-  enqueueEnrichment(trx: Tx, contact: { connectionId: string; igsid: string }): Promise<void>;
-}
+/** Applying queues a profile lookup for each contact seen for the first time. */
+export type ApplyServices = Pick<Services, 'enqueue'>;
 
 export type EventOutcome = 'applied' | 'pending' | 'duplicate' | 'ignored' | 'unmatched' | 'quarantined';
 
@@ -59,7 +59,7 @@ function isStored(event: InstagramEvent): event is Stored {
 /** The outcomes, and the conversation (created by a stored message, or as it was). */
 export async function applyConversationEvents(
   trx: Tx,
-  deps: ApplyDeps,
+  services: ApplyServices,
   webhookEventId: string,
   target: ConversationTarget,
   events: InstagramEvent[],
@@ -112,7 +112,7 @@ export async function applyConversationEvents(
     }
   }
   if (connection && conversationId && firstInbound) {
-    await rememberContact(trx, deps, connection, conversationId, firstInbound);
+    await rememberContact(trx, services, connection, conversationId, firstInbound);
   }
   return { outcomes, conversationId };
 }
@@ -145,7 +145,7 @@ async function redelivered(
 /** The lead (first contact only) and the contact whose profile is to be looked up. */
 async function rememberContact(
   trx: Tx,
-  deps: ApplyDeps,
+  services: ApplyServices,
   connection: ConnectionRef,
   conversationId: string,
   first: Stored,
@@ -163,7 +163,7 @@ async function rememberContact(
   if (
     await registerContact(trx, { workspaceId: connection.workspaceId, connectionId: connection.id, igsid })
   ) {
-    await deps.enqueueEnrichment(trx, { connectionId: connection.id, igsid });
+    await services.enqueue(trx, enrichContactJob, { connectionId: connection.id, igsid });
   }
 }
 

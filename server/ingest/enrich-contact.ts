@@ -2,29 +2,22 @@
 // job: message storage never waits for it, and Meta's refusals (no consent yet, unknown user) are
 // recorded rather than retried. A refused token marks the account for reconnection.
 import { findConnectionCredentials, markNeedsReauth } from '../accounts/index.ts';
-import type { TokenCipher } from '../crypto/token-cipher.ts';
-import type { Database } from '../db/database.ts';
-import type { RateLimiter } from '../jobs/rate-limiter.ts';
 import { fetchProfile, unsealToken } from '../meta/graph-api.ts';
-import { GraphApiError, type GraphClient } from '../meta/graph-client.ts';
+import { GraphApiError } from '../meta/graph-client.ts';
+import type { Services } from '../services.ts';
 import { findContactFetchedAt, recordContactFetchError, saveContactProfile } from './contacts.repository.ts';
 
-export interface EnrichDeps {
-  db: Database;
-  graph: GraphClient;
-  cipher: TokenCipher;
-  limiter: RateLimiter;
-}
+export type EnrichServices = Pick<Services, 'db' | 'graph' | 'cipher' | 'profileLookups'>;
 
 export type EnrichOutcome = 'enriched' | 'fresh' | 'no_consent' | 'not_found' | 'no_token' | 'token_invalid';
 
 const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
 
 export async function enrichContact(
-  deps: EnrichDeps,
+  services: EnrichServices,
   contact: { connectionId: string; igsid: string },
 ): Promise<EnrichOutcome> {
-  const { db } = deps;
+  const { db } = services;
   const [connection, fetchedAt] = await db.withService((trx) =>
     Promise.all([
       findConnectionCredentials(trx, contact.connectionId),
@@ -38,10 +31,10 @@ export async function enrichContact(
     return 'no_token';
   }
 
-  const token = unsealToken(deps.cipher, connection.id, connection.accessToken);
-  await deps.limiter.take(connection.id);
+  const token = unsealToken(services.cipher, connection.id, connection.accessToken);
+  await services.profileLookups.take(connection.id);
   try {
-    const profile = await fetchProfile(deps.graph, connection, token, contact.igsid);
+    const profile = await fetchProfile(services.graph, connection, token, contact.igsid);
     await db.withService((trx) => saveContactProfile(trx, contact, profile));
     return 'enriched';
   } catch (error) {

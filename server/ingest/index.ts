@@ -2,9 +2,8 @@
 // Other code imports only this file (see docs/architecture.md).
 export { webhookCallbackUrl } from '../meta/webhook-callback-url.ts';
 export { answerVerification, receiveDelivery } from '../meta/webhook-endpoint.ts';
-export type { ApplyDeps } from './apply-instagram-events.ts';
 export { enrichContactJob } from './enrich-contact.job.ts';
-export { type EnqueueIngest, ingestWebhookEventsJob } from './ingest-webhook-events.job.ts';
+export { ingestWebhookEventsJob } from './ingest-webhook-events.job.ts';
 export { ingestWebhookEvents } from './ingest-webhook-events.ts';
 export { listDeliveryOutcomes } from './instagram-events.repository.ts';
 export { replayFailedDeliveries, replayWorkspaceDeliveries } from './replay-failed-deliveries.ts';

@@ -11,15 +11,16 @@
 import { sql } from 'kysely';
 import { type ConnectionRef, findLiveConnections, recordEventReceived } from '../accounts/index.ts';
 import { type ConversationKey, conversationKey, lockConversations } from '../conversations/index.ts';
-import type { Database, Tx } from '../db/database.ts';
+import type { Tx } from '../db/database.ts';
 import type { InstagramEvent } from '../meta/instagram-events.ts';
 import {
   MalformedDeliveryError,
   type ParsedDelivery,
   parseWebhookDelivery,
 } from '../meta/parse-webhook-delivery.ts';
+import type { Services } from '../services.ts';
 import {
-  type ApplyDeps,
+  type ApplyServices,
   applyConversationEvents,
   type EventOutcome,
   QuarantinedEvent,
@@ -30,13 +31,14 @@ import { findLedgerEntries, type LedgerStatus, settleLedgerEntry } from './webho
 
 const DONE: LedgerStatus[] = ['PROCESSED', 'IGNORED', 'UNMATCHED'];
 
+export type IngestServices = Pick<Services, 'db'> & ApplyServices;
+
 export async function ingestWebhookEvents(
-  db: Database,
-  deps: ApplyDeps,
+  services: IngestServices,
   webhookEventIds: string[],
 ): Promise<Map<string, LedgerStatus>> {
   const statuses = new Map<string, LedgerStatus>();
-  await db.withService(async (trx) => {
+  await services.db.withService(async (trx) => {
     const entries = await findLedgerEntries(trx, webhookEventIds);
     const pending: { id: string; delivery: ParsedDelivery }[] = [];
     for (const entry of entries) {
@@ -61,7 +63,7 @@ export async function ingestWebhookEvents(
     ]);
     const conversations = await lockConversations(trx, conversationsTouched(pending, connections));
     for (const { id, delivery } of pending) {
-      statuses.set(id, await applyDelivery(trx, deps, id, delivery, connections, conversations));
+      statuses.set(id, await applyDelivery(trx, services, id, delivery, connections, conversations));
     }
     await recordLatestEvents(trx, pending, connections);
   });
@@ -88,7 +90,7 @@ async function inSavepoint<T>(trx: Tx, work: () => Promise<T>): Promise<Attempt<
 /** One delivery: applied conversation by conversation; an event that cannot be applied is quarantined. */
 async function applyDelivery(
   trx: Tx,
-  deps: ApplyDeps,
+  services: ApplyServices,
   id: string,
   delivery: ParsedDelivery,
   connections: Map<string, ConnectionRef>,
@@ -107,7 +109,7 @@ async function applyDelivery(
     const key = connection && conversationKey(connection.id, first.contactId);
     const apply = async (batch: InstagramEvent[]) => {
       const target = { connection, conversationId: key && conversations.get(key) };
-      const applied = await applyConversationEvents(trx, deps, id, target, batch);
+      const applied = await applyConversationEvents(trx, services, id, target, batch);
       if (key && applied.conversationId) conversations.set(key, applied.conversationId);
       return applied.outcomes;
     };

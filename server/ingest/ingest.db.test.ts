@@ -374,11 +374,11 @@ describe('exactly once under races and crashes', () => {
       fromCustomer({ message: { mid: mid(), text: `r${i}` } }, T0 + i, customer(i % 6)),
     );
     const ids = [await storeDelivery(items.slice(0, 30)), await storeDelivery(items.slice(30))];
-    const noEnrich = { enqueueEnrichment: async () => {} };
+    const noEnrich = { db: services.db, enqueue: async () => {} };
     await Promise.all([
-      ingestWebhookEvents(services.db, noEnrich, ids),
-      ingestWebhookEvents(services.db, noEnrich, [...ids].reverse()),
-      ...ids.map((id) => ingestWebhookEvents(services.db, noEnrich, [id])),
+      ingestWebhookEvents(noEnrich, ids),
+      ingestWebhookEvents(noEnrich, [...ids].reverse()),
+      ...ids.map((id) => ingestWebhookEvents(noEnrich, [id])),
     ]);
     expect((await messages()).length).toBe(60);
     expect((await conversations()).map((c) => c.unread_count)).toEqual([10, 10, 10, 10, 10, 10]);
@@ -391,11 +391,12 @@ describe('exactly once under races and crashes', () => {
     const id = await storeDelivery(items);
     // A fault that follows one contact: every attempt to apply its first message fails.
     const crashing = {
-      enqueueEnrichment: async (_trx: unknown, contact: { igsid: string }) => {
-        if (contact.igsid === customer(2)) throw new Error('worker died');
+      db: services.db,
+      enqueue: async (_trx: unknown, _job: unknown, contact: unknown) => {
+        if ((contact as { igsid: string }).igsid === customer(2)) throw new Error('worker died');
       },
     };
-    expect(await ingestWebhookEvents(services.db, crashing, [id])).toEqual(new Map([[id, 'FAILED']]));
+    expect(await ingestWebhookEvents(crashing, [id])).toEqual(new Map([[id, 'FAILED']]));
     expect(await sql('select status, error from webhook_events where id = $1', [id])).toEqual([
       { status: 'FAILED', error: '3 of 12 events quarantined: worker died' },
     ]);
@@ -416,7 +417,7 @@ describe('exactly once under races and crashes', () => {
       { event_count: 3 },
     ]);
 
-    expect(await replayFailedDeliveries(services.db, services.enqueueIngest, { accountIds: [IG] })).toBe(1);
+    expect(await replayFailedDeliveries(services, { accountIds: [IG] })).toBe(1);
     await ingested();
     expect(await sql('select status, error from webhook_events where id = $1', [id])).toEqual([
       { status: 'PROCESSED', error: null },

@@ -12,6 +12,7 @@ import {
   instagramDeliveryBody,
   startIngestStack,
 } from '#dev/test/webhook-intake.ts';
+import { ingestWebhookEventsJob } from './ingest-webhook-events.job.ts';
 import { replayFailedDeliveries } from './replay-failed-deliveries.ts';
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');
@@ -44,7 +45,9 @@ async function reingestAll(): Promise<void> {
     await sql<{ id: string }>('select id::text from webhook_events where $1 = any(account_ids)', [IG])
   ).map((r) => r.id);
   await sql(`update webhook_events set status = 'RECEIVED' where id = any($1::bigint[])`, [ids]);
-  await stack.services.db.withService((trx) => stack.services.enqueueIngest(trx, ids));
+  await stack.services.db.withService((trx) =>
+    stack.services.enqueue(trx, ingestWebhookEventsJob, { webhookEventIds: ids }),
+  );
   await ingested();
 }
 
@@ -427,7 +430,7 @@ describe('recovery after upgrading', () => {
     // The upgrade removed the conversation that had no message.
     expect(await sql('select count(*)::int as n from conversations')).toEqual([{ n: 0 }]);
 
-    expect(await replayFailedDeliveries(upgraded.services.db, upgraded.services.enqueueIngest)).toBe(1);
+    expect(await replayFailedDeliveries(upgraded.services)).toBe(1);
     await ingested();
     expect(await sql('select status, error from webhook_events')).toEqual([
       { status: 'PROCESSED', error: null },

@@ -3,13 +3,15 @@
 // They keep their error until then; ingest is idempotent, so whatever part of a delivery had
 // already been applied is not applied twice.
 import { listLiveConnectionIds } from '../accounts/index.ts';
-import type { Actor, Database } from '../db/database.ts';
-import type { EnqueueIngest } from './ingest-webhook-events.job.ts';
+import type { Actor } from '../db/database.ts';
+import type { Services } from '../services.ts';
+import { ingestWebhookEventsJob } from './ingest-webhook-events.job.ts';
 import { listFailedLedgerEntries, markForReplay } from './webhook-ledger.repository.ts';
 
+type ReplayServices = Pick<Services, 'db' | 'enqueue'>;
+
 export async function replayFailedDeliveries(
-  db: Database,
-  enqueueIngest: EnqueueIngest,
+  { db, enqueue }: ReplayServices,
   filter: { accountIds?: string[]; connectionIds?: string[]; limit?: number } = {},
 ): Promise<number> {
   return db.withService(async (trx) => {
@@ -20,7 +22,7 @@ export async function replayFailedDeliveries(
     });
     if (ids.length === 0) return 0;
     await markForReplay(trx, ids);
-    await enqueueIngest(trx, ids);
+    await enqueue(trx, ingestWebhookEventsJob, { webhookEventIds: ids });
     return ids.length;
   });
 }
@@ -32,12 +34,11 @@ export async function replayFailedDeliveries(
  * workspace has its account now, which may be another one.
  */
 export async function replayWorkspaceDeliveries(
-  db: Database,
-  enqueueIngest: EnqueueIngest,
+  services: ReplayServices,
   actor: Actor,
   workspaceId: string,
 ): Promise<number> {
-  const connectionIds = await db.withUser(actor, (trx) => listLiveConnectionIds(trx, workspaceId));
+  const connectionIds = await services.db.withUser(actor, (trx) => listLiveConnectionIds(trx, workspaceId));
   if (connectionIds.length === 0) return 0;
-  return replayFailedDeliveries(db, enqueueIngest, { connectionIds });
+  return replayFailedDeliveries(services, { connectionIds });
 }

@@ -208,7 +208,7 @@ describe.each(['fetch', 'node'] as const)('POST delivery through the %s server',
 
   it('answers 503 when the database is unavailable, so Meta retries', async () => {
     const unreachable = createDatabase({ url: 'postgres://postgres:x@127.0.0.1:9/postgres', poolSize: 1 });
-    const ledger = createWebhookLedger(unreachable, async () => {});
+    const ledger = createWebhookLedger({ db: unreachable, enqueue: async () => {} });
     const body = delivery();
     const request = new Request(url(), {
       method: 'POST',

@@ -2,9 +2,9 @@
 // commit costs a disk flush; so concurrent deliveries are gathered into one multi-row INSERT and
 // one commit (group commit), each caller still waiting for the commit that holds its row. The
 // ingest job for the new rows is queued in the same transaction: stored and queued cannot disagree.
-import type { Database } from '../db/database.ts';
 import type { IncomingWebhook, WebhookLedger } from '../meta/webhook-endpoint.ts';
-import type { EnqueueIngest } from './ingest-webhook-events.job.ts';
+import type { Services } from '../services.ts';
+import { ingestWebhookEventsJob } from './ingest-webhook-events.job.ts';
 import { insertLedgerEntries } from './webhook-ledger.repository.ts';
 
 interface Pending {
@@ -14,8 +14,7 @@ interface Pending {
 }
 
 export function createWebhookLedger(
-  db: Database,
-  enqueueIngest: EnqueueIngest,
+  { db, enqueue }: Pick<Services, 'db' | 'enqueue'>,
   options: { maxBatch?: number; maxConcurrentWrites?: number } = {},
 ): WebhookLedger {
   const maxBatch = options.maxBatch ?? 250;
@@ -30,7 +29,7 @@ export function createWebhookLedger(
           trx,
           batch.map(({ webhook }) => webhook),
         );
-        await enqueueIngest(trx, ids);
+        await enqueue(trx, ingestWebhookEventsJob, { webhookEventIds: ids });
         return ids;
       });
       for (const [i, pending] of batch.entries()) pending.resolve(ids[i] as string);

@@ -12,6 +12,7 @@ import { eventually } from '#dev/test/eventually.ts';
 import { conversationKey } from '../conversations/index.ts';
 import { parseEnv } from '../env.ts';
 import { createServices, type Services } from '../services.ts';
+import { ingestWebhookEventsJob } from './ingest-webhook-events.job.ts';
 
 let database: TestDatabase;
 let env: Record<string, string>;
@@ -68,7 +69,7 @@ async function accountWithLargeDelivery(ig: string): Promise<{ connectionId: str
       .values({ raw_body: Buffer.from(body), signature_valid: true, object: 'instagram' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await services.enqueueIngest(trx, [String(id)]);
+    await services.enqueue(trx, ingestWebhookEventsJob, { webhookEventIds: [String(id)] });
     return String(id);
   });
   return { connectionId: rows[0]?.id as string, deliveryId };

@@ -15,7 +15,12 @@ let boss: PgBoss;
 let heartbeat: JobHeartbeat | undefined;
 beforeAll(async () => {
   database = await createTestDatabase();
-  boss = await startQueue({ url: database.appUrl, role: 'worker', jobTimeoutSeconds: TIMEOUT_SECONDS });
+  boss = await startQueue({
+    url: database.appUrl,
+    queues: [],
+    role: 'worker',
+    jobTimeoutSeconds: TIMEOUT_SECONDS,
+  });
 });
 afterEach(() => heartbeat?.stop());
 afterAll(async () => {

@@ -1,15 +1,30 @@
-// A job: a queue, the shape of its payload (checked when it runs), and what it does.
+// A job: its queue, the shape of its payload (checked when it is queued and when it runs), and
+// what it does with the services it is given.
 import type { z } from 'zod';
-import type { QueueName } from './queue.ts';
+import type { Tx } from '../db/database.ts';
 
-export interface JobDefinition<Deps, Schema extends z.ZodType> {
-  queue: QueueName;
+export interface JobDefinition<Services, Schema extends z.ZodType> {
+  /** pg-boss's queue name. */
+  queue: string;
   payload: Schema;
   /** How many of these may run at once in one worker process. */
   concurrency: number;
-  run(deps: Deps, payload: z.infer<Schema>): Promise<unknown>;
+  /** A cron expression, for jobs the worker runs on a schedule (with an empty payload). */
+  schedule?: string;
+  run(services: Services, payload: z.infer<Schema>): Promise<unknown>;
 }
 
-export function defineJob<Deps, Schema extends z.ZodType>(job: JobDefinition<Deps, Schema>) {
+export function defineJob<Services, Schema extends z.ZodType>(job: JobDefinition<Services, Schema>) {
   return job;
 }
+
+/** What queueing a job needs to know about it. */
+export type JobQueue<Schema extends z.ZodType> = Pick<JobDefinition<never, Schema>, 'queue' | 'payload'>;
+
+/** Queues a job in the caller's transaction: a rollback un-queues it. */
+export type Enqueue = <Schema extends z.ZodType>(
+  trx: Tx,
+  job: JobQueue<Schema>,
+  payload: z.input<Schema>,
+  options?: { startAfter?: Date },
+) => Promise<void>;

@@ -5,25 +5,18 @@ import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Tx } from '../db/database.ts';
 import { DEFAULT_JOB_TIMEOUT_SECONDS } from '../env.ts';
-
-export const QUEUES = {
-  ingestWebhookEvents: 'ingest-webhook-events',
-  enrichContact: 'enrich-contact',
-  refreshTokens: 'refresh-tokens',
-  sendMessages: 'send-messages',
-  senderActions: 'sender-actions',
-  requeueStrandedReplies: 'requeue-stranded-replies',
-} as const;
+import type { Enqueue } from './job.ts';
 
 /** pg-boss's own schema (its default), where the jobs themselves live. */
 export const QUEUE_SCHEMA = 'pgboss';
 
 /** Workers LISTEN here, so a job queued by another process starts without waiting for a poll. */
 export const JOB_WAKEUP_CHANNEL = 'inbox_jobs';
-export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface QueueOptions {
   url: string;
+  /** The queues to create (every process creates all of them: either may be first to start). */
+  queues: readonly string[];
   /** Web processes only enqueue; worker processes also run maintenance and schedules. */
   role: 'web' | 'worker';
   /**
@@ -36,6 +29,7 @@ export interface QueueOptions {
 
 export async function startQueue({
   url,
+  queues,
   role,
   jobTimeoutSeconds = DEFAULT_JOB_TIMEOUT_SECONDS,
 }: QueueOptions): Promise<PgBoss> {
@@ -55,7 +49,7 @@ export async function startQueue({
   // run side by side, the partition DDL of the two deadlocks, so they take turns.
   await oneProcessAtATime(url, async () => {
     await boss.start();
-    for (const name of Object.values(QUEUES)) {
+    for (const name of queues) {
       const policy = {
         name,
         retryLimit: 10,
@@ -94,19 +88,14 @@ export function transactionDb(trx: Tx): PgBoss.Db {
   };
 }
 
-export async function enqueue(
-  boss: PgBoss,
-  trx: Tx,
-  name: QueueName,
-  payloads: object[],
-  options: { startAfter?: Date } = {},
-): Promise<void> {
-  if (payloads.length === 0) return;
-  const startAfter = options.startAfter?.toISOString();
-  await boss.insert(
-    payloads.map((data) => ({ name, data, startAfter })),
-    { db: transactionDb(trx) },
-  );
-  // Delivered on commit, like the jobs themselves.
-  await trx.executeQuery(CompiledQuery.raw('select pg_notify($1, $2)', [JOB_WAKEUP_CHANNEL, name]));
+/** Queues jobs on `queue()`'s pg-boss, in the caller's transaction, payloads checked first. */
+export function createEnqueue(queue: () => Promise<PgBoss>): Enqueue {
+  return async (trx, job, payload, options = {}) => {
+    const data = job.payload.parse(payload) as object;
+    await (await queue()).insert([{ name: job.queue, data, startAfter: options.startAfter?.toISOString() }], {
+      db: transactionDb(trx),
+    });
+    // Delivered on commit, like the jobs themselves.
+    await trx.executeQuery(CompiledQuery.raw('select pg_notify($1, $2)', [JOB_WAKEUP_CHANNEL, job.queue]));
+  };
 }

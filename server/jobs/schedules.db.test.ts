@@ -28,7 +28,7 @@ it('runs each scheduled job with the data its schedule enqueues', async () => {
     'select name, data from pgboss.schedule order by name',
   );
   expect(schedules.map((s) => s.name)).toEqual(['refresh-tokens', 'requeue-stranded-replies']);
-  const boss = await startQueue({ url: database.appUrl, role: 'web' });
+  const boss = await startQueue({ url: database.appUrl, queues: [], role: 'web' });
   try {
     for (const schedule of schedules) {
       // What the cron monitor does when the time comes.

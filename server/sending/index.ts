@@ -9,14 +9,13 @@ export {
   toOutboundDto,
 } from './messages.schemas.ts';
 export { adoptEcho, confirmSent } from './outbound-messages.repository.ts';
-export type { EnqueueSend } from './queue-outbound-message.ts';
 export { queueOutboundMessage } from './queue-outbound-message.ts';
 export { reactToMessage } from './react-to-message.ts';
 export { requeueStrandedRepliesJob } from './requeue-stranded-replies.job.ts';
 export { resolveUncertainMessage } from './resolve-uncertain-message.ts';
 export { retryOutboundMessage } from './retry-outbound-message.ts';
+export type { SendLimits } from './send-messages.job.ts';
 export { sendMessagesJob } from './send-messages.job.ts';
 export { sendToRecipient } from './send-to-recipient.ts';
 export { senderActionJob } from './sender-action.job.ts';
-export type { EnqueueSenderAction } from './sender-action-target.ts';
 export { signalTyping } from './signal-typing.ts';

@@ -3,24 +3,21 @@
 // batch of unread messages, however many screens report the reading.
 
 import { clearUnread } from '../conversations/index.ts';
-import type { Actor, Database } from '../db/database.ts';
-import {
-  type EnqueueSenderAction,
-  queueSenderActionIfAllowed,
-  senderActionTarget,
-} from './sender-action-target.ts';
+import type { Actor } from '../db/database.ts';
+import type { Services } from '../services.ts';
+import { queueSenderActionIfAllowed, senderActionTarget } from './sender-action-target.ts';
 
 export async function markConversationRead(
-  deps: { db: Database; enqueueSenderAction: EnqueueSenderAction },
+  services: Pick<Services, 'db' | 'enqueue'>,
   actor: Actor,
   request: { workspaceId: string; conversationId: string },
 ): Promise<{ seenSent: boolean }> {
-  return deps.db.withUser(actor, async (trx) => {
+  return services.db.withUser(actor, async (trx) => {
     const hadUnread = await clearUnread(trx, request.workspaceId, request.conversationId);
     const target = await senderActionTarget(trx, request);
     const seenSent = await queueSenderActionIfAllowed(
       trx,
-      deps.enqueueSenderAction,
+      services.enqueue,
       target,
       target.settings.seenEnabled && hadUnread,
       {

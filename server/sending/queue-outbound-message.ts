@@ -12,23 +12,18 @@ import {
   previewOf,
   recordConversationActivity,
 } from '../conversations/index.ts';
-import { type Actor, continueAsServer, type Database, type Tx } from '../db/database.ts';
+import { type Actor, continueAsServer } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import type { Services } from '../services.ts';
 import { type OutboundContent, type OutboundPart, planParts } from './outbound-content.ts';
 import {
   findOutboundByKeys,
   insertQueuedParts,
   type OutboundMessage,
 } from './outbound-messages.repository.ts';
+import { sendMessagesJob } from './send-messages.job.ts';
 
-/** Queues the send job for a conversation's waiting replies (in the caller's transaction). */
-export type EnqueueSend = (trx: Tx, conversationId: string, startAfter?: Date) => Promise<void>;
-
-export interface QueueOutboundDeps {
-  db: Database;
-  enqueueSend: EnqueueSend;
-  now?: () => Date;
-}
+type QueueServices = Pick<Services, 'db' | 'enqueue'>;
 
 export interface OutboundRequest extends OutboundContent {
   workspaceId: string;
@@ -52,15 +47,15 @@ function sameContent(stored: OutboundMessage, part: OutboundPart): boolean {
 }
 
 export async function queueOutboundMessage(
-  deps: QueueOutboundDeps,
+  services: QueueServices,
   actor: Actor,
   request: OutboundRequest,
 ): Promise<OutboundMessage[]> {
   const parts = planParts(request);
   const keys = parts.map((_, index) => partKey(request.idempotencyKey, index));
-  const now = deps.now?.() ?? new Date();
+  const now = new Date();
 
-  return deps.db.withUser(actor, async (trx) => {
+  return services.db.withUser(actor, async (trx) => {
     // Read under RLS: a conversation of another workspace is simply not found.
     const conversation = await findReplyContext(trx, request.workspaceId, request.conversationId);
     if (!conversation) throw new AppError('NOT_FOUND', 'Conversation not found in this workspace');
@@ -126,7 +121,7 @@ export async function queueOutboundMessage(
       inbound: false,
       unread: false,
     });
-    await deps.enqueueSend(trx, conversation.conversationId);
+    await services.enqueue(trx, sendMessagesJob, { conversationId: conversation.conversationId });
     return findOutboundByKeys(trx, conversation.conversationId, keys);
   });
 }

@@ -2,16 +2,18 @@
 // workspace turned reactions on; refused outside the messaging window, as Meta would.
 
 import { findCustomerMessage, setBusinessReaction } from '../conversations/index.ts';
-import type { Actor, Database } from '../db/database.ts';
+import type { Actor } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { type EnqueueSenderAction, senderActionTarget } from './sender-action-target.ts';
+import type { Services } from '../services.ts';
+import { senderActionJob } from './sender-action.job.ts';
+import { senderActionTarget } from './sender-action-target.ts';
 
 export async function reactToMessage(
-  deps: { db: Database; enqueueSenderAction: EnqueueSenderAction },
+  services: Pick<Services, 'db' | 'enqueue'>,
   actor: Actor,
   request: { workspaceId: string; messageId: string; reaction: string | null },
 ): Promise<{ reaction: string | null }> {
-  return deps.db.withUser(actor, async (trx) => {
+  return services.db.withUser(actor, async (trx) => {
     const message = await findCustomerMessage(trx, request.workspaceId, request.messageId);
     if (!message?.external_message_id) throw new AppError('NOT_FOUND', "Customer's message not found");
     const target = await senderActionTarget(trx, {
@@ -31,7 +33,7 @@ export async function reactToMessage(
       );
     }
     await setBusinessReaction(trx, message.id, request.reaction);
-    await deps.enqueueSenderAction(trx, {
+    await services.enqueue(trx, senderActionJob, {
       connectionId: target.connectionId,
       contactId: target.contactId,
       senderAction:

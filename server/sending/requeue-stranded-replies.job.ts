@@ -1,14 +1,15 @@
 import { z } from 'zod';
-import type { Database } from '../db/database.ts';
 import { defineJob } from '../jobs/job.ts';
-import { QUEUE_SCHEMA, QUEUES } from '../jobs/queue.ts';
-import type { EnqueueSend } from './queue-outbound-message.ts';
+import { QUEUE_SCHEMA } from '../jobs/queue.ts';
+import type { Services } from '../services.ts';
 import { requeueStrandedReplies } from './requeue-stranded-replies.ts';
+import { sendMessagesJob } from './send-messages.job.ts';
 
 export const requeueStrandedRepliesJob = defineJob({
-  queue: QUEUES.requeueStrandedReplies,
+  queue: 'requeue-stranded-replies',
+  schedule: '*/5 * * * *',
   payload: z.looseObject({}),
   concurrency: 1,
-  run: (deps: { db: Database; enqueueSend: EnqueueSend }) =>
-    requeueStrandedReplies({ ...deps, queue: { schema: QUEUE_SCHEMA, name: QUEUES.sendMessages } }),
+  run: (services: Pick<Services, 'db' | 'enqueue'>) =>
+    requeueStrandedReplies({ ...services, queue: { schema: QUEUE_SCHEMA, name: sendMessagesJob.queue } }),
 });

@@ -16,6 +16,7 @@ import { tokenContext } from '../crypto/token-cipher.ts';
 import { parseEnv } from '../env.ts';
 import { receiveDelivery } from '../meta/webhook-endpoint.ts';
 import { createServices, type Services } from '../services.ts';
+import { sendMessagesJob } from './send-messages.job.ts';
 
 let database: TestDatabase;
 let meta: MetaSimulator;
@@ -121,7 +122,7 @@ function queueReply(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await services.enqueueSend(trx, conversationId);
+    await services.enqueue(trx, sendMessagesJob, { conversationId });
     return id;
   });
 }

@@ -1,11 +1,51 @@
+// The send job: hands a conversation's queued replies to Meta's Send API one at a time, oldest
+// first, so the customer reads them in the order they were written.
+//
+// QUEUED → SENDING is committed before Meta is called, so whatever happens next (a crash, a
+// timeout, an answer that proves nothing) the message is never handed over twice: a message
+// found SENDING whose run is gone (its claim lapsed), or left without a clear answer, becomes
+// UNCERTAIN and waits for its echo webhook. Only answers that prove Meta did not take it
+// (throttling, a refused connection, a transient error) put it back in the queue, with backoff,
+// and the replies after it wait behind it. Each reply waits for a slot in its account's shared
+// schedule, which keeps every worker within Meta's rate limits; it waits unclaimed, so a run
+// that dies while waiting holds nothing back.
+
 import { z } from 'zod';
+import { markNeedsReauth } from '../accounts/index.ts';
+import { firstAttachmentUrl, lockConversationKey, messagingWindow } from '../conversations/index.ts';
+import type { TokenCipher } from '../crypto/token-cipher.ts';
+import type { Tx } from '../db/database.ts';
 import { defineJob } from '../jobs/job.ts';
-import { QUEUES } from '../jobs/queue.ts';
-import { type SendDeps, sendConversationReplies } from './send-outbound-messages.ts';
-import { findReplyConversation } from './send-queue.repository.ts';
+import { sendMessage, unsealToken } from '../meta/graph-api.ts';
+import { classifySendFailure, type SendFailure } from '../meta/send-outcome.ts';
+import type { Services } from '../services.ts';
+import {
+  lockSendTarget,
+  markSending,
+  markSent,
+  recordSendOutcome,
+  type SendTarget,
+} from './outbound-messages.repository.ts';
+import {
+  claimReply,
+  findReplyConversation,
+  lockNextReply,
+  type NextReply,
+  peekNextReply,
+  releaseClaim,
+  renewClaim,
+} from './send-queue.repository.ts';
+import { holdSends, reserveSendSlot, type SendLane } from './send-rate-slots.repository.ts';
+
+export interface SendLimits {
+  textPerSecond: number;
+  mediaPerSecond: number;
+}
+
+type SendServices = Pick<Services, 'db' | 'graph' | 'cipher' | 'enqueue' | 'sendLimits' | 'claimTtlMs'>;
 
 export const sendMessagesJob = defineJob({
-  queue: QUEUES.sendMessages,
+  queue: 'send-messages',
   payload: z.union([
     /** The conversation whose waiting replies go out, oldest first. */
     z.object({ conversationId: z.uuid() }),
@@ -14,11 +54,305 @@ export const sendMessagesJob = defineJob({
   ]),
   // Enough conversations in flight to fill Meta's 100/s per account while each waits on the network.
   concurrency: 16,
-  run: async (deps: SendDeps, payload) => {
+  run: async (services: SendServices, payload) => {
     const conversationId =
       'conversationId' in payload
         ? payload.conversationId
-        : await deps.db.withService((trx) => findReplyConversation(trx, payload.messageIds[0] as string));
-    if (conversationId) await sendConversationReplies(deps, conversationId);
+        : await services.db.withService((trx) => findReplyConversation(trx, payload.messageIds[0] as string));
+    if (conversationId) await sendConversationReplies(services, conversationId);
   },
 });
+
+/** Sends that failed for a passing reason are tried this often before they are given up. */
+export const MAX_SEND_ATTEMPTS = 8;
+/** A job waits at most this long for its slot; when the lane is booked further ahead it is re-queued. */
+export const LONGEST_INLINE_WAIT_MS = 2000;
+const BACKOFF_BASE_MS = 1000;
+const BACKOFF_CAP_MS = 5 * 60 * 1000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Meta's slower lane is audio and video (10/s); text, images, files and reactions share 100/s. */
+function laneOf(kind: string): SendLane {
+  return kind === 'audio' || kind === 'video' ? 'media' : 'text';
+}
+
+/** After one step: send the next reply, or stop (nothing due, or another run or job has it). */
+type Step = 'next' | 'stop';
+
+/**
+ * Sends the conversation's replies until none is due. Any number of runs may drain the same
+ * conversation at once: they take its replies one at a time, in order.
+ */
+export async function sendConversationReplies(services: SendServices, conversationId: string): Promise<void> {
+  while ((await sendNextReply(services, conversationId)) === 'next') {}
+}
+
+async function sendNextReply(services: SendServices, conversationId: string): Promise<Step> {
+  const next = await services.db.withService((trx) => peekNextReply(trx, conversationId));
+  // Nothing to send; another run is sending the next reply and goes on after it; or the next
+  // reply is waiting out a backoff, and the job that will send it is queued for then.
+  if (!next || next.claimed || next.dueLater) return 'stop';
+  if (next.status === 'QUEUED') {
+    const slot = await waitForSlot(services, conversationId, next);
+    if (slot === 'later') return 'stop';
+  }
+  const claimed = await services.db.withService((trx) => claim(trx, services, conversationId, next.id));
+  if (claimed.kind !== 'claimed') return claimed.kind === 'settled' ? 'next' : 'stop';
+  return send(services, claimed);
+}
+
+/**
+ * Books the reply's slot in its account's lane and waits for it, holding nothing: the reply stays
+ * QUEUED for any run to take. A lane booked too far ahead re-queues the conversation for later.
+ */
+async function waitForSlot(
+  services: SendServices,
+  conversationId: string,
+  next: NextReply,
+): Promise<'now' | 'later'> {
+  const lane = laneOf(next.kind);
+  const perSecond = lane === 'media' ? services.sendLimits.mediaPerSecond : services.sendLimits.textPerSecond;
+  const slot = await services.db.withService((trx) =>
+    reserveSendSlot(trx, {
+      connectionId: next.channelConnectionId,
+      lane,
+      intervalMs: 1000 / perSecond,
+      maxAheadMs: LONGEST_INLINE_WAIT_MS,
+    }),
+  );
+  if (!slot.reserved) {
+    const at = new Date(Date.now() + slot.retryInMs);
+    await services.db.withService((trx) =>
+      services.enqueue(trx, sendMessagesJob, { conversationId }, { startAfter: at }),
+    );
+    return 'later';
+  }
+  if (slot.waitMs > 0) await sleep(slot.waitMs);
+  return 'now';
+}
+
+async function send(services: SendServices, claimed: Claimed): Promise<Step> {
+  const { target } = claimed;
+  const messageId = target.message.id;
+  // Renewed while Meta answers, so a slow answer is not mistaken for a dead run.
+  const renewal = setInterval(() => {
+    services.db
+      .withService((trx) => renewClaim(trx, messageId, services.claimTtlMs))
+      .catch(() => {
+        // The database is away: the claim may lapse, and then the message is left UNCERTAIN.
+      });
+  }, services.claimTtlMs / 3);
+  let mid: string;
+  try {
+    const { message } = target;
+    const sent = await sendMessage(services.graph, target.connection, claimed.token, {
+      recipientId: target.contactId,
+      content:
+        message.kind === 'text'
+          ? { text: message.content }
+          : { attachment: message.kind, url: firstAttachmentUrl(message.attachments) },
+      replyToMid: message.replyToExternalId,
+      humanAgent: claimed.humanAgent,
+    });
+    mid = sent.messageId;
+  } catch (error) {
+    return services.db.withService((trx) => recordFailure(services, trx, target, classifyOrAmbiguous(error)));
+  } finally {
+    clearInterval(renewal);
+  }
+  await services.db.withService(async (trx) => {
+    await lockConversationKey(trx, target.connection.id, target.contactId);
+    await markSent(trx, target, mid);
+    await releaseClaim(trx, messageId);
+  });
+  return 'next';
+}
+
+type Claimed = { kind: 'claimed'; target: SendTarget; token: string; humanAgent: boolean };
+
+/**
+ * QUEUED → SENDING for the conversation's next reply, after the checks Meta would make, if it is
+ * still the one the caller booked a slot for. 'settled': the next reply was resolved without a
+ * call (refused up front, or found SENDING by a dead run and left UNCERTAIN). 'busy': another run
+ * has it, or it changed meanwhile.
+ */
+async function claim(
+  trx: Tx,
+  services: SendServices,
+  conversationId: string,
+  expectedId: string,
+): Promise<Claimed | { kind: 'settled' | 'busy' }> {
+  const next = await lockNextReply(trx, conversationId);
+  if (!next) return { kind: 'busy' };
+  if (next.status === 'SENDING') {
+    if (next.claimed) return { kind: 'busy' };
+    await recordSendOutcome(trx, next.id, {
+      from: ['SENDING'],
+      status: 'UNCERTAIN',
+      errorCode: 'interrupted',
+      errorMessage:
+        'Sending was interrupted while Instagram was being called, so it may or may not have been delivered. Waiting for Instagram to confirm it.',
+    });
+    await releaseClaim(trx, next.id);
+    return { kind: 'settled' };
+  }
+  // Another run took the reply this one booked for (and maybe more): book again for the next.
+  if (next.id !== expectedId || next.dueLater) return { kind: 'busy' };
+  const target = await lockSendTarget(trx, next.id);
+  if (!target) return { kind: 'busy' };
+
+  const checked = checkBeforeSending(target, services.cipher);
+  if ('errorCode' in checked) {
+    await recordSendOutcome(trx, next.id, { from: ['QUEUED'], status: 'FAILED', ...checked });
+    return { kind: 'settled' };
+  }
+  await markSending(trx, next.id);
+  await claimReply(trx, next.id, services.claimTtlMs);
+  return { kind: 'claimed', target, ...checked };
+}
+
+/**
+ * Why Meta would refuse this message now, without asking Meta; otherwise the token to send with
+ * and whether it goes out with the HUMAN_AGENT tag.
+ */
+function checkBeforeSending(
+  target: SendTarget,
+  cipher: TokenCipher,
+): { errorCode: string; errorMessage: string } | { token: string; humanAgent: boolean } {
+  const { connection } = target;
+  if (connection.status !== 'CONNECTED' || !connection.accessToken) {
+    return {
+      errorCode: 'account_unavailable',
+      errorMessage:
+        connection.status === 'DISCONNECTED'
+          ? 'The Instagram account was disconnected before the reply could be sent.'
+          : 'The Instagram account must be reconnected before replies can be sent.',
+    };
+  }
+  const window = messagingWindow({
+    lastInboundAt: target.lastInboundAt,
+    now: new Date(),
+    humanAgentEnabled: target.humanAgentEnabled,
+    sentByHuman: target.message.messagingTag === 'HUMAN_AGENT',
+  });
+  if (window.kind === 'closed') return { errorCode: 'window_closed', errorMessage: window.reason };
+  try {
+    const token = unsealToken(cipher, connection.id, connection.accessToken);
+    // Only outside the 24 hours: within them a reply needs no tag (peer lesson: never tag everything).
+    return { token, humanAgent: window.kind === 'human_agent' };
+  } catch {
+    return {
+      errorCode: 'token_unreadable',
+      errorMessage:
+        "The account's access token cannot be decrypted with the configured keys; reconnect the account.",
+    };
+  }
+}
+
+/** A failure that is not a Graph or network error (a bug, a bad answer) leaves the outcome unknown. */
+function classifyOrAmbiguous(error: unknown): SendFailure {
+  try {
+    return classifySendFailure(error);
+  } catch {
+    console.error('send: unexpected failure while calling the Send API', error);
+    return {
+      kind: 'ambiguous',
+      code: 'unknown',
+      reason:
+        'Something went wrong while sending, so it may or may not have been delivered. Waiting for Instagram to confirm it.',
+    };
+  }
+}
+
+async function recordFailure(
+  services: SendServices,
+  trx: Tx,
+  target: SendTarget,
+  failure: SendFailure,
+): Promise<Step> {
+  const messageId = target.message.id;
+  // The attempt this run claimed; a run that took the message over since owns its outcome.
+  const attempt = target.message.sendAttempts + 1;
+  await lockConversationKey(trx, target.connection.id, target.contactId);
+  const step = await recordOutcome(services, trx, target, failure, attempt);
+  await releaseClaim(trx, messageId);
+  return step;
+}
+
+async function recordOutcome(
+  services: SendServices,
+  trx: Tx,
+  target: SendTarget,
+  failure: SendFailure,
+  attempt: number,
+): Promise<Step> {
+  const messageId = target.message.id;
+  switch (failure.kind) {
+    case 'ambiguous':
+      await recordSendOutcome(trx, messageId, {
+        from: ['SENDING'],
+        status: 'UNCERTAIN',
+        errorCode: failure.code,
+        errorMessage: failure.reason,
+        attempt,
+      });
+      return 'next';
+    case 'rejected':
+      if (failure.needsReauth) await markNeedsReauth(trx, target.connection.id, failure.reason);
+      await recordSendOutcome(trx, messageId, {
+        from: ['SENDING'],
+        status: 'FAILED',
+        errorCode: failure.code,
+        errorMessage: failure.reason,
+        attempt,
+      });
+      return 'next';
+    case 'throttled':
+    case 'unavailable': {
+      if (attempt >= MAX_SEND_ATTEMPTS) {
+        await recordSendOutcome(trx, messageId, {
+          from: ['SENDING'],
+          status: 'FAILED',
+          errorCode: failure.code,
+          attempt,
+          errorMessage: `Instagram did not take the message after ${attempt} attempts (${failure.kind === 'throttled' ? 'rate limited' : 'temporarily unavailable'}). Nothing was delivered; retry when you like.`,
+        });
+        return 'next';
+      }
+      const delayMs = retryDelayMs(failure, attempt, Math.random);
+      if (failure.kind === 'throttled') await holdSends(trx, target.connection.id, delayMs);
+      const at = new Date(Date.now() + delayMs);
+      // Back in the queue, due at `at`: the replies after it wait behind it until then.
+      const requeued = await recordSendOutcome(trx, messageId, {
+        from: ['SENDING'],
+        status: 'QUEUED',
+        attempt,
+        retryAt: at,
+        errorCode: failure.code,
+        errorMessage:
+          failure.kind === 'throttled'
+            ? `Instagram asked us to slow down; retrying at ${at.toISOString()}.`
+            : `${failure.reason} Retrying at ${at.toISOString()}.`,
+      });
+      if (requeued) {
+        await services.enqueue(
+          trx,
+          sendMessagesJob,
+          { conversationId: target.message.conversationId },
+          { startAfter: at },
+        );
+      }
+      return 'stop';
+    }
+  }
+}
+
+/** Exponential backoff with jitter, never sooner than Meta's own hint. */
+export function retryDelayMs(failure: SendFailure, attempt: number, random: () => number): number {
+  const exponential = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+  const jittered = exponential / 2 + random() * (exponential / 2);
+  const hintMs =
+    failure.kind === 'throttled' && failure.retryAfterSeconds ? failure.retryAfterSeconds * 1000 : 0;
+  return Math.max(hintMs + random() * 250, jittered);
+}

@@ -6,23 +6,18 @@
 import { findRecipientConversations } from '../conversations/index.ts';
 import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { type LiveFeed, watchWorkspace } from '../realtime/live-feed.ts';
+import { watchWorkspace } from '../realtime/live-feed.ts';
+import type { Services } from '../services.ts';
 import type { AttachmentType } from './outbound-content.ts';
 import {
   findOutboundByIds,
   type OutboundMessage,
   type OutboundStatus,
 } from './outbound-messages.repository.ts';
-import { type EnqueueSend, queueOutboundMessage } from './queue-outbound-message.ts';
+import { queueOutboundMessage } from './queue-outbound-message.ts';
 
-export interface SendToRecipientDeps {
-  db: Database;
-  enqueueSend: EnqueueSend;
-  /** How long to wait for Meta's answer before answering 202. */
-  waitMs: number;
-  /** Says when the workspace changed, so the outcome is re-read then rather than polled. */
-  feed: LiveFeed;
-}
+/** The live feed says when the workspace changed, so the outcome is re-read then rather than polled. */
+type SendToRecipientServices = Pick<Services, 'db' | 'enqueue' | 'liveFeed' | 'env'>;
 
 export interface SendToRecipientRequest {
   recipientId: string;
@@ -70,16 +65,16 @@ async function findRecipientConversation(db: Database, actor: Actor, request: Se
 }
 
 export async function sendToRecipient(
-  deps: SendToRecipientDeps,
+  services: SendToRecipientServices,
   actor: Actor,
   request: SendToRecipientRequest,
 ): Promise<SendToRecipientResult> {
-  const conversation = await findRecipientConversation(deps.db, actor, request);
+  const conversation = await findRecipientConversation(services.db, actor, request);
   // Watched before queueing, so no change slips between the send and the wait.
-  const watch = await watchWorkspace(deps.feed, conversation.workspace_id);
+  const watch = await watchWorkspace(services.liveFeed, conversation.workspace_id);
   let parts: OutboundMessage[];
   try {
-    parts = await queueOutboundMessage(deps, actor, {
+    parts = await queueOutboundMessage(services, actor, {
       workspaceId: conversation.workspace_id,
       conversationId: conversation.id,
       idempotencyKey: request.idempotencyKey,
@@ -90,11 +85,11 @@ export async function sendToRecipient(
       // An API call is software acting, not a person: no Human Agent replies (Meta's policy).
       sentByHuman: false,
     });
-    const deadline = Date.now() + deps.waitMs;
+    const deadline = Date.now() + services.env.SEND_REST_WAIT_MS;
     const ids = parts.map((part) => part.id);
     while (!parts.every((part) => FINAL.includes(part.status)) && Date.now() < deadline) {
       await watch.nextChange(deadline - Date.now());
-      parts = await deps.db.withUser(actor, (trx) => findOutboundByIds(trx, ids));
+      parts = await services.db.withUser(actor, (trx) => findOutboundByIds(trx, ids));
     }
   } finally {
     watch.close();

@@ -17,7 +17,7 @@ import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
 import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
 import { tokenContext } from '../crypto/token-cipher.ts';
 import { AppError } from '../errors.ts';
-import { QUEUE_SCHEMA, QUEUES } from '../jobs/queue.ts';
+import { QUEUE_SCHEMA } from '../jobs/queue.ts';
 import { createGraphClient } from '../meta/graph-client.ts';
 import { receiveDelivery } from '../meta/webhook-endpoint.ts';
 import { createServices, type Services } from '../services.ts';
@@ -30,7 +30,7 @@ import { reactToMessage } from './react-to-message.ts';
 import { requeueStrandedReplies } from './requeue-stranded-replies.ts';
 import { resolveUncertainMessage } from './resolve-uncertain-message.ts';
 import { retryOutboundMessage } from './retry-outbound-message.ts';
-import { sendConversationReplies } from './send-outbound-messages.ts';
+import { sendConversationReplies, sendMessagesJob } from './send-messages.job.ts';
 import { signalTyping } from './signal-typing.ts';
 
 let database: TestDatabase;
@@ -124,13 +124,10 @@ async function customerWrites(text: string, at = Date.now()): Promise<string> {
   });
 }
 
-const deps = () => ({ db: services.db, enqueueSend: services.enqueueSend });
-const jobDeps = () => ({
-  db: services.db,
-  graph: services.graph,
-  cipher: services.cipher,
-  enqueueSend: services.enqueueSend,
-  limits: { textPerSecond: 100, mediaPerSecond: 10 },
+/** The send job as this file runs it itself: Meta's own limits, claims lasting 8 s. */
+const jobServices = () => ({
+  ...services,
+  sendLimits: { textPerSecond: 100, mediaPerSecond: 10 },
   claimTtlMs: 8000,
 });
 
@@ -146,7 +143,7 @@ async function queuedWithoutJob(text: string): Promise<string> {
 }
 
 function reply(input: Partial<OutboundRequest> = {}, operator = alice) {
-  return queueOutboundMessage(deps(), operator.actor, {
+  return queueOutboundMessage(services, operator.actor, {
     workspaceId,
     conversationId,
     idempotencyKey: randomUUID(),
@@ -379,7 +376,7 @@ describe('faults that must not send twice', () => {
       delivered: false,
     });
     expect(notDelivered.status).toBe('FAILED');
-    await retryOutboundMessage(deps(), alice.actor, { workspaceId, messageId: first(parts).id });
+    await retryOutboundMessage(services, alice.actor, { workspaceId, messageId: first(parts).id });
     await settledAs(first(parts).id, ['SENT']);
     expect(sendCalls()).toHaveLength(2);
   });
@@ -464,7 +461,7 @@ describe('faults that must not send twice', () => {
       facebookGraphUrl: closedPort,
       version: 'v25.0',
     });
-    await sendConversationReplies({ ...jobDeps(), graph: unreachable }, conversationId);
+    await sendConversationReplies({ ...jobServices(), graph: unreachable }, conversationId);
     const queued = await messageRow(id);
     expect(queued).toMatchObject({ status: 'QUEUED', error_code: 'network', send_attempts: 1 });
     // The re-queued job runs on the real workers, with the real Graph client.
@@ -479,7 +476,7 @@ describe('the send job on its own', () => {
     await sql("update conversations set last_inbound_at = now() - interval '25 hours' where id = $1", [
       conversationId,
     ]);
-    await sendConversationReplies(jobDeps(), conversationId);
+    await sendConversationReplies(jobServices(), conversationId);
     expect(await messageRow(id)).toMatchObject({ status: 'FAILED', error_code: 'window_closed' });
     expect(sendCalls()).toHaveLength(0);
   });
@@ -487,7 +484,7 @@ describe('the send job on its own', () => {
   it('finds a message SENDING (its worker died during the call) and leaves it UNCERTAIN, not re-sent', async () => {
     const id = await queuedWithoutJob('Did this go out?');
     await sql("update conversation_messages set status = 'SENDING', send_attempts = 1 where id = $1", [id]);
-    await sendConversationReplies(jobDeps(), conversationId);
+    await sendConversationReplies(jobServices(), conversationId);
     expect(await messageRow(id)).toMatchObject({ status: 'UNCERTAIN', error_code: 'interrupted' });
     expect(sendCalls()).toHaveLength(0);
   });
@@ -499,7 +496,7 @@ describe('the send job on its own', () => {
       [done],
     );
     const next = await queuedWithoutJob('part two');
-    await sendConversationReplies(jobDeps(), conversationId);
+    await sendConversationReplies(jobServices(), conversationId);
     expect(sentToCustomer().map((m) => m.text)).toEqual(['part two']);
     expect((await messageRow(next)).status).toBe('SENT');
   });
@@ -509,8 +506,8 @@ describe('replies whose job is gone', () => {
   const sweep = () =>
     requeueStrandedReplies({
       db: services.db,
-      enqueueSend: services.enqueueSend,
-      queue: { schema: QUEUE_SCHEMA, name: QUEUES.sendMessages },
+      enqueue: services.enqueue,
+      queue: { schema: QUEUE_SCHEMA, name: sendMessagesJob.queue },
     });
   const backdate = (id: string) =>
     sql("update conversation_messages set created_at = now() - interval '10 minutes' where id = $1", [id]);
@@ -525,7 +522,12 @@ describe('replies whose job is gone', () => {
     const waiting = await queuedWithoutJob('This one has a job, due later');
     await backdate(waiting);
     await services.db.withService((trx) =>
-      services.enqueueSend(trx, conversationId, new Date(Date.now() + 60 * 60 * 1000)),
+      services.enqueue(
+        trx,
+        sendMessagesJob,
+        { conversationId },
+        { startAfter: new Date(Date.now() + 60 * 60 * 1000) },
+      ),
     );
     // And a third, just written to.
     customer = meta.addCustomer({ username: `fresh.${n}` });
@@ -579,14 +581,14 @@ describe('order within a conversation', () => {
     await sql("insert into send_claims (message_id, claimed_until) values ($1, now() + interval '1 hour')", [
       sending,
     ]);
-    await sendConversationReplies(jobDeps(), conversationId);
+    await sendConversationReplies(jobServices(), conversationId);
     expect(sendCalls()).toHaveLength(0);
     expect((await messageRow(next)).status).toBe('QUEUED');
 
     await sql("update send_claims set claimed_until = now() - interval '1 second' where message_id = $1", [
       sending,
     ]);
-    await sendConversationReplies(jobDeps(), conversationId);
+    await sendConversationReplies(jobServices(), conversationId);
     expect((await messageRow(sending)).status).toBe('UNCERTAIN');
     expect(texts()).toEqual(['Waits its turn']);
   });
@@ -607,7 +609,7 @@ describe('order within a conversation', () => {
         "insert into send_claims (message_id, claimed_until) values ($1, now() + interval '1 hour')",
         [id],
       );
-      const run = sendConversationReplies(jobDeps(), conversationId);
+      const run = sendConversationReplies(jobServices(), conversationId);
       await eventually(async () => {
         const waiting = await sql("select 1 from pg_stat_activity where wait_event_type = 'Lock'");
         return waiting.length > 0;
@@ -641,7 +643,7 @@ describe('order within a conversation', () => {
       await Promise.all(
         Array.from({ length: runs }, async () => {
           await sleep(random() * 50);
-          await sendConversationReplies(jobDeps(), conversationId);
+          await sendConversationReplies(jobServices(), conversationId);
         }),
       );
       expect(texts()).toEqual(written);
@@ -687,7 +689,7 @@ describe('refusals that need the operator', () => {
     const parts = await reply();
     await settledAs(first(parts).id, ['FAILED']);
     meta.setMessagingAccess(account.username, true);
-    const retried = await retryOutboundMessage(deps(), alice.actor, {
+    const retried = await retryOutboundMessage(services, alice.actor, {
       workspaceId,
       messageId: first(parts).id,
     });
@@ -695,7 +697,7 @@ describe('refusals that need the operator', () => {
     await settledAs(first(parts).id, ['SENT']);
     expect(sentToCustomer()).toHaveLength(1);
     const again = await rejection(
-      retryOutboundMessage(deps(), alice.actor, { workspaceId, messageId: first(parts).id }),
+      retryOutboundMessage(services, alice.actor, { workspaceId, messageId: first(parts).id }),
     );
     expect(again.code).toBe('CONFLICT');
   });
@@ -706,7 +708,7 @@ describe('workspaces', () => {
     const sendAsBob = await rejection(reply({}, bob));
     expect(sendAsBob.code).toBe('NOT_FOUND');
     const crossWorkspace = await rejection(
-      queueOutboundMessage(deps(), bob.actor, {
+      queueOutboundMessage(services, bob.actor, {
         workspaceId: bobWorkspaceId,
         conversationId,
         idempotencyKey: randomUUID(),
@@ -718,7 +720,7 @@ describe('workspaces', () => {
     const parts = await reply();
     await settledAs(first(parts).id, ['SENT']);
     for (const attempt of [
-      () => retryOutboundMessage(deps(), bob.actor, { workspaceId, messageId: first(parts).id }),
+      () => retryOutboundMessage(services, bob.actor, { workspaceId, messageId: first(parts).id }),
       () =>
         resolveUncertainMessage(services.db, bob.actor, {
           workspaceId: bobWorkspaceId,
@@ -733,7 +735,6 @@ describe('workspaces', () => {
 });
 
 describe('reactions, seen marks and typing (opt-in per workspace)', () => {
-  const actionDeps = () => ({ db: services.db, enqueueSenderAction: services.enqueueSenderAction });
   const actionsFor = () => meta.senderActions().filter((a) => a.recipientId === customer.igsid);
   const setSendSettings = (changes: Parameters<typeof updateWorkspaceSendSettings>[2]['changes']) =>
     updateWorkspaceSendSettings(services.db, alice.actor, { workspaceId, changes });
@@ -751,19 +752,17 @@ describe('reactions, seen marks and typing (opt-in per workspace)', () => {
 
   it('sends nothing while they are off (the default)', async () => {
     const error = await rejection(
-      reactToMessage(actionDeps(), alice.actor, {
+      reactToMessage(services, alice.actor, {
         workspaceId,
         messageId: await customerMessageId(),
         reaction: '❤️',
       }),
     );
     expect(error.message).toContain('turned off');
-    expect(await markConversationRead(actionDeps(), alice.actor, { workspaceId, conversationId })).toEqual({
+    expect(await markConversationRead(services, alice.actor, { workspaceId, conversationId })).toEqual({
       seenSent: false,
     });
-    expect(
-      await signalTyping(actionDeps(), alice.actor, { workspaceId, conversationId, typing: true }),
-    ).toEqual({
+    expect(await signalTyping(services, alice.actor, { workspaceId, conversationId, typing: true })).toEqual({
       sent: false,
     });
     const [conversation] = await sql<{ unread_count: number }>(
@@ -778,13 +777,13 @@ describe('reactions, seen marks and typing (opt-in per workspace)', () => {
   it('once an admin turns them on, each reaches Meta as its sender action', async () => {
     await setSendSettings({ reactionsEnabled: true, seenEnabled: true, typingEnabled: true });
     const messageId = await customerMessageId();
-    await reactToMessage(actionDeps(), alice.actor, { workspaceId, messageId, reaction: '❤️' });
-    await markConversationRead(actionDeps(), alice.actor, { workspaceId, conversationId });
+    await reactToMessage(services, alice.actor, { workspaceId, messageId, reaction: '❤️' });
+    await markConversationRead(services, alice.actor, { workspaceId, conversationId });
     // Read again (another tab, a refetch) with nothing new: the customer is not told twice.
-    expect(await markConversationRead(actionDeps(), alice.actor, { workspaceId, conversationId })).toEqual({
+    expect(await markConversationRead(services, alice.actor, { workspaceId, conversationId })).toEqual({
       seenSent: false,
     });
-    await signalTyping(actionDeps(), alice.actor, { workspaceId, conversationId, typing: true });
+    await signalTyping(services, alice.actor, { workspaceId, conversationId, typing: true });
     await eventually(async () => actionsFor().length === 3);
     const [mid] = (
       await sql<{ external_message_id: string }>(
@@ -807,7 +806,7 @@ describe('reactions, seen marks and typing (opt-in per workspace)', () => {
     );
     expect(row?.business_reaction).toBe('❤️');
 
-    await reactToMessage(actionDeps(), alice.actor, { workspaceId, messageId, reaction: null });
+    await reactToMessage(services, alice.actor, { workspaceId, messageId, reaction: null });
     await eventually(async () => actionsFor().some((a) => a.action === 'unreact'));
   });
 
@@ -817,14 +816,14 @@ describe('reactions, seen marks and typing (opt-in per workspace)', () => {
       conversationId,
     ]);
     const error = await rejection(
-      reactToMessage(actionDeps(), alice.actor, {
+      reactToMessage(services, alice.actor, {
         workspaceId,
         messageId: await customerMessageId(),
         reaction: '👍',
       }),
     );
     expect(error.code).toBe('UNPROCESSABLE');
-    expect(await markConversationRead(actionDeps(), alice.actor, { workspaceId, conversationId })).toEqual({
+    expect(await markConversationRead(services, alice.actor, { workspaceId, conversationId })).toEqual({
       seenSent: false,
     });
   });

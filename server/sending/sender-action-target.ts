@@ -4,16 +4,10 @@
 import { findReplyContext, messagingWindow } from '../conversations/index.ts';
 import { continueAsServer, type Tx } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import type { Enqueue } from '../jobs/job.ts';
 import type { SenderAction } from '../meta/graph-api.ts';
 import { findSendSettings, type SendSettings } from '../team/index.ts';
-
-export interface SenderActionJob {
-  connectionId: string;
-  contactId: string;
-  senderAction: SenderAction;
-}
-
-export type EnqueueSenderAction = (trx: Tx, job: SenderActionJob) => Promise<void>;
+import { senderActionJob } from './sender-action.job.ts';
 
 export interface SenderActionTarget {
   conversationId: string;
@@ -55,12 +49,16 @@ export async function senderActionTarget(
 /** Queues the action when the workspace allows it and Meta would take it; says whether it did. */
 export async function queueSenderActionIfAllowed(
   trx: Tx,
-  enqueue: EnqueueSenderAction,
+  enqueue: Enqueue,
   target: SenderActionTarget,
   allowed: boolean,
   senderAction: SenderAction,
 ): Promise<boolean> {
   if (!allowed || !target.deliverable) return false;
-  await enqueue(trx, { connectionId: target.connectionId, contactId: target.contactId, senderAction });
+  await enqueue(trx, senderActionJob, {
+    connectionId: target.connectionId,
+    contactId: target.contactId,
+    senderAction,
+  });
   return true;
 }

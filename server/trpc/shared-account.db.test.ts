@@ -12,7 +12,6 @@ import { ingestWebhookEvents } from '../ingest/index.ts';
 import { createWorkspace } from '../team/index.ts';
 
 const IG = '17841400000000777';
-const noEnrichment = { enqueueEnrichment: async () => {} };
 
 let stack: ApiStack;
 let ownerA: TestOperator;
@@ -54,7 +53,7 @@ async function deliver(customer: string, unreadable = false): Promise<string> {
     headers: {},
     object: 'instagram',
   });
-  await ingestWebhookEvents(stack.services.db, noEnrichment, [id]);
+  await ingestWebhookEvents({ db: stack.services.db, enqueue: async () => {} }, [id]);
   return id;
 }
 

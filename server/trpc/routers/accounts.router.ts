@@ -30,7 +30,7 @@ export const accountsRouter = router({
     .input(z.object({ connectionId: z.uuid(), deleteHistory: z.boolean().default(false) }))
     .output(z.object({ unsubscribed: z.boolean(), deleted: z.record(z.string(), z.number()).nullable() }))
     .mutation(({ ctx, input }) =>
-      disconnectAccount({ db: ctx.db, cipher: ctx.services.cipher, graph: ctx.services.graph }, ctx.actor, {
+      disconnectAccount(ctx.services, ctx.actor, {
         workspaceId: ctx.workspace.id,
         connectionId: input.connectionId,
         deleteHistory: input.deleteHistory,

@@ -72,7 +72,7 @@ export const inboxRouter = router({
     .input(z.object({ conversationId: z.uuid() }))
     .output(z.object({ seenSent: z.boolean() }))
     .mutation(({ ctx, input }) =>
-      markConversationRead({ db: ctx.db, enqueueSenderAction: ctx.services.enqueueSenderAction }, ctx.actor, {
+      markConversationRead(ctx.services, ctx.actor, {
         workspaceId: ctx.workspace.id,
         conversationId: input.conversationId,
       }),

@@ -20,11 +20,11 @@ export const messagesRouter = router({
     .input(SendMessageInput)
     .output(z.array(OutboundMessageSchema))
     .mutation(async ({ ctx, input }) => {
-      const parts = await queueOutboundMessage(
-        { db: ctx.db, enqueueSend: ctx.services.enqueueSend },
-        ctx.actor,
-        { ...input, workspaceId: ctx.workspace.id, sentByHuman: true },
-      );
+      const parts = await queueOutboundMessage(ctx.services, ctx.actor, {
+        ...input,
+        workspaceId: ctx.workspace.id,
+        sentByHuman: true,
+      });
       return parts.map(toOutboundDto);
     }),
   /** Sends a FAILED message again (after Meta refused it, or after the operator judged an uncertain one undelivered). */
@@ -33,7 +33,7 @@ export const messagesRouter = router({
     .output(OutboundMessageSchema)
     .mutation(async ({ ctx, input }) =>
       toOutboundDto(
-        await retryOutboundMessage({ db: ctx.db, enqueueSend: ctx.services.enqueueSend }, ctx.actor, {
+        await retryOutboundMessage(ctx.services, ctx.actor, {
           workspaceId: ctx.workspace.id,
           messageId: input.messageId,
         }),
@@ -57,7 +57,7 @@ export const messagesRouter = router({
     .input(z.object({ messageId: z.uuid(), reaction: z.string().min(1).max(16).nullable() }))
     .output(z.object({ reaction: z.string().nullable() }))
     .mutation(({ ctx, input }) =>
-      reactToMessage({ db: ctx.db, enqueueSenderAction: ctx.services.enqueueSenderAction }, ctx.actor, {
+      reactToMessage(ctx.services, ctx.actor, {
         ...input,
         workspaceId: ctx.workspace.id,
       }),
@@ -67,7 +67,7 @@ export const messagesRouter = router({
     .input(z.object({ conversationId: z.uuid(), typing: z.boolean() }))
     .output(z.object({ sent: z.boolean() }))
     .mutation(({ ctx, input }) =>
-      signalTyping({ db: ctx.db, enqueueSenderAction: ctx.services.enqueueSenderAction }, ctx.actor, {
+      signalTyping(ctx.services, ctx.actor, {
         ...input,
         workspaceId: ctx.workspace.id,
       }),

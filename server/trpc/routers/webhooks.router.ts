@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { runWebhookSelfTest, WebhookSelfTestSchema, webhookSelfTestConfig } from '../../health/index.ts';
+import { runWebhookSelfTest, WebhookSelfTestSchema } from '../../health/index.ts';
 import { replayWorkspaceDeliveries } from '../../ingest/index.ts';
 import { router, workspaceAdminProcedure } from '../init.ts';
 
@@ -8,27 +8,13 @@ export const webhooksRouter = router({
   replayFailed: workspaceAdminProcedure
     .output(z.object({ replayed: z.number().int() }))
     .mutation(async ({ ctx }) => ({
-      replayed: await replayWorkspaceDeliveries(
-        ctx.db,
-        ctx.services.enqueueIngest,
-        ctx.actor,
-        ctx.workspace.id,
-      ),
+      replayed: await replayWorkspaceDeliveries(ctx.services, ctx.actor, ctx.workspace.id),
     })),
   /**
    * Plays Meta against the app's own public webhook URL and reports each check (admins: it
    * writes to the ledger and asks Meta about the workspace's accounts with their tokens).
    */
-  runSelfTest: workspaceAdminProcedure.output(WebhookSelfTestSchema).mutation(({ ctx }) =>
-    runWebhookSelfTest(
-      {
-        db: ctx.db,
-        graph: ctx.services.graph,
-        cipher: ctx.services.cipher,
-        config: webhookSelfTestConfig(ctx.services.env),
-      },
-      ctx.actor,
-      ctx.workspace.id,
-    ),
-  ),
+  runSelfTest: workspaceAdminProcedure
+    .output(WebhookSelfTestSchema)
+    .mutation(({ ctx }) => runWebhookSelfTest(ctx.services, ctx.actor, ctx.workspace.id)),
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryDelayMs } from './send-outbound-messages.ts';
+import { retryDelayMs } from './send-messages.job.ts';
 
 const unavailable = { kind: 'unavailable', code: '2', reason: '' } as const;
 const throttled = (retryAfterSeconds: number | null) =>
