@@ -20,12 +20,7 @@ import { createGraphClient, type GraphClient } from './meta/graph-client.ts';
 import type { InstagramOAuthConfig } from './meta/instagram-oauth.ts';
 import type { WebhookEndpointConfig, WebhookLedger } from './meta/webhook-endpoint.ts';
 import { createLiveFeed, type LiveFeed } from './realtime/live-feed.ts';
-import {
-  requeueStrandedRepliesJob,
-  type SendLimits,
-  senderActionJob,
-  sendMessagesJob,
-} from './sending/index.ts';
+import { resendDeadLettersJob, type SendLimits, senderActionJob, sendMessagesJob } from './sending/index.ts';
 
 /** Every job the workers run; every process creates their queues. */
 export const JOBS: readonly JobDefinition<Services, z.ZodType>[] = [
@@ -34,7 +29,7 @@ export const JOBS: readonly JobDefinition<Services, z.ZodType>[] = [
   sendMessagesJob,
   senderActionJob,
   refreshTokensJob,
-  requeueStrandedRepliesJob,
+  resendDeadLettersJob,
 ];
 
 /** Profile lookups per Instagram account per second: a small share of Meta's budget. */
@@ -83,7 +78,7 @@ export function createServices(env: Env): Services {
   const queue = () => {
     started ??= startQueue({
       url: env.DATABASE_URL,
-      queues: JOBS.map((job) => job.queue),
+      jobs: JOBS,
       role: 'web',
       jobTimeoutSeconds: env.JOB_TIMEOUT_SECONDS,
     }).catch((error: unknown) => {

@@ -21,7 +21,7 @@ export async function startWorkers(services: Services): Promise<Workers> {
   const timeoutSeconds = services.env.JOB_TIMEOUT_SECONDS;
   const boss = await startQueue({
     url: services.env.DATABASE_URL,
-    queues: JOBS.map((job) => job.queue),
+    jobs: JOBS,
     role: 'worker',
     jobTimeoutSeconds: timeoutSeconds,
   });

@@ -24,7 +24,7 @@ export async function setup(project: TestProject) {
   // Install the queue's schema once, so no test file pays for it.
   const queue = await startQueue({
     url: cluster.appUrl(TEMPLATE_DATABASE),
-    queues: JOBS.map((job) => job.queue),
+    jobs: JOBS,
     role: 'web',
   });
   await queue.stop({ graceful: false, wait: true });

@@ -21,7 +21,7 @@ import {
 import type { Tx } from '../db/database.ts';
 import { leadOrigin, recordLead } from '../leads/index.ts';
 import type { InstagramEvent } from '../meta/instagram-events.ts';
-import { adoptEcho, confirmSent } from '../sending/index.ts';
+import { adoptEcho, confirmByEcho } from '../sending/index.ts';
 import type { Services } from '../services.ts';
 import { registerContact } from './contacts.repository.ts';
 import { enrichContactJob } from './enrich-contact.job.ts';
@@ -187,7 +187,7 @@ async function store(
     // Its mid is unknown when the echo outruns the Send API's answer (or the answer was lost):
     // then it is matched with our waiting send by content and time.
     const known = await findMessageByMid(trx, connection.id, event.mid);
-    if (known) await confirmSent(trx, known.id);
+    if (known) await confirmByEcho(trx, known.id);
     else {
       const adopted = await adoptEcho(trx, {
         conversationId,

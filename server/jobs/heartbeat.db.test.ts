@@ -17,7 +17,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   boss = await startQueue({
     url: database.appUrl,
-    queues: [],
+    jobs: [],
     role: 'worker',
     jobTimeoutSeconds: TIMEOUT_SECONDS,
   });

@@ -4,11 +4,16 @@ import type { z } from 'zod';
 import type { Tx } from '../db/database.ts';
 
 export interface JobDefinition<Services, Schema extends z.ZodType> {
-  /** pg-boss's queue name. */
+  /**
+   * pg-boss's queue name. Stored with every queued job and read by Health's stuck-jobs SQL, so it
+   * never changes once released.
+   */
   queue: string;
   payload: Schema;
   /** How many of these may run at once in one worker process. */
   concurrency: number;
+  /** The queue pg-boss moves a job to once it has run out of retries. */
+  deadLetter?: string;
   /** A cron expression, for jobs the worker runs on a schedule (with an empty payload). */
   schedule?: string;
   run(services: Services, payload: z.infer<Schema>): Promise<unknown>;

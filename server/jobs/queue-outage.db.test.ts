@@ -13,7 +13,7 @@ afterAll(() => database.drop());
 
 it('reports a job it could not mark completed, and the worker goes on', async () => {
   const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
-  const boss = await startQueue({ url: database.appUrl, queues: [], role: 'web' });
+  const boss = await startQueue({ url: database.appUrl, jobs: [], role: 'web' });
   try {
     await boss.createQueue('outage-test');
     let runs = 0;

@@ -6,7 +6,6 @@ import { JOBS } from '../services.ts';
 import { startQueue } from './queue.ts';
 
 let database: TestDatabase;
-const queues = JOBS.map((job) => job.queue);
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -21,14 +20,14 @@ it('installs the queue once when a web and a worker process start at the same mo
   for (let round = 0; round < 10; round++) {
     await database.query('drop schema if exists pgboss cascade');
     const started = await Promise.allSettled([
-      startQueue({ url: database.appUrl, queues, role: 'web' }),
-      startQueue({ url: database.appUrl, queues, role: 'worker' }),
+      startQueue({ url: database.appUrl, jobs: JOBS, role: 'web' }),
+      startQueue({ url: database.appUrl, jobs: JOBS, role: 'worker' }),
     ]);
     for (const outcome of started) {
       if (outcome.status === 'fulfilled') await outcome.value.stop({ graceful: false, wait: true });
     }
     expect(started.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled']);
     const { rows } = await database.query<{ name: string }>('select name from pgboss.queue');
-    expect(rows.map((row) => row.name)).toEqual(expect.arrayContaining(queues));
+    expect(rows.map((row) => row.name)).toEqual(expect.arrayContaining(JOBS.map((job) => job.queue)));
   }
 }, 120_000);

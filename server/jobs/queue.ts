@@ -3,9 +3,10 @@
 import { CompiledQuery } from 'kysely';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
+import type { z } from 'zod';
 import type { Tx } from '../db/database.ts';
 import { DEFAULT_JOB_TIMEOUT_SECONDS } from '../env.ts';
-import type { Enqueue } from './job.ts';
+import type { Enqueue, JobDefinition } from './job.ts';
 
 /** pg-boss's own schema (its default), where the jobs themselves live. */
 export const QUEUE_SCHEMA = 'pgboss';
@@ -15,8 +16,8 @@ export const JOB_WAKEUP_CHANNEL = 'inbox_jobs';
 
 export interface QueueOptions {
   url: string;
-  /** The queues to create (every process creates all of them: either may be first to start). */
-  queues: readonly string[];
+  /** The jobs whose queues to create (every process creates all of them: any may start first). */
+  jobs: readonly Pick<JobDefinition<never, z.ZodType>, 'queue' | 'deadLetter'>[];
   /** Web processes only enqueue; worker processes also run maintenance and schedules. */
   role: 'web' | 'worker';
   /**
@@ -29,7 +30,7 @@ export interface QueueOptions {
 
 export async function startQueue({
   url,
-  queues,
+  jobs,
   role,
   jobTimeoutSeconds = DEFAULT_JOB_TIMEOUT_SECONDS,
 }: QueueOptions): Promise<PgBoss> {
@@ -49,16 +50,13 @@ export async function startQueue({
   // run side by side, the partition DDL of the two deadlocks, so they take turns.
   await oneProcessAtATime(url, async () => {
     await boss.start();
-    for (const name of queues) {
-      const policy = {
-        name,
-        retryLimit: 10,
-        retryDelay: 2,
-        retryBackoff: true,
-        expireInSeconds: jobTimeoutSeconds,
-      };
-      await boss.createQueue(name, policy);
-      await boss.updateQueue(name, policy); // createQueue keeps an existing queue's old settings
+    const policy = { retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: jobTimeoutSeconds };
+    // Every queue exists before any names another as its dead-letter queue.
+    for (const job of jobs) await boss.createQueue(job.queue, { name: job.queue, ...policy });
+    for (const job of jobs) {
+      // createQueue keeps an existing queue's old settings.
+      const deadLetter = job.deadLetter ? { deadLetter: job.deadLetter } : {};
+      await boss.updateQueue(job.queue, { name: job.queue, ...policy, ...deadLetter });
     }
   });
   return boss;

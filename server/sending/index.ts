@@ -8,10 +8,10 @@ export {
   SendMessageInput,
   toOutboundDto,
 } from './messages.schemas.ts';
-export { adoptEcho, confirmSent } from './outbound-messages.repository.ts';
+export { adoptEcho, confirmByEcho } from './outbound-lifecycle.ts';
 export { queueOutboundMessage } from './queue-outbound-message.ts';
 export { reactToMessage } from './react-to-message.ts';
-export { requeueStrandedRepliesJob } from './requeue-stranded-replies.job.ts';
+export { resendDeadLettersJob } from './resend-dead-letters.job.ts';
 export { resolveUncertainMessage } from './resolve-uncertain-message.ts';
 export { retryOutboundMessage } from './retry-outbound-message.ts';
 export type { SendLimits } from './send-messages.job.ts';

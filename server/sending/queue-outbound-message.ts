@@ -16,11 +16,8 @@ import { type Actor, continueAsServer } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { type OutboundContent, type OutboundPart, planParts } from './outbound-content.ts';
-import {
-  findOutboundByKeys,
-  insertQueuedParts,
-  type OutboundMessage,
-} from './outbound-messages.repository.ts';
+import { queueParts } from './outbound-lifecycle.ts';
+import { findOutboundByKeys, type OutboundMessage } from './outbound-messages.repository.ts';
 import { sendMessagesJob } from './send-messages.job.ts';
 
 type QueueServices = Pick<Services, 'db' | 'enqueue'>;
@@ -83,7 +80,7 @@ export async function queueOutboundMessage(
     // Members cannot insert messages themselves (a direct insert would skip the checks above):
     // the reply, made only of what was checked, is stored as the server.
     await continueAsServer(trx);
-    const inserted = await insertQueuedParts(
+    const inserted = await queueParts(
       trx,
       parts.map((part, index) => ({
         workspace_id: conversation.workspaceId,
@@ -91,7 +88,6 @@ export async function queueOutboundMessage(
         channel_connection_id: conversation.connectionId,
         user_id: actor.userId,
         direction: 'OUTBOUND',
-        status: 'QUEUED',
         kind: part.kind === 'text' ? 'text' : part.type,
         content: part.kind === 'text' ? part.text : '',
         attachments:

@@ -3,7 +3,8 @@
 // can then be retried. Never re-sent without this decision.
 import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { findOutboundByIds, type OutboundMessage, settleUncertain } from './outbound-messages.repository.ts';
+import { settleUncertain } from './outbound-lifecycle.ts';
+import { findOutboundByIds, type OutboundMessage } from './outbound-messages.repository.ts';
 import { withVisibleOutboundMessage } from './visible-outbound-message.ts';
 
 export async function resolveUncertainMessage(

@@ -4,7 +4,8 @@
 import type { Actor } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { Services } from '../services.ts';
-import { findOutboundByIds, type OutboundMessage, requeueFailed } from './outbound-messages.repository.ts';
+import { retry } from './outbound-lifecycle.ts';
+import { findOutboundByIds, type OutboundMessage } from './outbound-messages.repository.ts';
 import { sendMessagesJob } from './send-messages.job.ts';
 import { withVisibleOutboundMessage } from './visible-outbound-message.ts';
 
@@ -14,7 +15,7 @@ export async function retryOutboundMessage(
   ref: { workspaceId: string; messageId: string },
 ): Promise<OutboundMessage> {
   return withVisibleOutboundMessage(services.db, actor, ref, async (trx, message) => {
-    if (!(await requeueFailed(trx, message.id))) {
+    if (!(await retry(trx, message.id))) {
       throw new AppError('CONFLICT', `Only a failed message can be retried; this one is ${message.status}`);
     }
     await services.enqueue(trx, sendMessagesJob, { conversationId: message.conversationId });

@@ -19,13 +19,8 @@ import { defineJob } from '../jobs/job.ts';
 import { sendMessage, unsealToken } from '../meta/graph-api.ts';
 import { classifySendFailure, type SendFailure } from '../meta/send-outcome.ts';
 import type { Services } from '../services.ts';
-import {
-  lockSendTarget,
-  markSending,
-  markSent,
-  recordSendOutcome,
-  type SendTarget,
-} from './outbound-messages.repository.ts';
+import * as lifecycle from './outbound-lifecycle.ts';
+import { lockSendTarget, type SendTarget } from './outbound-messages.repository.ts';
 import {
   claimReply,
   findReplyConversation,
@@ -44,21 +39,34 @@ export interface SendLimits {
 
 type SendServices = Pick<Services, 'db' | 'graph' | 'cipher' | 'enqueue' | 'sendLimits' | 'claimTtlMs'>;
 
+export const SendMessagesPayload = z.union([
+  /** The conversation whose waiting replies go out, oldest first. */
+  z.object({ conversationId: z.uuid() }),
+  /** A reply's parts, as jobs were queued before replies were sent by conversation. */
+  z.object({ messageIds: z.array(z.uuid()).min(1) }),
+]);
+
+/** The conversation a send job is for; undefined when its replies are gone. */
+export async function conversationOf(
+  trx: Tx,
+  payload: z.infer<typeof SendMessagesPayload>,
+): Promise<string | undefined> {
+  return 'conversationId' in payload
+    ? payload.conversationId
+    : findReplyConversation(trx, payload.messageIds[0] as string);
+}
+
+/** Where pg-boss moves a send job that ran out of retries (see resend-dead-letters.job.ts). */
+export const SEND_DEAD_LETTER_QUEUE = 'send-messages-dead-letter';
+
 export const sendMessagesJob = defineJob({
   queue: 'send-messages',
-  payload: z.union([
-    /** The conversation whose waiting replies go out, oldest first. */
-    z.object({ conversationId: z.uuid() }),
-    /** A reply's parts, as jobs were queued before replies were sent by conversation. */
-    z.object({ messageIds: z.array(z.uuid()).min(1) }),
-  ]),
+  payload: SendMessagesPayload,
+  deadLetter: SEND_DEAD_LETTER_QUEUE,
   // Enough conversations in flight to fill Meta's 100/s per account while each waits on the network.
   concurrency: 16,
   run: async (services: SendServices, payload) => {
-    const conversationId =
-      'conversationId' in payload
-        ? payload.conversationId
-        : await services.db.withService((trx) => findReplyConversation(trx, payload.messageIds[0] as string));
+    const conversationId = await services.db.withService((trx) => conversationOf(trx, payload));
     if (conversationId) await sendConversationReplies(services, conversationId);
   },
 });
@@ -163,7 +171,7 @@ async function send(services: SendServices, claimed: Claimed): Promise<Step> {
   }
   await services.db.withService(async (trx) => {
     await lockConversationKey(trx, target.connection.id, target.contactId);
-    await markSent(trx, target, mid);
+    await lifecycle.accept(trx, target, mid);
     await releaseClaim(trx, messageId);
   });
   return 'next';
@@ -187,9 +195,7 @@ async function claim(
   if (!next) return { kind: 'busy' };
   if (next.status === 'SENDING') {
     if (next.claimed) return { kind: 'busy' };
-    await recordSendOutcome(trx, next.id, {
-      from: ['SENDING'],
-      status: 'UNCERTAIN',
+    await lifecycle.recordSetback(trx, next.id, 'interrupt', {
       errorCode: 'interrupted',
       errorMessage:
         'Sending was interrupted while Instagram was being called, so it may or may not have been delivered. Waiting for Instagram to confirm it.',
@@ -204,10 +210,10 @@ async function claim(
 
   const checked = checkBeforeSending(target, services.cipher);
   if ('errorCode' in checked) {
-    await recordSendOutcome(trx, next.id, { from: ['QUEUED'], status: 'FAILED', ...checked });
+    await lifecycle.recordSetback(trx, next.id, 'refuse', checked);
     return { kind: 'settled' };
   }
-  await markSending(trx, next.id);
+  await lifecycle.claim(trx, next.id);
   await claimReply(trx, next.id, services.claimTtlMs);
   return { kind: 'claimed', target, ...checked };
 }
@@ -290,9 +296,7 @@ async function recordOutcome(
   const messageId = target.message.id;
   switch (failure.kind) {
     case 'ambiguous':
-      await recordSendOutcome(trx, messageId, {
-        from: ['SENDING'],
-        status: 'UNCERTAIN',
+      await lifecycle.recordSetback(trx, messageId, 'ambiguous', {
         errorCode: failure.code,
         errorMessage: failure.reason,
         attempt,
@@ -300,9 +304,7 @@ async function recordOutcome(
       return 'next';
     case 'rejected':
       if (failure.needsReauth) await markNeedsReauth(trx, target.connection.id, failure.reason);
-      await recordSendOutcome(trx, messageId, {
-        from: ['SENDING'],
-        status: 'FAILED',
+      await lifecycle.recordSetback(trx, messageId, 'reject', {
         errorCode: failure.code,
         errorMessage: failure.reason,
         attempt,
@@ -311,9 +313,7 @@ async function recordOutcome(
     case 'throttled':
     case 'unavailable': {
       if (attempt >= MAX_SEND_ATTEMPTS) {
-        await recordSendOutcome(trx, messageId, {
-          from: ['SENDING'],
-          status: 'FAILED',
+        await lifecycle.recordSetback(trx, messageId, 'reject', {
           errorCode: failure.code,
           attempt,
           errorMessage: `Instagram did not take the message after ${attempt} attempts (${failure.kind === 'throttled' ? 'rate limited' : 'temporarily unavailable'}). Nothing was delivered; retry when you like.`,
@@ -324,9 +324,7 @@ async function recordOutcome(
       if (failure.kind === 'throttled') await holdSends(trx, target.connection.id, delayMs);
       const at = new Date(Date.now() + delayMs);
       // Back in the queue, due at `at`: the replies after it wait behind it until then.
-      const requeued = await recordSendOutcome(trx, messageId, {
-        from: ['SENDING'],
-        status: 'QUEUED',
+      const requeued = await lifecycle.recordSetback(trx, messageId, 'backoff', {
         attempt,
         retryAt: at,
         errorCode: failure.code,

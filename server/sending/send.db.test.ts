@@ -4,7 +4,7 @@
 // concurrent requests with one idempotency key).
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { newMetaAppCredentials } from '#dev/meta/app-credentials.ts';
 import { type MetaSimulator, startMetaSimulator } from '#dev/meta/simulator.ts';
 import type { Account, Customer } from '#dev/meta/world.ts';
@@ -17,7 +17,6 @@ import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
 import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
 import { tokenContext } from '../crypto/token-cipher.ts';
 import { AppError } from '../errors.ts';
-import { QUEUE_SCHEMA } from '../jobs/queue.ts';
 import { createGraphClient } from '../meta/graph-client.ts';
 import { receiveDelivery } from '../meta/webhook-endpoint.ts';
 import { createServices, type Services } from '../services.ts';
@@ -27,10 +26,9 @@ import { markConversationRead } from './mark-conversation-read.ts';
 import type { OutboundMessage } from './outbound-messages.repository.ts';
 import { type OutboundRequest, queueOutboundMessage } from './queue-outbound-message.ts';
 import { reactToMessage } from './react-to-message.ts';
-import { requeueStrandedReplies } from './requeue-stranded-replies.ts';
 import { resolveUncertainMessage } from './resolve-uncertain-message.ts';
 import { retryOutboundMessage } from './retry-outbound-message.ts';
-import { sendConversationReplies, sendMessagesJob } from './send-messages.job.ts';
+import { SEND_DEAD_LETTER_QUEUE, sendConversationReplies, sendMessagesJob } from './send-messages.job.ts';
 import { signalTyping } from './signal-typing.ts';
 
 let database: TestDatabase;
@@ -502,60 +500,78 @@ describe('the send job on its own', () => {
   });
 });
 
-describe('replies whose job is gone', () => {
-  const sweep = () =>
-    requeueStrandedReplies({
-      db: services.db,
-      enqueue: services.enqueue,
-      queue: { schema: QUEUE_SCHEMA, name: sendMessagesJob.queue },
+describe('send jobs that run out of retries', () => {
+  /**
+   * What pg-boss does with a send job whose last try failed (the database was away longer than
+   * its retry schedule): the job fails for good, and its dead-letter queue gets its payload. The
+   * job is due in an hour, so no worker takes it before it fails.
+   */
+  async function lastTryFails(payload: object): Promise<void> {
+    const boss = await services.queue();
+    const id = await boss.send(sendMessagesJob.queue, payload, { retryLimit: 0, startAfter: 3600 });
+    await boss.fail(sendMessagesJob.queue, id as string, new Error('the database was away'));
+  }
+  const deadLetterSettled = (payload: object) =>
+    eventually(async () => {
+      const rows = await sql<{ state: string }>(
+        'select state from pgboss.job where name = $1 and data = $2',
+        [SEND_DEAD_LETTER_QUEUE, JSON.stringify(payload)],
+      );
+      return rows[0]?.state === 'completed';
     });
-  const backdate = (id: string) =>
-    sql("update conversation_messages set created_at = now() - interval '10 minutes' where id = $1", [id]);
+  const sendJobsFor = async (id: string) =>
+    (
+      await sql<{ n: number }>(
+        "select count(*)::int as n from pgboss.job where name = $1 and data ->> 'conversationId' = $2",
+        [sendMessagesJob.queue, id],
+      )
+    )[0]?.n;
 
-  it('get a new job and go out once; conversations with a live job, or just written to, are left alone', async () => {
-    const stranded = await queuedWithoutJob('Sorry for the wait, here is your tracking number');
-    await backdate(stranded);
-    // Another customer's conversation, whose job is due later.
-    const strandedCustomer = customer;
-    customer = meta.addCustomer({ username: `later.${n}` });
-    conversationId = await customerWrites('Any news on my order?');
-    const waiting = await queuedWithoutJob('This one has a job, due later');
-    await backdate(waiting);
-    await services.db.withService((trx) =>
-      services.enqueue(
-        trx,
-        sendMessagesJob,
-        { conversationId },
-        { startAfter: new Date(Date.now() + 60 * 60 * 1000) },
-      ),
-    );
-    // And a third, just written to.
-    customer = meta.addCustomer({ username: `fresh.${n}` });
-    conversationId = await customerWrites('Hello there');
-    const fresh = await queuedWithoutJob('Just written');
-
-    expect(await sweep()).toEqual({ requeued: 1 });
-    await settledAs(stranded, ['SENT']);
-    expect(await sweep()).toEqual({ requeued: 0 });
-    expect(sendCalls()).toHaveLength(1);
-    expect(meta.sentMessages().filter((m) => m.recipientId === strandedCustomer.igsid)).toMatchObject([
-      { text: 'Sorry for the wait, here is your tracking number' },
-    ]);
-    expect((await messageRow(waiting)).status).toBe('QUEUED');
-    expect((await messageRow(fresh)).status).toBe('QUEUED');
+  it('give their conversation a new job: the waiting reply goes out, once', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const stranded = await queuedWithoutJob('Sorry for the wait, here is your tracking number');
+      await lastTryFails({ conversationId });
+      await settledAs(stranded, ['SENT']);
+      expect(sentToCustomer().map((m) => m.text)).toEqual([
+        'Sorry for the wait, here is your tracking number',
+      ]);
+      expect(sendCalls()).toHaveLength(1);
+      expect(logged).toHaveBeenCalledWith(
+        expect.stringContaining(`conversation ${conversationId} is queued again`),
+      );
+    } finally {
+      logged.mockRestore();
+    }
   });
 
-  it('a reply left SENDING by a run that died, with no job left, is settled and the rest go out', async () => {
-    const interrupted = await queuedWithoutJob('Was this delivered?');
-    const after = await queuedWithoutJob('And this comes next');
-    await sql("update conversation_messages set status = 'SENDING', send_attempts = 1 where id = $1", [
-      interrupted,
-    ]);
-    await Promise.all([backdate(interrupted), backdate(after)]);
-    expect(await sweep()).toEqual({ requeued: 1 });
-    await settledAs(after, ['SENT']);
-    expect((await messageRow(interrupted)).status).toBe('UNCERTAIN');
-    expect(sentToCustomer().map((m) => m.text)).toEqual(['And this comes next']);
+  it('settle a reply left SENDING by a run that died, and the rest go out', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const interrupted = await queuedWithoutJob('Was this delivered?');
+      const after = await queuedWithoutJob('And this comes next');
+      await sql("update conversation_messages set status = 'SENDING', send_attempts = 1 where id = $1", [
+        interrupted,
+      ]);
+      // As queued by the release before replies were sent by conversation.
+      await lastTryFails({ messageIds: [interrupted] });
+      await settledAs(after, ['SENT']);
+      expect((await messageRow(interrupted)).status).toBe('UNCERTAIN');
+      expect(sentToCustomer().map((m) => m.text)).toEqual(['And this comes next']);
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
+  it('leave a conversation with nothing waiting alone', async () => {
+    const [sent] = await reply({ text: 'Already on its way' });
+    await settledAs(first([sent as OutboundMessage]).id, ['SENT']);
+    const jobsBefore = await sendJobsFor(conversationId);
+    await lastTryFails({ conversationId });
+    await deadLetterSettled({ conversationId });
+    // Only the job that failed was added.
+    expect(await sendJobsFor(conversationId)).toBe((jobsBefore ?? 0) + 1);
+    expect(sendCalls()).toHaveLength(1);
   });
 });
 
