@@ -24,6 +24,7 @@ import {
   listLiveEvents,
 } from './live-events.repository.ts';
 import { type LiveFeed, watchWorkspace } from './live-feed.ts';
+import { RESYNC_EVENT } from './topics.ts';
 
 const PAGE = 200;
 const LOOK_BACK_MS = 5000;
@@ -32,8 +33,6 @@ const IDLE_CHECK_MS = 15_000;
 /** First and longest wait before reading again while the database is away (doubling between). */
 const RETRY_MS = { first: 250, max: 5000 };
 
-/** Refetch what you show: what happened before this point was not streamed to you. */
-export const RESYNC_EVENT = 'resync';
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 /** Before every event: where a subscriber of an empty workspace stands. */
 const ORIGIN: LiveEventPosition = { insertedAt: '1970-01-01T00:00:00.000000', id: NO_ID };
