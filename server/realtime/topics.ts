@@ -1,6 +1,6 @@
 // The realtime contract: the names the database's triggers publish under (spelled in SQL in
 // supabase/migrations/), and that browsers (app/lib/live.ts), the mobile live feed and the tests
-// read. Bundled into the browser: it imports nothing.
+// read; topics.db.test.ts holds the SQL to them. Bundled into the browser: it imports nothing.
 
 /** A workspace's private topic: every change in it. Members of the workspace may join. */
 export const workspaceTopic = (workspaceId: string) => `workspace:${workspaceId}`;
