@@ -2,6 +2,7 @@
 // the list without a reload, the operator's reply reaches the customer's thread, and an operator
 // of another workspace sees none of it.
 import type { Page } from '@playwright/test';
+import { conversationTopic, workspaceTopic } from '#server/realtime/topics.ts';
 import { expect, test } from './fixtures.ts';
 import {
   connectFirstAccount,
@@ -300,7 +301,11 @@ test('an operator of another workspace cannot join its Realtime topics, even by 
   const outsider = await signUpWithWorkspace(outsiderPage);
   const listening = joinByHand(
     outsiderPage,
-    [`workspace:${owner.workspaceId}`, `conversation:${conversationId}`, `workspace:${outsider.workspaceId}`],
+    [
+      workspaceTopic(owner.workspaceId),
+      conversationTopic(conversationId),
+      workspaceTopic(outsider.workspaceId),
+    ],
     3_000,
   );
   // While the outsider listens, the customer writes again and the owner sees it live.

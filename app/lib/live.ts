@@ -20,6 +20,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { BROADCAST_EVENTS, conversationTopic, workspaceTopic } from '#server/realtime/topics.ts';
 import { type Broadcast, keepJoined } from './live-channel.ts';
 import { createSupabaseBrowserClient } from './supabase-browser-client.ts';
 import { useTRPC } from './trpc.ts';
@@ -96,32 +97,32 @@ export function useLiveWorkspace(workspaceId: string, config: RealtimeConfig) {
   // Everything on screen but open threads, which their own channel keeps fresh.
   const threads = trpc.inbox.conversation.pathFilter();
   const allButThreads: QueryFilters = { predicate: (query) => !matchQuery(threads, query) };
-  useLiveTopic(`workspace:${workspaceId}`, config, (broadcast): Stale => {
+  useLiveTopic(workspaceTopic(workspaceId), config, (broadcast): Stale => {
     switch (broadcast.event) {
       case JOINED:
         return { queries: [allButThreads] };
       case REJOINED: // the layout's loader too: it ran before the connection was lost
         return { queries: [allButThreads], layout: revalidate };
-      case 'message_created':
-      case 'message_updated':
+      case BROADCAST_EVENTS.messageCreated:
+      case BROADCAST_EVENTS.messageUpdated:
         // Previews, volume and send queues, and the account's "last event".
         return { queries: [list, trpc.health.pathFilter(), trpc.accounts.pathFilter()] };
-      case 'conversation_updated': {
+      case BROADCAST_EVENTS.conversationUpdated: {
         // Also where the contact's fetched profile lands, which leads show too.
         const conversationId = String(broadcast.payload.conversation_id);
         const header = trpc.inbox.conversation.infiniteQueryFilter({ workspaceId, conversationId });
         return { queries: [list, header, trpc.leads.pathFilter()] };
       }
-      case 'lead_created':
+      case BROADCAST_EVENTS.leadCreated:
         return { queries: [trpc.leads.pathFilter()] };
-      case 'connection_updated':
-      case 'connection_deleted':
+      case BROADCAST_EVENTS.connectionUpdated:
+      case BROADCAST_EVENTS.connectionDeleted:
         // A deleted history takes its conversations and leads along.
         return {
           queries: [trpc.accounts.pathFilter(), trpc.health.pathFilter(), trpc.leads.pathFilter(), list],
           layout: revalidate,
         };
-      case 'team_updated':
+      case BROADCAST_EVENTS.teamUpdated:
         return { queries: [trpc.team.pathFilter()], layout: revalidate };
       default:
         return { queries: [allButThreads] };
@@ -132,5 +133,5 @@ export function useLiveWorkspace(workspaceId: string, config: RealtimeConfig) {
 export function useLiveConversation(workspaceId: string, conversationId: string, config: RealtimeConfig) {
   const trpc = useTRPC();
   const thread = trpc.inbox.conversation.infiniteQueryFilter({ workspaceId, conversationId });
-  useLiveTopic(`conversation:${conversationId}`, config, () => ({ queries: [thread] }));
+  useLiveTopic(conversationTopic(conversationId), config, () => ({ queries: [thread] }));
 }

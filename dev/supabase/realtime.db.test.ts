@@ -4,6 +4,7 @@
 // its subscribers see when it loses its database.
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { workspaceTopic } from '#server/realtime/topics.ts';
 import { createWorkspace } from '#server/team/index.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
 import { eventually } from '../test/eventually.ts';
@@ -81,9 +82,9 @@ const broadcast = (topic: string, event: string, payload: Record<string, unknown
   database.query('select realtime.send($1::jsonb, $2, $3, true)', [JSON.stringify(payload), event, topic]);
 
 it("lets a member join the workspace's private channel and delivers the database's broadcasts", async () => {
-  const subscription = subscribe(await clientFor(alice), `workspace:${workspaceId}`);
+  const subscription = subscribe(await clientFor(alice), workspaceTopic(workspaceId));
   expect(await subscription.settled).toEqual({ status: 'SUBSCRIBED', message: undefined });
-  await broadcast(`workspace:${workspaceId}`, 'conversation_changed', { conversation_id: 'c1' });
+  await broadcast(workspaceTopic(workspaceId), 'conversation_changed', { conversation_id: 'c1' });
   await eventually(() => subscription.received.length === 1);
   expect(subscription.received[0]).toMatchObject({
     event: 'conversation_changed',
@@ -92,7 +93,7 @@ it("lets a member join the workspace's private channel and delivers the database
 });
 
 it('delivers what the app’s triggers send when a message is stored', async () => {
-  const subscription = subscribe(await clientFor(alice), `workspace:${workspaceId}`);
+  const subscription = subscribe(await clientFor(alice), workspaceTopic(workspaceId));
   await subscription.settled;
   const { rows } = await database.query<{ id: string }>(
     `with cc as (insert into channel_connections (workspace_id, login_path, channel_identifier)
@@ -107,20 +108,20 @@ it('delivers what the app’s triggers send when a message is stored', async () 
 });
 
 it('refuses a non-member, also when they name the other workspace’s topic by hand', async () => {
-  const subscription = subscribe(await clientFor(bob), `workspace:${workspaceId}`);
+  const subscription = subscribe(await clientFor(bob), workspaceTopic(workspaceId));
   expect(await subscription.settled).toEqual({
     status: 'CHANNEL_ERROR',
-    message: `Unauthorized: You do not have permissions to read from this Channel topic: workspace:${workspaceId}`,
+    message: `Unauthorized: You do not have permissions to read from this Channel topic: ${workspaceTopic(workspaceId)}`,
   });
-  await broadcast(`workspace:${workspaceId}`, 'secret', { n: 1 });
+  await broadcast(workspaceTopic(workspaceId), 'secret', { n: 1 });
   await new Promise((resolve) => setTimeout(resolve, 200));
   expect(subscription.received).toEqual([]);
 });
 
 it('refuses the signed-out anon key and public channels', async () => {
-  const anonymous = subscribe(await clientFor(null), `workspace:${workspaceId}`);
+  const anonymous = subscribe(await clientFor(null), workspaceTopic(workspaceId));
   expect((await anonymous.settled).message).toContain('Unauthorized');
-  const open = subscribe(await clientFor(alice), `workspace:${workspaceId}`, false);
+  const open = subscribe(await clientFor(alice), workspaceTopic(workspaceId), false);
   expect((await open.settled).message).toBe('PrivateOnly: This project only allows private channels');
 });
 
@@ -134,19 +135,19 @@ it('refuses an expired or forged token with hosted Realtime’s reasons', async 
   });
   const client = await clientFor(null);
   await client.realtime.setAuth(expired);
-  expect((await subscribe(client, `workspace:${workspaceId}`).settled).message).toMatch(
+  expect((await subscribe(client, workspaceTopic(workspaceId)).settled).message).toMatch(
     /^InvalidJWTToken: Token has expired \d+ seconds ago$/,
   );
   const forged = await clientFor(null);
   await forged.realtime.setAuth(`${alice.session.access_token.slice(0, -4)}AAAA`);
-  expect((await subscribe(forged, `workspace:${workspaceId}`).settled).message).toBe(
+  expect((await subscribe(forged, workspaceTopic(workspaceId)).settled).message).toBe(
     'MalformedJWT: The token provided is not a valid JWT',
   );
 });
 
 it('closes a joined channel when a pushed token no longer grants the topic', async () => {
   const client = await clientFor(alice);
-  const subscription = subscribe(client, `workspace:${workspaceId}`);
+  const subscription = subscribe(client, workspaceTopic(workspaceId));
   await subscription.settled;
   await client.realtime.setAuth(bob.session.access_token);
   await eventually(() => subscription.statuses.some((s) => s.status === 'CLOSED'));
@@ -154,7 +155,7 @@ it('closes a joined channel when a pushed token no longer grants the topic', asy
 
 it('answers heartbeats, so a quiet channel stays open', async () => {
   const client = await clientFor(alice);
-  const subscription = subscribe(client, `workspace:${workspaceId}`);
+  const subscription = subscribe(client, workspaceTopic(workspaceId));
   await subscription.settled;
   // Heartbeats sent one at a time, each answered before the next: on a short automatic interval
   // the client itself would call a reply late by a busy machine's clock a timeout.
@@ -165,7 +166,7 @@ it('answers heartbeats, so a quiet channel stays open', async () => {
     await eventually(() => heartbeats.filter((status) => status === 'ok').length === answered);
   }
   expect(heartbeats).toEqual(['sent', 'ok', 'sent', 'ok', 'sent', 'ok']);
-  await broadcast(`workspace:${workspaceId}`, 'still_here', {});
+  await broadcast(workspaceTopic(workspaceId), 'still_here', {});
   await eventually(() => subscription.received.length === 1);
   expect(subscription.statuses.map((s) => s.status)).toEqual(['SUBSCRIBED']);
 });
@@ -173,7 +174,7 @@ it('answers heartbeats, so a quiet channel stays open', async () => {
 it('rejoins its channels after its database session comes back, so subscribers refetch what they missed', async () => {
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
   try {
-    const subscription = subscribe(await clientFor(alice), `workspace:${workspaceId}`);
+    const subscription = subscribe(await clientFor(alice), workspaceTopic(workspaceId));
     await subscription.settled;
     // Postgres ends the stand-in's LISTEN session (a restart, a failover): whatever was broadcast
     // until it listens again is never heard, so its subscribers are told to rejoin (and refetch).
@@ -183,7 +184,7 @@ it('rejoins its channels after its database session comes back, so subscribers r
     );
     await eventually(() => subscription.statuses.filter((s) => s.status === 'SUBSCRIBED').length === 2);
     expect(subscription.statuses.map((s) => s.status)).toEqual(['SUBSCRIBED', 'CHANNEL_ERROR', 'SUBSCRIBED']);
-    await broadcast(`workspace:${workspaceId}`, 'after_the_blip', {});
+    await broadcast(workspaceTopic(workspaceId), 'after_the_blip', {});
     await eventually(() => subscription.received.some((m) => m.event === 'after_the_blip'));
   } finally {
     warn.mockRestore();

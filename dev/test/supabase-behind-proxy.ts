@@ -3,6 +3,7 @@
 // Postgres blinks.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { inject } from 'vitest';
+import { workspaceTopic } from '#server/realtime/topics.ts';
 import { createWorkspace } from '#server/team/index.ts';
 import { supabaseClient } from '../supabase/client.ts';
 import { type SupabaseStandIn, startSupabaseStandIn } from '../supabase/server.ts';
@@ -43,7 +44,7 @@ export async function startSupabaseBehindProxy(database: TestDatabase): Promise<
     proxy,
     standIn,
     operator,
-    topic: `workspace:${workspace.id}`,
+    topic: workspaceTopic(workspace.id),
     client,
     freshToken: () => signIn(supabaseClient(standIn)),
     async stop() {

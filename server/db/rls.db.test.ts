@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SupabaseStandIn, startSupabaseStandIn } from '#dev/supabase/server.ts';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
+import { conversationTopic, workspaceTopic } from '../realtime/topics.ts';
 import { createWorkspace } from '../team/index.ts';
 import type { Tx } from './database.ts';
 
@@ -480,13 +481,13 @@ describe('realtime topics', () => {
   }
 
   it("members may join their workspace's and conversations' topics, nobody else may", async () => {
-    expect(await mayJoin(agentA, `workspace:${a.workspaceId}`)).toBe(true);
-    expect(await mayJoin(agentA, `conversation:${a.conversationId}`)).toBe(true);
-    expect(await mayJoin(agentA, `workspace:${b.workspaceId}`)).toBe(false);
-    expect(await mayJoin(agentA, `conversation:${b.conversationId}`)).toBe(false);
-    expect(await mayJoin(outsider, `workspace:${a.workspaceId}`)).toBe(false);
+    expect(await mayJoin(agentA, workspaceTopic(a.workspaceId))).toBe(true);
+    expect(await mayJoin(agentA, conversationTopic(a.conversationId))).toBe(true);
+    expect(await mayJoin(agentA, workspaceTopic(b.workspaceId))).toBe(false);
+    expect(await mayJoin(agentA, conversationTopic(b.conversationId))).toBe(false);
+    expect(await mayJoin(outsider, workspaceTopic(a.workspaceId))).toBe(false);
     expect(await mayJoin(agentA, 'somethingelse:1')).toBe(false);
-    await expect(mayJoin(null, `workspace:${a.workspaceId}`)).resolves.toBe(false);
+    await expect(mayJoin(null, workspaceTopic(a.workspaceId))).resolves.toBe(false);
   });
 });
 

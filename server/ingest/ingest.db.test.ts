@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '#dev/test/database.ts';
 import { connectInstagramAccount, type IngestStack, startIngestStack } from '#dev/test/webhook-intake.ts';
+import { BROADCAST_EVENTS, conversationTopic, workspaceTopic } from '../realtime/topics.ts';
 import type { Services } from '../services.ts';
 import { ingestWebhookEvents } from './ingest-webhook-events.ts';
 import { replayFailedDeliveries } from './replay-failed-deliveries.ts';
@@ -320,7 +321,8 @@ describe('ingest', () => {
   it('broadcasts each change on the conversation and workspace topics, with ids only', async () => {
     await deliver([fromCustomer({ message: { mid: mid(), text: 'secret recipe' } }, T0)]);
     await ingested();
-    const [conversation] = await conversations();
+    const conversation = conversationTopic((await conversations())[0]?.id as string);
+    const workspace = workspaceTopic(workspaceId);
     const broadcasts = await sql<{
       topic: string;
       event: string;
@@ -328,14 +330,14 @@ describe('ingest', () => {
       private: boolean;
     }>(
       'select topic, event, payload, private from realtime.messages where topic in ($1, $2) order by inserted_at',
-      [`conversation:${conversation?.id}`, `workspace:${workspaceId}`],
+      [conversation, workspace],
     );
-    expect(broadcasts.map((b) => `${b.topic.split(':')[0]} ${b.event}`)).toEqual(
+    expect(broadcasts.map(({ topic, event }) => ({ topic, event }))).toEqual(
       expect.arrayContaining([
-        'conversation message_created',
-        'workspace message_created',
-        'workspace conversation_updated',
-        'workspace lead_created',
+        { topic: conversation, event: BROADCAST_EVENTS.messageCreated },
+        { topic: workspace, event: BROADCAST_EVENTS.messageCreated },
+        { topic: workspace, event: BROADCAST_EVENTS.conversationUpdated },
+        { topic: workspace, event: BROADCAST_EVENTS.leadCreated },
       ]),
     );
     expect(broadcasts.every((b) => b.private)).toBe(true);

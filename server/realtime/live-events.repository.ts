@@ -2,6 +2,7 @@
 // the operator: RLS on realtime.messages admits them only to topics they may read.
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
+import { workspaceTopic } from './topics.ts';
 
 export interface LiveEventPosition {
   insertedAt: string;
@@ -19,7 +20,7 @@ export async function listLiveEvents(
   after: LiveEventPosition | null,
   limit: number,
 ): Promise<LiveEvent[]> {
-  const topic = `workspace:${workspaceId}`;
+  const topic = workspaceTopic(workspaceId);
   // The read policy checks the topic a Realtime client joined; here that is the workspace's.
   await sql`select set_config('realtime.topic', ${topic}, true)`.execute(trx);
   const { rows } = await sql<{
@@ -47,7 +48,7 @@ export async function latestLiveEventPosition(
   trx: Tx,
   workspaceId: string,
 ): Promise<LiveEventPosition | null> {
-  const topic = `workspace:${workspaceId}`;
+  const topic = workspaceTopic(workspaceId);
   await sql`select set_config('realtime.topic', ${topic}, true)`.execute(trx);
   const { rows } = await sql<{ inserted_at: string; id: string }>`
     select to_char(inserted_at, 'YYYY-MM-DD"T"HH24:MI:SS.US') as inserted_at, id::text

@@ -3,8 +3,7 @@
 // comes back by itself if it drops; every subscriber is then woken to re-read, so nothing
 // committed meanwhile is missed.
 import { type Listener, startListener } from '../db/listener.ts';
-
-export const LIVE_FEED_CHANNEL = 'inbox_live';
+import { LIVE_FEED_CHANNEL } from './topics.ts';
 
 export interface LiveFeed {
   /** Calls `wake` after every commit that touched the workspace; returns the unsubscribe. */

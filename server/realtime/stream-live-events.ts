@@ -13,17 +13,19 @@
 // A stream is as good as the token that opened it: it ends, UNAUTHENTICATED, when that token
 // expires (the client resubscribes with a fresh one and its last event id) or when its session
 // ends (signed out, revoked), which every read checks first.
-import { SESSION_ENDED, type SessionStore, tokenExpiresAt } from '../auth/live-session.ts';
-import type { Actor, Database } from '../db/database.ts';
+import { SESSION_ENDED, tokenExpiresAt } from '../auth/live-session.ts';
+import type { Actor } from '../db/database.ts';
 import { decodePageCursor, encodePageCursor } from '../db/page-cursor.ts';
 import { AppError, toAppError } from '../errors.ts';
+import type { Services } from '../services.ts';
 import {
   type LiveEvent,
   type LiveEventPosition,
   latestLiveEventPosition,
   listLiveEvents,
 } from './live-events.repository.ts';
-import { type LiveFeed, watchWorkspace } from './live-feed.ts';
+import { watchWorkspace } from './live-feed.ts';
+import { RESYNC_EVENT } from './topics.ts';
 
 const PAGE = 200;
 const LOOK_BACK_MS = 5000;
@@ -32,8 +34,6 @@ const IDLE_CHECK_MS = 15_000;
 /** First and longest wait before reading again while the database is away (doubling between). */
 const RETRY_MS = { first: 250, max: 5000 };
 
-/** Refetch what you show: what happened before this point was not streamed to you. */
-export const RESYNC_EVENT = 'resync';
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 /** Before every event: where a subscriber of an empty workspace stands. */
 const ORIGIN: LiveEventPosition = { insertedAt: '1970-01-01T00:00:00.000000', id: NO_ID };
@@ -62,18 +62,19 @@ function lookBack(position: LiveEventPosition): LiveEventPosition {
 }
 
 export async function* streamLiveEvents(
-  deps: { db: Database; feed: LiveFeed; sessions: SessionStore },
+  services: Pick<Services, 'db' | 'liveFeed' | 'sessions'>,
   actor: Actor,
   request: { workspaceId: string; lastEventId: string | null; signal?: AbortSignal },
 ): AsyncGenerator<StreamedLiveEvent> {
   const resumeFrom = request.lastEventId === null ? null : decode(request.lastEventId);
   let cursor =
-    resumeFrom ?? (await deps.db.withUser(actor, (trx) => latestLiveEventPosition(trx, request.workspaceId)));
+    resumeFrom ??
+    (await services.db.withUser(actor, (trx) => latestLiveEventPosition(trx, request.workspaceId)));
   const sent = new Map<string, number>(); // event id → time sent, for the look-back window
   // The event at the resume point (or at the resync's, which carries its id) is not sent again.
   if (cursor) sent.set(cursor.id, Date.now());
 
-  const watch = await watchWorkspace(deps.feed, request.workspaceId);
+  const watch = await watchWorkspace(services.liveFeed, request.workspaceId);
   const aborted = () => watch.interrupt();
   request.signal?.addEventListener('abort', aborted);
   const expiresAt = tokenExpiresAt(actor);
@@ -97,8 +98,8 @@ export async function* streamLiveEvents(
       const from = cursor;
       let events: LiveEvent[];
       try {
-        if (!(await deps.sessions.isActive(actor))) throw new AppError('UNAUTHENTICATED', SESSION_ENDED);
-        events = await deps.db.withUser(actor, (trx) =>
+        if (!(await services.sessions.isActive(actor))) throw new AppError('UNAUTHENTICATED', SESSION_ENDED);
+        events = await services.db.withUser(actor, (trx) =>
           listLiveEvents(trx, request.workspaceId, from === null ? null : lookBack(from), PAGE),
         );
       } catch (error) {

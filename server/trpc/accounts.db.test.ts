@@ -11,6 +11,7 @@ import { connectSimulatorAccount } from '#dev/test/connections.ts';
 import type { TestDatabase } from '#dev/test/database.ts';
 import { signUpTeam, type TestOperator } from '#dev/test/operators.ts';
 import type { ServedHandler } from '#dev/test/serve-fetch.ts';
+import { BROADCAST_EVENTS, workspaceTopic } from '../realtime/topics.ts';
 import type { Services } from '../services.ts';
 
 let stack: ApiStack;
@@ -173,8 +174,8 @@ describe('accounts.disconnect', () => {
     expect(kept.rowCount).toBe(1);
     // Browsers on the workspace's channel refetch the accounts on this broadcast.
     const broadcasts = await database.query(
-      "select payload from realtime.messages where topic = $1 and event = 'connection_updated' order by inserted_at",
-      [`workspace:${workspaceId}`],
+      'select payload from realtime.messages where topic = $1 and event = $2 order by inserted_at',
+      [workspaceTopic(workspaceId), BROADCAST_EVENTS.connectionUpdated],
     );
     expect(broadcasts.rows.at(-1)).toMatchObject({
       payload: { channel_connection_id: connectionId, status: 'DISCONNECTED' },
@@ -197,8 +198,8 @@ describe('accounts.disconnect', () => {
     const listed = await client(owner).accounts.list.query({ workspaceId });
     expect(listed.map((a) => a.id)).toEqual([connectionId]);
     const broadcasts = await database.query(
-      "select payload from realtime.messages where topic = $1 and event = 'connection_deleted'",
-      [`workspace:${workspaceId}`],
+      'select payload from realtime.messages where topic = $1 and event = $2',
+      [workspaceTopic(workspaceId), BROADCAST_EVENTS.connectionDeleted],
     );
     expect(broadcasts.rows).toMatchObject([
       { payload: { channel_connection_id: doomedId, status: 'DELETED' } },

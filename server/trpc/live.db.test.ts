@@ -6,6 +6,7 @@ import { type ApiStack, startApiStack } from '#dev/test/api-stack.ts';
 import { eventually } from '#dev/test/eventually.ts';
 import { listenLive, type ReceivedLiveEvent } from '#dev/test/mobile-client.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
+import { BROADCAST_EVENTS, RESYNC_EVENT } from '../realtime/topics.ts';
 import { createWorkspace } from '../team/index.ts';
 
 let stack: ApiStack;
@@ -40,7 +41,9 @@ async function somethingHappens(): Promise<string> {
 }
 
 const conversationIds = (received: ReceivedLiveEvent[]) =>
-  received.filter((r) => r.data.event === 'conversation_updated').map((r) => r.data.payload.conversation_id);
+  received
+    .filter((r) => r.data.event === BROADCAST_EVENTS.conversationUpdated)
+    .map((r) => r.data.payload.conversation_id);
 
 it('streams the workspace’s events to a member and resumes after a reconnect without losing any', async () => {
   const first = listen(alice.session.access_token);
@@ -66,14 +69,14 @@ it('gives a subscriber that has seen nothing yet a point to resume from, so a re
   const fresh = listen(alice.session.access_token);
   await eventually(() => fresh.received.length > 0);
   // First of all: refetch what you show, and resume from here.
-  expect(fresh.received[0]?.data).toMatchObject({ event: 'resync', payload: {} });
+  expect(fresh.received[0]?.data).toMatchObject({ event: RESYNC_EVENT, payload: {} });
   fresh.stop();
 
   const missed = await somethingHappens();
   const resumed = listen(alice.session.access_token, fresh.received[0]?.id);
   await eventually(() => conversationIds(resumed.received).includes(missed));
   // Resuming replays; there is nothing to refetch.
-  expect(resumed.received.map((r) => r.data.event)).not.toContain('resync');
+  expect(resumed.received.map((r) => r.data.event)).not.toContain(RESYNC_EVENT);
   resumed.stop();
 });
 

@@ -10,6 +10,7 @@ import type { TestDatabase } from '#dev/test/database.ts';
 import { eventually } from '#dev/test/eventually.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
 import type { ServedHandler } from '#dev/test/serve-fetch.ts';
+import { BROADCAST_EVENTS, workspaceTopic } from '../realtime/topics.ts';
 import type { Services } from '../services.ts';
 import { createWorkspace } from '../team/index.ts';
 
@@ -136,13 +137,13 @@ describe('an invitation link', () => {
     const newcomer = await signUpOperator(supabase, 'newcomer');
     const { token } = await invite(owner, 'agent');
     const before = await database.query(
-      `select count(*)::int as n from realtime.messages where topic = $1 and event = 'team_updated'`,
-      [`workspace:${workspaceId}`],
+      'select count(*)::int as n from realtime.messages where topic = $1 and event = $2',
+      [workspaceTopic(workspaceId), BROADCAST_EVENTS.teamUpdated],
     );
     await client(newcomer).team.acceptInvitation.mutate({ token });
     const after = await database.query(
-      `select payload from realtime.messages where topic = $1 and event = 'team_updated'`,
-      [`workspace:${workspaceId}`],
+      'select payload from realtime.messages where topic = $1 and event = $2',
+      [workspaceTopic(workspaceId), BROADCAST_EVENTS.teamUpdated],
     );
     expect(after.rows.length).toBeGreaterThan(before.rows[0]?.n as number);
     expect(after.rows.at(-1)?.payload).toMatchObject({

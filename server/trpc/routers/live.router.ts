@@ -18,15 +18,11 @@ export const liveRouter = router({
     .input(z.object({ lastEventId: z.string().max(100).nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
       try {
-        for await (const event of streamLiveEvents(
-          { db: ctx.db, feed: ctx.services.liveFeed, sessions: ctx.services.sessions },
-          ctx.actor,
-          {
-            workspaceId: ctx.workspace.id,
-            lastEventId: input.lastEventId ?? null,
-            signal,
-          },
-        )) {
+        for await (const event of streamLiveEvents(ctx.services, ctx.actor, {
+          workspaceId: ctx.workspace.id,
+          lastEventId: input.lastEventId ?? null,
+          signal,
+        })) {
           yield tracked(event.id, { event: event.event, payload: event.payload, at: event.at });
         }
       } catch (error) {
