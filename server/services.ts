@@ -7,6 +7,7 @@ import { refreshTokensJob } from './accounts/index.ts';
 import { type AccessTokenVerifier, createAccessTokenVerifier } from './auth/access-token.ts';
 import { createSessionStore, requireActiveSession, type SessionStore } from './auth/live-session.ts';
 import { createSignInThrottle, type SignInThrottle } from './auth/sign-in-throttle.ts';
+import { type SupabaseConfig, supabaseConfig } from './auth/supabase-server-client.ts';
 import { createTokenCipher, type TokenCipher } from './crypto/token-cipher.ts';
 import { createDatabase, type Database } from './db/database.ts';
 import { type Env, getEnv, webhookSecrets } from './env.ts';
@@ -40,6 +41,8 @@ export interface Services {
   db: Database;
   /** Verifies an access token and that its session has not ended. */
   verifier: AccessTokenVerifier;
+  /** Where Supabase Auth is, for the request-bound client that reads session cookies. */
+  supabase: SupabaseConfig;
   /** Auth's session store, for live streams that outlast the request that verified them. */
   sessions: SessionStore;
   signInThrottle: SignInThrottle;
@@ -97,6 +100,7 @@ export function createServices(env: Env): Services {
       createAccessTokenVerifier({ supabaseUrl: env.SUPABASE_URL, jwtSecret: env.SUPABASE_JWT_SECRET }),
       sessions,
     ),
+    supabase: supabaseConfig(env),
     sessions,
     signInThrottle: createSignInThrottle(db),
     queue,

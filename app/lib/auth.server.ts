@@ -1,14 +1,14 @@
 // Who is asking, for Remix loaders and actions. Pages redirect to sign-in when nobody is.
 import { data, redirect } from '@remix-run/node';
 import { authenticateRequest } from '#server/auth/authenticate-request.ts';
-import { createSupabaseServerClient, supabaseConfig } from '#server/auth/supabase-server-client.ts';
+import { createSupabaseServerClient } from '#server/auth/supabase-server-client.ts';
 import type { Actor } from '#server/db/database.ts';
 import { AppError, errorHeaders } from '#server/errors.ts';
 import { services } from './services.server.ts';
 
 /** A Supabase client for this request; refreshed or cleared session cookies land in `headers`. */
 export function supabaseForRequest(request: Request, headers: Headers) {
-  return createSupabaseServerClient(request, headers, supabaseConfig(services.env));
+  return createSupabaseServerClient(request, headers, services.supabase);
 }
 
 /**
@@ -16,10 +16,7 @@ export function supabaseForRequest(request: Request, headers: Headers) {
  * anyone to sign in again: that is thrown, as UNAVAILABLE, for the caller to answer 503.
  */
 export async function getActor(request: Request, headers: Headers): Promise<Actor | null> {
-  const auth = await authenticateRequest(request, headers, {
-    ...supabaseConfig(services.env),
-    verifier: services.verifier,
-  });
+  const auth = await authenticateRequest(request, headers, services);
   if (auth.status === 'rejected' && auth.error.code === 'UNAVAILABLE') throw auth.error;
   return auth.status === 'signed-in' ? auth.actor : null;
 }

@@ -3,24 +3,22 @@
 // verified here before anything runs as that user.
 import type { Actor } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import type { AccessTokenVerifier } from './access-token.ts';
-import { createSupabaseServerClient, type SupabaseConfig } from './supabase-server-client.ts';
+import type { Services } from '../services.ts';
+import { createSupabaseServerClient } from './supabase-server-client.ts';
 
 export type RequestAuth =
   | { status: 'signed-in'; actor: Actor }
   | { status: 'anonymous' }
   | { status: 'rejected'; error: AppError };
 
-export interface AuthenticateDeps extends SupabaseConfig {
-  verifier: AccessTokenVerifier;
-}
+type AuthenticateServices = Pick<Services, 'supabase' | 'verifier'>;
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 export async function authenticateRequest(
   request: Request,
   responseHeaders: Headers,
-  deps: AuthenticateDeps,
+  services: AuthenticateServices,
 ): Promise<RequestAuth> {
   const authorization = request.headers.get('Authorization');
   if (authorization !== null) {
@@ -28,20 +26,20 @@ export async function authenticateRequest(
     if (!token) {
       return reject(new AppError('UNAUTHENTICATED', "Authorization header must be 'Bearer <access token>'"));
     }
-    return verify(deps, token);
+    return verify(services, token);
   }
 
   // getSession() only reads (and if needed refreshes) the cookie session; it proves nothing, so
   // the token it yields is verified like any bearer token.
-  const supabase = createSupabaseServerClient(request, responseHeaders, deps);
+  const supabase = createSupabaseServerClient(request, responseHeaders, services.supabase);
   const { data } = await supabase.auth.getSession();
   if (!data.session) return { status: 'anonymous' };
-  return verify(deps, data.session.access_token);
+  return verify(services, data.session.access_token);
 }
 
-async function verify(deps: AuthenticateDeps, token: string): Promise<RequestAuth> {
+async function verify(services: AuthenticateServices, token: string): Promise<RequestAuth> {
   try {
-    return { status: 'signed-in', actor: await deps.verifier.verify(token) };
+    return { status: 'signed-in', actor: await services.verifier.verify(token) };
   } catch (error) {
     if (error instanceof AppError) return reject(error);
     throw error;

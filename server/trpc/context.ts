@@ -1,6 +1,5 @@
 import type { FetchCreateContextFnOptions } from '@trpc/server/adapters/fetch';
 import { authenticateRequest, type RequestAuth } from '../auth/authenticate-request.ts';
-import { supabaseConfig } from '../auth/supabase-server-client.ts';
 import type { Services } from '../services.ts';
 
 export interface Context {
@@ -13,9 +12,6 @@ export async function createContext(
   services: Services,
   { req, resHeaders }: FetchCreateContextFnOptions,
 ): Promise<Context> {
-  const auth = await authenticateRequest(req, resHeaders, {
-    ...supabaseConfig(services.env),
-    verifier: services.verifier,
-  });
+  const auth = await authenticateRequest(req, resHeaders, services);
   return { db: services.db, services, auth };
 }
