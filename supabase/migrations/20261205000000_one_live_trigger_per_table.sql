@@ -25,6 +25,16 @@ drop function private.notify_live_feed();
 -- Small payloads (ids and states) on private topics: clients refetch through the API, which
 -- applies RLS. SECURITY DEFINER because realtime.send() inserts under RLS.
 
+-- One change of a workspace, to both audiences: the broadcast on its topic, the live feed's wake-up.
+create function private.publish_to_workspace(p_workspace uuid, p_event text, p_body jsonb) returns void
+language plpgsql security definer set search_path = '' as $$
+begin
+  perform realtime.send(p_body, p_event, 'workspace:' || p_workspace::text, true);
+  perform pg_notify('inbox_live', p_workspace::text);
+end;
+$$;
+revoke all on function private.publish_to_workspace(uuid, text, jsonb) from public;
+
 create function private.publish_message_change() returns trigger
 language plpgsql security definer set search_path = '' as $$
 declare
@@ -33,8 +43,7 @@ declare
                                    'status', new.status);
 begin
   perform realtime.send(body, event, 'conversation:' || new.conversation_id::text, true);
-  perform realtime.send(body, event, 'workspace:' || new.workspace_id::text, true);
-  perform pg_notify('inbox_live', new.workspace_id::text);
+  perform private.publish_to_workspace(new.workspace_id, event, body);
   return null;
 end;
 $$;
@@ -45,10 +54,8 @@ create trigger conversation_messages_publish after insert or update on public.co
 create function private.publish_conversation_change() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
-  perform realtime.send(
-    jsonb_build_object('conversation_id', new.id, 'unread_count', new.unread_count, 'status', new.status),
-    'conversation_updated', 'workspace:' || new.workspace_id::text, true);
-  perform pg_notify('inbox_live', new.workspace_id::text);
+  perform private.publish_to_workspace(new.workspace_id, 'conversation_updated',
+    jsonb_build_object('conversation_id', new.id, 'unread_count', new.unread_count, 'status', new.status));
   return null;
 end;
 $$;
@@ -60,9 +67,8 @@ create trigger conversations_publish after insert or update on public.conversati
 create function private.publish_lead_created() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
-  perform realtime.send(jsonb_build_object('lead_id', new.id, 'conversation_id', new.conversation_id),
-    'lead_created', 'workspace:' || new.workspace_id::text, true);
-  perform pg_notify('inbox_live', new.workspace_id::text);
+  perform private.publish_to_workspace(new.workspace_id, 'lead_created',
+    jsonb_build_object('lead_id', new.id, 'conversation_id', new.conversation_id));
   return null;
 end;
 $$;
@@ -76,13 +82,11 @@ create function private.publish_connection_change() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
   if tg_op = 'DELETE' then
-    perform realtime.send(jsonb_build_object('channel_connection_id', old.id, 'status', 'DELETED'),
-      'connection_deleted', 'workspace:' || old.workspace_id::text, true);
-    perform pg_notify('inbox_live', old.workspace_id::text);
+    perform private.publish_to_workspace(old.workspace_id, 'connection_deleted',
+      jsonb_build_object('channel_connection_id', old.id, 'status', 'DELETED'));
   else
-    perform realtime.send(jsonb_build_object('channel_connection_id', new.id, 'status', new.status),
-      'connection_updated', 'workspace:' || new.workspace_id::text, true);
-    perform pg_notify('inbox_live', new.workspace_id::text);
+    perform private.publish_to_workspace(new.workspace_id, 'connection_updated',
+      jsonb_build_object('channel_connection_id', new.id, 'status', new.status));
   end if;
   return null;
 end;
