@@ -66,6 +66,12 @@ async function runWorkers(services: Services, boss: PgBoss): Promise<Workers> {
     // (pg-boss would otherwise send null, and every scheduled run would fail its payload check).
     if (job.schedule) await boss.schedule(job.queue, job.schedule, {});
   }
+  // A schedule an earlier release made for a job since retired would go on queueing work that
+  // no worker takes.
+  const scheduled = new Set(JOBS.filter((job) => job.schedule).map((job) => job.queue));
+  for (const { name } of await boss.getSchedules()) {
+    if (!scheduled.has(name)) await boss.unschedule(name);
+  }
 
   // Jobs queued by another process start at once, not at the next poll. After a reconnect every
   // worker looks, since wake-ups sent meanwhile were lost.

@@ -48,3 +48,18 @@ it('runs each scheduled job with the data its schedule enqueues', async () => {
     await boss.stop({ graceful: false, wait: true });
   }
 });
+
+it('drops the schedule of a job an earlier release had and this one retired, when a worker starts', async () => {
+  const boss = await startQueue({ url: database.appUrl, jobs: [], role: 'web' });
+  try {
+    // The five-minute sweep that the send job's dead-letter queue replaced.
+    await boss.createQueue('requeue-stranded-replies');
+    await boss.schedule('requeue-stranded-replies', '*/5 * * * *', {});
+    const another = await startWorkers(services);
+    await another.stop();
+    const { rows } = await database.query<{ name: string }>('select name from pgboss.schedule order by name');
+    expect(rows.map((row) => row.name)).toEqual(['refresh-tokens']);
+  } finally {
+    await boss.stop({ graceful: false, wait: true });
+  }
+});
