@@ -49,8 +49,9 @@
 //   POST   /control/data-deletion              {account, callbackUrl}: the same for a data-deletion request
 //   POST   /control/sign                       {body, login?: instagram|facebook}: {header}, the X-Hub-Signature-256
 //                                              Meta would send with that exact body (for hand-made test POSTs)
-//   GET    /control/clock                      {now}: the simulator clock codes and tokens expire on
-//   POST   /control/clock                      {advanceMs} or {now: epoch ms}
+//   GET    /control/clock                      {now, frozen}: the simulator clock codes, tokens and limits run on
+//   POST   /control/clock                      {advanceMs}, {now: epoch ms} or {frozen: boolean} (a frozen clock
+//                                              moves only when advanced or set)
 import { z } from 'zod';
 import { signWebhookBody } from '#server/meta/webhook-signature.ts';
 import { jsonResponse, parseBody, type Route, type SimRequest, type SimResponse } from './http.ts';
@@ -263,6 +264,7 @@ const SignSchema = z.object({
 const ClockSchema = z.union([
   z.object({ advanceMs: z.number().int() }).strict(),
   z.object({ now: z.number().int().positive() }).strict(),
+  z.object({ frozen: z.boolean() }).strict(),
 ]);
 const ResponseShapeSchema = z.object({ shape: z.enum(['flat', 'data-wrapped']) });
 
@@ -292,6 +294,8 @@ function status(sim: MetaSimulator) {
     faults: sim.faults().length,
   };
 }
+
+const clock = (sim: MetaSimulator) => ({ now: sim.now(), frozen: sim.clockFrozen() });
 
 async function handle(sim: MetaSimulator, request: SimRequest): Promise<SimResponse | undefined> {
   const path = request.url.pathname.slice('/control'.length);
@@ -374,12 +378,14 @@ async function handle(sim: MetaSimulator, request: SimRequest): Promise<SimRespo
       return jsonResponse(200, { header: signWebhookBody(signed, secret) });
     }
     case 'GET /clock':
-      return jsonResponse(200, { now: sim.now() });
+      return jsonResponse(200, clock(sim));
     case 'POST /clock': {
       const change = ClockSchema.parse(body());
       if ('advanceMs' in change) sim.advanceClock(change.advanceMs);
-      else sim.setClock(change.now);
-      return jsonResponse(200, { now: sim.now() });
+      else if ('now' in change) sim.setClock(change.now);
+      else if (change.frozen) sim.freezeClock();
+      else sim.resumeClock();
+      return jsonResponse(200, clock(sim));
     }
   }
   const kind = /^POST \/events\/([a-z-]+)$/.exec(route)?.[1];

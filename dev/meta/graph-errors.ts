@@ -96,3 +96,11 @@ export const consentRequired = (host: GraphHost) =>
 
 export const noMatchingUser = () =>
   new GraphError({ code: 9010, type: 'IGApiException', message: 'No matching Instagram user' });
+
+/** 613/2534040: a per-account limit of §5.6 (Send API, Conversations API) is used up. */
+export const rateLimited = () =>
+  new GraphError({
+    code: 613,
+    subcode: 2534040,
+    message: '(#613) Calls to this api have exceeded the rate limit.',
+  });

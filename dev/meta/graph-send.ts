@@ -5,8 +5,9 @@
 // rate limits — answers `{recipient_id, message_id}`, puts the message in the customer's thread
 // and sends the echo webhook with the same mid. Sender actions answer `{recipient_id}` only.
 import type { GraphCall, GraphEndpoint } from './graph-api.ts';
-import { GraphError, invalidParameter, unsupportedRequest } from './graph-errors.ts';
+import { GraphError, invalidParameter, rateLimited, unsupportedRequest } from './graph-errors.ts';
 import { newMid } from './ids.ts';
+import { createRateLimiter } from './rate-limit.ts';
 import type { AttachmentInput, Scenarios } from './scenarios.ts';
 import { findMessage } from './threads.ts';
 import type { Account, Customer } from './world.ts';
@@ -65,13 +66,6 @@ const accessDisabled = () =>
 const userUnavailable = () =>
   new GraphError({ code: 551, subcode: 1545041, message: "(#551) This person isn't available right now." });
 
-const rateLimited = () =>
-  new GraphError({
-    code: 613,
-    subcode: 2534040,
-    message: '(#613) Calls to this api have exceeded the rate limit.',
-  });
-
 /** Graph accepts nested parameters as JSON strings in form bodies. */
 function objectArg(value: unknown, name: string): Record<string, unknown> | undefined {
   if (value === undefined) return undefined;
@@ -89,26 +83,24 @@ function objectArg(value: unknown, name: string): Record<string, unknown> | unde
   return parsed as Record<string, unknown>;
 }
 
-export function createSendApi(scenarios: Pick<Scenarios, 'businessEcho'>, initialLimits: SendRateLimits) {
+/** `now`: the simulator clock, which the rate limits refill on. */
+export function createSendApi(
+  scenarios: Pick<Scenarios, 'businessEcho'>,
+  initialLimits: SendRateLimits,
+  now: () => number,
+) {
   let limits = { ...initialLimits };
   const sent: SentRecord[] = [];
   const senderActions: SenderActionRecord[] = [];
   const accessOff = new Set<string>();
   const blocked = new Set<string>();
-  const buckets = new Map<string, { tokens: number; at: number }>();
+  const limiter = createRateLimiter(now);
   const pair = (account: Account, customer: Customer) => `${account.igId}:${customer.igsid}`;
 
-  /** A token bucket per account and lane holding one second's worth of calls. */
+  /** One bucket per account and lane. */
   function takeRateToken(account: Account, lane: 'text' | 'media'): void {
     const perSecond = lane === 'media' ? limits.mediaPerSecond : limits.textPerSecond;
-    const key = `${account.igId}:${lane}`;
-    const now = Date.now();
-    const bucket = buckets.get(key) ?? { tokens: perSecond, at: now };
-    bucket.tokens = Math.min(perSecond, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
-    bucket.at = now;
-    buckets.set(key, bucket);
-    if (bucket.tokens < 1) throw rateLimited();
-    bucket.tokens -= 1;
+    if (!limiter.take(`${account.igId}:${lane}`, perSecond)) throw rateLimited();
   }
 
   function recipientOf(call: GraphCall): Customer {
@@ -245,7 +237,7 @@ export function createSendApi(scenarios: Pick<Scenarios, 'businessEcho'>, initia
     rateLimits: (): SendRateLimits => ({ ...limits }),
     setRateLimits(next: Partial<SendRateLimits>): void {
       limits = { ...limits, ...next };
-      buckets.clear();
+      limiter.reset();
     },
   };
 }

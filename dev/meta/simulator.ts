@@ -108,6 +108,11 @@ export interface MetaSimulator extends Scenarios {
   now(): number;
   advanceClock(ms: number): void;
   setClock(epochMs: number): void;
+  /** Stops the simulator clock (advanceClock and setClock still move it), so limits do not refill on their own. */
+  freezeClock(): void;
+  /** Lets a frozen clock run in real time again. */
+  resumeClock(): void;
+  clockFrozen(): boolean;
   setFault(spec: FaultSpec): Fault;
   /** Removes one fault, or all of them. */
   clearFaults(id?: string): void;
@@ -149,7 +154,11 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
   });
   const graphLog: GraphRequestRecord[] = [];
   const scenarios = createScenarios(world, delivery);
-  const sendApi = createSendApi(scenarios, { ...DEFAULT_SEND_RATE_LIMITS, ...options.sendRateLimits });
+  const sendApi = createSendApi(
+    scenarios,
+    { ...DEFAULT_SEND_RATE_LIMITS, ...options.sendRateLimits },
+    clock.now,
+  );
   // Served on both hosts. Nodes go last: `:id` matches any one segment.
   const graphEndpoints: readonly GraphEndpoint[] = [
     ...oauthEndpoints,
@@ -211,6 +220,9 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
     now: clock.now,
     advanceClock: clock.advance,
     setClock: clock.set,
+    freezeClock: clock.freeze,
+    resumeClock: clock.resume,
+    clockFrozen: clock.frozen,
     setFault: (spec) => faults.add(spec),
     clearFaults: (id) => faults.clear(id),
     faults: () => faults.list(),
