@@ -9,8 +9,13 @@
 //   GET    /control/customers                  every customer
 //   POST   /control/customers                  {username?, name?, profilePic?}
 //   POST   /control/webhook-url                {url: string | null}
-//   GET    /control/thread?account=&customer=  the conversation as the customer sees it
-//   POST   /control/events/{kind}              a scenario; every kind takes {account, customer, timestamp?, standby?}
+//   GET    /control/thread?account=&customer=  the conversation as the customer sees it (and its conversationId)
+//   POST   /control/history                    {account, seed?, conversations: [{customer?, messages: [{timestamp,
+//                                              from?: customer|business, kind?, text?}]}]}: past conversations with no
+//                                              webhook; answers [{conversationId, customer, messages: [{mid, timestamp,
+//                                              from, kind}]}]; the kinds each side can send are listed in history.ts
+//   POST   /control/events/{kind}              a scenario; every kind takes {account, customer, timestamp?, standby?,
+//                                              deliver? (false: into the thread with no webhook)}
 //            text           {text, mid?}                    attachments   {attachments: [{type, url?, …}], text?, mid?}
 //            unsupported    {mid?}                          story-reply   {text, story?: {url?, id?}, mid?}
 //            reply          {text, replyToMid, mid?}        quick-reply   {text, payload, mid?}
@@ -54,6 +59,7 @@
 //                                              moves only when advanced or set)
 import { z } from 'zod';
 import { signWebhookBody } from '#server/meta/webhook-signature.ts';
+import { HISTORY_KINDS } from './history.ts';
 import { jsonResponse, parseBody, type Route, type SimRequest, type SimResponse } from './http.ts';
 import type { MetaSimulator } from './simulator.ts';
 import { SimulatorInputError } from './world.ts';
@@ -64,6 +70,7 @@ const target = {
   customer: id,
   timestamp: z.number().int().positive().optional(),
   standby: z.boolean().optional(),
+  deliver: z.boolean().optional(),
 };
 const messageTarget = { ...target, mid: id.optional() };
 const url = z.url();
@@ -210,6 +217,23 @@ const NewCustomerSchema = z.object({
   name: z.string().min(1).nullable().optional(),
   profilePic: url.nullable().optional(),
 });
+const HistorySchema = z.object({
+  account: id,
+  seed: z.number().int().optional(),
+  conversations: z.array(
+    z.object({
+      customer: id.optional(),
+      messages: z.array(
+        z.object({
+          timestamp: z.number().int().positive(),
+          from: z.enum(['customer', 'business']).optional(),
+          kind: z.enum(HISTORY_KINDS).optional(),
+          text: z.string().optional(),
+        }),
+      ),
+    }),
+  ),
+});
 const DeliverySchema = z
   .object({
     batchWindowMs: z.number().int().min(0),
@@ -323,6 +347,8 @@ async function handle(sim: MetaSimulator, request: SimRequest): Promise<SimRespo
     }
     case 'GET /thread':
       return jsonResponse(200, sim.thread(query.get('account') ?? '', query.get('customer') ?? ''));
+    case 'POST /history':
+      return jsonResponse(200, sim.seedHistory(HistorySchema.parse(body())));
     case 'GET /deliveries':
       return jsonResponse(200, sim.deliveries());
     case 'GET /delivery':

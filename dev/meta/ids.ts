@@ -31,6 +31,11 @@ export function newMid(igId: string): string {
   ).toString('base64url');
 }
 
+/** Opaque conversation id, the same way: URL-safe base64 of an `…IGMessageThread:…` key. */
+export function newConversationId(igId: string): string {
+  return Buffer.from(`ig_dm_thread:1:IGMessageThread:${igId}:${leadingDigits(38)}`).toString('base64url');
+}
+
 /** Long-lived Instagram user token (`IGAA…`) or Facebook Page token (`EAA…`). */
 export function newAccessToken(loginPath: LoginPath): string {
   return loginPath === 'instagram' ? `IGAA${alphanumeric(180)}` : `EAA${alphanumeric(190)}`;

@@ -10,7 +10,7 @@ import {
   type NewThreadMessage,
   type ThreadAttachment,
 } from './threads.ts';
-import type { WebhookDelivery } from './webhook-delivery.ts';
+import type { EntryKind, WebhookDelivery } from './webhook-delivery.ts';
 import { type Account, type Customer, type LoginPath, SimulatorInputError, type World } from './world.ts';
 
 export interface EventTarget {
@@ -22,6 +22,11 @@ export interface EventTarget {
   timestamp?: number;
   /** Deliver under `entry[].standby[]` (another app controls the thread) instead of `messaging[]`. */
   standby?: boolean;
+  /**
+   * False: change the world (thread, consent) but send no webhook, as for history from before the
+   * app was connected; the Conversations API still shows it. Default true.
+   */
+  deliver?: boolean;
 }
 
 export interface MessageTarget extends EventTarget {
@@ -161,9 +166,17 @@ export function createScenarios(world: World, delivery: WebhookDelivery) {
     };
   }
 
-  /** Queues the event unless the account is unsubscribed, which gets nothing, as on Meta. */
-  function emit(account: Account, item: unknown, kind: 'messaging' | 'standby' | 'changes') {
-    if (account.subscribedFields.length === 0) return;
+  /**
+   * Queues the event unless the target asks for none or the account is unsubscribed, which gets
+   * nothing, as on Meta. `kind` defaults to the target's messaging or standby.
+   */
+  function emit(
+    account: Account,
+    target: EventTarget,
+    item: unknown,
+    kind: EntryKind = target.standby ? 'standby' : 'messaging',
+  ) {
+    if (target.deliver === false || account.subscribedFields.length === 0) return;
     delivery.enqueue({ loginPath: account.loginPath, entryId: account.igId, kind, item });
   }
 
@@ -187,18 +200,14 @@ export function createScenarios(world: World, delivery: WebhookDelivery) {
     world.grantConsent(account, customer);
     addMessage(world.thread(account, customer), { mid, from: 'customer', timestamp, ...thread });
     const item = fromCustomer(customer, account, timestamp, { message: { mid, ...message } });
-    emit(account, item, target.standby ? 'standby' : 'messaging');
+    emit(account, target, item);
     return { mid, timestamp };
   }
 
   /** A non-message event from the customer about an earlier message (reaction, read, edit). */
   function customerAction(target: EventTarget, event: Record<string, unknown>) {
     const { account, customer, timestamp } = resolve(target);
-    emit(
-      account,
-      fromCustomer(customer, account, timestamp, event),
-      target.standby ? 'standby' : 'messaging',
-    );
+    emit(account, target, fromCustomer(customer, account, timestamp, event));
     return { account, customer, timestamp, thread: world.thread(account, customer) };
   }
 
@@ -316,11 +325,7 @@ export function createScenarios(world: World, delivery: WebhookDelivery) {
         ...(input.standby ? {} : { payload: input.payload }),
         ...(input.referral ? { referral: referral(input.referral, 'SHORTLINK') } : {}),
       };
-      emit(
-        account,
-        fromCustomer(customer, account, timestamp, { postback }),
-        input.standby ? 'standby' : 'messaging',
-      );
+      emit(account, input, fromCustomer(customer, account, timestamp, { postback }));
       return { mid, timestamp };
     },
 
@@ -401,7 +406,7 @@ export function createScenarios(world: World, delivery: WebhookDelivery) {
         is_echo: true,
       };
       const item = { sender: { id: account.igId }, recipient: { id: customer.igsid }, timestamp, message };
-      emit(account, item, input.standby ? 'standby' : 'messaging');
+      emit(account, input, item);
       return { mid, timestamp };
     },
 
@@ -414,6 +419,7 @@ export function createScenarios(world: World, delivery: WebhookDelivery) {
       const mediaId = input.mediaId ?? newMediaId();
       emit(
         account,
+        input,
         {
           field: 'comments',
           value: {

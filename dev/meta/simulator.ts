@@ -21,6 +21,7 @@ import {
   type SentRecord,
 } from './graph-send.ts';
 import { subscriptionEndpoints } from './graph-subscriptions.ts';
+import { type HistoryInput, type SeededConversation, seedHistory } from './history.ts';
 import { type Route, startHttpServer } from './http.ts';
 import { instagramTokenRoute, type OAuthResponseShape } from './instagram-token-route.ts';
 import { consentRedirect, DEFAULT_SCOPES, parseAuthorizeRequest } from './oauth-consent.ts';
@@ -65,6 +66,8 @@ export interface AuthorizeInput {
 }
 
 export interface ThreadView {
+  /** The id the Conversations API names the thread by. */
+  conversationId: string;
   account: Pick<Account, 'igId' | 'username' | 'name'>;
   customer: Customer;
   /** mid of the last business message the customer has seen. */
@@ -94,6 +97,11 @@ export interface MetaSimulator extends Scenarios {
   customers(): Customer[];
   /** The conversation as the customer sees it. */
   thread(account: string, customer: string): ThreadView;
+  /**
+   * Past conversations of an account, without webhooks (for history backfill): what is left open
+   * is drawn from `seed`, so the same input gives the same history.
+   */
+  seedHistory(input: HistoryInput): SeededConversation[];
   /** Invalidates every token of the account: each Graph call with one answers 190. */
   revokeToken(account: string): void;
   /** The redirect the consent dialog's Allow (or, with `deny`, Cancel) button would produce. */
@@ -187,12 +195,14 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
       const customer = world.customer(customerRef);
       const thread = world.thread(account, customer);
       return structuredClone({
+        conversationId: thread.id,
         account: { igId: account.igId, username: account.username, name: account.name },
         customer,
         seenMid: thread.seenMid,
         messages: thread.messages,
       });
     },
+    seedHistory: (input) => seedHistory(world, scenarios, input),
     revokeToken: (account) => world.revokeToken(world.account(account)),
     authorize(input) {
       const account = world.account(input.account);

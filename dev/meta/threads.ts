@@ -30,6 +30,8 @@ export interface ThreadMessage {
 }
 
 export interface Thread {
+  /** The conversation id the Conversations API names it by. */
+  id: string;
   messages: ThreadMessage[];
   /** mid of the last business message the customer has seen. */
   seenMid: string | null;
@@ -38,8 +40,8 @@ export interface Thread {
 export type NewThreadMessage = Pick<ThreadMessage, 'mid' | 'from' | 'timestamp'> &
   Partial<Omit<ThreadMessage, 'mid' | 'from' | 'timestamp'>>;
 
-export function newThread(): Thread {
-  return { messages: [], seenMid: null };
+export function newThread(id: string): Thread {
+  return { id, messages: [], seenMid: null };
 }
 
 /** Inserts after every message with an earlier or equal timestamp, so late events land in place. */

@@ -8,6 +8,7 @@ import {
   newAppScopedUserId,
   newAuthorizationCode,
   newCdnUrl,
+  newConversationId,
   newIgId,
   newIgsid,
   newPageId,
@@ -110,6 +111,13 @@ export interface NewCustomer {
   igsid?: string;
 }
 
+/** A thread with the two people in it. */
+export interface Conversation {
+  account: Account;
+  customer: Customer;
+  thread: Thread;
+}
+
 /** A reference to something the simulator does not know, or a request it cannot act on. */
 export class SimulatorInputError extends Error {}
 
@@ -138,7 +146,7 @@ export function createWorld(clock: Clock, cdnBase: string) {
   const tokens = new Map<string, IssuedToken>();
   const codes = new Map<string, AuthorizationCode>();
   const consent = new Set<string>();
-  const threads = new Map<string, Thread>();
+  const threads = new Map<string, Conversation>();
   const pairKey = (account: Account, customer: Customer) => `${account.igId}:${customer.igsid}`;
 
   function findAccount(ref: string): Account | undefined {
@@ -305,12 +313,12 @@ export function createWorld(clock: Clock, cdnBase: string) {
 
     thread(account: Account, customer: Customer): Thread {
       const key = pairKey(account, customer);
-      let thread = threads.get(key);
-      if (!thread) {
-        thread = newThread();
-        threads.set(key, thread);
+      let conversation = threads.get(key);
+      if (!conversation) {
+        conversation = { account, customer, thread: newThread(newConversationId(account.igId)) };
+        threads.set(key, conversation);
       }
-      return thread;
+      return conversation.thread;
     },
   };
 }
