@@ -45,6 +45,8 @@
 //   POST   /control/block                      {account, customer, blocked}: the customer blocks the account
 //   GET    /control/send-rate-limits           {textPerSecond, mediaPerSecond} per account
 //   POST   /control/send-rate-limits           partial limits
+//   GET    /control/conversations-rate-limit   {perSecond}: Conversations API calls per second per account
+//   POST   /control/conversations-rate-limit   {perSecond}
 //   POST   /control/oauth/authorize            {account, redirectUri, state?, scope?, deny?, loginPath?}: {location},
 //                                              the redirect the consent dialog's Allow (Cancel with deny) gives
 //   GET    /control/oauth/response-shape       {shape}: how the Instagram code exchange answers
@@ -387,6 +389,11 @@ async function handle(sim: MetaSimulator, request: SimRequest): Promise<SimRespo
     case 'POST /send-rate-limits':
       sim.setSendRateLimits(SendRateLimitsSchema.parse(body()));
       return jsonResponse(200, sim.sendRateLimits());
+    case 'GET /conversations-rate-limit':
+      return jsonResponse(200, { perSecond: sim.conversationsRateLimit() });
+    case 'POST /conversations-rate-limit':
+      sim.setConversationsRateLimit(z.object({ perSecond: z.number().positive() }).parse(body()).perSecond);
+      return jsonResponse(200, { perSecond: sim.conversationsRateLimit() });
     case 'POST /oauth/authorize':
       return jsonResponse(200, { location: sim.authorize(AuthorizeSchema.parse(body())) });
     case 'GET /oauth/response-shape':

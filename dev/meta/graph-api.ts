@@ -12,7 +12,6 @@ import {
   type GraphHost,
   invalidParameter,
   invalidToken,
-  nonexistingField,
   unexpectedError,
   unsupportedRequest,
 } from './graph-errors.ts';
@@ -28,6 +27,8 @@ export interface PublicGraphCall {
   params: Record<string, string>;
   /** Query parameters, overlaid with the body's (JSON or form) parameters. */
   args: Record<string, unknown>;
+  /** The request's URL, which `next` links of paged answers are built from. */
+  url: URL;
   world: World;
   app: MetaAppCredentials;
 }
@@ -121,25 +122,15 @@ function findEndpoint(
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The requested `fields` of a node (plus `id`, which Graph always returns), in the order asked;
- * unknown names fail like Graph does. Without `fields` only `defaults` are returned.
+ * The account a `:node` path segment names, which must be the token's own: `me` or its IG_ID on
+ * graph.instagram.com, `me` or its Page on graph.facebook.com.
  */
-export function selectFields(
-  call: GraphCall,
-  node: Record<string, unknown>,
-  nodeType: string,
-  defaults: string[] = ['id'],
-): Record<string, unknown> {
-  const requested =
-    typeof call.args.fields === 'string' && call.args.fields.trim() !== ''
-      ? call.args.fields.split(',').map((field) => field.trim())
-      : defaults;
-  const selected: Record<string, unknown> = {};
-  for (const field of [...requested, 'id']) {
-    if (!(field in node)) throw nonexistingField(call.host, field, nodeType);
-    selected[field] = node[field];
-  }
-  return selected;
+export function ownNode(call: GraphCall): Account {
+  const { account, host } = call;
+  const node = call.params.node as string;
+  const own = host === 'instagram' ? account.igId : account.pageId;
+  if (node !== 'me' && node !== own) throw unsupportedRequest(host, call.method, node);
+  return account;
 }
 
 /** The token's account, or the 190 Graph answers for a missing, unknown, revoked or expired token. */
@@ -208,7 +199,15 @@ export function createGraphRoute(deps: {
     const found = findEndpoint(endpoints, request.method, segments, issued?.kind === 'user');
     if (found?.endpoint.auth === 'none') {
       if (unreadableBody) throw invalidParameter('The request body could not be parsed');
-      return found.endpoint.handle({ host, method: request.method, params: found.params, args, world, app });
+      return found.endpoint.handle({
+        host,
+        method: request.method,
+        params: found.params,
+        args,
+        url: request.url,
+        world,
+        app,
+      });
     }
     const account = authenticate(world, issued, host, found?.endpoint.auth === 'user');
     if (unreadableBody) throw invalidParameter('The request body could not be parsed');
@@ -218,6 +217,7 @@ export function createGraphRoute(deps: {
       method: request.method,
       params: found.params,
       args,
+      url: request.url,
       account,
       world,
       app,

@@ -1,7 +1,9 @@
 // Graph nodes readable by id: the business account itself (`/me`, `/{IG_ID}`), its Facebook Page
-// on the Facebook path, and customers through the User Profile API (§2.5, §3.3, §6).
-import { type GraphCall, type GraphEndpoint, selectFields } from './graph-api.ts';
+// on the Facebook path, customers through the User Profile API (§2.5, §3.3, §6), and whatever the
+// resolvers it is given own (the Conversations API's conversations and messages).
+import type { GraphCall, GraphEndpoint } from './graph-api.ts';
 import { consentRequired, noMatchingUser, unsupportedRequest } from './graph-errors.ts';
+import { selectFields } from './graph-fields.ts';
 import type { Account, Customer } from './world.ts';
 
 function instagramUser(account: Account, id: string) {
@@ -47,12 +49,19 @@ function me(call: GraphCall) {
   return selectFields(call, instagramUser(account, account.appScopedUserId), 'User');
 }
 
-function node(call: GraphCall) {
+/** Answers `GET /{id}` for the nodes another module owns (conversations, messages); undefined for other ids. */
+export type NodeResolver = (call: GraphCall, id: string) => unknown;
+
+function node(call: GraphCall, resolvers: readonly NodeResolver[]) {
   const { account, world, host } = call;
   const id = call.params.id as string;
   if (id === account.igId) return selectFields(call, instagramUser(account, account.igId), 'User');
   if (host === 'facebook' && id === account.pageId)
     return selectFields(call, page(account), 'Page', ['name', 'id']);
+  for (const resolve of resolvers) {
+    const found = resolve(call, id);
+    if (found !== undefined) return found;
+  }
   // Anything else numeric is looked up as an IGSID, the only other id this token can read.
   if (!/^\d+$/.test(id) || world.findAccount(id)) throw unsupportedRequest(host, call.method, id);
   const customer = world.customers().find((candidate) => candidate.igsid === id);
@@ -61,7 +70,9 @@ function node(call: GraphCall) {
   return selectFields(call, userProfile(customer), 'User');
 }
 
-export const nodeEndpoints: GraphEndpoint[] = [
-  { method: 'GET', path: 'me', handle: me },
-  { method: 'GET', path: ':id', handle: node },
-];
+export function createNodeEndpoints(resolvers: readonly NodeResolver[]): GraphEndpoint[] {
+  return [
+    { method: 'GET', path: 'me', handle: me },
+    { method: 'GET', path: ':id', handle: (call) => node(call, resolvers) },
+  ];
+}

@@ -2,7 +2,7 @@
 // exchange and refresh on graph.instagram.com; on graph.facebook.com the Facebook Login code
 // exchange, the long-lived user token exchange, and `/me/accounts`, which hands out Page tokens.
 import { type CodeProblem, redeemCode } from './authorization-codes.ts';
-import { type GraphCall, type GraphEndpoint, type PublicGraphCall, selectFields } from './graph-api.ts';
+import type { GraphCall, GraphEndpoint, PublicGraphCall } from './graph-api.ts';
 import {
   expiredToken,
   GraphError,
@@ -11,6 +11,7 @@ import {
   invalidToken,
   unsupportedRequest,
 } from './graph-errors.ts';
+import { selectFields } from './graph-fields.ts';
 import { type Account, DAY_MS, type IssuedToken, TOKEN_LIFETIME_S, type TokenKind } from './world.ts';
 
 /** The tasks a Page admin holds; MESSAGING is what `instagram_manage_messages` needs. */

@@ -1,9 +1,8 @@
 // Per-account webhook subscription (§2.6, §3.4): `/{IG_ID|me}/subscribed_apps` on
 // graph.instagram.com, `/{PAGE_ID|me}/subscribed_apps` on graph.facebook.com. Meta does not filter
 // webhooks per account by field, so an account with any subscribed field receives every event.
-import type { GraphCall, GraphEndpoint } from './graph-api.ts';
-import { invalidParameter, unsupportedRequest } from './graph-errors.ts';
-import type { Account } from './world.ts';
+import { type GraphEndpoint, ownNode } from './graph-api.ts';
+import { invalidParameter } from './graph-errors.ts';
 
 /** Subscribable `instagram` webhook fields (§4.5). */
 const SUBSCRIBABLE_FIELDS = [
@@ -24,14 +23,6 @@ const SUBSCRIBABLE_FIELDS = [
   'story_insights',
   'message_echoes',
 ];
-
-function subscribedAccount(call: GraphCall): Account {
-  const { account, host } = call;
-  const node = call.params.node as string;
-  const own = host === 'instagram' ? account.igId : account.pageId;
-  if (node !== 'me' && node !== own) throw unsupportedRequest(host, call.method, node);
-  return account;
-}
 
 /** `subscribed_fields` as a comma list (query or form) or a JSON array body. */
 function requestedFields(value: unknown): string[] {
@@ -56,7 +47,7 @@ export const subscriptionEndpoints: GraphEndpoint[] = [
     method: 'POST',
     path: ':node/subscribed_apps',
     handle(call) {
-      const account = subscribedAccount(call);
+      const account = ownNode(call);
       account.subscribedFields = requestedFields(call.args.subscribed_fields);
       return { success: true };
     },
@@ -65,7 +56,7 @@ export const subscriptionEndpoints: GraphEndpoint[] = [
     method: 'GET',
     path: ':node/subscribed_apps',
     handle(call) {
-      const { subscribedFields } = subscribedAccount(call);
+      const { subscribedFields } = ownNode(call);
       return { data: subscribedFields.length > 0 ? [{ subscribed_fields: [...subscribedFields] }] : [] };
     },
   },
@@ -73,7 +64,7 @@ export const subscriptionEndpoints: GraphEndpoint[] = [
     method: 'DELETE',
     path: ':node/subscribed_apps',
     handle(call) {
-      subscribedAccount(call).subscribedFields = [];
+      ownNode(call).subscribedFields = [];
       return { success: true };
     },
   },

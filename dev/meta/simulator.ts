@@ -12,7 +12,8 @@ import { createClock } from './clock.ts';
 import { controlRoute } from './control-api.ts';
 import { createFaultInjector, type Fault, type FaultSpec } from './faults.ts';
 import { createGraphRoute, type GraphEndpoint, type GraphRequestRecord } from './graph-api.ts';
-import { nodeEndpoints } from './graph-nodes.ts';
+import { createConversationsApi } from './graph-conversations.ts';
+import { createNodeEndpoints } from './graph-nodes.ts';
 import { oauthEndpoints } from './graph-oauth.ts';
 import {
   createSendApi,
@@ -50,6 +51,8 @@ export interface MetaSimulatorOptions {
   oauthResponseShape?: OAuthResponseShape;
   /** Send API limits per account; Meta's documented 100/s for text and 10/s for media by default. */
   sendRateLimits?: Partial<SendRateLimits>;
+  /** Conversations API calls per second per account; Meta's documented 2 by default. */
+  conversationsPerSecond?: number;
 }
 
 export interface AuthorizeInput {
@@ -136,6 +139,9 @@ export interface MetaSimulator extends Scenarios {
   setBlocked(account: string, customer: string, blocked: boolean): void;
   sendRateLimits(): SendRateLimits;
   setSendRateLimits(limits: Partial<SendRateLimits>): void;
+  /** Conversations API calls per second per account (Meta: 2), over which calls answer 613/2534040. */
+  conversationsRateLimit(): number;
+  setConversationsRateLimit(perSecond: number): void;
   /** Every webhook POST: body, attempts, last status, state. */
   deliveries(): DeliveryRecord[];
   deliveryOptions(): DeliveryOptions;
@@ -167,12 +173,14 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
     { ...DEFAULT_SEND_RATE_LIMITS, ...options.sendRateLimits },
     clock.now,
   );
+  const conversationsApi = createConversationsApi(clock.now, options.conversationsPerSecond);
   // Served on both hosts. Nodes go last: `:id` matches any one segment.
   const graphEndpoints: readonly GraphEndpoint[] = [
     ...oauthEndpoints,
     ...subscriptionEndpoints,
     ...sendApi.endpoints,
-    ...nodeEndpoints,
+    ...conversationsApi.endpoints,
+    ...createNodeEndpoints([conversationsApi.node]),
   ];
 
   const simulator: MetaSimulator = {
@@ -244,6 +252,8 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
       sendApi.setBlocked(world.account(account), world.customer(customer), blocked),
     sendRateLimits: sendApi.rateLimits,
     setSendRateLimits: sendApi.setRateLimits,
+    conversationsRateLimit: conversationsApi.rateLimit,
+    setConversationsRateLimit: conversationsApi.setRateLimit,
     deliveries: delivery.records,
     deliveryOptions: delivery.options,
     setDelivery: delivery.setOptions,

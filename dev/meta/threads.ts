@@ -1,8 +1,30 @@
 // One conversation between a business account and a customer, as the customer's Instagram app
-// would show it: messages in timestamp order with edits, unsends and reactions applied.
+// would show it: messages in timestamp order with edits, unsends and reactions applied. The
+// scenarios write it, the chat page shows it and the Conversations API reads it, so every reader
+// sees what the webhooks said.
+
+/**
+ * Every kind of attachment a thread can hold: a sticker is the image Meta sends with a
+ * `sticker_id`, a template the cards of a business echo. The Conversations API maps each one, so
+ * a new kind fails to compile until it says what the API shows for it.
+ */
+export type ThreadAttachmentType =
+  | 'image'
+  | 'sticker'
+  | 'video'
+  | 'audio'
+  | 'file'
+  | 'share'
+  | 'ig_post'
+  | 'ig_reel'
+  | 'ig_story'
+  | 'story_mention'
+  | 'ephemeral'
+  | 'like_heart'
+  | 'template';
 
 export interface ThreadAttachment {
-  type: string;
+  type: ThreadAttachmentType;
   url: string | null;
   title: string | null;
 }

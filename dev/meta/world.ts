@@ -320,5 +320,9 @@ export function createWorld(clock: Clock, cdnBase: string) {
       }
       return conversation.thread;
     },
+
+    /** The account's threads, messages or not, in the order they were opened. */
+    conversations: (account: Account): Conversation[] =>
+      [...threads.values()].filter((conversation) => conversation.account === account),
   };
 }
