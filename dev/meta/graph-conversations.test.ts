@@ -247,6 +247,28 @@ describe('messages of a conversation', () => {
     }
   });
 
+  it('keeps messages of the same millisecond in the order they arrived, through every page size', async () => {
+    const at = Date.now() - DAY;
+    const [seeded] = sim.seedHistory({
+      account: 'acme.store',
+      conversations: [
+        { messages: Array.from({ length: 30 }, () => ({ timestamp: at, kind: 'text' as const })) },
+      ],
+    });
+    // One that arrives late but was sent earlier goes last, without moving the others.
+    const late = sim.sendText({
+      account: 'acme.store',
+      customer: seeded?.customer as string,
+      text: 'x',
+      timestamp: at - 1,
+    });
+    const expected = [...(seeded?.messages ?? [])].reverse().map((message) => message.mid);
+    for (const limit of [1, 7, 30]) {
+      const pages = await allPages(await graph(`${seeded?.conversationId}/messages?limit=${limit}`));
+      expect(pages.flatMap((p) => p.data.map((entry) => entry.id))).toEqual([...expected, late.mid]);
+    }
+  });
+
   it('nests messages{…} with .limit(n), and its next link pages the edge', async () => {
     const conversation = conversationOf(12);
     const { body } = await graph(

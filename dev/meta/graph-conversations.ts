@@ -16,9 +16,9 @@ import {
   conversationKey,
   detailedMessages,
   type ListedConversation,
+  type ListedMessage,
   listConversation,
   listedConversations,
-  messageKey,
 } from './conversation-listing.ts';
 import { type GraphCall, type GraphEndpoint, ownNode } from './graph-api.ts';
 import { GraphError, invalidParameter, rateLimited, unsupportedRequest } from './graph-errors.ts';
@@ -34,7 +34,6 @@ import {
 import { graphTime, messageNode } from './graph-message-node.ts';
 import { graphLink, nextOfRequest, type PageRequest, page, pageRequest } from './graph-paging.ts';
 import { createRateLimiter } from './rate-limit.ts';
-import type { ThreadMessage } from './threads.ts';
 import type { Account } from './world.ts';
 
 /** Meta's limit for the Conversations API, per Instagram account (§5.6). */
@@ -64,14 +63,14 @@ export function createConversationsApi(now: () => number, initialPerSecond = CON
     link: (after: string) => string,
   ) {
     const detailed = detailedMessages(listed);
-    const view = (message: ThreadMessage) =>
+    const view = ({ message }: ListedMessage) =>
       pickFields(
         call.host,
         messageNode(listed.conversation, message, detailed.has(message)),
         'Message',
         fields,
       );
-    return page(listed.messages, messageKey, request, view, link);
+    return page(listed.messages, (entry) => entry.key, request, view, link);
   }
 
   /** `messages` inside a conversation's fields: its first page, `next` leading to the edge. */

@@ -1,9 +1,10 @@
 // Cursor paging the way Graph answers a listing (§7): `{data, paging: {cursors: {after}, next}}`,
 // `next` only while more follows, no `paging` on an empty page. A cursor holds a place in a
-// newest-first listing (a time and an id), not an offset, so what moves ahead of it while a client
-// pages (a conversation with a new message) is not repeated and nothing behind it is skipped.
-// Page size: Graph's usual default of 25 and at most 100, larger asks capped as Graph caps them;
-// Meta documents neither for this API. Only `after` paging is offered, the direction §7 shows.
+// newest-first listing (a time and what breaks ties), not an offset, so what moves ahead of it
+// while a client pages (a conversation with a new message) is not repeated and nothing behind it
+// is skipped. Page size: Graph's usual default of 25 and at most 100, larger asks capped as Graph
+// caps them; Meta documents neither for this API. Only `after` paging is offered, the direction
+// §7 shows.
 import { type ListingKey, newestFirst } from './conversation-listing.ts';
 import type { GraphCall } from './graph-api.ts';
 import { invalidParameter } from './graph-errors.ts';
@@ -17,12 +18,12 @@ export interface PageRequest {
 }
 
 const encodeCursor = (key: ListingKey) =>
-  Buffer.from(JSON.stringify([key.time, key.id])).toString('base64url');
+  Buffer.from(JSON.stringify([key.time, key.tie])).toString('base64url');
 
 function decodeCursor(cursor: string): ListingKey {
   try {
-    const [time, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (Number.isSafeInteger(time) && typeof id === 'string') return { time: time as number, id };
+    const [time, tie] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (Number.isSafeInteger(time) && typeof tie === 'string') return { time: time as number, tie };
   } catch {}
   throw invalidParameter('The after cursor is invalid');
 }
