@@ -31,6 +31,11 @@
 //            {type: template, elements: [{title, subtitle?, image_url?, default_action?, buttons?}]}
 //            comment        {text, mediaId?, commentId?}    dashboard-test {loginPath?} (no account/customer)
 //   GET    /control/deliveries                 every webhook POST with attempts and state
+//   GET    /control/webhook-drops              active rules that drop webhook events
+//   POST   /control/webhook-drops              {account?, probability?, times?, seed?}: Meta loses a (seeded) share of
+//                                              the events; the messages stay in the world
+//   DELETE /control/webhook-drops[?id=]        one rule, or all
+//   GET    /control/webhook-drops/dropped      every event a rule dropped: {dropId, event: {entryId, kind, item, …}}
 //   GET    /control/delivery                   delivery options
 //   POST   /control/delivery                   partial delivery options (batchWindowMs, retryDelaysMs, reorder, …)
 //   POST   /control/idle                       answers once nothing is waiting to be delivered or retried
@@ -269,6 +274,13 @@ const FaultSchema = z.object({
   retryAfterSeconds: z.number().int().min(0).optional(),
 });
 
+const WebhookDropSchema = z.object({
+  account: id.optional(),
+  probability: z.number().min(0).max(1).optional(),
+  times: z.number().int().min(1).optional(),
+  seed: z.number().int().optional(),
+});
+
 const SendRateLimitsSchema = z.object({
   textPerSecond: z.number().positive().optional(),
   mediaPerSecond: z.number().positive().optional(),
@@ -353,6 +365,15 @@ async function handle(sim: MetaSimulator, request: SimRequest): Promise<SimRespo
       return jsonResponse(200, sim.seedHistory(HistorySchema.parse(body())));
     case 'GET /deliveries':
       return jsonResponse(200, sim.deliveries());
+    case 'GET /webhook-drops':
+      return jsonResponse(200, sim.webhookDrops());
+    case 'POST /webhook-drops':
+      return jsonResponse(201, sim.dropWebhooks(WebhookDropSchema.parse(body())));
+    case 'DELETE /webhook-drops':
+      sim.clearWebhookDrops(query.get('id') ?? undefined);
+      return jsonResponse(200, sim.webhookDrops());
+    case 'GET /webhook-drops/dropped':
+      return jsonResponse(200, sim.droppedWebhooks());
     case 'GET /delivery':
       return jsonResponse(200, sim.deliveryOptions());
     case 'POST /delivery':

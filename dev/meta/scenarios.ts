@@ -157,7 +157,8 @@ function referral(input: ReferralInput, defaultSource: string) {
 
 export type Scenarios = ReturnType<typeof createScenarios>;
 
-export function createScenarios(world: World, delivery: WebhookDelivery) {
+/** `delivery`: where events go (the delivery engine, behind the drop rules). */
+export function createScenarios(world: World, delivery: Pick<WebhookDelivery, 'enqueue' | 'sendEnvelope'>) {
   function resolve(target: EventTarget) {
     return {
       account: world.account(target.account),

@@ -31,6 +31,12 @@ import { createScenarios, type Scenarios } from './scenarios.ts';
 import type { ThreadMessage } from './threads.ts';
 import { createWebhookDelivery, type DeliveryOptions, type DeliveryRecord } from './webhook-delivery.ts';
 import {
+  createWebhookDrops,
+  type DroppedWebhook,
+  type WebhookDrop,
+  type WebhookDropSpec,
+} from './webhook-drops.ts';
+import {
   type Account,
   type Customer,
   createWorld,
@@ -144,6 +150,16 @@ export interface MetaSimulator extends Scenarios {
   setConversationsRateLimit(perSecond: number): void;
   /** Every webhook POST: body, attempts, last status, state. */
   deliveries(): DeliveryRecord[];
+  /**
+   * Meta loses webhook events: a share of them (seeded) is never sent, while the messages stay in
+   * the world and the Conversations API shows them.
+   */
+  dropWebhooks(spec: WebhookDropSpec): WebhookDrop;
+  /** Removes one drop rule, or all of them. */
+  clearWebhookDrops(id?: string): void;
+  webhookDrops(): WebhookDrop[];
+  /** Every event a drop rule kept from the app, in order. */
+  droppedWebhooks(): DroppedWebhook[];
   deliveryOptions(): DeliveryOptions;
   setDelivery(options: Partial<DeliveryOptions>): void;
   /** Resolves when nothing is waiting to be delivered or retried. */
@@ -167,7 +183,8 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
     options: options.delivery,
   });
   const graphLog: GraphRequestRecord[] = [];
-  const scenarios = createScenarios(world, delivery);
+  const webhookDrops = createWebhookDrops((ref) => world.findAccount(ref)?.igId);
+  const scenarios = createScenarios(world, webhookDrops.guard(delivery));
   const sendApi = createSendApi(
     scenarios,
     { ...DEFAULT_SEND_RATE_LIMITS, ...options.sendRateLimits },
@@ -255,6 +272,10 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
     conversationsRateLimit: conversationsApi.rateLimit,
     setConversationsRateLimit: conversationsApi.setRateLimit,
     deliveries: delivery.records,
+    dropWebhooks: webhookDrops.add,
+    clearWebhookDrops: webhookDrops.clear,
+    webhookDrops: webhookDrops.list,
+    droppedWebhooks: webhookDrops.dropped,
     deliveryOptions: delivery.options,
     setDelivery: delivery.setOptions,
     idle: delivery.idle,
