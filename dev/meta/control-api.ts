@@ -37,7 +37,10 @@
 //   DELETE /control/webhook-drops[?id=]        one rule, or all
 //   GET    /control/webhook-drops/dropped      every event a rule dropped: {dropId, event: {entryId, kind, item, …}}
 //   GET    /control/delivery                   delivery options
-//   POST   /control/delivery                   partial delivery options (batchWindowMs, retryDelaysMs, reorder, …)
+//   POST   /control/delivery                   partial delivery options (batchWindowMs, retryDelaysMs, reorder,
+//                                              unsubscribeAfterFailingMs, …)
+//   GET    /control/unsubscriptions            accounts Meta unsubscribed after failed deliveries: {accountIgId, at,
+//                                              failingSince, subscribedFields, reason}
 //   POST   /control/idle                       answers once nothing is waiting to be delivered or retried
 //   GET    /control/faults                     active faults
 //   POST   /control/faults                     {method?, path?, account?, times?, delayMs?, error?: {status?, code?, subcode?, message?},
@@ -251,6 +254,7 @@ const DeliverySchema = z
     reorder: z.boolean(),
     seed: z.number().int(),
     concurrency: z.number().int().min(1),
+    unsubscribeAfterFailingMs: z.number().int().min(0),
   })
   .partial();
 const FaultSchema = z.object({
@@ -379,6 +383,8 @@ async function handle(sim: MetaSimulator, request: SimRequest): Promise<SimRespo
     case 'POST /delivery':
       sim.setDelivery(DeliverySchema.parse(body()));
       return jsonResponse(200, sim.deliveryOptions());
+    case 'GET /unsubscriptions':
+      return jsonResponse(200, sim.webhookUnsubscriptions());
     case 'POST /idle':
       await sim.idle();
       return jsonResponse(200, { idle: true });

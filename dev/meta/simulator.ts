@@ -36,6 +36,7 @@ import {
   type WebhookDrop,
   type WebhookDropSpec,
 } from './webhook-drops.ts';
+import { createUnsubscribeRule, type Unsubscription } from './webhook-unsubscribe.ts';
 import {
   type Account,
   type Customer,
@@ -160,6 +161,11 @@ export interface MetaSimulator extends Scenarios {
   webhookDrops(): WebhookDrop[];
   /** Every event a drop rule kept from the app, in order. */
   droppedWebhooks(): DroppedWebhook[];
+  /**
+   * Every account Meta's rule unsubscribed after its deliveries failed for
+   * `deliveryOptions().unsubscribeAfterFailingMs` (an hour): when, since when, why.
+   */
+  webhookUnsubscriptions(): Unsubscription[];
   deliveryOptions(): DeliveryOptions;
   setDelivery(options: Partial<DeliveryOptions>): void;
   /** Resolves when nothing is waiting to be delivered or retried. */
@@ -183,6 +189,12 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
     options: options.delivery,
   });
   const graphLog: GraphRequestRecord[] = [];
+  const unsubscribeRule = createUnsubscribeRule(
+    world,
+    clock.now,
+    () => delivery.options().unsubscribeAfterFailingMs,
+  );
+  delivery.observe(unsubscribeRule.observer);
   const webhookDrops = createWebhookDrops((ref) => world.findAccount(ref)?.igId);
   const scenarios = createScenarios(world, webhookDrops.guard(delivery));
   const sendApi = createSendApi(
@@ -276,6 +288,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
     clearWebhookDrops: webhookDrops.clear,
     webhookDrops: webhookDrops.list,
     droppedWebhooks: webhookDrops.dropped,
+    webhookUnsubscriptions: unsubscribeRule.unsubscriptions,
     deliveryOptions: delivery.options,
     setDelivery: delivery.setOptions,
     idle: delivery.idle,

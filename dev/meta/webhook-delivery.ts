@@ -1,7 +1,8 @@
 // Meta's webhook sender (§4.2–4.4): events emitted within a short window are batched into one
 // signed POST per app (one entry per account and kind), delivered at least once with retries on
 // non-2xx, connection errors and timeouts, and, when asked, duplicated or reordered the way Meta
-// warns they can be.
+// warns they can be. An observer hears how each attempt went and can call off a POST before it is
+// tried (Meta's unsubscribe rule, which keeps the accounts' subscriptions, is one).
 import { type ClientRequest, Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { signWebhookBody } from '#server/meta/webhook-signature.ts';
@@ -26,6 +27,11 @@ export interface DeliveryOptions {
   seed: number;
   /** POSTs in flight at once; 1 keeps deliveries in order unless something fails. */
   concurrency: number;
+  /**
+   * After deliveries for an account have failed this long (on the simulator clock), Meta
+   * unsubscribes the app from it (§4.3: an hour). Applied by the unsubscribe rule.
+   */
+  unsubscribeAfterFailingMs: number;
 }
 
 export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
@@ -37,6 +43,7 @@ export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   reorder: false,
   seed: 1,
   concurrency: 1,
+  unsubscribeAfterFailingMs: 60 * 60 * 1000,
 };
 
 export type EntryKind = 'messaging' | 'standby' | 'changes';
@@ -55,6 +62,8 @@ export type DeliveryState = 'queued' | 'sending' | 'retrying' | 'delivered' | 'f
 export interface DeliveryRecord {
   id: number;
   loginPath: LoginPath;
+  /** The `entry[].id`s of the body: the accounts whose events it carries. */
+  entryIds: string[];
   /** The exact bytes POSTed (and signed). */
   body: string;
   signature: string;
@@ -66,6 +75,12 @@ export interface DeliveryRecord {
   state: DeliveryState;
   /** Set on the extra copy of a POST sent by `duplicateProbability`. */
   duplicateOf: number | null;
+}
+
+/** Told how each attempt went; asked before each attempt whether the POST is still to be sent. */
+export interface DeliveryObserver {
+  attempted(entryIds: string[], delivered: boolean): void;
+  wanted(entryIds: string[]): boolean;
 }
 
 export type WebhookDelivery = ReturnType<typeof createWebhookDelivery>;
@@ -97,6 +112,7 @@ export function createWebhookDelivery(config: {
   const records: DeliveryRecord[] = [];
   let idleWaiters: (() => void)[] = [];
   let stopped = false;
+  let observer: DeliveryObserver | undefined;
 
   const isIdle = () =>
     !batchTimer && pending.length === 0 && ready.length === 0 && retryTimers.size === 0 && sending === 0;
@@ -139,10 +155,17 @@ export function createWebhookDelivery(config: {
     return { object: 'instagram', entry: list.map((group) => group.entry) };
   }
 
-  function addRecord(loginPath: LoginPath, body: string, events: number, duplicateOf: number | null = null) {
+  function addRecord(
+    loginPath: LoginPath,
+    entryIds: string[],
+    body: string,
+    events: number,
+    duplicateOf: number | null = null,
+  ) {
     const record: DeliveryRecord = {
       id: records.length + 1,
       loginPath,
+      entryIds,
       body,
       signature: signWebhookBody(body, config.secrets[loginPath]),
       events,
@@ -167,6 +190,7 @@ export function createWebhookDelivery(config: {
         const chunk = own.slice(start, start + options.maxBatch);
         const record = addRecord(
           loginPath,
+          [...new Set(chunk.map(({ event }) => event.entryId))],
           metaJson(envelope(chunk.map(({ event }) => event))),
           chunk.length,
         );
@@ -183,6 +207,11 @@ export function createWebhookDelivery(config: {
   function pump() {
     while (!stopped && sending < options.concurrency && ready.length > 0) {
       const record = ready.shift() as DeliveryRecord;
+      if (observer && !observer.wanted(record.entryIds)) {
+        record.state = 'failed';
+        record.lastError = 'not sent: the app is no longer subscribed to the account';
+        continue;
+      }
       sending++;
       void attempt(record).finally(() => {
         sending--;
@@ -200,12 +229,14 @@ export function createWebhookDelivery(config: {
     seqsOf.delete(record);
     releaseAttemptWaiters();
     if (stopped) return;
-    if ('status' in result && result.status >= 200 && result.status < 300) {
+    const delivered = 'status' in result && result.status >= 200 && result.status < 300;
+    observer?.attempted(record.entryIds, delivered);
+    if (delivered) {
       record.state = 'delivered';
       record.lastStatus = result.status;
       record.lastError = null;
       if (record.duplicateOf === null && random.next() < options.duplicateProbability) {
-        addRecord(record.loginPath, record.body, record.events, record.id);
+        addRecord(record.loginPath, record.entryIds, record.body, record.events, record.id);
       }
       return;
     }
@@ -285,10 +316,24 @@ export function createWebhookDelivery(config: {
     },
 
     /** Sends a prepared envelope as its own POST (dashboard test payloads are not batched). */
-    sendEnvelope(loginPath: LoginPath, envelope: unknown, events: number): void {
+    sendEnvelope(
+      loginPath: LoginPath,
+      envelope: { object: string; entry: { id: string }[] },
+      events: number,
+    ): void {
       if (stopped) return;
-      addRecord(loginPath, metaJson(envelope), events);
+      addRecord(
+        loginPath,
+        envelope.entry.map((entry) => entry.id),
+        metaJson(envelope),
+        events,
+      );
       pump();
+    },
+
+    /** Sets the one observer of attempts. */
+    observe(next: DeliveryObserver): void {
+      observer = next;
     },
 
     webhookUrl: () => webhookUrl,
