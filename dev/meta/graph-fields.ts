@@ -36,7 +36,7 @@ export function parseFields(text: string): FieldRequest[] {
   };
   const list = (): FieldRequest[] => {
     const requests: FieldRequest[] = [];
-    do {
+    for (;;) {
       while (text[at] === ' ') at++;
       const request: FieldRequest = { name: name(), modifiers: {}, fields: null };
       while (text[at] === '.') {
@@ -55,8 +55,9 @@ export function parseFields(text: string): FieldRequest[] {
       }
       while (text[at] === ' ') at++;
       requests.push(request);
-    } while (text[at] === ',' && ++at);
-    return requests;
+      if (text[at] !== ',') return requests;
+      at++;
+    }
   };
   const requests = list();
   if (at !== text.length) fail();
