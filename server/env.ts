@@ -47,6 +47,11 @@ const EnvSchema = z.object({
   /** Meta's Send API limits per Instagram account (§5.6): text, links and reactions; audio and video. */
   SEND_TEXT_PER_SECOND: z.coerce.number().positive().max(300).default(100),
   SEND_MEDIA_PER_SECOND: z.coerce.number().positive().max(100).default(10),
+  /**
+   * Calls per Instagram account per second for importing history from the Conversations API,
+   * which allows 2 (reference §7): the rest is left for the operator's own use of the account.
+   */
+  HISTORY_CALLS_PER_SECOND: z.coerce.number().positive().max(1000).default(1.5),
   /** How long POST /api/instagram/messages/send waits for Meta's answer before replying 202. */
   SEND_REST_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
   /**

@@ -12,6 +12,7 @@ import { createTokenCipher, type TokenCipher } from './crypto/token-cipher.ts';
 import { createDatabase, type Database } from './db/database.ts';
 import { type Env, getEnv, webhookSecrets } from './env.ts';
 import { type WebhookSelfTestConfig, webhookSelfTestConfig } from './health/index.ts';
+import { importHistoryJob } from './history/index.ts';
 import { createWebhookLedger, enrichContactJob, ingestWebhookEventsJob } from './ingest/index.ts';
 import type { Enqueue, JobDefinition } from './jobs/job.ts';
 import { createEnqueue, startQueue } from './jobs/queue.ts';
@@ -31,6 +32,7 @@ export const JOBS: readonly JobDefinition<Services, z.ZodType>[] = [
   senderActionJob,
   refreshTokensJob,
   resendDeadLettersJob,
+  importHistoryJob,
 ];
 
 /** Profile lookups per Instagram account per second: a small share of Meta's budget. */
@@ -70,6 +72,8 @@ export interface Services {
   claimTtlMs: number;
   /** Profile lookups' share of Meta's budget, per Instagram account (per process). */
   profileLookups: RateLimiter;
+  /** Conversations API calls per account: history imports keep to this share of Meta's limit. */
+  historyCalls: RateLimiter;
   /** Wake-ups for the mobile live feed (one LISTEN connection, opened on first use). */
   liveFeed: LiveFeed;
   close(): Promise<void>;
@@ -139,6 +143,7 @@ export function createServices(env: Env): Services {
     sendLimits: { textPerSecond: env.SEND_TEXT_PER_SECOND, mediaPerSecond: env.SEND_MEDIA_PER_SECOND },
     claimTtlMs: env.JOB_TIMEOUT_SECONDS * 1000,
     profileLookups: createRateLimiter({ perSecond: PROFILE_LOOKUPS_PER_SECOND }),
+    historyCalls: createRateLimiter({ perSecond: env.HISTORY_CALLS_PER_SECOND, burst: 1 }),
     liveFeed,
     async close() {
       await liveFeed.close();

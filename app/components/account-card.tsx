@@ -46,6 +46,7 @@ export function AccountCard({
   now,
   canManage,
   onDisconnect,
+  history,
 }: {
   workspaceId: string;
   account: AccountStatus;
@@ -53,6 +54,8 @@ export function AccountCard({
   /** Owners and admins connect, reconnect and disconnect; agents only look. */
   canManage: boolean;
   onDisconnect: (account: AccountStatus) => void;
+  /** The account's history import, for a live account. */
+  history?: ReactNode;
 }) {
   const username = account.accountName ?? account.accountId;
   const status = STATUS[account.status];
@@ -189,6 +192,7 @@ export function AccountCard({
           <span className="font-mono text-xs text-slate-600">{account.accountId}</span>
         </Detail>
       </dl>
+      {history}
     </article>
   );
 }

@@ -14,6 +14,7 @@ export const LEAD_SOURCES: { source: LeadSource; label: string }[] = [
   { source: 'AD', label: 'Ad' },
   { source: 'REFERRAL', label: 'ig.me link' },
   { source: 'PRODUCT', label: 'Shop product' },
+  { source: 'IMPORTED', label: 'Imported history' },
 ];
 
 const TONE: Record<LeadSource, string> = {
@@ -23,6 +24,7 @@ const TONE: Record<LeadSource, string> = {
   AD: 'bg-amber-50 text-amber-800 ring-amber-200',
   REFERRAL: 'bg-emerald-50 text-emerald-700 ring-emerald-200',
   PRODUCT: 'bg-rose-50 text-rose-700 ring-rose-200',
+  IMPORTED: 'bg-slate-100 text-slate-700 ring-slate-300',
 };
 
 export function LeadSourceBadge({

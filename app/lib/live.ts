@@ -122,6 +122,8 @@ export function useLiveWorkspace(workspaceId: string, config: RealtimeConfig) {
           queries: [trpc.accounts.pathFilter(), trpc.health.pathFilter(), trpc.leads.pathFilter(), list],
           layout: revalidate,
         };
+      case BROADCAST_EVENTS.historyImportUpdated:
+        return { queries: [trpc.history.pathFilter()] };
       case BROADCAST_EVENTS.teamUpdated:
         return { queries: [trpc.team.pathFilter()], layout: revalidate };
       default:

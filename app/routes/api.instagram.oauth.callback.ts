@@ -8,6 +8,7 @@ import {
   type ReturnScreen,
 } from '#server/accounts/index.ts';
 import { AppError, toAppError } from '#server/errors.ts';
+import { DEFAULT_HISTORY_DAYS, startHistoryImport } from '#server/history/index.ts';
 
 /** Meta sends the operator back here; the outcome is shown on the screen they started from. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -37,6 +38,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
       state,
       redirectUri: callbackUrl(services.env.APP_URL),
     });
+    // The inbox starts with what the customers wrote before: each account's recent history.
+    for (const account of connected.accounts) {
+      await startHistoryImport(services, {
+        workspaceId: connected.workspaceId,
+        connectionId: account.connectionId,
+        kind: 'BACKFILL',
+        days: DEFAULT_HISTORY_DAYS,
+        requestedBy: actor.userId,
+      });
+    }
     return back(connected, {
       connected: connected.accounts.map((a) => `@${a.username}`).join(', '),
     });

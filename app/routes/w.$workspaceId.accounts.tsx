@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { AccountCard, type AccountStatus } from '#app/components/account-card.tsx';
 import { ConnectButton } from '#app/components/connect-button.tsx';
 import { DisconnectDialog } from '#app/components/disconnect-dialog.tsx';
+import { HistoryImportPanel } from '#app/components/history-import-panel.tsx';
 import { AccountsIcon } from '#app/components/icons.tsx';
 import { useNow } from '#app/lib/relative-time.ts';
 import { useTRPC } from '#app/lib/trpc.ts';
@@ -27,6 +28,7 @@ export default function Accounts() {
   const accounts = useQuery(trpc.accounts.list.queryOptions({ workspaceId }));
   const now = useNow();
   const disconnect = useDisconnect(workspaceId);
+  const history = useHistoryImports(workspaceId);
 
   const all = accounts.data ?? [];
   const live = all.filter((a) => a.status !== 'DISCONNECTED');
@@ -42,6 +44,19 @@ export default function Accounts() {
       now={now}
       canManage={canManage}
       onDisconnect={disconnect.open}
+      history={
+        account.status === 'CONNECTED' ? (
+          <HistoryImportPanel
+            username={account.accountName ?? account.accountId}
+            latest={history.latest(account.id)}
+            now={now}
+            canManage={canManage}
+            pending={history.pendingFor === account.id}
+            error={history.errorFor === account.id ? history.error : null}
+            onImport={(days) => history.start(account.id, days)}
+          />
+        ) : null
+      }
     />
   );
 
@@ -113,6 +128,25 @@ export default function Accounts() {
       ) : null}
     </main>
   );
+}
+
+/** Each account's latest history import (kept fresh by the live channel), and starting one. */
+function useHistoryImports(workspaceId: string) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const imports = useQuery(trpc.history.imports.queryOptions({ workspaceId }));
+  const start = useMutation(
+    trpc.history.start.mutationOptions({
+      onSettled: () => queryClient.invalidateQueries(trpc.history.pathFilter()),
+    }),
+  );
+  return {
+    latest: (connectionId: string) => imports.data?.find((i) => i.connectionId === connectionId),
+    start: (connectionId: string, days: number) => start.mutate({ workspaceId, connectionId, days }),
+    pendingFor: start.isPending ? start.variables?.connectionId : undefined,
+    errorFor: start.isError ? start.variables?.connectionId : undefined,
+    error: start.error?.message ?? null,
+  };
 }
 
 /** The disconnect flow: which account the dialog is for, the call, and what to tell the admin after. */

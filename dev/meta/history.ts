@@ -12,8 +12,8 @@ import { SimulatorInputError, type World } from './world.ts';
 export type HistorySide = 'customer' | 'business';
 
 interface KindContext {
-  /** Account, customer, time and `deliver: false`. */
-  target: { account: string; customer: string; timestamp: number; deliver: false };
+  /** Account, customer, time and whether webhooks go out. */
+  target: { account: string; customer: string; timestamp: number; deliver: boolean };
   text: string | undefined;
   random: Random;
   /** The conversation's message before this one (what a `reply` quotes). */
@@ -170,6 +170,11 @@ export interface HistoryInput {
   account: string;
   /** Seed of what is left open (default 1). */
   seed?: number;
+  /**
+   * Also send each message's webhook, as if it happened live (default false: history from before
+   * the app was connected). The same input with and without shows what each path gives.
+   */
+  deliver?: boolean;
   /** One per customer: Instagram DMs are one to one, so a customer named twice shares a thread. */
   conversations: HistoryConversation[];
 }
@@ -216,7 +221,7 @@ export function seedHistory(world: World, scenarios: Scenarios, input: HistoryIn
           account: account.igId,
           customer: customer.igsid,
           timestamp: message.timestamp,
-          deliver: false,
+          deliver: input.deliver ?? false,
         },
         text: message.text,
         random,

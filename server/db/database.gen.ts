@@ -127,6 +127,28 @@ export interface DataDeletionRequests {
   summary: Generated<JsonbColumn<"data_deletion_requests.summary">>;
 }
 
+export interface HistoryImports {
+  catching_up: Generated<boolean>;
+  channel_connection_id: string;
+  conversations_seen: Generated<number>;
+  error_count: Generated<number>;
+  failures_in_a_row: Generated<number>;
+  finished_at: Timestamp | null;
+  id: Generated<string>;
+  kind: "BACKFILL" | "RECONCILE";
+  last_error: string | null;
+  messages_found: Generated<number>;
+  next_page: string | null;
+  pages_done: Generated<number>;
+  reached_back_to: Timestamp | null;
+  requested_by: string | null;
+  since: Timestamp;
+  started_at: Generated<Timestamp>;
+  status: Generated<"RUNNING" | "DONE" | "FAILED">;
+  updated_at: Generated<Timestamp>;
+  workspace_id: string;
+}
+
 export interface IngestFailures {
   channel_connection_id: string;
   event_count: number;
@@ -168,7 +190,7 @@ export interface Leads {
   name: string | null;
   origin_at: Timestamp | null;
   referral: JsonbColumn<"leads.referral"> | null;
-  source: Generated<"DM" | "STORY_REPLY" | "STORY_MENTION" | "AD" | "REFERRAL" | "PRODUCT">;
+  source: Generated<"DM" | "STORY_REPLY" | "STORY_MENTION" | "AD" | "REFERRAL" | "PRODUCT" | "IMPORTED">;
   source_ad_id: string | null;
   source_ref: string | null;
   status: Generated<"NEW" | "CONTACTED" | "QUALIFIED" | "WON" | "LOST">;
@@ -262,6 +284,7 @@ export interface DB {
   conversation_messages: ConversationMessages;
   conversations: Conversations;
   data_deletion_requests: DataDeletionRequests;
+  history_imports: HistoryImports;
   ingest_failures: IngestFailures;
   instagram_event_redeliveries: InstagramEventRedeliveries;
   instagram_events: InstagramEvents;

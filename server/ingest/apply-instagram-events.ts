@@ -19,7 +19,7 @@ import {
   upsertConversation,
 } from '../conversations/index.ts';
 import type { Tx } from '../db/database.ts';
-import { leadOrigin, recordLead } from '../leads/index.ts';
+import { IMPORTED_HISTORY_ORIGIN, leadOrigin, recordLead } from '../leads/index.ts';
 import type { InstagramEvent } from '../meta/instagram-events.ts';
 import { adoptEcho, confirmByEcho } from '../sending/index.ts';
 import type { Services } from '../services.ts';
@@ -39,6 +39,12 @@ type Stored = Extract<InstagramEvent, { kind: 'message' | 'postback' | 'referral
 export interface ConversationTarget {
   connection: ConnectionRef | undefined;
   conversationId: string | undefined;
+  /**
+   * Set for messages imported from the Conversations API: they arrive read, but for the
+   * customer's last message when it still waits for an answer, and a first contact is a lead
+   * from imported history.
+   */
+  history?: { unansweredMid: string | null };
 }
 
 /** An event that cannot be applied (its error is recorded with it, and it is replayed later). */
@@ -92,7 +98,7 @@ export async function applyConversationEvents(
         at: event.occurredAt,
         isSelf: event.isSelf,
       });
-      const inbound = await store(trx, connection, conversationId, event);
+      const inbound = await store(trx, connection, conversationId, event, target.history);
       if (inbound && !event.isSelf) firstInbound ??= event;
       // Edits, reactions or reads that arrived before this message are settled now.
       if (event.kind !== 'referral') await settleMessage(trx, connection, event.mid, { redact: true });
@@ -112,7 +118,14 @@ export async function applyConversationEvents(
     }
   }
   if (connection && conversationId && firstInbound) {
-    await rememberContact(trx, services, connection, conversationId, firstInbound);
+    await rememberContact(
+      trx,
+      services,
+      connection,
+      conversationId,
+      firstInbound,
+      target.history !== undefined,
+    );
   }
   return { outcomes, conversationId };
 }
@@ -149,8 +162,9 @@ async function rememberContact(
   connection: ConnectionRef,
   conversationId: string,
   first: Stored,
+  imported: boolean,
 ) {
-  const origin = leadOrigin(first);
+  const origin = imported ? IMPORTED_HISTORY_ORIGIN : leadOrigin(first);
   await recordLead(trx, {
     workspaceId: connection.workspaceId,
     connectionId: connection.id,
@@ -173,6 +187,7 @@ async function store(
   connection: ConnectionRef,
   conversationId: string,
   event: Stored,
+  history: ConversationTarget['history'],
 ): Promise<boolean> {
   const row = toMessageRow(connection, conversationId, event);
   const preview = previewOf({
@@ -212,11 +227,12 @@ async function store(
   // A referral opens the messaging window but is not something the customer wrote; the
   // business messaging itself is not a customer waiting for an answer.
   const visible = event.kind !== 'referral';
+  const awaitsAnswer = !history || (event.kind === 'message' && history.unansweredMid === event.mid);
   await recordConversationActivity(trx, conversationId, {
     at: event.occurredAt,
     preview: visible ? preview : null,
     inbound: true,
-    unread: inserted && visible && !event.isSelf,
+    unread: inserted && visible && !event.isSelf && awaitsAnswer,
   });
   return true;
 }

@@ -8,4 +8,4 @@ export { ingestWebhookEvents } from './ingest-webhook-events.ts';
 export { listDeliveryOutcomes } from './instagram-events.repository.ts';
 export { replayFailedDeliveries, replayWorkspaceDeliveries } from './replay-failed-deliveries.ts';
 export { findRecentLedgerEntryByBody, purgeDeliveriesFor } from './webhook-ledger.repository.ts';
-export { createWebhookLedger } from './webhook-ledger.ts';
+export { appendHistory, createWebhookLedger } from './webhook-ledger.ts';

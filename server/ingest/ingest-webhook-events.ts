@@ -107,8 +107,13 @@ async function applyDelivery(
     const first = events[0] as InstagramEvent;
     const connection = connections.get(first.accountId);
     const key = connection && conversationKey(connection.id, first.contactId);
+    const unansweredMid = delivery.source === 'history' ? customersUnansweredMid(events) : undefined;
     const apply = async (batch: InstagramEvent[]) => {
-      const target = { connection, conversationId: key && conversations.get(key) };
+      const target = {
+        connection,
+        conversationId: key && conversations.get(key),
+        history: unansweredMid === undefined ? undefined : { unansweredMid },
+      };
       const applied = await applyConversationEvents(trx, services, id, target, batch);
       if (key && applied.conversationId) conversations.set(key, applied.conversationId);
       return applied.outcomes;
@@ -174,14 +179,24 @@ function conversationsTouched(
   return [...touched.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, value]) => value);
 }
 
-/** Each account's most recent event, for the account's "last event received" status. */
+/**
+ * A conversation's latest message from history when the customer wrote it: the one imported
+ * message that arrives unread, because it still waits for an answer.
+ */
+function customersUnansweredMid(events: InstagramEvent[]): string | null {
+  const last = events.findLast((event) => event.kind === 'message');
+  return last?.kind === 'message' && last.direction === 'INBOUND' && !last.isSelf ? last.mid : null;
+}
+
+/** Each account's most recent webhook event, for the account's "last event received" status. */
 async function recordLatestEvents(
   trx: Tx,
   pending: { delivery: ParsedDelivery }[],
   connections: Map<string, ConnectionRef>,
 ): Promise<void> {
   const latest = new Map<string, Date>();
-  for (const event of pending.flatMap((p) => p.delivery.events)) {
+  const webhooks = pending.filter((p) => p.delivery.source === 'webhook');
+  for (const event of webhooks.flatMap((p) => p.delivery.events)) {
     const connection = connections.get(event.accountId);
     const known = connection && latest.get(connection.id);
     if (connection && (!known || known < event.occurredAt)) latest.set(connection.id, event.occurredAt);

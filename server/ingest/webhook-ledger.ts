@@ -2,6 +2,8 @@
 // commit costs a disk flush; so concurrent deliveries are gathered into one multi-row INSERT and
 // one commit (group commit), each caller still waiting for the commit that holds its row. The
 // ingest job for the new rows is queued in the same transaction: stored and queued cannot disagree.
+import type { Tx } from '../db/database.ts';
+import { HISTORY_OBJECT, historyEnvelope } from '../meta/conversations-api.ts';
 import type { IncomingWebhook, WebhookLedger } from '../meta/webhook-endpoint.ts';
 import type { Services } from '../services.ts';
 import { ingestWebhookEventsJob } from './ingest-webhook-events.job.ts';
@@ -58,4 +60,27 @@ export function createWebhookLedger(
       });
     },
   };
+}
+
+/**
+ * Conversations fetched from Meta's Conversations API enter the ledger like deliveries (decision
+ * 017) and are queued for ingest in the caller's transaction. They came from Meta, asked for with
+ * the account's token, so they are as authentic as a signed delivery.
+ */
+export async function appendHistory(
+  trx: Tx,
+  { enqueue }: Pick<Services, 'enqueue'>,
+  accountId: string,
+  conversations: unknown[],
+): Promise<void> {
+  if (conversations.length === 0) return;
+  const ids = await insertLedgerEntries(
+    trx,
+    conversations.map((conversation) => ({
+      rawBody: Buffer.from(historyEnvelope(accountId, conversation)),
+      headers: {},
+      object: HISTORY_OBJECT,
+    })),
+  );
+  await enqueue(trx, ingestWebhookEventsJob, { webhookEventIds: ids });
 }

@@ -1,7 +1,7 @@
 // The leads slice: Leads: where new contacts came from, and the leads list.
 // Other code imports only this file (see docs/architecture.md).
 
-export { type LeadOrigin, leadOrigin } from './lead-origin.ts';
+export { IMPORTED_HISTORY_ORIGIN, type LeadOrigin, leadOrigin } from './lead-origin.ts';
 export { recordLead } from './leads.repository.ts';
 export { LeadListSchema, ListLeadsInput } from './leads.schemas.ts';
 export { listLeads } from './list-leads.ts';

@@ -10,6 +10,14 @@ export interface LeadOrigin {
   referral: Referral | null;
 }
 
+/** A contact first met in history imported from Meta: how it first wrote is not known. */
+export const IMPORTED_HISTORY_ORIGIN: LeadOrigin = {
+  source: 'IMPORTED',
+  sourceRef: null,
+  sourceAdId: null,
+  referral: null,
+};
+
 /** Where a new contact came from: a shop product, an ad, an ig.me link, a story, or a plain DM. */
 export function leadOrigin(event: InstagramEvent): LeadOrigin {
   const referral = 'referral' in event ? event.referral : null;

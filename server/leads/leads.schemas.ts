@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { WebUrlSchema } from '../meta/web-url.ts';
 
-export const LeadSourceSchema = z.enum(['DM', 'STORY_REPLY', 'STORY_MENTION', 'AD', 'REFERRAL', 'PRODUCT']);
+export const LeadSourceSchema = z.enum([
+  'DM',
+  'STORY_REPLY',
+  'STORY_MENTION',
+  'AD',
+  'REFERRAL',
+  'PRODUCT',
+  'IMPORTED',
+]);
 
 export const ListLeadsInput = z.object({
   source: LeadSourceSchema.optional(),

@@ -4,6 +4,7 @@
 // an `unparsed` event carrying the reason, kept for a replay once the parser is fixed.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { HISTORY_OBJECT } from './conversations-api.ts';
 import type {
   Attachment,
   AttachmentKind,
@@ -12,6 +13,7 @@ import type {
   ReplyTo,
   TemplateElement,
 } from './instagram-events.ts';
+import { parseHistoryConversation } from './parse-history-conversation.ts';
 import { webUrl } from './web-url.ts';
 
 /** Ids are strings on the wire; a number would already have lost precision, but is accepted. */
@@ -120,6 +122,8 @@ const Delivery = z.looseObject({ object: z.string(), entry: z.array(z.unknown())
 
 export interface ParsedDelivery {
   object: string | null;
+  /** A webhook, or a conversation fetched from the Conversations API (stored like one). */
+  source: 'webhook' | 'history';
   /** Every business account the delivery mentions. */
   accountIds: string[];
   events: InstagramEvent[];
@@ -399,8 +403,14 @@ export function parseWebhookDelivery(rawBody: Buffer | string): ParsedDelivery {
         continue;
       }
       const { id: entryId } = entry.data;
-      const time = entryTime(entry.data.time);
       accountIds.add(entryId);
+      if (object === HISTORY_OBJECT) {
+        events.push(
+          ...parseHistoryConversation(entryId, (rawEntry as { conversation?: unknown }).conversation),
+        );
+        continue;
+      }
+      const time = entryTime(entry.data.time);
       const items = [
         ...(entry.data.messaging ?? []).map((item) => ({ item, standby: false })),
         ...(entry.data.standby ?? []).map((item) => ({ item, standby: true })),
@@ -426,5 +436,10 @@ export function parseWebhookDelivery(rawBody: Buffer | string): ParsedDelivery {
   for (const event of events) if (event.accountId) accountIds.add(event.accountId);
   // Meta may deliver out of order; its timestamps are the truth.
   events.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
-  return { object, accountIds: [...accountIds], events };
+  return {
+    object,
+    source: object === HISTORY_OBJECT ? 'history' : 'webhook',
+    accountIds: [...accountIds],
+    events,
+  };
 }

@@ -54,6 +54,28 @@ function redactItem(item: Json, scope: RedactionScope): boolean {
   return changed;
 }
 
+/**
+ * A message of a conversation fetched from the Conversations API (stored like a delivery): its
+ * words and media under Graph's names. History holds the text as it stood when fetched, which an
+ * edit since may have replaced: after any edit it goes (the message row keeps the latest).
+ */
+function redactHistoryNode(entry: Json, scope: RedactionScope): boolean {
+  const conversation = entry.conversation;
+  const messages =
+    isObject(conversation) && isObject(conversation.messages) ? conversation.messages.data : null;
+  let changed = false;
+  for (const node of Array.isArray(messages) ? messages.filter(isObject) : []) {
+    if (node.id !== scope.mid || !(scope.unsent || scope.latestEdit > 0)) continue;
+    for (const key of scope.unsent ? ['message', 'attachments', 'shares', 'story'] : ['message']) {
+      if (key in node) {
+        delete node[key];
+        changed = true;
+      }
+    }
+  }
+  return changed;
+}
+
 /** The body without the message's content, or null when it holds none (already redacted). */
 export function redactDelivery(rawBody: Buffer, scope: RedactionScope): Buffer | null {
   let body: unknown;
@@ -67,6 +89,7 @@ export function redactDelivery(rawBody: Buffer, scope: RedactionScope): Buffer |
     const entries = isObject(delivery) && Array.isArray(delivery.entry) ? delivery.entry : [];
     for (const entry of entries.filter(isObject)) {
       for (const item of itemsOf(entry)) changed = redactItem(item, scope) || changed;
+      changed = redactHistoryNode(entry, scope) || changed;
     }
   }
   return changed ? Buffer.from(JSON.stringify(body)) : null;

@@ -110,7 +110,7 @@ it('publishes conversations and messages as they are stored and change, and new 
   ];
   await database.query(
     `insert into channel_connections (id, workspace_id, login_path, channel_identifier)
-     values ($1, $2, 'instagram', '17841400000000002')`,
+     values ($1, $2, 'instagram', '17841400000000009')`,
     [connectionId, workspaceId],
   );
 
@@ -201,4 +201,42 @@ it('publishes invitations made and withdrawn as a change of the team', async () 
   expect(await published('update workspace_invitations set revoked_at = now() where id = $1', [id])).toEqual(
     teamUpdated,
   );
+});
+
+it('publishes a history import as it starts and moves on', async () => {
+  const connectionId = randomUUID();
+  const importId = randomUUID();
+  await database.query(
+    `insert into channel_connections (id, workspace_id, login_path, channel_identifier)
+     values ($1, $2, 'instagram', '17841400000000010')`,
+    [connectionId, workspaceId],
+  );
+  const changed = (status: string) => ({
+    broadcasts: [
+      {
+        topic: workspaceTopic(workspaceId),
+        event: BROADCAST_EVENTS.historyImportUpdated,
+        payload: { history_import_id: importId, channel_connection_id: connectionId, status },
+        private: true,
+      },
+    ],
+    wakes: 1,
+  });
+  expect(
+    await published(
+      `insert into history_imports (id, workspace_id, channel_connection_id, kind, since)
+       values ($1, $2, $3, 'BACKFILL', now() - interval '30 days')`,
+      [importId, workspaceId, connectionId],
+    ),
+  ).toEqual(changed('RUNNING'));
+  expect(
+    await published('update history_imports set pages_done = 1, conversations_seen = 20 where id = $1', [
+      importId,
+    ]),
+  ).toEqual(changed('RUNNING'));
+  expect(
+    await published("update history_imports set status = 'DONE', finished_at = now() where id = $1", [
+      importId,
+    ]),
+  ).toEqual(changed('DONE'));
 });

@@ -10,6 +10,7 @@ it('keeps the published names clients depend on', () => {
     'connection_deleted',
     'connection_updated',
     'conversation_updated',
+    'history_import_updated',
     'lead_created',
     'message_created',
     'message_updated',

@@ -17,6 +17,7 @@ export const BROADCAST_EVENTS = {
   connectionUpdated: 'connection_updated',
   connectionDeleted: 'connection_deleted',
   teamUpdated: 'team_updated',
+  historyImportUpdated: 'history_import_updated',
 } as const;
 
 /**

@@ -1,6 +1,7 @@
 import { router } from './init.ts';
 import { accountsRouter } from './routers/accounts.router.ts';
 import { healthRouter } from './routers/health.router.ts';
+import { historyRouter } from './routers/history.router.ts';
 import { inboxRouter } from './routers/inbox.router.ts';
 import { leadsRouter } from './routers/leads.router.ts';
 import { liveRouter } from './routers/live.router.ts';
@@ -20,6 +21,7 @@ export const appRouter = router({
   settings: settingsRouter,
   live: liveRouter,
   health: healthRouter,
+  history: historyRouter,
   team: teamRouter,
 });
 
