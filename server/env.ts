@@ -79,6 +79,15 @@ const EnvSchema = z.object({
    * address, and with it its sign-in throttle.
    */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * Whether a starting worker queues the jobs that run at start: the reconciliation of every
+   * connected account with Meta, since webhooks are most likely missed around a deploy or an
+   * outage. On by default; the tests of other things turn it off.
+   */
+  RUN_JOBS_AT_START: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   /** Meta batches up to 1000 events per POST; anything far larger is not Meta. */
   WEBHOOK_MAX_BODY_BYTES: z.coerce
     .number()

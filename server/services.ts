@@ -12,7 +12,7 @@ import { createTokenCipher, type TokenCipher } from './crypto/token-cipher.ts';
 import { createDatabase, type Database } from './db/database.ts';
 import { type Env, getEnv, webhookSecrets } from './env.ts';
 import { type WebhookSelfTestConfig, webhookSelfTestConfig } from './health/index.ts';
-import { importHistoryJob } from './history/index.ts';
+import { importHistoryJob, reconcileAccountsJob } from './history/index.ts';
 import { createWebhookLedger, enrichContactJob, ingestWebhookEventsJob } from './ingest/index.ts';
 import type { Enqueue, JobDefinition } from './jobs/job.ts';
 import { createEnqueue, startQueue } from './jobs/queue.ts';
@@ -33,6 +33,7 @@ export const JOBS: readonly JobDefinition<Services, z.ZodType>[] = [
   refreshTokensJob,
   resendDeadLettersJob,
   importHistoryJob,
+  reconcileAccountsJob,
 ];
 
 /** Profile lookups per Instagram account per second: a small share of Meta's budget. */

@@ -65,6 +65,7 @@ async function runWorkers(services: Services, boss: PgBoss): Promise<Workers> {
     // Scheduled jobs carry the data given here: an empty payload, which their schemas accept
     // (pg-boss would otherwise send null, and every scheduled run would fail its payload check).
     if (job.schedule) await boss.schedule(job.queue, job.schedule, {});
+    if (job.runAtStart && services.env.RUN_JOBS_AT_START) await boss.send(job.queue, {});
   }
   // A schedule an earlier release made for a job since retired would go on queueing work that
   // no worker takes.

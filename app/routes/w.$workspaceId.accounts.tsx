@@ -8,9 +8,9 @@ import { useState } from 'react';
 import { AccountCard, type AccountStatus } from '#app/components/account-card.tsx';
 import { ConnectButton } from '#app/components/connect-button.tsx';
 import { DisconnectDialog } from '#app/components/disconnect-dialog.tsx';
-import { HistoryImportPanel } from '#app/components/history-import-panel.tsx';
+import { type HistoryImport, HistoryImportPanel } from '#app/components/history-import-panel.tsx';
 import { AccountsIcon } from '#app/components/icons.tsx';
-import { useNow } from '#app/lib/relative-time.ts';
+import { relativeTime, useNow } from '#app/lib/relative-time.ts';
 import { useTRPC } from '#app/lib/trpc.ts';
 import { useWorkspaceAdmin } from '#app/lib/use-workspace-admin.ts';
 
@@ -46,15 +46,18 @@ export default function Accounts() {
       onDisconnect={disconnect.open}
       history={
         account.status === 'CONNECTED' ? (
-          <HistoryImportPanel
-            username={account.accountName ?? account.accountId}
-            latest={history.latest(account.id)}
-            now={now}
-            canManage={canManage}
-            pending={history.pendingFor === account.id}
-            error={history.errorFor === account.id ? history.error : null}
-            onImport={(days) => history.start(account.id, days)}
-          />
+          <>
+            <ResubscribedNotice reconciliation={history.latestCheck(account.id)} now={now} />
+            <HistoryImportPanel
+              username={account.accountName ?? account.accountId}
+              latest={history.latest(account.id)}
+              now={now}
+              canManage={canManage}
+              pending={history.pendingFor === account.id}
+              error={history.errorFor === account.id ? history.error : null}
+              onImport={(days) => history.start(account.id, days)}
+            />
+          </>
         ) : null
       }
     />
@@ -130,6 +133,38 @@ export default function Accounts() {
   );
 }
 
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Meta had stopped sending the account's webhooks (it unsubscribes an app after an hour of failed
+ * deliveries) and the hourly check subscribed it again: said on the card for a week.
+ */
+function ResubscribedNotice({
+  reconciliation,
+  now,
+}: {
+  reconciliation: HistoryImport | undefined;
+  now: number;
+}) {
+  const at = reconciliation?.resubscribedAt;
+  if (!reconciliation?.subscriptionProblem || !at || now - Date.parse(at) > WEEK_MS) return null;
+  return (
+    <div
+      role="status"
+      className="mx-5 mb-4 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset"
+    >
+      <p className="font-semibold">{reconciliation.subscriptionProblem}</p>
+      <p className="mt-1">
+        The inbox subscribed again {relativeTime(at, now)} and recovered{' '}
+        {reconciliation.newMessages === 1
+          ? '1 missed message'
+          : `${reconciliation.newMessages} missed messages`}
+        .
+      </p>
+    </div>
+  );
+}
+
 /** Each account's latest history import (kept fresh by the live channel), and starting one. */
 function useHistoryImports(workspaceId: string) {
   const trpc = useTRPC();
@@ -141,7 +176,10 @@ function useHistoryImports(workspaceId: string) {
     }),
   );
   return {
-    latest: (connectionId: string) => imports.data?.find((i) => i.connectionId === connectionId),
+    latest: (connectionId: string) =>
+      imports.data?.find((i) => i.connectionId === connectionId && i.kind === 'BACKFILL'),
+    latestCheck: (connectionId: string) =>
+      imports.data?.find((i) => i.connectionId === connectionId && i.kind === 'RECONCILE'),
     start: (connectionId: string, days: number) => start.mutate({ workspaceId, connectionId, days }),
     pendingFor: start.isPending ? start.variables?.connectionId : undefined,
     errorFor: start.isError ? start.variables?.connectionId : undefined,

@@ -12,6 +12,7 @@ import type { inferRouterOutputs } from '@trpc/server';
 import clsx from 'clsx';
 import { BarChart, formatMs, LineChart } from '#app/components/charts.tsx';
 import { type DataColumn, DataTable } from '#app/components/data-table.tsx';
+import { MissedWebhookRecovery } from '#app/components/missed-webhook-recovery.tsx';
 import { Notice, NoticeTable, QuietNote } from '#app/components/notice.tsx';
 import { duration } from '#app/lib/duration.ts';
 import { describeStuckWork } from '#app/lib/stuck-work.ts';
@@ -215,6 +216,7 @@ function HealthFigures({ data, workspaceId }: { data: Overview; workspaceId: str
       </div>
       {data.quarantined.length > 0 ? <KeptAside items={data.quarantined} workspaceId={workspaceId} /> : null}
       <AccountSending accounts={data.accounts} />
+      <MissedWebhookRecovery workspaceId={workspaceId} accounts={data.accounts} />
     </>
   );
 }

@@ -23,6 +23,8 @@ export function testEnvVars(
     APP_URL: 'http://127.0.0.1:3000',
     ...metaAppEnv(metaApp),
     TOKEN_ENCRYPTION_KEYS: newKeySpec('test'),
+    // A worker's reconciliation at start would touch every test's accounts; its own test turns it on.
+    RUN_JOBS_AT_START: 'false',
     ...extra,
   };
 }

@@ -79,3 +79,23 @@ export function conversationFetches(meta: MetaSimulator, conversations: SeededCo
   return meta.graphRequests().filter((r) => r.status === 200 && ids.has(r.path.split('/').at(-1) ?? ''))
     .length;
 }
+
+/** An import as it ended, with the messages it brought that the inbox did not hold. */
+export async function importOutcome(database: TestDatabase, importId: string) {
+  const { rows } = await database.query<{
+    kind: string;
+    status: string;
+    conversations: number;
+    new_messages: number;
+    subscription_problem: string | null;
+    resubscribed: boolean;
+  }>(
+    `select kind, status, conversations_seen as conversations, subscription_problem,
+            resubscribed_at is not null as resubscribed,
+            (select count(*)::int from webhook_events w join instagram_events e on e.webhook_event_id = w.id
+             where w.history_import_id = i.id and e.kind = 'message' and e.status = 'APPLIED') as new_messages
+     from history_imports i where id = $1`,
+    [importId],
+  );
+  return rows[0];
+}

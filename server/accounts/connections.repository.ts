@@ -312,3 +312,22 @@ export async function purgeConnections(
   await trx.deleteFrom('channel_connections').where('id', 'in', ids).execute();
   return summary;
 }
+
+/** Meta sends the account's webhooks again: the app was subscribed to `fields` just now. */
+export async function recordSubscribed(trx: Tx, connectionId: string, fields: string[]): Promise<void> {
+  await trx
+    .updateTable('channel_connections')
+    .set({ webhook_fields: fields, webhook_subscribed_at: new Date() })
+    .where('id', '=', connectionId)
+    .execute();
+}
+
+/** Every connected account, in every workspace: what the background checks go through. */
+export async function listConnectedAccounts(trx: Tx): Promise<{ id: string; workspaceId: string }[]> {
+  const rows = await trx
+    .selectFrom('channel_connections')
+    .select(['id', 'workspace_id'])
+    .where('status', '=', 'CONNECTED')
+    .execute();
+  return rows.map((row) => ({ id: row.id, workspaceId: row.workspace_id }));
+}

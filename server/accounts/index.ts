@@ -10,9 +10,11 @@ export type { ConnectionRef } from './connections.repository.ts';
 export {
   findConnectionCredentials,
   findLiveConnections,
+  listConnectedAccounts,
   listLiveConnectionIds,
   markNeedsReauth,
   recordEventReceived,
+  recordSubscribed,
 } from './connections.repository.ts';
 export { disconnectAccount } from './disconnect-account.ts';
 export { deauthorize, findDeletionStatus, requestDataDeletion } from './meta-callbacks.ts';

@@ -141,10 +141,13 @@ export interface HistoryImports {
   next_page: string | null;
   pages_done: Generated<number>;
   reached_back_to: Timestamp | null;
+  recent_fetches: Generated<JsonbColumn<"history_imports.recent_fetches">>;
   requested_by: string | null;
+  resubscribed_at: Timestamp | null;
   since: Timestamp;
   started_at: Generated<Timestamp>;
   status: Generated<"RUNNING" | "DONE" | "FAILED">;
+  subscription_problem: string | null;
   updated_at: Generated<Timestamp>;
   workspace_id: string;
 }
@@ -236,6 +239,7 @@ export interface WebhookEvents {
   error: string | null;
   event_count: number | null;
   headers: Generated<JsonbColumn<"webhook_events.headers">>;
+  history_import_id: string | null;
   id: Generated<Int8>;
   object: string | null;
   processed_at: Timestamp | null;

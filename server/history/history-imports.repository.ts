@@ -3,6 +3,7 @@
 // read their workspace's through RLS.
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
+import { recentFetchesColumn } from './jsonb-columns.ts';
 
 export type ImportKind = 'BACKFILL' | 'RECONCILE';
 
@@ -17,6 +18,8 @@ export interface RunningImport {
   nextPage: string | null;
   pagesDone: number;
   failuresInARow: number;
+  /** Conversations the first pass fetched that were active since the import began: id → when. */
+  recentFetches: Record<string, number>;
 }
 
 /**
@@ -55,6 +58,17 @@ export async function startImport(
   return { id: running.id, started: false };
 }
 
+/** When the account's conversations were last looked at: the start of its latest completed import. */
+export async function lastLookedAt(trx: Tx, connectionId: string): Promise<Date | null> {
+  const row = await trx
+    .selectFrom('history_imports')
+    .select((eb) => eb.fn.max('started_at').as('at'))
+    .where('channel_connection_id', '=', connectionId)
+    .where('status', '=', 'DONE')
+    .executeTakeFirst();
+  return row?.at ?? null;
+}
+
 export async function findRunningImport(trx: Tx, id: string): Promise<RunningImport | undefined> {
   const row = await trx
     .selectFrom('history_imports')
@@ -69,6 +83,7 @@ export async function findRunningImport(trx: Tx, id: string): Promise<RunningImp
       'next_page',
       'pages_done',
       'failures_in_a_row',
+      'recent_fetches',
     ])
     .where('id', '=', id)
     .where('status', '=', 'RUNNING')
@@ -85,6 +100,7 @@ export async function findRunningImport(trx: Tx, id: string): Promise<RunningImp
       nextPage: row.next_page,
       pagesDone: row.pages_done,
       failuresInARow: row.failures_in_a_row,
+      recentFetches: recentFetchesColumn.decode(row.recent_fetches),
     }
   );
 }
@@ -98,6 +114,8 @@ export interface PageResult {
   reachedBackTo: Date | null;
   conversations: number;
   messages: number;
+  /** Conversations fetched that were active since the import began: id → when fetched. */
+  recentFetches: Record<string, number>;
   errors: string[];
 }
 
@@ -124,6 +142,7 @@ export async function recordPage(
       // What the catch-up takes again was counted by the first pass.
       conversations_seen: sql<number>`conversations_seen + case when catching_up then 0 else ${result.conversations} end`,
       messages_found: sql<number>`messages_found + ${result.messages}`,
+      recent_fetches: sql`recent_fetches || ${recentFetchesColumn.encode(result.recentFetches)}::jsonb`,
       error_count: sql<number>`error_count + ${result.errors.length}`,
       last_error: result.errors.at(-1) ?? eb.ref('last_error'),
       status: sql<'RUNNING' | 'DONE'>`case when ${done} then 'DONE' else 'RUNNING' end`,
@@ -136,6 +155,15 @@ export async function recordPage(
     .returning('status')
     .executeTakeFirst();
   return row && (row.status === 'DONE' ? 'done' : 'more');
+}
+
+/** Meta had stopped sending the account's webhooks, and the import subscribed the app again. */
+export async function recordResubscribed(trx: Tx, importId: string, problem: string): Promise<void> {
+  await trx
+    .updateTable('history_imports')
+    .set({ subscription_problem: problem, resubscribed_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .where('id', '=', importId)
+    .execute();
 }
 
 /** A page that could not be fetched for a passing reason: counted, and tried again later. */
@@ -170,11 +198,11 @@ export async function failImport(trx: Tx, importId: string, reason: string): Pro
     .execute();
 }
 
-/** Each account's latest import in the workspace, read under RLS. */
+/** Each account's latest import of each kind in the workspace, read under RLS. */
 export async function latestImports(trx: Tx, workspaceId: string) {
   return trx
     .selectFrom('history_imports')
-    .distinctOn('channel_connection_id')
+    .distinctOn(['channel_connection_id', 'kind'])
     .select([
       'id',
       'channel_connection_id',
@@ -184,6 +212,8 @@ export async function latestImports(trx: Tx, workspaceId: string) {
       'reached_back_to',
       'conversations_seen',
       'messages_found',
+      'subscription_problem',
+      'resubscribed_at',
       'error_count',
       'last_error',
       'started_at',
@@ -192,6 +222,7 @@ export async function latestImports(trx: Tx, workspaceId: string) {
     ])
     .where('workspace_id', '=', workspaceId)
     .orderBy('channel_connection_id')
+    .orderBy('kind')
     .orderBy('started_at', 'desc')
     .execute();
 }

@@ -6,7 +6,7 @@
 // once. Calls keep to the account's share of Meta's 2 calls a second.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { findConnectionCredentials, markNeedsReauth } from '../accounts/index.ts';
+import { findConnectionCredentials, markNeedsReauth, recordSubscribed } from '../accounts/index.ts';
 import type { Tx } from '../db/database.ts';
 import { appendHistory } from '../ingest/index.ts';
 import { defineJob } from '../jobs/job.ts';
@@ -16,7 +16,13 @@ import {
   GraphTime,
   listConversations,
 } from '../meta/conversations-api.ts';
-import { unsealToken } from '../meta/graph-api.ts';
+import {
+  type GraphAccount,
+  readSubscriptions,
+  subscribeApp,
+  unsealToken,
+  WEBHOOK_FIELDS,
+} from '../meta/graph-api.ts';
 import { GraphApiError, GraphNetworkError } from '../meta/graph-client.ts';
 import type { Services } from '../services.ts';
 import {
@@ -25,10 +31,14 @@ import {
   type PageResult,
   type RunningImport,
   recordPage,
+  recordResubscribed,
   recordSetback,
 } from './history-imports.repository.ts';
 
-export type ImportServices = Pick<Services, 'db' | 'graph' | 'cipher' | 'enqueue' | 'historyCalls'>;
+export type ImportServices = Pick<
+  Services,
+  'db' | 'graph' | 'cipher' | 'enqueue' | 'historyCalls' | 'metaAppIds'
+>;
 
 /** Conversations per page: each costs a call, so a page is about 7 s of the account's budget. */
 export const CONVERSATIONS_PER_PAGE = 10;
@@ -79,6 +89,11 @@ export async function importHistoryPage(services: ImportServices, run: ImportRun
 
   try {
     const token = unsealToken(services.cipher, connection.id, connection.accessToken);
+    const errors: string[] = [];
+    if (running.kind === 'RECONCILE' && run.page === 0 && !running.catchingUp) {
+      const problem = await keepSubscribed(services, connection, token);
+      if (problem) await db.withService((trx) => recordResubscribed(trx, running.id, problem));
+    }
     await services.historyCalls.take(connection.id);
     const page = await patiently(() =>
       listConversations(services.graph, connection, token, {
@@ -91,20 +106,27 @@ export async function importHistoryPage(services: ImportServices, run: ImportRun
       : running.since;
     const wanted = page.conversations.filter((conversation) => conversation.updatedAt >= cutoff);
     const fetched: unknown[] = [];
-    const errors: string[] = [];
+    const recentFetches: Record<string, number> = {};
+    const activeSinceStart = running.startedAt.getTime() - CATCH_UP_MARGIN_MS;
     for (const conversation of wanted) {
+      if (running.catchingUp && fetchedSinceActive(running.recentFetches[conversation.id], conversation))
+        continue;
       await services.historyCalls.take(connection.id);
       try {
         const raw = await patiently(() =>
           fetchConversation(services.graph, connection, token, conversation.id),
         );
         fetched.push(withinSpan(raw, running));
+        if (!running.catchingUp && conversation.updatedAt.getTime() >= activeSinceStart) {
+          recentFetches[conversation.id] = Date.now();
+        }
       } catch (error) {
         // One conversation Meta will not give (removed, restricted) does not stop the others.
         if (!(error instanceof GraphApiError) || error.isTransient || error.isTokenInvalid) throw error;
         errors.push(`Conversation ${conversation.id}: ${error.message}`);
       }
     }
+    const mids = fetched.flatMap(messageIdsOf);
     // Conversations come most recently active first: one older than the cutoff ends the pass.
     const passDone = page.after === null || wanted.length < page.conversations.length;
     const result: PageResult = {
@@ -113,13 +135,19 @@ export async function importHistoryPage(services: ImportServices, run: ImportRun
       passDone,
       reachedBackTo: running.catchingUp ? null : passDone ? running.since : oldest(wanted),
       conversations: wanted.length,
-      messages: fetched.reduce<number>((sum, conversation) => sum + messagesOf(conversation).length, 0),
+      messages: mids.length,
+      recentFetches,
       errors,
     };
     return await db.withService(async (trx) => {
       const recorded = await recordPage(trx, running.id, result);
       if (!recorded) return 'stale';
-      await appendHistory(trx, services, connection.channelIdentifier, fetched);
+      await appendHistory(
+        trx,
+        services,
+        { accountId: connection.channelIdentifier, importId: running.id },
+        fetched,
+      );
       if (recorded === 'done') return 'done';
       await queueImportPage(services, trx, { importId: running.id, page: run.page + 1 });
       return 'next';
@@ -172,6 +200,27 @@ async function setback(
 }
 
 /**
+ * Meta unsubscribes an app from an account after an hour of failed deliveries, and says so to
+ * no one: the app is subscribed again when Meta no longer reports every field the inbox uses.
+ * What was wrong is returned (null when nothing was). The import's fetches then bring back what
+ * the webhooks missed.
+ */
+async function keepSubscribed(
+  services: ImportServices,
+  connection: GraphAccount & { id: string },
+  token: string,
+): Promise<string | null> {
+  const fields = await readSubscriptions(services.graph, connection, token, services.metaAppIds);
+  const missing = WEBHOOK_FIELDS.filter((field) => !fields.includes(field));
+  if (missing.length === 0) return null;
+  await subscribeApp(services.graph, connection, token);
+  await services.db.withService((trx) => recordSubscribed(trx, connection.id, WEBHOOK_FIELDS));
+  return fields.length === 0
+    ? 'Meta had stopped sending this account’s messages (the app was unsubscribed).'
+    : `Meta was not sending ${missing.join(', ')} for this account.`;
+}
+
+/**
  * Meta throttling a call (others use the account too): wait as long as it asks, at least a
  * second, and call again, rather than lose the page's calls so far.
  */
@@ -186,6 +235,14 @@ async function patiently<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The first pass fetched the conversation after its latest activity: the catch-up has nothing to
+ * take again. Meta's times are to the second, so only a fetch in a later second than that counts.
+ */
+function fetchedSinceActive(fetchedAt: number | undefined, conversation: ConversationSummary): boolean {
+  return fetchedAt !== undefined && Math.floor(fetchedAt / 1000) * 1000 > conversation.updatedAt.getTime();
+}
+
 function oldest(conversations: ConversationSummary[]): Date | null {
   return conversations.reduce<Date | null>(
     (min, { updatedAt }) => (min === null || updatedAt < min ? updatedAt : min),
@@ -194,6 +251,13 @@ function oldest(conversations: ConversationSummary[]): Date | null {
 }
 
 type Json = Record<string, unknown>;
+
+function messageIdsOf(conversation: unknown): string[] {
+  return messagesOf(conversation).flatMap((message) => {
+    const id = (message as Json | null)?.id;
+    return typeof id === 'string' ? [id] : [];
+  });
+}
 
 function messagesOf(conversation: unknown): unknown[] {
   const messages = (conversation as { messages?: { data?: unknown } } | null)?.messages?.data;

@@ -4,4 +4,5 @@
 export { HistoryImportSchema, StartHistoryImportInput } from './history.schemas.ts';
 export { importHistoryJob } from './import-history.job.ts';
 export { type HistoryImportView, listHistoryImports } from './list-history-imports.ts';
+export { reconcileAccountsJob } from './reconcile-accounts.job.ts';
 export { DEFAULT_HISTORY_DAYS, startHistoryImport } from './start-history-import.ts';

@@ -1,6 +1,7 @@
-// Each account's latest import as the Accounts card shows it: what was found so far, how much of
+// Each account's latest backfill and reconciliation as the Accounts card and Health show them: what was found so far, how much of
 // the span is covered, and how long the rest may take.
-import type { Tx } from '../db/database.ts';
+import type { Actor, Database } from '../db/database.ts';
+import { countMessagesFirstSeen } from '../ingest/index.ts';
 import { latestImports } from './history-imports.repository.ts';
 
 export interface HistoryImportView {
@@ -10,7 +11,13 @@ export interface HistoryImportView {
   status: 'RUNNING' | 'DONE' | 'FAILED';
   since: string;
   conversations: number;
+  /** Messages found at Meta. */
   messages: number;
+  /** Of those, the ones the inbox did not hold (so far): for a reconciliation, those it recovered. */
+  newMessages: number;
+  /** What was wrong with Meta's webhook subscription, which the import put right. */
+  subscriptionProblem: string | null;
+  resubscribedAt: string | null;
   errorCount: number;
   lastError: string | null;
   /** The oldest activity reached: conversations come most recently active first. */
@@ -26,8 +33,22 @@ export interface HistoryImportView {
   finishedAt: string | null;
 }
 
-export async function listHistoryImports(trx: Tx, workspaceId: string): Promise<HistoryImportView[]> {
-  const rows = await latestImports(trx, workspaceId);
+/**
+ * The imports are read as the operator (RLS); what they brought, from the server-only ledger, for
+ * those imports only.
+ */
+export async function listHistoryImports(
+  db: Database,
+  actor: Actor,
+  workspaceId: string,
+): Promise<HistoryImportView[]> {
+  const rows = await db.withUser(actor, (trx) => latestImports(trx, workspaceId));
+  const brought = await db.withService((trx) =>
+    countMessagesFirstSeen(
+      trx,
+      rows.map((row) => row.id),
+    ),
+  );
   const now = Date.now();
   return rows.map((row) => {
     const span = row.started_at.getTime() - row.since.getTime();
@@ -46,6 +67,9 @@ export async function listHistoryImports(trx: Tx, workspaceId: string): Promise<
       since: row.since.toISOString(),
       conversations: row.conversations_seen,
       messages: row.messages_found,
+      newMessages: brought.get(row.id) ?? 0,
+      subscriptionProblem: row.subscription_problem,
+      resubscribedAt: row.resubscribed_at?.toISOString() ?? null,
       errorCount: row.error_count,
       lastError: row.last_error,
       reachedBackTo: row.reached_back_to?.toISOString() ?? null,

@@ -1,25 +1,34 @@
-// Starts importing an account's past conversations: on connect, and when an admin asks from the
-// Accounts card. One import runs per account at a time; asking again while one runs finds it.
+// Starts an import of an account's past conversations: a backfill (on connect, and when an admin
+// asks from the Accounts card) reaches back a number of days; a reconciliation (hourly, when a
+// worker starts, and on demand) reaches back to where the account was last looked at. One import
+// runs per account at a time; asking again while one runs finds it.
 import { findConnectionCredentials } from '../accounts/index.ts';
+import type { Tx } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { Services } from '../services.ts';
-import { type ImportKind, startImport } from './history-imports.repository.ts';
+import { lastLookedAt, startImport } from './history-imports.repository.ts';
 import { queueImportPage } from './import-history.job.ts';
 
-/** How far back an import reaches unless asked otherwise. */
+/** How far back a backfill reaches unless asked otherwise, and a first reconciliation at most. */
 export const DEFAULT_HISTORY_DAYS = 30;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * How far before the last look a reconciliation starts: the webhooks of messages written just
+ * before it may still have been on their way.
+ */
+const RECONCILE_OVERLAP_MS = 10 * 60 * 1000;
+
+export type ImportRequest = {
+  workspaceId: string;
+  connectionId: string;
+  requestedBy: string | null;
+} & ({ kind: 'BACKFILL'; days: number } | { kind: 'RECONCILE' });
+
 export async function startHistoryImport(
   services: Pick<Services, 'db' | 'enqueue'>,
-  request: {
-    workspaceId: string;
-    connectionId: string;
-    kind: ImportKind;
-    days: number;
-    requestedBy: string | null;
-  },
+  request: ImportRequest,
 ): Promise<{ importId: string; started: boolean }> {
   return services.db.withService(async (trx) => {
     const connection = await findConnectionCredentials(trx, request.connectionId);
@@ -33,10 +42,18 @@ export async function startHistoryImport(
       workspaceId: request.workspaceId,
       connectionId: request.connectionId,
       kind: request.kind,
-      since: new Date(Date.now() - request.days * DAY_MS),
+      since: await sinceFor(trx, request),
       requestedBy: request.requestedBy,
     });
     if (started) await queueImportPage(services, trx, { importId: id, page: 0 });
     return { importId: id, started };
   });
+}
+
+async function sinceFor(trx: Tx, request: ImportRequest): Promise<Date> {
+  const now = Date.now();
+  if (request.kind === 'BACKFILL') return new Date(now - request.days * DAY_MS);
+  const looked = await lastLookedAt(trx, request.connectionId);
+  const earliest = now - DEFAULT_HISTORY_DAYS * DAY_MS;
+  return new Date(Math.max(earliest, looked ? looked.getTime() - RECONCILE_OVERLAP_MS : earliest));
 }

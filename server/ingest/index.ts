@@ -7,5 +7,9 @@ export { ingestWebhookEventsJob } from './ingest-webhook-events.job.ts';
 export { ingestWebhookEvents } from './ingest-webhook-events.ts';
 export { listDeliveryOutcomes } from './instagram-events.repository.ts';
 export { replayFailedDeliveries, replayWorkspaceDeliveries } from './replay-failed-deliveries.ts';
-export { findRecentLedgerEntryByBody, purgeDeliveriesFor } from './webhook-ledger.repository.ts';
+export {
+  countMessagesFirstSeen,
+  findRecentLedgerEntryByBody,
+  purgeDeliveriesFor,
+} from './webhook-ledger.repository.ts';
 export { appendHistory, createWebhookLedger } from './webhook-ledger.ts';

@@ -7,8 +7,15 @@ import { webhookHeadersColumn } from './jsonb-columns.ts';
 
 export type LedgerStatus = 'RECEIVED' | 'PROCESSED' | 'FAILED' | 'IGNORED' | 'UNMATCHED';
 
-/** Stores signed deliveries, in one multi-row INSERT; their ids in the same order. */
-export async function insertLedgerEntries(trx: Tx, webhooks: IncomingWebhook[]): Promise<string[]> {
+/**
+ * Stores signed deliveries (or conversations a history import fetched), in one multi-row INSERT;
+ * their ids in the same order.
+ */
+export async function insertLedgerEntries(
+  trx: Tx,
+  webhooks: IncomingWebhook[],
+  historyImportId: string | null = null,
+): Promise<string[]> {
   const rows = await trx
     .insertInto('webhook_events')
     .values(
@@ -17,6 +24,7 @@ export async function insertLedgerEntries(trx: Tx, webhooks: IncomingWebhook[]):
         headers: webhookHeadersColumn.encode(webhook.headers),
         signature_valid: true,
         object: webhook.object,
+        history_import_id: historyImportId,
       })),
     )
     .returning('id')
@@ -199,4 +207,23 @@ export async function replaceRawBody(trx: Tx, id: string, rawBody: Buffer): Prom
     .set({ raw_body: rawBody, redacted_at: new Date() })
     .where('id', '=', id)
     .execute();
+}
+
+/**
+ * Per history import, the messages it brought that the inbox did not hold: those whose event was
+ * first recorded from a conversation the import fetched (a message seen before is recorded once,
+ * under the delivery that brought it first).
+ */
+export async function countMessagesFirstSeen(trx: Tx, importIds: string[]): Promise<Map<string, number>> {
+  if (importIds.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom('webhook_events as w')
+    .innerJoin('instagram_events as e', 'e.webhook_event_id', 'w.id')
+    .select(['w.history_import_id as importId', (eb) => eb.fn.countAll<string>().as('messages')])
+    .where('w.history_import_id', 'in', importIds)
+    .where('e.kind', '=', 'message')
+    .where('e.status', '=', 'APPLIED')
+    .groupBy('w.history_import_id')
+    .execute();
+  return new Map(rows.map((row) => [row.importId as string, Number(row.messages)]));
 }

@@ -70,17 +70,18 @@ export function createWebhookLedger(
 export async function appendHistory(
   trx: Tx,
   { enqueue }: Pick<Services, 'enqueue'>,
-  accountId: string,
+  source: { accountId: string; importId: string },
   conversations: unknown[],
 ): Promise<void> {
   if (conversations.length === 0) return;
   const ids = await insertLedgerEntries(
     trx,
     conversations.map((conversation) => ({
-      rawBody: Buffer.from(historyEnvelope(accountId, conversation)),
+      rawBody: Buffer.from(historyEnvelope(source.accountId, conversation)),
       headers: {},
       object: HISTORY_OBJECT,
     })),
+    source.importId,
   );
   await enqueue(trx, ingestWebhookEventsJob, { webhookEventIds: ids });
 }

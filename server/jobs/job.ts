@@ -16,6 +16,8 @@ export interface JobDefinition<Services, Schema extends z.ZodType> {
   deadLetter?: string;
   /** A cron expression, for jobs the worker runs on a schedule (with an empty payload). */
   schedule?: string;
+  /** Also queued (with an empty payload) each time a worker starts: after a deploy or an outage. */
+  runAtStart?: boolean;
   run(services: Services, payload: z.infer<Schema>): Promise<unknown>;
 }
 
