@@ -22,6 +22,7 @@ import { createGraphClient, type GraphClient } from './meta/graph-client.ts';
 import type { InstagramOAuthConfig } from './meta/instagram-oauth.ts';
 import type { WebhookEndpointConfig, WebhookLedger } from './meta/webhook-endpoint.ts';
 import { createLiveFeed, type LiveFeed } from './realtime/live-feed.ts';
+import { purgeExpiredJob } from './retention/index.ts';
 import { resendDeadLettersJob, type SendLimits, senderActionJob, sendMessagesJob } from './sending/index.ts';
 
 /** Every job the workers run; every process creates their queues. */
@@ -34,6 +35,7 @@ export const JOBS: readonly JobDefinition<Services, z.ZodType>[] = [
   resendDeadLettersJob,
   importHistoryJob,
   reconcileAccountsJob,
+  purgeExpiredJob,
 ];
 
 /** Profile lookups per Instagram account per second: a small share of Meta's budget. */

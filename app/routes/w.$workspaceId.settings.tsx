@@ -6,6 +6,7 @@ import type { MetaFunction } from '@remix-run/node';
 import { useParams } from '@remix-run/react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import clsx from 'clsx';
+import { RetentionSettings } from '#app/components/retention-settings.tsx';
 import { useTRPC } from '#app/lib/trpc.ts';
 import { useWorkspaceAdmin } from '#app/lib/use-workspace-admin.ts';
 
@@ -111,6 +112,7 @@ export default function Settings() {
             </p>
           ) : null}
         </section>
+        <RetentionSettings workspaceId={workspaceId} canEdit={canEdit} />
       </div>
     </main>
   );

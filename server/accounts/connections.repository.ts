@@ -331,3 +331,14 @@ export async function listConnectedAccounts(trx: Tx): Promise<{ id: string; work
     .execute();
   return rows.map((row) => ({ id: row.id, workspaceId: row.workspace_id }));
 }
+
+/** The Instagram account ids a workspace has ever connected: whose deliveries are its. */
+export async function listWorkspaceAccountIds(trx: Tx, workspaceId: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('channel_connections')
+    .select('channel_identifier')
+    .distinct()
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+  return rows.map((row) => row.channel_identifier);
+}

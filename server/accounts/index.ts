@@ -12,6 +12,7 @@ export {
   findLiveConnections,
   listConnectedAccounts,
   listLiveConnectionIds,
+  listWorkspaceAccountIds,
   markNeedsReauth,
   recordEventReceived,
   recordSubscribed,

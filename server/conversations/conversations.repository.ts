@@ -352,3 +352,14 @@ export async function updateConversationState(
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** Conversations whose latest message is past retention keep no words of it in their preview. */
+export async function forgetPreviewsBefore(trx: Tx, workspaceId: string, before: Date): Promise<void> {
+  await trx
+    .updateTable('conversations')
+    .set({ last_message_preview: null })
+    .where('workspace_id', '=', workspaceId)
+    .where('last_message_at', '<', before)
+    .where('last_message_preview', 'is not', null)
+    .execute();
+}

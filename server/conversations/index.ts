@@ -7,6 +7,7 @@ export {
   conversationKey,
   findRecipientConversations,
   findReplyContext,
+  forgetPreviewsBefore,
   lockConversationKey,
   lockConversations,
   recordConversationActivity,
@@ -37,6 +38,7 @@ export {
   findMessageByMid,
   insertMessageOnce,
   markOutboundSeen,
+  purgeMessagesBefore,
   setBusinessReaction,
   updateMessageState,
 } from './messages.repository.ts';

@@ -127,3 +127,28 @@ export async function setBusinessReaction(
     .where('id', '=', messageId)
     .execute();
 }
+
+/**
+ * Deletes up to `limit` of the workspace's messages that happened before `before` (retention), the
+ * oldest first; replies still on their way to Meta stay. The number deleted: fewer than `limit`
+ * means none are left.
+ */
+export async function purgeMessagesBefore(
+  trx: Tx,
+  workspaceId: string,
+  before: Date,
+  limit: number,
+): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    with doomed as (
+      select id from public.conversation_messages
+      where workspace_id = ${workspaceId} and occurred_at < ${before}
+        and status not in ('QUEUED', 'SENDING', 'UNCERTAIN')
+      order by occurred_at
+      limit ${limit}
+    ), gone as (
+      delete from public.conversation_messages m using doomed d where m.id = d.id returning 1
+    )
+    select count(*)::int as n from gone`.execute(trx);
+  return rows[0]?.n ?? 0;
+}

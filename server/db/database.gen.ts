@@ -222,6 +222,17 @@ export interface Profiles {
   updated_at: Generated<Timestamp>;
 }
 
+export interface RetentionRuns {
+  deliveries_before: Timestamp;
+  deliveries_purged: Generated<number>;
+  finished_at: Timestamp | null;
+  id: Generated<string>;
+  messages_before: Timestamp | null;
+  messages_purged: Generated<number>;
+  started_at: Generated<Timestamp>;
+  workspace_id: string;
+}
+
 export interface SendClaims {
   claimed_until: Timestamp;
   message_id: string;
@@ -273,8 +284,10 @@ export interface WorkspaceMembers {
 export interface Workspaces {
   created_at: Generated<Timestamp>;
   created_by: string | null;
+  delivery_retention_days: Generated<number>;
   human_agent_enabled: Generated<boolean>;
   id: Generated<string>;
+  message_retention_days: number | null;
   name: string;
   send_reactions_enabled: Generated<boolean>;
   send_seen_enabled: Generated<boolean>;
@@ -295,6 +308,7 @@ export interface DB {
   leads: Leads;
   oauth_states: OauthStates;
   profiles: Profiles;
+  retention_runs: RetentionRuns;
   send_claims: SendClaims;
   send_rate_slots: SendRateSlots;
   webhook_events: WebhookEvents;

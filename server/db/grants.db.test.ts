@@ -11,7 +11,12 @@ import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
 import { attachmentsColumn, plainAttachment } from '../conversations/index.ts';
 import { queueOutboundMessage } from '../sending/index.ts';
-import { acceptInvitation, createWorkspace, inviteTeammate } from '../team/index.ts';
+import {
+  acceptInvitation,
+  createWorkspace,
+  inviteTeammate,
+  updateWorkspaceRetention,
+} from '../team/index.ts';
 import type { Tx } from './database.ts';
 
 let database: TestDatabase;
@@ -285,9 +290,28 @@ describe('writes the app makes as the server', () => {
       // team.removeMember, team.changeRole
       'workspace_members DELETE',
       'workspace_members UPDATE (role)',
-      // operator.createWorkspace; settings.updateSend (and renaming, bounded by its check)
+      // operator.createWorkspace; settings.updateSend and settings.updateRetention (and renaming,
+      // bounded by its check)
       'workspaces INSERT (created_by, id, name)',
-      'workspaces UPDATE (human_agent_enabled, name, send_reactions_enabled, send_seen_enabled, send_typing_enabled)',
+      'workspaces UPDATE (delivery_retention_days, human_agent_enabled, message_retention_days, name, send_reactions_enabled, send_seen_enabled, send_typing_enabled)',
     ]);
+  });
+
+  it('only owners and admins set retention, within its bounds, for their own workspace', async () => {
+    const set = (
+      operator: TestOperator,
+      policy: { messageDays?: number | null; deliveryDays?: number },
+      id = workspaceId,
+    ) => updateWorkspaceRetention(database.db, operator.actor, { workspaceId: id, policy });
+    await expect(set(people.agent, { messageDays: 30 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(set(people.ownerB, { messageDays: 30 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(await set(people.admin, { messageDays: 90, deliveryDays: 14 })).toEqual({
+      messageDays: 90,
+      deliveryDays: 14,
+    });
+    // The database holds the bounds too, whatever the caller checked.
+    await expect(set(people.owner, { messageDays: 3 })).rejects.toMatchObject({ code: '23514' });
+    await expect(set(people.owner, { deliveryDays: 0 })).rejects.toMatchObject({ code: '23514' });
+    expect(await set(people.owner, { messageDays: null })).toEqual({ messageDays: null, deliveryDays: 14 });
   });
 });

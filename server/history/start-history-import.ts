@@ -6,6 +6,7 @@ import { findConnectionCredentials } from '../accounts/index.ts';
 import type { Tx } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { Services } from '../services.ts';
+import { findRetentionPolicy } from '../team/index.ts';
 import { lastLookedAt, startImport } from './history-imports.repository.ts';
 import { queueImportPage } from './import-history.job.ts';
 
@@ -50,10 +51,14 @@ export async function startHistoryImport(
   });
 }
 
+/** Never further back than the workspace keeps messages: what retention purged stays purged. */
 async function sinceFor(trx: Tx, request: ImportRequest): Promise<Date> {
   const now = Date.now();
-  if (request.kind === 'BACKFILL') return new Date(now - request.days * DAY_MS);
+  const kept = (await findRetentionPolicy(trx, request.workspaceId))?.messageDays;
+  const earliest = now - Math.min(kept ?? Number.POSITIVE_INFINITY, DEFAULT_HISTORY_DAYS) * DAY_MS;
+  if (request.kind === 'BACKFILL') {
+    return new Date(Math.max(now - request.days * DAY_MS, now - (kept ?? request.days) * DAY_MS));
+  }
   const looked = await lastLookedAt(trx, request.connectionId);
-  const earliest = now - DEFAULT_HISTORY_DAYS * DAY_MS;
   return new Date(Math.max(earliest, looked ? looked.getTime() - RECONCILE_OVERLAP_MS : earliest));
 }

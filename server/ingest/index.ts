@@ -10,6 +10,7 @@ export { replayFailedDeliveries, replayWorkspaceDeliveries } from './replay-fail
 export {
   countMessagesFirstSeen,
   findRecentLedgerEntryByBody,
+  purgeDeliveriesBefore,
   purgeDeliveriesFor,
 } from './webhook-ledger.repository.ts';
 export { appendHistory, createWebhookLedger } from './webhook-ledger.ts';

@@ -227,3 +227,31 @@ export async function countMessagesFirstSeen(trx: Tx, importIds: string[]): Prom
     .execute();
   return new Map(rows.map((row) => [row.importId as string, Number(row.messages)]));
 }
+
+/**
+ * Deletes up to `limit` raw deliveries received before `before` that carried one of `accountIds`
+ * (retention), with their parsed events. Deliveries that failed wait to be replayed or
+ * discarded, and those not yet ingested to be ingested. The number deleted.
+ */
+export async function purgeDeliveriesBefore(
+  trx: Tx,
+  scope: { accountIds: string[] } | 'unowned',
+  before: Date,
+  limit: number,
+): Promise<number> {
+  const owner =
+    scope === 'unowned'
+      ? sql`not exists (select 1 from public.channel_connections c where c.channel_identifier = any(w.account_ids))`
+      : sql`w.account_ids && ${scope.accountIds}::text[]`;
+  const { rows } = await sql<{ n: number }>`
+    with doomed as (
+      select id from public.webhook_events w
+      where w.received_at < ${before} and w.status in ('PROCESSED', 'IGNORED', 'UNMATCHED') and ${owner}
+      order by w.received_at
+      limit ${limit}
+    ), gone as (
+      delete from public.webhook_events w using doomed d where w.id = d.id returning 1
+    )
+    select count(*)::int as n from gone`.execute(trx);
+  return rows[0]?.n ?? 0;
+}

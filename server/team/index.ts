@@ -19,6 +19,15 @@ export {
   RoleSchema,
   TeamSchema,
 } from './team.schemas.ts';
+export { updateWorkspaceRetention } from './update-retention.ts';
 export { updateWorkspaceSendSettings } from './update-send-settings.ts';
-export type { SendSettings } from './workspaces.repository.ts';
-export { findMembership, findProfile, findSendSettings, listMemberships } from './workspaces.repository.ts';
+export type { RetentionPolicy, SendSettings } from './workspaces.repository.ts';
+export {
+  findMembership,
+  findProfile,
+  findRetentionPolicy,
+  findSendSettings,
+  listMemberships,
+  listRetentionPolicies,
+  updateRetentionPolicy,
+} from './workspaces.repository.ts';

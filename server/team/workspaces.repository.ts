@@ -113,3 +113,51 @@ export async function updateSendSettings(
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** How long a workspace keeps its messages (null: forever) and its raw webhook deliveries. */
+export interface RetentionPolicy {
+  messageDays: number | null;
+  deliveryDays: number;
+}
+
+export async function findRetentionPolicy(
+  trx: Tx,
+  workspaceId: string,
+): Promise<RetentionPolicy | undefined> {
+  const row = await trx
+    .selectFrom('workspaces')
+    .select(['message_retention_days', 'delivery_retention_days'])
+    .where('id', '=', workspaceId)
+    .executeTakeFirst();
+  return row && { messageDays: row.message_retention_days, deliveryDays: row.delivery_retention_days };
+}
+
+/** Every workspace's policy: what the daily purge goes through. */
+export async function listRetentionPolicies(trx: Tx): Promise<(RetentionPolicy & { workspaceId: string })[]> {
+  const rows = await trx
+    .selectFrom('workspaces')
+    .select(['id', 'message_retention_days', 'delivery_retention_days'])
+    .execute();
+  return rows.map((row) => ({
+    workspaceId: row.id,
+    messageDays: row.message_retention_days,
+    deliveryDays: row.delivery_retention_days,
+  }));
+}
+
+/** Under RLS only admins match; returns false when nothing was updated. */
+export async function updateRetentionPolicy(
+  trx: Tx,
+  workspaceId: string,
+  policy: Partial<RetentionPolicy>,
+): Promise<boolean> {
+  const result = await trx
+    .updateTable('workspaces')
+    .set({
+      ...(policy.messageDays !== undefined ? { message_retention_days: policy.messageDays } : {}),
+      ...(policy.deliveryDays !== undefined ? { delivery_retention_days: policy.deliveryDays } : {}),
+    })
+    .where('id', '=', workspaceId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

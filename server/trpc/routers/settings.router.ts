@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { findSendSettings, type SendSettings, updateWorkspaceSendSettings } from '../../team/index.ts';
+import { RetentionPolicySchema, RetentionSettingsSchema, readRetention } from '../../retention/index.ts';
+import {
+  findSendSettings,
+  type SendSettings,
+  updateWorkspaceRetention,
+  updateWorkspaceSendSettings,
+} from '../../team/index.ts';
 import { router, workspaceAdminProcedure, workspaceProcedure } from '../init.ts';
 
 const SendSettingsSchema = z.object({
@@ -23,5 +29,16 @@ export const settingsRouter = router({
     .mutation(({ ctx, input }) => {
       const { workspaceId: _workspaceId, ...changes } = input;
       return updateWorkspaceSendSettings(ctx.db, ctx.actor, { workspaceId: ctx.workspace.id, changes });
+    }),
+  /** How long messages and raw webhook deliveries are kept, and what the daily purge last removed. */
+  retention: workspaceProcedure
+    .output(RetentionSettingsSchema)
+    .query(({ ctx }) => readRetention(ctx.db, ctx.actor, ctx.workspace.id)),
+  updateRetention: workspaceAdminProcedure
+    .input(RetentionPolicySchema.partial())
+    .output(RetentionPolicySchema)
+    .mutation(({ ctx, input }) => {
+      const { workspaceId: _workspaceId, ...policy } = input;
+      return updateWorkspaceRetention(ctx.db, ctx.actor, { workspaceId: ctx.workspace.id, policy });
     }),
 });
