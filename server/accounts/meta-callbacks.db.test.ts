@@ -1,6 +1,7 @@
 // Deauthorize and data deletion really remove what they say, and nothing of anyone else's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
+import { eraseContactEverywhere } from '../privacy/index.ts';
 import { deauthorize, findDeletionStatus, requestDataDeletion } from './meta-callbacks.ts';
 
 let database: TestDatabase;
@@ -85,7 +86,9 @@ describe('data deletion', () => {
       events: await count('instagram_events'),
       deliveries: await count('webhook_events'),
     };
-    const receipt = await requestDataDeletion(database.db, '27640875392278831');
+    const receipt = await requestDataDeletion(database.db, '27640875392278831', (trx) =>
+      eraseContactEverywhere(trx, '27640875392278831'),
+    );
     expect(receipt.confirmationCode).toMatch(/^del[0-9a-f]{24}$/);
     expect(receipt.summary).toEqual({
       accounts: 1,
@@ -113,7 +116,7 @@ describe('data deletion', () => {
   });
 
   it('gives a receipt even when nothing is stored for the person', async () => {
-    const receipt = await requestDataDeletion(database.db, '5');
+    const receipt = await requestDataDeletion(database.db, '5', (trx) => eraseContactEverywhere(trx, '5'));
     expect(receipt.summary).toEqual({ accounts: 0, conversations: 0, messages: 0, leads: 0, contacts: 0 });
     expect(await findDeletionStatus(database.db, 'delnope')).toBeNull();
   });

@@ -3,7 +3,7 @@
 // tokens; data deletion removes everything stored about those accounts and leaves a receipt
 // whose status page Meta links to.
 import { randomBytes } from 'node:crypto';
-import type { Database } from '../db/database.ts';
+import type { Database, Tx } from '../db/database.ts';
 import {
   connectionsAuthorisedBy,
   disconnectConnections,
@@ -32,11 +32,20 @@ export interface DeletionReceipt {
 /**
  * Deletes the accounts the person authorised and everything stored about them: conversations,
  * messages, leads, contacts, parsed events, and the raw webhook deliveries that named only them.
+ * `eraseAsContact` erases the person where they are a customer (the privacy slice's erasure,
+ * the one an admin uses), in the same transaction.
  */
-export async function requestDataDeletion(db: Database, appScopedUserId: string): Promise<DeletionReceipt> {
+export async function requestDataDeletion(
+  db: Database,
+  appScopedUserId: string,
+  eraseAsContact: (trx: Tx) => Promise<Record<string, number>>,
+): Promise<DeletionReceipt> {
   const confirmationCode = `del${randomBytes(12).toString('hex')}`;
   return db.withService(async (trx) => {
-    const summary = await purgeConnections(trx, await connectionsAuthorisedBy(trx, appScopedUserId));
+    const accounts = await purgeConnections(trx, await connectionsAuthorisedBy(trx, appScopedUserId));
+    const asContact = await eraseAsContact(trx);
+    const summary = { ...accounts };
+    for (const [key, n] of Object.entries(asContact)) summary[key] = (summary[key] ?? 0) + n;
     await trx
       .insertInto('data_deletion_requests')
       .values({

@@ -363,3 +363,23 @@ export async function forgetPreviewsBefore(trx: Tx, workspaceId: string, before:
     .where('last_message_preview', 'is not', null)
     .execute();
 }
+
+/** Deletes a contact's conversation on the account with its messages (their erasure); the counts. */
+export async function deleteContactConversation(
+  trx: Tx,
+  contact: { connectionId: string; igsid: string },
+): Promise<{ conversations: number; messages: number }> {
+  const { rows } = await sql<{ conversations: number; messages: number }>`
+    with doomed as (
+      select id from public.conversations
+      where channel_connection_id = ${contact.connectionId} and contact_identifier = ${contact.igsid}
+    ), messages as (
+      select count(*)::int as n from public.conversation_messages where conversation_id in (select id from doomed)
+    ), gone as (
+      delete from public.conversations where id in (select id from doomed) returning 1
+    )
+    select (select count(*)::int from gone) as conversations, (select n from messages) as messages`.execute(
+    trx,
+  );
+  return rows[0] ?? { conversations: 0, messages: 0 };
+}

@@ -5,6 +5,7 @@ export type { ConversationKey, ReplyContext } from './conversations.repository.t
 export {
   clearUnread,
   conversationKey,
+  deleteContactConversation,
   findRecipientConversations,
   findReplyContext,
   forgetPreviewsBefore,

@@ -14,6 +14,16 @@ export type Int8 = ColumnType<string, bigint | number | string, bigint | number 
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface AuditEvents {
+  action: string;
+  actor_id: string | null;
+  created_at: Generated<Timestamp>;
+  detail: Generated<JsonbColumn<"audit_events.detail">>;
+  id: Generated<Int8>;
+  target: string | null;
+  workspace_id: string;
+}
+
 export interface ChannelConnections {
   access_token: string | null;
   authorizing_user_id: string | null;
@@ -296,6 +306,7 @@ export interface Workspaces {
 }
 
 export interface DB {
+  audit_events: AuditEvents;
   channel_connections: ChannelConnections;
   contacts: Contacts;
   conversation_messages: ConversationMessages;

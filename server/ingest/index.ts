@@ -3,6 +3,7 @@
 export { webhookCallbackUrl } from '../meta/webhook-callback-url.ts';
 export { answerVerification, receiveDelivery } from '../meta/webhook-endpoint.ts';
 export { enrichContactJob } from './enrich-contact.job.ts';
+export { eraseContactLedger, type LedgerErasure } from './erase-contact-ledger.ts';
 export { ingestWebhookEventsJob } from './ingest-webhook-events.job.ts';
 export { ingestWebhookEvents } from './ingest-webhook-events.ts';
 export { listDeliveryOutcomes } from './instagram-events.repository.ts';

@@ -1,6 +1,6 @@
 // The job queue (pg-boss, in the same Postgres). Jobs are enqueued inside the transaction that
 // creates the work, through pg-boss's `db` option, so a rollback also un-queues them.
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { z } from 'zod';
@@ -96,4 +96,21 @@ export function createEnqueue(queue: () => Promise<PgBoss>): Enqueue {
     // Delivered on commit, like the jobs themselves.
     await trx.executeQuery(CompiledQuery.raw('select pg_notify($1, $2)', [JOB_WAKEUP_CHANNEL, job.queue]));
   };
+}
+
+/**
+ * Deletes the jobs of a queue, in whatever state, whose payload holds these values (a contact's
+ * erasure: a queued or finished profile lookup names the contact). pg-boss keeps finished jobs
+ * for a while; the payload must not outlive the data.
+ */
+export async function forgetJobs(trx: Tx, queue: string, payload: Record<string, string>): Promise<number> {
+  let forgotten = 0;
+  // Finished jobs move from job to archive after a while.
+  for (const table of ['job', 'archive']) {
+    const result = await sql`
+      delete from ${sql.table(`${QUEUE_SCHEMA}.${table}`)}
+      where name = ${queue} and data @> ${JSON.stringify(payload)}::jsonb`.execute(trx);
+    forgotten += Number(result.numAffectedRows ?? 0);
+  }
+  return forgotten;
 }

@@ -2,6 +2,6 @@
 // Other code imports only this file (see docs/architecture.md).
 
 export { IMPORTED_HISTORY_ORIGIN, type LeadOrigin, leadOrigin } from './lead-origin.ts';
-export { recordLead } from './leads.repository.ts';
+export { deleteContactLead, recordLead } from './leads.repository.ts';
 export { LeadListSchema, ListLeadsInput } from './leads.schemas.ts';
 export { listLeads } from './list-leads.ts';

@@ -172,3 +172,16 @@ export async function listLeadPage(
     next: page.next,
   };
 }
+
+/** Deletes a contact's lead on the account (their erasure); how many there were. */
+export async function deleteContactLead(
+  trx: Tx,
+  contact: { connectionId: string; igsid: string },
+): Promise<number> {
+  const result = await trx
+    .deleteFrom('leads')
+    .where('channel_connection_id', '=', contact.connectionId)
+    .where('contact_identifier', '=', contact.igsid)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

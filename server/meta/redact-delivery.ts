@@ -115,3 +115,56 @@ export function redactEvent(event: InstagramEvent, scope: RedactionScope): Insta
   };
   return JSON.stringify(redacted) === JSON.stringify(event) ? null : redacted;
 }
+
+const partyId = (party: unknown) => (isObject(party) ? String(party.id ?? '') : '');
+
+/** A webhook item (or a change's value) sent by the contact, or to them (an echo). */
+function about(item: Json, contactId: string): boolean {
+  const value = isObject(item.value) ? item.value : item;
+  return [item.sender, item.recipient, value.from].some((party) => partyId(party) === contactId);
+}
+
+/** An entry about the contact as a whole: a conversation with them from history, or a single change. */
+function entryAbout(entry: Json, contactId: string): boolean {
+  const conversation = entry.conversation;
+  if (isObject(conversation)) {
+    const participants = isObject(conversation.participants) ? conversation.participants.data : null;
+    return Array.isArray(participants) && participants.some((party) => partyId(party) === contactId);
+  }
+  return entry.field !== undefined && about(entry, contactId);
+}
+
+/**
+ * The body without anything of one contact (their erasure): the webhook items they sent or were
+ * sent, and the conversations with them fetched from history. Null when it held nothing of
+ * theirs; `empty` when nothing else is left in it.
+ */
+export function redactContact(rawBody: Buffer, contactId: string): { body: Buffer; empty: boolean } | null {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    return null;
+  }
+  let changed = false;
+  let left = 0;
+  const without = (items: unknown[], drop: (item: Json) => boolean) => {
+    const kept = items.filter((item) => !(isObject(item) && drop(item)));
+    changed ||= kept.length < items.length;
+    return kept;
+  };
+  for (const delivery of Array.isArray(body) ? body : [body]) {
+    if (!isObject(delivery) || !Array.isArray(delivery.entry)) continue;
+    delivery.entry = without(delivery.entry, (entry) => entryAbout(entry, contactId));
+    for (const entry of (delivery.entry as unknown[]).filter(isObject)) {
+      if (isObject(entry.conversation) || entry.field !== undefined) left += 1;
+      for (const key of ['messaging', 'standby', 'changes']) {
+        const items = entry[key];
+        if (!Array.isArray(items)) continue;
+        entry[key] = without(items, (item) => about(item, contactId));
+        left += (entry[key] as unknown[]).length;
+      }
+    }
+  }
+  return changed ? { body: Buffer.from(JSON.stringify(body)), empty: left === 0 } : null;
+}

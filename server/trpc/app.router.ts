@@ -1,5 +1,6 @@
 import { router } from './init.ts';
 import { accountsRouter } from './routers/accounts.router.ts';
+import { auditRouter } from './routers/audit.router.ts';
 import { healthRouter } from './routers/health.router.ts';
 import { historyRouter } from './routers/history.router.ts';
 import { inboxRouter } from './routers/inbox.router.ts';
@@ -7,6 +8,7 @@ import { leadsRouter } from './routers/leads.router.ts';
 import { liveRouter } from './routers/live.router.ts';
 import { messagesRouter } from './routers/messages.router.ts';
 import { operatorRouter } from './routers/operator.router.ts';
+import { privacyRouter } from './routers/privacy.router.ts';
 import { settingsRouter } from './routers/settings.router.ts';
 import { teamRouter } from './routers/team.router.ts';
 import { webhooksRouter } from './routers/webhooks.router.ts';
@@ -22,6 +24,8 @@ export const appRouter = router({
   live: liveRouter,
   health: healthRouter,
   history: historyRouter,
+  privacy: privacyRouter,
+  audit: auditRouter,
   team: teamRouter,
 });
 
