@@ -46,6 +46,13 @@ export const SettingsIcon = (props: SVGProps<SVGSVGElement>) => (
   </Icon>
 );
 
+export const AuditIcon = (props: SVGProps<SVGSVGElement>) => (
+  <Icon {...props}>
+    <path d="M7 4h8l4 4v12H7z" />
+    <path d="M10 12h6M10 16h6M10 8h3" />
+  </Icon>
+);
+
 export const WebhookIcon = (props: SVGProps<SVGSVGElement>) => (
   <Icon {...props}>
     <path d="M9.5 7.5a3 3 0 1 1 4.6 2.5L16.5 15" />

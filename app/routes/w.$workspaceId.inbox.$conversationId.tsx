@@ -4,11 +4,13 @@ import { useParams, useRouteLoaderData } from '@remix-run/react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
 import { Avatar } from '#app/components/avatar.tsx';
+import { ContactPrivacy } from '#app/components/contact-privacy.tsx';
 import { Composer } from '#app/components/thread/composer.tsx';
 import type { ConversationPage } from '#app/components/thread/thread-types.ts';
 import { ThreadView } from '#app/components/thread/thread-view.tsx';
 import { type RealtimeConfig, useLiveConversation } from '#app/lib/live.ts';
 import { useTRPC } from '#app/lib/trpc.ts';
+import { useWorkspaceAdmin } from '#app/lib/use-workspace-admin.ts';
 
 interface WorkspaceShellData {
   operator: { profile: { id: string } };
@@ -90,6 +92,7 @@ function ConversationHeader({
   const name = view.contact.name || view.contact.username || 'Instagram user';
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const isAdmin = useWorkspaceAdmin();
   const update = useMutation(
     // The list and this header; other screens hear of it through the workspace channel.
     trpc.inbox.update.mutationOptions({
@@ -138,6 +141,14 @@ function ConversationHeader({
         >
           {view.status === 'ACTIVE' ? 'Archive' : 'Move to Open'}
         </button>
+        {isAdmin ? (
+          <ContactPrivacy
+            workspaceId={workspaceId}
+            conversationId={conversationId}
+            name={name}
+            buttonClass={action}
+          />
+        ) : null}
       </div>
     </header>
   );

@@ -6,6 +6,7 @@ import { BrandMark } from '#app/components/brand.tsx';
 import { ConnectButton } from '#app/components/connect-button.tsx';
 import {
   AccountsIcon,
+  AuditIcon,
   HealthIcon,
   InboxIcon,
   LeadsIcon,
@@ -49,6 +50,7 @@ const NAV = [
   { to: 'webhooks', label: 'Webhook test', icon: WebhookIcon },
   { to: 'team', label: 'Team', icon: TeamIcon },
   { to: 'settings', label: 'Settings', icon: SettingsIcon },
+  { to: 'audit', label: 'Audit log', icon: AuditIcon, adminOnly: true },
 ];
 
 export default function WorkspaceShell() {
@@ -81,23 +83,25 @@ export default function WorkspaceShell() {
           </select>
         </div>
         <nav className="mt-4 flex-1 space-y-0.5 px-3" aria-label="Main">
-          {NAV.map(({ to, label, icon: NavIcon }) => (
-            <NavLink
-              key={to}
-              to={to}
-              className={({ isActive }) =>
-                clsx(
-                  'flex items-center gap-2.5 rounded-lg px-2.5 py-2 text-sm font-medium transition',
-                  isActive
-                    ? 'bg-brand-50 text-brand-700'
-                    : 'text-slate-600 hover:bg-slate-50 hover:text-slate-900',
-                )
-              }
-            >
-              <NavIcon className="h-5 w-5" />
-              {label}
-            </NavLink>
-          ))}
+          {NAV.filter((item) => !('adminOnly' in item) || workspace.role !== 'agent').map(
+            ({ to, label, icon: NavIcon }) => (
+              <NavLink
+                key={to}
+                to={to}
+                className={({ isActive }) =>
+                  clsx(
+                    'flex items-center gap-2.5 rounded-lg px-2.5 py-2 text-sm font-medium transition',
+                    isActive
+                      ? 'bg-brand-50 text-brand-700'
+                      : 'text-slate-600 hover:bg-slate-50 hover:text-slate-900',
+                  )
+                }
+              >
+                <NavIcon className="h-5 w-5" />
+                {label}
+              </NavLink>
+            ),
+          )}
         </nav>
         <div className="border-t border-slate-200 p-3">
           <div className="flex items-center gap-2.5 px-1">

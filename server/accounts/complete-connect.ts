@@ -2,7 +2,9 @@
 // workspace; the code becomes a long-lived token (Instagram Login) or Page tokens (Facebook
 // Login); each Instagram professional account is subscribed to webhooks and stored with its
 // token encrypted. Reconnecting an account clears a needs-reauth state.
+
 import { randomUUID } from 'node:crypto';
+import { recordAudit } from '../audit/index.ts';
 import type { Actor } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { exchangeFacebookCode } from '../meta/facebook-oauth.ts';
@@ -140,6 +142,12 @@ async function store(
           channel_identifier: grant.igId,
         });
       }
+      await recordAudit(trx, actor.userId, {
+        workspaceId,
+        action: 'account.connect',
+        target: `@${grant.username}`,
+        detail: { loginPath: grant.loginPath, reconnected: live !== undefined },
+      });
       return id;
     })
     .catch((error: unknown) => {

@@ -168,7 +168,7 @@ export async function listLiveConnectionIds(trx: Tx, workspaceId: string): Promi
 export async function findConnectionInWorkspace(trx: Tx, workspaceId: string, connectionId: string) {
   return trx
     .selectFrom('channel_connections')
-    .select('id')
+    .select(['id', 'display_name'])
     .where('id', '=', connectionId)
     .where('workspace_id', '=', workspaceId)
     .executeTakeFirst();

@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/index.ts';
 import type { Actor } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { subscriberId, unsealToken, unsubscribeApp } from '../meta/graph-api.ts';
@@ -48,16 +49,24 @@ export async function disconnectAccount(
   }
 
   const deleted = await services.db.withService(async (trx) => {
+    const audit = {
+      workspaceId: request.workspaceId,
+      target: visible.display_name ?? connection.channelIdentifier,
+      detail: { unsubscribed },
+    };
     if (request.deleteHistory) {
-      return purgeConnections(trx, [
+      const purged = await purgeConnections(trx, [
         {
           id: connection.id,
           channel_identifier: connection.channelIdentifier,
           provider_account_id: connection.providerAccountId,
         },
       ]);
+      await recordAudit(trx, actor.userId, { ...audit, action: 'account.delete_history', detail: purged });
+      return purged;
     }
     await disconnectConnections(trx, [connection.id], null);
+    await recordAudit(trx, actor.userId, { ...audit, action: 'account.disconnect' });
     return null;
   });
   return { unsubscribed, deleted };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 export const AuditPageInput = z.object({
-  /** The last id of the page before (newest first). */
-  before: z.string().regex(/^\d+$/).nullish(),
+  /** The `nextCursor` of the page before (newest first). */
+  cursor: z.string().regex(/^\d+$/).nullish(),
   limit: z.number().int().min(1).max(200).default(50),
 });
 
@@ -17,5 +17,5 @@ export const AuditPageSchema = z.object({
       at: z.iso.datetime(),
     }),
   ),
-  nextBefore: z.string().nullable(),
+  nextCursor: z.string().nullable(),
 });

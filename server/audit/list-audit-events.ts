@@ -19,5 +19,5 @@ export async function listAudit(
     detail: auditDetailColumn.decode(row.detail),
     at: row.created_at.toISOString(),
   }));
-  return { items, nextBefore: rows.length > request.limit ? (items.at(-1)?.id ?? null) : null };
+  return { items, nextCursor: rows.length > request.limit ? (items.at(-1)?.id ?? null) : null };
 }

@@ -3,6 +3,7 @@
 // worker starts, and on demand) reaches back to where the account was last looked at. One import
 // runs per account at a time; asking again while one runs finds it.
 import { findConnectionCredentials } from '../accounts/index.ts';
+import { recordAudit } from '../audit/index.ts';
 import type { Tx } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { Services } from '../services.ts';
@@ -47,6 +48,15 @@ export async function startHistoryImport(
       requestedBy: request.requestedBy,
     });
     if (started) await queueImportPage(services, trx, { importId: id, page: 0 });
+    // An operator's request (a connect's import included) is theirs; the hourly check is the server's.
+    if (started && request.requestedBy) {
+      await recordAudit(trx, request.requestedBy, {
+        workspaceId: request.workspaceId,
+        action: request.kind === 'BACKFILL' ? 'history.import' : 'history.reconcile',
+        target: connection.channelIdentifier,
+        detail: request.kind === 'BACKFILL' ? { days: request.days } : {},
+      });
+    }
     return { importId: id, started };
   });
 }

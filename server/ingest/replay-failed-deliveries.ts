@@ -2,7 +2,9 @@
 // command line), or those that failed for a workspace's live connections (its Health screen).
 // They keep their error until then; ingest is idempotent, so whatever part of a delivery had
 // already been applied is not applied twice.
+
 import { listLiveConnectionIds } from '../accounts/index.ts';
+import { recordAudit } from '../audit/index.ts';
 import type { Actor } from '../db/database.ts';
 import type { Services } from '../services.ts';
 import { ingestWebhookEventsJob } from './ingest-webhook-events.job.ts';
@@ -40,5 +42,14 @@ export async function replayWorkspaceDeliveries(
 ): Promise<number> {
   const connectionIds = await services.db.withUser(actor, (trx) => listLiveConnectionIds(trx, workspaceId));
   if (connectionIds.length === 0) return 0;
-  return replayFailedDeliveries(services, { connectionIds });
+  const replayed = await replayFailedDeliveries(services, { connectionIds });
+  await services.db.withService((trx) =>
+    recordAudit(trx, actor.userId, {
+      workspaceId,
+      action: 'deliveries.replay',
+      target: null,
+      detail: { replayed },
+    }),
+  );
+  return replayed;
 }

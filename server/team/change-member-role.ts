@@ -1,9 +1,10 @@
+import { recordOwnAudit } from '../audit/index.ts';
 import type { Actor, Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { explainingLastOwner } from './last-owner.ts';
 import { findMemberRole, lockTeam, updateMemberRole } from './team.repository.ts';
 import { assertMayChangeMember, requireTeamManager } from './team-permissions.ts';
-import type { WorkspaceRole } from './workspaces.repository.ts';
+import { findProfile, type WorkspaceRole } from './workspaces.repository.ts';
 
 /** An owner or admin gives a member another role; returns the role the member now has. */
 export async function changeMemberRole(
@@ -22,6 +23,12 @@ export async function changeMemberRole(
       if (!(await updateMemberRole(trx, request.workspaceId, request.userId, request.role))) {
         throw new AppError('FORBIDDEN', "You cannot change this member's role");
       }
+      await recordOwnAudit(trx, {
+        workspaceId: request.workspaceId,
+        action: 'member.role_change',
+        target: (await findProfile(trx, request.userId))?.email ?? request.userId,
+        detail: { from: memberRole, to: request.role },
+      });
       return request.role;
     }),
   );

@@ -9,7 +9,7 @@ export const auditRouter = router({
     .query(({ ctx, input }) =>
       listAudit(ctx.db, ctx.actor, {
         workspaceId: ctx.workspace.id,
-        before: input.before ?? null,
+        before: input.cursor ?? null,
         limit: input.limit,
       }),
     ),
