@@ -3,15 +3,14 @@
 // What the inbox holds afterwards is compared with what the simulator's world holds: every message
 // Meta gives details of within the span, once; leads from imported history; unread only where the
 // customer still waits; a webhook for the same message a no-op.
+
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newMetaAppCredentials } from '#dev/meta/app-credentials.ts';
 import type { HistoryKind, SeededConversation } from '#dev/meta/history.ts';
-import { type MetaSimulator, startMetaSimulator } from '#dev/meta/simulator.ts';
+import type { MetaSimulator } from '#dev/meta/simulator.ts';
 import type { Account } from '#dev/meta/world.ts';
 import { connectSimulatorAccount } from '#dev/test/connections.ts';
-import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
-import { testEnv } from '#dev/test/env.ts';
+import type { TestDatabase } from '#dev/test/database.ts';
 import { eventually } from '#dev/test/eventually.ts';
 import {
   conversationFetches,
@@ -22,50 +21,28 @@ import {
   inboxOf as inboxIn,
   MINUTE,
 } from '#dev/test/history-imports.ts';
-import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
-import { receiveDelivery } from '../meta/webhook-endpoint.ts';
-import { createServices, type Services } from '../services.ts';
-import { startWorkers, type Workers } from '../worker.ts';
+import { type SimulatorIntake, startSimulatorIntake } from '#dev/test/simulator-intake.ts';
+import type { Services } from '../services.ts';
 import { CONVERSATIONS_PER_PAGE } from './import-history.job.ts';
 import { startHistoryImport } from './start-history-import.ts';
 
+let intake: SimulatorIntake;
 let database: TestDatabase;
 let meta: MetaSimulator;
 let services: Services;
-let workers: Workers;
-let server: ServedHandler;
 let n = 0;
 
-const sql = <R extends Record<string, unknown>>(text: string, values?: unknown[]) =>
-  database.query<R>(text, values).then((r) => r.rows);
-
 beforeAll(async () => {
-  database = await createTestDatabase();
-  const app = newMetaAppCredentials();
-  meta = await startMetaSimulator({
-    app,
-    delivery: { batchWindowMs: 5, retryDelaysMs: [0, 50, 100, 200] },
-    // Meta's limit is 2 a second; the tests of pace set it back (see 'keeps to its share').
-    conversationsPerSecond: 10_000,
-  });
-  const graph = { INSTAGRAM_GRAPH_URL: meta.instagramGraphUrl, FACEBOOK_GRAPH_URL: meta.facebookGraphUrl };
-  services = createServices(
-    testEnv(database, undefined, { ...graph, HISTORY_CALLS_PER_SECOND: '1000' }, app),
-  );
-  workers = await startWorkers(services);
-  server = await serveFetch((request) =>
-    receiveDelivery(request, services.webhookEndpoint, services.webhookLedger),
-  );
-  meta.setWebhookUrl(`${server.url}/api/instagram/webhook`);
+  intake = await startSimulatorIntake({ delivery: { retryDelaysMs: [0, 50, 100, 200] } });
+  ({ database, meta, services } = intake);
 });
 
 afterAll(async () => {
-  await meta?.stop();
-  await server?.close();
-  await workers?.stop();
-  await services?.close();
-  await database?.drop();
+  await intake?.stop();
 });
+
+const sql = <R extends Record<string, unknown>>(text: string, values?: unknown[]) =>
+  database.query<R>(text, values).then((r) => r.rows);
 
 interface Connected {
   account: Account;

@@ -3,59 +3,39 @@
 // exactly what was sent; an app Meta unsubscribed after an hour of failed deliveries is subscribed
 // again, the operator is told, and what was missed meanwhile is recovered. A worker starting
 // reconciles every connected account.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newMetaAppCredentials } from '#dev/meta/app-credentials.ts';
-import { type MetaSimulator, startMetaSimulator } from '#dev/meta/simulator.ts';
+import type { MetaSimulator } from '#dev/meta/simulator.ts';
 import type { Account } from '#dev/meta/world.ts';
 import { connectSimulatorAccount } from '#dev/test/connections.ts';
-import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
-import { testEnv } from '#dev/test/env.ts';
+import type { TestDatabase } from '#dev/test/database.ts';
 import { eventually } from '#dev/test/eventually.ts';
 import { importOutcome, importSettled, inboxOf } from '#dev/test/history-imports.ts';
 import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
-import { receiveDelivery } from '../meta/webhook-endpoint.ts';
+import { type SimulatorIntake, startSimulatorIntake } from '#dev/test/simulator-intake.ts';
 import { createServices, type Services } from '../services.ts';
-import { startWorkers, type Workers } from '../worker.ts';
+import { startWorkers } from '../worker.ts';
 import { startHistoryImport } from './start-history-import.ts';
 
 const HOUR = 60 * 60 * 1000;
 
+let intake: SimulatorIntake;
 let database: TestDatabase;
 let meta: MetaSimulator;
 let services: Services;
-let workers: Workers;
-let server: ServedHandler;
 let failing: ServedHandler;
 let n = 0;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  const app = newMetaAppCredentials();
-  meta = await startMetaSimulator({
-    app,
-    delivery: { batchWindowMs: 5, retryDelaysMs: [] },
-    conversationsPerSecond: 10_000,
-  });
-  const graph = { INSTAGRAM_GRAPH_URL: meta.instagramGraphUrl, FACEBOOK_GRAPH_URL: meta.facebookGraphUrl };
-  services = createServices(
-    testEnv(database, undefined, { ...graph, HISTORY_CALLS_PER_SECOND: '1000' }, app),
-  );
-  workers = await startWorkers(services);
-  server = await serveFetch((request) =>
-    receiveDelivery(request, services.webhookEndpoint, services.webhookLedger),
-  );
+  intake = await startSimulatorIntake();
+  ({ database, meta, services } = intake);
   // An endpoint that is down: every delivery fails.
   failing = await serveFetch(async () => new Response('down', { status: 503 }));
-  meta.setWebhookUrl(`${server.url}/api/instagram/webhook`);
 });
 
 afterAll(async () => {
-  await meta?.stop();
-  await server?.close();
   await failing?.close();
-  await workers?.stop();
-  await services?.close();
-  await database?.drop();
+  await intake?.stop();
 });
 
 async function connect(): Promise<{ account: Account; workspaceId: string; connectionId: string }> {
@@ -136,7 +116,7 @@ describe('a reconciliation', () => {
     await meta.idle();
     expect(meta.webhookUnsubscriptions().map((u) => u.accountIgId)).toContain(igId);
     meta.resumeClock();
-    meta.setWebhookUrl(`${server.url}/api/instagram/webhook`);
+    meta.setWebhookUrl(intake.webhookUrl);
     // Back up, but Meta sends nothing more: this message is in the world only.
     missed.push(meta.sendText({ account: igId, customer: customer.igsid, text: 'after the outage' }));
     await meta.idle();

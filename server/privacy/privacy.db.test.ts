@@ -5,33 +5,29 @@
 // and words are nowhere in the database (every table of every schema, raw bytes included, as the
 // token-leak test searches), while the other customer's data is whole. Meta's data-deletion
 // callback erases a customer the same way.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newMetaAppCredentials } from '#dev/meta/app-credentials.ts';
-import { type MetaSimulator, startMetaSimulator } from '#dev/meta/simulator.ts';
+import type { MetaSimulator } from '#dev/meta/simulator.ts';
 import type { Account, Customer } from '#dev/meta/world.ts';
 import { type SupabaseStandIn, startSupabaseStandIn } from '#dev/supabase/server.ts';
 import { connectSimulatorAccount } from '#dev/test/connections.ts';
-import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
-import { testEnv } from '#dev/test/env.ts';
+import type { TestDatabase } from '#dev/test/database.ts';
 import { eventually } from '#dev/test/eventually.ts';
 import { tablesHolding } from '#dev/test/find-in-database.ts';
 import { importSettled } from '#dev/test/history-imports.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
-import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
+import { type SimulatorIntake, startSimulatorIntake } from '#dev/test/simulator-intake.ts';
 import { requestDataDeletion } from '../accounts/index.ts';
 import { startHistoryImport } from '../history/index.ts';
-import { receiveDelivery } from '../meta/webhook-endpoint.ts';
-import { createServices, type Services } from '../services.ts';
+import type { Services } from '../services.ts';
 import { createWorkspace } from '../team/index.ts';
-import { startWorkers, type Workers } from '../worker.ts';
 import { eraseContact, eraseContactEverywhere, exportContact, messagesCsv } from './index.ts';
 
+let intake: SimulatorIntake;
 let database: TestDatabase;
 let supabase: SupabaseStandIn;
 let meta: MetaSimulator;
 let services: Services;
-let workers: Workers;
-let server: ServedHandler;
 let owner: TestOperator;
 let workspaceId: string;
 let connectionId: string;
@@ -39,21 +35,12 @@ let account: Account;
 let n = 0;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
-  const app = newMetaAppCredentials();
-  meta = await startMetaSimulator({
-    app,
-    delivery: { batchWindowMs: 50, retryDelaysMs: [] },
-    conversationsPerSecond: 10_000,
+  intake = await startSimulatorIntake({
+    delivery: { batchWindowMs: 50 },
+    supabase: (db) => startSupabaseStandIn({ databaseUrl: db.superuserUrl }),
   });
-  const graph = { INSTAGRAM_GRAPH_URL: meta.instagramGraphUrl, FACEBOOK_GRAPH_URL: meta.facebookGraphUrl };
-  services = createServices(testEnv(database, supabase, { ...graph, HISTORY_CALLS_PER_SECOND: '1000' }, app));
-  workers = await startWorkers(services);
-  server = await serveFetch((request) =>
-    receiveDelivery(request, services.webhookEndpoint, services.webhookLedger),
-  );
-  meta.setWebhookUrl(`${server.url}/api/instagram/webhook`);
+  ({ database, meta, services } = intake);
+  supabase = intake.supabase as SupabaseStandIn;
   owner = await signUpOperator(supabase, 'owner');
   workspaceId = (await createWorkspace(database.db, owner.actor, 'Shop')).id;
   account = meta.addAccount({ username: 'privacy.shop' });
@@ -61,12 +48,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await meta?.stop();
-  await server?.close();
-  await workers?.stop();
-  await services?.close();
-  await supabase?.stop();
-  await database?.drop();
+  await intake?.stop();
 });
 
 /** A customer's life in the inbox: history from before, then live messages of every sort. */
