@@ -142,8 +142,18 @@ const [recovered] = await sql<{ n: number }>(
   'select count(*)::int as n from conversation_messages where channel_connection_id = $1',
   [dropped.connectionId],
 );
+// The hourly case: an account whose conversations were last active before its last look.
+const quiet = await connect(paced);
+const past = Date.now() - 2 * 60 * MINUTE;
+meta.seedHistory({
+  account: quiet.account.igId,
+  conversations: Array.from({ length: 20 }, (_, i) => ({ messages: [{ timestamp: past - i * MINUTE }] })),
+});
+await settled(
+  (await startHistoryImport(paced, { ...quiet, kind: 'BACKFILL', days: 30, requestedBy: null })).importId,
+);
 started = performance.now();
-const again = await startHistoryImport(paced, { ...dropped, kind: 'RECONCILE', requestedBy: null });
+const again = await startHistoryImport(paced, { ...quiet, kind: 'RECONCILE', requestedBy: null });
 await settled(again.importId);
 const quietSeconds = (performance.now() - started) / 1000;
 await workers.stop();
@@ -186,7 +196,7 @@ history backfill, ${CONVERSATIONS} conversations × ${MESSAGES} messages
   ÷ no limit                                    ${f(pacedRun.perSecond / free.perSecond, 3)}
 reconciliation, 20 conversations active, ${missing} of 100 webhooks dropped
   recovering them          ${f(reconcileSeconds)} s   (${recovered?.n ?? 0} of 100 messages held after)
-  nothing new since        ${f(quietSeconds)} s
+  nothing new since the last look (20 quiet conversations)   ${f(quietSeconds)} s
 purge of ${PURGE_ROWS.toLocaleString('en')} old messages
   one DELETE (baseline)    ${f(deleteSeconds, 2)} s   ${f(PURGE_ROWS / deleteSeconds, 0)} rows/s
   daily purge, batches     ${f(purgeSeconds, 2)} s   ${f(report.messages / purgeSeconds, 0)} rows/s   (${report.messages} purged)

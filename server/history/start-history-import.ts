@@ -17,10 +17,11 @@ export const DEFAULT_HISTORY_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * How far before the last look a reconciliation starts: the webhooks of messages written just
- * before it may still have been on their way.
+ * How far before the last look a reconciliation starts. A message written before the last look
+ * was in Meta's API when it looked, whether or not its webhook had come; the overlap is for
+ * Meta's clock and ours differing a little.
  */
-const RECONCILE_OVERLAP_MS = 10 * 60 * 1000;
+const RECONCILE_OVERLAP_MS = 60 * 1000;
 
 export type ImportRequest = {
   workspaceId: string;
