@@ -1,8 +1,13 @@
 // Finding a contact for privacy requests: by the conversation an admin has open (under RLS), or
 // by their Instagram id in every workspace (the server, for Meta's callback).
+import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
 import type { ContactRef } from './erase-contact.ts';
 
+/**
+ * The contact of a conversation in a workspace the operator administers: the database, not only
+ * the API, keeps exports and erasures to owners and admins.
+ */
 export async function findContactOfConversation(
   trx: Tx,
   request: { workspaceId: string; conversationId: string },
@@ -12,6 +17,7 @@ export async function findContactOfConversation(
     .select(['workspace_id', 'channel_connection_id', 'contact_identifier'])
     .where('id', '=', request.conversationId)
     .where('workspace_id', '=', request.workspaceId)
+    .where('workspace_id', 'in', sql<string>`(select private.my_admin_workspace_ids())`)
     .executeTakeFirst();
   return (
     row && {

@@ -20,7 +20,7 @@ import { type SimulatorIntake, startSimulatorIntake } from '#dev/test/simulator-
 import { requestDataDeletion } from '../accounts/index.ts';
 import { startHistoryImport } from '../history/index.ts';
 import type { Services } from '../services.ts';
-import { createWorkspace } from '../team/index.ts';
+import { acceptInvitation, createWorkspace, inviteTeammate } from '../team/index.ts';
 import { eraseContact, eraseContactEverywhere, exportContact, messagesCsv } from './index.ts';
 
 let intake: SimulatorIntake;
@@ -190,14 +190,28 @@ describe('a contact’s privacy', () => {
     expect(await tablesHolding(database, person.customer.igsid)).toEqual(['public.data_deletion_requests']);
   }, 60_000);
 
-  it('refuses another workspace’s conversation', async () => {
+  it('refuses another workspace’s conversation, and an agent of this one, in the database too', async () => {
     const stranger = await signUpOperator(supabase, 'stranger');
     const theirs = (await createWorkspace(database.db, stranger.actor, 'Theirs')).id;
+    const agent = await signUpOperator(supabase, 'agent');
+    const { url } = await inviteTeammate(database.db, owner.actor, {
+      workspaceId,
+      role: 'agent',
+      appUrl: 'http://app.test',
+    });
+    await acceptInvitation(database.db, agent.actor, new URL(url).pathname.replace('/invite/', ''));
     const person = await customerWithHistory();
+    const attempts = [
+      { actor: stranger.actor, workspaceId: theirs },
+      { actor: stranger.actor, workspaceId },
+      { actor: agent.actor, workspaceId },
+    ];
     for (const act of [exportContact, eraseContact]) {
-      await expect(
-        act(services, stranger.actor, { workspaceId: theirs, conversationId: person.conversationId }),
-      ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      for (const { actor, workspaceId: asked } of attempts) {
+        await expect(
+          act(services, actor, { workspaceId: asked, conversationId: person.conversationId }),
+        ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      }
     }
     expect(await tablesHolding(database, person.words[1] as string)).toContain(
       'public.conversation_messages',
