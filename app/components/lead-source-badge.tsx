@@ -6,7 +6,7 @@ import type { AppRouter } from '#server/trpc/app.router.ts';
 type Lead = inferRouterOutputs<AppRouter>['leads']['list']['items'][number];
 export type LeadSource = Lead['source'];
 
-/** Labels in the order the filter offers them. */
+/** Labels in the order the filter offers them; exports write the same (server/leads/lead-sources.ts). */
 export const LEAD_SOURCES: { source: LeadSource; label: string }[] = [
   { source: 'DM', label: 'Direct message' },
   { source: 'STORY_REPLY', label: 'Story reply' },

@@ -4,6 +4,7 @@ import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import clsx from 'clsx';
 import { useEffect, useRef } from 'react';
 import { ConversationRow } from '#app/components/conversation-list.tsx';
+import { ExportCsvButton, exportHref } from '#app/components/export-csv-button.tsx';
 import { InboxIcon } from '#app/components/icons.tsx';
 import { useTRPC } from '#app/lib/trpc.ts';
 import { useUrlState } from '#app/lib/use-url-state.ts';
@@ -78,7 +79,17 @@ export default function Inbox() {
         aria-label="Conversations"
       >
         <header className="border-b border-slate-200 px-4 pt-5 pb-3">
-          <h1 className="text-lg font-semibold tracking-tight">Inbox</h1>
+          <div className="flex items-start justify-between gap-3">
+            <h1 className="text-lg font-semibold tracking-tight">Inbox</h1>
+            <ExportCsvButton
+              href={exportHref(`/w/${workspaceId}/conversations.csv`, {
+                status,
+                unreadOnly: filters.unreadOnly,
+                assignedToMe: filters.assignedToMe,
+                search,
+              })}
+            />
+          </div>
           <div className="mt-3 flex gap-1 rounded-lg bg-slate-100 p-1 text-sm" role="tablist">
             {TABS.map((tab) => (
               <Link

@@ -9,6 +9,7 @@ import type { inferRouterOutputs } from '@trpc/server';
 import clsx from 'clsx';
 import { Avatar } from '#app/components/avatar.tsx';
 import { type DataColumn, DataTable } from '#app/components/data-table.tsx';
+import { ExportCsvButton, exportHref } from '#app/components/export-csv-button.tsx';
 import { LeadsIcon } from '#app/components/icons.tsx';
 import { LEAD_SOURCES, type LeadSource, LeadSourceBadge } from '#app/components/lead-source-badge.tsx';
 import { exactTime, relativeTime, useNow } from '#app/lib/relative-time.ts';
@@ -97,6 +98,9 @@ export default function Leads() {
               </button>
             ))}
           </fieldset>
+          <div className="ml-auto">
+            <ExportCsvButton href={exportHref(`/w/${workspaceId}/leads.csv`, { source, search })} />
+          </div>
         </div>
 
         <div className="mt-5 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">

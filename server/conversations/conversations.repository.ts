@@ -37,37 +37,21 @@ export interface ConversationPage {
   next: PagePosition | null;
 }
 
-export async function listConversationPage(
-  trx: Tx,
-  query: {
-    workspaceId: string;
-    status: ConversationStatus;
-    after: PagePosition | null;
-    limit: number;
-    filters?: ConversationFilters;
-  },
-): Promise<ConversationPage> {
+/** Which conversations a list shows: a workspace's, in one status, narrowed by the filters. */
+export interface ConversationQuery {
+  workspaceId: string;
+  status: ConversationStatus;
+  filters?: ConversationFilters;
+}
+
+/**
+ * The conversation list's rows, unordered and unpaged: the one place its filters are applied, so
+ * the list and its export always agree on which conversations match. The caller's RLS applies.
+ */
+export function selectConversations(trx: Tx, query: ConversationQuery) {
   const filters = query.filters ?? {};
   let select = trx
     .selectFrom('conversations as c')
-    .leftJoin('channel_connections as cc', 'cc.id', 'c.channel_connection_id')
-    .select([
-      'c.id',
-      'c.channel_connection_id',
-      'cc.display_name as account_name',
-      'c.contact_identifier',
-      'c.contact_name',
-      'c.contact_username',
-      'c.contact_avatar',
-      'c.status',
-      'c.assigned_to',
-      'c.last_message_at',
-      'c.last_message_preview',
-      'c.last_inbound_at',
-      'c.unread_count',
-      // Postgres keeps microseconds; a JS Date would round them and skip or repeat rows.
-      sql<string>`c.last_message_at::text`.as('position_at'),
-    ])
     .where('c.workspace_id', '=', query.workspaceId)
     .where('c.status', '=', query.status)
     // The business messaging itself (previewing its automations) is not a customer conversation.
@@ -91,6 +75,32 @@ export async function listConversationPage(
       ]),
     );
   }
+  return select;
+}
+
+export async function listConversationPage(
+  trx: Tx,
+  query: ConversationQuery & { after: PagePosition | null; limit: number },
+): Promise<ConversationPage> {
+  const select = selectConversations(trx, query)
+    .leftJoin('channel_connections as cc', 'cc.id', 'c.channel_connection_id')
+    .select([
+      'c.id',
+      'c.channel_connection_id',
+      'cc.display_name as account_name',
+      'c.contact_identifier',
+      'c.contact_name',
+      'c.contact_username',
+      'c.contact_avatar',
+      'c.status',
+      'c.assigned_to',
+      'c.last_message_at',
+      'c.last_message_preview',
+      'c.last_inbound_at',
+      'c.unread_count',
+      // Postgres keeps microseconds; a JS Date would round them and skip or repeat rows.
+      sql<string>`c.last_message_at::text`.as('position_at'),
+    ]);
   const page = await newestFirstPage(
     select,
     { at: 'c.last_message_at', id: 'c.id' },

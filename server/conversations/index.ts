@@ -1,7 +1,12 @@
 // The conversations slice: Conversations and their messages: list, read, update, search.
 // Other code imports only this file (see docs/architecture.md).
 
-export type { ConversationKey, ReplyContext } from './conversations.repository.ts';
+export type {
+  ConversationKey,
+  ConversationQuery,
+  ConversationSummary,
+  ReplyContext,
+} from './conversations.repository.ts';
 export {
   clearUnread,
   conversationKey,
@@ -9,6 +14,7 @@ export {
   findRecipientConversations,
   findReplyContext,
   forgetPreviewsBefore,
+  listConversationPage,
   lockConversationKey,
   lockConversations,
   recordConversationActivity,
@@ -30,7 +36,7 @@ export {
   reactionsColumn,
   StoredReferralSchema,
 } from './jsonb-columns.ts';
-export { listConversations } from './list-conversations.ts';
+export { conversationFilters, listConversations } from './list-conversations.ts';
 export { foldMessageEvents, messageKind, previewOf } from './message-presentation.ts';
 export type { NewMessage } from './messages.repository.ts';
 export {
@@ -45,4 +51,6 @@ export {
 } from './messages.repository.ts';
 export { messagingWindow } from './messaging-window.ts';
 export { readConversation } from './read-conversation.ts';
+export type { TranscriptMessage, TranscriptPosition } from './transcript.repository.ts';
+export { countTranscriptRows, listTranscriptBatch } from './transcript.repository.ts';
 export { updateConversation } from './update-conversation.ts';

@@ -1,10 +1,19 @@
 import type { Actor, Database } from '../db/database.ts';
 import { decodePageCursor, encodePageCursor } from '../db/page-cursor.ts';
 import {
+  type ConversationFilters,
   type ConversationStatus,
   type ConversationSummary,
   listConversationPage,
 } from './conversations.repository.ts';
+
+/** The list's filters as an operator sets them (the search as typed). */
+export interface ConversationListFilters {
+  accountId?: string;
+  unreadOnly?: boolean;
+  assignedToMe?: boolean;
+  search?: string;
+}
 
 export interface ListConversationsInput {
   workspaceId: string;
@@ -12,12 +21,25 @@ export interface ListConversationsInput {
   /** Opaque cursor from a previous page's `nextCursor`. */
   cursor: string | null;
   limit: number;
-  filters: { accountId?: string; unreadOnly?: boolean; assignedToMe?: boolean; search?: string };
+  filters: ConversationListFilters;
 }
 
 export interface ConversationList {
   items: ConversationSummary[];
   nextCursor: string | null;
+}
+
+/**
+ * The filters the query applies for `actor`: "assigned to me" is theirs, the search trimmed.
+ * Exports narrow by the same function, so they match the list.
+ */
+export function conversationFilters(actor: Actor, filters: ConversationListFilters): ConversationFilters {
+  return {
+    accountId: filters.accountId,
+    unreadOnly: filters.unreadOnly,
+    assignedTo: filters.assignedToMe ? actor.userId : undefined,
+    search: filters.search?.trim() || undefined,
+  };
 }
 
 /** One page of a workspace's conversations, most recent first. */
@@ -33,12 +55,7 @@ export async function listConversations(
       status: input.status,
       after,
       limit: input.limit,
-      filters: {
-        accountId: input.filters.accountId,
-        unreadOnly: input.filters.unreadOnly,
-        assignedTo: input.filters.assignedToMe ? actor.userId : undefined,
-        search: input.filters.search?.trim() || undefined,
-      },
+      filters: conversationFilters(actor, input.filters),
     }),
   );
   return {

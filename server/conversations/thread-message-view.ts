@@ -78,6 +78,22 @@ export interface ThreadMessageView {
 
 const asAttachments = (value: unknown) => (value === null ? [] : attachmentsColumn.decode(value));
 
+/** A stored message's attachments as the media policy lets them be shown (or exported) at `now`. */
+export function attachmentViews(stored: unknown, occurredAt: Date, now: Date): ThreadAttachmentView[] {
+  const storyGone = now.getTime() - occurredAt.getTime() >= STORY_LIFETIME_MS;
+  return asAttachments(stored).map((a) => {
+    const expired = STORY_KINDS.has(a.kind) && storyGone;
+    return {
+      kind: a.kind,
+      url: expired ? null : a.url,
+      title: a.title,
+      expired,
+      sticker: a.stickerId !== null || a.kind === 'sticker',
+      elements: a.elements,
+    };
+  });
+}
+
 export function threadMessageView(row: ThreadRow, now: Date): ThreadMessageView {
   const data = providerDataColumn.decode(row.provider_data ?? {});
   const storyGone = now.getTime() - row.occurred_at.getTime() >= STORY_LIFETIME_MS;
@@ -87,17 +103,7 @@ export function threadMessageView(row: ThreadRow, now: Date): ThreadMessageView 
     direction: row.direction,
     kind: row.kind,
     text: row.content,
-    attachments: asAttachments(row.attachments).map((a) => {
-      const expired = STORY_KINDS.has(a.kind) && storyGone;
-      return {
-        kind: a.kind,
-        url: expired ? null : a.url,
-        title: a.title,
-        expired,
-        sticker: a.stickerId !== null || a.kind === 'sticker',
-        elements: a.elements,
-      };
-    }),
+    attachments: attachmentViews(row.attachments, row.occurred_at, now),
     status: row.status,
     externalMessageId: row.external_message_id,
     replyToExternalId: row.reply_to_external_id,

@@ -2,6 +2,8 @@
 // Other code imports only this file (see docs/architecture.md).
 
 export { IMPORTED_HISTORY_ORIGIN, type LeadOrigin, leadOrigin } from './lead-origin.ts';
-export { deleteContactLead, recordLead } from './leads.repository.ts';
+export { LEAD_SOURCE_LABELS } from './lead-sources.ts';
+export type { LeadQuery, LeadRecord, LeadSource } from './leads.repository.ts';
+export { countLeads, deleteContactLead, listLeadRecordPage, recordLead } from './leads.repository.ts';
 export { LeadListSchema, ListLeadsInput } from './leads.schemas.ts';
-export { listLeads } from './list-leads.ts';
+export { leadFilters, listLeads } from './list-leads.ts';

@@ -105,11 +105,27 @@ export interface LeadPage {
   next: PagePosition | null;
 }
 
-/** A workspace's leads, newest first, `limit` after `after`; the caller's RLS applies. */
-export async function listLeadPage(
-  trx: Tx,
-  query: { workspaceId: string; filters: LeadFilters; after: PagePosition | null; limit: number },
-): Promise<LeadPage> {
+/** A lead with what only a full record (an export) needs beyond the list's summary. */
+export interface LeadRecord extends LeadSummary {
+  /** Meta's time of the message the lead came from; null for leads stored before it was kept. */
+  firstContactAt: string | null;
+}
+
+export interface LeadRecordPage {
+  items: LeadRecord[];
+  next: PagePosition | null;
+}
+
+export interface LeadQuery {
+  workspaceId: string;
+  filters: LeadFilters;
+}
+
+/**
+ * The leads list's rows, unordered and unpaged: the one place its filters are applied, so the
+ * list, its count and its export always agree on which leads match. The caller's RLS applies.
+ */
+function selectLeads(trx: Tx, query: LeadQuery) {
   let select = trx
     .selectFrom('leads as l')
     .innerJoin('channel_connections as cc', 'cc.id', 'l.channel_connection_id')
@@ -119,25 +135,6 @@ export async function listLeadPage(
         .onRef('ct.channel_connection_id', '=', 'l.channel_connection_id')
         .onRef('ct.igsid', '=', 'l.contact_identifier'),
     )
-    .select((eb) => [
-      'l.id',
-      'l.conversation_id',
-      'l.contact_identifier',
-      eb.fn.coalesce('l.name', 'ct.name').as('contact_name'),
-      eb.fn.coalesce('l.username', 'ct.username').as('contact_username'),
-      'ct.profile_pic',
-      'l.source',
-      'l.source_ref',
-      'l.source_ad_id',
-      'l.referral',
-      'l.status',
-      'l.created_at',
-      'cc.id as account_id',
-      'cc.display_name as account_name',
-      'cc.status as account_status',
-      // Postgres keeps microseconds; a JS Date would round them and skip or repeat rows.
-      sql<string>`l.created_at::text`.as('position_at'),
-    ])
     .where('l.workspace_id', '=', query.workspaceId);
   if (query.filters.source) select = select.where('l.source', '=', query.filters.source);
   if (query.filters.search) {
@@ -152,6 +149,34 @@ export async function listLeadPage(
       ]),
     );
   }
+  return select;
+}
+
+/** A page of the workspace's leads as full records, newest first, `limit` after `after`. */
+export async function listLeadRecordPage(
+  trx: Tx,
+  query: LeadQuery & { after: PagePosition | null; limit: number },
+): Promise<LeadRecordPage> {
+  const select = selectLeads(trx, query).select((eb) => [
+    'l.id',
+    'l.conversation_id',
+    'l.contact_identifier',
+    eb.fn.coalesce('l.name', 'ct.name').as('contact_name'),
+    eb.fn.coalesce('l.username', 'ct.username').as('contact_username'),
+    'ct.profile_pic',
+    'l.source',
+    'l.source_ref',
+    'l.source_ad_id',
+    'l.referral',
+    'l.status',
+    'l.origin_at',
+    'l.created_at',
+    'cc.id as account_id',
+    'cc.display_name as account_name',
+    'cc.status as account_status',
+    // Postgres keeps microseconds; a JS Date would round them and skip or repeat rows.
+    sql<string>`l.created_at::text`.as('position_at'),
+  ]);
   const page = await newestFirstPage(select, { at: 'l.created_at', id: 'l.id' }, query.after, query.limit);
   return {
     items: page.rows.map((r) => ({
@@ -167,10 +192,28 @@ export async function listLeadPage(
       ...adContext(r.referral),
       status: r.status,
       account: { id: r.account_id, name: r.account_name, status: r.account_status },
+      firstContactAt: r.origin_at?.toISOString() ?? null,
       createdAt: r.created_at.toISOString(),
     })),
     next: page.next,
   };
+}
+
+/** A workspace's leads, newest first, `limit` after `after`; the caller's RLS applies. */
+export async function listLeadPage(
+  trx: Tx,
+  query: LeadQuery & { after: PagePosition | null; limit: number },
+): Promise<LeadPage> {
+  const page = await listLeadRecordPage(trx, query);
+  return { items: page.items.map(({ firstContactAt: _, ...summary }) => summary), next: page.next };
+}
+
+/** How many leads the list shows for these filters; the caller's RLS applies. */
+export async function countLeads(trx: Tx, query: LeadQuery): Promise<number> {
+  const row = await selectLeads(trx, query)
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 /** Deletes a contact's lead on the account (their erasure); how many there were. */
