@@ -128,12 +128,16 @@ meta.dropWebhooks({ account: dropped.account.igId, probability: 0.2, seed: 7 });
 for (let c = 0; c < 20; c += 1) {
   const customer = meta.addCustomer();
   for (let m = 0; m < 5; m += 1)
-    meta.sendText({ account: dropped.account.igId, customer: customer.igsid, text: `m${m}` });
+    meta.sendText({
+      account: dropped.account.igId,
+      customer: customer.igsid,
+      text: `m${m}`,
+      timestamp: Date.now() - 45_000,
+    });
 }
 await meta.idle();
 meta.clearWebhookDrops();
 const missing = meta.droppedWebhooks().filter((d) => d.event.entryId === dropped.account.igId).length;
-await new Promise((resolve) => setTimeout(resolve, 2000));
 let started = performance.now();
 const first = await startHistoryImport(paced, { ...dropped, kind: 'RECONCILE', requestedBy: null });
 await settled(first.importId);

@@ -99,3 +99,10 @@ export async function importOutcome(database: TestDatabase, importId: string) {
   );
   return rows[0];
 }
+
+/**
+ * How long ago to write a message that an import starting now must take: older than the window
+ * it leaves to webhooks still in flight (30 s), yet within a reconciliation's overlap (a minute)
+ * of a look taken just before it was written.
+ */
+export const SETTLED_AGO = 45_000;

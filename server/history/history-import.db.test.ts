@@ -20,6 +20,7 @@ import {
   importSettled,
   inboxOf as inboxIn,
   MINUTE,
+  SETTLED_AGO,
 } from '#dev/test/history-imports.ts';
 import { type SimulatorIntake, startSimulatorIntake } from '#dev/test/simulator-intake.ts';
 import type { Services } from '../services.ts';
@@ -138,6 +139,42 @@ describe('a backfill', () => {
     expect((await inboxOf(connected.connectionId)).map((m) => m.mid)).toEqual([seeded[0]?.messages[1]?.mid]);
   });
 
+  it('leaves a message written moments ago to its webhook, which says more (a postback)', async () => {
+    const connected = await connect();
+    const customer = meta.addCustomer({ username: `moments.${n}` });
+    const target = { account: connected.account.igId, customer: customer.igsid };
+    const settledMessage = meta.sendText({
+      ...target,
+      text: 'a while ago',
+      deliver: false,
+      timestamp: Date.now() - SETTLED_AGO,
+    });
+    const tapped = meta.sendPostback({
+      ...target,
+      title: 'Talk to a person',
+      payload: 'HUMAN',
+      deliver: false,
+    });
+    await settled((await backfill(connected)).importId);
+    expect((await inboxOf(connected.connectionId)).map((m) => m.mid)).toEqual([settledMessage.mid]);
+    // Its webhook, late, brings it as what it is.
+    meta.sendPostback({
+      ...target,
+      title: 'Talk to a person',
+      payload: 'HUMAN',
+      mid: tapped.mid,
+      timestamp: tapped.timestamp,
+    });
+    const [row] = await eventually(async () => {
+      const rows = await sql<{ kind: string; content: string }>(
+        'select kind, content from conversation_messages where external_message_id = $1',
+        [tapped.mid],
+      );
+      return rows.length > 0 && rows;
+    });
+    expect(row).toEqual({ kind: 'postback', content: 'Talk to a person' });
+  });
+
   it('brings only the 20 most recent messages of a long conversation, the ones Meta details', async () => {
     const connected = await connect();
     const now = Date.now();
@@ -184,6 +221,7 @@ describe('history and webhooks for the same messages', () => {
       customer: other.igsid,
       text: 'webhook late',
       deliver: false,
+      timestamp: Date.now() - SETTLED_AGO,
     });
     await settled((await backfill(connected)).importId);
     meta.sendText({

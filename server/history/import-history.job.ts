@@ -46,6 +46,14 @@ export const CONVERSATIONS_PER_PAGE = 10;
 /** How far before the import's start its catch-up reaches: Meta's and our clocks differ a little. */
 const CATCH_UP_MARGIN_MS = 60_000;
 
+/**
+ * History takes only messages written at least this long before the import began: a newer one's
+ * webhook may still be on its way, and the webhook says more than Meta's API does (a postback, a
+ * quick reply's payload, a referral), so it is the webhook's to bring. Should it never come, the
+ * next reconciliation (it overlaps the last look) takes the message.
+ */
+const WEBHOOKS_IN_FLIGHT_MS = 30_000;
+
 /** Throttled calls in a row a run waits out before it leaves the page for later. */
 const PATIENCE = 4;
 
@@ -264,13 +272,15 @@ function messagesOf(conversation: unknown): unknown[] {
   return Array.isArray(messages) ? messages : [];
 }
 
-/** The conversation without the messages older than the import's span. */
+/** The conversation without the messages before the import's span, or too new for it. */
 function withinSpan(conversation: unknown, running: RunningImport): unknown {
   const messages = (conversation as { messages?: Json } | null)?.messages;
   if (!messages) return conversation;
+  const until = running.startedAt.getTime() - WEBHOOKS_IN_FLIGHT_MS;
   const kept = messagesOf(conversation).filter((message) => {
     const at = GraphTime.safeParse((message as Json | null)?.created_time);
-    return !at.success || at.data >= running.since; // an unreadable one is for ingest to report
+    // An unreadable one is for ingest to report.
+    return !at.success || (at.data >= running.since && at.data.getTime() < until);
   });
   return { ...(conversation as Json), messages: { ...messages, data: kept } };
 }

@@ -10,7 +10,7 @@ import type { Account } from '#dev/meta/world.ts';
 import { connectSimulatorAccount } from '#dev/test/connections.ts';
 import type { TestDatabase } from '#dev/test/database.ts';
 import { eventually } from '#dev/test/eventually.ts';
-import { importOutcome, importSettled, inboxOf } from '#dev/test/history-imports.ts';
+import { importOutcome, importSettled, inboxOf, SETTLED_AGO } from '#dev/test/history-imports.ts';
 import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
 import { type SimulatorIntake, startSimulatorIntake } from '#dev/test/simulator-intake.ts';
 import { createServices, type Services } from '../services.ts';
@@ -73,8 +73,8 @@ describe('a reconciliation', () => {
         const target = { account: igId, customer: customer.igsid };
         const message =
           m % 3 === 2
-            ? meta.businessEcho({ ...target, text: `answer ${m}` })
-            : meta.sendText({ ...target, text: `question ${m}` });
+            ? meta.businessEcho({ ...target, text: `answer ${m}`, timestamp: Date.now() - SETTLED_AGO })
+            : meta.sendText({ ...target, text: `question ${m}`, timestamp: Date.now() - SETTLED_AGO });
         sent.push(message.mid);
       }
     }
@@ -109,16 +109,37 @@ describe('a reconciliation', () => {
     // Our endpoint is down for an hour of Meta's time: Meta unsubscribes the app.
     meta.setWebhookUrl(`${failing.url}/api/instagram/webhook`);
     meta.freezeClock();
-    const missed = [meta.sendText({ account: igId, customer: customer.igsid, text: 'during the outage' })];
+    const missed = [
+      meta.sendText({
+        account: igId,
+        customer: customer.igsid,
+        text: 'during the outage',
+        timestamp: Date.now() - SETTLED_AGO,
+      }),
+    ];
     await meta.idle();
     meta.advanceClock(HOUR);
-    missed.push(meta.sendText({ account: igId, customer: customer.igsid, text: 'an hour later' }));
+    missed.push(
+      meta.sendText({
+        account: igId,
+        customer: customer.igsid,
+        text: 'an hour later',
+        timestamp: Date.now() - SETTLED_AGO,
+      }),
+    );
     await meta.idle();
     expect(meta.webhookUnsubscriptions().map((u) => u.accountIgId)).toContain(igId);
     meta.resumeClock();
     meta.setWebhookUrl(intake.webhookUrl);
     // Back up, but Meta sends nothing more: this message is in the world only.
-    missed.push(meta.sendText({ account: igId, customer: customer.igsid, text: 'after the outage' }));
+    missed.push(
+      meta.sendText({
+        account: igId,
+        customer: customer.igsid,
+        text: 'after the outage',
+        timestamp: Date.now() - SETTLED_AGO,
+      }),
+    );
     await meta.idle();
 
     const { importId } = await reconcile(connected);
@@ -148,6 +169,7 @@ it('a starting worker reconciles every connected account', async () => {
     customer: customer.igsid,
     text: 'while no one listened',
     deliver: false,
+    timestamp: Date.now() - SETTLED_AGO,
   });
   const starting = createServices({ ...services.env, RUN_JOBS_AT_START: true });
   const second = await startWorkers(starting);

@@ -25,7 +25,12 @@ import { adoptEcho, confirmByEcho } from '../sending/index.ts';
 import type { Services } from '../services.ts';
 import { registerContact } from './contacts.repository.ts';
 import { enrichContactJob } from './enrich-contact.job.ts';
-import { findRecordedEvent, recordEvent, recordRedelivery } from './instagram-events.repository.ts';
+import {
+  findRecordedEvent,
+  recordEvent,
+  recordRedelivery,
+  settleRecordedEvent,
+} from './instagram-events.repository.ts';
 import { REDACTING_KINDS, settleMessage } from './settle-message.ts';
 
 /** Applying queues a profile lookup for each contact seen for the first time. */
@@ -86,7 +91,8 @@ export async function applyConversationEvents(
       outcomes.push(id === null ? 'duplicate' : 'unmatched');
     } else if (isStored(event)) {
       // Stored in this same transaction (savepoint), so it is recorded as applied right away.
-      if ((await recordEvent(trx, webhookEventId, event, connection, 'APPLIED')) === null) {
+      const eventId = await recordEvent(trx, webhookEventId, event, connection, 'APPLIED');
+      if (eventId === null) {
         await redelivered(trx, webhookEventId, connection, event);
         outcomes.push('duplicate');
         continue;
@@ -98,8 +104,13 @@ export async function applyConversationEvents(
         at: event.occurredAt,
         isSelf: event.isSelf,
       });
-      const inbound = await store(trx, connection, conversationId, event, target.history);
+      const { inbound, inserted } = await store(trx, connection, conversationId, event, target.history);
       if (inbound && !event.isSelf) firstInbound ??= event;
+      // History of a message the inbox holds (a webhook brought it) brings nothing new: said so,
+      // so what an import brought counts only what it added.
+      if (target.history && !inserted) {
+        await settleRecordedEvent(trx, eventId, 'IGNORED', 'the inbox held this message already');
+      }
       // Edits, reactions or reads that arrived before this message are settled now.
       if (event.kind !== 'referral') await settleMessage(trx, connection, event.mid, { redact: true });
       outcomes.push('applied');
@@ -181,14 +192,14 @@ async function rememberContact(
   }
 }
 
-/** Stores the message and updates the conversation's summary; true for a customer's message. */
+/** Stores the message (unless held already) and updates the conversation's summary. */
 async function store(
   trx: Tx,
   connection: ConnectionRef,
   conversationId: string,
   event: Stored,
   history: ConversationTarget['history'],
-): Promise<boolean> {
+): Promise<{ inbound: boolean; inserted: boolean }> {
   const row = toMessageRow(connection, conversationId, event);
   const preview = previewOf({
     direction: row.direction,
@@ -202,6 +213,7 @@ async function store(
     // Its mid is unknown when the echo outruns the Send API's answer (or the answer was lost):
     // then it is matched with our waiting send by content and time.
     const known = await findMessageByMid(trx, connection.id, event.mid);
+    let inserted = false;
     if (known) await confirmByEcho(trx, known.id);
     else {
       const adopted = await adoptEcho(trx, {
@@ -211,7 +223,7 @@ async function store(
         kind: row.kind ?? 'text',
         at: event.occurredAt,
       });
-      if (!adopted) await insertMessageOnce(trx, row);
+      if (!adopted) inserted = (await insertMessageOnce(trx, row)) !== null;
     }
     const { customerSeenUntil } = await recordConversationActivity(trx, conversationId, {
       at: event.occurredAt,
@@ -221,7 +233,7 @@ async function store(
     });
     // Delivered after the customer's seen mark that covers it: seen too.
     if (customerSeenUntil && event.occurredAt <= customerSeenUntil) await applySeenMarks(trx, conversationId);
-    return false;
+    return { inbound: false, inserted };
   }
   const inserted = (await insertMessageOnce(trx, row)) !== null;
   // A referral opens the messaging window but is not something the customer wrote; the
@@ -234,7 +246,7 @@ async function store(
     inbound: true,
     unread: inserted && visible && !event.isSelf && awaitsAnswer,
   });
-  return true;
+  return { inbound: true, inserted };
 }
 
 function toMessageRow(connection: ConnectionRef, conversationId: string, event: Stored): NewMessage {

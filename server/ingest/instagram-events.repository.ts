@@ -178,3 +178,17 @@ export async function listDeliveryOutcomes(trx: Tx, webhookEventId: string) {
     .orderBy('id')
     .execute();
 }
+
+/** A recorded event's final status, with why. */
+export async function settleRecordedEvent(
+  trx: Tx,
+  id: string,
+  status: EventStatus,
+  detail: string,
+): Promise<void> {
+  await trx
+    .updateTable('instagram_events')
+    .set({ status, detail, applied_at: status === 'APPLIED' ? new Date() : null })
+    .where('id', '=', id)
+    .execute();
+}
