@@ -48,8 +48,8 @@ test('an admin exports a contact’s data and erases the contact; the audit log 
   expect(JSON.stringify(exported)).toContain('Rua Augusta');
   expect(JSON.stringify(exported)).not.toContain('Someone else entirely');
   const csvText = await read(csv as Download);
-  expect(csvText.split('\n')[0]).toBe(
-    'time,direction,status,kind,text,attachments,instagram_message_id,edited,unsent',
+  expect(csvText.split('\r\n')[0]).toBe(
+    '\uFEFFtime,direction,status,kind,text,attachments,instagram_message_id,edited,unsent',
   );
   expect(csvText).toContain('Please send it to 12 Rua Augusta');
 

@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { testEnv } from '#dev/test/env.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
 import { disconnectAccount } from '../accounts/index.ts';
+import { csvExportResponse } from '../exports/index.ts';
 import { startHistoryImport } from '../history/index.ts';
 import { replayWorkspaceDeliveries } from '../ingest/index.ts';
 import { createServices, type Services } from '../services.ts';
@@ -142,6 +143,25 @@ it('records each admin action with who did it, for owners and admins to read', a
     limit: 50,
   });
   expect(agentView.items).toEqual([]);
+});
+
+it('records a CSV export with its size, but not its filters (a search may name a customer)', async () => {
+  const response = await csvExportResponse(database.db, people.admin.actor, {
+    kind: 'leads',
+    workspaceId,
+    searchParams: new URLSearchParams({ search: 'Jane Doe' }),
+  });
+  expect(response.status).toBe(200);
+  await response.text();
+  const [latest] = (await listAudit(database.db, people.owner.actor, { workspaceId, before: null, limit: 1 }))
+    .items;
+  expect(latest).toMatchObject({
+    action: 'export.leads',
+    actor: { id: people.admin.actor.userId },
+    target: null,
+    detail: { rows: 0, filtered: true },
+  });
+  expect(JSON.stringify(latest)).not.toContain('Jane');
 });
 
 it('no one writes an entry into a workspace they do not run, or in another’s name', async () => {

@@ -2,7 +2,9 @@
 // the workspace (404 otherwise, as for every workspace read), the query string must be the list's
 // filters (400 with what is wrong, and nothing streamed), then the CSV streams out a batch at a
 // time as the client reads it, with the row count up front for the browser's progress bar.
+
 import { z } from 'zod';
+import { recordAudit } from '../audit/index.ts';
 import type { Actor, Database } from '../db/database.ts';
 import { AppError, errorHeaders, toAppError } from '../errors.ts';
 import { findMembership } from '../team/index.ts';
@@ -89,6 +91,16 @@ export async function csvExportResponse(
     if (!member) throw new AppError('NOT_FOUND', 'Workspace not found');
     const params = Object.fromEntries(request.searchParams);
     csv = await startExport(db, actor, request.kind, member.id, params, options);
+    // Who took the workspace's data out, how much, and whether filtered (not the filters: a
+    // search may hold a customer's name).
+    await db.withService((trx) =>
+      recordAudit(trx, actor.userId, {
+        workspaceId: member.id,
+        action: request.kind === 'leads' ? 'export.leads' : 'export.conversations',
+        target: null,
+        detail: { rows: csv.total, filtered: Object.keys(params).length > 0 },
+      }),
+    );
   } catch (caught) {
     const error = toAppError(caught);
     if (!error) throw caught;

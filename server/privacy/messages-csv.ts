@@ -1,50 +1,35 @@
-// A contact's messages as CSV, for their export: one row per message, in the order they happened.
-import { stringify } from 'csv-stringify/sync';
+// A contact's messages as CSV, for their export: one row per message, in the order they happened,
+// written by the exports' CSV table (escaping, formula guard, byte-order mark).
+import { type CsvColumn, csvTable } from '../exports/index.ts';
 import type { ContactExport } from './contact-data.repository.ts';
 
-/**
- * A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return) as a formula:
- * a customer's words must never be one. The apostrophe makes it text and is not shown.
- */
-export function spreadsheetSafe(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+type Message = ContactExport['messages'][number];
+
+const iso = (value: Date | null) => value?.toISOString() ?? null;
+
+function attachmentUrls(attachments: unknown): string {
+  return Array.isArray(attachments)
+    ? attachments
+        .map((attachment) => (attachment as { url?: unknown } | null)?.url)
+        .filter((url): url is string => typeof url === 'string')
+        .join(' ')
+    : '';
 }
 
-const iso = (value: Date | null) => value?.toISOString() ?? '';
+const COLUMNS: CsvColumn<Message>[] = [
+  { heading: 'time', cell: (m) => iso(m.occurred_at) },
+  { heading: 'direction', cell: (m) => m.direction },
+  { heading: 'status', cell: (m) => m.status },
+  { heading: 'kind', cell: (m) => m.kind },
+  { heading: 'text', cell: (m) => m.content },
+  { heading: 'attachments', cell: (m) => attachmentUrls(m.attachments) },
+  { heading: 'instagram_message_id', cell: (m) => m.external_message_id },
+  { heading: 'edited', cell: (m) => iso(m.edited_at) },
+  { heading: 'unsent', cell: (m) => iso(m.unsent_at) },
+];
+
+const table = csvTable(COLUMNS);
 
 export function messagesCsv(data: ContactExport): string {
-  const attachmentUrls = (attachments: unknown) =>
-    Array.isArray(attachments)
-      ? attachments
-          .map((attachment) => (attachment as { url?: unknown } | null)?.url)
-          .filter((url): url is string => typeof url === 'string')
-          .join(' ')
-      : '';
-  return stringify(
-    data.messages.map((message) => [
-      iso(message.occurred_at),
-      message.direction,
-      message.status,
-      message.kind ?? '',
-      spreadsheetSafe(message.content),
-      spreadsheetSafe(attachmentUrls(message.attachments)),
-      message.external_message_id ?? '',
-      iso(message.edited_at),
-      iso(message.unsent_at),
-    ]),
-    {
-      header: true,
-      columns: [
-        'time',
-        'direction',
-        'status',
-        'kind',
-        'text',
-        'attachments',
-        'instagram_message_id',
-        'edited',
-        'unsent',
-      ],
-    },
-  );
+  return table.header() + table.rows(data.messages);
 }

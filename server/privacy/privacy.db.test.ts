@@ -145,8 +145,8 @@ describe('a contact’s privacy', () => {
     for (const word of [john.customer.igsid, john.customer.username, ...john.words])
       expect(json).not.toContain(word);
     const csv = messagesCsv(exported);
-    expect(csv.split('\n')[0]).toBe(
-      'time,direction,status,kind,text,attachments,instagram_message_id,edited,unsent',
+    expect(csv.split('\r\n')[0]).toBe(
+      '\uFEFFtime,direction,status,kind,text,attachments,instagram_message_id,edited,unsent',
     );
     expect(csv).toContain(jane.words[4]);
 
