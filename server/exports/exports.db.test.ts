@@ -236,22 +236,25 @@ afterAll(async () => {
 const download = (operator: TestOperator, path: string) =>
   fetch(`${downloads.url}${path}`, { headers: { Authorization: `Bearer ${operator.session.access_token}` } });
 
+/** Every id a paged list gives, page after page. */
+async function everyId(
+  page: (cursor: string | null) => Promise<{ items: { id: string }[]; nextCursor: string | null }>,
+): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const next = await page(cursor);
+    ids.push(...next.items.map((item) => item.id));
+    cursor = next.nextCursor;
+  } while (cursor);
+  return ids;
+}
+
 describe('filters: an export holds exactly what the list shows', () => {
-  async function listedLeadIds(operator: TestOperator, filters: { source?: LeadSource; search?: string }) {
-    const ids: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await operatorClient(api, operator).leads.list.query({
-        workspaceId,
-        ...filters,
-        cursor,
-        limit: 100,
-      });
-      ids.push(...page.items.map((lead) => lead.id));
-      cursor = page.nextCursor;
-    } while (cursor);
-    return ids;
-  }
+  const listedLeadIds = (operator: TestOperator, filters: { source?: LeadSource; search?: string }) =>
+    everyId((cursor) =>
+      operatorClient(api, operator).leads.list.query({ workspaceId, ...filters, cursor, limit: 100 }),
+    );
 
   it('leads: every source and search, each compared with leads.list page by page', async () => {
     const random = seededRandom(42);
@@ -299,18 +302,14 @@ describe('filters: an export holds exactly what the list shows', () => {
             for (const accountId of [undefined, secondAccountId]) {
               for (const search of [undefined, 'ada', 'vase', '100%']) {
                 const filters = { status, unreadOnly, assignedToMe, accountId, search };
-                const listed: string[] = [];
-                let cursor: string | null = null;
-                do {
-                  const page = await operatorClient(api, operator).inbox.listConversations.query({
+                const listed = await everyId((cursor) =>
+                  operatorClient(api, operator).inbox.listConversations.query({
                     workspaceId,
                     ...filters,
                     cursor,
                     limit: 100,
-                  });
-                  listed.push(...page.items.map((c) => c.id));
-                  cursor = page.nextCursor;
-                } while (cursor);
+                  }),
+                );
                 // One row per message, oldest first, in the list's order; one for a conversation without any.
                 const expected = listed.flatMap((id) =>
                   (messagesOf.get(id) ?? ['']).map((message) => `${id}/${message}`),
