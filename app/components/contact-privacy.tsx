@@ -4,19 +4,8 @@
 import { useNavigate } from '@remix-run/react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { saveFile } from '#app/lib/save-file.ts';
 import { useTRPC } from '#app/lib/trpc.ts';
-
-/** Hands a file to the browser's downloads. */
-function download(name: string, type: string, content: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  URL.revokeObjectURL(url);
-}
 
 export function ContactPrivacy({
   workspaceId,
@@ -37,8 +26,8 @@ export function ContactPrivacy({
     trpc.privacy.exportContact.mutationOptions({
       onSuccess: ({ messagesCsv, ...data }) => {
         const stem = `contact-${data.contact.instagramUserId}-${data.exportedAt.slice(0, 10)}`;
-        download(`${stem}.json`, 'application/json', JSON.stringify(data, null, 2));
-        download(`${stem}-messages.csv`, 'text/csv', messagesCsv);
+        saveFile([JSON.stringify(data, null, 2)], `${stem}.json`, 'application/json');
+        saveFile([messagesCsv], `${stem}-messages.csv`, 'text/csv;charset=utf-8');
       },
     }),
   );

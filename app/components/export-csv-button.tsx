@@ -4,12 +4,10 @@
 // is handed to the browser as a file.
 import { useEffect, useRef, useState } from 'react';
 import { csvRecordCounter } from '#app/lib/csv-records.ts';
+import { saveFile } from '#app/lib/save-file.ts';
 
 /** Below this many rows an export takes a moment: no progress bar flashes by. */
 export const PROGRESS_FROM_ROWS = 1000;
-
-/** How long the finished file's address stays valid: the browser reads it after the click returns. */
-const KEEP_FILE_URL_MS = 60_000;
 
 type ExportState =
   | { phase: 'idle' }
@@ -39,15 +37,6 @@ async function refusal(response: Response): Promise<string> {
   return typeof body?.error === 'string' ? body.error : `The export failed (${response.status}).`;
 }
 
-function saveFile(parts: BlobPart[], filename: string) {
-  const url = URL.createObjectURL(new Blob(parts, { type: 'text/csv;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), KEEP_FILE_URL_MS);
-}
-
 export function ExportCsvButton({ href, label = 'Export CSV' }: { href: string; label?: string }) {
   const [state, setState] = useState<ExportState>({ phase: 'idle' });
   const abort = useRef<AbortController | null>(null);
@@ -75,7 +64,7 @@ export function ExportCsvButton({ href, label = 'Export CSV' }: { href: string; 
         rows = Math.max(0, count(read.value) - 1); // the first record is the header
         setState({ phase: 'running', rows, total });
       }
-      saveFile(parts, filename);
+      saveFile(parts, filename, 'text/csv;charset=utf-8');
       setState({ phase: 'done', rows, total });
     } catch (error) {
       if (controller.signal.aborted) setState({ phase: 'idle' });

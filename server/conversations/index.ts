@@ -51,6 +51,7 @@ export {
 } from './messages.repository.ts';
 export { messagingWindow } from './messaging-window.ts';
 export { readConversation } from './read-conversation.ts';
+export { attachmentUrls } from './thread-message-view.ts';
 export type { TranscriptMessage, TranscriptPosition } from './transcript.repository.ts';
 export { countTranscriptRows, listTranscriptBatch } from './transcript.repository.ts';
 export { updateConversation } from './update-conversation.ts';

@@ -94,6 +94,11 @@ export function attachmentViews(stored: unknown, occurredAt: Date, now: Date): T
   });
 }
 
+/** The links of a message's media that can still be opened (web links only; stories expire). */
+export function attachmentUrls(stored: unknown, occurredAt: Date, now: Date): string[] {
+  return attachmentViews(stored, occurredAt, now).flatMap((a) => (a.url === null ? [] : [a.url]));
+}
+
 export function threadMessageView(row: ThreadRow, now: Date): ThreadMessageView {
   const data = providerDataColumn.decode(row.provider_data ?? {});
   const storyGone = now.getTime() - row.occurred_at.getTime() >= STORY_LIFETIME_MS;

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
 import { type ConversationQuery, selectConversations } from './conversations.repository.ts';
-import { attachmentViews } from './thread-message-view.ts';
+import { attachmentUrls } from './thread-message-view.ts';
 
 /** Where a batch stopped: the conversation's place in its page (from 1), the message's time and id. */
 export interface TranscriptPosition {
@@ -87,9 +87,7 @@ export async function listTranscriptBatch(
       kind: r.kind,
       status: r.status,
       text: r.content,
-      attachmentUrls: attachmentViews(r.attachments, r.occurred_at, query.now).flatMap((a) =>
-        a.url === null ? [] : [a.url],
-      ),
+      attachmentUrls: attachmentUrls(r.attachments, r.occurred_at, query.now),
       edited: r.edit_count > 0,
       unsent: r.unsent_at !== null,
     })),
