@@ -100,7 +100,12 @@ export async function importHistoryPage(services: ImportServices, run: ImportRun
     const errors: string[] = [];
     if (running.kind === 'RECONCILE' && run.page === 0 && !running.catchingUp) {
       const problem = await keepSubscribed(services, connection, token);
-      if (problem) await db.withService((trx) => recordResubscribed(trx, running.id, problem));
+      if (problem) {
+        await db.withService(async (trx) => {
+          await recordSubscribed(trx, connection.id, WEBHOOK_FIELDS);
+          await recordResubscribed(trx, running.id, problem);
+        });
+      }
     }
     await services.historyCalls.take(connection.id);
     const page = await patiently(() =>
@@ -210,8 +215,8 @@ async function setback(
 /**
  * Meta unsubscribes an app from an account after an hour of failed deliveries, and says so to
  * no one: the app is subscribed again when Meta no longer reports every field the inbox uses.
- * What was wrong is returned (null when nothing was). The import's fetches then bring back what
- * the webhooks missed.
+ * What was wrong is returned (null when nothing was), for the caller to record. The import's
+ * fetches then bring back what the webhooks missed.
  */
 async function keepSubscribed(
   services: ImportServices,
@@ -222,7 +227,6 @@ async function keepSubscribed(
   const missing = WEBHOOK_FIELDS.filter((field) => !fields.includes(field));
   if (missing.length === 0) return null;
   await subscribeApp(services.graph, connection, token);
-  await services.db.withService((trx) => recordSubscribed(trx, connection.id, WEBHOOK_FIELDS));
   return fields.length === 0
     ? 'Meta had stopped sending this account’s messages (the app was unsubscribed).'
     : `Meta was not sending ${missing.join(', ')} for this account.`;
