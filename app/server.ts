@@ -8,6 +8,7 @@ import type { ServerBuild } from '@remix-run/node';
 import express from 'express';
 import { untilReachable } from '#server/db/until-reachable.ts';
 import { allowedMethods } from '#server/http/allowed-methods.ts';
+import { drainHttpServer } from '#server/http/drain-http-server.ts';
 import { handleWebhookDelivery, isWebhookDelivery } from '#server/http/node-webhook.ts';
 import { requestGuard } from '#server/http/request-guard.ts';
 import { closeBeforeExit, getServices } from '#server/services.ts';
@@ -40,20 +41,13 @@ const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 server.listen(port, host, () => console.log(`inbox: listening on http://${host}:${port}`));
 
-// On SIGTERM (every deploy) or Ctrl-C: take no new connections, let the requests in flight finish
-// (a webhook being stored, a reply being queued), then close the services and exit 0. Live streams
-// would hold the drain open for good, so after a bound whatever is still open is cut; their
-// clients resume elsewhere from their last event id.
-const DRAIN_MS = 8000;
+// On SIGTERM (every deploy) or Ctrl-C: finish the requests in flight, then close the services and
+// exit 0.
 let stopping = false;
 async function shutdown() {
   if (stopping) return; // a second signal changes nothing
   stopping = true;
-  const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const cut = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
-  await drained;
-  clearTimeout(cut);
+  await drainHttpServer(server, 8000);
   await closeBeforeExit(services);
   process.exit(0);
 }

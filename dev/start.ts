@@ -6,9 +6,14 @@
 // Ctrl-C stops everything in order; a cluster orphaned by a hard kill is stopped on the next start.
 import '#server/load-env-file.ts';
 import { readdir } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import path from 'node:path';
-import { createServer, type ViteDevServer } from 'vite';
+import { createRequestHandler } from '@remix-run/express';
+import type { ServerBuild } from '@remix-run/node';
+import express from 'express';
+import { createServer as createViteServer, type ViteDevServer } from 'vite';
 import { parseEnv } from '#server/env.ts';
+import { drainHttpServer } from '#server/http/drain-http-server.ts';
 import { getServices, type Services } from '#server/services.ts';
 import { startWorkers, type Workers } from '#server/worker.ts';
 import { localDataDir } from './local-data-dir.ts';
@@ -49,6 +54,33 @@ async function compilePages(server: ViteDevServer) {
   );
 }
 
+/**
+ * The app in development: Vite (modules, HMR) in front of Remix, on a server of our own rather
+ * than Vite's, which would cut the requests in flight on Ctrl-C and, on SIGTERM, exit before
+ * PostgreSQL is stopped.
+ */
+async function startDevServer(port: number): Promise<{ http: Server; vite: ViteDevServer }> {
+  const http = createHttpServer();
+  const vite = await createViteServer({ server: { middlewareMode: true, hmr: { server: http } } });
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(vite.middlewares); // the request guard (vite.config.ts), then Vite's own
+  app.all(
+    '*',
+    createRequestHandler({
+      build: () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>,
+      mode: 'development',
+    }),
+  );
+  http.on('request', app);
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, '127.0.0.1', () => resolve());
+  });
+  return { http, vite };
+}
+
+let http: Server | undefined;
 let vite: ViteDevServer | undefined;
 let services: Services | undefined;
 let workers: Workers | undefined;
@@ -58,6 +90,8 @@ async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   await workers?.stop().catch(() => {});
+  await vite?.ws.close().catch(() => {}); // an open page's HMR socket would hold the drain open
+  if (http) await drainHttpServer(http, 3000);
   await vite?.close().catch(() => {});
   await services?.close().catch(() => {});
   await stack.stop().catch((error: unknown) => console.error(error));
@@ -75,8 +109,7 @@ try {
   parseEnv(process.env); // refuse to start on a bad configuration, naming the variable
   const demo = await seedDemo(stack);
 
-  vite = await createServer({ server: { port, strictPort: true, host: '127.0.0.1' } });
-  await vite.listen();
+  ({ http, vite } = await startDevServer(port));
   await compilePages(vite);
   // The same services the app's routes use inside Vite (one pool, one queue client per process).
   services = getServices();

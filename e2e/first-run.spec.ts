@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, sharedFolderFor } from '#dev/postgres.ts';
+import { deliverWhileStopping } from './deliver-while-stopping.ts';
 import { expect, test } from './fixtures.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -65,11 +66,12 @@ test('npm start with the guide’s .env passes the guide’s curl tests, shows e
   test.setTimeout(180_000); // a whole stack and a development server start from nothing
   const folder = await mkdtemp(path.join(tmpdir(), 'first-run-'));
   const verifyToken = randomBytes(32).toString('hex'); // as the guide generates it
+  const appSecret = randomBytes(16).toString('hex');
   await writeFile(
     path.join(folder, '.env'),
     [
       `INSTAGRAM_APP_ID=1234567890${Date.now() % 100_000}`,
-      `INSTAGRAM_APP_SECRET=${randomBytes(16).toString('hex')}`,
+      `INSTAGRAM_APP_SECRET=${appSecret}`,
       `INSTAGRAM_VERIFY_TOKEN=${verifyToken}`,
       `NEXT_PUBLIC_INSTAGRAM_VERIFY_TOKEN=${verifyToken}`,
       '',
@@ -151,9 +153,13 @@ test('npm start with the guide’s .env passes the guide’s curl tests, shows e
 
     await page.goto('about:blank'); // a page left open would try to reconnect to the stopped dev server
 
-    // Ctrl-C: everything stops in order, one line is printed, and the exit code is 0.
+    // Ctrl-C, with a webhook delivery in flight: it is still answered, everything stops in order,
+    // one line is printed, and the exit code is 0.
     const before = output.text().length;
-    process.kill(-(start.pid as number), 'SIGINT');
+    const answer = deliverWhileStopping(port, appSecret, () =>
+      process.kill(-(start.pid as number), 'SIGINT'),
+    );
+    expect(await answer).toBe(200);
     expect(await exited(start)).toBe(0);
     expect(output.text().slice(before)).toBe('Stopped.\n');
   } finally {
