@@ -137,6 +137,8 @@ test('the Inbox exports its conversations too, with its filters', async ({ page 
   await control(page.request, '/control/customers', { username: read, name: 'Brian Kernighan' });
   await customerWrites(page.request, account, read, 'Thanks, all good');
   await expect(page.getByTestId('conversation-list')).toContainText('sage', { timeout: 10_000 });
+  // The export writes what the inbox knows: wait until the profile lookup has named her.
+  await expect(page.getByRole('link', { name: 'Conversation with Ada Lovelace' })).toBeVisible();
   // Read by opening it: the Unread filter leaves it out, and so must the export.
   await page.getByRole('link', { name: 'Conversation with Brian Kernighan' }).click();
   await expect(page.getByTestId('thread')).toContainText('Thanks, all good');

@@ -8,6 +8,7 @@ import { type AccessTokenVerifier, createAccessTokenVerifier } from './auth/acce
 import { createSessionStore, requireActiveSession, type SessionStore } from './auth/live-session.ts';
 import { createSignInThrottle, type SignInThrottle } from './auth/sign-in-throttle.ts';
 import { type SupabaseConfig, supabaseConfig } from './auth/supabase-server-client.ts';
+import { fetchMediaJob } from './comments/index.ts';
 import { createTokenCipher, type TokenCipher } from './crypto/token-cipher.ts';
 import { createDatabase, type Database } from './db/database.ts';
 import { type Env, getEnv, webhookSecrets } from './env.ts';
@@ -29,6 +30,7 @@ import { resendDeadLettersJob, type SendLimits, senderActionJob, sendMessagesJob
 export const JOBS: readonly JobDefinition<Services, z.ZodType>[] = [
   ingestWebhookEventsJob,
   enrichContactJob,
+  fetchMediaJob,
   sendMessagesJob,
   senderActionJob,
   refreshTokensJob,

@@ -15,6 +15,8 @@ export const LEAD_SOURCES: { source: LeadSource; label: string }[] = [
   { source: 'REFERRAL', label: 'ig.me link' },
   { source: 'PRODUCT', label: 'Shop product' },
   { source: 'IMPORTED', label: 'Imported history' },
+  { source: 'COMMENT', label: 'Comment' },
+  { source: 'AD_COMMENT', label: 'Ad comment' },
 ];
 
 const TONE: Record<LeadSource, string> = {
@@ -25,6 +27,8 @@ const TONE: Record<LeadSource, string> = {
   REFERRAL: 'bg-emerald-50 text-emerald-700 ring-emerald-200',
   PRODUCT: 'bg-rose-50 text-rose-700 ring-rose-200',
   IMPORTED: 'bg-slate-100 text-slate-700 ring-slate-300',
+  COMMENT: 'bg-teal-50 text-teal-700 ring-teal-200',
+  AD_COMMENT: 'bg-orange-50 text-orange-800 ring-orange-200',
 };
 
 export function LeadSourceBadge({

@@ -11,6 +11,20 @@ import { useUrlState } from '#app/lib/use-url-state.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Inbox · Direct Inbox' }];
 
+/** Conversations by what they hold: a customer's comments on the business's posts, or DMs. */
+const HOLDS = [
+  { value: 'comments', label: 'Comments' },
+  { value: 'messages', label: 'Messages' },
+] as const;
+
+const chipClass = (pressed: boolean) =>
+  clsx(
+    'rounded-full border px-2.5 py-1 font-medium transition',
+    pressed
+      ? 'border-brand-500 bg-brand-50 text-brand-700'
+      : 'border-slate-200 text-slate-600 hover:bg-slate-50',
+  );
+
 const TABS = [
   { status: 'ACTIVE', label: 'Open' },
   { status: 'ARCHIVED', label: 'Archived' },
@@ -21,6 +35,8 @@ interface InboxFilters {
   status: 'ACTIVE' | 'ARCHIVED';
   unreadOnly: boolean;
   assignedToMe: boolean;
+  /** Only conversations holding comments, or direct messages. */
+  holds: 'comments' | 'messages' | undefined;
   /** As typed; trimmed when sent. */
   search: string;
 }
@@ -30,6 +46,7 @@ function readFilters(params: URLSearchParams): InboxFilters {
     status: params.get('status') === 'archived' ? 'ARCHIVED' : 'ACTIVE',
     unreadOnly: params.get('unread') === '1',
     assignedToMe: params.get('mine') === '1',
+    holds: HOLDS.find((chip) => chip.value === params.get('holds'))?.value,
     search: params.get('q') ?? '',
   };
 }
@@ -39,6 +56,7 @@ function writeFilters(filters: InboxFilters): URLSearchParams {
   if (filters.status === 'ARCHIVED') params.set('status', 'archived');
   if (filters.unreadOnly) params.set('unread', '1');
   if (filters.assignedToMe) params.set('mine', '1');
+  if (filters.holds) params.set('holds', filters.holds);
   if (filters.search.trim()) params.set('q', filters.search);
   return params;
 }
@@ -57,6 +75,7 @@ export default function Inbox() {
         limit: 30,
         unreadOnly: filters.unreadOnly || undefined,
         assignedToMe: filters.assignedToMe || undefined,
+        holds: filters.holds,
         search: search || undefined,
       },
       // Typing in the search keeps the current rows on screen until the new ones arrive.
@@ -86,6 +105,7 @@ export default function Inbox() {
                 status,
                 unreadOnly: filters.unreadOnly,
                 assignedToMe: filters.assignedToMe,
+                holds: filters.holds,
                 search,
               })}
             />
@@ -130,12 +150,20 @@ export default function Inbox() {
                 type="button"
                 aria-pressed={filters[chip.name]}
                 onClick={() => setFilters({ ...filters, [chip.name]: !filters[chip.name] })}
-                className={clsx(
-                  'rounded-full border px-2.5 py-1 font-medium transition',
-                  filters[chip.name]
-                    ? 'border-brand-500 bg-brand-50 text-brand-700'
-                    : 'border-slate-200 text-slate-600 hover:bg-slate-50',
-                )}
+                className={chipClass(filters[chip.name])}
+              >
+                {chip.label}
+              </button>
+            ))}
+            {HOLDS.map((chip) => (
+              <button
+                key={chip.value}
+                type="button"
+                aria-pressed={filters.holds === chip.value}
+                onClick={() =>
+                  setFilters({ ...filters, holds: filters.holds === chip.value ? undefined : chip.value })
+                }
+                className={chipClass(filters.holds === chip.value)}
               >
                 {chip.label}
               </button>
@@ -152,7 +180,9 @@ export default function Inbox() {
           ) : items.length === 0 ? (
             <EmptyInbox
               archived={status === 'ARCHIVED'}
-              filtered={filters.unreadOnly || filters.assignedToMe || search !== ''}
+              filtered={
+                filters.unreadOnly || filters.assignedToMe || filters.holds !== undefined || search !== ''
+              }
             />
           ) : (
             <ul className="divide-y divide-slate-100" data-testid="conversation-list">

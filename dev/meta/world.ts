@@ -18,7 +18,7 @@ import { newThread, type Thread } from './threads.ts';
 
 export type LoginPath = 'instagram' | 'facebook';
 
-/** What `addAccount` subscribes: the DM fields of the §4.5 catalogue. */
+/** What `addAccount` subscribes: the DM and comment fields of the §4.5 catalogue, as the app does. */
 export const MESSAGING_FIELDS = [
   'messages',
   'message_reactions',
@@ -26,6 +26,8 @@ export const MESSAGING_FIELDS = [
   'messaging_postbacks',
   'messaging_referral',
   'message_edit',
+  'comments',
+  'live_comments',
 ];
 
 export interface Account {

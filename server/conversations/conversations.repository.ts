@@ -28,6 +28,7 @@ export interface ConversationFilters {
   accountId?: string;
   unreadOnly?: boolean;
   assignedTo?: string;
+  holds?: 'comments' | 'messages';
   /** Matched against the contact's name and username and the text of its messages. */
   search?: string;
 }
@@ -59,6 +60,8 @@ export function selectConversations(trx: Tx, query: ConversationQuery) {
   if (filters.accountId) select = select.where('c.channel_connection_id', '=', filters.accountId);
   if (filters.unreadOnly) select = select.where('c.unread_count', '>', 0);
   if (filters.assignedTo) select = select.where('c.assigned_to', '=', filters.assignedTo);
+  if (filters.holds === 'comments') select = select.where('c.has_comments', '=', true);
+  if (filters.holds === 'messages') select = select.where('c.has_direct_messages', '=', true);
   if (filters.search) {
     const pattern = containsPattern(filters.search);
     select = select.where((eb) =>
@@ -224,7 +227,13 @@ export async function findRecipientConversations(
  */
 export async function upsertConversation(
   trx: Tx,
-  key: { workspaceId: string; connectionId: string; contactId: string; at: Date; isSelf: boolean },
+  key: {
+    workspaceId: string;
+    connectionId: string;
+    contactId: string;
+    at: Date;
+    isSelf: boolean;
+  },
 ): Promise<string> {
   const row = await trx
     .insertInto('conversations')
@@ -314,6 +323,25 @@ export async function recordConversationActivity(
     .returning('customer_seen_until')
     .executeTakeFirst();
   return { customerSeenUntil: row?.customer_seen_until ?? null };
+}
+
+/** What the conversation holds from now on, for the list's Comments / Messages filter. */
+export async function recordConversationHolds(
+  trx: Tx,
+  conversationId: string,
+  holds: { comments: boolean; directMessages: boolean },
+): Promise<void> {
+  await trx
+    .updateTable('conversations')
+    .set({
+      has_comments: sql<boolean>`has_comments or ${holds.comments}`,
+      has_direct_messages: sql<boolean>`has_direct_messages or ${holds.directMessages}`,
+    })
+    .where('id', '=', conversationId)
+    .where(
+      sql<boolean>`(${holds.comments} and not has_comments) or (${holds.directMessages} and not has_direct_messages)`,
+    )
+    .execute();
 }
 
 /** Replaces the preview when the message it shows changed (edited or unsent). */

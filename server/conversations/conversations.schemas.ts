@@ -14,6 +14,8 @@ export const ListConversationsInput = z.object({
   accountId: z.uuid().optional(),
   unreadOnly: z.boolean().optional(),
   assignedToMe: z.boolean().optional(),
+  /** Only conversations holding comments, or direct messages. */
+  holds: z.enum(['comments', 'messages']).optional(),
   search: z.string().max(100).optional(),
 });
 
@@ -113,6 +115,29 @@ export const ConversationViewSchema = z.object({
       occurredAt: z.iso.datetime(),
       errorMessage: z.string().nullable(),
       humanAgent: z.boolean(),
+      comment: z
+        .object({
+          commentId: z.string().nullable(),
+          parentId: z.string().nullable(),
+          media: z
+            .object({
+              id: z.string(),
+              productType: z.string().nullable(),
+              permalink: WebUrlSchema,
+              thumbnailUrl: WebUrlSchema,
+              caption: z.string().nullable(),
+            })
+            .nullable(),
+          adId: z.string().nullable(),
+          adTitle: z.string().nullable(),
+          live: z.boolean(),
+          hidden: z.boolean(),
+          privateReply: z
+            .object({ state: z.enum(['open', 'replied', 'expired']), closesAt: z.iso.datetime() })
+            .nullable(),
+        })
+        .nullable(),
+      privateReplyTo: z.string().nullable(),
     }),
   ),
   nextCursor: z.string().nullable(),

@@ -18,6 +18,7 @@ export {
   lockConversationKey,
   lockConversations,
   recordConversationActivity,
+  recordConversationHolds,
   refreshPreviewFor,
   upsertConversation,
 } from './conversations.repository.ts';

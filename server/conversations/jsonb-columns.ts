@@ -49,6 +49,17 @@ export interface ProviderData {
   standby: boolean;
   /** 'echo': typed outside this app (the Instagram app or another tool). */
   origin: 'echo' | null;
+  /** A comment's post and ad (the comment's own id, parent and state have columns). */
+  comment: StoredComment | null;
+}
+
+/** Where a comment was made: the post (reel, live) and the ad it was made on. */
+export interface StoredComment {
+  mediaId: string | null;
+  mediaProductType: string | null;
+  adId: string | null;
+  adTitle: string | null;
+  live: boolean;
 }
 
 const ProviderDataSchema: z.ZodType<ProviderData, unknown> = z.preprocess(
@@ -64,6 +75,16 @@ const ProviderDataSchema: z.ZodType<ProviderData, unknown> = z.preprocess(
     referral: StoredReferralSchema.nullable().default(null),
     standby: z.boolean().default(false),
     origin: z.literal('echo').nullable().default(null),
+    comment: z
+      .object({
+        mediaId: text,
+        mediaProductType: text,
+        adId: text,
+        adTitle: text,
+        live: z.boolean().default(false),
+      })
+      .nullable()
+      .default(null),
   }),
 );
 

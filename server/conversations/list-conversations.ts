@@ -12,6 +12,7 @@ export interface ConversationListFilters {
   accountId?: string;
   unreadOnly?: boolean;
   assignedToMe?: boolean;
+  holds?: 'comments' | 'messages';
   search?: string;
 }
 
@@ -38,6 +39,7 @@ export function conversationFilters(actor: Actor, filters: ConversationListFilte
     accountId: filters.accountId,
     unreadOnly: filters.unreadOnly,
     assignedTo: filters.assignedToMe ? actor.userId : undefined,
+    holds: filters.holds,
     search: filters.search?.trim() || undefined,
   };
 }

@@ -48,6 +48,7 @@ export function previewOf(message: {
   if (message.kind === 'story_reply')
     body = `Replied to your story${message.text ? `: ${message.text}` : ''}`;
   else if (message.kind === 'unsupported') body = ATTACHMENT_LABELS.unsupported;
+  else if (message.kind === 'comment') body = `💬 ${message.text}`;
   else if (message.text) body = message.text;
   else {
     const [first] = message.attachments;

@@ -9,6 +9,9 @@ import type { ThreadRow } from './thread.repository.ts';
 /** Meta's story media stops loading when the story expires, a day after it was posted. */
 export const STORY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
+/** Meta takes a private reply to a comment up to 7 days after it was made. */
+export const PRIVATE_REPLY_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+
 const STORY_KINDS = new Set(['story_mention', 'ig_story']);
 
 // Meta names reactions ("love") and sends the emoji only for some; a name we do not know shows as
@@ -74,6 +77,58 @@ export interface ThreadMessageView {
   occurredAt: string;
   errorMessage: string | null;
   humanAgent: boolean;
+  /** A comment on one of the business's posts (the customer's, or the business's public reply). */
+  comment: ThreadCommentView | null;
+  /** The comment this direct message answers privately. */
+  privateReplyTo: string | null;
+}
+
+export interface ThreadCommentView {
+  commentId: string | null;
+  /** The comment it answers in the post's thread. */
+  parentId: string | null;
+  media: {
+    id: string;
+    productType: string | null;
+    permalink: string | null;
+    thumbnailUrl: string | null;
+    caption: string | null;
+  } | null;
+  adId: string | null;
+  adTitle: string | null;
+  live: boolean;
+  hidden: boolean;
+  /**
+   * Whether the business may still answer it privately: 'open' until `closesAt` (7 days), then
+   * 'expired'; 'replied' once it did (Meta allows one). Null for the business's own comments.
+   */
+  privateReply: { state: 'open' | 'replied' | 'expired'; closesAt: string } | null;
+}
+
+function commentView(row: ThreadRow, now: Date): ThreadCommentView | null {
+  if (row.kind !== 'comment') return null;
+  const stored = providerDataColumn.decode(row.provider_data ?? {}).comment;
+  const closesAt = new Date(row.occurred_at.getTime() + PRIVATE_REPLY_WINDOW_MS);
+  const state = row.privately_replied ? 'replied' : now < closesAt ? 'open' : 'expired';
+  return {
+    commentId: row.comment_id,
+    parentId: row.comment_parent_id,
+    media: stored?.mediaId
+      ? {
+          id: stored.mediaId,
+          productType: stored.mediaProductType,
+          permalink: row.media_permalink,
+          thumbnailUrl: row.media_thumbnail_url,
+          caption: row.media_caption,
+        }
+      : null,
+    adId: stored?.adId ?? null,
+    adTitle: stored?.adTitle ?? null,
+    live: stored?.live ?? false,
+    hidden: row.hidden_at !== null,
+    privateReply:
+      row.direction === 'INBOUND' && row.comment_id ? { state, closesAt: closesAt.toISOString() } : null,
+  };
 }
 
 const asAttachments = (value: unknown) => (value === null ? [] : attachmentsColumn.decode(value));
@@ -155,5 +210,7 @@ export function threadMessageView(row: ThreadRow, now: Date): ThreadMessageView 
     occurredAt: row.occurred_at.toISOString(),
     errorMessage: row.error_message,
     humanAgent: row.messaging_tag === 'HUMAN_AGENT',
+    comment: commentView(row, now),
+    privateReplyTo: row.private_reply_to,
   };
 }

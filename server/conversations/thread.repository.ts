@@ -19,6 +19,12 @@ export async function listThreadPage(
         .onRef('quoted.external_message_id', '=', 'm.reply_to_external_id')
         .onRef('quoted.conversation_id', '=', 'm.conversation_id'),
     )
+    // The post a comment was made on, once its details were fetched.
+    .leftJoin('instagram_media as media', (join) =>
+      join
+        .onRef('media.channel_connection_id', '=', 'm.channel_connection_id')
+        .on(sql<boolean>`media.media_id = m.provider_data->'comment'->>'mediaId'`),
+    )
     .select([
       'm.id',
       'm.direction',
@@ -38,6 +44,18 @@ export async function listThreadPage(
       'm.error_message',
       'm.messaging_tag',
       'm.provider_data',
+      'm.comment_id',
+      'm.comment_parent_id',
+      'm.private_reply_to',
+      'm.hidden_at',
+      'media.permalink as media_permalink',
+      'media.thumbnail_url as media_thumbnail_url',
+      'media.caption as media_caption',
+      // Meta allows one private reply per comment (one that did not fail for good).
+      sql<boolean>`m.comment_id is not null and exists (
+        select 1 from public.conversation_messages r
+         where r.channel_connection_id = m.channel_connection_id
+           and r.private_reply_to = m.comment_id and r.status <> 'FAILED')`.as('privately_replied'),
       'quoted.id as quoted_id',
       'quoted.direction as quoted_direction',
       'quoted.kind as quoted_kind',

@@ -77,6 +77,8 @@ export interface ConversationMessages {
   attachments: JsonbColumn<"conversation_messages.attachments"> | null;
   business_reaction: string | null;
   channel_connection_id: string;
+  comment_id: string | null;
+  comment_parent_id: string | null;
   content: Generated<string>;
   conversation_id: string;
   created_at: Generated<Timestamp>;
@@ -86,6 +88,7 @@ export interface ConversationMessages {
   error_code: string | null;
   error_message: string | null;
   external_message_id: string | null;
+  hidden_at: Timestamp | null;
   id: Generated<string>;
   idempotency_key: string | null;
   kind: Generated<string>;
@@ -93,6 +96,7 @@ export interface ConversationMessages {
   messaging_tag: "HUMAN_AGENT" | null;
   next_attempt_at: Timestamp | null;
   occurred_at: Generated<Timestamp>;
+  private_reply_to: string | null;
   provider_data: JsonbColumn<"conversation_messages.provider_data"> | null;
   reactions: Generated<JsonbColumn<"conversation_messages.reactions">>;
   reply_to_external_id: string | null;
@@ -116,6 +120,8 @@ export interface Conversations {
   created_at: Generated<Timestamp>;
   customer_seen_at: Timestamp | null;
   customer_seen_until: Timestamp | null;
+  has_comments: Generated<boolean>;
+  has_direct_messages: Generated<boolean>;
   id: Generated<string>;
   is_self: Generated<boolean>;
   last_inbound_at: Timestamp | null;
@@ -194,6 +200,19 @@ export interface InstagramEvents {
   workspace_id: string | null;
 }
 
+export interface InstagramMedia {
+  caption: string | null;
+  channel_connection_id: string;
+  created_at: Generated<Timestamp>;
+  fetch_error: string | null;
+  fetched_at: Timestamp | null;
+  media_id: string;
+  permalink: string | null;
+  product_type: string | null;
+  thumbnail_url: string | null;
+  workspace_id: string;
+}
+
 export interface Leads {
   channel_connection_id: string;
   contact_identifier: string;
@@ -203,7 +222,7 @@ export interface Leads {
   name: string | null;
   origin_at: Timestamp | null;
   referral: JsonbColumn<"leads.referral"> | null;
-  source: Generated<"DM" | "STORY_REPLY" | "STORY_MENTION" | "AD" | "REFERRAL" | "PRODUCT" | "IMPORTED">;
+  source: Generated<"DM" | "STORY_REPLY" | "STORY_MENTION" | "AD" | "REFERRAL" | "PRODUCT" | "IMPORTED" | "COMMENT" | "AD_COMMENT">;
   source_ad_id: string | null;
   source_ref: string | null;
   status: Generated<"NEW" | "CONTACTED" | "QUALIFIED" | "WON" | "LOST">;
@@ -316,6 +335,7 @@ export interface DB {
   ingest_failures: IngestFailures;
   instagram_event_redeliveries: InstagramEventRedeliveries;
   instagram_events: InstagramEvents;
+  instagram_media: InstagramMedia;
   leads: Leads;
   oauth_states: OauthStates;
   profiles: Profiles;

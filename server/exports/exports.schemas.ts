@@ -13,6 +13,7 @@ export const ExportLeadsQuery = ListLeadsInput.pick({ source: true, search: true
 export const ExportConversationsQuery = ListConversationsInput.pick({
   status: true,
   accountId: true,
+  holds: true,
   search: true,
 })
   .extend({ unreadOnly: QueryFlag, assignedToMe: QueryFlag })

@@ -184,6 +184,8 @@ describe('a correctly configured deployment', () => {
           'messaging_postbacks',
           'messaging_referral',
           'message_edit',
+          'comments',
+          'live_comments',
         ],
         missing: [],
       },

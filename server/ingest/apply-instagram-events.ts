@@ -5,6 +5,7 @@
 // conversation never exists without the message that opened it.
 
 import type { ConnectionRef } from '../accounts/index.ts';
+import { type CommentEvent, fetchMediaJob, storeComment } from '../comments/index.ts';
 import {
   applySeenMarks,
   attachmentsColumn,
@@ -16,6 +17,7 @@ import {
   previewOf,
   providerDataColumn,
   recordConversationActivity,
+  recordConversationHolds,
   upsertConversation,
 } from '../conversations/index.ts';
 import type { Tx } from '../db/database.ts';
@@ -39,6 +41,8 @@ export type ApplyServices = Pick<Services, 'enqueue'>;
 export type EventOutcome = 'applied' | 'pending' | 'duplicate' | 'ignored' | 'unmatched' | 'quarantined';
 
 type Stored = Extract<InstagramEvent, { kind: 'message' | 'postback' | 'referral' }>;
+/** What can open a conversation, and make its contact a lead. */
+type Opening = Stored | CommentEvent;
 
 /** Where a conversation's events go: the account, and the conversation if it exists already. */
 export interface ConversationTarget {
@@ -78,7 +82,8 @@ export async function applyConversationEvents(
   const { connection } = target;
   let conversationId = target.conversationId;
   const outcomes: EventOutcome[] = [];
-  let firstInbound: Stored | undefined;
+  let firstInbound: Opening | undefined;
+  const holds = { comments: false, directMessages: false };
   for (const event of events) {
     if (event.kind === 'ignored') {
       const id = await recordEvent(trx, webhookEventId, event, connection, 'IGNORED', event.reason);
@@ -89,6 +94,22 @@ export async function applyConversationEvents(
       const reason = 'no workspace has connected this Instagram account';
       const id = await recordEvent(trx, webhookEventId, event, undefined, 'UNMATCHED', reason);
       outcomes.push(id === null ? 'duplicate' : 'unmatched');
+    } else if (event.kind === 'comment') {
+      if ((await recordEvent(trx, webhookEventId, event, connection, 'APPLIED')) === null) {
+        outcomes.push('duplicate'); // the same words again
+        continue;
+      }
+      conversationId ??= await upsertConversation(trx, conversationOf(connection, event));
+      holds.comments = true;
+      const stored = await storeComment(trx, connection, conversationId, event);
+      if (stored.newMediaId) {
+        await services.enqueue(trx, fetchMediaJob, {
+          connectionId: connection.id,
+          mediaId: stored.newMediaId,
+        });
+      }
+      if (event.direction === 'INBOUND') firstInbound ??= event;
+      outcomes.push('applied');
     } else if (isStored(event)) {
       // Stored in this same transaction (savepoint), so it is recorded as applied right away.
       const eventId = await recordEvent(trx, webhookEventId, event, connection, 'APPLIED');
@@ -97,13 +118,8 @@ export async function applyConversationEvents(
         outcomes.push('duplicate');
         continue;
       }
-      conversationId ??= await upsertConversation(trx, {
-        workspaceId: connection.workspaceId,
-        connectionId: connection.id,
-        contactId: event.contactId,
-        at: event.occurredAt,
-        isSelf: event.isSelf,
-      });
+      conversationId ??= await upsertConversation(trx, conversationOf(connection, event));
+      holds.directMessages ||= event.kind !== 'referral';
       const { inbound, inserted } = await store(trx, connection, conversationId, event, target.history);
       if (inbound && !event.isSelf) firstInbound ??= event;
       // History of a message the inbox holds (a webhook brought it) brings nothing new: said so,
@@ -127,6 +143,9 @@ export async function applyConversationEvents(
         outcomes.push(settled ? 'applied' : 'pending');
       }
     }
+  }
+  if (conversationId && (holds.comments || holds.directMessages)) {
+    await recordConversationHolds(trx, conversationId, holds);
   }
   if (connection && conversationId && firstInbound) {
     await rememberContact(
@@ -166,13 +185,23 @@ async function redelivered(
   await settleMessage(trx, connection, event.mid, { redact: true });
 }
 
+function conversationOf(connection: ConnectionRef, event: Opening) {
+  return {
+    workspaceId: connection.workspaceId,
+    connectionId: connection.id,
+    contactId: event.contactId,
+    at: event.occurredAt,
+    isSelf: event.isSelf,
+  };
+}
+
 /** The lead (first contact only) and the contact whose profile is to be looked up. */
 async function rememberContact(
   trx: Tx,
   services: ApplyServices,
   connection: ConnectionRef,
   conversationId: string,
-  first: Stored,
+  first: Opening,
   imported: boolean,
 ) {
   const origin = imported ? IMPORTED_HISTORY_ORIGIN : leadOrigin(first);
@@ -263,6 +292,7 @@ function toMessageRow(connection: ConnectionRef, conversationId: string, event: 
     referral: null,
     standby: event.standby,
     origin: null,
+    comment: null,
   };
   switch (event.kind) {
     case 'message':

@@ -10,6 +10,7 @@
 // the whole job back for a retry.
 import { sql } from 'kysely';
 import { type ConnectionRef, findLiveConnections, recordEventReceived } from '../accounts/index.ts';
+import { attributeBusinessReplies } from '../comments/index.ts';
 import { type ConversationKey, conversationKey, lockConversations } from '../conversations/index.ts';
 import type { Tx } from '../db/database.ts';
 import type { InstagramEvent } from '../meta/instagram-events.ts';
@@ -61,6 +62,9 @@ export async function ingestWebhookEvents(
     const connections = await findLiveConnections(trx, [
       ...new Set(pending.flatMap((p) => p.delivery.accountIds)),
     ]);
+    for (const p of pending) {
+      p.delivery.events = await attributeBusinessReplies(trx, p.delivery.events, connections);
+    }
     const conversations = await lockConversations(trx, conversationsTouched(pending, connections));
     for (const { id, delivery } of pending) {
       statuses.set(id, await applyDelivery(trx, services, id, delivery, connections, conversations));

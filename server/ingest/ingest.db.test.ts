@@ -276,7 +276,7 @@ describe('ingest', () => {
     ]);
   });
 
-  it('keeps events for an account nobody connected as unmatched, and comments as ignored', async () => {
+  it('keeps events for an account nobody connected as unmatched, and mentions as ignored', async () => {
     const stranger = '17849999999999999';
     await deliver(
       [
@@ -289,17 +289,13 @@ describe('ingest', () => {
       ],
       stranger,
     );
-    const comments = JSON.stringify({
+    const mentions = JSON.stringify({
       object: 'instagram',
       entry: [
-        {
-          id: IG,
-          time: T0,
-          changes: [{ field: 'comments', value: { id: '179', from: { id: customer() }, text: 'price?' } }],
-        },
+        { id: IG, time: T0, changes: [{ field: 'mentions', value: { media_id: '180', comment_id: '179' } }] },
       ],
     });
-    expect((await stack.intake.postSigned(comments)).status).toBe(200);
+    expect((await stack.intake.postSigned(mentions)).status).toBe(200);
     await ingested();
     expect(await sql('select status from webhook_events order by id desc limit 2')).toEqual([
       { status: 'IGNORED' },

@@ -31,7 +31,7 @@ const StoredEventSchema = z.union([
   z.object({ ...EventBase, kind: z.literal('read'), mid: z.string() }),
   z.looseObject({
     ...EventBase,
-    kind: z.enum(['message', 'postback', 'referral', 'ignored', 'unparsed']),
+    kind: z.enum(['message', 'postback', 'referral', 'comment', 'ignored', 'unparsed']),
   }),
 ]) as unknown as z.ZodType<InstagramEvent, unknown>;
 

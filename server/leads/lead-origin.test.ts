@@ -28,4 +28,20 @@ describe('leadOrigin', () => {
       sourceRef: 'bio',
     });
   });
+
+  it('tells a comment on an ad (keeping the ad as its referral) from one on a post', () => {
+    const comment = (adId: string | null) =>
+      ({ kind: 'comment', mediaId: '180', adId, adTitle: adId && 'Linen week' }) as InstagramEvent;
+    expect(leadOrigin(comment(null))).toEqual({
+      source: 'COMMENT',
+      sourceRef: '180',
+      sourceAdId: null,
+      referral: null,
+    });
+    expect(leadOrigin(comment('238'))).toMatchObject({
+      source: 'AD_COMMENT',
+      sourceAdId: '238',
+      referral: { adId: '238', adTitle: 'Linen week', adPostId: '180', source: 'ADS' },
+    });
+  });
 });

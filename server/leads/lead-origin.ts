@@ -18,8 +18,29 @@ export const IMPORTED_HISTORY_ORIGIN: LeadOrigin = {
   referral: null,
 };
 
-/** Where a new contact came from: a shop product, an ad, an ig.me link, a story, or a plain DM. */
+/**
+ * A contact first met commenting: on an ad (whose id and title the comment carries, kept like a
+ * click-to-message ad's so the Leads screen names the ad), or on a post, reel or live.
+ */
+function commentOrigin(event: Extract<InstagramEvent, { kind: 'comment' }>): LeadOrigin {
+  if (!event.adId) return { source: 'COMMENT', sourceRef: event.mediaId, sourceAdId: null, referral: null };
+  const referral: Referral = {
+    ref: null,
+    source: 'ADS',
+    type: 'COMMENT',
+    adId: event.adId,
+    adTitle: event.adTitle,
+    adPhotoUrl: null,
+    adVideoUrl: null,
+    adPostId: event.mediaId,
+    productId: null,
+  };
+  return { source: 'AD_COMMENT', sourceRef: event.mediaId, sourceAdId: event.adId, referral };
+}
+
+/** Where a new contact came from: a shop product, an ad, an ig.me link, a story, a comment or a plain DM. */
 export function leadOrigin(event: InstagramEvent): LeadOrigin {
+  if (event.kind === 'comment') return commentOrigin(event);
   const referral = 'referral' in event ? event.referral : null;
   if (referral) {
     const source =

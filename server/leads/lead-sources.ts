@@ -11,4 +11,6 @@ export const LEAD_SOURCE_LABELS: Record<LeadSource, string> = {
   REFERRAL: 'ig.me link',
   PRODUCT: 'Shop product',
   IMPORTED: 'Imported history',
+  COMMENT: 'Comment',
+  AD_COMMENT: 'Ad comment',
 };

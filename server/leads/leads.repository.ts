@@ -6,7 +6,16 @@ import { newestFirstPage, type PagePosition } from '../db/page-cursor.ts';
 import type { Referral } from '../meta/instagram-events.ts';
 import { leadReferralColumn } from './jsonb-columns.ts';
 
-export type LeadSource = 'DM' | 'STORY_REPLY' | 'STORY_MENTION' | 'AD' | 'REFERRAL' | 'PRODUCT' | 'IMPORTED';
+export type LeadSource =
+  | 'DM'
+  | 'STORY_REPLY'
+  | 'STORY_MENTION'
+  | 'AD'
+  | 'REFERRAL'
+  | 'PRODUCT'
+  | 'IMPORTED'
+  | 'COMMENT'
+  | 'AD_COMMENT';
 
 /**
  * One lead per contact of an account, created by the customer's first message. Its source is that

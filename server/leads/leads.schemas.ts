@@ -9,6 +9,8 @@ export const LeadSourceSchema = z.enum([
   'REFERRAL',
   'PRODUCT',
   'IMPORTED',
+  'COMMENT',
+  'AD_COMMENT',
 ]);
 
 export const ListLeadsInput = z.object({

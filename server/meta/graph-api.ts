@@ -16,6 +16,8 @@ export const WEBHOOK_FIELDS = [
   'messaging_postbacks',
   'messaging_referral',
   'message_edit',
+  'comments',
+  'live_comments',
 ];
 
 export interface GraphAccount {

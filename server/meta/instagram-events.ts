@@ -70,6 +70,25 @@ export type ReplyTo =
   | { kind: 'message'; mid: string }
   | { kind: 'story'; storyId: string | null; url: string | null };
 
+/** A comment on one of the business's posts, reels, ads or lives (a `comments` change). */
+export interface CommentFields {
+  commentId: string;
+  /** OUTBOUND: the business's own public reply (from this app, the Instagram app or another tool). */
+  direction: 'INBOUND' | 'OUTBOUND';
+  text: string;
+  /** The comment it answers, in the post's comment thread. */
+  parentId: string | null;
+  mediaId: string | null;
+  /** FEED, REELS, LIVE… as Meta names the surface. */
+  mediaProductType: string | null;
+  /** Comments on an ad carry the ad. */
+  adId: string | null;
+  adTitle: string | null;
+  /** From `live_comments`: made during a live broadcast. */
+  live: boolean;
+  username: string | null;
+}
+
 interface EventBase {
   /** The business account (IG_ID) the event belongs to. */
   accountId: string;
@@ -110,6 +129,7 @@ export type InstagramEvent = EventBase &
     | { kind: 'read'; mid: string }
     | { kind: 'postback'; mid: string; title: string; payload: string | null; referral: Referral | null }
     | { kind: 'referral'; referral: Referral }
+    | ({ kind: 'comment' } & CommentFields)
     | { kind: 'ignored'; mid: string | null; reason: string }
     /** Something Meta sent that we could not read: kept with the reason, to replay after a fix. */
     | { kind: 'unparsed'; mid: string | null; reason: string }

@@ -443,29 +443,73 @@ describe('parseWebhookDelivery', () => {
     ]);
   });
 
-  it('routes comments away from the inbox as ignored events', () => {
-    const body = JSON.stringify({
-      object: 'instagram',
-      entry: [
-        {
-          id: IG,
-          time: 1767226600,
-          changes: [
-            {
-              field: 'comments',
-              value: { id: '179', from: { id: CUSTOMER, username: 'jane' }, text: 'price?' },
-            },
-          ],
-        },
-      ],
-    });
-    expect(parseWebhookDelivery(body).events).toMatchObject([
+  const changes = (...list: unknown[]) =>
+    JSON.stringify({ object: 'instagram', entry: [{ id: IG, time: 1767226600, changes: list }] });
+
+  it('reads comments: the customer, the post, an ad, a reply in the thread, a live', () => {
+    const body = changes(
       {
-        kind: 'ignored',
+        field: 'comments',
+        value: {
+          id: '179',
+          from: { id: CUSTOMER, username: 'jane' },
+          text: 'price?',
+          media: { id: '180', media_product_type: 'REELS', ad_id: '238', ad_title: 'Linen week' },
+          parent_id: '178',
+        },
+      },
+      {
+        field: 'live_comments',
+        value: { id: '181', from: { id: CUSTOMER }, text: 'hi', media: { id: '182' } },
+      },
+    );
+    expect(parseWebhookDelivery(body).events).toEqual([
+      expect.objectContaining({
+        kind: 'comment',
         accountId: IG,
         contactId: CUSTOMER,
-        reason: "'comments' changes are not direct messages",
-      },
+        occurredAt: new Date(1767226600_000),
+        commentId: '179',
+        direction: 'INBOUND',
+        text: 'price?',
+        parentId: '178',
+        mediaId: '180',
+        mediaProductType: 'REELS',
+        adId: '238',
+        adTitle: 'Linen week',
+        live: false,
+        username: 'jane',
+      }),
+      expect.objectContaining({ kind: 'comment', commentId: '181', live: true, adId: null, parentId: null }),
+    ]);
+  });
+
+  it("reads the business's own reply as outbound, its customer to be found from the comment it answers", () => {
+    const body = changes({
+      field: 'comments',
+      value: { id: '190', from: { id: IG, username: 'shop' }, text: 'DM us!', parent_id: '179' },
+    });
+    expect(parseWebhookDelivery(body).events).toEqual([
+      expect.objectContaining({ kind: 'comment', direction: 'OUTBOUND', contactId: '', parentId: '179' }),
+    ]);
+  });
+
+  it('gives a comment redelivered with the same words the same identity, and with other words another', () => {
+    const comment = (text: string) =>
+      parseWebhookDelivery(changes({ field: 'comments', value: { id: '179', from: { id: CUSTOMER }, text } }))
+        .events[0]?.dedupeKey;
+    expect(comment('price?')).toBe(comment('price?'));
+    expect(comment('price?')).not.toBe(comment('price in EUR?'));
+  });
+
+  it('keeps a comment it cannot read, and still ignores mentions', () => {
+    const body = changes(
+      { field: 'comments', value: { from: { id: CUSTOMER }, text: 'no id' } },
+      { field: 'mentions', value: { media_id: '180', comment_id: '179' } },
+    );
+    expect(parseWebhookDelivery(body).events).toMatchObject([
+      { kind: 'unparsed', reason: 'unreadable comment (value.id: missing)' },
+      { kind: 'ignored', reason: "'mentions' changes are not comments or direct messages" },
     ]);
   });
 

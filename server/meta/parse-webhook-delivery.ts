@@ -1,6 +1,6 @@
 // Meta's webhook body → our events. Every entry and every messaging/standby item is read (Meta
 // batches up to 1000). Nothing is dropped silently: an item of a kind the inbox does not use
-// (handover, opt-in, comments for now) becomes an `ignored` event, and one we cannot read becomes
+// (handover, opt-in, mentions) becomes an `ignored` event, and one we cannot read becomes
 // an `unparsed` event carrying the reason, kept for a replay once the parser is fixed.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -355,6 +355,56 @@ function itemEvent(raw: unknown, base: Base): InstagramEvent {
     : ignored(from, raw, 'messaging event of a kind the inbox does not use');
 }
 
+// A comment (reference, "surfaces beyond DMs"). Instagram Login names it `id`; Page-linked
+// payloads have been seen with `comment_id`, and an ad's id and title on the media or beside it.
+const CommentValue = z.looseObject({
+  id: Id.optional(),
+  comment_id: Id.optional(),
+  text: z.string().nullish(),
+  from: z.looseObject({ id: Id, username: z.string().nullish() }),
+  parent_id: Id.nullish(),
+  media: z
+    .looseObject({
+      id: Id.nullish(),
+      media_product_type: z.string().nullish(),
+      ad_id: Id.nullish(),
+      ad_title: z.string().nullish(),
+    })
+    .nullish(),
+  ad_id: Id.nullish(),
+  ad_title: z.string().nullish(),
+});
+
+const COMMENT_FIELDS = new Set(['comments', 'live_comments']);
+
+function commentEvent(entryId: string, base: Base, field: string, raw: unknown): InstagramEvent {
+  const parsed = CommentValue.safeParse(raw);
+  if (!parsed.success) return unparsed(base, raw, `unreadable comment (${problem(parsed.error)})`);
+  const value = parsed.data;
+  const commentId = value.id ?? value.comment_id;
+  if (!commentId) return unparsed(base, raw, 'unreadable comment (value.id: missing)');
+  // The business answering in public: the customer is found through the comment it answers.
+  const outbound = value.from.id === entryId;
+  const text = value.text ?? '';
+  return {
+    ...base,
+    contactId: outbound ? '' : value.from.id,
+    kind: 'comment',
+    // A comment sent again with other words is an edit of it; the same words again, a redelivery.
+    dedupeKey: `comment:${commentId}:${fingerprint(text)}`,
+    commentId,
+    direction: outbound ? 'OUTBOUND' : 'INBOUND',
+    text,
+    parentId: value.parent_id ?? null,
+    mediaId: value.media?.id ?? null,
+    mediaProductType: value.media?.media_product_type ?? null,
+    adId: value.media?.ad_id ?? value.ad_id ?? null,
+    adTitle: value.media?.ad_title ?? value.ad_title ?? null,
+    live: field === 'live_comments',
+    username: value.from.username ?? null,
+  };
+}
+
 function changeEvents(entryId: string, fallbackTime: Date, change: z.infer<typeof Change>): InstagramEvent[] {
   const from = z.looseObject({ from: Party.optional() }).safeParse(change.value);
   const base: Base = {
@@ -366,7 +416,8 @@ function changeEvents(entryId: string, fallbackTime: Date, change: z.infer<typeo
   };
   // The App Dashboard's "Test" button sends a messages event in the `changes` style.
   if (change.field === 'messages') return [itemEvent(change.value, base)];
-  return [ignored(base, change, `'${change.field}' changes are not direct messages`)];
+  if (COMMENT_FIELDS.has(change.field)) return [commentEvent(entryId, base, change.field, change.value)];
+  return [ignored(base, change, `'${change.field}' changes are not comments or direct messages`)];
 }
 
 /** An entry's time, when its items lack their own; the time of receipt when it has none we can read. */

@@ -26,6 +26,7 @@ export const inboxRouter = router({
           accountId: input.accountId,
           unreadOnly: input.unreadOnly,
           assignedToMe: input.assignedToMe,
+          holds: input.holds,
           search: input.search,
         },
       }),
