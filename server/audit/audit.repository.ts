@@ -19,7 +19,10 @@ export type AuditAction =
   | 'member.role_change'
   | 'member.remove'
   | 'deliveries.replay'
-  | 'meta.data_deletion';
+  | 'meta.data_deletion'
+  | 'comment.hide'
+  | 'comment.unhide'
+  | 'comment.delete';
 
 export interface AuditEntry {
   workspaceId: string;

@@ -1,10 +1,9 @@
 // SQL for comments, which are rows of conversation_messages (kind 'comment') keyed by their
 // Instagram comment id, and for the posts they were made on (instagram_media).
 import { sql } from 'kysely';
+import { COMMENT_KIND } from '../conversations/index.ts';
 import type { Tx } from '../db/database.ts';
 import type { MediaDetails } from '../meta/comments-api.ts';
-
-export const COMMENT_KIND = 'comment';
 
 export interface StoredComment {
   id: string;
@@ -83,48 +82,6 @@ export async function applyCommentVersion(
   return row && { content: row.content, occurredAt: row.occurred_at };
 }
 
-/**
- * Our own public reply waiting for its outcome (sent, or left uncertain) with these words under
- * this comment: the webhook of a reply whose id we do not know yet is matched to it.
- */
-export async function adoptPublicReply(
-  trx: Tx,
-  reply: { conversationId: string; parentId: string; commentId: string; text: string },
-): Promise<boolean> {
-  const row = await trx
-    .updateTable('conversation_messages')
-    .set({ comment_id: reply.commentId, status: 'SENT', sent_at: sql`coalesce(sent_at, now())` })
-    .where(
-      'id',
-      '=',
-      trx
-        .selectFrom('conversation_messages')
-        .select('id')
-        .where('conversation_id', '=', reply.conversationId)
-        .where('direction', '=', 'OUTBOUND')
-        .where('kind', '=', COMMENT_KIND)
-        .where('comment_parent_id', '=', reply.parentId)
-        .where('comment_id', 'is', null)
-        .where('status', 'in', ['SENDING', 'UNCERTAIN'])
-        .where('content', '=', reply.text)
-        .orderBy('created_at')
-        .limit(1),
-    )
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-/** Our public reply confirmed by its own webhook. */
-export async function confirmPublicReply(trx: Tx, messageId: string): Promise<void> {
-  await trx
-    .updateTable('conversation_messages')
-    .set({ status: 'SENT', sent_at: sql`coalesce(sent_at, now())` })
-    .where('id', '=', messageId)
-    .where('status', 'in', ['QUEUED', 'SENDING', 'UNCERTAIN'])
-    .execute();
-}
-
 /** Registers a post seen under a comment; true the first time (its details are then fetched). */
 export async function registerMedia(
   trx: Tx,
@@ -170,5 +127,63 @@ export async function recordMediaFetchError(
     .set({ fetch_error: error })
     .where('channel_connection_id', '=', media.connectionId)
     .where('media_id', '=', media.mediaId)
+    .execute();
+}
+
+/**
+ * A comment of the workspace an operator may hide or delete, under RLS (the caller's workspaces;
+ * owners' and admins' only when `adminsOnly`), with its account.
+ */
+export async function findCommentToModerate(
+  trx: Tx,
+  request: { workspaceId: string; messageId: string; adminsOnly: boolean },
+) {
+  let query = trx
+    .selectFrom('conversation_messages as m')
+    .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+    .select([
+      'm.id',
+      'm.conversation_id',
+      'm.channel_connection_id',
+      'm.comment_id',
+      'm.occurred_at',
+      'm.unsent_at',
+      'c.contact_identifier',
+    ])
+    .where('m.id', '=', request.messageId)
+    .where('m.workspace_id', '=', request.workspaceId)
+    .where('m.kind', '=', COMMENT_KIND)
+    .where('m.comment_id', 'is not', null);
+  if (request.adminsOnly) {
+    query = query.where('m.workspace_id', 'in', sql<string>`(select private.my_admin_workspace_ids())`);
+  }
+  const row = await query.executeTakeFirst();
+  return (
+    row && {
+      id: row.id,
+      conversationId: row.conversation_id,
+      connectionId: row.channel_connection_id,
+      commentId: row.comment_id as string,
+      contactId: row.contact_identifier,
+      occurredAt: row.occurred_at,
+      deleted: row.unsent_at !== null,
+    }
+  );
+}
+
+export async function markCommentHidden(trx: Tx, messageId: string, hidden: boolean): Promise<void> {
+  await trx
+    .updateTable('conversation_messages')
+    .set({ hidden_at: hidden ? sql<Date>`coalesce(hidden_at, now())` : null })
+    .where('id', '=', messageId)
+    .execute();
+}
+
+/** Gone from Instagram: its words go too (an unsent message keeps none either). */
+export async function markCommentDeleted(trx: Tx, messageId: string): Promise<void> {
+  await trx
+    .updateTable('conversation_messages')
+    .set({ content: '', unsent_at: sql<Date>`coalesce(unsent_at, now())` })
+    .where('id', '=', messageId)
     .execute();
 }

@@ -4,6 +4,7 @@
 // edit; the business's own public reply confirms ours, or is kept as typed elsewhere.
 import type { ConnectionRef } from '../accounts/index.ts';
 import {
+  COMMENT_KIND,
   type NewMessage,
   previewOf,
   providerDataColumn,
@@ -12,14 +13,8 @@ import {
 } from '../conversations/index.ts';
 import type { Tx } from '../db/database.ts';
 import type { InstagramEvent } from '../meta/instagram-events.ts';
-import {
-  adoptPublicReply,
-  applyCommentVersion,
-  COMMENT_KIND,
-  confirmPublicReply,
-  findComment,
-  registerMedia,
-} from './comments.repository.ts';
+import { adoptCommentEcho, confirmByEcho } from '../sending/index.ts';
+import { applyCommentVersion, findComment, registerMedia } from './comments.repository.ts';
 
 export type CommentEvent = Extract<InstagramEvent, { kind: 'comment' }>;
 
@@ -46,18 +41,19 @@ export async function storeComment(
         commentPreview({ ...event, text: now.content }),
       );
     }
-    if (event.direction === 'OUTBOUND') await confirmPublicReply(trx, known.id);
+    if (event.direction === 'OUTBOUND') await confirmByEcho(trx, known.id);
     return { inserted: false, newMediaId: null };
   }
   const adopted =
     event.direction === 'OUTBOUND' &&
     event.parentId !== null &&
-    (await adoptPublicReply(trx, {
+    (await adoptCommentEcho(trx, {
       conversationId,
       parentId: event.parentId,
       commentId: event.commentId,
       text: event.text,
-    }));
+      at: event.occurredAt,
+    })) !== null;
   if (!adopted)
     await trx
       .insertInto('conversation_messages')

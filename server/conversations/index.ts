@@ -38,7 +38,7 @@ export {
   StoredReferralSchema,
 } from './jsonb-columns.ts';
 export { conversationFilters, listConversations } from './list-conversations.ts';
-export { foldMessageEvents, messageKind, previewOf } from './message-presentation.ts';
+export { COMMENT_KIND, foldMessageEvents, messageKind, previewOf } from './message-presentation.ts';
 export type { NewMessage } from './messages.repository.ts';
 export {
   applySeenMarks,
@@ -50,7 +50,7 @@ export {
   setBusinessReaction,
   updateMessageState,
 } from './messages.repository.ts';
-export { messagingWindow } from './messaging-window.ts';
+export { messagingWindow, privateReplyWindow } from './messaging-window.ts';
 export { readConversation } from './read-conversation.ts';
 export { attachmentUrls } from './thread-message-view.ts';
 export type { TranscriptMessage, TranscriptPosition } from './transcript.repository.ts';

@@ -6,6 +6,9 @@ import type { Attachment, InstagramEvent } from '../meta/instagram-events.ts';
 
 type MessageEvent = Extract<InstagramEvent, { kind: 'message' }>;
 
+/** The kind of a comment on one of the business's posts (decision 019). */
+export const COMMENT_KIND = 'comment';
+
 export function messageKind(event: MessageEvent): string {
   if (event.isUnsupported) return 'unsupported';
   if (event.replyTo?.kind === 'story') return 'story_reply';
@@ -48,7 +51,7 @@ export function previewOf(message: {
   if (message.kind === 'story_reply')
     body = `Replied to your story${message.text ? `: ${message.text}` : ''}`;
   else if (message.kind === 'unsupported') body = ATTACHMENT_LABELS.unsupported;
-  else if (message.kind === 'comment') body = `💬 ${message.text}`;
+  else if (message.kind === COMMENT_KIND) body = `💬 ${message.text}`;
   else if (message.text) body = message.text;
   else {
     const [first] = message.attachments;

@@ -48,3 +48,19 @@ export function messagingWindow(input: {
       'More than 7 days have passed since the customer last wrote; Instagram allows no reply until they write again.',
   };
 }
+
+/** Meta takes one private reply to a comment, up to 7 days after the comment was made. */
+export const PRIVATE_REPLY_WINDOW_MS = 7 * 24 * HOUR_MS;
+
+export function privateReplyWindow(
+  commentAt: Date,
+  now: Date,
+): { kind: 'standard'; closesAt: Date } | { kind: 'closed'; reason: string } {
+  const closesAt = new Date(commentAt.getTime() + PRIVATE_REPLY_WINDOW_MS);
+  if (now < closesAt) return { kind: 'standard', closesAt };
+  return {
+    kind: 'closed',
+    reason:
+      'Instagram allows a private reply only within 7 days of the comment; answer it in public instead.',
+  };
+}

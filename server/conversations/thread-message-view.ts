@@ -4,13 +4,11 @@
 import { isAdReferral, type TemplateElement } from '../meta/instagram-events.ts';
 import { attachmentsColumn, providerDataColumn, reactionsColumn } from './jsonb-columns.ts';
 import { previewOf } from './message-presentation.ts';
+import { PRIVATE_REPLY_WINDOW_MS, privateReplyWindow } from './messaging-window.ts';
 import type { ThreadRow } from './thread.repository.ts';
 
 /** Meta's story media stops loading when the story expires, a day after it was posted. */
 export const STORY_LIFETIME_MS = 24 * 60 * 60 * 1000;
-
-/** Meta takes a private reply to a comment up to 7 days after it was made. */
-export const PRIVATE_REPLY_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 const STORY_KINDS = new Set(['story_mention', 'ig_story']);
 
@@ -108,8 +106,9 @@ export interface ThreadCommentView {
 function commentView(row: ThreadRow, now: Date): ThreadCommentView | null {
   if (row.kind !== 'comment') return null;
   const stored = providerDataColumn.decode(row.provider_data ?? {}).comment;
+  const window = privateReplyWindow(row.occurred_at, now);
   const closesAt = new Date(row.occurred_at.getTime() + PRIVATE_REPLY_WINDOW_MS);
-  const state = row.privately_replied ? 'replied' : now < closesAt ? 'open' : 'expired';
+  const state = row.privately_replied ? 'replied' : window.kind === 'standard' ? 'open' : 'expired';
   return {
     commentId: row.comment_id,
     parentId: row.comment_parent_id,

@@ -8,6 +8,7 @@ export { ingestWebhookEventsJob } from './ingest-webhook-events.job.ts';
 export { ingestWebhookEvents } from './ingest-webhook-events.ts';
 export { listDeliveryOutcomes } from './instagram-events.repository.ts';
 export { replayFailedDeliveries, replayWorkspaceDeliveries } from './replay-failed-deliveries.ts';
+export { redactCopies } from './settle-message.ts';
 export {
   countMessagesFirstSeen,
   findRecentLedgerEntryByBody,

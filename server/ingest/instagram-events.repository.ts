@@ -30,7 +30,8 @@ export async function recordEvent(
       contact_id: event.contactId || null,
       kind: event.kind,
       dedupe_key: event.dedupeKey,
-      mid: 'mid' in event ? event.mid : null,
+      // A comment's copies are found by its id, as a message's by its mid (to redact them).
+      mid: 'mid' in event ? event.mid : event.kind === 'comment' ? event.commentId : null,
       occurred_at: event.occurredAt,
       payload: eventPayloadColumn.encode(event),
       status,
@@ -152,7 +153,7 @@ export async function listMessageCopies(trx: Tx, connectionId: string, mid: stri
     ])
     .where('e.channel_connection_id', '=', connectionId)
     .where('e.mid', '=', mid)
-    .where('e.kind', 'in', ['message', 'postback', 'edit'])
+    .where('e.kind', 'in', ['message', 'postback', 'edit', 'comment'])
     .execute();
   return rows.map((row) => ({
     id: String(row.id),

@@ -88,8 +88,11 @@ function withoutContent(stored: unknown) {
   });
 }
 
-/** The message's content out of the parsed events and the raw deliveries that carried them. */
-async function redactCopies(trx: Tx, connectionId: string, scope: RedactionScope): Promise<void> {
+/**
+ * The message's (or comment's) content out of the parsed events and the raw deliveries that
+ * carried them.
+ */
+export async function redactCopies(trx: Tx, connectionId: string, scope: RedactionScope): Promise<void> {
   const copies = await listMessageCopies(trx, connectionId, scope.mid);
   for (const copy of copies) {
     const redacted = redactEvent(copy.event, scope);

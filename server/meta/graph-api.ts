@@ -70,6 +70,8 @@ function sendApi(graph: GraphClient, account: GraphAccount, token: string, body:
 
 export interface OutgoingMessage {
   recipientId: string;
+  /** A private reply to this comment: Meta finds the recipient from the comment. */
+  privateReplyTo?: string | null;
   content: { text: string } | { attachment: string; url: string | null };
   /** The mid of the message this one replies to. */
   replyToMid: string | null;
@@ -86,7 +88,7 @@ export async function sendMessage(
 ): Promise<{ messageId: string }> {
   const { content } = message;
   const answer = await sendApi(graph, account, token, {
-    recipient: { id: message.recipientId },
+    recipient: message.privateReplyTo ? { comment_id: message.privateReplyTo } : { id: message.recipientId },
     message:
       'text' in content
         ? { text: content.text }

@@ -76,6 +76,23 @@ function redactHistoryNode(entry: Json, scope: RedactionScope): boolean {
   return changed;
 }
 
+/** A deleted comment's words, in the `comments` changes of an entry (or on the entry itself). */
+function redactComments(entry: Json, scope: RedactionScope): boolean {
+  if (!scope.unsent) return false;
+  let changed = false;
+  const changes = Array.isArray(entry.changes) ? entry.changes : [entry];
+  for (const change of changes.filter(isObject)) {
+    const value = change.value;
+    const comment = change.field === 'comments' || change.field === 'live_comments';
+    if (!comment || !isObject(value) || String(value.id ?? value.comment_id) !== scope.mid) continue;
+    if ('text' in value) {
+      delete value.text;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 /** The body without the message's content, or null when it holds none (already redacted). */
 export function redactDelivery(rawBody: Buffer, scope: RedactionScope): Buffer | null {
   let body: unknown;
@@ -90,6 +107,7 @@ export function redactDelivery(rawBody: Buffer, scope: RedactionScope): Buffer |
     for (const entry of entries.filter(isObject)) {
       for (const item of itemsOf(entry)) changed = redactItem(item, scope) || changed;
       changed = redactHistoryNode(entry, scope) || changed;
+      changed = redactComments(entry, scope) || changed;
     }
   }
   return changed ? Buffer.from(JSON.stringify(body)) : null;
@@ -102,6 +120,7 @@ export function redactEvent(event: InstagramEvent, scope: RedactionScope): Insta
     return superseded && event.text !== '' ? { ...event, text: '' } : null;
   }
   if (event.kind === 'postback' && scope.unsent && event.title !== '') return { ...event, title: '' };
+  if (event.kind === 'comment') return scope.unsent && event.text !== '' ? { ...event, text: '' } : null;
   if (event.kind !== 'message' || !(scope.unsent || scope.latestEdit > 0)) return null;
   const redacted = {
     ...event,

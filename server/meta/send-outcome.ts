@@ -29,6 +29,9 @@ const EXPLANATIONS: Record<string, string> = {
   '100/2534014': 'Instagram does not know this recipient: the id is not a valid Instagram-scoped user id.',
   '100/2018001': 'Instagram does not know this recipient.',
   '100/2534015': 'Instagram rejected the message content as invalid for its type.',
+  '100/2534025':
+    'Instagram no longer takes a private reply to this comment: it was answered privately already, was made more than 7 days ago, or is hidden.',
+  '100/33': 'The comment no longer exists on Instagram (its author or the business deleted it).',
   '100/2534029': 'Meta has blocked this business from sending through the Instagram Messaging API.',
   '100/2534037': 'Another app controls this conversation right now (thread handover).',
   '100/2018008':

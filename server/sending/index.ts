@@ -8,7 +8,8 @@ export {
   SendMessageInput,
   toOutboundDto,
 } from './messages.schemas.ts';
-export { adoptEcho, confirmByEcho } from './outbound-lifecycle.ts';
+export { adoptCommentEcho, adoptEcho, confirmByEcho } from './outbound-lifecycle.ts';
+export { queueCommentReply } from './queue-comment-reply.ts';
 export { queueOutboundMessage } from './queue-outbound-message.ts';
 export { reactToMessage } from './react-to-message.ts';
 export { resendDeadLettersJob } from './resend-dead-letters.job.ts';

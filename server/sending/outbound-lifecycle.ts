@@ -13,7 +13,7 @@
 // An echo webhook proves Meta took the message, so `adoptEcho` and `confirmByEcho` move a reply
 // to SENT from wherever it waits, and so does Meta's own answer (`accept`), however late.
 import { sql } from 'kysely';
-import type { NewMessage } from '../conversations/index.ts';
+import { COMMENT_KIND, type NewMessage } from '../conversations/index.ts';
 import type { Tx } from '../db/database.ts';
 import type { OutboundStatus, SendTarget } from './outbound-messages.repository.ts';
 
@@ -125,24 +125,25 @@ export async function recordSetback(
 }
 
 /**
- * Meta accepted the message and named its mid. If the echo got here first and could not be told
- * apart from a message typed elsewhere, it was stored as a row of its own: that row goes, so the
- * message exists once.
+ * Meta accepted the message and named its id: a message's mid, or a public reply's comment id.
+ * If the echo (or the reply's own webhook) got here first and could not be told apart from one
+ * typed elsewhere, it was stored as a row of its own: that row goes, so the message exists once.
  */
-export async function accept(trx: Tx, target: SendTarget, mid: string): Promise<void> {
+export async function accept(trx: Tx, target: SendTarget, id: string): Promise<void> {
+  const key = target.message.kind === COMMENT_KIND ? 'comment_id' : 'external_message_id';
   await trx
     .deleteFrom('conversation_messages')
     .where('channel_connection_id', '=', target.connection.id)
-    .where('external_message_id', '=', mid)
+    .where(key, '=', id)
     .where('id', '<>', target.message.id)
     .where('idempotency_key', 'is', null)
     .execute();
   // Defensive: if another of our sends was credited with this echo, it goes back to waiting.
   await trx
     .updateTable('conversation_messages')
-    .set({ external_message_id: null, status: TRANSITIONS.misattributed.to })
+    .set({ [key]: null, status: TRANSITIONS.misattributed.to })
     .where('channel_connection_id', '=', target.connection.id)
-    .where('external_message_id', '=', mid)
+    .where(key, '=', id)
     .where('id', '<>', target.message.id)
     .where('direction', '=', 'OUTBOUND')
     .where('status', 'in', TRANSITIONS.misattributed.from)
@@ -151,7 +152,7 @@ export async function accept(trx: Tx, target: SendTarget, mid: string): Promise<
   await update
     .set({
       status: to,
-      external_message_id: mid,
+      [key]: id,
       sent_at: sql<Date>`coalesce(sent_at, now())`,
       error_code: null,
       error_message: null,
@@ -204,6 +205,36 @@ export async function adoptEcho(
       error_code: null,
       error_message: null,
     })
+    .execute();
+  return candidate.id;
+}
+
+/**
+ * The webhook of a public reply whose comment id we have not seen: our reply under the same
+ * comment, with the same words, still waiting for Meta's answer (or left UNCERTAIN), is it.
+ * Returns the adopted message's id.
+ */
+export async function adoptCommentEcho(
+  trx: Tx,
+  echo: { conversationId: string; parentId: string; commentId: string; text: string; at: Date },
+): Promise<string | null> {
+  const candidates = await trx
+    .selectFrom('conversation_messages')
+    .select('id')
+    .where('conversation_id', '=', echo.conversationId)
+    .where('direction', '=', 'OUTBOUND')
+    .where('kind', '=', COMMENT_KIND)
+    .where('comment_parent_id', '=', echo.parentId)
+    .where('comment_id', 'is', null)
+    .where('status', 'in', TRANSITIONS.adoptEcho.from)
+    .where('content', '=', echo.text)
+    .limit(2)
+    .execute();
+  if (candidates.length !== 1) return null;
+  const candidate = candidates[0] as { id: string };
+  const { to, update } = moving(trx, candidate.id, 'adoptEcho');
+  await update
+    .set({ status: to, comment_id: echo.commentId, sent_at: echo.at, error_code: null, error_message: null })
     .execute();
   return candidate.id;
 }

@@ -1,3 +1,4 @@
+import { COMMENT_KIND } from '../conversations/index.ts';
 import type { Tx } from '../db/database.ts';
 import type { LoginPath } from '../meta/graph-client.ts';
 
@@ -18,6 +19,10 @@ export interface OutboundMessage {
   sendAttempts: number;
   createdAt: Date;
   sentAt: Date | null;
+  /** A public reply: the comment it answers. */
+  commentParentId: string | null;
+  /** A private reply: the comment it answers. */
+  privateReplyTo: string | null;
 }
 
 const OUTBOUND_COLUMNS = [
@@ -35,6 +40,8 @@ const OUTBOUND_COLUMNS = [
   'send_attempts',
   'created_at',
   'sent_at',
+  'comment_parent_id',
+  'private_reply_to',
 ] as const;
 
 type OutboundRow = {
@@ -52,6 +59,8 @@ type OutboundRow = {
   send_attempts: number;
   created_at: Date;
   sent_at: Date | null;
+  comment_parent_id: string | null;
+  private_reply_to: string | null;
 };
 
 function toOutbound(row: OutboundRow): OutboundMessage {
@@ -70,7 +79,31 @@ function toOutbound(row: OutboundRow): OutboundMessage {
     sendAttempts: row.send_attempts,
     createdAt: row.created_at,
     sentAt: row.sent_at,
+    commentParentId: row.comment_parent_id,
+    privateReplyTo: row.private_reply_to,
   };
+}
+
+/** A customer's comment of the workspace that a reply may answer (under RLS: the caller's only). */
+export async function findCommentToAnswer(trx: Tx, workspaceId: string, messageId: string) {
+  const row = await trx
+    .selectFrom('conversation_messages')
+    .select(['conversation_id', 'comment_id', 'occurred_at', 'hidden_at', 'unsent_at'])
+    .where('id', '=', messageId)
+    .where('workspace_id', '=', workspaceId)
+    .where('kind', '=', COMMENT_KIND)
+    .where('direction', '=', 'INBOUND')
+    .where('comment_id', 'is not', null)
+    .executeTakeFirst();
+  return (
+    row && {
+      conversationId: row.conversation_id,
+      commentId: row.comment_id as string,
+      occurredAt: row.occurred_at,
+      hidden: row.hidden_at !== null,
+      deleted: row.unsent_at !== null,
+    }
+  );
 }
 
 export async function findOutboundByKeys(
@@ -117,7 +150,12 @@ export async function findOutboundInWorkspace(
 
 /** Everything the send job needs about one message, its conversation and its account. */
 export interface SendTarget {
-  message: OutboundMessage & { replyToExternalId: string | null; userId: string | null };
+  message: OutboundMessage & {
+    replyToExternalId: string | null;
+    userId: string | null;
+    /** A private reply: when its comment was made (null when the comment is gone). */
+    privateReplyCommentAt: Date | null;
+  };
   contactId: string;
   lastInboundAt: Date | null;
   humanAgentEnabled: boolean;
@@ -142,6 +180,14 @@ export async function lockSendTarget(trx: Tx, messageId: string): Promise<SendTa
     .select([
       'm.reply_to_external_id',
       'm.user_id',
+      (eb) =>
+        eb
+          .selectFrom('conversation_messages as comment')
+          .select('comment.occurred_at')
+          .whereRef('comment.channel_connection_id', '=', 'm.channel_connection_id')
+          .whereRef('comment.comment_id', '=', 'm.private_reply_to')
+          .where('comment.unsent_at', 'is', null)
+          .as('private_reply_comment_at'),
       'c.contact_identifier',
       'c.last_inbound_at',
       'w.human_agent_enabled',
@@ -158,7 +204,12 @@ export async function lockSendTarget(trx: Tx, messageId: string): Promise<SendTa
     .executeTakeFirst();
   if (!row) return undefined;
   return {
-    message: { ...toOutbound(row), replyToExternalId: row.reply_to_external_id, userId: row.user_id },
+    message: {
+      ...toOutbound(row),
+      replyToExternalId: row.reply_to_external_id,
+      userId: row.user_id,
+      privateReplyCommentAt: row.private_reply_comment_at,
+    },
     contactId: row.contact_identifier,
     lastInboundAt: row.last_inbound_at,
     humanAgentEnabled: row.human_agent_enabled,

@@ -10,6 +10,7 @@ import {
   messagingWindow,
   plainAttachment,
   previewOf,
+  type ReplyContext,
   recordConversationActivity,
 } from '../conversations/index.ts';
 import { type Actor, continueAsServer } from '../db/database.ts';
@@ -60,15 +61,7 @@ export async function queueOutboundMessage(
     const existing = await findOutboundByKeys(trx, conversation.conversationId, keys);
     if (existing.length > 0) return sameReply(existing, parts);
 
-    if (conversation.connectionStatus === 'DISCONNECTED') {
-      throw new AppError('UNPROCESSABLE', 'This Instagram account is disconnected; reconnect it to reply.');
-    }
-    if (conversation.connectionStatus === 'NEEDS_REAUTH') {
-      throw new AppError(
-        'UNPROCESSABLE',
-        `This Instagram account must be reconnected before replies can be sent (${conversation.needsReauthReason ?? 'its access was revoked'}).`,
-      );
-    }
+    assertAccountCanSend(conversation);
     const window = messagingWindow({
       lastInboundAt: conversation.lastInboundAt,
       now,
@@ -120,6 +113,19 @@ export async function queueOutboundMessage(
     await services.enqueue(trx, sendMessagesJob, { conversationId: conversation.conversationId });
     return findOutboundByKeys(trx, conversation.conversationId, keys);
   });
+}
+
+/** Replies go out only through a connected account. */
+export function assertAccountCanSend(conversation: ReplyContext): void {
+  if (conversation.connectionStatus === 'DISCONNECTED') {
+    throw new AppError('UNPROCESSABLE', 'This Instagram account is disconnected; reconnect it to reply.');
+  }
+  if (conversation.connectionStatus === 'NEEDS_REAUTH') {
+    throw new AppError(
+      'UNPROCESSABLE',
+      `This Instagram account must be reconnected before replies can be sent (${conversation.needsReauthReason ?? 'its access was revoked'}).`,
+    );
+  }
 }
 
 /** The stored reply for a repeated key, or a conflict if the key was used for something else. */

@@ -12,10 +12,17 @@
 
 import { z } from 'zod';
 import { markNeedsReauth } from '../accounts/index.ts';
-import { firstAttachmentUrl, lockConversationKey, messagingWindow } from '../conversations/index.ts';
+import {
+  COMMENT_KIND,
+  firstAttachmentUrl,
+  lockConversationKey,
+  messagingWindow,
+  privateReplyWindow,
+} from '../conversations/index.ts';
 import type { TokenCipher } from '../crypto/token-cipher.ts';
 import type { Tx } from '../db/database.ts';
 import { defineJob } from '../jobs/job.ts';
+import { replyToComment } from '../meta/comments-api.ts';
 import { sendMessage, unsealToken } from '../meta/graph-api.ts';
 import { classifySendFailure, type SendFailure } from '../meta/send-outcome.ts';
 import type { Services } from '../services.ts';
@@ -153,17 +160,7 @@ async function send(services: SendServices, claimed: Claimed): Promise<Step> {
   }, services.claimTtlMs / 3);
   let mid: string;
   try {
-    const { message } = target;
-    const sent = await sendMessage(services.graph, target.connection, claimed.token, {
-      recipientId: target.contactId,
-      content:
-        message.kind === 'text'
-          ? { text: message.content }
-          : { attachment: message.kind, url: firstAttachmentUrl(message.attachments) },
-      replyToMid: message.replyToExternalId,
-      humanAgent: claimed.humanAgent,
-    });
-    mid = sent.messageId;
+    mid = await handOver(services, claimed);
   } catch (error) {
     return services.db.withService((trx) => recordFailure(services, trx, target, classifyOrAmbiguous(error)));
   } finally {
@@ -178,6 +175,32 @@ async function send(services: SendServices, claimed: Claimed): Promise<Step> {
 }
 
 type Claimed = { kind: 'claimed'; target: SendTarget; token: string; humanAgent: boolean };
+
+/** One call to Meta for the reply: Meta's id for what it took (a message's mid, a comment's id). */
+async function handOver(services: SendServices, { target, token, humanAgent }: Claimed): Promise<string> {
+  const { message, connection } = target;
+  if (message.kind === COMMENT_KIND) {
+    const reply = await replyToComment(
+      services.graph,
+      connection,
+      token,
+      message.commentParentId ?? '',
+      message.content,
+    );
+    return reply.commentId;
+  }
+  const sent = await sendMessage(services.graph, connection, token, {
+    recipientId: target.contactId,
+    privateReplyTo: message.privateReplyTo,
+    content:
+      message.kind === 'text'
+        ? { text: message.content }
+        : { attachment: message.kind, url: firstAttachmentUrl(message.attachments) },
+    replyToMid: message.replyToExternalId,
+    humanAgent,
+  });
+  return sent.messageId;
+}
 
 /**
  * QUEUED → SENDING for the conversation's next reply, after the checks Meta would make, if it is
@@ -219,6 +242,28 @@ async function claim(
 }
 
 /**
+ * When Meta takes this reply: a public reply to a comment at any time, a private one within 7
+ * days of the comment (it needs no open conversation), a direct message within its window.
+ */
+function replyWindow(
+  target: SendTarget,
+): { kind: 'standard' | 'human_agent' } | { kind: 'closed'; reason: string } {
+  const { message } = target;
+  if (message.kind === COMMENT_KIND) return { kind: 'standard' };
+  if (message.privateReplyTo !== null) {
+    const at = message.privateReplyCommentAt;
+    if (at === null) return { kind: 'closed', reason: 'The comment no longer exists on Instagram.' };
+    return privateReplyWindow(at, new Date());
+  }
+  return messagingWindow({
+    lastInboundAt: target.lastInboundAt,
+    now: new Date(),
+    humanAgentEnabled: target.humanAgentEnabled,
+    sentByHuman: message.messagingTag === 'HUMAN_AGENT',
+  });
+}
+
+/**
  * Why Meta would refuse this message now, without asking Meta; otherwise the token to send with
  * and whether it goes out with the HUMAN_AGENT tag.
  */
@@ -236,12 +281,7 @@ function checkBeforeSending(
           : 'The Instagram account must be reconnected before replies can be sent.',
     };
   }
-  const window = messagingWindow({
-    lastInboundAt: target.lastInboundAt,
-    now: new Date(),
-    humanAgentEnabled: target.humanAgentEnabled,
-    sentByHuman: target.message.messagingTag === 'HUMAN_AGENT',
-  });
+  const window = replyWindow(target);
   if (window.kind === 'closed') return { errorCode: 'window_closed', errorMessage: window.reason };
   try {
     const token = unsealToken(cipher, connection.id, connection.accessToken);

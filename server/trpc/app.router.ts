@@ -1,6 +1,7 @@
 import { router } from './init.ts';
 import { accountsRouter } from './routers/accounts.router.ts';
 import { auditRouter } from './routers/audit.router.ts';
+import { commentsRouter } from './routers/comments.router.ts';
 import { healthRouter } from './routers/health.router.ts';
 import { historyRouter } from './routers/history.router.ts';
 import { inboxRouter } from './routers/inbox.router.ts';
@@ -17,6 +18,7 @@ export const appRouter = router({
   operator: operatorRouter,
   inbox: inboxRouter,
   messages: messagesRouter,
+  comments: commentsRouter,
   webhooks: webhooksRouter,
   accounts: accountsRouter,
   leads: leadsRouter,

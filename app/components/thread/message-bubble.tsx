@@ -1,10 +1,11 @@
 // One message in the thread: the ad, product or link it came from, the quote it replies to, its
 // text and media, the customer's reactions, and a line of markers (time, edited, delivery state,
-// seen, where it was typed).
+// seen, where it was typed, the comment it answers). A customer's comment has its own item.
 import { useMutation } from '@tanstack/react-query';
 import clsx from 'clsx';
 import { useState } from 'react';
 import { useTRPC } from '#app/lib/trpc.ts';
+import { CommentItem } from './comment-item.tsx';
 import { QuestionIcon } from './media-icons.tsx';
 import { MessageAttachment, Placeholder, StoryReply } from './message-media.tsx';
 import type { ThreadMessage, ThreadReferral } from './thread-types.ts';
@@ -132,6 +133,9 @@ export function MessageBubble({
   canReact: boolean;
 }) {
   if (message.kind === 'referral' || message.kind === 'postback') return <Notice message={message} />;
+  if (message.comment && message.direction === 'INBOUND') {
+    return <CommentItem workspaceId={workspaceId} message={message} />;
+  }
   const outbound = message.direction === 'OUTBOUND';
   const hasText = !message.unsent && message.kind !== 'unsupported' && message.text.length > 0;
   const media = !hasText || message.attachments.length > 0 || message.storyReply !== null;
@@ -181,6 +185,8 @@ export function MessageBubble({
         ) : null}
         <p className="mt-0.5 text-[11px] text-slate-400">
           {timeFormat.format(new Date(message.occurredAt))}
+          {message.comment ? ' · Public reply to a comment' : ''}
+          {message.privateReplyTo ? ' · Private reply to a comment' : ''}
           {message.edited && !message.unsent ? ' · Edited' : ''}
           {outbound && message.sentOutsideInbox ? ' · Sent from Instagram' : ''}
           {outbound && message.humanAgent ? ' · Human agent' : ''}
