@@ -1,8 +1,9 @@
-// What customers (and the business, from the Instagram app) can do, turned into the webhook events
-// Meta sends (§4.6 a–r) and applied to the thread the customer sees. Every message event returns
+// What customers (and the business, from the Instagram app) can do in a DM thread, turned into the
+// webhook events Meta sends (§4.6 a–q) and applied to the thread the customer sees (comments, §4.6
+// (r), are comments.ts). Every message event returns
 // its mid and timestamp; pass `timestamp` to create late or out-of-order events and `mid` to reuse
 // a known id.
-import { newAdId, newCommentId, newMediaId, newMid, newProductId, newStoryId } from './ids.ts';
+import { newAdId, newMediaId, newMid, newProductId, newStoryId } from './ids.ts';
 import {
   addMessage,
   findMessage,
@@ -409,30 +410,6 @@ export function createScenarios(world: World, delivery: Pick<WebhookDelivery, 'e
       const item = { sender: { id: account.igId }, recipient: { id: customer.igsid }, timestamp, message };
       emit(account, input, item);
       return { mid, timestamp };
-    },
-
-    /** (r) Comment on one of the account's posts: a `changes` entry with field "comments". */
-    postComment(
-      input: Omit<EventTarget, 'standby'> & { text: string; mediaId?: string; commentId?: string },
-    ): { commentId: string; mediaId: string; timestamp: number } {
-      const { account, customer, timestamp } = resolve(input);
-      const commentId = input.commentId ?? newCommentId();
-      const mediaId = input.mediaId ?? newMediaId();
-      emit(
-        account,
-        input,
-        {
-          field: 'comments',
-          value: {
-            id: commentId,
-            from: { id: customer.igsid, username: customer.username },
-            text: input.text,
-            media: { id: mediaId, media_product_type: 'FEED' },
-          },
-        },
-        'changes',
-      );
-      return { commentId, mediaId, timestamp };
     },
 
     /**

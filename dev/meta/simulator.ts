@@ -9,10 +9,12 @@ import type { MetaAppCredentials } from './app-credentials.ts';
 import { cdnRoute } from './cdn.ts';
 import { chatPageRoute } from './chat-page.ts';
 import { createClock } from './clock.ts';
+import { type CustomerCommentInput, createComments, type PostedComment } from './comments.ts';
 import { controlRoute } from './control-api.ts';
 import { createFaultInjector, type Fault, type FaultSpec } from './faults.ts';
 import { createGraphRoute, type GraphEndpoint, type GraphRequestRecord } from './graph-api.ts';
 import { createConversationsApi } from './graph-conversations.ts';
+import { createMediaApi } from './graph-media.ts';
 import { createNodeEndpoints } from './graph-nodes.ts';
 import { oauthEndpoints } from './graph-oauth.ts';
 import {
@@ -27,6 +29,7 @@ import { type Route, startHttpServer } from './http.ts';
 import { instagramTokenRoute, type OAuthResponseShape } from './instagram-token-route.ts';
 import { consentRedirect, DEFAULT_SCOPES, parseAuthorizeRequest } from './oauth-consent.ts';
 import { oauthDialogRoute } from './oauth-dialog.ts';
+import type { Comment, Media, NewMedia } from './posts.ts';
 import { createScenarios, type Scenarios } from './scenarios.ts';
 import type { ThreadMessage } from './threads.ts';
 import { createWebhookDelivery, type DeliveryOptions, type DeliveryRecord } from './webhook-delivery.ts';
@@ -116,6 +119,21 @@ export interface MetaSimulator extends Scenarios {
   revokeToken(account: string): void;
   /** The redirect the consent dialog's Allow (or, with `deny`, Cancel) button would produce. */
   authorize(input: AuthorizeInput): string;
+  /** The account's media (posts, reels, ads, lives), newest first. */
+  media(account: string): Media[];
+  /** Publishes a media for the account (a feed post unless said otherwise). */
+  addMedia(account: string, input?: NewMedia): Media;
+  /** The live broadcast ends: its comments can no longer be read or replied to privately. */
+  endLive(mediaId: string): Media;
+  /** Every comment on the media, replies and deleted ones included, oldest first. */
+  comments(mediaId: string): Comment[];
+  /** A customer comments on the account's media or replies to a comment: a `comments` webhook. */
+  postComment(input: CustomerCommentInput): PostedComment;
+  /** A customer deletes a comment of their own (Meta sends no webhook for it). */
+  deleteComment(input: { customer: string; comment: string }): void;
+  /** Whether each comment on an ad is sent twice, as Meta warns it may be. */
+  adCommentsTwice(): boolean;
+  setAdCommentsTwice(enabled: boolean): void;
   /** Revokes the account's tokens and POSTs a signed_request to the app's deauthorize callback. */
   deauthorize(input: AppCallbackInput): Promise<AppCallbackResult>;
   /** POSTs a signed_request to the app's data-deletion callback. */
@@ -196,7 +214,10 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
   );
   delivery.observe(unsubscribeRule.observer);
   const webhookDrops = createWebhookDrops((ref) => world.findAccount(ref)?.igId);
-  const scenarios = createScenarios(world, webhookDrops.guard(delivery));
+  const guardedDelivery = webhookDrops.guard(delivery);
+  const scenarios = createScenarios(world, guardedDelivery);
+  const comments = createComments(world, guardedDelivery);
+  const mediaApi = createMediaApi(comments);
   const sendApi = createSendApi(
     scenarios,
     { ...DEFAULT_SEND_RATE_LIMITS, ...options.sendRateLimits },
@@ -209,7 +230,8 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
     ...subscriptionEndpoints,
     ...sendApi.endpoints,
     ...conversationsApi.endpoints,
-    ...createNodeEndpoints([conversationsApi.node]),
+    ...mediaApi.endpoints,
+    ...createNodeEndpoints([conversationsApi.node, mediaApi.node]),
   ];
 
   const simulator: MetaSimulator = {
@@ -240,6 +262,23 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
       });
     },
     seedHistory: (input) => seedHistory(world, scenarios, input),
+    media: (account) => structuredClone(world.posts.mediaOf(world.account(account))),
+    addMedia: (account, input) => structuredClone(world.posts.addMedia(world.account(account), input)),
+    endLive(mediaId) {
+      const media = world.posts.media(mediaId);
+      if (!media) throw new SimulatorInputError(`no media ${mediaId}`);
+      world.posts.endLive(media);
+      return structuredClone(media);
+    },
+    comments(mediaId) {
+      const media = world.posts.media(mediaId);
+      if (!media) throw new SimulatorInputError(`no media ${mediaId}`);
+      return structuredClone(world.posts.allCommentsOf(media));
+    },
+    postComment: comments.postComment,
+    deleteComment: comments.deleteByCustomer,
+    adCommentsTwice: comments.adCommentsTwice,
+    setAdCommentsTwice: comments.setAdCommentsTwice,
     revokeToken: (account) => world.revokeToken(world.account(account)),
     authorize(input) {
       const account = world.account(input.account);
