@@ -63,6 +63,8 @@ export interface MetaSimulatorOptions {
   sendRateLimits?: Partial<SendRateLimits>;
   /** Conversations API calls per second per account; Meta's documented 2 by default. */
   conversationsPerSecond?: number;
+  /** Private replies per hour per account; Meta's documented 750 by default. */
+  privateRepliesPerHour?: number;
 }
 
 export interface AuthorizeInput {
@@ -162,6 +164,9 @@ export interface MetaSimulator extends Scenarios {
   setMessagingAccess(account: string, enabled: boolean): void;
   /** The customer blocks the account; sends to them fail with 551. */
   setBlocked(account: string, customer: string, blocked: boolean): void;
+  /** Private replies per hour per account (Meta: 750), over which they answer 613/2534040. */
+  privateReplyRateLimit(): number;
+  setPrivateReplyRateLimit(perHour: number): void;
   sendRateLimits(): SendRateLimits;
   setSendRateLimits(limits: Partial<SendRateLimits>): void;
   /** Conversations API calls per second per account (Meta: 2), over which calls answer 613/2534040. */
@@ -222,6 +227,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
     scenarios,
     { ...DEFAULT_SEND_RATE_LIMITS, ...options.sendRateLimits },
     clock.now,
+    options.privateRepliesPerHour,
   );
   const conversationsApi = createConversationsApi(clock.now, options.conversationsPerSecond);
   // Served on both hosts. Nodes go last: `:id` matches any one segment.
@@ -318,6 +324,8 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
     setMessagingAccess: (account, enabled) => sendApi.setMessagingAccess(world.account(account), enabled),
     setBlocked: (account, customer, blocked) =>
       sendApi.setBlocked(world.account(account), world.customer(customer), blocked),
+    privateReplyRateLimit: sendApi.privateReplyRateLimit,
+    setPrivateReplyRateLimit: sendApi.setPrivateReplyRateLimit,
     sendRateLimits: sendApi.rateLimits,
     setSendRateLimits: sendApi.setRateLimits,
     conversationsRateLimit: conversationsApi.rateLimit,
