@@ -7,6 +7,7 @@
 // customer's thread and sends the echo webhook with the same mid. `recipient: {comment_id}` is a
 // private reply (private-replies.ts). Sender actions answer `{recipient_id}` only.
 import type { GraphCall, GraphEndpoint } from './graph-api.ts';
+import { objectArg } from './graph-args.ts';
 import { GraphError, invalidParameter, rateLimited, unsupportedRequest } from './graph-errors.ts';
 import { newMid } from './ids.ts';
 import { createPrivateReplies } from './private-replies.ts';
@@ -75,23 +76,6 @@ const accessDisabled = () =>
 
 const userUnavailable = () =>
   new GraphError({ code: 551, subcode: 1545041, message: "(#551) This person isn't available right now." });
-
-/** Graph accepts nested parameters as JSON strings in form bodies. */
-function objectArg(value: unknown, name: string): Record<string, unknown> | undefined {
-  if (value === undefined) return undefined;
-  let parsed = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      throw invalidParameter(`param ${name} must be a JSON object`);
-    }
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalidParameter(`param ${name} must be a JSON object`);
-  }
-  return parsed as Record<string, unknown>;
-}
 
 /** `now`: the simulator clock, which the rate limits refill on. */
 export function createSendApi(

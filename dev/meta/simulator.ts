@@ -11,6 +11,7 @@ import { chatPageRoute } from './chat-page.ts';
 import { createClock } from './clock.ts';
 import { type CustomerCommentInput, createComments, type PostedComment } from './comments.ts';
 import { controlRoute } from './control-api.ts';
+import { type Choice, createCustomerTaps, type TapResult, type TapTarget } from './customer-taps.ts';
 import { createFaultInjector, type Fault, type FaultSpec } from './faults.ts';
 import { createGraphRoute, type GraphEndpoint, type GraphRequestRecord } from './graph-api.ts';
 import { createConversationsApi } from './graph-conversations.ts';
@@ -27,10 +28,16 @@ import { subscriptionEndpoints } from './graph-subscriptions.ts';
 import { type HistoryInput, type SeededConversation, seedHistory } from './history.ts';
 import { type Route, startHttpServer } from './http.ts';
 import { instagramTokenRoute, type OAuthResponseShape } from './instagram-token-route.ts';
+import {
+  createMessengerProfile,
+  type IceBreaker,
+  type MenuItem,
+  type MessengerProfile,
+} from './messenger-profile.ts';
 import { consentRedirect, DEFAULT_SCOPES, parseAuthorizeRequest } from './oauth-consent.ts';
 import { oauthDialogRoute } from './oauth-dialog.ts';
 import type { Comment, Media, NewMedia } from './posts.ts';
-import { createScenarios, type Scenarios } from './scenarios.ts';
+import { createScenarios, type Scenarios, type SentMessage } from './scenarios.ts';
 import type { ThreadMessage } from './threads.ts';
 import { createWebhookDelivery, type DeliveryOptions, type DeliveryRecord } from './webhook-delivery.ts';
 import {
@@ -88,6 +95,10 @@ export interface ThreadView {
   /** mid of the last business message the customer has seen. */
   seenMid: string | null;
   messages: ThreadMessage[];
+  /** The account's ice breakers (default locale), which Instagram offers while no message is written. */
+  iceBreakers: IceBreaker[];
+  /** The account's persistent menu (default locale). */
+  persistentMenu: MenuItem[];
 }
 
 export interface MetaSimulator extends Scenarios {
@@ -136,6 +147,16 @@ export interface MetaSimulator extends Scenarios {
   /** Whether each comment on an ad is sent twice, as Meta warns it may be. */
   adCommentsTwice(): boolean;
   setAdCommentsTwice(enabled: boolean): void;
+  /** The account's Instagram ice breakers and persistent menu, as set through the Graph API. */
+  messengerProfile(account: string): MessengerProfile;
+  /** The customer taps an ice breaker (only in a conversation not yet started): a postback. */
+  tapIceBreaker(input: TapTarget & Choice): SentMessage;
+  /** The customer taps a persistent-menu item: a postback, or a link opened with no webhook. */
+  tapMenuItem(input: TapTarget & Choice): TapResult;
+  /** The customer taps a quick reply of the thread's last message: a message with quick_reply. */
+  tapQuickReply(input: TapTarget & Choice & { mid?: string }): SentMessage;
+  /** The customer taps a template button: a postback, or a link opened with no webhook. */
+  tapTemplateButton(input: TapTarget & { mid: string; element?: number; button?: number }): TapResult;
   /** Revokes the account's tokens and POSTs a signed_request to the app's deauthorize callback. */
   deauthorize(input: AppCallbackInput): Promise<AppCallbackResult>;
   /** POSTs a signed_request to the app's data-deletion callback. */
@@ -223,6 +244,8 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
   const scenarios = createScenarios(world, guardedDelivery);
   const comments = createComments(world, guardedDelivery);
   const mediaApi = createMediaApi(comments);
+  const messengerProfiles = createMessengerProfile();
+  const taps = createCustomerTaps(world, scenarios, messengerProfiles);
   const sendApi = createSendApi(
     scenarios,
     { ...DEFAULT_SEND_RATE_LIMITS, ...options.sendRateLimits },
@@ -237,6 +260,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
     ...sendApi.endpoints,
     ...conversationsApi.endpoints,
     ...mediaApi.endpoints,
+    ...messengerProfiles.endpoints,
     ...createNodeEndpoints([conversationsApi.node, mediaApi.node]),
   ];
 
@@ -265,6 +289,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
         customer,
         seenMid: thread.seenMid,
         messages: thread.messages,
+        ...messengerProfiles.customerView(account.igId),
       });
     },
     seedHistory: (input) => seedHistory(world, scenarios, input),
@@ -281,6 +306,8 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
       if (!media) throw new SimulatorInputError(`no media ${mediaId}`);
       return structuredClone(world.posts.allCommentsOf(media));
     },
+    messengerProfile: (account) => messengerProfiles.profile(world.account(account).igId),
+    ...taps,
     postComment: comments.postComment,
     deleteComment: comments.deleteByCustomer,
     adCommentsTwice: comments.adCommentsTwice,
