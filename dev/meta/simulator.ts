@@ -1,8 +1,9 @@
 // The Meta simulator: a stand-in for Meta's servers over real HTTP, for `npm start`, tests and
 // benchmarks. One server on 127.0.0.1 answers the Graph API under /graph.instagram.com/ and
 // /graph.facebook.com/, both logins' OAuth dialogs and token endpoints (/www.instagram.com/,
-// /api.instagram.com/, /www.facebook.com/), a control API under /control/ and the customer chat
-// page at /chat, and a delivery engine POSTs signed webhooks to the app. All state is in memory;
+// /api.instagram.com/, /www.facebook.com/), a control API under /control/, the customer chat page
+// at /chat and the customer's view of the accounts' posts and comments at /post, and a delivery
+// engine POSTs signed webhooks to the app. All state is in memory;
 // codes and tokens expire on a clock tests can move.
 import { type AppCallbackInput, type AppCallbackResult, sendAppCallback } from './app-callbacks.ts';
 import type { MetaAppCredentials } from './app-credentials.ts';
@@ -36,6 +37,7 @@ import {
 } from './messenger-profile.ts';
 import { consentRedirect, DEFAULT_SCOPES, parseAuthorizeRequest } from './oauth-consent.ts';
 import { oauthDialogRoute } from './oauth-dialog.ts';
+import { postPageRoute } from './post-page.ts';
 import type { Comment, Media, NewMedia } from './posts.ts';
 import { createScenarios, type Scenarios, type SentMessage } from './scenarios.ts';
 import type { ThreadMessage } from './threads.ts';
@@ -385,6 +387,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
     oauthDialogRoute(world, app),
     controlRoute(simulator),
     chatPageRoute(simulator),
+    postPageRoute(simulator),
     cdnRoute,
   ];
   return simulator;
