@@ -1,10 +1,20 @@
 // The control API's routes for media, comments, the messenger profile, taps and private-reply
 // limits: what each answers, and 400 for bodies it cannot act on.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newMetaAppCredentials } from './app-credentials.ts';
 import { type MetaSimulator, startMetaSimulator } from './simulator.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
 
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const cli = (...args: string[]) =>
+  promisify(execFile)(
+    path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+    [path.join(ROOT, 'dev', 'meta', 'cli.ts'), '--url', sim.url, ...args],
+    { cwd: ROOT },
+  );
 let receiver: WebhookReceiver;
 let sim: MetaSimulator;
 
@@ -211,5 +221,24 @@ describe('messenger profile, taps and private-reply limits', () => {
     expect((await control('POST', '/private-reply-rate-limit', { perHour: 5 })).body).toEqual({ perHour: 5 });
     expect(sim.privateReplyRateLimit()).toBe(5);
     await control('POST', '/private-reply-rate-limit', { perHour: 750 });
+  });
+});
+
+describe('CLI', () => {
+  it('lists media, comments and replies on one, lists the comments and taps an ice breaker', async () => {
+    const shop = sim.addAccount({ username: 'cli.posts' });
+    sim.addCustomer({ username: 'cli.commenter' });
+    const post = sim.media(shop.igId)[2] as { id: string };
+    expect((await cli('media', '--account', 'cli.posts')).stdout).toContain(`${post.id}  FEED  New arrivals`);
+    const pair = ['--account', 'cli.posts', '--customer', 'cli.commenter'];
+    const made = await cli('comment', ...pair, '--media-id', post.id, '--text', 'price?');
+    const commentId = /^commentId {2}(\d+)$/m.exec(made.stdout)?.[1] as string;
+    await cli('comment', ...pair, '--media-id', post.id, '--parent-id', commentId, '--text', 'same');
+    const listed = (await cli('comments', '--media-id', post.id)).stdout;
+    expect(listed).toContain(`${commentId}  @cli.commenter: price?`);
+    expect(listed).toContain('    ↳ ');
+    await expect(cli('tap-ice-breaker', ...pair)).rejects.toMatchObject({
+      stderr: expect.stringContaining('has no ice breakers'),
+    });
   });
 });
