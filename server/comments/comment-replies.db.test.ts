@@ -349,7 +349,27 @@ async function expectForgotten(messageId: string, words: string) {
   ).toEqual([{ n: 0 }]);
 }
 
-describe('the post', () => {
+describe('the commenter and the post', () => {
+  it('shows a commenter by the username the comment carried until they write; then by their profile', async () => {
+    const comment = await commented('first!');
+    const contact = () =>
+      sql<{ contact_name: string; contact_username: string | null }>(
+        'select contact_name, contact_username from conversations where id = $1',
+        [comment.conversationId],
+      );
+    // Meta gives no profile of someone who has not messaged the account (consent, error 230).
+    await eventually(() =>
+      sql("select 1 from contacts where igsid = $1 and fetch_error like 'no_consent:%'", [
+        customer.igsid,
+      ]).then((rows) => rows.length > 0),
+    );
+    expect(await contact()).toEqual([
+      { contact_name: customer.username, contact_username: customer.username },
+    ]);
+    meta.sendText({ account: account.igId, customer: customer.igsid, text: 'Hi, about my comment' });
+    await eventually(async () => (await contact())[0]?.contact_name === customer.name);
+  });
+
   it('is fetched once for the thread: its picture, link and caption (a web URL, or nothing)', async () => {
     const comment = await commented('lovely glaze');
     const media = meta.media(account.igId).find((m) => m.id === comment.mediaId);
