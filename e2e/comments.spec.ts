@@ -59,9 +59,7 @@ test('a comment on the post page shows up live; the private reply reaches the cu
     /^https:\/\/www\.instagram\.com\//,
   );
   // No DM yet: the reply box says how to answer.
-  await expect(
-    page.getByRole('status').filter({ hasText: 'has only commented so far' }),
-  ).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'has only commented so far' })).toBeVisible();
   await comment.getByRole('button', { name: 'Reply privately' }).click();
   await comment.getByLabel(/Private reply/).fill('It is €35, and we can ship today.');
   await comment.getByRole('button', { name: 'Send private reply' }).click();
