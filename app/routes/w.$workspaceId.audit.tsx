@@ -27,6 +27,10 @@ const ACTIONS: Record<string, string> = {
   'member.remove': 'Removed a member',
   'deliveries.replay': 'Replayed failed deliveries',
   'meta.data_deletion': 'Erased a contact at Meta’s request',
+  'comment.hide': 'Hid a comment',
+  'comment.unhide': 'Showed a hidden comment again',
+  'comment.delete': 'Deleted a comment',
+  'profile.publish': 'Published ice breakers and menu',
 };
 
 const COLUMNS: DataColumn[] = [
