@@ -11,6 +11,7 @@ import {
   newInstagramAccountId,
   startIngestStack,
 } from '#dev/test/webhook-intake.ts';
+import { eraseContactEverywhere } from '../privacy/index.ts';
 
 let stack: IngestStack;
 const sql = <R extends Record<string, unknown>>(text: string, values?: unknown[]) =>
@@ -259,6 +260,40 @@ describe('a comment in the inbox', () => {
         shop.connectionId,
       ]),
     ).toEqual([{ unread_count: 1 }]);
+  });
+
+  it("erasing a commenter takes their comments, and the business's replies to them, out of every ledger", async () => {
+    const shop = await account();
+    const [customer, other] = ['5820000000000050', '5820000000000051'];
+    const [theirs, reply, kept] = [nextId(), nextId(), nextId()];
+    const now = Date.now();
+    await deliver([
+      commentEntry(shop.igId, { id: theirs, from: customer, text: 'call me at 555-0199' }, now - 3000),
+      commentEntry(shop.igId, { id: kept, from: other, text: 'nice colours' }, now - 3000),
+    ]);
+    await stack.intake.ingested();
+    await deliver([
+      commentEntry(
+        shop.igId,
+        { id: reply, from: shop.igId, text: 'Calling you soon, Ana!', parentId: theirs },
+        now - 1000,
+      ),
+    ]);
+    await stack.intake.ingested();
+    await stack.services.db.withService((trx) => eraseContactEverywhere(trx, customer));
+    const held = await sql<{ body: string }>(
+      "select convert_from(raw_body, 'UTF8') as body from webhook_events",
+    );
+    for (const trace of [customer, theirs, reply, '555-0199', 'Calling you soon']) {
+      expect(held.filter((row) => row.body.includes(trace))).toEqual([]);
+    }
+    expect(held.filter((row) => row.body.includes('nice colours'))).toHaveLength(1);
+    expect(
+      await sql('select count(*)::int as n from conversation_messages where comment_id in ($1, $2)', [
+        theirs,
+        reply,
+      ]),
+    ).toEqual([{ n: 0 }]);
   });
 
   it('also reads the Postman shape (field and value on the entry) and Page-linked payloads naming comment_id', async () => {

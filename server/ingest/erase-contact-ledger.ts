@@ -24,12 +24,18 @@ export async function eraseContactLedger(
     select r.webhook_event_id::text from public.instagram_event_redeliveries r
     join public.instagram_events e on e.id = r.instagram_event_id
     where e.channel_connection_id = ${contact.connectionId} and e.contact_id = ${contact.igsid}`.execute(trx);
+  const { rows: comments } = await sql<{ comment_id: string }>`
+    select m.comment_id from public.conversation_messages m
+    join public.conversations c on c.id = m.conversation_id
+    where c.channel_connection_id = ${contact.connectionId} and c.contact_identifier = ${contact.igsid}
+      and m.direction = 'INBOUND' and m.comment_id is not null`.execute(trx);
+  const commentIds = new Set(comments.map((c) => c.comment_id));
   const erasure: LedgerErasure = { deliveriesRewritten: 0, deliveriesDeleted: 0, events: 0, contacts: 0 };
   for (const delivery of await readRawBodies(
     trx,
     deliveries.map((d) => d.id),
   )) {
-    const redacted = redactContact(delivery.rawBody, contact.igsid);
+    const redacted = redactContact(delivery.rawBody, contact.igsid, commentIds);
     if (!redacted) continue;
     if (redacted.empty) {
       await trx.deleteFrom('webhook_events').where('id', '=', delivery.id).execute();

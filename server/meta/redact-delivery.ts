@@ -137,20 +137,24 @@ export function redactEvent(event: InstagramEvent, scope: RedactionScope): Insta
 
 const partyId = (party: unknown) => (isObject(party) ? String(party.id ?? '') : '');
 
-/** A webhook item (or a change's value) sent by the contact, or to them (an echo). */
-function about(item: Json, contactId: string): boolean {
+/**
+ * A webhook item (or a change's value) sent by the contact, or to them (an echo, or the
+ * business's public reply to one of their comments).
+ */
+function about(item: Json, contactId: string, commentIds: ReadonlySet<string>): boolean {
   const value = isObject(item.value) ? item.value : item;
+  if (value.parent_id !== undefined && commentIds.has(String(value.parent_id))) return true;
   return [item.sender, item.recipient, value.from].some((party) => partyId(party) === contactId);
 }
 
 /** An entry about the contact as a whole: a conversation with them from history, or a single change. */
-function entryAbout(entry: Json, contactId: string): boolean {
+function entryAbout(entry: Json, contactId: string, commentIds: ReadonlySet<string>): boolean {
   const conversation = entry.conversation;
   if (isObject(conversation)) {
     const participants = isObject(conversation.participants) ? conversation.participants.data : null;
     return Array.isArray(participants) && participants.some((party) => partyId(party) === contactId);
   }
-  return entry.field !== undefined && about(entry, contactId);
+  return entry.field !== undefined && about(entry, contactId, commentIds);
 }
 
 /**
@@ -158,7 +162,12 @@ function entryAbout(entry: Json, contactId: string): boolean {
  * sent, and the conversations with them fetched from history. Null when it held nothing of
  * theirs; `empty` when nothing else is left in it.
  */
-export function redactContact(rawBody: Buffer, contactId: string): { body: Buffer; empty: boolean } | null {
+export function redactContact(
+  rawBody: Buffer,
+  contactId: string,
+  /** The contact's comments: the business's replies to them go too. */
+  commentIds: ReadonlySet<string> = new Set(),
+): { body: Buffer; empty: boolean } | null {
   let body: unknown;
   try {
     body = JSON.parse(rawBody.toString('utf8'));
@@ -174,13 +183,13 @@ export function redactContact(rawBody: Buffer, contactId: string): { body: Buffe
   };
   for (const delivery of Array.isArray(body) ? body : [body]) {
     if (!isObject(delivery) || !Array.isArray(delivery.entry)) continue;
-    delivery.entry = without(delivery.entry, (entry) => entryAbout(entry, contactId));
+    delivery.entry = without(delivery.entry, (entry) => entryAbout(entry, contactId, commentIds));
     for (const entry of (delivery.entry as unknown[]).filter(isObject)) {
       if (isObject(entry.conversation) || entry.field !== undefined) left += 1;
       for (const key of ['messaging', 'standby', 'changes']) {
         const items = entry[key];
         if (!Array.isArray(items)) continue;
-        entry[key] = without(items, (item) => about(item, contactId));
+        entry[key] = without(items, (item) => about(item, contactId, commentIds));
         left += (entry[key] as unknown[]).length;
       }
     }
