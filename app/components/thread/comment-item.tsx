@@ -1,11 +1,12 @@
 // A customer's comment on one of the business's posts, in their thread: the post (its picture and
 // link), the ad or live it was made on, the words, and what the operator may do with it: answer in
 // public, answer privately in the DMs (once, within 7 days: the chip counts down like the 24 h
-// window), hide it from the post, or delete it.
+// window), hide it from the post, or (owners and admins) delete it.
 import { useMutation } from '@tanstack/react-query';
 import clsx from 'clsx';
 import { type FormEvent, useState } from 'react';
 import { useTRPC } from '#app/lib/trpc.ts';
+import { useWorkspaceAdmin } from '#app/lib/use-workspace-admin.ts';
 import type { ThreadMessage } from './thread-types.ts';
 
 type CommentView = NonNullable<ThreadMessage['comment']>;
@@ -14,6 +15,7 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute:
 
 /** Where the comment was made, as the operator knows their posts. */
 function surface(comment: CommentView): string {
+  if (comment.parentId) return 'Replied to a comment on your post';
   if (comment.live) return 'Commented during your live';
   if (comment.adId) return `Commented on your ad${comment.adTitle ? ` “${comment.adTitle}”` : ''}`;
   if (comment.media?.productType === 'REELS') return 'Commented on your reel';
@@ -147,6 +149,7 @@ function Moderation({
   comment: CommentView;
 }) {
   const trpc = useTRPC();
+  const isAdmin = useWorkspaceAdmin();
   const hide = useMutation(trpc.comments.hide.mutationOptions());
   const remove = useMutation(trpc.comments.delete.mutationOptions());
   const error = hide.error ?? remove.error;
@@ -160,18 +163,20 @@ function Moderation({
       >
         {comment.hidden ? 'Show on post' : 'Hide'}
       </button>
-      <button
-        type="button"
-        disabled={remove.isPending}
-        onClick={() => {
-          if (window.confirm('Delete this comment from the post, for everyone?')) {
-            remove.mutate({ workspaceId, messageId: message.id });
-          }
-        }}
-        className="rounded px-1.5 py-0.5 text-red-600 hover:bg-red-50"
-      >
-        Delete
-      </button>
+      {isAdmin ? (
+        <button
+          type="button"
+          disabled={remove.isPending}
+          onClick={() => {
+            if (window.confirm('Delete this comment from the post, for everyone?')) {
+              remove.mutate({ workspaceId, messageId: message.id });
+            }
+          }}
+          className="rounded px-1.5 py-0.5 text-red-600 hover:bg-red-50"
+        >
+          Delete
+        </button>
+      ) : null}
       {error ? (
         <p role="alert" className="basis-full text-red-600">
           {error.message}
