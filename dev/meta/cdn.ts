@@ -1,7 +1,8 @@
 // The simulator's stand-in for Meta's CDNs: attachment and profile-picture URLs it hands out
 // point here (under /lookaside.fbsbx.com/ and /scontent.cdninstagram.com/), so the inbox can show
 // them on a machine that cannot reach Instagram. Every URL answers a small picture drawn from its
-// own path, the same each time, as an SVG.
+// own path, the same each time, as an SVG: a head and shoulders for profile pictures (Instagram's
+// `t51.2885-19` assets), a landscape for everything else (attachments, posts, reels).
 import { createHash } from 'node:crypto';
 import type { Route } from './http.ts';
 
@@ -24,6 +25,9 @@ export const cdnRoute: Route = (request) => {
   return {
     status: 200,
     headers: { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' },
-    body: picture(request.url.pathname + request.url.search, host === 'scontent.cdninstagram.com'),
+    body: picture(
+      request.url.pathname + request.url.search,
+      host === 'scontent.cdninstagram.com' && request.url.pathname.includes('/t51.2885-19/'),
+    ),
   };
 };

@@ -1,8 +1,13 @@
 // GET /chat: a page where a person plays an Instagram customer. Pick a business account and a
 // customer (or create one), type, and the message goes out as that customer's DM webhook; the
-// thread polls the control API each second, so the business's replies appear as they are sent.
-// Server-rendered text is HTML-escaped and the script only ever sets textContent; a nonce-based
-// CSP refuses anything else.
+// thread polls the control API each second, so the business's replies appear as they are sent,
+// as the customer's Instagram shows them: pictures (those on the simulator's CDN), files, generic
+// template cards and button templates with their buttons, quick replies under the last message,
+// private replies with the comment they answer, the ice breakers of a conversation not yet
+// started, and the persistent menu (☰). Tapping a postback, ice breaker, menu item or quick reply
+// sends it through the control API's tap events; web_url buttons and items are plain links.
+// Server-rendered text is HTML-escaped and the script only ever sets textContent (and href/src
+// only to http(s) URLs); a nonce-based CSP refuses anything else.
 import { randomBytes } from 'node:crypto';
 import type { Route, SimResponse } from './http.ts';
 import type { MetaSimulator } from './simulator.ts';
@@ -56,6 +61,27 @@ const STYLE = `
   form#composer input { border-radius: 22px; padding: 10px 16px; }
   #photo { background: #efefef; color: #1c1e21; border-radius: 22px; }
   #error { color: #ed4956; font-size: 13px; min-height: 1em; padding: 0 20px; }
+  .photo { display: block; max-width: 220px; max-height: 220px; border-radius: 14px; margin-top: 4px; }
+  a.chip, a.link { color: inherit; }
+  .cards { display: flex; gap: 8px; overflow-x: auto; max-width: 100%; padding: 2px 0; }
+  .card { flex: none; width: 220px; border: 1px solid #dbdbdb; border-radius: 14px; background: #fff; overflow: hidden; }
+  .card .photo { max-width: 100%; width: 100%; margin: 0; border-radius: 0; }
+  .card .body { padding: 8px 12px; }
+  .card .sub { font-size: 13px; color: #737373; }
+  .card .actions, .buttons { display: flex; flex-direction: column; border-top: 1px solid #efefef; }
+  .card .actions > *, .buttons > * { background: none; color: #0095f6; border-radius: 0; padding: 8px; text-align: center;
+    text-decoration: none; font-weight: 600; border-top: 1px solid #efefef; }
+  .card .actions > :first-child, .buttons > :first-child { border-top: 0; }
+  .buttons { margin-top: 6px; border: 1px solid #dbdbdb; border-radius: 14px; background: #fff; }
+  #offers { display: flex; flex-wrap: wrap; gap: 6px; justify-content: flex-end; padding: 0 20px 8px; }
+  #offers:empty { display: none; }
+  #offers button { background: #fff; color: #0095f6; border: 1px solid #0095f6; border-radius: 18px; }
+  #offers.breakers { flex-direction: column; align-items: center; }
+  #menu { border-top: 1px solid #dbdbdb; background: #fff; padding: 8px 20px; display: grid; gap: 4px; }
+  #menu[hidden] { display: none; }
+  #menu > * { text-align: left; background: none; color: #1c1e21; padding: 8px 0; text-decoration: none; font-weight: 400; }
+  #menu-toggle { background: #efefef; color: #1c1e21; border-radius: 22px; }
+  nav { padding: 0 16px 8px; font-size: 13px; }
 `;
 
 const SCRIPT = `
@@ -84,6 +110,87 @@ const SCRIPT = `
     return json;
   }
   function showError(error) { $('#error').textContent = error ? String(error.message || error) : ''; }
+  function webUrl(url) {
+    try { return ['http:', 'https:'].includes(new URL(url).protocol); } catch { return false; }
+  }
+  function link(url, className, text) {
+    const anchor = el('a', className, text);
+    if (webUrl(url)) { anchor.href = url; anchor.target = '_blank'; anchor.rel = 'noopener noreferrer'; }
+    return anchor;
+  }
+  /** Pictures on the simulator's own CDN; anything else would break the CSP (and the sandbox has no internet). */
+  function photo(url) {
+    if (!url || !url.startsWith(location.origin + '/')) return null;
+    const image = el('img', 'photo');
+    image.src = url;
+    image.alt = '';
+    // A picture that loads after the thread was scrolled to its end keeps it at the end.
+    image.addEventListener('load', () => { if (state.stick) $('#messages').scrollTop = $('#messages').scrollHeight; });
+    return image;
+  }
+  function button(text, onClick) {
+    const node = el('button', '', text);
+    node.type = 'button';
+    node.addEventListener('click', onClick);
+    return node;
+  }
+  /** A template button as the customer sees it: a link, or a postback sent by tapping. */
+  function templateButton(item, mid, element, index) {
+    if (item.type === 'web_url') return link(item.url, '', item.title);
+    return button(item.title, () => tap('tap-button', { mid, element, button: index }));
+  }
+  function templateView(message) {
+    const template = message.template;
+    if (template.templateType === 'button') {
+      const box = el('div', 'bubble', template.text);
+      const buttons = el('div', 'buttons');
+      buttons.append(...template.buttons.map((item, index) => templateButton(item, message.mid, 0, index)));
+      box.append(buttons);
+      return box;
+    }
+    const cards = el('div', 'cards');
+    cards.append(...template.elements.map((card, element) => {
+      const box = el('div', 'card');
+      const picture = photo(card.image_url);
+      if (picture) box.append(picture);
+      const body = el('div', 'body');
+      const title = card.default_action ? link(card.default_action.url, 'link', card.title) : el('b', '', card.title);
+      body.append(title);
+      if (card.subtitle) body.append(el('div', 'sub', card.subtitle));
+      box.append(body);
+      if (card.buttons && card.buttons.length) {
+        const actions = el('div', 'actions');
+        actions.append(...card.buttons.map((item, index) => templateButton(item, message.mid, element, index)));
+        box.append(actions);
+      }
+      return box;
+    }));
+    return cards;
+  }
+  function fileName(url) {
+    try { return decodeURIComponent(new URL(url).pathname.split('/').pop()) || 'file'; } catch { return 'file'; }
+  }
+  /** Quick replies under the last message, or the ice breakers of a conversation not yet started. */
+  function renderOffers(thread) {
+    const offers = $('#offers');
+    offers.className = '';
+    const last = thread.messages[thread.messages.length - 1];
+    if (thread.messages.length === 0 && thread.iceBreakers.length > 0) {
+      offers.className = 'breakers';
+      offers.replaceChildren(...thread.iceBreakers.map((item, index) =>
+        button(item.question, () => tap('tap-ice-breaker', { index }))));
+    } else if (last && last.from === 'business' && last.quickReplies) {
+      // Instagram shows a quick reply's first 20 characters.
+      offers.replaceChildren(...last.quickReplies.map((item, index) =>
+        button(item.title.slice(0, 20), () => tap('tap-quick-reply', { mid: last.mid, index }))));
+    } else offers.replaceChildren();
+    const menu = $('#menu');
+    menu.replaceChildren(...thread.persistentMenu.map((item, index) => item.type === 'web_url'
+      ? link(item.url, '', item.title)
+      : button(item.title, () => { menu.hidden = true; tap('tap-menu-item', { index }); })));
+    $('#menu-toggle').hidden = thread.persistentMenu.length === 0;
+    if (thread.persistentMenu.length === 0) menu.hidden = true;
+  }
 
   async function refreshLists() {
     const [accounts, customers] = await Promise.all([call('GET', '/accounts'), call('GET', '/customers')]);
@@ -123,11 +230,30 @@ const SCRIPT = `
   const LABELS = { image: '📷 Photo', video: '🎬 Video', audio: '🎤 Voice message', file: '📄 File', share: '🔗 Shared post',
     ig_post: '🖼 Shared post', ig_reel: '🎞 Reel', story_mention: '📣 Mentioned you in their story', ephemeral: '⏱ View-once media',
     ig_story: '✨ Shared story', like_heart: '❤️', sticker: '🏷 Sticker', template: '🗂 Cards' };
+  function bubbleOf(message) {
+    const bubble = el('div', 'bubble', message.unsupported ? 'Unsupported message' : (message.text ?? ''));
+    for (const attachment of message.attachments) {
+      const picture = (attachment.type === 'image' || attachment.type === 'sticker') && photo(attachment.url);
+      if (picture) { bubble.append(picture); continue; }
+      const label = (LABELS[attachment.type] || attachment.type) + (attachment.title ? ' · ' + attachment.title : '');
+      bubble.append(attachment.type === 'file' && attachment.url
+        ? link(attachment.url, 'chip', label + ' · ' + fileName(attachment.url))
+        : el('div', 'chip', label));
+    }
+    if (message.quickReplyPayload) bubble.append(el('div', 'chip', 'quick reply · ' + message.quickReplyPayload));
+    if (message.postbackPayload) bubble.append(el('div', 'chip', 'button · ' + message.postbackPayload));
+    if (message.referral) bubble.append(el('div', 'chip', message.referral.product
+      ? 'about product ' + message.referral.product.id
+      : 'from ad ' + (message.referral.ad_id || '')));
+    return bubble;
+  }
   function renderThread(thread) {
     const list = $('#messages');
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    renderOffers(thread);
     if (thread.messages.length === 0) {
-      list.replaceChildren(el('p', '', 'No messages yet. Say hi as ' + (thread.customer.name || thread.customer.username) + '.'));
+      const prompt = thread.iceBreakers.length > 0 ? 'Tap a question below, or say hi as ' : 'No messages yet. Say hi as ';
+      list.replaceChildren(el('p', '', prompt + (thread.customer.name || thread.customer.username) + '.'));
       list.firstChild.id = 'empty';
       return;
     }
@@ -139,21 +265,19 @@ const SCRIPT = `
         const quoted = thread.messages.find((m) => m.mid === message.replyTo.mid);
         row.append(el('div', 'context', 'Replying to: ' + (quoted && quoted.text ? quoted.text : 'a message')));
       }
+      if (message.commentReply) {
+        const context = el('div', 'context', 'Replied privately to your comment “' + message.commentReply.commentText + '” · ');
+        context.append(link(location.origin + '/post/' + encodeURIComponent(message.commentReply.mediaId), 'link', 'View post'));
+        row.append(context);
+      }
       if (message.deleted) {
         row.append(el('div', 'bubble gone', 'Message unsent'));
         return row;
       }
-      const bubble = el('div', 'bubble', message.unsupported ? 'Unsupported message' : (message.text ?? ''));
-      for (const attachment of message.attachments) {
-        const chip = el('div', 'chip', (LABELS[attachment.type] || attachment.type) + (attachment.title ? ' · ' + attachment.title : ''));
-        bubble.append(chip);
-      }
-      if (message.quickReplyPayload) bubble.append(el('div', 'chip', 'quick reply · ' + message.quickReplyPayload));
-      if (message.postbackPayload) bubble.append(el('div', 'chip', 'button · ' + message.postbackPayload));
-      if (message.referral) bubble.append(el('div', 'chip', message.referral.product
-        ? 'about product ' + message.referral.product.id
-        : 'from ad ' + (message.referral.ad_id || '')));
-      row.append(bubble);
+      if (message.template) {
+        if (message.text) row.append(el('div', 'bubble', message.text));
+        row.append(templateView(message));
+      } else row.append(bubbleOf(message));
       if (message.customerReaction) row.append(el('div', 'reaction', message.customerReaction.emoji));
       const notes = [];
       if (message.edits > 0) notes.push('Edited');
@@ -161,7 +285,8 @@ const SCRIPT = `
       if (notes.length) row.append(el('div', 'meta', notes.join(' · ')));
       return row;
     }));
-    if (atBottom || state.justSent) list.scrollTop = list.scrollHeight;
+    state.stick = atBottom || state.justSent;
+    if (state.stick) list.scrollTop = list.scrollHeight;
     state.justSent = false;
   }
 
@@ -182,6 +307,8 @@ const SCRIPT = `
       await poll();
     } catch (error) { showError(error); }
   }
+  /** A tap on something the business set up (ice breaker, menu item, quick reply, template button). */
+  const tap = send;
 
   $('#composer').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -192,6 +319,7 @@ const SCRIPT = `
     send('text', { text });
   });
   $('#photo').addEventListener('click', () => send('attachments', { attachments: [{ type: 'image' }] }));
+  $('#menu-toggle').addEventListener('click', () => { $('#menu').hidden = !$('#menu').hidden; });
   $('#account').addEventListener('change', (event) => { state.account = event.target.value; state.shown = ''; poll(); });
   $('#new-customer').addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -236,6 +364,7 @@ function page(sim: MetaSimulator, nonce: string): string {
     <select id="account">${options || '<option value="">No accounts yet</option>'}</select>
   </header>
   <ul id="customers" aria-label="Customers"></ul>
+  <nav><a href="/post">Posts and comments →</a></nav>
   <form id="new-customer">
     <label for="new-name">New customer</label>
     <input id="new-name" placeholder="Name (optional)" autocomplete="off">
@@ -246,8 +375,11 @@ function page(sim: MetaSimulator, nonce: string): string {
 <main>
   <header><div class="avatar" id="peer-avatar">?</div><b id="peer">Pick a customer</b></header>
   <div id="messages"><p id="empty">Pick an account and a customer to start.</p></div>
+  <div id="offers"></div>
   <div id="error" role="alert"></div>
+  <div id="menu" hidden></div>
   <form id="composer">
+    <button type="button" id="menu-toggle" title="Menu" hidden>☰</button>
     <button type="button" id="photo" title="Send a photo" disabled>📷</button>
     <input id="text" placeholder="Message…" autocomplete="off" disabled>
     <button type="submit" disabled>Send</button>

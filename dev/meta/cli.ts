@@ -36,11 +36,18 @@ Customer events (all take --account <username|IG_ID> --customer <username|IGSID>
   unsend --mid MID
   echo --text T | --template JSON  the business replies from the Instagram app; --template takes
                                   a generic template's elements (a JSON array, Send API shape)
-  comment --text T [--media-id ID]
+  comment --text T [--media-id ID] [--parent-id COMMENT_ID] [--twice]
+                                  a comment on a post (default: the newest), or a reply
+  tap-ice-breaker [--index N | --payload P]    tap one of the account's ice breakers
+  tap-menu [--index N | --payload P]           tap a persistent-menu item
+  tap-quick-reply [--index N | --payload P] [--mid MID]   tap a quick reply of the last message
+  tap-button --mid MID [--element N] [--button N]         tap a template's button
   test-payload [--login instagram|facebook]   the App Dashboard "Test" button
 
 Inspection and faults
   thread --account A --customer C
+  media --account A               the account's posts, reels, ads and lives
+  comments --media-id ID          the comments on one of them
   deliveries                      webhook POSTs with attempts and state
   delivery [--batch-window-ms N] [--timeout-ms N] [--retry-delays 0,1000,…] [--max-batch N]
            [--duplicate-probability P] [--reorder true|false] [--seed N]
@@ -95,6 +102,11 @@ const { values, positionals } = parseArgs({
     reaction: { type: 'string' },
     emoji: { type: 'string' },
     'media-id': { type: 'string' },
+    'parent-id': { type: 'string' },
+    twice: { type: 'boolean' },
+    index: { type: 'string' },
+    element: { type: 'string' },
+    button: { type: 'string' },
     login: { type: 'string' },
     username: { type: 'string' },
     name: { type: 'string' },
@@ -197,7 +209,19 @@ const EVENT_BODIES: Record<string, [kind: string, body: () => Record<string, unk
           : [{ type: 'template', elements: JSON.parse(values.template) as unknown }],
     }),
   ],
-  comment: ['comment', () => ({ text: values.text, mediaId: values['media-id'] })],
+  comment: [
+    'comment',
+    () => ({
+      text: values.text,
+      mediaId: values['media-id'],
+      parentId: values['parent-id'],
+      twice: values.twice,
+    }),
+  ],
+  'tap-ice-breaker': ['tap-ice-breaker', () => ({ index: num(values.index), payload: values.payload })],
+  'tap-menu': ['tap-menu-item', () => ({ index: num(values.index), payload: values.payload })],
+  'tap-quick-reply': ['tap-quick-reply', () => ({ index: num(values.index), payload: values.payload })],
+  'tap-button': ['tap-button', () => ({ element: num(values.element), button: num(values.button) })],
 };
 
 function request(command: string): Request | undefined {
@@ -230,6 +254,10 @@ function request(command: string): Request | undefined {
       return { method: 'POST', path: '/webhook-url', body: { url: values.set ?? null } };
     case 'test-payload':
       return { method: 'POST', path: '/events/dashboard-test', body: { loginPath: values.login } };
+    case 'media':
+      return { method: 'GET', path: `/media?${new URLSearchParams({ account: values.account ?? '' })}` };
+    case 'comments':
+      return { method: 'GET', path: `/comments?${new URLSearchParams({ media: values['media-id'] ?? '' })}` };
     case 'thread':
       return {
         method: 'GET',
@@ -363,6 +391,26 @@ const PRINTERS: Record<string, Printer> = {
           `#${d.id}  ${d.state.padEnd(9)}  ${d.events} event(s)  ${d.attempts} attempt(s)  ${d.lastStatus ?? d.lastError ?? ''}`,
       )
       .join('\n') || '(no webhook POSTs yet)',
+  media: (media: { id: string; productType: string; caption: string; ad: { title: string } | null }[]) =>
+    media
+      .map((m) => `${m.id}  ${m.productType}${m.ad ? ` (ad: ${m.ad.title})` : ''}  ${m.caption}`)
+      .join('\n') || '(nothing published)',
+  comments: (
+    comments: {
+      id: string;
+      from: { username: string };
+      text: string;
+      parentId: string | null;
+      hidden: boolean;
+      deleted: boolean;
+    }[],
+  ) =>
+    comments
+      .map(
+        (c) =>
+          `${c.parentId ? '    ↳ ' : ''}${c.id}  @${c.from.username}: ${c.text}${c.hidden ? '  (hidden)' : ''}${c.deleted ? '  (deleted)' : ''}`,
+      )
+      .join('\n') || '(no comments)',
   thread: (thread: {
     account: { username: string };
     customer: { username: string };

@@ -24,12 +24,31 @@
 //            referral       {ref, source?, type?}           postback      {title, payload, referral?: {ref, source?}, mid?}
 //            reaction       {mid, reaction?, emoji?}        unreaction    {mid}
 //            seen           {mid?}                          edit          {mid, text}
-//            unsend         {mid}                           echo          {text?, attachments?, mid?}
+//            unsend         {mid}                           echo          {text?, attachments?, quickReplies?, mid?}
 //          attachments: {type: image|video|audio|file|share|story_mention, url?}, image also stickerId?;
 //            {type: ig_post, url?, title?, mediaId?}, {type: ig_reel, url?, title?, reelVideoId?},
 //            {type: ig_story, url?, storyMediaId?}, {type: ephemeral|like_heart}; an echo also
-//            {type: template, elements: [{title, subtitle?, image_url?, default_action?, buttons?}]}
-//            comment        {text, mediaId?, commentId?}    dashboard-test {loginPath?} (no account/customer)
+//            {type: template, elements: [{title, subtitle?, image_url?, default_action?, buttons?}]} or
+//            {type: template, text, buttons: [{type: web_url, title, url} | {type: postback, title, payload}]},
+//            and quickReplies: [{title, payload}] (kept in the thread, not echoed)
+//            comment        {text, mediaId?, parentId?, commentId?, twice?} (no standby; timestamp on the
+//                           simulator clock): a comments / live_comments change; answers {commentId, mediaId,
+//                           parentId, timestamp}
+//            tap-ice-breaker {index? | payload?}             tap-menu-item {index? | payload?}
+//            tap-quick-reply {mid?, index? | payload?}       tap-button    {mid, element?, button?}
+//                           the customer taps what the business set up: answers {mid, timestamp} for a
+//                           postback or quick-reply message, {opened: url} for a web_url (no webhook)
+//            dashboard-test {loginPath?} (no account/customer)
+//   GET    /control/media?account=             the account's media, newest first ({id, caption, productType, ad, …})
+//   POST   /control/media                      {account, caption?, productType?: FEED|REELS|LIVE, ad?: true |
+//                                              {id?, title?}, timestamp?, id?}: publishes a media; answers it (201)
+//   POST   /control/media/end-live             {media}: the live broadcast ends; answers the media
+//   GET    /control/comments?media=            every comment on it, replies and deleted ones included, oldest first
+//   POST   /control/comments/delete            {customer, comment}: the customer deletes their own comment (no
+//                                              webhook, as on Meta); answers {deleted: true}
+//   GET    /control/ad-comments-twice          {enabled}: whether each comment on an ad is sent twice
+//   POST   /control/ad-comments-twice          {enabled}
+//   GET    /control/messenger-profile?account= {ice_breakers?, persistent_menu?}: what the app set for Instagram
 //   GET    /control/deliveries                 every webhook POST with attempts and state
 //   GET    /control/webhook-drops              active rules that drop webhook events
 //   POST   /control/webhook-drops              {account?, probability?, times?, seed?}: Meta loses a (seeded) share of
@@ -53,6 +72,8 @@
 //   POST   /control/block                      {account, customer, blocked}: the customer blocks the account
 //   GET    /control/send-rate-limits           {textPerSecond, mediaPerSecond} per account
 //   POST   /control/send-rate-limits           partial limits
+//   GET    /control/private-reply-rate-limit   {perHour}: private replies per hour per account (Meta: 750)
+//   POST   /control/private-reply-rate-limit   {perHour}
 //   GET    /control/conversations-rate-limit   {perSecond}: Conversations API calls per second per account
 //   POST   /control/conversations-rate-limit   {perSecond}
 //   POST   /control/oauth/authorize            {account, redirectUri, state?, scope?, deny?, loginPath?}: {location},
@@ -127,10 +148,19 @@ const templateElement = z.object({
   buttons: z.array(templateButton).max(3).optional(),
 });
 /** Only the business sends templates: they arrive on its echoes, never from a customer. */
-const echoAttachment = z.discriminatedUnion('type', [
-  ...attachmentKinds,
-  z.object({ type: z.literal('template'), elements: z.array(templateElement).min(1).max(10) }),
+const echoAttachment = z.union([
+  z.discriminatedUnion('type', [
+    ...attachmentKinds,
+    z.object({ type: z.literal('template'), elements: z.array(templateElement).min(1).max(10) }),
+  ]),
+  z.object({
+    type: z.literal('template'),
+    text: z.string().min(1),
+    buttons: z.array(templateButton).min(1).max(3),
+  }),
 ]);
+const quickReply = z.object({ title: z.string().min(1), payload: z.string().min(1) });
+const choice = { index: z.number().int().min(0).optional(), payload: z.string().optional() };
 const referral = z.object({ ref: z.string(), source: z.string().optional(), type: z.string().optional() });
 const loginPath = z.enum(['instagram', 'facebook']);
 
@@ -196,6 +226,7 @@ const EVENTS: Record<string, (sim: MetaSimulator, body: unknown) => unknown> = {
       ...messageTarget,
       text: z.string().optional(),
       attachments: z.array(echoAttachment).optional(),
+      quickReplies: z.array(quickReply).max(13).optional(),
     }),
     (sim, input) => sim.businessEcho(input),
   ),
@@ -204,11 +235,34 @@ const EVENTS: Record<string, (sim: MetaSimulator, body: unknown) => unknown> = {
       account: id,
       customer: id,
       timestamp: target.timestamp,
+      deliver: target.deliver,
       text: z.string(),
       mediaId: id.optional(),
+      parentId: id.optional(),
       commentId: id.optional(),
+      twice: z.boolean().optional(),
     }),
     (sim, input) => sim.postComment(input),
+  ),
+  'tap-ice-breaker': event(z.object({ account: id, customer: id, ...choice }), (sim, input) =>
+    sim.tapIceBreaker(input),
+  ),
+  'tap-menu-item': event(z.object({ account: id, customer: id, ...choice }), (sim, input) =>
+    sim.tapMenuItem(input),
+  ),
+  'tap-quick-reply': event(
+    z.object({ account: id, customer: id, mid: id.optional(), ...choice }),
+    (sim, input) => sim.tapQuickReply(input),
+  ),
+  'tap-button': event(
+    z.object({
+      account: id,
+      customer: id,
+      mid: id,
+      element: z.number().int().min(0).optional(),
+      button: z.number().int().min(0).optional(),
+    }),
+    (sim, input) => sim.tapTemplateButton(input),
   ),
   'dashboard-test': event(z.object({ loginPath: loginPath.optional() }), (sim, input) => {
     sim.sendDashboardTest(input);
@@ -290,6 +344,17 @@ const SendRateLimitsSchema = z.object({
   mediaPerSecond: z.number().positive().optional(),
 });
 
+const NewMediaSchema = z.object({
+  account: id,
+  caption: z.string().optional(),
+  productType: z.enum(['FEED', 'REELS', 'LIVE']).optional(),
+  ad: z
+    .union([z.literal(true), z.object({ id: id.optional(), title: z.string().min(1).optional() })])
+    .optional(),
+  timestamp: z.number().int().positive().optional(),
+  id: id.optional(),
+});
+
 const AuthorizeSchema = z.object({
   account: id,
   loginPath: loginPath.optional(),
@@ -367,6 +432,26 @@ async function handle(sim: MetaSimulator, request: SimRequest): Promise<SimRespo
       return jsonResponse(200, sim.thread(query.get('account') ?? '', query.get('customer') ?? ''));
     case 'POST /history':
       return jsonResponse(200, sim.seedHistory(HistorySchema.parse(body())));
+    case 'GET /media':
+      return jsonResponse(200, sim.media(query.get('account') ?? ''));
+    case 'POST /media': {
+      const { account, ...input } = NewMediaSchema.parse(body());
+      return jsonResponse(201, sim.addMedia(account, input));
+    }
+    case 'POST /media/end-live':
+      return jsonResponse(200, sim.endLive(z.object({ media: id }).parse(body()).media));
+    case 'GET /comments':
+      return jsonResponse(200, sim.comments(query.get('media') ?? ''));
+    case 'POST /comments/delete':
+      sim.deleteComment(z.object({ customer: id, comment: id }).parse(body()));
+      return jsonResponse(200, { deleted: true });
+    case 'GET /ad-comments-twice':
+      return jsonResponse(200, { enabled: sim.adCommentsTwice() });
+    case 'POST /ad-comments-twice':
+      sim.setAdCommentsTwice(z.object({ enabled: z.boolean() }).parse(body()).enabled);
+      return jsonResponse(200, { enabled: sim.adCommentsTwice() });
+    case 'GET /messenger-profile':
+      return jsonResponse(200, sim.messengerProfile(query.get('account') ?? ''));
     case 'GET /deliveries':
       return jsonResponse(200, sim.deliveries());
     case 'GET /webhook-drops':
@@ -416,6 +501,11 @@ async function handle(sim: MetaSimulator, request: SimRequest): Promise<SimRespo
     case 'POST /send-rate-limits':
       sim.setSendRateLimits(SendRateLimitsSchema.parse(body()));
       return jsonResponse(200, sim.sendRateLimits());
+    case 'GET /private-reply-rate-limit':
+      return jsonResponse(200, { perHour: sim.privateReplyRateLimit() });
+    case 'POST /private-reply-rate-limit':
+      sim.setPrivateReplyRateLimit(z.object({ perHour: z.number().positive() }).parse(body()).perHour);
+      return jsonResponse(200, { perHour: sim.privateReplyRateLimit() });
     case 'GET /conversations-rate-limit':
       return jsonResponse(200, { perSecond: sim.conversationsRateLimit() });
     case 'POST /conversations-rate-limit':

@@ -1,22 +1,25 @@
 // The Send API (reference §5, simulator contract §10.4): POST /{IG_ID|me|PAGE_ID}/messages on
 // both hosts. It enforces what Meta enforces — the recipient must exist and have written first,
-// 24 hours (7 days with the HUMAN_AGENT tag), 1000 bytes of text, https attachment URLs, the
-// owner's "Allow access to messages" toggle, customers who blocked the account, and per-account
-// rate limits — answers `{recipient_id, message_id}`, puts the message in the customer's thread
-// and sends the echo webhook with the same mid. Sender actions answer `{recipient_id}` only.
+// 24 hours (7 days with the HUMAN_AGENT tag), what a message may hold (send-content.ts: 1000 bytes
+// of text, https attachments, PDF files, up to 10 images, quick replies, generic and button
+// templates), the owner's "Allow access to messages" toggle, customers who blocked the account, and
+// per-account rate limits — answers `{recipient_id, message_id}`, puts the message in the
+// customer's thread and sends the echo webhook with the same mid. `recipient: {comment_id}` is a
+// private reply (private-replies.ts). Sender actions answer `{recipient_id}` only.
 import type { GraphCall, GraphEndpoint } from './graph-api.ts';
+import { objectArg } from './graph-args.ts';
 import { GraphError, invalidParameter, rateLimited, unsupportedRequest } from './graph-errors.ts';
 import { newMid } from './ids.ts';
+import { createPrivateReplies } from './private-replies.ts';
 import { createRateLimiter } from './rate-limit.ts';
-import type { AttachmentInput, Scenarios } from './scenarios.ts';
+import type { EchoAttachmentInput, Scenarios } from './scenarios.ts';
+import { type OutgoingMessage, parseOutgoingMessage } from './send-content.ts';
 import { findMessage } from './threads.ts';
 import type { Account, Customer } from './world.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
 const STANDARD_WINDOW_MS = 24 * HOUR_MS;
 const HUMAN_AGENT_WINDOW_MS = 7 * 24 * HOUR_MS;
-const MAX_TEXT_BYTES = 1000;
-const ATTACHMENT_TYPES = ['image', 'video', 'audio', 'file'] as const;
 const SENDER_ACTIONS = ['react', 'unreact', 'typing_on', 'typing_off', 'mark_seen'] as const;
 
 export interface SendRateLimits {
@@ -30,9 +33,17 @@ export interface SendRateLimits {
 export interface SentRecord {
   mid: string;
   accountIgId: string;
+  /** The customer's IGSID (for a private reply, the commenter's). */
   recipientId: string;
   text: string | null;
+  /** The first image, video, audio or file: what older readers look at. */
   attachment: { type: string; url: string } | null;
+  /** Every image, video, audio or file as it reached the customer (an attachment_id as its CDN URL). */
+  attachments: { type: string; url: string }[];
+  /** The `message` parameter exactly as the Send API accepted it. */
+  message: Record<string, unknown>;
+  /** The comment a private reply answers; null for other messages. */
+  commentId: string | null;
   tag: string | null;
   at: number;
 }
@@ -66,28 +77,12 @@ const accessDisabled = () =>
 const userUnavailable = () =>
   new GraphError({ code: 551, subcode: 1545041, message: "(#551) This person isn't available right now." });
 
-/** Graph accepts nested parameters as JSON strings in form bodies. */
-function objectArg(value: unknown, name: string): Record<string, unknown> | undefined {
-  if (value === undefined) return undefined;
-  let parsed = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      throw invalidParameter(`param ${name} must be a JSON object`);
-    }
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalidParameter(`param ${name} must be a JSON object`);
-  }
-  return parsed as Record<string, unknown>;
-}
-
 /** `now`: the simulator clock, which the rate limits refill on. */
 export function createSendApi(
   scenarios: Pick<Scenarios, 'businessEcho'>,
   initialLimits: SendRateLimits,
   now: () => number,
+  privateRepliesPerHour?: number,
 ) {
   let limits = { ...initialLimits };
   const sent: SentRecord[] = [];
@@ -103,8 +98,7 @@ export function createSendApi(
     if (!limiter.take(`${account.igId}:${lane}`, perSecond)) throw rateLimited();
   }
 
-  function recipientOf(call: GraphCall): Customer {
-    const recipient = objectArg(call.args.recipient, 'recipient');
+  function customerOf(call: GraphCall, recipient: Record<string, unknown> | undefined): Customer {
     const id = recipient?.id;
     if (typeof id !== 'string' && typeof id !== 'number')
       throw invalidParameter('param recipient[id] is required');
@@ -127,11 +121,46 @@ export function createSendApi(
     if (age > (tagged ? HUMAN_AGENT_WINDOW_MS : STANDARD_WINDOW_MS)) throw windowClosed();
   }
 
+  /** The owner's toggle and the customer's block, checked before anything reaches a customer. */
+  function checkAccess(account: Account, customer: Customer): void {
+    if (accessOff.has(account.igId)) throw accessDisabled();
+    if (blocked.has(pair(account, customer))) throw userUnavailable();
+  }
+
   /** What Meta checks before any message or sender action reaches a customer. */
   function checkReachable(call: GraphCall, customer: Customer, humanAgent: boolean): void {
-    if (accessOff.has(call.account.igId)) throw accessDisabled();
-    if (blocked.has(pair(call.account, customer))) throw userUnavailable();
+    checkAccess(call.account, customer);
     checkWindow(call.account, customer, call, humanAgent);
+  }
+
+  const privateReplies = createPrivateReplies({
+    scenarios,
+    now,
+    checkReachable: checkAccess,
+    takeTextToken: (account) => takeRateToken(account, 'text'),
+    ...(privateRepliesPerHour === undefined ? {} : { perHour: privateRepliesPerHour }),
+  });
+
+  function record(
+    call: GraphCall,
+    mid: string,
+    customer: Customer,
+    message: Record<string, unknown>,
+    content: Pick<OutgoingMessage, 'text' | 'media'>,
+    extra: { tag: string | null; commentId: string | null },
+  ): void {
+    const attachments = content.media.map(({ type, url }) => ({ type, url }));
+    sent.push({
+      mid,
+      accountIgId: call.account.igId,
+      recipientId: customer.igsid,
+      text: content.text,
+      attachment: attachments[0] ?? null,
+      attachments,
+      message: structuredClone(message),
+      ...extra,
+      at: Date.now(),
+    });
   }
 
   function senderAction(call: GraphCall, customer: Customer, action: string) {
@@ -160,7 +189,9 @@ export function createSendApi(
 
   function sendMessage(call: GraphCall) {
     checkNode(call);
-    const customer = recipientOf(call);
+    const recipient = objectArg(call.args.recipient, 'recipient');
+    if (recipient?.comment_id !== undefined) return privateReply(call, recipient.comment_id);
+    const customer = customerOf(call, recipient);
     if (typeof call.args.sender_action === 'string')
       return senderAction(call, customer, call.args.sender_action);
 
@@ -170,51 +201,37 @@ export function createSendApi(
     if (tag !== null && tag !== 'HUMAN_AGENT') {
       throw invalidParameter(`param tag "${tag}" is not supported for Instagram messaging`);
     }
-    const text = typeof message.text === 'string' && message.text !== '' ? message.text : null;
-    const attachment = objectArg(message.attachment, 'message[attachment]');
-    if (text === null && !attachment) throw invalidParameter('param message must have text or an attachment');
-    if (text !== null && Buffer.byteLength(text, 'utf8') > MAX_TEXT_BYTES) {
-      throw invalidParameter(`Length of param message[text] must be less than or equal to ${MAX_TEXT_BYTES}`);
-    }
-    let sentAttachment: SentRecord['attachment'] = null;
-    if (attachment) {
-      const type = attachment.type;
-      const url = (attachment.payload as { url?: unknown } | undefined)?.url;
-      if (!(ATTACHMENT_TYPES as readonly unknown[]).includes(type)) {
-        throw invalidParameter(
-          `param message[attachment][type] must be one of {${ATTACHMENT_TYPES.join(', ')}}`,
-        );
-      }
-      if (typeof url !== 'string' || !url.startsWith('https://')) {
-        throw new GraphError({
-          code: 100,
-          subcode: 2018008,
-          message: '(#100) Failed to fetch the file from the url',
-        });
-      }
-      sentAttachment = { type: type as string, url };
-    }
+    const content = parseOutgoingMessage(message, call.world.cdnUrl);
     checkReachable(call, customer, tag === 'HUMAN_AGENT');
-    const media = sentAttachment?.type === 'audio' || sentAttachment?.type === 'video';
+    const media = content.media.some((item) => item.type === 'audio' || item.type === 'video');
     takeRateToken(call.account, media ? 'media' : 'text');
 
     const mid = newMid(call.account.igId);
+    const attachments: EchoAttachmentInput[] = content.media.map(({ type, url }) => ({ type, url }));
+    if (content.template?.templateType === 'generic')
+      attachments.push({ type: 'template', elements: content.template.elements });
+    else if (content.template?.templateType === 'button')
+      attachments.push({ type: 'template', text: content.template.text, buttons: content.template.buttons });
     scenarios.businessEcho({
       account: call.account.igId,
       customer: customer.igsid,
       mid,
-      ...(text === null ? {} : { text }),
-      ...(sentAttachment ? { attachments: [sentAttachment as AttachmentInput] } : {}),
+      ...(content.text === null ? {} : { text: content.text }),
+      ...(attachments.length > 0 ? { attachments } : {}),
+      ...(content.quickReplies ? { quickReplies: content.quickReplies } : {}),
     });
-    sent.push({
-      mid,
-      accountIgId: call.account.igId,
-      recipientId: customer.igsid,
-      text,
-      attachment: sentAttachment,
-      tag,
-      at: Date.now(),
-    });
+    record(call, mid, customer, message, content, { tag, commentId: null });
+    return { recipient_id: customer.igsid, message_id: mid };
+  }
+
+  function privateReply(call: GraphCall, commentId: unknown) {
+    if (typeof commentId !== 'string' && typeof commentId !== 'number')
+      throw invalidParameter('param recipient[comment_id] must be a comment id');
+    const message = objectArg(call.args.message, 'message');
+    if (!message) throw invalidParameter('param message is required');
+    const { mid, customer } = privateReplies.send(call, String(commentId), message);
+    const text = message.text as string;
+    record(call, mid, customer, message, { text, media: [] }, { tag: null, commentId: String(commentId) });
     return { recipient_id: customer.igsid, message_id: mid };
   }
 
@@ -234,6 +251,9 @@ export function createSendApi(
       if (isBlocked) blocked.add(pair(account, customer));
       else blocked.delete(pair(account, customer));
     },
+    /** Private replies per hour per account (Meta: 750), over which they answer 613/2534040. */
+    privateReplyRateLimit: privateReplies.rateLimit,
+    setPrivateReplyRateLimit: privateReplies.setRateLimit,
     rateLimits: (): SendRateLimits => ({ ...limits }),
     setRateLimits(next: Partial<SendRateLimits>): void {
       limits = { ...limits, ...next };

@@ -17,6 +17,9 @@ export const newPageId = () => `1${digits(14)}`;
 /** The app-scoped user id `/me` returns as `id` (not the IG_ID). */
 export const newAppScopedUserId = () => `2${digits(16)}`;
 export const newMediaId = () => `18${digits(15)}`;
+/** The code in a post's permalink (instagram.com/p/<code>/): 11 characters of URL-safe base64. */
+export const newShortcode = () =>
+  Array.from({ length: 11 }, () => `${ALPHANUMERIC}-_`[randomInt(64)]).join('');
 export const newCommentId = () => `179${digits(14)}`;
 export const newStoryId = () => `18${digits(15)}`;
 export const newAdId = () => `1202${digits(14)}`;
@@ -50,6 +53,15 @@ export const newAuthorizationCode = () => `AQ${randomBytes(96).toString('base64u
  */
 export function newCdnUrl(cdnBase: string): string {
   return `${cdnBase}/lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=${leadingDigits(17)}&signature=${randomBytes(24).toString('base64url')}`;
+}
+
+/**
+ * A post's picture (or a reel's video) on the simulator's stand-in of Instagram's CDN; the path's
+ * `t51.29350-15` is the kind of asset posts use (profile pictures use `t51.2885-19`).
+ */
+export function newMediaUrl(cdnBase: string, kind: 'image' | 'video'): string {
+  const file = `${leadingDigits(9)}_${leadingDigits(17)}_n.${kind === 'video' ? 'mp4' : 'jpg'}`;
+  return `${cdnBase}/scontent.cdninstagram.com/v/t51.29350-15/${file}?oh=${randomBytes(16).toString('hex')}`;
 }
 
 export function newProfilePictureUrl(cdnBase: string): string {

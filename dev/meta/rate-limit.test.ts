@@ -27,4 +27,17 @@ describe('rate limiter', () => {
     limiter.reset();
     expect(limiter.take('b', 1)).toBe(true);
   });
+
+  it('holds a longer period’s worth when given one (750 an hour refill one every 4.8 s)', () => {
+    let now = 1_000_000;
+    const limiter = createRateLimiter(() => now);
+    const hour = 60 * 60 * 1000;
+    const takes = (count: number) => Array.from({ length: count }, () => limiter.take('a', 750, hour));
+    expect(takes(750).every(Boolean)).toBe(true);
+    expect(limiter.take('a', 750, hour)).toBe(false);
+    now += 4790;
+    expect(limiter.take('a', 750, hour)).toBe(false);
+    now += 20;
+    expect(takes(2)).toEqual([true, false]);
+  });
 });

@@ -1,14 +1,17 @@
-// What customers (and the business, from the Instagram app) can do, turned into the webhook events
-// Meta sends (§4.6 a–r) and applied to the thread the customer sees. Every message event returns
+// What customers (and the business, from the Instagram app) can do in a DM thread, turned into the
+// webhook events Meta sends (§4.6 a–q) and applied to the thread the customer sees (comments, §4.6
+// (r), are comments.ts). Every message event returns
 // its mid and timestamp; pass `timestamp` to create late or out-of-order events and `mid` to reuse
 // a known id.
-import { newAdId, newCommentId, newMediaId, newMid, newProductId, newStoryId } from './ids.ts';
+import { newAdId, newMediaId, newMid, newProductId, newStoryId } from './ids.ts';
+import type { QuickReply, Template, TemplateButton, TemplateElement } from './send-content.ts';
 import {
   addMessage,
   findMessage,
   lastBusinessMessage,
   type NewThreadMessage,
   type ThreadAttachment,
+  type ThreadCommentReply,
 } from './threads.ts';
 import type { EntryKind, WebhookDelivery } from './webhook-delivery.ts';
 import { type Account, type Customer, type LoginPath, SimulatorInputError, type World } from './world.ts';
@@ -51,22 +54,20 @@ export type AttachmentInput =
   /** Instagram's heart sticker. */
   | { type: 'like_heart' };
 
-/** A button of a generic template, in the Send API's shape. */
-export type TemplateButtonInput =
-  | { type: 'web_url'; title: string; url: string }
-  | { type: 'postback'; title: string; payload: string };
+/** A button of a template, in the Send API's shape. */
+export type TemplateButtonInput = TemplateButton;
 
 /** A card of a generic template, in the Send API's shape (Meta echoes it back as sent). */
-export interface TemplateElementInput {
-  title: string;
-  subtitle?: string;
-  image_url?: string;
-  default_action?: { type: 'web_url'; url: string };
-  buttons?: TemplateButtonInput[];
-}
+export type TemplateElementInput = TemplateElement;
 
-/** What the business can send beyond a customer's attachments: a generic template's cards. */
-export type EchoAttachmentInput = AttachmentInput | { type: 'template'; elements: TemplateElementInput[] };
+/**
+ * What the business can send beyond a customer's attachments: a generic template's cards, or a
+ * button template's text and buttons.
+ */
+export type EchoAttachmentInput =
+  | AttachmentInput
+  | { type: 'template'; elements: TemplateElementInput[] }
+  | { type: 'template'; text: string; buttons: TemplateButtonInput[] };
 
 export type ReactionName = 'love' | 'like' | 'laugh' | 'wow' | 'sad' | 'angry' | 'other';
 
@@ -106,11 +107,22 @@ function attachmentPayload(
   if (input.type === 'ephemeral' || input.type === 'like_heart') {
     return { wire: { type: input.type }, thread: { type: input.type, url: null, title: null } };
   }
-  if (input.type === 'template') {
+  if (input.type === 'template' && 'elements' in input) {
     // Echoes of a generic template carry it under `payload.generic` (§4.6 (b)), cards as sent.
     return {
       wire: { type: 'template', payload: { generic: { elements: input.elements } } },
       thread: { type: 'template', url: null, title: input.elements[0]?.title ?? null },
+    };
+  }
+  if (input.type === 'template') {
+    // Meta documents no echo of a button template; the payload goes back as sent, which a parser
+    // reading `payload.generic` sees as a template without cards.
+    return {
+      wire: {
+        type: 'template',
+        payload: { template_type: 'button', text: input.text, buttons: input.buttons },
+      },
+      thread: { type: 'template', url: null, title: input.text },
     };
   }
   const url = input.url ?? cdnUrl();
@@ -149,6 +161,17 @@ function attachmentPayload(
     };
   }
   return { wire: { type: input.type, payload: { url } }, thread: { type: input.type, url, title: null } };
+}
+
+/** The template among a business message's attachments, as the thread keeps it for the chat page. */
+function templateOf(attachments: EchoAttachmentInput[]): Template | null {
+  for (const attachment of attachments) {
+    if (attachment.type !== 'template') continue;
+    return 'elements' in attachment
+      ? { templateType: 'generic', elements: attachment.elements }
+      : { templateType: 'button', text: attachment.text, buttons: attachment.buttons };
+  }
+  return null;
 }
 
 function referral(input: ReferralInput, defaultSource: string) {
@@ -383,8 +406,19 @@ export function createScenarios(world: World, delivery: Pick<WebhookDelivery, 'e
       return { mid: input.mid, timestamp };
     },
 
-    /** (c) Message the business sent (typed in the Instagram app, or through the Send API): an echo. */
-    businessEcho(input: MessageTarget & { text?: string; attachments?: EchoAttachmentInput[] }): SentMessage {
+    /**
+     * (c) Message the business sent (typed in the Instagram app, or through the Send API): an echo.
+     * Quick replies and the comment a private reply answers go into the thread only: Meta's echo
+     * carries the text and attachments.
+     */
+    businessEcho(
+      input: MessageTarget & {
+        text?: string;
+        attachments?: EchoAttachmentInput[];
+        quickReplies?: QuickReply[];
+        commentReply?: ThreadCommentReply;
+      },
+    ): SentMessage {
       const { account, customer, timestamp } = resolve(input);
       if (input.text === undefined && !input.attachments?.length) {
         throw new SimulatorInputError('an echo needs text or attachments');
@@ -399,6 +433,9 @@ export function createScenarios(world: World, delivery: Pick<WebhookDelivery, 'e
         timestamp,
         text: input.text ?? null,
         attachments: built.map((a) => a.thread),
+        quickReplies: input.quickReplies ?? null,
+        template: templateOf(input.attachments ?? []),
+        commentReply: input.commentReply ?? null,
       });
       const message = {
         mid,
@@ -409,30 +446,6 @@ export function createScenarios(world: World, delivery: Pick<WebhookDelivery, 'e
       const item = { sender: { id: account.igId }, recipient: { id: customer.igsid }, timestamp, message };
       emit(account, input, item);
       return { mid, timestamp };
-    },
-
-    /** (r) Comment on one of the account's posts: a `changes` entry with field "comments". */
-    postComment(
-      input: Omit<EventTarget, 'standby'> & { text: string; mediaId?: string; commentId?: string },
-    ): { commentId: string; mediaId: string; timestamp: number } {
-      const { account, customer, timestamp } = resolve(input);
-      const commentId = input.commentId ?? newCommentId();
-      const mediaId = input.mediaId ?? newMediaId();
-      emit(
-        account,
-        input,
-        {
-          field: 'comments',
-          value: {
-            id: commentId,
-            from: { id: customer.igsid, username: customer.username },
-            text: input.text,
-            media: { id: mediaId, media_product_type: 'FEED' },
-          },
-        },
-        'changes',
-      );
-      return { commentId, mediaId, timestamp };
     },
 
     /**

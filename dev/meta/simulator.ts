@@ -1,18 +1,22 @@
 // The Meta simulator: a stand-in for Meta's servers over real HTTP, for `npm start`, tests and
 // benchmarks. One server on 127.0.0.1 answers the Graph API under /graph.instagram.com/ and
 // /graph.facebook.com/, both logins' OAuth dialogs and token endpoints (/www.instagram.com/,
-// /api.instagram.com/, /www.facebook.com/), a control API under /control/ and the customer chat
-// page at /chat, and a delivery engine POSTs signed webhooks to the app. All state is in memory;
+// /api.instagram.com/, /www.facebook.com/), a control API under /control/, the customer chat page
+// at /chat and the customer's view of the accounts' posts and comments at /post, and a delivery
+// engine POSTs signed webhooks to the app. All state is in memory;
 // codes and tokens expire on a clock tests can move.
 import { type AppCallbackInput, type AppCallbackResult, sendAppCallback } from './app-callbacks.ts';
 import type { MetaAppCredentials } from './app-credentials.ts';
 import { cdnRoute } from './cdn.ts';
 import { chatPageRoute } from './chat-page.ts';
 import { createClock } from './clock.ts';
+import { type CustomerCommentInput, createComments, type PostedComment } from './comments.ts';
 import { controlRoute } from './control-api.ts';
+import { type Choice, createCustomerTaps, type TapResult, type TapTarget } from './customer-taps.ts';
 import { createFaultInjector, type Fault, type FaultSpec } from './faults.ts';
 import { createGraphRoute, type GraphEndpoint, type GraphRequestRecord } from './graph-api.ts';
 import { createConversationsApi } from './graph-conversations.ts';
+import { createMediaApi } from './graph-media.ts';
 import { createNodeEndpoints } from './graph-nodes.ts';
 import { oauthEndpoints } from './graph-oauth.ts';
 import {
@@ -25,9 +29,17 @@ import { subscriptionEndpoints } from './graph-subscriptions.ts';
 import { type HistoryInput, type SeededConversation, seedHistory } from './history.ts';
 import { type Route, startHttpServer } from './http.ts';
 import { instagramTokenRoute, type OAuthResponseShape } from './instagram-token-route.ts';
+import {
+  createMessengerProfile,
+  type IceBreaker,
+  type MenuItem,
+  type MessengerProfile,
+} from './messenger-profile.ts';
 import { consentRedirect, DEFAULT_SCOPES, parseAuthorizeRequest } from './oauth-consent.ts';
 import { oauthDialogRoute } from './oauth-dialog.ts';
-import { createScenarios, type Scenarios } from './scenarios.ts';
+import { postPageRoute } from './post-page.ts';
+import type { Comment, Media, NewMedia } from './posts.ts';
+import { createScenarios, type Scenarios, type SentMessage } from './scenarios.ts';
 import type { ThreadMessage } from './threads.ts';
 import { createWebhookDelivery, type DeliveryOptions, type DeliveryRecord } from './webhook-delivery.ts';
 import {
@@ -60,6 +72,8 @@ export interface MetaSimulatorOptions {
   sendRateLimits?: Partial<SendRateLimits>;
   /** Conversations API calls per second per account; Meta's documented 2 by default. */
   conversationsPerSecond?: number;
+  /** Private replies per hour per account; Meta's documented 750 by default. */
+  privateRepliesPerHour?: number;
 }
 
 export interface AuthorizeInput {
@@ -83,6 +97,10 @@ export interface ThreadView {
   /** mid of the last business message the customer has seen. */
   seenMid: string | null;
   messages: ThreadMessage[];
+  /** The account's ice breakers (default locale), which Instagram offers while no message is written. */
+  iceBreakers: IceBreaker[];
+  /** The account's persistent menu (default locale). */
+  persistentMenu: MenuItem[];
 }
 
 export interface MetaSimulator extends Scenarios {
@@ -116,6 +134,31 @@ export interface MetaSimulator extends Scenarios {
   revokeToken(account: string): void;
   /** The redirect the consent dialog's Allow (or, with `deny`, Cancel) button would produce. */
   authorize(input: AuthorizeInput): string;
+  /** The account's media (posts, reels, ads, lives), newest first. */
+  media(account: string): Media[];
+  /** Publishes a media for the account (a feed post unless said otherwise). */
+  addMedia(account: string, input?: NewMedia): Media;
+  /** The live broadcast ends: its comments can no longer be read or replied to privately. */
+  endLive(mediaId: string): Media;
+  /** Every comment on the media, replies and deleted ones included, oldest first. */
+  comments(mediaId: string): Comment[];
+  /** A customer comments on the account's media or replies to a comment: a `comments` webhook. */
+  postComment(input: CustomerCommentInput): PostedComment;
+  /** A customer deletes a comment of their own (Meta sends no webhook for it). */
+  deleteComment(input: { customer: string; comment: string }): void;
+  /** Whether each comment on an ad is sent twice, as Meta warns it may be. */
+  adCommentsTwice(): boolean;
+  setAdCommentsTwice(enabled: boolean): void;
+  /** The account's Instagram ice breakers and persistent menu, as set through the Graph API. */
+  messengerProfile(account: string): MessengerProfile;
+  /** The customer taps an ice breaker (only in a conversation not yet started): a postback. */
+  tapIceBreaker(input: TapTarget & Choice): SentMessage;
+  /** The customer taps a persistent-menu item: a postback, or a link opened with no webhook. */
+  tapMenuItem(input: TapTarget & Choice): TapResult;
+  /** The customer taps a quick reply of the thread's last message: a message with quick_reply. */
+  tapQuickReply(input: TapTarget & Choice & { mid?: string }): SentMessage;
+  /** The customer taps a template button: a postback, or a link opened with no webhook. */
+  tapTemplateButton(input: TapTarget & { mid: string; element?: number; button?: number }): TapResult;
   /** Revokes the account's tokens and POSTs a signed_request to the app's deauthorize callback. */
   deauthorize(input: AppCallbackInput): Promise<AppCallbackResult>;
   /** POSTs a signed_request to the app's data-deletion callback. */
@@ -144,6 +187,9 @@ export interface MetaSimulator extends Scenarios {
   setMessagingAccess(account: string, enabled: boolean): void;
   /** The customer blocks the account; sends to them fail with 551. */
   setBlocked(account: string, customer: string, blocked: boolean): void;
+  /** Private replies per hour per account (Meta: 750), over which they answer 613/2534040. */
+  privateReplyRateLimit(): number;
+  setPrivateReplyRateLimit(perHour: number): void;
   sendRateLimits(): SendRateLimits;
   setSendRateLimits(limits: Partial<SendRateLimits>): void;
   /** Conversations API calls per second per account (Meta: 2), over which calls answer 613/2534040. */
@@ -196,11 +242,17 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
   );
   delivery.observe(unsubscribeRule.observer);
   const webhookDrops = createWebhookDrops((ref) => world.findAccount(ref)?.igId);
-  const scenarios = createScenarios(world, webhookDrops.guard(delivery));
+  const guardedDelivery = webhookDrops.guard(delivery);
+  const scenarios = createScenarios(world, guardedDelivery);
+  const comments = createComments(world, guardedDelivery);
+  const mediaApi = createMediaApi(comments);
+  const messengerProfiles = createMessengerProfile();
+  const taps = createCustomerTaps(world, scenarios, messengerProfiles);
   const sendApi = createSendApi(
     scenarios,
     { ...DEFAULT_SEND_RATE_LIMITS, ...options.sendRateLimits },
     clock.now,
+    options.privateRepliesPerHour,
   );
   const conversationsApi = createConversationsApi(clock.now, options.conversationsPerSecond);
   // Served on both hosts. Nodes go last: `:id` matches any one segment.
@@ -209,7 +261,9 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
     ...subscriptionEndpoints,
     ...sendApi.endpoints,
     ...conversationsApi.endpoints,
-    ...createNodeEndpoints([conversationsApi.node]),
+    ...mediaApi.endpoints,
+    ...messengerProfiles.endpoints,
+    ...createNodeEndpoints([conversationsApi.node, mediaApi.node]),
   ];
 
   const simulator: MetaSimulator = {
@@ -237,9 +291,29 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
         customer,
         seenMid: thread.seenMid,
         messages: thread.messages,
+        ...messengerProfiles.customerView(account.igId),
       });
     },
     seedHistory: (input) => seedHistory(world, scenarios, input),
+    media: (account) => structuredClone(world.posts.mediaOf(world.account(account))),
+    addMedia: (account, input) => structuredClone(world.posts.addMedia(world.account(account), input)),
+    endLive(mediaId) {
+      const media = world.posts.media(mediaId);
+      if (!media) throw new SimulatorInputError(`no media ${mediaId}`);
+      world.posts.endLive(media);
+      return structuredClone(media);
+    },
+    comments(mediaId) {
+      const media = world.posts.media(mediaId);
+      if (!media) throw new SimulatorInputError(`no media ${mediaId}`);
+      return structuredClone(world.posts.allCommentsOf(media));
+    },
+    messengerProfile: (account) => messengerProfiles.profile(world.account(account).igId),
+    ...taps,
+    postComment: comments.postComment,
+    deleteComment: comments.deleteByCustomer,
+    adCommentsTwice: comments.adCommentsTwice,
+    setAdCommentsTwice: comments.setAdCommentsTwice,
     revokeToken: (account) => world.revokeToken(world.account(account)),
     authorize(input) {
       const account = world.account(input.account);
@@ -279,6 +353,8 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
     setMessagingAccess: (account, enabled) => sendApi.setMessagingAccess(world.account(account), enabled),
     setBlocked: (account, customer, blocked) =>
       sendApi.setBlocked(world.account(account), world.customer(customer), blocked),
+    privateReplyRateLimit: sendApi.privateReplyRateLimit,
+    setPrivateReplyRateLimit: sendApi.setPrivateReplyRateLimit,
     sendRateLimits: sendApi.rateLimits,
     setSendRateLimits: sendApi.setRateLimits,
     conversationsRateLimit: conversationsApi.rateLimit,
@@ -311,6 +387,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions): Promise
     oauthDialogRoute(world, app),
     controlRoute(simulator),
     chatPageRoute(simulator),
+    postPageRoute(simulator),
     cdnRoute,
   ];
   return simulator;

@@ -2,6 +2,7 @@
 // would show it: messages in timestamp order with edits, unsends and reactions applied. The
 // scenarios write it, the chat page shows it and the Conversations API reads it, so every reader
 // sees what the webhooks said.
+import type { QuickReply, Template } from './send-content.ts';
 
 /**
  * Every kind of attachment a thread can hold: a sticker is the image Meta sends with a
@@ -34,6 +35,14 @@ export interface ThreadReaction {
   emoji: string;
 }
 
+/** The comment a private reply answers: Instagram shows the message with a link to the post. */
+export interface ThreadCommentReply {
+  commentId: string;
+  commentText: string;
+  mediaId: string;
+  permalink: string;
+}
+
 export interface ThreadMessage {
   mid: string;
   from: 'customer' | 'business';
@@ -49,6 +58,12 @@ export interface ThreadMessage {
   edits: number;
   /** The customer's reaction to this message (business reactions send no webhook). */
   customerReaction: ThreadReaction | null;
+  /** Quick replies the business offered with this message (tappable while it is the last one). */
+  quickReplies: QuickReply[] | null;
+  /** The generic or button template the business sent, with its cards and buttons. */
+  template: Template | null;
+  /** Set on a business message sent as a private reply to one of the customer's comments. */
+  commentReply: ThreadCommentReply | null;
 }
 
 export interface Thread {
@@ -83,6 +98,9 @@ export function addMessage(thread: Thread, message: NewThreadMessage): ThreadMes
     deleted: false,
     edits: 0,
     customerReaction: null,
+    quickReplies: null,
+    template: null,
+    commentReply: null,
     ...content,
   };
   let index = thread.messages.length;

@@ -1,6 +1,7 @@
 // Everything Meta would know about the simulated world, kept in memory: the business's Instagram
-// professional accounts, the customers who write to them, who has consented to profile lookups,
-// every conversation, and the OAuth state: authorization codes and every token issued, with its
+// professional accounts with what they publish (posts.ts: media and their comments; every new
+// account starts with a post, a reel and an ad), the customers who write to them, who has
+// consented to profile lookups, every conversation, and the OAuth state: authorization codes and every token issued, with its
 // issue and expiry times on the simulator's clock.
 import type { Clock } from './clock.ts';
 import {
@@ -14,6 +15,7 @@ import {
   newPageId,
   newProfilePictureUrl,
 } from './ids.ts';
+import { createPosts } from './posts.ts';
 import { newThread, type Thread } from './threads.ts';
 
 export type LoginPath = 'instagram' | 'facebook';
@@ -45,6 +47,7 @@ export interface Account {
   profilePictureUrl: string;
   followersCount: number;
   followsCount: number;
+  /** How many media it has published (lives not counted), kept by posts.ts. */
   mediaCount: number;
 }
 
@@ -149,6 +152,7 @@ export function createWorld(clock: Clock, cdnBase: string) {
   const codes = new Map<string, AuthorizationCode>();
   const consent = new Set<string>();
   const threads = new Map<string, Conversation>();
+  const posts = createPosts(clock, cdnBase);
   const pairKey = (account: Account, customer: Customer) => `${account.igId}:${customer.igsid}`;
 
   function findAccount(ref: string): Account | undefined {
@@ -190,6 +194,9 @@ export function createWorld(clock: Clock, cdnBase: string) {
     /** The simulator's clock, which every expiry is measured against. */
     now: () => clock.now(),
 
+    /** Every account's media and the comments on them. */
+    posts,
+
     /** A fresh attachment URL on the simulator's CDN. */
     cdnUrl: () => newCdnUrl(cdnBase),
 
@@ -208,9 +215,10 @@ export function createWorld(clock: Clock, cdnBase: string) {
         profilePictureUrl: newProfilePictureUrl(cdnBase),
         followersCount: 1200 + accounts.size * 37,
         followsCount: 180,
-        mediaCount: 64,
+        mediaCount: 0,
       };
       accounts.set(account.igId, account);
+      posts.seed(account);
       registerToken(account, loginPath === 'instagram' ? 'long-lived' : 'page', account.accessToken);
       return account;
     },
