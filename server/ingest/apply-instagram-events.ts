@@ -251,6 +251,7 @@ async function store(
         text: event.text ?? null,
         kind: row.kind ?? 'text',
         at: event.occurredAt,
+        attachments: event.attachments,
       });
       if (!adopted) inserted = (await insertMessageOnce(trx, row)) !== null;
     }
@@ -293,6 +294,7 @@ function toMessageRow(connection: ConnectionRef, conversationId: string, event: 
     standby: event.standby,
     origin: null,
     comment: null,
+    quickReplies: null,
   };
   switch (event.kind) {
     case 'message':
