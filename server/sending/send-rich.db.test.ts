@@ -358,6 +358,31 @@ describe('each rich kind reaches the customer exactly as sent, once', () => {
   });
 });
 
+describe('the same idempotency key', () => {
+  it('names the same rich reply: repeated, it sends nothing new; with other content, it is refused', async () => {
+    const idempotencyKey = randomUUID();
+    const reply = {
+      workspaceId,
+      conversationId,
+      idempotencyKey,
+      text: 'Pick one',
+      quickReplies: [{ title: 'Shirt', payload: 'SHIRT' }],
+      template: CARDS,
+    };
+    const first = await client().messages.send.mutate(reply);
+    for (const part of first) await settledAs(part.id, 'SENT');
+    const again = await client().messages.send.mutate(reply);
+    expect(again.map((part) => [part.id, part.status])).toEqual(first.map((part) => [part.id, 'SENT']));
+    expect(sentToCustomer()).toHaveLength(2);
+
+    const changed = await apiRefusal(
+      client().messages.send.mutate({ ...reply, quickReplies: [{ title: 'Shirt', payload: 'OTHER' }] }),
+    );
+    expect(changed.message).toContain('already used for a different message');
+    expect(sentToCustomer()).toHaveLength(2);
+  });
+});
+
 describe('bad input is refused before anything is stored', () => {
   it.each([
     [
