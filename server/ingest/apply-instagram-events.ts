@@ -281,9 +281,10 @@ async function store(
 }
 
 /**
- * A postback that carries the mid of a message we hold that is not a postback (the template whose
- * button was tapped, say) is still the customer's tap: it is stored beside that message, under an
- * id of its own, rather than dropped as a duplicate. A redelivery finds it there.
+ * A postback that carries the mid of a message of the business (the template whose button was
+ * tapped, say) is still the customer's tap: it is stored beside that message, under an id of its
+ * own, rather than dropped as a duplicate. A redelivery finds it there. A customer's message under
+ * the same mid is this very tap, already held (history imports store postbacks as text).
  */
 async function storeTapBeside(
   trx: Tx,
@@ -293,7 +294,7 @@ async function storeTapBeside(
 ): Promise<boolean> {
   if (event.kind !== 'postback') return false;
   const holder = await findMessageByMid(trx, connection.id, event.mid);
-  if (!holder || holder.kind === 'postback') return false;
+  if (holder?.direction !== 'OUTBOUND') return false;
   return (await insertMessageOnce(trx, { ...row, external_message_id: `postback:${event.mid}` })) !== null;
 }
 
