@@ -18,6 +18,7 @@ test('connect an Instagram account, then cancel a second attempt', async ({ page
   const username = uniqueUsername('compilers');
   await openInstagramConsent(page);
   await expect(page.getByText('instagram_business_manage_messages')).toBeVisible();
+  await expect(page.getByText('instagram_business_manage_comments')).toBeVisible();
   await allowNewAccount(page, username);
 
   await expect(page).toHaveURL(/\/w\/[0-9a-f-]{36}\/inbox\?connected=/);

@@ -1,4 +1,5 @@
-// Workspace settings: what the workspace sends to customers besides standard replies. Human Agent
+// Workspace settings: what the workspace sends to customers besides standard replies, each
+// account's ice breakers and menu, and how long data is kept. Human Agent
 // replies are on (Meta allows them for people, and we never tag automated sends); seen receipts,
 // typing and reactions are off until an owner or admin turns them on, since customers'
 // expectations differ by business. Agents see the choices but cannot change them.
@@ -6,6 +7,7 @@ import type { MetaFunction } from '@remix-run/node';
 import { useParams } from '@remix-run/react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import clsx from 'clsx';
+import { MessengerProfileSettings } from '#app/components/messenger-profile-settings.tsx';
 import { RetentionSettings } from '#app/components/retention-settings.tsx';
 import { useTRPC } from '#app/lib/trpc.ts';
 import { useWorkspaceAdmin } from '#app/lib/use-workspace-admin.ts';
@@ -112,6 +114,7 @@ export default function Settings() {
             </p>
           ) : null}
         </section>
+        <MessengerProfileSettings workspaceId={workspaceId} canEdit={canEdit} />
         <RetentionSettings workspaceId={workspaceId} canEdit={canEdit} />
       </div>
     </main>

@@ -86,12 +86,14 @@ function newAccount() {
 }
 
 describe('connecting with Instagram Login', () => {
-  it('asks Meta for the messaging scopes and comes back to our callback', async () => {
+  it('asks Meta for the messaging and comment scopes and comes back to our callback', async () => {
     const account = newAccount();
     const { authUrl, location } = await authorise(alice, aliceWorkspace, account.username);
     const url = new URL(authUrl);
     expect(url.pathname).toMatch(/\/oauth\/authorize$/);
-    expect(url.searchParams.get('scope')).toBe('instagram_business_basic,instagram_business_manage_messages');
+    expect(url.searchParams.get('scope')).toBe(
+      'instagram_business_basic,instagram_business_manage_messages,instagram_business_manage_comments',
+    );
     expect(url.searchParams.get('redirect_uri')).toBe(redirectUri());
     expect(location.origin + location.pathname).toBe(redirectUri());
     expect(location.hash).toBe('#_');

@@ -22,7 +22,8 @@ export type AuditAction =
   | 'meta.data_deletion'
   | 'comment.hide'
   | 'comment.unhide'
-  | 'comment.delete';
+  | 'comment.delete'
+  | 'profile.publish';
 
 export interface AuditEntry {
   workspaceId: string;

@@ -146,6 +146,8 @@ export interface ReplyContext {
   accountName: string | null;
   status: 'ACTIVE' | 'ARCHIVED';
   assignedTo: string | null;
+  /** The customer commented on the business's posts. */
+  hasComments: boolean;
 }
 
 export async function findReplyContext(
@@ -168,6 +170,7 @@ export async function findReplyContext(
       'c.contact_avatar',
       'c.status as conversation_status',
       'c.assigned_to',
+      'c.has_comments',
       'cc.display_name',
       'cc.status',
       'cc.needs_reauth_reason',
@@ -192,6 +195,7 @@ export async function findReplyContext(
       accountName: row.display_name,
       status: row.conversation_status,
       assignedTo: row.assigned_to,
+      hasComments: row.has_comments,
     }
   );
 }

@@ -17,12 +17,16 @@ export function messagingWindow(input: {
   humanAgentEnabled: boolean;
   /** A person typing in the inbox; automations never get the HUMAN_AGENT extension. */
   sentByHuman: boolean;
+  /** The customer commented on the business's posts (answered from the comment, not here). */
+  commented?: boolean;
 }): MessagingWindow {
   const { lastInboundAt, now } = input;
   if (!lastInboundAt) {
     return {
       kind: 'closed',
-      reason: 'The customer has not written to this account yet; Instagram only allows replies.',
+      reason: input.commented
+        ? 'This customer has only commented so far: answer the comment, in public or privately (once, within 7 days). Replies here open when they write to you.'
+        : 'The customer has not written to this account yet; Instagram only allows replies.',
     };
   }
   const standardEnds = new Date(lastInboundAt.getTime() + STANDARD_WINDOW_MS);

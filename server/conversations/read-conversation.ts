@@ -44,6 +44,7 @@ export async function readConversation(
       now,
       humanAgentEnabled: context.humanAgentEnabled,
       sentByHuman: true,
+      commented: context.hasComments,
     });
     return {
       contact: {

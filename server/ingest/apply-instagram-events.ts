@@ -25,7 +25,7 @@ import { IMPORTED_HISTORY_ORIGIN, leadOrigin, recordLead } from '../leads/index.
 import type { InstagramEvent } from '../meta/instagram-events.ts';
 import { adoptEcho, confirmByEcho } from '../sending/index.ts';
 import type { Services } from '../services.ts';
-import { registerContact } from './contacts.repository.ts';
+import { recordCommenterUsername, registerContact } from './contacts.repository.ts';
 import { enrichContactJob } from './enrich-contact.job.ts';
 import {
   findRecordedEvent,
@@ -84,6 +84,9 @@ export async function applyConversationEvents(
   const outcomes: EventOutcome[] = [];
   let firstInbound: Opening | undefined;
   const holds = { comments: false, directMessages: false };
+  /** The customer wrote to the account (Meta then gives their profile); a comment's username. */
+  let customerWrote = false;
+  let commenter: string | null = null;
   for (const event of events) {
     if (event.kind === 'ignored') {
       const id = await recordEvent(trx, webhookEventId, event, connection, 'IGNORED', event.reason);
@@ -108,7 +111,10 @@ export async function applyConversationEvents(
           mediaId: stored.newMediaId,
         });
       }
-      if (event.direction === 'INBOUND') firstInbound ??= event;
+      if (event.direction === 'INBOUND') {
+        firstInbound ??= event;
+        commenter ??= event.username;
+      }
       outcomes.push('applied');
     } else if (isStored(event)) {
       // Stored in this same transaction (savepoint), so it is recorded as applied right away.
@@ -121,7 +127,10 @@ export async function applyConversationEvents(
       conversationId ??= await upsertConversation(trx, conversationOf(connection, event));
       holds.directMessages ||= event.kind !== 'referral';
       const { inbound, inserted } = await store(trx, connection, conversationId, event, target.history);
-      if (inbound && !event.isSelf) firstInbound ??= event;
+      if (inbound && !event.isSelf) {
+        firstInbound ??= event;
+        customerWrote = true;
+      }
       // History of a message the inbox holds (a webhook brought it) brings nothing new: said so,
       // so what an import brought counts only what it added.
       if (target.history && !inserted) {
@@ -148,14 +157,11 @@ export async function applyConversationEvents(
     await recordConversationHolds(trx, conversationId, holds);
   }
   if (connection && conversationId && firstInbound) {
-    await rememberContact(
-      trx,
-      services,
-      connection,
-      conversationId,
-      firstInbound,
-      target.history !== undefined,
-    );
+    await rememberContact(trx, services, connection, conversationId, firstInbound, {
+      imported: target.history !== undefined,
+      wrote: customerWrote,
+      username: commenter,
+    });
   }
   return { outcomes, conversationId };
 }
@@ -195,16 +201,20 @@ function conversationOf(connection: ConnectionRef, event: Opening) {
   };
 }
 
-/** The lead (first contact only) and the contact whose profile is to be looked up. */
+/**
+ * The lead (first contact only) and the contact whose profile is to be looked up, or looked up
+ * again now that the customer wrote; until Meta gives a profile, a commenter shows by the
+ * username their comment carried.
+ */
 async function rememberContact(
   trx: Tx,
   services: ApplyServices,
   connection: ConnectionRef,
   conversationId: string,
   first: Opening,
-  imported: boolean,
+  batch: { imported: boolean; wrote: boolean; username: string | null },
 ) {
-  const origin = imported ? IMPORTED_HISTORY_ORIGIN : leadOrigin(first);
+  const origin = batch.imported ? IMPORTED_HISTORY_ORIGIN : leadOrigin(first);
   await recordLead(trx, {
     workspaceId: connection.workspaceId,
     connectionId: connection.id,
@@ -214,11 +224,11 @@ async function rememberContact(
     originAt: first.occurredAt,
   });
   const igsid = first.contactId;
-  if (
-    await registerContact(trx, { workspaceId: connection.workspaceId, connectionId: connection.id, igsid })
-  ) {
+  const contact = { workspaceId: connection.workspaceId, connectionId: connection.id, igsid };
+  if (await registerContact(trx, { ...contact, wrote: batch.wrote })) {
     await services.enqueue(trx, enrichContactJob, { connectionId: connection.id, igsid });
   }
+  if (batch.username) await recordCommenterUsername(trx, { ...contact, username: batch.username });
 }
 
 /** Stores the message (unless held already) and updates the conversation's summary. */

@@ -1,11 +1,16 @@
 // SQL for the contact profile cache.
+import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
 import type { ContactProfile } from '../meta/graph-api.ts';
 
-/** Registers a contact the first time it is seen; true when it is new (and needs a profile). */
+/**
+ * Registers a contact the first time it is seen; true when it needs a profile lookup: it is new,
+ * or Meta refused its profile for want of consent and the customer has now written (Meta gives a
+ * profile only of someone who messaged the account; a commenter has not).
+ */
 export async function registerContact(
   trx: Tx,
-  contact: { workspaceId: string; connectionId: string; igsid: string },
+  contact: { workspaceId: string; connectionId: string; igsid: string; wrote: boolean },
 ): Promise<boolean> {
   const row = await trx
     .insertInto('contacts')
@@ -14,10 +19,45 @@ export async function registerContact(
       channel_connection_id: contact.connectionId,
       igsid: contact.igsid,
     })
-    .onConflict((oc) => oc.columns(['channel_connection_id', 'igsid']).doNothing())
+    .onConflict((oc) =>
+      oc
+        .columns(['channel_connection_id', 'igsid'])
+        // Looked up afresh: not "fresh" for a day after the refusal.
+        .doUpdateSet({ fetch_error: null, fetched_at: null })
+        .where(sql<boolean>`${contact.wrote} and contacts.fetch_error like ${`${NO_CONSENT}:%`}`),
+    )
     .returning('id')
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** How a lookup Meta refused for want of consent is recorded (see enrich-contact.ts). */
+export const NO_CONSENT = 'no_consent';
+
+/**
+ * The username a comment carries, for a contact Meta has given no profile of yet: the inbox shows
+ * @username rather than "Instagram user". A profile fetched later replaces it.
+ */
+export async function recordCommenterUsername(
+  trx: Tx,
+  contact: { connectionId: string; igsid: string; username: string },
+): Promise<void> {
+  await trx
+    .updateTable('conversations')
+    .set({
+      contact_username: sql<string>`coalesce(contact_username, ${contact.username})`,
+      contact_name: sql<string>`case when contact_name = '' then ${contact.username} else contact_name end`,
+    })
+    .where('channel_connection_id', '=', contact.connectionId)
+    .where('contact_identifier', '=', contact.igsid)
+    .where('contact_username', 'is', null)
+    .execute();
+  await trx
+    .updateTable('leads')
+    .set({ username: sql<string>`coalesce(username, ${contact.username})` })
+    .where('channel_connection_id', '=', contact.connectionId)
+    .where('contact_identifier', '=', contact.igsid)
+    .execute();
 }
 
 export async function findContactFetchedAt(

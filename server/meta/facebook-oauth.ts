@@ -18,6 +18,7 @@ export interface FacebookOAuthConfig {
 export const FACEBOOK_SCOPES = [
   'instagram_basic',
   'instagram_manage_messages',
+  'instagram_manage_comments',
   'pages_show_list',
   'pages_manage_metadata',
   'pages_read_engagement',

@@ -16,7 +16,7 @@ const config: InstagramOAuthConfig = {
 };
 
 describe('instagramAuthorizeUrl', () => {
-  it('asks for the messaging scopes with our app, redirect and state, keeping a base path', () => {
+  it('asks for the messaging and comment scopes with our app, redirect and state, keeping a base path', () => {
     const url = new URL(
       instagramAuthorizeUrl(config, 'https://crm.example/api/instagram/oauth/callback', 'st4te'),
     );
@@ -25,7 +25,7 @@ describe('instagramAuthorizeUrl', () => {
       client_id: '990000000000001',
       redirect_uri: 'https://crm.example/api/instagram/oauth/callback',
       response_type: 'code',
-      scope: 'instagram_business_basic,instagram_business_manage_messages',
+      scope: 'instagram_business_basic,instagram_business_manage_messages,instagram_business_manage_comments',
       state: 'st4te',
     });
   });

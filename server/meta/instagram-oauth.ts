@@ -16,7 +16,12 @@ export interface InstagramOAuthConfig {
   timeoutMs?: number;
 }
 
-export const INSTAGRAM_SCOPES = ['instagram_business_basic', 'instagram_business_manage_messages'];
+/** Messages, and the comments on the business's posts (read, answer, hide, delete). */
+export const INSTAGRAM_SCOPES = [
+  'instagram_business_basic',
+  'instagram_business_manage_messages',
+  'instagram_business_manage_comments',
+];
 
 export class OAuthExchangeError extends Error {
   constructor(

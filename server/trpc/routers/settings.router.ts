@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import {
+  AccountInput,
+  HeldProfileSchema,
+  MessengerProfileSchema,
+  publishAccountProfile,
+  readAccountProfile,
+  StoredProfileSchema,
+} from '../../messenger-profile/index.ts';
 import { RetentionPolicySchema, RetentionSettingsSchema, readRetention } from '../../retention/index.ts';
 import {
   findSendSettings,
@@ -41,4 +49,25 @@ export const settingsRouter = router({
       const { workspaceId: _workspaceId, ...policy } = input;
       return updateWorkspaceRetention(ctx.db, ctx.actor, { workspaceId: ctx.workspace.id, policy });
     }),
+  /** An account's ice breakers and persistent menu as Meta holds them now (or why they could not be read). */
+  messengerProfile: workspaceProcedure
+    .input(AccountInput)
+    .output(HeldProfileSchema)
+    .query(({ ctx, input }) =>
+      readAccountProfile(ctx.services, ctx.actor, {
+        workspaceId: ctx.workspace.id,
+        accountId: input.accountId,
+      }),
+    ),
+  /** Publishes an account's ice breakers and menu to Meta (owners and admins); what Meta then holds. */
+  publishMessengerProfile: workspaceAdminProcedure
+    .input(AccountInput.extend({ profile: MessengerProfileSchema }))
+    .output(StoredProfileSchema)
+    .mutation(({ ctx, input }) =>
+      publishAccountProfile(ctx.services, ctx.actor, {
+        workspaceId: ctx.workspace.id,
+        accountId: input.accountId,
+        profile: input.profile,
+      }),
+    ),
 });
