@@ -161,9 +161,11 @@ describe('template buttons', () => {
     expect(sim.tapTemplateButton({ ...pair, mid, element: 1, button: 0 })).toEqual({
       opened: 'https://shop.example.com/p/2',
     });
-    sim.tapTemplateButton({ ...pair, mid, element: 1, button: 1 });
+    const tap = sim.tapTemplateButton({ ...pair, mid, element: 1, button: 1 }) as { mid: string };
+    // The tap is a message of its own: a new mid, not the card's.
+    expect(tap.mid).not.toBe(mid);
     expect((await deliveredSince(before)).map((item) => item.postback)).toEqual([
-      { mid: expect.any(String), title: 'Ask about it', payload: 'ASK_P2' },
+      { mid: tap.mid, title: 'Ask about it', payload: 'ASK_P2' },
     ]);
     expect(() => sim.tapTemplateButton({ ...pair, mid, element: 0, button: 0 })).toThrow(/no such button/);
   });

@@ -102,7 +102,8 @@ export function createCustomerTaps(
           : template.elements[input.element ?? 0]?.buttons;
       const button = buttons?.[input.button ?? 0];
       if (!button) throw new SimulatorInputError('no such button');
-      return press(input, button);
+      // The tap is a message of its own, with a new mid (not the card's).
+      return press({ account: input.account, customer: input.customer }, button);
     },
   };
 }

@@ -138,6 +138,10 @@ export const ConversationViewSchema = z.object({
         })
         .nullable(),
       privateReplyTo: z.string().nullable(),
+      /** A message of the business: the quick replies offered under its text. */
+      quickReplies: z.array(z.object({ title: z.string(), payload: z.string() })).nullable(),
+      /** A message of the customer that is their tap on a quick reply: its payload. */
+      quickReplyPayload: z.string().nullable(),
     }),
   ),
   nextCursor: z.string().nullable(),

@@ -28,7 +28,7 @@ export {
   ConversationViewSchema,
   ListConversationsInput,
 } from './conversations.schemas.ts';
-export type { ProviderData } from './jsonb-columns.ts';
+export type { ProviderData, QuickReplyOption } from './jsonb-columns.ts';
 export {
   attachmentsColumn,
   firstAttachmentUrl,
@@ -36,6 +36,7 @@ export {
   providerDataColumn,
   reactionsColumn,
   StoredReferralSchema,
+  templateAttachment,
 } from './jsonb-columns.ts';
 export { conversationFilters, listConversations } from './list-conversations.ts';
 export { COMMENT_KIND, foldMessageEvents, messageKind, previewOf } from './message-presentation.ts';

@@ -51,6 +51,17 @@ export interface ProviderData {
   origin: 'echo' | null;
   /** A comment's post and ad (the comment's own id, parent and state have columns). */
   comment: StoredComment | null;
+  /**
+   * The quick replies a message of ours offered under its text, as the customer was shown them.
+   * Optional here because rows and writers older than quick replies leave it out (it reads as null).
+   */
+  quickReplies?: QuickReplyOption[] | null;
+}
+
+/** A quick reply the business offered: what the customer saw, and what the app receives on a tap. */
+export interface QuickReplyOption {
+  title: string;
+  payload: string;
 }
 
 /** Where a comment was made: the post (reel, live) and the ad it was made on. */
@@ -85,6 +96,10 @@ const ProviderDataSchema: z.ZodType<ProviderData, unknown> = z.preprocess(
       })
       .nullable()
       .default(null),
+    quickReplies: z
+      .array(z.object({ title: z.string(), payload: z.string() }))
+      .nullable()
+      .default(null),
   }),
 );
 
@@ -107,4 +122,17 @@ export function firstAttachmentUrl(stored: unknown): string | null {
 /** The attachment fields a message built in this app starts with (outbound media). */
 export function plainAttachment(kind: AttachmentKind, url: string): Attachment {
   return { kind, type: kind, url, title: null, mediaId: null, stickerId: null, elements: null };
+}
+
+/** A generic template built in this app, stored as its echo would be (the thread shows both alike). */
+export function templateAttachment(elements: TemplateElement[]): Attachment {
+  return {
+    kind: 'template',
+    type: 'template',
+    url: null,
+    title: null,
+    mediaId: null,
+    stickerId: null,
+    elements,
+  };
 }

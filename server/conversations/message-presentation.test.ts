@@ -19,6 +19,14 @@ describe('previewOf', () => {
     expect(previewOf({ ...message, kind: 'like_heart', attachments: [{ kind: 'like_heart' }] })).toBe('❤️');
   });
 
+  it('counts several photos sent at once; one is a photo', () => {
+    const photos = [1, 2, 3].map((i) => plainAttachment('image', `https://cdn.test/${i}.jpg`));
+    expect(previewOf({ ...message, direction: 'OUTBOUND', kind: 'image', attachments: photos })).toBe(
+      'You: 📷 3 photos',
+    );
+    expect(previewOf({ ...message, kind: 'image', attachments: photos.slice(0, 1) })).toBe('📷 Photo');
+  });
+
   it('says a message was unsent, whatever it held', () => {
     expect(previewOf({ ...message, text: 'secret', unsent: true })).toBe('Message unsent');
   });

@@ -58,6 +58,9 @@ export function previewOf(message: {
     const card = first?.elements?.[0]?.title;
     // A template reads as its (first) card, which says what was offered.
     if (card) body = `🗂 ${card}`;
+    // Several photos sent at once (one message) read as their number.
+    else if (message.attachments.length > 1 && message.attachments.every((a) => a.kind === 'image'))
+      body = `📷 ${message.attachments.length} photos`;
     else body = first ? ATTACHMENT_LABELS[first.stickerId ? 'sticker' : first.kind] : 'Message';
   }
   return clip(message.direction === 'OUTBOUND' ? `You: ${body}` : body);

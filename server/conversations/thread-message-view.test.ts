@@ -161,4 +161,18 @@ describe('threadMessageView', () => {
     });
     expect(threadMessageView(template, sentAt).attachments[0]?.elements).toEqual([card]);
   });
+
+  it('shows the quick replies the business offered, and the payload of the customer’s tap', () => {
+    const offered = [{ title: 'Book a visit', payload: 'BOOK' }];
+    const ours = row({ direction: 'OUTBOUND', status: 'SENT', provider_data: { quickReplies: offered } });
+    expect(threadMessageView(ours, later(1)).quickReplies).toEqual(offered);
+    // Rows written before quick replies existed read as offering none.
+    expect(
+      threadMessageView(row({ direction: 'OUTBOUND', provider_data: { origin: null } }), later(1))
+        .quickReplies,
+    ).toBeNull();
+    const tap = row({ content: 'Book a visit', provider_data: { quickReplyPayload: 'BOOK' } });
+    expect(threadMessageView(tap, later(1))).toMatchObject({ quickReplyPayload: 'BOOK', quickReplies: null });
+    expect(threadMessageView(row(), later(1)).quickReplyPayload).toBeNull();
+  });
 });

@@ -79,6 +79,10 @@ export interface ThreadMessageView {
   comment: ThreadCommentView | null;
   /** The comment this direct message answers privately. */
   privateReplyTo: string | null;
+  /** The quick replies a message of the business offered under its text, as the customer saw them. */
+  quickReplies: { title: string; payload: string }[] | null;
+  /** The customer's message is their tap on a quick reply: the payload it carried. */
+  quickReplyPayload: string | null;
 }
 
 export interface ThreadCommentView {
@@ -211,5 +215,7 @@ export function threadMessageView(row: ThreadRow, now: Date): ThreadMessageView 
     humanAgent: row.messaging_tag === 'HUMAN_AGENT',
     comment: commentView(row, now),
     privateReplyTo: row.private_reply_to,
+    quickReplies: row.direction === 'OUTBOUND' ? (data.quickReplies ?? null) : null,
+    quickReplyPayload: row.direction === 'INBOUND' ? data.quickReplyPayload : null,
   };
 }

@@ -261,6 +261,7 @@ async function store(
         text: event.text ?? null,
         kind: row.kind ?? 'text',
         at: event.occurredAt,
+        attachments: event.attachments,
       });
       if (!adopted) inserted = (await insertMessageOnce(trx, row)) !== null;
     }
@@ -274,7 +275,8 @@ async function store(
     if (customerSeenUntil && event.occurredAt <= customerSeenUntil) await applySeenMarks(trx, conversationId);
     return { inbound: false, inserted };
   }
-  const inserted = (await insertMessageOnce(trx, row)) !== null;
+  const inserted =
+    (await insertMessageOnce(trx, row)) !== null || (await storeTapBeside(trx, connection, event, row));
   // A referral opens the messaging window but is not something the customer wrote; the
   // business messaging itself is not a customer waiting for an answer.
   const visible = event.kind !== 'referral';
@@ -286,6 +288,24 @@ async function store(
     unread: inserted && visible && !event.isSelf && awaitsAnswer,
   });
   return { inbound: true, inserted };
+}
+
+/**
+ * A postback that carries the mid of a message of the business (the template whose button was
+ * tapped, say) is still the customer's tap: it is stored beside that message, under an id of its
+ * own, rather than dropped as a duplicate. A redelivery finds it there. A customer's message under
+ * the same mid is this very tap, already held (history imports store postbacks as text).
+ */
+async function storeTapBeside(
+  trx: Tx,
+  connection: ConnectionRef,
+  event: Stored,
+  row: NewMessage,
+): Promise<boolean> {
+  if (event.kind !== 'postback') return false;
+  const holder = await findMessageByMid(trx, connection.id, event.mid);
+  if (holder?.direction !== 'OUTBOUND') return false;
+  return (await insertMessageOnce(trx, { ...row, external_message_id: `postback:${event.mid}` })) !== null;
 }
 
 function toMessageRow(connection: ConnectionRef, conversationId: string, event: Stored): NewMessage {
@@ -303,6 +323,7 @@ function toMessageRow(connection: ConnectionRef, conversationId: string, event: 
     standby: event.standby,
     origin: null,
     comment: null,
+    quickReplies: null,
   };
   switch (event.kind) {
     case 'message':

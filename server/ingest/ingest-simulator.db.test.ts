@@ -207,6 +207,29 @@ describe('every event kind, from the simulator to the database', () => {
     expect((await thread())[0]?.reactions).toEqual([]);
   });
 
+  it('a postback that carries the mid of the card it was tapped on is stored beside the card, once', async () => {
+    meta.sendText({ ...target(), text: 'What do you have?' });
+    const card = meta.businessEcho({
+      ...target(),
+      attachments: [
+        {
+          type: 'template',
+          elements: [{ title: 'Linen shirt', buttons: [{ type: 'postback', title: 'Ask', payload: 'ASK' }] }],
+        },
+      ],
+    });
+    // The tap names the card's message; Meta may deliver it more than once.
+    meta.sendPostback({ ...target(), mid: card.mid, title: 'Ask', payload: 'ASK' });
+    meta.sendPostback({ ...target(), mid: card.mid, title: 'Ask', payload: 'ASK' });
+    await settled();
+    expect((await thread()).map((m) => [m.kind, m.direction, m.external_message_id])).toEqual([
+      ['text', 'INBOUND', expect.any(String)],
+      ['template', 'OUTBOUND', card.mid],
+      ['postback', 'INBOUND', `postback:${card.mid}`],
+    ]);
+    expect((await thread())[2]?.provider_data.postbackPayload).toBe('ASK');
+  });
+
   it('events under standby (another app controls the thread) are stored like the others', async () => {
     meta.sendText({ ...target(), text: 'via standby', standby: true });
     await settled();

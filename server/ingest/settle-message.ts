@@ -85,6 +85,7 @@ function withoutContent(stored: unknown) {
     replyToStory: null,
     quickReplyPayload: null,
     postbackPayload: null,
+    quickReplies: null,
   });
 }
 

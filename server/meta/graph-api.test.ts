@@ -70,6 +70,97 @@ describe('sendMessage', () => {
   });
 });
 
+describe('sendMessage: rich content (reference §5.2)', () => {
+  const body = async (content: Parameters<typeof sendMessage>[3]['content']) => {
+    const { graph, requests } = recording({ message_id: 'mid.2' });
+    await sendMessage(graph, instagram, 'token', {
+      recipientId: 'igsid',
+      content,
+      replyToMid: null,
+      humanAgent: false,
+    });
+    return requests[0]?.body;
+  };
+
+  it('quick replies ride on the text as text quick replies', async () => {
+    expect(
+      await body({ text: 'What do you need?', quickReplies: [{ title: 'Book a visit', payload: 'BOOK' }] }),
+    ).toEqual({
+      recipient: { id: 'igsid' },
+      message: {
+        text: 'What do you need?',
+        quick_replies: [{ content_type: 'text', title: 'Book a visit', payload: 'BOOK' }],
+      },
+    });
+    expect(await body({ text: 'plain', quickReplies: [] })).toEqual({
+      recipient: { id: 'igsid' },
+      message: { text: 'plain' },
+    });
+  });
+
+  it('several images go as message.attachments in one call', async () => {
+    expect(await body({ images: ['https://x.test/1.jpg', 'https://x.test/2.jpg'] })).toEqual({
+      recipient: { id: 'igsid' },
+      message: {
+        attachments: [
+          { type: 'image', payload: { url: 'https://x.test/1.jpg' } },
+          { type: 'image', payload: { url: 'https://x.test/2.jpg' } },
+        ],
+      },
+    });
+  });
+
+  it('cards go as a generic template, leaving out what a card does not have', async () => {
+    expect(
+      await body({
+        cards: [
+          {
+            title: 'Linen shirt',
+            subtitle: '€49',
+            imageUrl: 'https://x.test/s.jpg',
+            url: 'https://shop.test/p/1',
+            buttons: [
+              { type: 'web_url', title: 'View', url: 'https://shop.test/p/1', payload: null },
+              { type: 'postback', title: 'Ask', url: null, payload: 'ASK_P1' },
+            ],
+          },
+          { title: 'Socks', subtitle: null, imageUrl: null, url: null, buttons: [] },
+        ],
+      }),
+    ).toEqual({
+      recipient: { id: 'igsid' },
+      message: {
+        attachment: {
+          type: 'template',
+          payload: {
+            template_type: 'generic',
+            elements: [
+              {
+                title: 'Linen shirt',
+                subtitle: '€49',
+                image_url: 'https://x.test/s.jpg',
+                default_action: { type: 'web_url', url: 'https://shop.test/p/1' },
+                buttons: [
+                  { type: 'web_url', title: 'View', url: 'https://shop.test/p/1' },
+                  { type: 'postback', title: 'Ask', payload: 'ASK_P1' },
+                ],
+              },
+              { title: 'Socks' },
+            ],
+          },
+        },
+      },
+    });
+  });
+
+  it('a PDF goes as a file attachment', async () => {
+    expect(await body({ attachment: 'file', url: 'https://x.test/menu.pdf' })).toEqual({
+      recipient: { id: 'igsid' },
+      message: { attachment: { type: 'file', payload: { url: 'https://x.test/menu.pdf' } } },
+    });
+  });
+});
+
 describe('readSubscriptions', () => {
   it("keeps only our app's fields from a Page's list", async () => {
     const { graph, requests } = recording({

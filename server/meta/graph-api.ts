@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { type TokenCipher, tokenContext } from '../crypto/token-cipher.ts';
 import type { GraphClient, LoginPath } from './graph-client.ts';
+import type { TemplateElement } from './instagram-events.ts';
 import { ProfileName, ProfilePictureUrl } from './profile-fields.ts';
 
 export type { LoginPath } from './graph-client.ts';
@@ -68,15 +69,82 @@ function sendApi(graph: GraphClient, account: GraphAccount, token: string, body:
   });
 }
 
+/** A quick reply under a text: text ones only (Meta disabled phone and email ones in Oct 2026). */
+export interface OutgoingQuickReply {
+  title: string;
+  payload: string;
+}
+
+/** What one Send API call carries (reference §5.2). */
+export type OutgoingContent =
+  | { text: string; quickReplies?: OutgoingQuickReply[] | null }
+  /** One image, video, audio or file (PDF) by URL. */
+  | { attachment: string; url: string | null }
+  /** Several images in one message (`message.attachments`). */
+  | { images: string[] }
+  /** A generic template: one card or a carousel. */
+  | { cards: TemplateElement[] };
+
 export interface OutgoingMessage {
   recipientId: string;
   /** A private reply to this comment: Meta finds the recipient from the comment. */
   privateReplyTo?: string | null;
-  content: { text: string } | { attachment: string; url: string | null };
+  content: OutgoingContent;
   /** The mid of the message this one replies to. */
   replyToMid: string | null;
   /** Outside the 24-hour window: sent with the HUMAN_AGENT tag. */
   humanAgent: boolean;
+}
+
+/** Fields Meta refuses as null or empty are left out rather than sent so. */
+const present = <T extends Record<string, unknown>>(fields: T) =>
+  Object.fromEntries(
+    Object.entries(fields).filter(
+      ([, value]) => value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0),
+    ),
+  );
+
+/** A card as the generic template takes it: image_url, default_action, buttons by type. */
+function templateElement(card: TemplateElement): Record<string, unknown> {
+  return present({
+    title: card.title,
+    subtitle: card.subtitle,
+    image_url: card.imageUrl,
+    default_action: card.url ? { type: 'web_url', url: card.url } : null,
+    buttons: card.buttons.map((button) =>
+      button.type === 'web_url'
+        ? { type: 'web_url', title: button.title, url: button.url }
+        : { type: 'postback', title: button.title, payload: button.payload },
+    ),
+  });
+}
+
+/** The `message` parameter of the Send API for one call. */
+function messageBody(content: OutgoingContent): Record<string, unknown> {
+  if ('text' in content) {
+    return content.quickReplies?.length
+      ? {
+          text: content.text,
+          quick_replies: content.quickReplies.map((reply) => ({
+            content_type: 'text',
+            title: reply.title,
+            payload: reply.payload,
+          })),
+        }
+      : { text: content.text };
+  }
+  if ('images' in content) {
+    return { attachments: content.images.map((url) => ({ type: 'image', payload: { url } })) };
+  }
+  if ('cards' in content) {
+    return {
+      attachment: {
+        type: 'template',
+        payload: { template_type: 'generic', elements: content.cards.map(templateElement) },
+      },
+    };
+  }
+  return { attachment: { type: content.attachment, payload: { url: content.url } } };
 }
 
 /** Sends one message; Meta's id for it, or an error when Meta answered without one. */
@@ -86,13 +154,9 @@ export async function sendMessage(
   token: string,
   message: OutgoingMessage,
 ): Promise<{ messageId: string }> {
-  const { content } = message;
   const answer = await sendApi(graph, account, token, {
     recipient: message.privateReplyTo ? { comment_id: message.privateReplyTo } : { id: message.recipientId },
-    message:
-      'text' in content
-        ? { text: content.text }
-        : { attachment: { type: content.attachment, payload: { url: content.url } } },
+    message: messageBody(message.content),
     ...(message.replyToMid ? { reply_to: { mid: message.replyToMid } } : {}),
     ...(message.humanAgent ? { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } : {}),
   });

@@ -12,9 +12,11 @@
 //
 // An echo webhook proves Meta took the message, so `adoptEcho` and `confirmByEcho` move a reply
 // to SENT from wherever it waits, and so does Meta's own answer (`accept`), however late.
+import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'kysely';
-import { COMMENT_KIND, type NewMessage } from '../conversations/index.ts';
+import { attachmentsColumn, COMMENT_KIND, type NewMessage } from '../conversations/index.ts';
 import type { Tx } from '../db/database.ts';
+import type { Attachment } from '../meta/instagram-events.ts';
 import type { OutboundStatus, SendTarget } from './outbound-messages.repository.ts';
 
 const EVERY_STATE: readonly OutboundStatus[] = ['QUEUED', 'SENDING', 'SENT', 'FAILED', 'UNCERTAIN'];
@@ -173,16 +175,25 @@ const ECHO_MATCH_WINDOW_MS = 10 * 60 * 1000;
 
 /**
  * An echo with a mid we have not seen: if it is one of our sends still waiting for Meta's answer
- * (or left UNCERTAIN), with the same text or the same kind of attachment, sent shortly before,
- * it is that message. Returns the adopted message's id.
+ * (or left UNCERTAIN), with the same text, or (an echo without text: media or a template) the same
+ * kind and shape, sent shortly before, it is that message. The shape is what an echo can tell
+ * about what we sent: its number of media (Meta's echo links point at its own CDN, not at ours),
+ * and a template's card titles. Returns the adopted message's id.
  */
 export async function adoptEcho(
   trx: Tx,
-  echo: { conversationId: string; mid: string; text: string | null; kind: string; at: Date },
+  echo: {
+    conversationId: string;
+    mid: string;
+    text: string | null;
+    kind: string;
+    at: Date;
+    attachments: Pick<Attachment, 'elements'>[];
+  },
 ): Promise<string | null> {
   const candidates = await trx
     .selectFrom('conversation_messages')
-    .select('id')
+    .select(['id', 'attachments'])
     .where('conversation_id', '=', echo.conversationId)
     .where('direction', '=', 'OUTBOUND')
     .where('external_message_id', 'is', null)
@@ -190,12 +201,13 @@ export async function adoptEcho(
     .where('kind', '=', echo.kind)
     .where((eb) => (echo.text === null ? eb('kind', '<>', 'text') : eb('content', '=', echo.text)))
     .where('last_attempt_at', '>=', new Date(echo.at.getTime() - ECHO_MATCH_WINDOW_MS))
-    .limit(2)
+    .limit(ADOPTION_CANDIDATES)
     .execute();
+  const matching = candidates.filter((candidate) => sameShape(echo, candidate.attachments));
   // Two identical replies in flight: the echo cannot say which it is; its own row is merged when
   // the Send API names the mid.
-  if (candidates.length !== 1) return null;
-  const candidate = candidates[0] as { id: string };
+  if (matching.length !== 1) return null;
+  const candidate = matching[0] as { id: string };
   const { to, update } = moving(trx, candidate.id, 'adoptEcho');
   await update
     .set({
@@ -207,6 +219,25 @@ export async function adoptEcho(
     })
     .execute();
   return candidate.id;
+}
+
+/** Replies of one conversation waiting for their echo at once: a burst, never hundreds. */
+const ADOPTION_CANDIDATES = 50;
+
+const cardTitles = (attachments: Pick<Attachment, 'elements'>[]) =>
+  attachments.flatMap((attachment) => (attachment.elements ?? []).map((card) => card.title));
+
+/** Whether an echo's media or cards could be the ones a stored reply sent. */
+function sameShape(
+  echo: { text: string | null; attachments: Pick<Attachment, 'elements'>[] },
+  stored: unknown,
+) {
+  if (echo.text !== null) return true;
+  const sent = stored === null ? [] : attachmentsColumn.decode(stored);
+  if (sent.length !== echo.attachments.length) return false;
+  // A template's echo carries its cards (`payload.generic`); one without them says nothing more.
+  const echoed = cardTitles(echo.attachments);
+  return echoed.length === 0 || isDeepStrictEqual(echoed, cardTitles(sent));
 }
 
 /**

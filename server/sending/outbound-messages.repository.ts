@@ -11,6 +11,8 @@ export interface OutboundMessage {
   kind: string;
   content: string;
   attachments: unknown;
+  /** Decoded with providerDataColumn: the quick replies a text offers. */
+  providerData: unknown;
   status: OutboundStatus;
   messagingTag: 'HUMAN_AGENT' | null;
   externalMessageId: string | null;
@@ -32,6 +34,7 @@ const OUTBOUND_COLUMNS = [
   'kind',
   'content',
   'attachments',
+  'provider_data',
   'status',
   'messaging_tag',
   'external_message_id',
@@ -51,6 +54,7 @@ type OutboundRow = {
   kind: string;
   content: string;
   attachments: unknown;
+  provider_data: unknown;
   status: string;
   messaging_tag: string | null;
   external_message_id: string | null;
@@ -71,6 +75,7 @@ function toOutbound(row: OutboundRow): OutboundMessage {
     kind: row.kind,
     content: row.content,
     attachments: row.attachments,
+    providerData: row.provider_data,
     status: row.status as OutboundStatus,
     messagingTag: row.messaging_tag as OutboundMessage['messagingTag'],
     externalMessageId: row.external_message_id,

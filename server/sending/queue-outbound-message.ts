@@ -3,20 +3,23 @@
 // key always names the same reply: repeating the request returns the stored parts and sends
 // nothing new, also when the two requests race.
 
+import { isDeepStrictEqual } from 'node:util';
+import type { NewMessage } from '../conversations/index.ts';
 import {
   attachmentsColumn,
   findReplyContext,
-  firstAttachmentUrl,
   messagingWindow,
   plainAttachment,
   previewOf,
+  providerDataColumn,
   type ReplyContext,
   recordConversationActivity,
+  templateAttachment,
 } from '../conversations/index.ts';
 import { type Actor, continueAsServer } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { Services } from '../services.ts';
-import { type OutboundContent, type OutboundPart, planParts } from './outbound-content.ts';
+import { type OutboundContent, type OutboundPart, partKind, planParts } from './outbound-content.ts';
 import { queueParts } from './outbound-lifecycle.ts';
 import { findOutboundByKeys, type OutboundMessage } from './outbound-messages.repository.ts';
 import { sendMessagesJob } from './send-messages.job.ts';
@@ -39,9 +42,53 @@ function partKey(idempotencyKey: string, index: number): string {
   return index === 0 ? idempotencyKey : `${idempotencyKey}#${index + 1}`;
 }
 
+/** What a part stores beyond its kind: its text, its media or cards, the quick replies it offers. */
+function partColumns(part: OutboundPart): Pick<NewMessage, 'content' | 'attachments' | 'provider_data'> {
+  switch (part.kind) {
+    case 'text':
+      return {
+        content: part.text,
+        attachments: null,
+        provider_data: part.quickReplies ? providerDataColumn.encode(offering(part.quickReplies)) : null,
+      };
+    case 'attachment':
+      return {
+        content: '',
+        attachments: attachmentsColumn.encode([plainAttachment(part.type, part.url)]),
+        provider_data: null,
+      };
+    case 'images':
+      return {
+        content: '',
+        attachments: attachmentsColumn.encode(part.urls.map((url) => plainAttachment('image', url))),
+        provider_data: null,
+      };
+    case 'template':
+      return {
+        content: '',
+        attachments: attachmentsColumn.encode([templateAttachment(part.elements)]),
+        provider_data: null,
+      };
+  }
+}
+
+function offering(quickReplies: { title: string; payload: string }[]) {
+  return providerDataColumn.decode({ quickReplies });
+}
+
+/** A repeated request is the same reply only if every part is stored as it would be now. */
 function sameContent(stored: OutboundMessage, part: OutboundPart): boolean {
-  if (part.kind === 'text') return stored.kind === 'text' && stored.content === part.text;
-  return stored.kind === part.type && firstAttachmentUrl(stored.attachments) === part.url;
+  const columns = partColumns(part);
+  const decoded = (encoded: string | null) => (encoded === null ? null : JSON.parse(encoded));
+  return (
+    stored.kind === partKind(part) &&
+    stored.content === columns.content &&
+    isDeepStrictEqual(stored.attachments ?? null, decoded(columns.attachments ?? null)) &&
+    isDeepStrictEqual(
+      providerDataColumn.decode(stored.providerData ?? {}).quickReplies ?? null,
+      part.kind === 'text' ? part.quickReplies : null,
+    )
+  );
 }
 
 export async function queueOutboundMessage(
@@ -81,12 +128,8 @@ export async function queueOutboundMessage(
         channel_connection_id: conversation.connectionId,
         user_id: actor.userId,
         direction: 'OUTBOUND',
-        kind: part.kind === 'text' ? 'text' : part.type,
-        content: part.kind === 'text' ? part.text : '',
-        attachments:
-          part.kind === 'attachment'
-            ? attachmentsColumn.encode([plainAttachment(part.type, part.url)])
-            : null,
+        kind: partKind(part),
+        ...partColumns(part),
         reply_to_external_id: index === 0 ? (request.replyToMid ?? null) : null,
         idempotency_key: keys[index],
         messaging_tag: window.kind === 'human_agent' ? 'HUMAN_AGENT' : null,
@@ -99,13 +142,16 @@ export async function queueOutboundMessage(
     }
 
     const last = parts.at(-1) as OutboundPart;
+    const lastColumns = partColumns(last);
     await recordConversationActivity(trx, conversation.conversationId, {
       at: now,
       preview: previewOf({
         direction: 'OUTBOUND',
-        kind: last.kind === 'text' ? 'text' : last.type,
-        text: parts[0]?.kind === 'text' ? parts[0].text : '',
-        attachments: last.kind === 'attachment' ? [{ kind: last.type }] : [],
+        kind: partKind(last),
+        text: parts.find((part) => part.kind === 'text')?.text ?? '',
+        attachments: lastColumns.attachments
+          ? attachmentsColumn.decode(JSON.parse(lastColumns.attachments))
+          : [],
       }),
       inbound: false,
       unread: false,

@@ -13,21 +13,22 @@
 import { z } from 'zod';
 import { markNeedsReauth } from '../accounts/index.ts';
 import {
+  attachmentsColumn,
   COMMENT_KIND,
-  firstAttachmentUrl,
   lockConversationKey,
   messagingWindow,
   privateReplyWindow,
+  providerDataColumn,
 } from '../conversations/index.ts';
 import type { TokenCipher } from '../crypto/token-cipher.ts';
 import type { Tx } from '../db/database.ts';
 import { defineJob } from '../jobs/job.ts';
 import { replyToComment } from '../meta/comments-api.ts';
-import { sendMessage, unsealToken } from '../meta/graph-api.ts';
+import { type OutgoingContent, sendMessage, unsealToken } from '../meta/graph-api.ts';
 import { classifySendFailure, type SendFailure } from '../meta/send-outcome.ts';
 import type { Services } from '../services.ts';
 import * as lifecycle from './outbound-lifecycle.ts';
-import { lockSendTarget, type SendTarget } from './outbound-messages.repository.ts';
+import { lockSendTarget, type OutboundMessage, type SendTarget } from './outbound-messages.repository.ts';
 import {
   claimReply,
   findReplyConversation,
@@ -87,7 +88,10 @@ const BACKOFF_CAP_MS = 5 * 60 * 1000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Meta's slower lane is audio and video (10/s); text, images, files and reactions share 100/s. */
+/**
+ * Meta's slower lane is audio and video (10/s); text (with quick replies), images (one or several),
+ * files, templates and reactions share 100/s.
+ */
 function laneOf(kind: string): SendLane {
   return kind === 'audio' || kind === 'video' ? 'media' : 'text';
 }
@@ -192,14 +196,27 @@ async function handOver(services: SendServices, { target, token, humanAgent }: C
   const sent = await sendMessage(services.graph, connection, token, {
     recipientId: target.contactId,
     privateReplyTo: message.privateReplyTo,
-    content:
-      message.kind === 'text'
-        ? { text: message.content }
-        : { attachment: message.kind, url: firstAttachmentUrl(message.attachments) },
+    content: outgoingContent(message),
     replyToMid: message.replyToExternalId,
     humanAgent,
   });
   return sent.messageId;
+}
+
+/** What the stored reply asks Meta to show: the body of its one Send API call. */
+export function outgoingContent(
+  message: Pick<OutboundMessage, 'kind' | 'content' | 'attachments' | 'providerData'>,
+): OutgoingContent {
+  if (message.kind === 'text') {
+    const { quickReplies } = providerDataColumn.decode(message.providerData ?? {});
+    return { text: message.content, quickReplies: quickReplies ?? null };
+  }
+  const attachments = message.attachments === null ? [] : attachmentsColumn.decode(message.attachments);
+  if (message.kind === 'template') return { cards: attachments[0]?.elements ?? [] };
+  if (message.kind === 'image' && attachments.length > 1) {
+    return { images: attachments.flatMap((attachment) => (attachment.url ? [attachment.url] : [])) };
+  }
+  return { attachment: message.kind, url: attachments[0]?.url ?? null };
 }
 
 /**

@@ -404,7 +404,7 @@ describe('faults that must not send twice', () => {
   });
 
   it('an attachment echo that outruns the answer and cannot be matched by content is merged when the answer comes', async () => {
-    // The echo is ingested while the send is still SENDING; adoptEcho matches it by kind.
+    // The echo is ingested while the send is still SENDING; adoptEcho matches it by kind and count.
     meta.setFault({
       path: 'messages$',
       account: account.igId,

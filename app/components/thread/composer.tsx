@@ -1,12 +1,27 @@
-// The reply box: text and/or an attachment by URL, under the messaging window the server enforces
-// (shown here so the operator knows before typing). Enter sends, Shift+Enter breaks the line.
+// The reply box: text, with an attachment by URL (or several images), cards, and quick replies
+// under the text, all under the messaging window the server enforces (shown here so the operator
+// knows before typing). Enter in the reply sends, Shift+Enter breaks the line.
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
 import { useTRPC } from '#app/lib/trpc.ts';
+import {
+  type AttachDraft,
+  AttachFields,
+  attachInput,
+  type CardDraft,
+  CardsFields,
+  emptyAttach,
+  field,
+  newCard,
+  newQuickReply,
+  type QuickReplyDraft,
+  QuickReplyFields,
+  quickRepliesInput,
+  templateInput,
+} from './rich-reply-fields.tsx';
 import type { ConversationPage } from './thread-types.ts';
 
 type Window = ConversationPage['window'];
-type AttachmentType = 'image' | 'video' | 'audio' | 'file';
 
 function WindowNotice({ window }: { window: Window }) {
   if (window.kind === 'closed') {
@@ -53,8 +68,13 @@ function useTypingSignal(workspaceId: string, conversationId: string, enabled: b
   };
 }
 
-const field =
-  'rounded-lg border border-slate-300 px-3 py-2 text-sm focus:border-brand-500 focus:outline-none disabled:bg-slate-100';
+/** A refusal as the operator should read it: the server's reasons, or the fields it named. */
+function refusalText(error: { message: string; data?: { issues?: { message: string }[] | null } | null }) {
+  const issues = error.data?.issues;
+  return issues?.length ? issues.map((issue) => issue.message).join('; ') : error.message;
+}
+
+type Body = 'none' | 'attach' | 'cards';
 
 export function Composer({
   workspaceId,
@@ -74,23 +94,37 @@ export function Composer({
     typingEnabled && window.kind !== 'closed',
   );
   const [text, setText] = useState('');
-  const [attaching, setAttaching] = useState(false);
-  const [attachmentUrl, setAttachmentUrl] = useState('');
-  const [attachmentType, setAttachmentType] = useState<AttachmentType | ''>('');
+  // One attachment (or several images) or cards go with a reply, not both: Meta sends each alone.
+  const [body, setBody] = useState<Body>('none');
+  const [attach, setAttach] = useState<AttachDraft>(emptyAttach);
+  const [cards, setCards] = useState<CardDraft[]>([]);
+  const [quickReplies, setQuickReplies] = useState<QuickReplyDraft[] | null>(null);
   const send = useMutation(
     trpc.messages.send.mutationOptions({
       onSuccess: () => {
         typingSignal.sent();
         setText('');
-        setAttachmentUrl('');
-        setAttachmentType('');
-        setAttaching(false);
+        setBody('none');
+        setAttach(emptyAttach);
+        setCards([]);
+        setQuickReplies(null);
       },
     }),
   );
   const closed = window.kind === 'closed';
-  const url = attaching ? attachmentUrl.trim() : '';
-  const ready = (text.trim() !== '' || url !== '') && !closed && !send.isPending;
+  const rich = {
+    ...(body === 'attach' ? attachInput(attach) : {}),
+    ...(body === 'cards' ? templateInput(cards) : {}),
+    ...(quickReplies ? quickRepliesInput(quickReplies) : {}),
+  };
+  const hasBody =
+    rich.attachment !== undefined || rich.attachments !== undefined || rich.template !== undefined;
+  const ready = (text.trim() !== '' || hasBody) && !closed && !send.isPending;
+
+  function toggle(next: Body) {
+    setBody((current) => (current === next ? 'none' : next));
+    if (next === 'cards' && cards.length === 0) setCards([newCard()]);
+  }
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -99,64 +133,60 @@ export function Composer({
       workspaceId,
       conversationId,
       text: text.trim() === '' ? undefined : text,
-      attachment: url ? { url, type: attachmentType || undefined } : undefined,
+      ...rich,
       // One key per reply: a retried request can never send it twice.
       idempotencyKey: crypto.randomUUID(),
     });
   }
 
+  const tool =
+    'rounded-lg border border-slate-300 px-3 py-1.5 text-xs font-medium text-slate-600 hover:bg-slate-50 disabled:opacity-50 aria-pressed:border-brand-500 aria-pressed:bg-brand-50 aria-pressed:text-brand-700';
   return (
     <form onSubmit={submit} className="border-t border-slate-200 bg-white px-6 py-3">
       <WindowNotice window={window} />
       {send.isError ? (
         <p role="alert" className="mt-1 text-xs text-red-600">
-          {send.error.message}
+          {refusalText(send.error)}
         </p>
       ) : null}
-      {attaching ? (
-        <div className="mt-2 flex gap-2">
-          <label className="sr-only" htmlFor="attachment-url">
-            Attachment URL
-          </label>
-          <input
-            id="attachment-url"
-            type="url"
-            inputMode="url"
-            placeholder="https://… (image, video, audio or PDF)"
-            value={attachmentUrl}
-            disabled={closed}
-            onChange={(event) => setAttachmentUrl(event.target.value)}
-            className={`${field} min-w-0 flex-1`}
-          />
-          <label className="sr-only" htmlFor="attachment-type">
-            Attachment type
-          </label>
-          <select
-            id="attachment-type"
-            value={attachmentType}
-            disabled={closed}
-            onChange={(event) => setAttachmentType(event.target.value as AttachmentType | '')}
-            className={field}
-          >
-            <option value="">Type from the link</option>
-            <option value="image">Image</option>
-            <option value="video">Video</option>
-            <option value="audio">Audio</option>
-            <option value="file">File (PDF)</option>
-          </select>
-        </div>
+      {body === 'attach' ? <AttachFields draft={attach} onChange={setAttach} disabled={closed} /> : null}
+      {body === 'cards' ? <CardsFields cards={cards} onChange={setCards} disabled={closed} /> : null}
+      {quickReplies ? (
+        <QuickReplyFields drafts={quickReplies} onChange={setQuickReplies} disabled={closed} />
       ) : null}
       <div className="mt-2 flex gap-2">
         <button
           type="button"
-          onClick={() => setAttaching((open) => !open)}
+          onClick={() => toggle('attach')}
           disabled={closed}
-          aria-pressed={attaching}
-          title="Attach a file by its link"
-          className="self-end rounded-lg border border-slate-300 px-3 py-2 text-sm font-medium text-slate-600 hover:bg-slate-50 disabled:opacity-50"
+          aria-pressed={body === 'attach'}
+          title="Attach a file by its link, or several images"
+          className={tool}
         >
-          {attaching ? 'Remove attachment' : 'Attach'}
+          {body === 'attach' ? 'Remove attachment' : 'Attach'}
         </button>
+        <button
+          type="button"
+          onClick={() => setQuickReplies((current) => (current ? null : [newQuickReply()]))}
+          disabled={closed}
+          aria-pressed={quickReplies !== null}
+          title="Offer buttons the customer can tap to answer"
+          className={tool}
+        >
+          Quick replies
+        </button>
+        <button
+          type="button"
+          onClick={() => toggle('cards')}
+          disabled={closed}
+          aria-pressed={body === 'cards'}
+          title="Send cards with a picture, a link and buttons (a generic template)"
+          className={tool}
+        >
+          Cards
+        </button>
+      </div>
+      <div className="mt-2 flex gap-2">
         <label className="sr-only" htmlFor="reply">
           Reply
         </label>

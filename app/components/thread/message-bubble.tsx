@@ -147,6 +147,14 @@ export function MessageBubble({
     >
       <div className={clsx('flex max-w-[70%] flex-col', outbound ? 'items-end' : 'items-start')}>
         {message.referral ? <ReferralTag referral={message.referral} /> : null}
+        {message.quickReplyPayload !== null ? (
+          <span
+            className="mb-1 inline-block rounded-full bg-emerald-100 px-2 py-0.5 text-[11px] font-medium text-emerald-800"
+            title={`Payload: ${message.quickReplyPayload}`}
+          >
+            Tapped a quick reply
+          </span>
+        ) : null}
         {message.quote ? (
           <p
             className={clsx(
@@ -174,6 +182,7 @@ export function MessageBubble({
             <p className="whitespace-pre-wrap break-words">{message.text}</p>
           </div>
         ) : null}
+        {message.quickReplies?.length ? <QuickReplyChips replies={message.quickReplies} /> : null}
         {message.reactions.length > 0 ? (
           <p className="-mt-1.5 rounded-full bg-white px-1.5 text-sm shadow ring-1 ring-slate-200">
             <span className="sr-only">Reactions: </span>
@@ -199,6 +208,28 @@ export function MessageBubble({
         ) : null}
       </div>
     </div>
+  );
+}
+
+/**
+ * The quick replies offered under a message of ours, drawn as the customer saw them: a row of
+ * chips under the text. They are only shown to the customer, who taps one (it comes back as a
+ * message marked as a quick-reply tap); here they cannot be pressed.
+ */
+function QuickReplyChips({ replies }: { replies: { title: string; payload: string }[] }) {
+  return (
+    <ul aria-label="Quick replies" className="mt-1 flex max-w-full flex-wrap justify-end gap-1">
+      {replies.map((reply, index) => (
+        <li
+          // biome-ignore lint/suspicious/noArrayIndexKey: quick replies never reorder
+          key={index}
+          title={`Payload: ${reply.payload}`}
+          className="rounded-full border border-brand-500 bg-white px-3 py-1 text-xs font-medium text-brand-700"
+        >
+          {reply.title}
+        </li>
+      ))}
+    </ul>
   );
 }
 
