@@ -1,10 +1,11 @@
 // The whole intake against the Meta simulator, in the test's process: a test database, the
 // simulator (its Conversations API unthrottled unless asked), the app's services and workers,
-// and the webhook endpoint over real HTTP, which the simulator delivers to. History imports run
+// the webhook endpoint over real HTTP, which the simulator delivers to, and the tRPC API. History imports run
 // unthrottled too, so tests of what is imported need not wait for Meta's pace.
 
 import { receiveDelivery } from '#server/meta/webhook-endpoint.ts';
 import { createServices, type Services } from '#server/services.ts';
+import { handleTrpcRequest } from '#server/trpc/handler.ts';
 import { startWorkers, type Workers } from '#server/worker.ts';
 import { newMetaAppCredentials } from '../meta/app-credentials.ts';
 import { type MetaSimulator, startMetaSimulator } from '../meta/simulator.ts';
@@ -23,6 +24,8 @@ export interface SimulatorIntake {
   webhookUrl: string;
   /** When asked for: where operators sign in. */
   supabase: SupabaseStandIn | undefined;
+  /** The tRPC API over HTTP, as operators' browsers and apps call it. */
+  api: ServedHandler;
   stop(): Promise<void>;
 }
 
@@ -51,6 +54,7 @@ export async function startSimulatorIntake(
   );
   const webhookUrl = `${server.url}/api/instagram/webhook`;
   meta.setWebhookUrl(webhookUrl);
+  const api = await serveFetch((request) => handleTrpcRequest(services, request));
   return {
     database,
     supabase,
@@ -58,8 +62,10 @@ export async function startSimulatorIntake(
     services,
     workers,
     webhookUrl,
+    api,
     async stop() {
       await meta.stop();
+      await api.close();
       await server.close();
       await workers.stop();
       await services.close();

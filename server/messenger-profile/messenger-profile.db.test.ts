@@ -11,9 +11,8 @@ import { apiRefusal, operatorClient } from '#dev/test/api-stack.ts';
 import { connectSimulatorAccount } from '#dev/test/connections.ts';
 import { eventually } from '#dev/test/eventually.ts';
 import { signUpTeam, type TestTeam } from '#dev/test/operators.ts';
-import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
+import type { ServedHandler } from '#dev/test/serve-fetch.ts';
 import { type SimulatorIntake, startSimulatorIntake } from '#dev/test/simulator-intake.ts';
-import { handleTrpcRequest } from '../trpc/handler.ts';
 
 let intake: SimulatorIntake;
 let meta: MetaSimulator;
@@ -26,12 +25,11 @@ beforeAll(async () => {
     supabase: (db) => startSupabaseStandIn({ databaseUrl: db.superuserUrl }),
   });
   meta = intake.meta;
-  api = await serveFetch((request) => handleTrpcRequest(intake.services, request));
+  api = intake.api;
   team = await signUpTeam(intake.supabase as NonNullable<typeof intake.supabase>, intake.database.db);
 });
 
 afterAll(async () => {
-  await api?.close();
   await intake?.stop();
 });
 

@@ -1,71 +1,31 @@
 // A worker process killed with SIGKILL while Meta is answering its Send API call (Meta has
 // already delivered the message): the restarted worker must not send it again. It finds the
 // message SENDING, leaves it UNCERTAIN, and the echo webhook then confirms it as SENT.
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { newMetaAppCredentials } from '#dev/meta/app-credentials.ts';
-import { type MetaSimulator, startMetaSimulator } from '#dev/meta/simulator.ts';
+import type { MetaSimulator } from '#dev/meta/simulator.ts';
 import type { Customer } from '#dev/meta/world.ts';
-import { startReadyWorker, startWorkerProcess } from '#dev/processes.ts';
-import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
-import { testEnvVars } from '#dev/test/env.ts';
+import type { TestDatabase } from '#dev/test/database.ts';
 import { eventually } from '#dev/test/eventually.ts';
-import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
+import { startWorkerProcessStack, type WorkerProcessStack } from '#dev/test/worker-process-stack.ts';
 import { tokenContext } from '../crypto/token-cipher.ts';
-import { parseEnv } from '../env.ts';
-import { receiveDelivery } from '../meta/webhook-endpoint.ts';
-import { createServices, type Services } from '../services.ts';
+import type { Services } from '../services.ts';
 import { sendMessagesJob } from './send-messages.job.ts';
 
+let stack: WorkerProcessStack;
 let database: TestDatabase;
 let meta: MetaSimulator;
 let services: Services;
-let env: Record<string, string>;
-let webhook: ServedHandler;
-/** Webhooks are refused (Meta retries them) until the test opens the gate. */
-let gateOpen = false;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  const app = newMetaAppCredentials();
-  meta = await startMetaSimulator({
-    app,
-    delivery: { batchWindowMs: 5, retryDelaysMs: Array(100).fill(200) },
-  });
-  env = testEnvVars(
-    database,
-    undefined,
-    {
-      INSTAGRAM_GRAPH_URL: meta.instagramGraphUrl,
-      FACEBOOK_GRAPH_URL: meta.facebookGraphUrl,
-      GRAPH_TIMEOUT_MS: '30000',
-    },
-    app,
-  );
-  services = createServices(parseEnv(env));
-  webhook = await serveFetch(async (request) =>
-    gateOpen
-      ? receiveDelivery(request, services.webhookEndpoint, services.webhookLedger)
-      : new Response('unavailable', { status: 503 }),
-  );
-  meta.setWebhookUrl(`${webhook.url}/api/instagram/webhook`);
+  // Webhooks are refused (Meta retries them) until a test opens them.
+  stack = await startWorkerProcessStack({ retryDelaysMs: Array(100).fill(200), webhooksOpen: false });
+  ({ database, meta, services } = stack);
 });
 
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await meta?.stop();
-  await webhook?.close();
-  await services?.close();
-  await database?.drop();
+  await stack?.stop();
 });
-
-function startWorker(): ChildProcess {
-  const child = startWorkerProcess({ ...process.env, ...env }, 'ignore');
-  children.push(child);
-  return child;
-}
 
 const messageStatus = async (id: string) =>
   (
@@ -142,17 +102,17 @@ it('never re-sends a message whose worker died during the Send API call', async 
   meta.setFault({ path: 'messages$', account: account.igId, times: 1, after: true, delayMs: 10_000 });
   const messageId = await queueReply(crashShop, conversation_id, 'Your order has shipped!');
 
-  const first = startWorker();
+  const first = await stack.startWorker({ ready: false });
   await eventually(() => meta.sentMessages().length === 1, STARTED_MS);
   first.kill('SIGKILL');
   await new Promise((resolve) => first.once('exit', resolve));
   expect((await messageStatus(messageId))?.status).toBe('SENDING');
 
-  startWorker();
+  await stack.startWorker({ ready: false });
   await eventually(async () => (await messageStatus(messageId))?.status === 'UNCERTAIN', STARTED_MS);
   expect(meta.sentMessages()).toHaveLength(1);
 
-  gateOpen = true; // the echo (and the customer's message) now reach the app
+  stack.webhooks.open(); // the echo (and the customer's message) now reach the app
   await eventually(async () => (await messageStatus(messageId))?.status === 'SENT');
   expect((await messageStatus(messageId))?.external_message_id).toBe(meta.sentMessages()[0]?.mid);
   expect(meta.sentMessages()).toHaveLength(1);
@@ -166,7 +126,7 @@ it('never re-sends a message whose worker died during the Send API call', async 
 const REPLIES_EACH = 10;
 
 it('a worker killed during a burst of replies: each is delivered once, in order, none waiting over 30 s', async () => {
-  gateOpen = true; // echoes settle the replies a dead worker left UNCERTAIN
+  stack.webhooks.open(); // echoes settle the replies a dead worker left UNCERTAIN
   const customers = Array.from({ length: 8 }, (_, i) =>
     meta.addCustomer({ username: `burst.customer.${i}` }),
   );
@@ -176,11 +136,8 @@ it('a worker killed during a burst of replies: each is delivered once, in order,
   }
   // Meta takes each reply, then answers after a while: the workers always have calls in flight.
   meta.setFault({ path: 'messages$', account: shop.account.igId, after: true, delayMs: 300 });
-  const [doomed, survivor] = await Promise.all([
-    startReadyWorker({ ...process.env, ...env }),
-    startReadyWorker({ ...process.env, ...env }),
-  ]);
-  children.push(doomed, survivor);
+  // Two workers share the burst; one of them is killed mid-burst below.
+  const [doomed] = await Promise.all([stack.startWorker(), stack.startWorker()]);
 
   // Operators write 10 replies in each conversation, one after another.
   const written = new Map<string, string[]>(customers.map((c) => [c.igsid, []]));

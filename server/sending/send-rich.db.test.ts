@@ -8,38 +8,27 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { newMetaAppCredentials } from '#dev/meta/app-credentials.ts';
 import type { SentRecord } from '#dev/meta/graph-send.ts';
-import { type MetaSimulator, startMetaSimulator } from '#dev/meta/simulator.ts';
+import type { MetaSimulator } from '#dev/meta/simulator.ts';
 import type { Account, Customer } from '#dev/meta/world.ts';
-import { startReadyWorker } from '#dev/processes.ts';
-import { type SupabaseStandIn, startSupabaseStandIn } from '#dev/supabase/server.ts';
 import { apiRefusal, operatorClient } from '#dev/test/api-stack.ts';
-import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
-import { testEnvVars } from '#dev/test/env.ts';
+import type { TestDatabase } from '#dev/test/database.ts';
 import { eventually } from '#dev/test/eventually.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
-import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
+import type { ServedHandler } from '#dev/test/serve-fetch.ts';
+import { startWorkerProcessStack, type WorkerProcessStack } from '#dev/test/worker-process-stack.ts';
 import { tokenContext } from '../crypto/token-cipher.ts';
-import { parseEnv } from '../env.ts';
-import { receiveDelivery } from '../meta/webhook-endpoint.ts';
-import { createServices, type Services } from '../services.ts';
+import type { Services } from '../services.ts';
 import { createWorkspace } from '../team/index.ts';
-import { handleTrpcRequest } from '../trpc/handler.ts';
 
+let stack: WorkerProcessStack;
 let database: TestDatabase;
-let supabase: SupabaseStandIn;
 let meta: MetaSimulator;
 let services: Services;
-let env: Record<string, string>;
-let webhook: ServedHandler;
 let api: ServedHandler;
 let alice: TestOperator;
 let workspaceId: string;
 let worker: ChildProcess;
-const children: ChildProcess[] = [];
-/** Webhooks are refused (Meta retries them) while a test holds the gate shut. */
-let gateOpen = true;
 
 let account: Account;
 let customer: Customer;
@@ -51,50 +40,25 @@ const sql = <R extends Record<string, unknown>>(text: string, values?: unknown[]
   database.query<R>(text, values).then((r) => r.rows);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  supabase = await startSupabaseStandIn({ databaseUrl: database.superuserUrl });
-  const app = newMetaAppCredentials();
-  meta = await startMetaSimulator({
-    app,
-    delivery: { batchWindowMs: 5, retryDelaysMs: Array(200).fill(100) },
+  stack = await startWorkerProcessStack({
+    retryDelaysMs: Array(200).fill(100),
+    webhooksOpen: true,
+    operators: true,
   });
-  env = testEnvVars(
-    database,
-    supabase,
-    {
-      INSTAGRAM_GRAPH_URL: meta.instagramGraphUrl,
-      FACEBOOK_GRAPH_URL: meta.facebookGraphUrl,
-      // No call here should time out on a busy machine; the slow answers below are killed first.
-      GRAPH_TIMEOUT_MS: '30000',
-    },
-    app,
-  );
-  services = createServices(parseEnv(env));
-  webhook = await serveFetch(async (request) =>
-    gateOpen
-      ? receiveDelivery(request, services.webhookEndpoint, services.webhookLedger)
-      : new Response('unavailable', { status: 503 }),
-  );
-  api = await serveFetch((request) => handleTrpcRequest(services, request));
-  meta.setWebhookUrl(`${webhook.url}/api/instagram/webhook`);
-  alice = await signUpOperator(supabase, 'alice');
+  ({ database, meta, services } = stack);
+  api = stack.api as ServedHandler;
+  alice = await signUpOperator(stack.supabase as NonNullable<typeof stack.supabase>, 'alice');
   workspaceId = (await createWorkspace(services.db, alice.actor, 'Alice Linen')).id;
-  worker = await startWorker();
+  worker = await stack.startWorker();
 }, 120_000);
 
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await meta?.stop();
-  await webhook?.close();
-  await api?.close();
-  await services?.close();
-  await supabase?.stop();
-  await database?.drop();
+  await stack?.stop();
 });
 
 beforeEach(async () => {
   n += 1;
-  gateOpen = true;
+  stack.webhooks.open();
   account = meta.addAccount({ username: `linen.${n}` });
   customer = meta.addCustomer({ username: `shopper.${n}` });
   const [row] = await sql<{ id: string }>(
@@ -120,12 +84,6 @@ beforeEach(async () => {
 afterEach(() => {
   meta.clearFaults();
 });
-
-async function startWorker(): Promise<ChildProcess> {
-  const child = await startReadyWorker({ ...process.env, ...env });
-  children.push(child);
-  return child;
-}
 
 const client = () => operatorClient(api, alice);
 
@@ -461,7 +419,7 @@ describe('echoes settle rich sends whose answer did not', () => {
   it('answers lost for two templates and two image sends: each echo finds its own reply by its cards or its count', async () => {
     // Meta takes each and answers "may have succeeded"; the echoes wait until all four are UNCERTAIN,
     // so every echo has two replies of its kind to choose from.
-    gateOpen = false;
+    stack.webhooks.shut();
     meta.setFault({
       path: 'messages$',
       account: account.igId,
@@ -479,7 +437,7 @@ describe('echoes settle rich sends whose answer did not', () => {
     for (const part of parts) await settledAs(part.id, 'UNCERTAIN');
     expect(sentToCustomer()).toHaveLength(4);
 
-    gateOpen = true;
+    stack.webhooks.open();
     const rows = await Promise.all(parts.map((part) => settledAs(part.id, 'SENT')));
     expect(rows.map((row) => row.external_message_id)).toEqual(sentToCustomer().map((record) => record.mid));
     await echoesIngested();
@@ -500,7 +458,7 @@ describe('echoes settle rich sends whose answer did not', () => {
   ] as [string, Omit<SendInput, 'workspaceId' | 'conversationId' | 'idempotencyKey'>][])(
     'a worker killed mid-send of %s: never sent twice, the echo settles it',
     async (_name, input) => {
-      gateOpen = false;
+      stack.webhooks.shut();
       // Meta takes the message, then answers slowly: the worker is killed while it waits.
       meta.setFault({ path: 'messages$', account: account.igId, times: 1, after: true, delayMs: 15_000 });
       const [part] = await send(input);
@@ -511,11 +469,11 @@ describe('echoes settle rich sends whose answer did not', () => {
       await new Promise((resolve) => worker.once('exit', resolve));
       expect((await messageRow(id)).status).toBe('SENDING');
 
-      worker = await startWorker();
+      worker = await stack.startWorker();
       await eventually(async () => (await messageRow(id)).status === 'UNCERTAIN', STARTED_MS);
       expect(sentToCustomer()).toHaveLength(1);
 
-      gateOpen = true; // the echo now reaches the app
+      stack.webhooks.open(); // the echo now reaches the app
       const row = await settledAs(id, 'SENT');
       expect(row.external_message_id).toBe(sent.mid);
       await echoesIngested();
