@@ -212,6 +212,8 @@ export async function playDemoConversations(stack: LocalStack, demo: DemoData): 
         adsContextData: { ad_title: 'Spring sale: 20% off' },
         timestamp: minutesAgo(3),
       }),
+    // Under the shop's newest post, as comments come: now (Meta dates them when it sends them).
+    () => stack.meta.postComment({ account, customer: marco.username, text: 'Love this one! What sizes?' }),
   ];
   for (const send of events) {
     send();
