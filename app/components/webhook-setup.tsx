@@ -11,6 +11,8 @@ const FIELD_PURPOSE: Record<string, string> = {
   messaging_postbacks: 'Taps on buttons and ice breakers.',
   messaging_referral: 'Customers arriving from an ad, an ig.me link or a shop.',
   message_edit: 'Edits customers make to messages they sent.',
+  comments: 'Comments on your posts, reels and ads, and your replies to them (needs Advanced Access).',
+  live_comments: 'Comments during your live broadcasts.',
 };
 
 export function WebhookSetup({ callbackUrl, fields }: { callbackUrl: string; fields: string[] }) {

@@ -2,6 +2,7 @@
 // job: message storage never waits for it, and Meta's refusals (no consent yet, unknown user) are
 // recorded rather than retried. A refused token marks the account for reconnection.
 import { findConnectionCredentials, markNeedsReauth } from '../accounts/index.ts';
+import { lockConversationKey } from '../conversations/index.ts';
 import { fetchProfile, unsealToken } from '../meta/graph-api.ts';
 import { GraphApiError } from '../meta/graph-client.ts';
 import type { Services } from '../services.ts';
@@ -35,7 +36,12 @@ export async function enrichContact(
   await services.profileLookups.take(connection.id);
   try {
     const profile = await fetchProfile(services.graph, connection, token, contact.igsid);
-    await db.withService((trx) => saveContactProfile(trx, contact, profile));
+    await db.withService(async (trx) => {
+      // The profile is written to the contact's conversation and lead too: under the conversation's
+      // key, as ingest writes them, or the two lock the same rows in opposite orders (deadlock).
+      await lockConversationKey(trx, contact.connectionId, contact.igsid);
+      await saveContactProfile(trx, contact, profile);
+    });
     return 'enriched';
   } catch (error) {
     if (!(error instanceof GraphApiError) || error.isTransient) throw error; // retried with backoff

@@ -10,10 +10,12 @@ import type { Account, Customer } from '#dev/meta/world.ts';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { testEnv } from '#dev/test/env.ts';
 import { type ServedHandler, serveFetch } from '#dev/test/serve-fetch.ts';
+import { lockConversationKey } from '../conversations/index.ts';
 import { tokenContext } from '../crypto/token-cipher.ts';
 import { receiveDelivery } from '../meta/webhook-endpoint.ts';
 import { createServices, type Services } from '../services.ts';
 import { startWorkers, type Workers } from '../worker.ts';
+import { enrichContact } from './enrich-contact.ts';
 
 let database: TestDatabase;
 let meta: MetaSimulator;
@@ -305,6 +307,36 @@ describe('profile enrichment', () => {
     expect(
       await sql('select name, username from leads where channel_connection_id = $1', [connectionId]),
     ).toEqual([{ name: customer.name, username: customer.username }]);
+  });
+
+  it("writes the profile under the conversation's key, as ingest does (in opposite orders they deadlocked)", async () => {
+    meta.sendText({ ...target(), text: 'hi' });
+    await settled();
+    await expect.poll(contact).toMatchObject([{ name: customer.name }]);
+    await sql('update contacts set name = null, fetched_at = null where channel_connection_id = $1', [
+      connectionId,
+    ]);
+    // Ingest holds the conversation's key (as while applying a delivery) until released.
+    let release = () => {};
+    const held = services.db.withService(async (trx) => {
+      await lockConversationKey(trx, connectionId, customer.igsid);
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    });
+    await expect
+      .poll(() => sql("select 1 from pg_locks where locktype = 'advisory' and granted"))
+      .toHaveLength(1);
+    const enriched = enrichContact(services, { connectionId, igsid: customer.igsid });
+    // The lookup waits for the key: its write is not granted while ingest holds it.
+    await expect
+      .poll(() => sql("select 1 from pg_locks where locktype = 'advisory' and not granted"))
+      .toHaveLength(1);
+    expect(await contact()).toMatchObject([{ name: null }]);
+    release();
+    await held;
+    expect(await enriched).toBe('enriched');
+    expect(await contact()).toMatchObject([{ name: customer.name }]);
   });
 
   it('records a refusal without retrying (no consent, unknown user), and never blocks the message', async () => {
