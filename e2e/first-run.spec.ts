@@ -124,6 +124,12 @@ test('npm start with the guide’s .env passes the guide’s curl tests, shows e
     const signed = await post({ 'X-Hub-Signature-256': signature.text().trim() });
     expect(await signed.json()).toEqual({ received: true });
     expect((await post({})).status).toBe(401);
+    // A mobile client's bad token is refused as such, not a server error: the development server
+    // runs two copies of server/ (Node's for the services, Vite's for the routes).
+    const badToken = await fetch(`${app}/api/trpc/operator.me`, {
+      headers: { Authorization: 'Bearer not-a-token' },
+    });
+    expect(badToken.status).toBe(401);
 
     // The demo operator looks at every screen; the fixture fails the test on any console error
     // or warning (React reports hydration mismatches as warnings in development).

@@ -16,7 +16,23 @@ export const APP_ERROR_STATUS = {
 
 export type AppErrorCode = keyof typeof APP_ERROR_STATUS;
 
+/**
+ * `instanceof` for an error class branded with `brand` (a `Symbol.for` key), true whichever copy
+ * of the class's module made the error. The dev server evaluates server modules twice (Node's copy
+ * makes the services, kept across Vite's reloads; Vite's copy serves the routes), so an error
+ * thrown by a service failed `instanceof` in a route: an expired token answered 500, not 401.
+ */
+export const isBranded =
+  (brand: symbol) =>
+  (value: unknown): boolean =>
+    typeof value === 'object' && value !== null && brand in value;
+
+const APP_ERROR: unique symbol = Symbol.for('direct-inbox.AppError');
+
 export class AppError extends Error {
+  static override [Symbol.hasInstance] = isBranded(APP_ERROR);
+  readonly [APP_ERROR] = true;
+
   constructor(
     readonly code: AppErrorCode,
     message: string,

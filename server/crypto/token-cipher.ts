@@ -1,7 +1,9 @@
 // OAuth tokens at rest: AES-256-GCM in the application, keys from the environment, never in the
 // database. The key id travels with each ciphertext so keys can rotate; the associated data binds
 // a ciphertext to its row and column, so it cannot be copied onto another connection.
+
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { isBranded } from '../errors.ts';
 
 const PREFIX = 'enc:v1';
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
@@ -45,7 +47,13 @@ export interface TokenCipher {
   activeKeyId: string;
 }
 
-export class TokenDecryptionError extends Error {}
+const TOKEN_DECRYPTION_ERROR: unique symbol = Symbol.for('direct-inbox.TokenDecryptionError');
+
+/** A sealed token the key ring cannot open (`instanceof` holds across module copies: see isBranded). */
+export class TokenDecryptionError extends Error {
+  static override [Symbol.hasInstance] = isBranded(TOKEN_DECRYPTION_ERROR);
+  readonly [TOKEN_DECRYPTION_ERROR] = true;
+}
 
 export function createTokenCipher(ring: KeyRing): TokenCipher {
   const b64 = (data: Buffer) => data.toString('base64url');

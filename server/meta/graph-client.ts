@@ -2,6 +2,8 @@
 // Instagram Login, graph.facebook.com for Facebook Login (Page) ones. Tokens travel in the
 // Authorization header, never in URLs (which end up in logs). Errors become GraphApiError with
 // Meta's code and subcode, the only reliable way to tell what happened (reference §5.7).
+import { isBranded } from '../errors.ts';
+
 export type LoginPath = 'instagram' | 'facebook';
 
 export interface GraphConfig {
@@ -11,7 +13,14 @@ export interface GraphConfig {
   timeoutMs?: number;
 }
 
+const GRAPH_API_ERROR: unique symbol = Symbol.for('direct-inbox.GraphApiError');
+const GRAPH_NETWORK_ERROR: unique symbol = Symbol.for('direct-inbox.GraphNetworkError');
+
+/** Meta's error answer (`instanceof` holds across module copies: see isBranded). */
 export class GraphApiError extends Error {
+  static override [Symbol.hasInstance] = isBranded(GRAPH_API_ERROR);
+  readonly [GRAPH_API_ERROR] = true;
+
   constructor(
     message: string,
     readonly status: number,
@@ -53,6 +62,9 @@ const CONNECT_FAILURES = new Set([
 
 /** The network failed or timed out: Meta may or may not have acted on the request. */
 export class GraphNetworkError extends Error {
+  static override [Symbol.hasInstance] = isBranded(GRAPH_NETWORK_ERROR);
+  readonly [GRAPH_NETWORK_ERROR] = true;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'GraphNetworkError';
