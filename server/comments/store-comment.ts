@@ -65,6 +65,7 @@ export async function storeComment(
     // A comment is not a direct message: Meta's 24-hour window stays as it was.
     inbound: false,
     unread: event.direction === 'INBOUND' && !adopted,
+    holds: 'comments',
   });
   const media =
     event.mediaId &&

@@ -305,7 +305,14 @@ export async function lockConversationKey(trx: Tx, connectionId: string, contact
 export async function recordConversationActivity(
   trx: Tx,
   conversationId: string,
-  activity: { at: Date; preview: string | null; inbound: boolean; unread: boolean },
+  activity: {
+    at: Date;
+    preview: string | null;
+    inbound: boolean;
+    unread: boolean;
+    /** What the conversation holds from now on, for the list's Comments / Messages filter. */
+    holds?: 'comments' | 'direct_messages';
+  },
 ): Promise<{ customerSeenUntil: Date | null }> {
   const row = await trx
     .updateTable('conversations')
@@ -322,30 +329,13 @@ export async function recordConversationActivity(
       unread_count: activity.unread ? sql<number>`unread_count + 1` : eb.ref('unread_count'),
       // A customer writing again brings an archived conversation back to the inbox.
       status: activity.unread ? sql<'ACTIVE'>`'ACTIVE'` : eb.ref('status'),
+      has_comments: activity.holds === 'comments' ? true : eb.ref('has_comments'),
+      has_direct_messages: activity.holds === 'direct_messages' ? true : eb.ref('has_direct_messages'),
     }))
     .where('id', '=', conversationId)
     .returning('customer_seen_until')
     .executeTakeFirst();
   return { customerSeenUntil: row?.customer_seen_until ?? null };
-}
-
-/** What the conversation holds from now on, for the list's Comments / Messages filter. */
-export async function recordConversationHolds(
-  trx: Tx,
-  conversationId: string,
-  holds: { comments: boolean; directMessages: boolean },
-): Promise<void> {
-  await trx
-    .updateTable('conversations')
-    .set({
-      has_comments: sql<boolean>`has_comments or ${holds.comments}`,
-      has_direct_messages: sql<boolean>`has_direct_messages or ${holds.directMessages}`,
-    })
-    .where('id', '=', conversationId)
-    .where(
-      sql<boolean>`(${holds.comments} and not has_comments) or (${holds.directMessages} and not has_direct_messages)`,
-    )
-    .execute();
 }
 
 /** Replaces the preview when the message it shows changed (edited or unsent). */

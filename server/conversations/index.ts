@@ -18,7 +18,6 @@ export {
   lockConversationKey,
   lockConversations,
   recordConversationActivity,
-  recordConversationHolds,
   refreshPreviewFor,
   upsertConversation,
 } from './conversations.repository.ts';

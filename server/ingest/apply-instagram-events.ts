@@ -17,7 +17,6 @@ import {
   previewOf,
   providerDataColumn,
   recordConversationActivity,
-  recordConversationHolds,
   upsertConversation,
 } from '../conversations/index.ts';
 import type { Tx } from '../db/database.ts';
@@ -83,7 +82,6 @@ export async function applyConversationEvents(
   let conversationId = target.conversationId;
   const outcomes: EventOutcome[] = [];
   let firstInbound: Opening | undefined;
-  const holds = { comments: false, directMessages: false };
   /** The customer wrote to the account (Meta then gives their profile); a comment's username. */
   let customerWrote = false;
   let commenter: string | null = null;
@@ -103,7 +101,6 @@ export async function applyConversationEvents(
         continue;
       }
       conversationId ??= await upsertConversation(trx, conversationOf(connection, event));
-      holds.comments = true;
       const stored = await storeComment(trx, connection, conversationId, event);
       if (stored.newMediaId) {
         await services.enqueue(trx, fetchMediaJob, {
@@ -125,7 +122,6 @@ export async function applyConversationEvents(
         continue;
       }
       conversationId ??= await upsertConversation(trx, conversationOf(connection, event));
-      holds.directMessages ||= event.kind !== 'referral';
       const { inbound, inserted } = await store(trx, connection, conversationId, event, target.history);
       if (inbound && !event.isSelf) {
         firstInbound ??= event;
@@ -152,9 +148,6 @@ export async function applyConversationEvents(
         outcomes.push(settled ? 'applied' : 'pending');
       }
     }
-  }
-  if (conversationId && (holds.comments || holds.directMessages)) {
-    await recordConversationHolds(trx, conversationId, holds);
   }
   if (connection && conversationId && firstInbound) {
     await rememberContact(trx, services, connection, conversationId, firstInbound, {
@@ -270,6 +263,7 @@ async function store(
       preview,
       inbound: false,
       unread: false,
+      holds: 'direct_messages',
     });
     // Delivered after the customer's seen mark that covers it: seen too.
     if (customerSeenUntil && event.occurredAt <= customerSeenUntil) await applySeenMarks(trx, conversationId);
@@ -286,6 +280,7 @@ async function store(
     preview: visible ? preview : null,
     inbound: true,
     unread: inserted && visible && !event.isSelf && awaitsAnswer,
+    holds: visible ? 'direct_messages' : undefined,
   });
   return { inbound: true, inserted };
 }

@@ -12,23 +12,23 @@ export async function registerContact(
   trx: Tx,
   contact: { workspaceId: string; connectionId: string; igsid: string; wrote: boolean },
 ): Promise<boolean> {
-  const row = await trx
-    .insertInto('contacts')
-    .values({
-      workspace_id: contact.workspaceId,
-      channel_connection_id: contact.connectionId,
-      igsid: contact.igsid,
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(['channel_connection_id', 'igsid'])
-        // Looked up afresh: not "fresh" for a day after the refusal.
-        .doUpdateSet({ fetch_error: null, fetched_at: null })
-        .where(sql<boolean>`${contact.wrote} and contacts.fetch_error like ${`${NO_CONSENT}:%`}`),
+  // One statement, and a known contact's row is locked only when it is to be looked up again
+  // (an ON CONFLICT DO UPDATE would lock it for every message, under ingest's conversation locks).
+  const { rows } = await sql<{ id: string }>`
+    with registered as (
+      insert into public.contacts (workspace_id, channel_connection_id, igsid)
+      values (${contact.workspaceId}, ${contact.connectionId}, ${contact.igsid})
+      on conflict (channel_connection_id, igsid) do nothing
+      returning id
+    ), consented as (
+      -- Looked up afresh: not "fresh" for a day after the refusal.
+      update public.contacts set fetch_error = null, fetched_at = null
+      where ${contact.wrote} and channel_connection_id = ${contact.connectionId}
+        and igsid = ${contact.igsid} and fetch_error like ${`${NO_CONSENT}:%`}
+      returning id
     )
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
+    select id from registered union all select id from consented`.execute(trx);
+  return rows.length > 0;
 }
 
 /** How a lookup Meta refused for want of consent is recorded (see enrich-contact.ts). */
