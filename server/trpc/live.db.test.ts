@@ -257,13 +257,16 @@ it('tells an app whose resume point is older than the log keeps to resync, then 
 });
 
 it('refuses a resume point it never issued, once, instead of reconnecting to it', async () => {
-  const issued = (await subscribed()).received[0]?.id as string;
-  const fromTheFuture = Buffer.from('l1|999999999:999999999:').toString('base64url');
+  const first = await subscribed();
+  first.stop();
+  const issued = Buffer.from(first.received[0]?.id as string, 'base64url').toString();
+  const encoded = (text: string) => Buffer.from(text).toString('base64url');
   const badOnes = [
     'not-an-event-id',
-    fromTheFuture,
-    `${issued}x`,
-    Buffer.from('l1|9:3:').toString('base64url'),
+    encoded('l1|999999999:999999999:'), // from the future
+    encoded(`${issued}|7`), // tampered
+    encoded('l1|9:3:'), // xmin after xmax
+    encoded('l1|3:9:12'), // in progress after xmax
   ];
   for (const bad of badOnes) {
     const live = listen(bad);
