@@ -64,6 +64,13 @@ export const ERROR_REASONS = {
     action:
       'Do not refresh or retry: the refresh token is dead as well. Forget the session and show sign-in.',
   },
+  not_a_member: {
+    status: 404,
+    description:
+      'No such workspace, or the caller is not a member of it (the two are not told apart, so that ids reveal nothing).',
+    action:
+      'Drop the workspace from what the app shows and refetch `operator.me`: the member may have been removed.',
+  },
   role_required: {
     status: 403,
     description:
@@ -76,13 +83,6 @@ export const ERROR_REASONS = {
     description:
       'Refused for a reason other than the role: the thing belongs to another operator (a connection another operator started).',
     action: 'Show the message; do not retry.',
-  },
-  not_a_member: {
-    status: 404,
-    description:
-      'No such workspace, or the caller is not a member of it (the two are not told apart, so that ids reveal nothing).',
-    action:
-      'Drop the workspace from what the app shows and refetch `operator.me`: the member may have been removed.',
   },
   not_found: {
     status: 404,

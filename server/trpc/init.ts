@@ -6,16 +6,35 @@ import { findMembership } from '../team/index.ts';
 import type { Context } from './context.ts';
 import { asAppError, toTRPCError } from './errors.ts';
 
+const SIGNED_IN: ErrorReason[] = [
+  'token_missing',
+  'token_malformed',
+  'token_invalid',
+  'token_expired',
+  'session_ended',
+];
+
 /**
  * Who may call a procedure, set once on the base procedures below (so a router states it by the
- * builder it picks) and read by the API reference (docs/api/).
+ * builder it picks), and the refusals that checking it can answer; the API reference (docs/api/)
+ * reads both.
  */
 export const ACCESS_LEVELS = {
-  public: 'Anyone: no token needed.',
-  operator: 'A signed-in operator (a valid, live access token).',
-  member: 'A member of the workspace named by `workspaceId` (any role: owner, admin or agent).',
-  admin: 'An owner or admin of the workspace named by `workspaceId`.',
-} as const;
+  public: { description: 'Anyone: no token needed.', errors: [] },
+  operator: {
+    description: 'A signed-in operator (a valid access token of a live session).',
+    errors: SIGNED_IN,
+  },
+  member: {
+    description:
+      'A member of the workspace named by `workspaceId`, whatever their role (owner, admin or agent).',
+    errors: [...SIGNED_IN, 'not_a_member'],
+  },
+  admin: {
+    description: 'An owner or admin of the workspace named by `workspaceId`.',
+    errors: [...SIGNED_IN, 'not_a_member', 'role_required'],
+  },
+} as const satisfies Record<string, { description: string; errors: readonly ErrorReason[] }>;
 
 export type AccessLevel = keyof typeof ACCESS_LEVELS;
 
