@@ -10,6 +10,7 @@ import {
   DEFAULT_REASONS,
   ERROR_REASONS,
   errorBody,
+  KNOWN_REFUSALS,
   toAppError,
 } from './errors.ts';
 import { GraphApiError, GraphNetworkError } from './meta/graph-client.ts';
@@ -59,18 +60,19 @@ describe('reasons', () => {
     }
   });
 
-  it('an AppError takes the reason it is given, its problem’s, or its code’s default', () => {
+  it('an AppError takes the reason it is given, a known refusal’s, or its code’s default', () => {
     expect(new AppError('NOT_FOUND', 'Gone').reason).toBe('not_found');
     expect(new AppError('NOT_FOUND', 'Workspace not found', { reason: 'not_a_member' }).reason).toBe(
       'not_a_member',
     );
-    const problem = { message: 'Your session has ended', reason: 'session_ended' } as const;
-    const ended = new AppError('UNAUTHENTICATED', problem);
-    expect([ended.message, ended.reason, ended.status]).toEqual([
-      'Your session has ended',
-      'session_ended',
-      401,
-    ]);
-    expect(errorBody(ended)).toEqual({ error: 'Your session has ended', reason: 'session_ended' });
+    // Worded as the token check words it, wherever it is thrown (the live stream does).
+    const ended = new AppError('UNAUTHENTICATED', KNOWN_REFUSALS.sessionEnded.message);
+    expect([ended.reason, ended.status]).toEqual(['session_ended', 401]);
+    expect(new AppError('UNAUTHENTICATED', 'Access token has expired').reason).toBe('token_expired');
+    expect(new AppError('UNAUTHENTICATED', 'Something else').reason).toBe('token_invalid');
+    expect(errorBody(ended)).toEqual({
+      error: 'Your session has ended: sign in again',
+      reason: 'session_ended',
+    });
   });
 });

@@ -81,7 +81,7 @@ export const ERROR_REASONS = {
   forbidden: {
     status: 403,
     description:
-      'Refused for a reason other than the role: the thing belongs to another operator (a connection another operator started).',
+      'Refused for a reason other than the role: a POST made by a page of another site (the `Origin` or `Sec-Fetch-Site` header says so; native apps send neither), or the thing belongs to another operator (a connection another operator started).',
     action: 'Show the message; do not retry.',
   },
   not_found: {
@@ -117,7 +117,7 @@ export const ERROR_REASONS = {
   bad_request: {
     status: 400,
     description:
-      'The HTTP request is not one the API takes: a body that is not JSON, a missing input, a query sent as a mutation or the other way round (405), a content type it does not read (415).',
+      'The HTTP request is not one the API takes: a body that is not JSON, a missing input, a query sent as a mutation or the other way round (405), a body without a `Content-Length` (411), a content type it does not read (415).',
     action:
       'A client bug: call through @trpc/client and its links, which build requests as the server expects.',
   },
@@ -135,8 +135,9 @@ export const ERROR_REASONS = {
   },
   payload_too_large: {
     status: 413,
-    description: 'The request body is larger than the server reads.',
-    action: 'Send less: shorter text, fewer items.',
+    description:
+      'The request body is larger than the server reads (256 KB). It is refused before the API sees it, so the answer is `{"error", "reason"}` JSON, not a tRPC error: @trpc/client reports it without `data`.',
+    action: 'Send less: shorter text, fewer items, fewer calls in one batch.',
   },
   window_closed: {
     status: 422,
@@ -191,12 +192,22 @@ export const DEFAULT_REASONS = {
 } as const satisfies { [C in AppErrorCode]: ReasonFor<C> };
 
 /**
- * A refusal that several places give, named once with its reason (the session check and the live
- * stream both say SESSION_ENDED): `new AppError('UNAUTHENTICATED', SESSION_ENDED)`.
+ * Refusals given in several places in the same words: each carries its reason wherever it is
+ * thrown, also where the thrower names none (the live stream says a token expired, or its session
+ * ended, as the token check does).
  */
-export interface Problem<C extends AppErrorCode = AppErrorCode> {
-  message: string;
-  reason: ReasonFor<C>;
+export const KNOWN_REFUSALS = {
+  tokenExpired: { code: 'UNAUTHENTICATED', message: 'Access token has expired', reason: 'token_expired' },
+  sessionEnded: {
+    code: 'UNAUTHENTICATED',
+    message: 'Your session has ended: sign in again',
+    reason: 'session_ended',
+  },
+} as const satisfies Record<string, { code: AppErrorCode; message: string; reason: ErrorReason }>;
+
+function knownReason(code: AppErrorCode, message: string): ErrorReason | undefined {
+  return Object.values(KNOWN_REFUSALS).find((known) => known.code === code && known.message === message)
+    ?.reason;
 }
 
 const APP_ERROR: unique symbol = Symbol.for('direct-inbox.AppError');
@@ -209,13 +220,12 @@ export class AppError<C extends AppErrorCode = AppErrorCode> extends Error {
 
   constructor(
     readonly code: C,
-    message: string | Problem<C>,
+    message: string,
     options?: { cause?: unknown; reason?: ReasonFor<C> },
   ) {
-    super(typeof message === 'string' ? message : message.message, options);
+    super(message, options);
     this.name = 'AppError';
-    this.reason =
-      options?.reason ?? (typeof message === 'string' ? undefined : message.reason) ?? DEFAULT_REASONS[code];
+    this.reason = options?.reason ?? knownReason(code, message) ?? DEFAULT_REASONS[code];
   }
 
   get status(): number {

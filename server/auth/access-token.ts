@@ -4,7 +4,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
 import { z } from 'zod';
 import type { Actor } from '../db/database.ts';
-import { AppError, type Problem } from '../errors.ts';
+import { AppError, KNOWN_REFUSALS } from '../errors.ts';
 
 const ClaimsSchema = z.object({
   sub: z.uuid(),
@@ -13,16 +13,11 @@ const ClaimsSchema = z.object({
   session_id: z.string().optional(),
 });
 
-/** Said by the verifier, and by a live stream whose token runs out while it is open. */
-export const TOKEN_EXPIRED: Problem<'UNAUTHENTICATED'> = {
-  message: 'Access token has expired',
-  reason: 'token_expired',
-};
+/** Worded as a live stream whose token runs out says it: both are `token_expired`. */
+const TOKEN_EXPIRED = KNOWN_REFUSALS.tokenExpired.message;
 
-export const TOKEN_MALFORMED: Problem<'UNAUTHENTICATED'> = {
-  message: 'Access token is malformed',
-  reason: 'token_malformed',
-};
+const malformed = () =>
+  new AppError('UNAUTHENTICATED', 'Access token is malformed', { reason: 'token_malformed' });
 
 export interface AccessTokenVerifier {
   verify(token: string): Promise<Actor>;
@@ -78,7 +73,7 @@ function toAuthError(error: unknown): AppError {
     return new AppError('UNAUTHENTICATED', 'Access token is signed with an unsupported algorithm');
   }
   if (error instanceof errors.JWTInvalid || error instanceof errors.JWSInvalid) {
-    return new AppError('UNAUTHENTICATED', TOKEN_MALFORMED);
+    return malformed();
   }
   return new AppError('UNAVAILABLE', 'Could not verify the access token', { cause: error });
 }
@@ -87,7 +82,7 @@ function readAlgorithm(token: string): string | undefined {
   try {
     return decodeProtectedHeader(token).alg;
   } catch {
-    throw new AppError('UNAUTHENTICATED', TOKEN_MALFORMED);
+    throw malformed();
   }
 }
 

@@ -4,7 +4,7 @@
 // auth.sessions, which lives in the same Postgres on Supabase: one primary-key lookup per request.
 import { sql } from 'kysely';
 import type { Actor, Database } from '../db/database.ts';
-import { AppError, type Problem, toAppError } from '../errors.ts';
+import { AppError, KNOWN_REFUSALS, toAppError } from '../errors.ts';
 import type { AccessTokenVerifier } from './access-token.ts';
 
 export interface SessionStore {
@@ -33,10 +33,7 @@ export function createSessionStore(db: Database): SessionStore {
   };
 }
 
-export const SESSION_ENDED: Problem<'UNAUTHENTICATED'> = {
-  message: 'Your session has ended: sign in again',
-  reason: 'session_ended',
-};
+export const SESSION_ENDED = KNOWN_REFUSALS.sessionEnded.message;
 
 /** `verifier`, refusing also a token whose session has ended, or that names none. */
 export function requireActiveSession(

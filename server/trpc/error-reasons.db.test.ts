@@ -111,6 +111,18 @@ describe('who is calling', () => {
     expect(answer.error.message).toBe('Access token has expired');
   });
 
+  it('token_expired on a live stream whose token runs out while it is open', async () => {
+    const shortLived = await stack.supabase.keys.sign({
+      ...team.owner.actor.claims,
+      exp: Math.floor(Date.now() / 1000) + 2,
+    });
+    const stream = listenLive(stack.api, shortLived, { workspaceId });
+    await eventually(() => stream.received.length > 0);
+    await eventually(() => stream.errors.length > 0, 5000);
+    expect((stream.errors[0] as { data?: { reason?: string } }).data?.reason).toBe('token_expired');
+    stream.stop();
+  });
+
   it('session_ended: a token whose session signed out, on calls and on the live stream', async () => {
     const { data } = await supabaseClient(stack.supabase).auth.signInWithPassword({
       email: team.owner.email,
