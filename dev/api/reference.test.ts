@@ -86,3 +86,17 @@ it('is what docs/api/ holds (else run `npm run docs:api`)', async () => {
   expect(await readFile(REFERENCE_FILES.json, 'utf8')).toBe(files.json);
   expect(await readFile(REFERENCE_FILES.markdown, 'utf8')).toBe(files.markdown);
 });
+
+it('the auth guide names only reasons the API gives', async () => {
+  const guide = await readFile(new URL('../../docs/api/auth.md', import.meta.url), 'utf8');
+  const named = [
+    ...guide.matchAll(/^\| `([a-z_]+)` +\|/gm),
+    ...guide.matchAll(/case '([a-z_]+)':/g),
+    ...guide.matchAll(/reason !== '([a-z_]+)'/g),
+  ]
+    .map((match) => match[1] as string)
+    .filter((word) => word !== 'reason'); // the table's header
+  expect(named.length).toBeGreaterThan(8);
+  const known = new Set(reference.reasons.map((r) => r.reason as string));
+  expect(named.filter((reason) => !known.has(reason))).toEqual([]);
+});
