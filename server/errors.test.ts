@@ -14,6 +14,7 @@ import {
   toAppError,
 } from './errors.ts';
 import { GraphApiError, GraphNetworkError } from './meta/graph-client.ts';
+import { INVALID_POSITION } from './realtime/live-position.ts';
 
 /** Another evaluation of a module, as a second bundler would make. */
 async function secondCopy<T>(path: string): Promise<T> {
@@ -70,6 +71,8 @@ describe('reasons', () => {
     expect([ended.reason, ended.status]).toEqual(['session_ended', 401]);
     expect(new AppError('UNAUTHENTICATED', 'Access token has expired').reason).toBe('token_expired');
     expect(new AppError('UNAUTHENTICATED', 'Something else').reason).toBe('token_invalid');
+    // The live log's resume points say so in their own words.
+    expect(new AppError('BAD_INPUT', `lastEventId ${INVALID_POSITION}`).reason).toBe('invalid_cursor');
     expect(errorBody(ended)).toEqual({
       error: 'Your session has ended: sign in again',
       reason: 'session_ended',

@@ -194,7 +194,8 @@ export const DEFAULT_REASONS = {
 /**
  * Refusals given in several places in the same words: each carries its reason wherever it is
  * thrown, also where the thrower names none (the live stream says a token expired, or its session
- * ended, as the token check does).
+ * ended, as the token check does; a resume point, `lastEventId` or `since`, that the API never
+ * issued is a cursor like a page's). A message is the refusal's, or ends with it.
  */
 export const KNOWN_REFUSALS = {
   tokenExpired: { code: 'UNAUTHENTICATED', message: 'Access token has expired', reason: 'token_expired' },
@@ -203,10 +204,15 @@ export const KNOWN_REFUSALS = {
     message: 'Your session has ended: sign in again',
     reason: 'session_ended',
   },
+  unknownPosition: {
+    code: 'BAD_INPUT',
+    message: 'is not a position this API returned',
+    reason: 'invalid_cursor',
+  },
 } as const satisfies Record<string, { code: AppErrorCode; message: string; reason: ErrorReason }>;
 
 function knownReason(code: AppErrorCode, message: string): ErrorReason | undefined {
-  return Object.values(KNOWN_REFUSALS).find((known) => known.code === code && known.message === message)
+  return Object.values(KNOWN_REFUSALS).find((known) => known.code === code && message.endsWith(known.message))
     ?.reason;
 }
 

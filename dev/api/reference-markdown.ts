@@ -44,9 +44,11 @@ function procedureSection(procedure: ProcedureReference): string {
       procedure.type === 'subscription' ? yielded(procedure.output.typescript) : procedure.output.typescript,
     ),
   ];
+  // A subscription's events have their own section.
+  const output = procedure.type === 'subscription' ? null : procedure.output.jsonSchema;
   const schemas = {
     ...(procedure.input?.jsonSchema ? { input: procedure.input.jsonSchema } : {}),
-    ...(procedure.output.jsonSchema ? { output: procedure.output.jsonSchema } : {}),
+    ...(output ? { output } : {}),
   };
   if (Object.keys(schemas).length > 0) {
     parts.push(
@@ -105,24 +107,37 @@ function liveEvents(reference: ApiReference): string {
         ['`return`', 'empty', 'The server ended the stream.'],
       ],
     ),
-    'To resume after a disconnect, subscribe with the last event id you received: as `lastEventId` in the input (`httpSubscriptionLink` and `retryLink` do this by themselves when they reconnect), or as the `Last-Event-ID` header that an `EventSource` sends when it reconnects. Events after that id come again; an id no event had is refused with `invalid_cursor`.',
+    "To resume after a disconnect, subscribe with the last event id you received: as `lastEventId` in the input (`httpSubscriptionLink` and `retryLink` do this by themselves when they reconnect), or as the `Last-Event-ID` header that an `EventSource` sends when it reconnects. The stream goes on from that event (each subscription's description below says how); an id the API never issued is refused with `invalid_cursor`.",
   ];
-  const names =
-    reference.liveEventNames.length > 0
-      ? `Event names of the realtime contract: ${reference.liveEventNames.map(code).join(', ')}.`
-      : '';
   const sections = subscriptions.map((procedure) =>
     [
       `### ${code(procedure.path)} events`,
       procedure.description,
       `Each event, as \`@trpc/client\` hands it to \`onData\` (\`id\` is the SSE id, \`data\` the SSE data):`,
       fence('ts', yielded(procedure.output.typescript)),
+      ...(procedure.events?.length
+        ? [
+            `The events, by \`type\` (\`data.type\`):`,
+            table(
+              ['type', 'fields', 'what happened'],
+              procedure.events.map((event) => [
+                code(event.type),
+                event.fields.map(code).join(', '),
+                event.description,
+              ]),
+            ),
+          ]
+        : []),
       ...(procedure.output.jsonSchema
-        ? ['As JSON Schema:', fence('json', JSON.stringify(procedure.output.jsonSchema, null, 2))]
+        ? [
+            '<details><summary>The events as JSON Schema</summary>',
+            fence('json', JSON.stringify(procedure.output.jsonSchema, null, 2)),
+            '</details>',
+          ]
         : []),
     ].join('\n\n'),
   );
-  return [...intro, names, ...sections].filter(Boolean).join('\n\n');
+  return [...intro, ...sections].join('\n\n');
 }
 
 export function renderReferenceMarkdown(reference: ApiReference): string {

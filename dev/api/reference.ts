@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { AnyTRPCProcedure, AnyTRPCRouter } from '@trpc/server';
 import { z } from 'zod';
 import { ERROR_REASONS, type ErrorReason } from '#server/errors.ts';
-import * as topics from '#server/realtime/topics.ts';
+import { LiveEventSchema } from '#server/realtime/live-event.schemas.ts';
 import { ACCESS_LEVELS, type AccessLevel, type ProcedureMeta } from '#server/trpc/init.ts';
 import { PROCEDURE_ERRORS } from '#server/trpc/procedure-errors.ts';
 import { ROOT, type RouterTypes } from './router-types.ts';
@@ -26,6 +26,19 @@ export interface TypeReference {
   jsonSchema: JsonSchema | null;
 }
 
+/**
+ * What a subscription yields, where its procedure declares no output schema of its own (a
+ * subscription's output parser would have to take the whole stream): the stream's event schema.
+ */
+const EVENT_SCHEMAS: Record<string, unknown> = { 'live.events': LiveEventSchema };
+
+export interface EventReference {
+  /** The event's discriminant (`type`). */
+  type: string;
+  description: string;
+  fields: string[];
+}
+
 export interface ProcedureReference {
   path: string;
   type: 'query' | 'mutation' | 'subscription';
@@ -36,6 +49,8 @@ export interface ProcedureReference {
   /** null: the procedure takes no input. */
   input: TypeReference | null;
   output: TypeReference;
+  /** A subscription's events, one per member of its union. */
+  events?: EventReference[];
 }
 
 export interface ApiReference {
@@ -47,8 +62,6 @@ export interface ApiReference {
   reasons: { reason: ErrorReason; status: number; trpcCode: string; description: string; action: string }[];
   /** `error` in a failed call's JSON, as TypeScript. */
   errorShape: string;
-  /** The names the realtime contract gives live events (server/realtime/topics.ts). */
-  liveEventNames: string[];
   procedures: ProcedureReference[];
 }
 
@@ -165,6 +178,8 @@ export function buildApiReference(
       if (!description) undocumented.push(procedurePath);
       const input =
         def.inputs.length > 0 ? mergeInputs(def.inputs.map((schema) => jsonSchemaOf(schema, 'input'))) : null;
+      const outputSchema = def.output ?? EVENT_SCHEMAS[procedurePath];
+      const output = outputSchema === undefined ? null : jsonSchemaOf(outputSchema, 'output');
       return {
         path: procedurePath,
         type: def.type,
@@ -172,10 +187,8 @@ export function buildApiReference(
         access: def.meta.access,
         errors: errorsOf(procedurePath, def.meta, input, def.type),
         input: input ? { typescript: printed.input, jsonSchema: input } : null,
-        output: {
-          typescript: printed.output,
-          jsonSchema: def.output === undefined ? null : jsonSchemaOf(def.output, 'output'),
-        },
+        output: { typescript: printed.output, jsonSchema: output },
+        ...(def.type === 'subscription' && output ? { events: eventsOf(output) } : {}),
       };
     },
   );
@@ -204,16 +217,23 @@ export function buildApiReference(
       return { reason, status, trpcCode: TRPC_CODES[status] ?? String(status), description, action };
     }),
     errorShape: sources.types.errorShape,
-    liveEventNames: liveEventNames(),
     procedures,
   };
 }
 
-/** Read defensively: the realtime contract is its own module, and may be reshaped. */
-function liveEventNames(): string[] {
-  const contract = topics as Record<string, unknown>;
-  const broadcasts = contract.BROADCAST_EVENTS;
-  const names = broadcasts && typeof broadcasts === 'object' ? Object.values(broadcasts) : [];
-  if (typeof contract.RESYNC_EVENT === 'string') names.push(contract.RESYNC_EVENT);
-  return names.filter((name): name is string => typeof name === 'string');
+/** The members of an event union, by their `type`, with what each says of itself. */
+function eventsOf(schema: JsonSchema): EventReference[] {
+  const members = (schema.oneOf ?? schema.anyOf ?? [schema]) as JsonSchema[];
+  return members.flatMap((member) => {
+    const properties = (member.properties ?? {}) as Record<string, JsonSchema>;
+    const type = properties.type?.const;
+    if (typeof type !== 'string') return [];
+    return [
+      {
+        type,
+        description: typeof member.description === 'string' ? member.description : '',
+        fields: Object.keys(properties).filter((field) => field !== 'type'),
+      },
+    ];
+  });
 }

@@ -90,9 +90,13 @@ export async function inbox(workspaceId: string, conversationId: string) {
       onData(event) {
         assert<IsAny<typeof event> extends false ? true : false>();
         const id: string = event.id;
-        const name: string = event.data.event;
-        // @ts-expect-error events have no such field
-        const nope = event.data.nothingHere;
+        if (event.data.type === 'messageCreated') {
+          const messageId: string = event.data.messageId;
+        }
+        // @ts-expect-error no event has this type
+        if (event.data.type === 'somethingElse') return;
+        // @ts-expect-error a resync names no message
+        const nope = event.data.type === 'resyncRequired' && event.data.messageId;
       },
       onError(error) {
         const reason: ErrorReason | undefined = error.data?.reason;

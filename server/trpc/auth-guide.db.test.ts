@@ -138,12 +138,12 @@ it('signing out ends the session on the server: calls and the open stream are re
   const stream = phone.api.live.events.subscribe(
     { workspaceId, lastEventId: null },
     {
-      onData: (event) => received.push(event.data.event),
+      onData: (event) => received.push(event.data.type),
       onError: (error) => errors.push(error as TRPCClientError<AppRouter>),
     },
   );
   await eventually(() => received.length > 0);
-  expect(received[0]).toBe('resync');
+  expect(received[0]).toBe('resyncRequired');
 
   await phone.supabase.auth.signOut({ scope: 'local' });
   // The token of the ended session, as another copy of the app (or a thief) would still hold it.

@@ -183,11 +183,18 @@ describe('what they sent', () => {
     ]);
   });
 
-  it('invalid_cursor: a cursor no page handed out', async () => {
+  it('invalid_cursor: a cursor no page handed out, a resume point no event had', async () => {
     expectReason(
       await refusal(as(team.owner).inbox.listConversations.query({ workspaceId, cursor: 'not-a-cursor' })),
       'invalid_cursor',
     );
+    const stream = listenLive(stack.api, team.owner.session.access_token, {
+      workspaceId,
+      lastEventId: 'not-an-event',
+    });
+    await eventually(() => stream.errors.length > 0);
+    expect((stream.errors[0] as { data?: { reason?: string } }).data?.reason).toBe('invalid_cursor');
+    stream.stop();
   });
 
   it('bad_input: well-formed, but refused by a rule the schema cannot state', async () => {

@@ -84,10 +84,22 @@ const TRPC_REASONS: Record<TRPC_ERROR_CODE_KEY, ErrorReason> = {
   GATEWAY_TIMEOUT: 'unavailable',
 };
 
+/**
+ * Server-sent events (the live stream): a ping while nothing happens, because mobile networks and
+ * proxies drop a quiet connection; and the client told to reconnect when even pings stop coming
+ * (a dead connection the phone has not noticed).
+ */
+export const LIVE_PING_MS = 15_000;
+const LIVE_RECONNECT_AFTER_SILENCE_MS = 45_000;
+
 const t = initTRPC
   .context<Context>()
   .meta<ProcedureMeta>()
   .create({
+    sse: {
+      ping: { enabled: true, intervalMs: LIVE_PING_MS },
+      client: { reconnectAfterInactivityMs: LIVE_RECONNECT_AFTER_SILENCE_MS },
+    },
     errorFormatter({ shape, error }) {
       const issues = error.code === 'BAD_REQUEST' ? validationIssues(error.cause) : null;
       const reason: ErrorReason =
