@@ -2,7 +2,7 @@
 // (docs/api/). What every procedure of an access level can answer (no token, not a member, not an
 // admin), invalid input, a bad cursor and an unavailable database are added there from the
 // procedure itself; this lists the rest, by path. A procedure may also state them in its router
-// with `.meta({ errors })`. api-reference.test.ts holds every path here to a real procedure.
+// with `.meta({ errors })`. The reference refuses to be made while a path here names no procedure.
 import type { ErrorReason } from '../errors.ts';
 
 const SENDING: ErrorReason[] = [
@@ -19,6 +19,7 @@ export const PROCEDURE_ERRORS: Readonly<Record<string, readonly ErrorReason[]>> 
   'inbox.conversation': ['not_found'],
   'inbox.update': ['not_found', 'bad_input'],
   'inbox.markRead': ['not_found'],
+  'sync.changes': ['invalid_cursor'],
   'messages.send': SENDING,
   'messages.retry': ['not_found', 'conflict'],
   'messages.resolveUncertain': ['not_found', 'conflict'],
