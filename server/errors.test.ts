@@ -3,8 +3,18 @@
 // expired token must still answer 401 (not 500), Meta's refusals their own status.
 import { describe, expect, it } from 'vitest';
 import { TokenDecryptionError } from './crypto/token-cipher.ts';
-import { AppError, toAppError } from './errors.ts';
+import {
+  APP_ERROR_STATUS,
+  AppError,
+  type AppErrorCode,
+  DEFAULT_REASONS,
+  ERROR_REASONS,
+  errorBody,
+  KNOWN_REFUSALS,
+  toAppError,
+} from './errors.ts';
 import { GraphApiError, GraphNetworkError } from './meta/graph-client.ts';
+import { INVALID_POSITION } from './realtime/live-position.ts';
 
 /** Another evaluation of a module, as a second bundler would make. */
 async function secondCopy<T>(path: string): Promise<T> {
@@ -35,5 +45,37 @@ describe('errors across module copies', () => {
     expect(sealed instanceof TokenDecryptionError).toBe(true);
     expect([refused instanceof GraphNetworkError, network instanceof GraphApiError]).toEqual([false, false]);
     expect([refused, network, sealed].some((error) => error instanceof AppError)).toBe(false);
+  });
+});
+
+describe('reasons', () => {
+  it('every code has a default reason with its own status, and every reason a status, meaning and action', () => {
+    for (const [code, reason] of Object.entries(DEFAULT_REASONS)) {
+      expect(ERROR_REASONS[reason].status, code).toBe(APP_ERROR_STATUS[code as AppErrorCode]);
+    }
+    for (const [reason, { status, description, action }] of Object.entries(ERROR_REASONS)) {
+      expect(reason).toMatch(/^[a-z]+(_[a-z]+)*$/);
+      expect([400, 401, 403, 404, 409, 413, 422, 500, 503]).toContain(status);
+      expect(description.length, reason).toBeGreaterThan(20);
+      expect(action.length, reason).toBeGreaterThan(10);
+    }
+  });
+
+  it('an AppError takes the reason it is given, a known refusal’s, or its code’s default', () => {
+    expect(new AppError('NOT_FOUND', 'Gone').reason).toBe('not_found');
+    expect(new AppError('NOT_FOUND', 'Workspace not found', { reason: 'not_a_member' }).reason).toBe(
+      'not_a_member',
+    );
+    // Worded as the token check words it, wherever it is thrown (the live stream does).
+    const ended = new AppError('UNAUTHENTICATED', KNOWN_REFUSALS.sessionEnded.message);
+    expect([ended.reason, ended.status]).toEqual(['session_ended', 401]);
+    expect(new AppError('UNAUTHENTICATED', 'Access token has expired').reason).toBe('token_expired');
+    expect(new AppError('UNAUTHENTICATED', 'Something else').reason).toBe('token_invalid');
+    // The live log's resume points say so in their own words.
+    expect(new AppError('BAD_INPUT', `lastEventId ${INVALID_POSITION}`).reason).toBe('invalid_cursor');
+    expect(errorBody(ended)).toEqual({
+      error: 'Your session has ended: sign in again',
+      reason: 'session_ended',
+    });
   });
 });

@@ -4,7 +4,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
 import { z } from 'zod';
 import type { Actor } from '../db/database.ts';
-import { AppError } from '../errors.ts';
+import { AppError, KNOWN_REFUSALS } from '../errors.ts';
 
 const ClaimsSchema = z.object({
   sub: z.uuid(),
@@ -12,6 +12,12 @@ const ClaimsSchema = z.object({
   email: z.string().optional(),
   session_id: z.string().optional(),
 });
+
+/** Worded as a live stream whose token runs out says it: both are `token_expired`. */
+const TOKEN_EXPIRED = KNOWN_REFUSALS.tokenExpired.message;
+
+const malformed = () =>
+  new AppError('UNAUTHENTICATED', 'Access token is malformed', { reason: 'token_malformed' });
 
 export interface AccessTokenVerifier {
   verify(token: string): Promise<Actor>;
@@ -56,7 +62,7 @@ export function createAccessTokenVerifier(options: {
 
 function toAuthError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof errors.JWTExpired) return new AppError('UNAUTHENTICATED', 'Access token has expired');
+  if (error instanceof errors.JWTExpired) return new AppError('UNAUTHENTICATED', TOKEN_EXPIRED);
   if (error instanceof errors.JWTClaimValidationFailed) {
     return new AppError('UNAUTHENTICATED', `Access token rejected: ${error.claim} claim is invalid`);
   }
@@ -67,7 +73,7 @@ function toAuthError(error: unknown): AppError {
     return new AppError('UNAUTHENTICATED', 'Access token is signed with an unsupported algorithm');
   }
   if (error instanceof errors.JWTInvalid || error instanceof errors.JWSInvalid) {
-    return new AppError('UNAUTHENTICATED', 'Access token is malformed');
+    return malformed();
   }
   return new AppError('UNAVAILABLE', 'Could not verify the access token', { cause: error });
 }
@@ -76,7 +82,7 @@ function readAlgorithm(token: string): string | undefined {
   try {
     return decodeProtectedHeader(token).alg;
   } catch {
-    throw new AppError('UNAUTHENTICATED', 'Access token is malformed');
+    throw malformed();
   }
 }
 

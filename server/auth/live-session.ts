@@ -4,7 +4,7 @@
 // auth.sessions, which lives in the same Postgres on Supabase: one primary-key lookup per request.
 import { sql } from 'kysely';
 import type { Actor, Database } from '../db/database.ts';
-import { AppError, toAppError } from '../errors.ts';
+import { AppError, KNOWN_REFUSALS, toAppError } from '../errors.ts';
 import type { AccessTokenVerifier } from './access-token.ts';
 
 export interface SessionStore {
@@ -33,7 +33,7 @@ export function createSessionStore(db: Database): SessionStore {
   };
 }
 
-export const SESSION_ENDED = 'Your session has ended: sign in again';
+export const SESSION_ENDED = KNOWN_REFUSALS.sessionEnded.message;
 
 /** `verifier`, refusing also a token whose session has ended, or that names none. */
 export function requireActiveSession(
@@ -44,7 +44,9 @@ export function requireActiveSession(
     async verify(token) {
       const actor = await verifier.verify(token);
       if (typeof actor.claims.session_id !== 'string') {
-        throw new AppError('UNAUTHENTICATED', 'Access token names no session: sign in again');
+        throw new AppError('UNAUTHENTICATED', 'Access token names no session: sign in again', {
+          reason: 'session_ended',
+        });
       }
       if (!(await sessions.isActive(actor))) throw new AppError('UNAUTHENTICATED', SESSION_ENDED);
       return actor;

@@ -96,6 +96,7 @@ describe.each([
       const refusal = await apiRefusal(apiClient(api, bearer()).operator.me.query());
       expect(refusal).toBeInstanceOf(TRPCClientError);
       expect(refusal.data?.code).toBe('SERVICE_UNAVAILABLE');
+      expect(refusal.data?.reason).toBe('unavailable'); // the stable word to branch on
       // An outage is not a bug: nothing is reported as a server failure.
       expect(error).not.toHaveBeenCalled();
     } finally {
