@@ -2,6 +2,8 @@
 // development the services come from Node's copy of server/ and the routes from Vite's, and an
 // expired token must still answer 401 (not 500), Meta's refusals their own status.
 import { describe, expect, it } from 'vitest';
+import { tokenExpired } from './auth/access-token.ts';
+import { sessionEnded } from './auth/live-session.ts';
 import { TokenDecryptionError } from './crypto/token-cipher.ts';
 import {
   APP_ERROR_STATUS,
@@ -10,11 +12,10 @@ import {
   DEFAULT_REASONS,
   ERROR_REASONS,
   errorBody,
-  KNOWN_REFUSALS,
   toAppError,
 } from './errors.ts';
 import { GraphApiError, GraphNetworkError } from './meta/graph-client.ts';
-import { INVALID_POSITION } from './realtime/live-position.ts';
+import { invalidPosition } from './realtime/live-position.ts';
 
 /** Another evaluation of a module, as a second bundler would make. */
 async function secondCopy<T>(path: string): Promise<T> {
@@ -61,18 +62,17 @@ describe('reasons', () => {
     }
   });
 
-  it('an AppError takes the reason it is given, a known refusal’s, or its code’s default', () => {
+  it('an AppError takes the reason it is given, or its code’s default', () => {
     expect(new AppError('NOT_FOUND', 'Gone').reason).toBe('not_found');
     expect(new AppError('NOT_FOUND', 'Workspace not found', { reason: 'not_a_member' }).reason).toBe(
       'not_a_member',
     );
-    // Worded as the token check words it, wherever it is thrown (the live stream does).
-    const ended = new AppError('UNAUTHENTICATED', KNOWN_REFUSALS.sessionEnded.message);
+    // One refusal, one reason, wherever it is thrown (the token check and the live stream alike).
+    const ended = sessionEnded();
     expect([ended.reason, ended.status]).toEqual(['session_ended', 401]);
-    expect(new AppError('UNAUTHENTICATED', 'Access token has expired').reason).toBe('token_expired');
+    expect(tokenExpired().reason).toBe('token_expired');
     expect(new AppError('UNAUTHENTICATED', 'Something else').reason).toBe('token_invalid');
-    // The live log's resume points say so in their own words.
-    expect(new AppError('BAD_INPUT', `lastEventId ${INVALID_POSITION}`).reason).toBe('invalid_cursor');
+    expect(invalidPosition('lastEventId').reason).toBe('invalid_cursor');
     expect(errorBody(ended)).toEqual({
       error: 'Your session has ended: sign in again',
       reason: 'session_ended',

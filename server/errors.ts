@@ -191,31 +191,6 @@ export const DEFAULT_REASONS = {
   UNAVAILABLE: 'unavailable',
 } as const satisfies { [C in AppErrorCode]: ReasonFor<C> };
 
-/**
- * Refusals given in several places in the same words: each carries its reason wherever it is
- * thrown, also where the thrower names none (the live stream says a token expired, or its session
- * ended, as the token check does; a resume point, `lastEventId` or `since`, that the API never
- * issued is a cursor like a page's). A message is the refusal's, or ends with it.
- */
-export const KNOWN_REFUSALS = {
-  tokenExpired: { code: 'UNAUTHENTICATED', message: 'Access token has expired', reason: 'token_expired' },
-  sessionEnded: {
-    code: 'UNAUTHENTICATED',
-    message: 'Your session has ended: sign in again',
-    reason: 'session_ended',
-  },
-  unknownPosition: {
-    code: 'BAD_INPUT',
-    message: 'is not a position this API returned',
-    reason: 'invalid_cursor',
-  },
-} as const satisfies Record<string, { code: AppErrorCode; message: string; reason: ErrorReason }>;
-
-function knownReason(code: AppErrorCode, message: string): ErrorReason | undefined {
-  return Object.values(KNOWN_REFUSALS).find((known) => known.code === code && message.endsWith(known.message))
-    ?.reason;
-}
-
 const APP_ERROR: unique symbol = Symbol.for('direct-inbox.AppError');
 
 export class AppError<C extends AppErrorCode = AppErrorCode> extends Error {
@@ -231,7 +206,7 @@ export class AppError<C extends AppErrorCode = AppErrorCode> extends Error {
   ) {
     super(message, options);
     this.name = 'AppError';
-    this.reason = options?.reason ?? knownReason(code, message) ?? DEFAULT_REASONS[code];
+    this.reason = options?.reason ?? DEFAULT_REASONS[code];
   }
 
   get status(): number {

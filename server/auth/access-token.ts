@@ -4,7 +4,11 @@
 import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
 import { z } from 'zod';
 import type { Actor } from '../db/database.ts';
-import { AppError, KNOWN_REFUSALS } from '../errors.ts';
+import { AppError } from '../errors.ts';
+
+/** The refusal of a token past its `exp`: refresh it and try again. */
+export const tokenExpired = () =>
+  new AppError('UNAUTHENTICATED', 'Access token has expired', { reason: 'token_expired' });
 
 const ClaimsSchema = z.object({
   sub: z.uuid(),
@@ -14,7 +18,6 @@ const ClaimsSchema = z.object({
 });
 
 /** Worded as a live stream whose token runs out says it: both are `token_expired`. */
-const TOKEN_EXPIRED = KNOWN_REFUSALS.tokenExpired.message;
 
 const malformed = () =>
   new AppError('UNAUTHENTICATED', 'Access token is malformed', { reason: 'token_malformed' });
@@ -62,7 +65,7 @@ export function createAccessTokenVerifier(options: {
 
 function toAuthError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof errors.JWTExpired) return new AppError('UNAUTHENTICATED', TOKEN_EXPIRED);
+  if (error instanceof errors.JWTExpired) return tokenExpired();
   if (error instanceof errors.JWTClaimValidationFailed) {
     return new AppError('UNAUTHENTICATED', `Access token rejected: ${error.claim} claim is invalid`);
   }

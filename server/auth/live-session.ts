@@ -4,7 +4,7 @@
 // auth.sessions, which lives in the same Postgres on Supabase: one primary-key lookup per request.
 import { sql } from 'kysely';
 import type { Actor, Database } from '../db/database.ts';
-import { AppError, KNOWN_REFUSALS, toAppError } from '../errors.ts';
+import { AppError, toAppError } from '../errors.ts';
 import type { AccessTokenVerifier } from './access-token.ts';
 
 export interface SessionStore {
@@ -33,7 +33,9 @@ export function createSessionStore(db: Database): SessionStore {
   };
 }
 
-export const SESSION_ENDED = KNOWN_REFUSALS.sessionEnded.message;
+/** The refusal of a token whose session has ended (signed out, revoked). */
+export const sessionEnded = () =>
+  new AppError('UNAUTHENTICATED', 'Your session has ended: sign in again', { reason: 'session_ended' });
 
 /** `verifier`, refusing also a token whose session has ended, or that names none. */
 export function requireActiveSession(
@@ -48,7 +50,7 @@ export function requireActiveSession(
           reason: 'session_ended',
         });
       }
-      if (!(await sessions.isActive(actor))) throw new AppError('UNAUTHENTICATED', SESSION_ENDED);
+      if (!(await sessions.isActive(actor))) throw sessionEnded();
       return actor;
     },
   };

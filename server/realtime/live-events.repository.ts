@@ -2,8 +2,7 @@
 // after a position (live-position.ts). Read as the operator: RLS admits a member's workspaces only.
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
-import { AppError } from '../errors.ts';
-import { INVALID_POSITION, type LivePosition } from './live-position.ts';
+import { invalidPosition, type LivePosition } from './live-position.ts';
 
 export interface LoggedEvent {
   /** Where a reader stands once it has taken this event. */
@@ -71,7 +70,7 @@ export async function readLiveLog(
     ) e on true`.execute(trx);
   const first = rows[0];
   if (!first) throw new Error('the bounds row is always there');
-  if (first.from_future) throw new AppError('BAD_INPUT', `${field} ${INVALID_POSITION}`);
+  if (first.from_future) throw invalidPosition(field);
   if (first.gone) return { kind: 'gone', next: { seen: first.now } };
 
   const taken = rows.filter((row) => row.xid !== null);

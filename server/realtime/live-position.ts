@@ -21,7 +21,9 @@ const SEQ = /^\d{1,18}$/;
 /** Long enough for a snapshot with a thousand transactions in progress, twice. */
 export const LIVE_POSITION_MAX_LENGTH = 64_000;
 
-export const INVALID_POSITION = 'is not a position this API returned';
+/** The refusal of a position this API did not hand out (`field` names the input). */
+export const invalidPosition = (field: string) =>
+  new AppError('BAD_INPUT', `${field} is not a position this API returned`, { reason: 'invalid_cursor' });
 
 /** As Postgres accepts it: 0 < xmin <= xmax, in-progress ids ascending within [xmin, xmax). */
 function validSnapshot(text: string): boolean {
@@ -59,7 +61,7 @@ export function decodeLivePosition(id: string, field: string): LivePosition {
         validSnapshot(upTo) &&
         XID.test(xid ?? '') &&
         SEQ.test(seq ?? '')));
-  if (!ok) throw new AppError('BAD_INPUT', `${field} ${INVALID_POSITION}`);
+  if (!ok) throw invalidPosition(field);
   return parts.length === 5
     ? { seen: seen as string, batch: { upTo: upTo as string, xid: xid as string, seq: seq as string } }
     : { seen: seen as string };

@@ -15,7 +15,8 @@
 // expires (the client resubscribes with a fresh one and its last event id) or when its session
 // ends (signed out, revoked), which every read checks first; a quiet stream reads at least every
 // IDLE_CHECK_MS, so a signed-out app's stream closes within that time and is never sent an event.
-import { SESSION_ENDED, tokenExpiresAt } from '../auth/live-session.ts';
+import { tokenExpired } from '../auth/access-token.ts';
+import { sessionEnded, tokenExpiresAt } from '../auth/live-session.ts';
 import type { Actor } from '../db/database.ts';
 import { AppError, toAppError } from '../errors.ts';
 import type { Services } from '../services.ts';
@@ -59,7 +60,7 @@ export async function* streamLiveEvents(
   try {
     let retryMs = RETRY_MS.first;
     while (!request.signal?.aborted) {
-      if (Date.now() >= expiresAt) throw new AppError('UNAUTHENTICATED', 'Access token has expired');
+      if (Date.now() >= expiresAt) throw tokenExpired();
       if (!readNow) {
         await pause(IDLE_CHECK_MS); // woken early, or the periodic re-read
         readNow = true;
@@ -69,7 +70,7 @@ export async function* streamLiveEvents(
       const from = position;
       let read: LogRead | { kind: 'start'; next: LivePosition };
       try {
-        if (!(await services.sessions.isActive(actor))) throw new AppError('UNAUTHENTICATED', SESSION_ENDED);
+        if (!(await services.sessions.isActive(actor))) throw sessionEnded();
         read = await services.db.withUser(actor, async (trx) =>
           from === null
             ? { kind: 'start' as const, next: await currentLivePosition(trx) }

@@ -250,6 +250,18 @@ describe('what the state allows', () => {
     );
   });
 
+  it('account_needs_reconnect: importing the history of an account whose token Meta refused', async () => {
+    const [account] = await sql<{ id: string }>(
+      'select channel_connection_id as id from conversations where id = $1',
+      [reauthConversation],
+    );
+    const refused = await refusal(
+      as(team.owner).history.start.mutate({ workspaceId, connectionId: account?.id as string }),
+    );
+    expectReason(refused, 'account_needs_reconnect');
+    expect(refused.httpStatus).toBe(422);
+  });
+
   it('idempotency_key_reused and conflict: a key used for another reply, a retry of what did not fail', async () => {
     const idempotencyKey = randomUUID();
     const send = (text: string) =>
