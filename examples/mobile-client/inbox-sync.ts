@@ -44,6 +44,8 @@ export class InboxSync {
   private readonly live: LiveStream;
   private readonly options: InboxSyncOptions;
   private savedPosition: string | null;
+  /** Between start() and stop(): the stream should run once the catch-up is done. */
+  private foreground = false;
 
   constructor(options: InboxSyncOptions) {
     this.options = options;
@@ -81,6 +83,8 @@ export class InboxSync {
    * what that took) and streams from its `next`; without, streams from now.
    */
   async start(): Promise<CatchUpResult | null> {
+    if (this.live.running) return null;
+    this.foreground = true;
     if (this.savedPosition === null) {
       this.live.start(null);
       return null;
@@ -96,12 +100,14 @@ export class InboxSync {
     );
     if (result.resyncRequired) await this.refetchShown();
     this.savePosition(result.next);
-    this.live.start(result.next);
+    // Sent to the background again meanwhile: the next start() goes on from here.
+    if (this.foreground) this.live.start(result.next);
     return result;
   }
 
   /** To the background (or signing out): closes the stream once what came is applied. */
   stop(): Promise<void> {
+    this.foreground = false;
     return this.live.stop();
   }
 

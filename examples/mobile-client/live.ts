@@ -69,7 +69,7 @@ export class LiveStream {
   private current: { unsubscribe(): void } | null = null;
   /** Each connection's callbacks carry their number; those of a connection given up are ignored. */
   private connection = 0;
-  private running = false;
+  private isRunning = false;
   private failures = 0;
   private refreshedWithoutStart = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -92,18 +92,23 @@ export class LiveStream {
     return this.lastStatus;
   }
 
+  /** Started and neither stopped nor ended: connected, or about to be. */
+  get running(): boolean {
+    return this.isRunning;
+  }
+
   /** Connects (from `from`, or the position given to start()). */
   start(from?: string | null): void {
-    if (this.running) return;
+    if (this.isRunning) return;
     if (from !== undefined) this.position = from;
-    this.running = true;
+    this.isRunning = true;
     this.failures = 0;
     this.connect();
   }
 
   /** Closes the stream (the app goes to the background); resolves once what came is applied. */
   async stop(): Promise<void> {
-    this.running = false;
+    this.isRunning = false;
     this.disconnect();
     clearTimeout(this.retryTimer);
     await this.idle();
@@ -175,7 +180,7 @@ export class LiveStream {
     this.disconnect();
     // Resume right after the last event applied: wait for those on their way.
     await this.idle();
-    if (!this.running) return;
+    if (!this.isRunning) return;
     const reason = refusalReason(error);
     if (reason !== undefined && FINAL.has(reason)) return this.end(reason, error);
     if (reason === 'invalid_cursor') {
@@ -191,7 +196,7 @@ export class LiveStream {
       } catch (refreshError) {
         return this.end(reason === 'token_expired' ? 'refresh_failed' : reason, refreshError as Error);
       }
-      if (this.running) this.connect();
+      if (this.isRunning) this.connect();
       return;
     }
     // Dropped, unreachable, the server busy: again, later and later.
@@ -199,12 +204,12 @@ export class LiveStream {
     const delay = (this.options.reconnectDelayMs ?? defaultReconnectDelayMs)(this.failures);
     this.setStatus({ state: 'waiting', attempt: this.failures, retryInMs: delay, error });
     this.retryTimer = setTimeout(() => {
-      if (this.running) this.connect();
+      if (this.isRunning) this.connect();
     }, delay);
   }
 
   private end(reason: ErrorReason | 'refresh_failed', error: Error): void {
-    this.running = false;
+    this.isRunning = false;
     this.setStatus({ state: 'ended', reason, error });
   }
 
