@@ -35,8 +35,9 @@ export interface RecordedRequest {
   /** The body as received: UTF-8 text, or base64 for Web Push's encrypted bytes. */
   body: string;
   bodyEncoding: 'utf8' | 'base64';
-  /** The status the stand-in answered. */
+  /** The status the stand-in answered, and its body (Expo's tickets, APNs' reason). */
   status: number;
+  answer: string;
   /** When it arrived (performance.timeOrigin + performance.now(), in ms). */
   receivedAt: number;
 }
@@ -101,7 +102,7 @@ export async function startPushStandIn(
   function record(
     provider: Provider,
     request: { method: string; path: string; headers: Record<string, string>; body: Buffer },
-    status: number,
+    answered: { status: number; body?: string },
     receivedAt: number,
   ) {
     const binary = provider === 'web';
@@ -113,7 +114,8 @@ export async function startPushStandIn(
       headers: request.headers,
       body: request.body.toString(binary ? 'base64' : 'utf8'),
       bodyEncoding: binary ? 'base64' : 'utf8',
-      status,
+      status: answered.status,
+      answer: answered.body ?? '',
       receivedAt,
     });
   }
@@ -144,7 +146,7 @@ export async function startPushStandIn(
           headers: flatHeaders(request.headers),
           body: request.body,
         },
-        response.status,
+        response,
         receivedAt,
       );
       return response;
@@ -355,6 +357,12 @@ export async function startPushStandIn(
       const body = Buffer.concat(chunks);
       const answer = await answerApns(headers, body);
       const apnsId = String(headers['apns-id'] ?? randomUUID());
+      const reply = answer.reason
+        ? JSON.stringify({
+            reason: answer.reason,
+            ...(answer.status === 410 ? { timestamp: Date.now() } : {}),
+          })
+        : undefined;
       record(
         'apns',
         {
@@ -367,23 +375,16 @@ export async function startPushStandIn(
           ),
           body,
         },
-        answer.status,
+        { status: answer.status, body: reply },
         receivedAt,
       );
       if (stream.destroyed) return;
       stream.respond({
         ':status': answer.status,
         'apns-id': apnsId,
-        ...(answer.reason ? { 'content-type': 'application/json' } : {}),
+        ...(reply ? { 'content-type': 'application/json' } : {}),
       });
-      stream.end(
-        answer.reason
-          ? JSON.stringify({
-              reason: answer.reason,
-              ...(answer.status === 410 ? { timestamp: Date.now() } : {}),
-            })
-          : undefined,
-      );
+      stream.end(reply);
     });
   });
   apns.on('sessionError', () => {});

@@ -25,8 +25,8 @@ function toDevice(row: DeviceRow): Device {
     platform: row.platform as Platform,
     appId: row.app_id,
     label: row.label,
-    createdAt: row.created_at,
-    lastSeenAt: row.last_seen_at,
+    createdAt: row.created_at.toISOString(),
+    lastSeenAt: row.last_seen_at.toISOString(),
   };
 }
 

@@ -52,8 +52,8 @@ export const DeviceSchema = z.object({
   platform: PlatformSchema,
   appId: z.string().nullable(),
   label: z.string().nullable(),
-  createdAt: z.date(),
-  lastSeenAt: z.date(),
+  createdAt: z.iso.datetime(),
+  lastSeenAt: z.iso.datetime(),
 });
 export type Device = z.infer<typeof DeviceSchema>;
 
