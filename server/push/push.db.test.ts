@@ -15,7 +15,8 @@ import { connectSimulatorAccount } from '#dev/test/connections.ts';
 import { eventually } from '#dev/test/eventually.ts';
 import { signUpTeam, type TestTeam } from '#dev/test/operators.ts';
 import { type SimulatorIntake, startSimulatorIntake } from '#dev/test/simulator-intake.ts';
-import { signedTextDelivery } from '#dev/webhook-deliveries.ts';
+import { instagramDeliveryBody, signedTextDelivery } from '#dev/webhook-deliveries.ts';
+import { signWebhookBody } from '../meta/webhook-signature.ts';
 import { notifyNewMessage } from './index.ts';
 
 let standIn: PushStandIn;
@@ -237,6 +238,55 @@ describe('a customer’s new message', () => {
     const report = await notifyNewMessage(intake.services, { ...ref, messageId: next });
     expect(report.sent).toBe(1); // the agent's phone only
     expect(addresses(of(next))).toEqual([TOKENS.agentExpo]);
+  });
+});
+
+describe('queued by ingest', () => {
+  it('one job per conversation per batch, for its latest new message; a redelivery queues nothing', async () => {
+    const [a, b] = [meta.addCustomer({ username: 'batch.a' }), meta.addCustomer({ username: 'batch.b' })];
+    const t0 = Date.now();
+    const item = (customer: typeof a, i: number) => ({
+      sender: { id: customer.igsid },
+      recipient: { id: account.igId },
+      timestamp: t0 + i,
+      message: { mid: `aWdfbatch${customer.igsid}${i}`, text: `part ${i}` },
+    });
+    // Out of order within the batch: the latest is chosen by Meta's timestamp.
+    const body = instagramDeliveryBody([
+      { id: account.igId, messaging: [item(a, 0), item(a, 2), item(a, 1), item(b, 3), item(b, 4)] },
+    ]);
+    const post = () =>
+      fetch(intake.webhookUrl, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Hub-Signature-256': signWebhookBody(body, intake.services.env.INSTAGRAM_APP_SECRET),
+        },
+        body,
+      });
+    expect((await post()).status).toBe(200);
+    const latest = await eventually(async () => {
+      const rows = await sql<{ id: string; external_message_id: string }>(
+        'select id, external_message_id from conversation_messages where external_message_id = any($1)',
+        [[`aWdfbatch${a.igsid}2`, `aWdfbatch${b.igsid}4`]],
+      );
+      return rows.length === 2 && rows.map((r) => r.id).sort();
+    });
+    const jobs = () =>
+      sql<{ message_id: string }>(
+        `select data->>'messageId' as message_id from pgboss.job
+         where name = 'push-new-message' and data->>'conversationId' in (
+           select conversation_id::text from conversation_messages where external_message_id like 'aWdfbatch%')
+         order by 1`,
+      );
+    expect((await jobs()).map((j) => j.message_id)).toEqual(latest);
+    for (const messageId of latest) await settled(messageId);
+    expect((await post()).status).toBe(200);
+    // The redelivery is stored (it was acknowledged) and ingested.
+    await eventually(
+      async () => (await sql("select 1 from webhook_events where status = 'RECEIVED'")).length === 0,
+    );
+    expect((await jobs()).map((j) => j.message_id)).toEqual(latest);
   });
 });
 
