@@ -17,5 +17,6 @@ export {
   WebPushSubscriptionSchema,
 } from './push.schemas.ts';
 export { newMessageCollector } from './queue-notifications.ts';
+export { rotateDeviceTokenKeys } from './rotate-device-keys.ts';
 export { createPushSenders, type PushSenders } from './senders/create-senders.ts';
 export type { PushNotification } from './senders/sender.ts';
