@@ -102,17 +102,3 @@ export async function planNotification(
   }
   return { workspaceName: first.workspace_name, devices };
 }
-
-/** Each person's badge as planNotification counts it (for tests and the API's own view). */
-export async function badgesOf(trx: Tx, userIds: string[]): Promise<Map<string, number>> {
-  if (userIds.length === 0) return new Map();
-  const { rows } = await sql<{ user_id: string; badge: string }>`
-    select member.user_id, coalesce(sum(conv.unread_count), 0) as badge
-    from public.workspace_members member
-    left join public.user_notification_preferences pref
-      on pref.workspace_id = member.workspace_id and pref.user_id = member.user_id
-    join public.conversations conv on conv.workspace_id = member.workspace_id and conv.unread_count > 0
-    where member.user_id = any(${userIds}::uuid[]) and ${hears}
-    group by member.user_id`.execute(trx);
-  return new Map(userIds.map((id) => [id, Number(rows.find((r) => r.user_id === id)?.badge ?? 0)]));
-}
