@@ -73,6 +73,15 @@ describe('control API', () => {
     expect(after.data[0]?.status).toBe('ok');
   });
 
+  it('holds a provider’s answers (a hung service) until released; the request is recorded on arrival', async () => {
+    expect((await post('/control/hold', { provider: 'expo' })).status).toBe(200);
+    const pending = expo([{ to: 'ExponentPushToken[held-device-0001]' }]);
+    await expect.poll(async () => (await sent('expo')).map((r) => r.status)).toEqual([0]);
+    expect((await post('/control/release', { provider: 'expo' })).status).toBe(200);
+    expect((await pending).status).toBe(200);
+    expect((await sent('expo')).map((r) => r.status)).toEqual([200]);
+  });
+
   it('refuses a fault without provider or status', async () => {
     expect((await post('/control/faults', { status: 500 })).status).toBe(400);
   });

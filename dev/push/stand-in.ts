@@ -64,6 +64,8 @@ export interface PushStandIn {
   /** The device token (or the Web Push endpoint) is no longer registered: 410/404/DeviceNotRegistered. */
   markUnregistered(token: string): void;
   inject(fault: FaultSpec): void;
+  /** Requests to the provider wait for an answer (a hung service) until the returned release. */
+  hold(provider: FaultSpec['provider']): () => void;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -93,20 +95,22 @@ export async function startPushStandIn(
   const unregistered = new Set<string>();
   const faults: { provider: FaultSpec['provider']; status: number; left: number }[] = [];
   const accessTokens = new Set<string>();
+  /** Releases of holds made through the control API. */
+  const releases = new Map<FaultSpec['provider'], () => void>();
   let seq = 0;
   let messageSeq = 0;
   let url = '';
 
   const now = () => performance.timeOrigin + performance.now();
 
+  /** Recorded as it arrives (status 0 until answered), so a held request is seen at once. */
   function record(
     provider: Provider,
     request: { method: string; path: string; headers: Record<string, string>; body: Buffer },
-    answered: { status: number; body?: string },
     receivedAt: number,
-  ) {
+  ): RecordedRequest {
     const binary = provider === 'web';
-    records.push({
+    const entry: RecordedRequest = {
       seq: ++seq,
       provider,
       method: request.method,
@@ -114,11 +118,18 @@ export async function startPushStandIn(
       headers: request.headers,
       body: request.body.toString(binary ? 'base64' : 'utf8'),
       bodyEncoding: binary ? 'base64' : 'utf8',
-      status: answered.status,
-      answer: answered.body ?? '',
+      status: 0,
+      answer: '',
       receivedAt,
-    });
+    };
+    records.push(entry);
+    return entry;
   }
+
+  /** Providers whose answers wait (a slow or hung service), until released. */
+  const holds = new Map<FaultSpec['provider'], { until: Promise<void>; release(): void }>();
+  const held = (provider: Provider) =>
+    provider === 'fcm-token' ? undefined : holds.get(provider as FaultSpec['provider'])?.until;
 
   function takeFault(provider: FaultSpec['provider']): number | undefined {
     const fault = faults.find((f) => f.provider === provider && f.left > 0);
@@ -136,9 +147,7 @@ export async function startPushStandIn(
   const recorded =
     (provider: Provider, answer: (request: SimRequest) => Promise<SimResponse> | SimResponse) =>
     async (request: SimRequest): Promise<SimResponse> => {
-      const receivedAt = now();
-      const response = await answer(request);
-      record(
+      const entry = record(
         provider,
         {
           method: request.method,
@@ -146,9 +155,12 @@ export async function startPushStandIn(
           headers: flatHeaders(request.headers),
           body: request.body,
         },
-        response,
-        receivedAt,
+        now(),
       );
+      await held(provider);
+      const response = await answer(request);
+      entry.status = response.status;
+      entry.answer = response.body ?? '';
       return response;
     };
 
@@ -312,6 +324,15 @@ export async function startPushStandIn(
       api.markUnregistered(token);
       return jsonResponse(200, { ok: true });
     }
+    if (request.method === 'POST' && (path === '/control/hold' || path === '/control/release')) {
+      const { provider } = parseBody(request) as { provider?: FaultSpec['provider'] };
+      if (!provider || !['expo', 'fcm', 'apns', 'web'].includes(provider)) {
+        return jsonResponse(400, { error: 'provider required' });
+      }
+      if (path === '/control/hold') releases.set(provider, api.hold(provider));
+      else releases.get(provider)?.();
+      return jsonResponse(200, { ok: true });
+    }
     if (request.method === 'POST' && path === '/control/faults') {
       const body = parseBody(request) as Partial<FaultSpec>;
       if (!body.provider || typeof body.status !== 'number') {
@@ -355,15 +376,7 @@ export async function startPushStandIn(
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.on('end', async () => {
       const body = Buffer.concat(chunks);
-      const answer = await answerApns(headers, body);
-      const apnsId = String(headers['apns-id'] ?? randomUUID());
-      const reply = answer.reason
-        ? JSON.stringify({
-            reason: answer.reason,
-            ...(answer.status === 410 ? { timestamp: Date.now() } : {}),
-          })
-        : undefined;
-      record(
+      const entry = record(
         'apns',
         {
           method: String(headers[':method']),
@@ -375,9 +388,19 @@ export async function startPushStandIn(
           ),
           body,
         },
-        { status: answer.status, body: reply },
         receivedAt,
       );
+      await held('apns');
+      const answer = await answerApns(headers, body);
+      const apnsId = String(headers['apns-id'] ?? randomUUID());
+      const reply = answer.reason
+        ? JSON.stringify({
+            reason: answer.reason,
+            ...(answer.status === 410 ? { timestamp: Date.now() } : {}),
+          })
+        : undefined;
+      entry.status = answer.status;
+      entry.answer = reply ?? '';
       if (stream.destroyed) return;
       stream.respond({
         ':status': answer.status,
@@ -471,12 +494,29 @@ export async function startPushStandIn(
     inject: (fault) => {
       faults.push({ provider: fault.provider, status: fault.status, left: fault.count ?? 1 });
     },
+    hold(provider) {
+      let release = () => {};
+      const until = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const entry = {
+        until,
+        release: () => {
+          release();
+          if (holds.get(provider) === entry) holds.delete(provider);
+        },
+      };
+      holds.set(provider, entry);
+      return entry.release;
+    },
     reset() {
+      for (const hold of [...holds.values()]) hold.release();
       records.length = 0;
       faults.length = 0;
       unregistered.clear();
     },
     async stop() {
+      for (const hold of [...holds.values()]) hold.release();
       await server.close();
       await new Promise<void>((resolve) => {
         apns.close(() => resolve());

@@ -62,13 +62,12 @@ export async function notifyNewMessage(services: NotifyServices, ref: NewMessage
   });
   if (!claimed || claimed.devices.length === 0) return report;
 
-  const results: DeliveryResult[] = [];
-  const forgotten: string[] = [];
+  const unreadable: string[] = [];
   const byPlatform = new Map<Platform, Outbound[]>();
   for (const device of claimed.devices) {
     const address = openAddress(services, device);
     if (!address) {
-      forgotten.push(device.id); // its key was retired: the app registers again when it starts
+      unreadable.push(device.id); // its key was retired: the app registers again when it starts
       continue;
     }
     const outbound: Outbound = {
@@ -80,32 +79,37 @@ export async function notifyNewMessage(services: NotifyServices, ref: NewMessage
     };
     byPlatform.set(device.platform, [...(byPlatform.get(device.platform) ?? []), outbound]);
   }
+  await record(services.db, ref.messageId, [], unreadable);
+  report.forgotten += unreadable.length;
 
+  // Each provider's answers are recorded as soon as they come, so a run that dies while another
+  // provider is slow leaves only that provider's deliveries unsettled.
   await Promise.all(
     [...byPlatform].map(async ([platform, batch]) => {
+      const results: DeliveryResult[] = [];
+      const forgotten: string[] = [];
       const sender = services.push.get(platform);
       if (!sender) {
         const reason = services.push.missing(platform) ?? 'not configured';
         for (const item of batch) results.push({ deviceId: item.deviceId, status: 'FAILED', error: reason });
-        return;
+      } else {
+        const outcomes = await sender.send(batch);
+        batch.forEach((item, i) => {
+          const outcome: SendOutcome = outcomes[i] ?? { kind: 'uncertain', reason: 'no outcome' };
+          if (outcome.kind === 'gone') forgotten.push(item.deviceId);
+          else results.push(resultOf(item.deviceId, outcome));
+        });
       }
-      const outcomes = await sender.send(batch);
-      batch.forEach((item, i) => {
-        const outcome: SendOutcome = outcomes[i] ?? { kind: 'uncertain', reason: 'no outcome' };
-        if (outcome.kind === 'gone') forgotten.push(item.deviceId);
-        else results.push(resultOf(item.deviceId, outcome));
-      });
+      await record(services.db, ref.messageId, results, forgotten);
+      report.forgotten += forgotten.length;
+      for (const result of results) {
+        if (result.status === 'SENT') report.sent++;
+        else if (result.status === 'RETRY') report.retrying++;
+        else if (result.status === 'FAILED') report.failed++;
+        else report.uncertain++;
+      }
     }),
   );
-
-  await record(services.db, ref.messageId, results, forgotten);
-  for (const result of results) {
-    if (result.status === 'SENT') report.sent++;
-    else if (result.status === 'RETRY') report.retrying++;
-    else if (result.status === 'FAILED') report.failed++;
-    else report.uncertain++;
-  }
-  report.forgotten = forgotten.length;
   if (report.retrying > 0) {
     throw new PushRetryLater(
       `push: ${report.retrying} of ${claimed.devices.length} notifications of message ${ref.messageId} refused for now; retried later`,
@@ -148,6 +152,7 @@ function resultOf(deviceId: string, outcome: Exclude<SendOutcome, { kind: 'gone'
 }
 
 async function record(db: Database, messageId: string, results: DeliveryResult[], forgotten: string[]) {
+  if (results.length === 0 && forgotten.length === 0) return;
   await db.withService(async (trx) => {
     await recordDeliveries(trx, messageId, results);
     await forgetDevices(trx, forgotten);
