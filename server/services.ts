@@ -24,6 +24,7 @@ import type { InstagramOAuthConfig } from './meta/instagram-oauth.ts';
 import type { WebhookEndpointConfig, WebhookLedger } from './meta/webhook-endpoint.ts';
 import {
   createPushSenders,
+  expoReceiptsJob,
   notifyNewMessageJob,
   type PushSenders,
   pruneDeliveriesJob,
@@ -45,6 +46,7 @@ export const JOBS: readonly JobDefinition<Services, z.ZodType>[] = [
   reconcileAccountsJob,
   purgeExpiredJob,
   notifyNewMessageJob,
+  expoReceiptsJob,
   pruneDeliveriesJob,
 ];
 

@@ -24,7 +24,7 @@ import {
   type VapidKeys,
 } from './credentials.ts';
 
-export type Provider = 'expo' | 'fcm' | 'fcm-token' | 'apns' | 'web';
+export type Provider = 'expo' | 'expo-receipts' | 'fcm' | 'fcm-token' | 'apns' | 'web';
 
 export interface RecordedRequest {
   seq: number;
@@ -43,7 +43,7 @@ export interface RecordedRequest {
 }
 
 export interface FaultSpec {
-  provider: Exclude<Provider, 'fcm-token'>;
+  provider: Exclude<Provider, 'fcm-token' | 'expo-receipts'>;
   /** 429 or a 5xx (or any status the provider documents). */
   status: number;
   /** How many of the next requests to that provider get it (default 1). */
@@ -128,8 +128,9 @@ export async function startPushStandIn(
 
   /** Providers whose answers wait (a slow or hung service), until released. */
   const holds = new Map<FaultSpec['provider'], { until: Promise<void>; release(): void }>();
-  const held = (provider: Provider) =>
-    provider === 'fcm-token' ? undefined : holds.get(provider as FaultSpec['provider'])?.until;
+  const held = (provider: Provider) => holds.get(provider as FaultSpec['provider'])?.until;
+  /** Expo's tickets, for their receipts: the token each went to. */
+  const tickets = new Map<string, string>();
 
   function takeFault(provider: FaultSpec['provider']): number | undefined {
     const fault = faults.find((f) => f.provider === provider && f.left > 0);
@@ -197,8 +198,34 @@ export async function startPushStandIn(
           details: { error: 'DeviceNotRegistered', expoPushToken: to },
         };
       }
-      return { status: 'ok', id: randomUUID() };
+      const id = randomUUID();
+      tickets.set(id, to);
+      return { status: 'ok', id };
     });
+    return jsonResponse(200, { data });
+  });
+
+  // A receipt says whether Apple or Google took the notification: a token unregistered since the
+  // ticket was given is learned here, as Expo reports it.
+  const expoReceipts = recorded('expo-receipts', (request) => {
+    const { ids } = parseBody(request) as { ids?: unknown };
+    if (!Array.isArray(ids) || ids.length > 1000) {
+      return jsonResponse(400, {
+        errors: [{ code: 'VALIDATION_ERROR', message: 'ids must be at most 1000' }],
+      });
+    }
+    const data: Record<string, unknown> = {};
+    for (const id of ids) {
+      const token = typeof id === 'string' ? tickets.get(id) : undefined;
+      if (token === undefined) continue;
+      data[id] = unregistered.has(token)
+        ? {
+            status: 'error',
+            message: `"${token}" is not a registered push notification recipient`,
+            details: { error: 'DeviceNotRegistered' },
+          }
+        : { status: 'ok' };
+    }
     return jsonResponse(200, { data });
   });
 
@@ -350,6 +377,10 @@ export async function startPushStandIn(
 
   const routes: Route[] = [
     control,
+    (request) =>
+      request.method === 'POST' && request.url.pathname === '/--/api/v2/push/getReceipts'
+        ? expoReceipts(request)
+        : undefined,
     (request) =>
       request.method === 'POST' && request.url.pathname === '/--/api/v2/push/send'
         ? expo(request)
@@ -512,6 +543,7 @@ export async function startPushStandIn(
     reset() {
       for (const hold of [...holds.values()]) hold.release();
       records.length = 0;
+      tickets.clear();
       faults.length = 0;
       unregistered.clear();
     },

@@ -29,6 +29,7 @@ it('runs each scheduled job with the data its schedule enqueues', async () => {
   );
   expect(schedules.map((s) => s.name)).toEqual([
     'purge-expired',
+    'push-expo-receipts',
     'push-prune-deliveries',
     'reconcile-accounts',
     'refresh-tokens',
@@ -65,6 +66,7 @@ it('drops the schedule of a job an earlier release had and this one retired, whe
     const { rows } = await database.query<{ name: string }>('select name from pgboss.schedule order by name');
     expect(rows.map((row) => row.name)).toEqual([
       'purge-expired',
+      'push-expo-receipts',
       'push-prune-deliveries',
       'reconcile-accounts',
       'refresh-tokens',

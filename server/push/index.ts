@@ -2,6 +2,8 @@
 // their phones and browsers of a customer's new message (decision 021).
 // Other code imports only this file (see docs/architecture.md).
 export { listDevices, registerDevice, unregisterDevice } from './devices.ts';
+export { expoReceiptsJob } from './expo-receipts.job.ts';
+export { readExpoReceipts } from './expo-receipts.ts';
 export { notifyNewMessageJob } from './notify-new-message.job.ts';
 export { conversationPath, deliveryKey, type NotifyReport, notifyNewMessage } from './notify-new-message.ts';
 export { muteConversation, readPreferences, unmuteConversation, updatePreferences } from './preferences.ts';

@@ -17,7 +17,7 @@ import { signUpTeam, type TestTeam } from '#dev/test/operators.ts';
 import { type SimulatorIntake, startSimulatorIntake } from '#dev/test/simulator-intake.ts';
 import { instagramDeliveryBody, signedTextDelivery } from '#dev/webhook-deliveries.ts';
 import { signWebhookBody } from '../meta/webhook-signature.ts';
-import { notifyNewMessage } from './index.ts';
+import { notifyNewMessage, readExpoReceipts } from './index.ts';
 
 let standIn: PushStandIn;
 let intake: SimulatorIntake;
@@ -196,6 +196,29 @@ describe('a customer’s new message', () => {
     expect(addresses(of(messageId))).toEqual([TOKENS.ownerFcm, TOKENS.agentExpo].sort());
     const left = await client('owner').devices.list.query();
     expect(left.map((d) => d.platform)).toEqual(['fcm']);
+  });
+
+  it('a token Expo learns later is unregistered (its receipt) forgets the device; the rest are delivered', async () => {
+    const { messageId } = await customerWrites('Is it handmade?');
+    await settled(messageId);
+    standIn.markUnregistered(TOKENS.agentExpo);
+    const report = await readExpoReceipts(intake.services, { sentBefore: new Date(Date.now() + 60_000) });
+    expect(report).toEqual({ delivered: 1, failed: 0, forgotten: 1 });
+    expect(await client('agent').devices.list.query()).toEqual([]);
+    const statuses = await sql<{ platform: string; status: string }>(
+      `select p.platform, d.status from push_deliveries d join push_devices p on p.id = d.device_id
+       where d.message_id = $1 order by p.platform`,
+      [messageId],
+    );
+    expect(statuses).toEqual([
+      { platform: 'apns', status: 'SENT' },
+      { platform: 'expo', status: 'DELIVERED' },
+      { platform: 'fcm', status: 'SENT' },
+      { platform: 'web', status: 'SENT' },
+    ]);
+    // Receipts not ready yet (sent less than 15 minutes ago) are not asked for.
+    expect(await readExpoReceipts(intake.services)).toEqual({ delivered: 0, failed: 0, forgotten: 0 });
+    expect(standIn.requests('expo-receipts')).toHaveLength(1);
   });
 
   it('a 5xx or 429 is retried by the queue with backoff; nothing is sent twice', async () => {

@@ -75,12 +75,14 @@ create index conversations_unread_idx on public.conversations (workspace_id) whe
 -- A delivery is claimed (SENDING) in its own commit before the provider is called. A transient
 -- refusal (5xx, 429, a connection refused) puts it back (RETRY) for the job's next run; a run
 -- that died while calling leaves SENDING, which is never sent again (better one lost
--- notification than two). Goes with its message (retention, erasure) and with its device.
+-- notification than two). Expo answers with a ticket first and a receipt later: SENT until the
+-- receipt says DELIVERED (or that the device is gone). Goes with its message (retention,
+-- erasure) and with its device.
 create table public.push_deliveries (
   message_id uuid not null references public.conversation_messages (id) on delete cascade,
   device_id uuid not null references public.push_devices (id) on delete cascade,
   status text not null default 'PENDING'
-    check (status in ('PENDING', 'SENDING', 'RETRY', 'SENT', 'FAILED')),
+    check (status in ('PENDING', 'SENDING', 'RETRY', 'SENT', 'DELIVERED', 'FAILED')),
   attempts integer not null default 0,
   -- The provider's id for it (Expo ticket, APNs apns-id, FCM message name), or why it failed.
   provider_ref text,

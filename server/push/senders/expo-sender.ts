@@ -1,7 +1,9 @@
 // Expo's push service (https://docs.expo.dev/push-notifications/sending-notifications/): up to
 // 100 messages per POST to /--/api/v2/push/send, answered with one ticket per message in order.
 // A ticket's `DeviceNotRegistered` forgets the device; `MessageRateExceeded` and a 429 or 5xx for
-// the whole request are tried again. Only error codes are kept: Expo's messages quote the token.
+// the whole request are tried again. Receipts, read later (getReceipts, up to 1000 ids a call),
+// say whether Apple or Google took each one, and `DeviceNotRegistered` there forgets the device
+// too. Only error codes are kept: Expo's messages quote the token.
 import { z } from 'zod';
 import { callService, isAnswer, isTransientStatus } from './http.ts';
 import {
@@ -9,11 +11,13 @@ import {
   NOTIFICATION_TTL_SECONDS,
   type Outbound,
   type PushSender,
+  type ReceiptOutcome,
   type SendOutcome,
 } from './sender.ts';
 
-/** Expo's documented limit per request. */
+/** Expo's documented limits per request: messages sent, receipts read. */
 export const EXPO_BATCH_SIZE = 100;
+export const EXPO_RECEIPTS_BATCH_SIZE = 1000;
 
 export interface ExpoConfig {
   baseUrl: string;
@@ -29,9 +33,22 @@ const TicketSchema = z.union([
   }),
 ]);
 const AnswerSchema = z.object({ data: z.array(TicketSchema) });
+const ReceiptsSchema = z.object({
+  data: z.record(
+    z.string(),
+    z.union([
+      z.object({ status: z.literal('ok') }),
+      z.object({
+        status: z.literal('error'),
+        details: z.object({ error: z.string().optional() }).loose().optional(),
+      }),
+    ]),
+  ),
+});
 
 export function createExpoSender(config: ExpoConfig): PushSender {
   const url = new URL('/--/api/v2/push/send', config.baseUrl).toString();
+  const receiptsUrl = new URL('/--/api/v2/push/getReceipts', config.baseUrl).toString();
   const headers: Record<string, string> = {
     Accept: 'application/json',
     'Content-Type': 'application/json',
@@ -82,6 +99,34 @@ export function createExpoSender(config: ExpoConfig): PushSender {
         outcomes.push(...(await sendChunk(batch.slice(i, i + EXPO_BATCH_SIZE))));
       }
       return outcomes;
+    },
+    async readReceipts(refs) {
+      const receipts = new Map<string, ReceiptOutcome>();
+      for (let i = 0; i < refs.length; i += EXPO_RECEIPTS_BATCH_SIZE) {
+        const ids = refs.slice(i, i + EXPO_RECEIPTS_BATCH_SIZE);
+        const answer = await callService(
+          receiptsUrl,
+          { method: 'POST', headers, body: JSON.stringify({ ids }) },
+          config.timeoutMs,
+        );
+        // Unread receipts are read again at the next round; nothing is lost by waiting.
+        if (!isAnswer(answer) || answer.status !== 200) continue;
+        const parsed = ReceiptsSchema.safeParse(JSON.parse(answer.text));
+        if (!parsed.success) continue;
+        for (const [id, receipt] of Object.entries(parsed.data.data)) {
+          if (receipt.status === 'ok') receipts.set(id, { kind: 'delivered' });
+          else {
+            const code = receipt.details?.error ?? 'error';
+            receipts.set(
+              id,
+              code === 'DeviceNotRegistered'
+                ? { kind: 'gone', reason: code }
+                : { kind: 'failed', reason: code },
+            );
+          }
+        }
+      }
+      return receipts;
     },
     close: async () => {},
   };

@@ -38,9 +38,20 @@ export type SendOutcome =
   /** The call failed after the request left: it may have been delivered, so it is not repeated. */
   | { kind: 'uncertain'; reason: string };
 
+/** What a provider learned later about a notification it accepted (Expo's receipts). */
+export type ReceiptOutcome =
+  | { kind: 'delivered' }
+  | { kind: 'gone'; reason: string }
+  | { kind: 'failed'; reason: string };
+
 export interface PushSender {
   platform: Platform;
   send(batch: Outbound[]): Promise<SendOutcome[]>;
+  /**
+   * For providers that answer with a ticket first (Expo): the receipts of these tickets, by ticket
+   * id; a ticket without a receipt yet is left out.
+   */
+  readReceipts?(refs: string[]): Promise<Map<string, ReceiptOutcome>>;
   close(): Promise<void>;
 }
 
