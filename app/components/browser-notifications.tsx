@@ -71,15 +71,26 @@ export function BrowserNotifications({ workspaceId }: { workspaceId: string }) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
 
+  // On opening: is this browser subscribed? If so it registers again (idempotent), since the
+  // server may have dropped it or the browser renewed its subscription since.
+  const registerAgain = register.mutate;
   useEffect(() => {
     const supported = 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
     setSupport(supported ? 'supported' : 'unsupported');
-    if (supported) {
-      currentSubscription()
-        .then((subscription) => setSubscribed(subscription !== null))
-        .catch(() => setSubscribed(false));
-    }
-  }, []);
+    if (!supported) return;
+    currentSubscription()
+      .then((subscription) => {
+        setSubscribed(subscription !== null);
+        const keys = subscription?.toJSON().keys;
+        if (!subscription || !keys?.p256dh || !keys.auth) return;
+        registerAgain({
+          platform: 'web',
+          subscription: { endpoint: subscription.endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth } },
+          label: browserLabel(),
+        });
+      })
+      .catch(() => setSubscribed(false));
+  }, [registerAgain]);
 
   async function turnOn(vapidPublicKey: string) {
     const permission = await Notification.requestPermission();

@@ -93,7 +93,10 @@ export async function notifyNewMessage(services: NotifyServices, ref: NewMessage
         const reason = services.push.missing(platform) ?? 'not configured';
         for (const item of batch) results.push({ deviceId: item.deviceId, status: 'FAILED', error: reason });
       } else {
-        const outcomes = await sender.send(batch);
+        // A sender that throws (a bug, not a provider's answer) may have sent some: none is repeated.
+        const outcomes = await sender
+          .send(batch)
+          .catch((): SendOutcome[] => batch.map(() => ({ kind: 'uncertain', reason: 'the sender failed' })));
         batch.forEach((item, i) => {
           const outcome: SendOutcome = outcomes[i] ?? { kind: 'uncertain', reason: 'no outcome' };
           if (outcome.kind === 'gone') forgotten.push(item.deviceId);

@@ -35,13 +35,19 @@ export function createWebPushSender(config: WebPushConfig): PushSender {
       ...dataOf(notification),
       badge: notification.badge,
     });
-    const request = webpush.generateRequestDetails(subscription, payload, {
-      vapidDetails: config.vapid,
-      TTL: NOTIFICATION_TTL_SECONDS,
-      urgency: 'high',
-      // A newer notification of the same conversation replaces one the browser has not fetched yet.
-      topic: notification.conversationId.replaceAll('-', ''),
-    });
+    let request: ReturnType<typeof webpush.generateRequestDetails>;
+    try {
+      request = webpush.generateRequestDetails(subscription, payload, {
+        vapidDetails: config.vapid,
+        TTL: NOTIFICATION_TTL_SECONDS,
+        urgency: 'high',
+        // A newer notification of the same conversation replaces one the browser has not fetched yet.
+        topic: notification.conversationId.replaceAll('-', ''),
+      });
+    } catch {
+      // Keys the library cannot encrypt for: this subscription will never work.
+      return { kind: 'gone', reason: 'unusable subscription keys' };
+    }
     const headers = Object.fromEntries(
       Object.entries(request.headers).map(([name, value]) => [name, String(value)]),
     );
