@@ -276,6 +276,7 @@ export interface PushDevices {
   label: string | null;
   last_seen_at: Generated<Timestamp>;
   platform: string;
+  session_id: string;
   token: string;
   token_hash: string;
   user_id: string;

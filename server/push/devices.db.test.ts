@@ -202,6 +202,7 @@ describe('devices in SQL, as authenticated', () => {
           .insertInto('push_devices')
           .values({
             user_id: team.owner.actor.userId,
+            session_id: String(team.owner.actor.claims.session_id),
             platform: 'expo',
             token_hash: 'a'.repeat(64),
             token: 'enc:v1:x',

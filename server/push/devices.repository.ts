@@ -38,6 +38,7 @@ export async function upsertDevice(
   trx: Tx,
   device: {
     userId: string;
+    sessionId: string;
     platform: Platform;
     tokenHash: string;
     sealedToken: string;
@@ -56,6 +57,7 @@ export async function upsertDevice(
     .insertInto('push_devices')
     .values({
       user_id: device.userId,
+      session_id: device.sessionId,
       platform: device.platform,
       token_hash: device.tokenHash,
       token: device.sealedToken,
@@ -65,6 +67,7 @@ export async function upsertDevice(
     .onConflict((oc) =>
       oc.column('token_hash').doUpdateSet((eb) => ({
         user_id: eb.ref('excluded.user_id'),
+        session_id: eb.ref('excluded.session_id'),
         token: eb.ref('excluded.token'),
         app_id: eb.ref('excluded.app_id'),
         // A device re-registering without a label keeps the one it had, unless it changed hands.
@@ -127,6 +130,16 @@ export async function deleteDeviceByHash(trx: Tx, userId: string, tokenHash: str
     .where('user_id', '=', userId)
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
+}
+
+/** Devices whose registering session has ended (signed out, revoked, past its time limit). */
+export async function forgetSignedOutDevices(trx: Tx): Promise<number> {
+  const result = await sql`
+    delete from public.push_devices d
+    where not exists (select 1 from auth.sessions s
+                      where s.id = d.session_id and s.user_id = d.user_id
+                        and (s.not_after is null or s.not_after > now()))`.execute(trx);
+  return Number(result.numAffectedRows ?? 0);
 }
 
 /** The push services said the token is no longer valid, or its key is gone. */

@@ -27,6 +27,9 @@ export async function registerDevice(
   ) {
     throw new AppError('BAD_INPUT', "This browser's push service is not one the server sends to");
   }
+  // The verifier admits only tokens naming a live session; the device follows that session.
+  const sessionId = actor.claims.session_id;
+  if (typeof sessionId !== 'string') throw new AppError('UNAUTHENTICATED', 'Sign in again: no session');
   const address = addressOf(input);
   const tokenHash = hashOf(address);
   const sealedToken = sealAddress(services.cipher, address, tokenHash);
@@ -35,6 +38,7 @@ export async function registerDevice(
   return services.db.withService(async (trx) => {
     const { device } = await upsertDevice(trx, {
       userId: actor.userId,
+      sessionId,
       platform: input.platform,
       tokenHash,
       sealedToken,

@@ -17,7 +17,7 @@ import { signUpTeam, type TestTeam } from '#dev/test/operators.ts';
 import { type SimulatorIntake, startSimulatorIntake } from '#dev/test/simulator-intake.ts';
 import { instagramDeliveryBody, signedTextDelivery } from '#dev/webhook-deliveries.ts';
 import { signWebhookBody } from '../meta/webhook-signature.ts';
-import { notifyNewMessage, readExpoReceipts } from './index.ts';
+import { notifyNewMessage, pruneDeliveriesJob, readExpoReceipts } from './index.ts';
 
 let standIn: PushStandIn;
 let intake: SimulatorIntake;
@@ -373,3 +373,20 @@ async function customerWritesWithoutPush(text: string, conversationId: string): 
   );
   return row?.id as string;
 }
+
+describe('signing out', () => {
+  // Last: the agent's session ends here for good.
+  it('silences a device at once, and the hourly prune then drops it', async () => {
+    await sql('delete from auth.sessions where user_id = $1', [team.agent.actor.userId]);
+    const { messageId } = await customerWrites('Anyone?');
+    await settled(messageId);
+    expect(addresses(of(messageId))).toEqual(
+      [TOKENS.ownerExpo, TOKENS.ownerApns, TOKENS.ownerFcm, ownerWeb].sort(),
+    );
+    await pruneDeliveriesJob.run(intake.services, {});
+    const left = await sql<{ user_id: string }>('select distinct user_id from push_devices');
+    expect(left.map((d) => d.user_id).sort()).toEqual(
+      [team.owner.actor.userId, team.outsider.actor.userId].sort(),
+    );
+  });
+});

@@ -1,6 +1,7 @@
 // Who hears about a customer's message, and each one's badge, against a reference model: seeded
 // random teams (members in one or two workspaces, preferences, mutes, assignees, unread counts,
-// devices, and people outside the workspace) and the rule written plainly in TypeScript.
+// devices, some of them registered by sessions since ended, and people outside the workspace)
+// and the rule written plainly in TypeScript.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '#dev/meta/random.ts';
@@ -15,7 +16,7 @@ interface World {
   prefs: Map<string, Notify>; // `${workspace}:${user}`
   conversations: { id: string; workspaceId: string; assignedTo: string | null; unread: number }[];
   mutes: Set<string>; // `${conversation}:${user}`
-  devices: { id: string; userId: string }[];
+  devices: { id: string; userId: string; signedIn: boolean }[];
 }
 
 let database: TestDatabase;
@@ -43,7 +44,7 @@ function expected(world: World, target: World['conversations'][number]) {
       .filter((c) => c.unread > 0 && hears(world, user, c))
       .reduce((sum, c) => sum + c.unread, 0);
   return world.devices
-    .filter((d) => hears(world, d.userId, target))
+    .filter((d) => d.signedIn && hears(world, d.userId, target))
     .map((d) => ({ id: d.id, userId: d.userId, badge: badge(d.userId) }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 }
@@ -116,10 +117,21 @@ async function arrange(seed: number): Promise<World> {
     const count = pick([0, 1, 1, 2]);
     for (let d = 0; d < count; d++) {
       const id = randomUUID();
-      world.devices.push({ id, userId: user });
+      // A session signed out (gone), past its time limit, or alive.
+      const session = pick(['gone', 'expired', 'alive', 'alive', 'alive'] as const);
+      const sessionId = randomUUID();
+      if (session !== 'gone') {
+        await database.query('insert into auth.sessions (id, user_id, not_after) values ($1, $2, $3)', [
+          sessionId,
+          user,
+          session === 'expired' ? new Date(Date.now() - 60_000) : null,
+        ]);
+      }
+      world.devices.push({ id, userId: user, signedIn: session === 'alive' });
       await database.query(
-        `insert into push_devices (id, user_id, platform, token_hash, token) values ($1, $2, 'expo', $3, 'enc:v1:k:x:y:z')`,
-        [id, user, randomUUID().replaceAll('-', '').repeat(2)],
+        `insert into push_devices (id, user_id, session_id, platform, token_hash, token)
+         values ($1, $2, $3, 'expo', $4, 'enc:v1:k:x:y:z')`,
+        [id, user, sessionId, randomUUID().replaceAll('-', '').repeat(2)],
       );
     }
   }
@@ -190,7 +202,7 @@ describe('who is notified, with what badge', () => {
     for (const seed of seeds.slice(0, 10)) {
       const world = await arrange(seed);
       for (const target of world.conversations) {
-        const heard = world.devices.filter((d) => hears(world, d.userId, target)).length;
+        const heard = world.devices.filter((d) => d.signedIn && hears(world, d.userId, target)).length;
         notified += heard;
         silenced += world.devices.length - heard;
       }

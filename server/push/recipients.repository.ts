@@ -4,7 +4,8 @@
 //   workspace is 'none', and about an unassigned one only if it is 'all' (no preference: 'all');
 //   nobody else hears about an assigned conversation;
 // - never about a conversation they muted;
-// - only members of the conversation's workspace, as they are when the job runs.
+// - only members of the conversation's workspace, as they are when the job runs, and only on
+//   devices whose registering session is still alive (signing out silences a phone at once).
 // The badge is the sum of unread_count over every conversation the person would hear about, in
 // all of their workspaces: the app's icon shows one number, whichever workspace is open.
 import { type RawBuilder, sql } from 'kysely';
@@ -83,6 +84,9 @@ export async function planNotification(
     from conv
     left join recipients r on true
     left join public.push_devices d on d.user_id = r.user_id
+      and exists (select 1 from auth.sessions s
+                  where s.id = d.session_id and s.user_id = d.user_id
+                    and (s.not_after is null or s.not_after > now()))
     left join badges b on b.user_id = r.user_id
     order by d.id`.execute(trx);
   const first = rows[0];

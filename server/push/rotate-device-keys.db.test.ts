@@ -22,7 +22,8 @@ it('re-seals device tokens under the first key, so the old one can be retired', 
   const address = addressOf({ platform: 'expo', token: 'ExponentPushToken[rotate-me-000001]' });
   const hash = hashOf(address);
   await database.query(
-    `insert into push_devices (user_id, platform, token_hash, token) values ($1, 'expo', $2, $3)`,
+    `insert into push_devices (user_id, session_id, platform, token_hash, token)
+     values ($1, gen_random_uuid(), 'expo', $2, $3)`,
     [rows[0]?.id, hash, sealAddress(before, address, hash)],
   );
   const during = createTokenCipher(parseKeyRing(`${newKey},${oldKey}`));

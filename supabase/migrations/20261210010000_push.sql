@@ -25,6 +25,10 @@ create table public.push_devices (
   app_id text check (app_id is null or app_id ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,154}$'),
   -- What the person calls it in their list of devices ("Ana's iPhone", "Chrome on Linux").
   label text check (label is null or char_length(label) <= 80),
+  -- The Auth session that registered it (auth.sessions, read by the server): a device is told
+  -- nothing once that session has ended (signed out, revoked), and is dropped soon after. No
+  -- foreign key: Auth owns its schema.
+  session_id uuid not null,
   created_at timestamptz not null default now(),
   last_seen_at timestamptz not null default now()
 );
