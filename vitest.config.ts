@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{app,server,dev}/**/*.test.{ts,tsx}'],
+    include: ['{app,server,dev,packages}/**/*.test.{ts,tsx}'],
     globalSetup: ['./dev/test/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,

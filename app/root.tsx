@@ -36,7 +36,12 @@ export function Layout({ children }: { children: ReactNode }) {
     <html lang="en" className="h-full">
       <head>
         <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {/* resizes-content: an on-screen keyboard shrinks the layout viewport (and 100dvh), so the
+            reply box at the bottom of a conversation moves up above it instead of under it. */}
+        <meta
+          name="viewport"
+          content="width=device-width, initial-scale=1, interactive-widget=resizes-content"
+        />
         <Meta />
         <Links />
       </head>

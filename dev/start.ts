@@ -130,6 +130,11 @@ try {
     Sign in as      ${DEMO_OPERATOR.email}
     Password        ${DEMO_OPERATOR.password}
 
+    API (tRPC)      ${url}/api/trpc
+    API docs        ${url}/api/docs   (signing in, tokens: ${url}/api/docs/auth)
+    Auth            ${stack.supabase.url}/auth/v1   (SUPABASE_URL for supabase-js: ${stack.supabase.url})
+    Anon key        ${stack.supabase.anonKey}
+
     Webhook URL     ${webhookUrl}
     Verify token    ${stack.metaApp.verifyToken}
     Sign a POST     npm run -s meta -- sign --body '<JSON body>'   (for a hand-made webhook)

@@ -61,7 +61,10 @@ test('while Postgres is away the API answers 503 with Retry-After, and the open 
   try {
     const status = await page.request.get(`${baseUrl}/api/instagram/status?workspace=${workspaceId}`);
     await expectUnavailable(status);
-    expect(await status.json()).toEqual({ error: expect.stringMatching(/temporarily unavailable/) });
+    expect(await status.json()).toEqual({
+      error: expect.stringMatching(/temporarily unavailable/),
+      reason: 'unavailable',
+    });
     const send = await page.request.post(`${baseUrl}/api/instagram/messages/send`, {
       data: { recipientId: '5830000000000999', message: 'Hello?' },
     });

@@ -89,7 +89,7 @@ const EnvSchema = z.object({
     .default('true')
     .transform((value) => value === 'true'),
   /**
-   * Push notifications (decision 021). Each provider is used only when configured; the base URLs
+   * Push notifications (decision 024). Each provider is used only when configured; the base URLs
    * default to the real services and point at the local stand-in under `npm start` and tests.
    * Expo's push service needs no credentials (an access token only when the Expo project enforces
    * one).

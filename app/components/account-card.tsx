@@ -69,7 +69,8 @@ export function AccountCard({
         account.status === 'NEEDS_REAUTH' ? 'border-amber-300' : 'border-slate-200',
       )}
     >
-      <div className="flex items-start gap-4 p-5">
+      {/* On a phone the action takes a line of its own, so the name is not cut to a few letters. */}
+      <div className="flex items-start gap-4 p-5 max-sm:flex-wrap max-sm:gap-3 max-sm:p-4">
         <Avatar
           name={account.profileName ?? username.replace(/^@/, '')}
           src={account.profilePictureUrl}
@@ -99,7 +100,7 @@ export function AccountCard({
             type="button"
             onClick={() => onDisconnect(account)}
             aria-label={`Disconnect ${username}`}
-            className="shrink-0 rounded-lg border border-slate-200 px-3 py-1.5 text-sm font-medium text-slate-600 hover:border-red-300 hover:bg-red-50 hover:text-red-700"
+            className="shrink-0 rounded-lg border border-slate-200 px-3 py-1.5 text-sm font-medium text-slate-600 hover:border-red-300 hover:bg-red-50 hover:text-red-700 max-sm:min-h-10 max-sm:w-full"
           >
             Disconnect
           </button>
@@ -108,7 +109,7 @@ export function AccountCard({
             workspaceId={workspaceId}
             login={account.loginPath}
             returnTo="accounts"
-            className="shrink-0 rounded-lg border border-slate-200 px-3 py-1.5 text-sm font-medium text-slate-600 hover:border-brand-500 hover:text-brand-700"
+            className="shrink-0 rounded-lg border border-slate-200 px-3 py-1.5 text-sm font-medium text-slate-600 hover:border-brand-500 hover:text-brand-700 max-sm:min-h-10 max-sm:w-full"
           >
             Connect again
           </ConnectButton>

@@ -28,23 +28,31 @@ export function DataTable({
   children: ReactNode;
 }) {
   return (
-    <table className="w-full text-left text-sm">
-      {caption ? <caption className="sr-only">{caption}</caption> : null}
-      <thead className="border-y border-slate-100 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
-        <tr>
-          {columns.map((column) => (
-            <th key={column.label} scope="col" className={clsx('py-2.5 font-medium', column.inset ?? 'px-3')}>
-              {column.srOnly ? <span className="sr-only">{column.label}</span> : column.label}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody
-        className={clsx('divide-y divide-slate-100', numeric && 'tabular-nums')}
-        data-testid={bodyTestId}
-      >
-        {children}
-      </tbody>
-    </table>
+    // A table wider than a phone scrolls sideways in this box, not the page. Relative, so that
+    // its screen-reader-only labels (absolutely placed) are placed in it, not out past the screen.
+    <div className="relative overflow-x-auto" data-scrolls-sideways>
+      <table className="w-full text-left text-sm">
+        {caption ? <caption className="sr-only">{caption}</caption> : null}
+        <thead className="border-y border-slate-100 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
+          <tr>
+            {columns.map((column) => (
+              <th
+                key={column.label}
+                scope="col"
+                className={clsx('py-2.5 font-medium', column.inset ?? 'px-3')}
+              >
+                {column.srOnly ? <span className="sr-only">{column.label}</span> : column.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody
+          className={clsx('divide-y divide-slate-100', numeric && 'tabular-nums')}
+          data-testid={bodyTestId}
+        >
+          {children}
+        </tbody>
+      </table>
+    </div>
   );
 }

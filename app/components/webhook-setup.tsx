@@ -19,7 +19,7 @@ export function WebhookSetup({ callbackUrl, fields }: { callbackUrl: string; fie
   return (
     <section
       aria-labelledby="webhook-setup-heading"
-      className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+      className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm max-sm:p-4"
     >
       <h2 id="webhook-setup-heading" className="text-base font-semibold text-slate-900">
         Connect Meta to this inbox
@@ -48,8 +48,8 @@ export function WebhookSetup({ callbackUrl, fields }: { callbackUrl: string; fie
         </h3>
         <ul aria-labelledby="webhook-fields-heading" className="mt-2 divide-y divide-slate-100">
           {fields.map((field) => (
-            <li key={field} className="flex items-baseline gap-3 py-2 text-sm">
-              <code className="w-44 shrink-0 rounded-md bg-slate-100 px-2 py-0.5 font-mono text-xs text-slate-800">
+            <li key={field} className="flex items-baseline gap-3 py-2 text-sm max-sm:flex-col max-sm:gap-1">
+              <code className="w-44 shrink-0 max-sm:w-auto rounded-md bg-slate-100 px-2 py-0.5 font-mono text-xs text-slate-800">
                 {field}
               </code>
               <span className="text-slate-600">

@@ -21,6 +21,25 @@ export async function getActor(request: Request, headers: Headers): Promise<Acto
   return auth.status === 'signed-in' ? auth.actor : null;
 }
 
+/**
+ * For the JSON endpoints: the verified operator, or the refusal to answer with, which says why
+ * (no token, an expired one, a session that ended: its `reason`). The session store being away is
+ * thrown, as UNAVAILABLE.
+ */
+export async function authenticateApiCaller(request: Request, headers: Headers): Promise<Actor | AppError> {
+  const auth = await authenticateRequest(request, headers, services);
+  if (auth.status === 'signed-in') return auth.actor;
+  if (auth.status === 'rejected') {
+    if (auth.error.code === 'UNAVAILABLE') throw auth.error;
+    return auth.error;
+  }
+  return new AppError(
+    'UNAUTHENTICATED',
+    'Sign in first: send the session cookie or Authorization: Bearer <access token>',
+    { reason: 'token_missing' },
+  );
+}
+
 /** For pages: getActor, with UNAVAILABLE as the 503 the root error boundary shows as such. */
 async function getPageActor(request: Request, headers: Headers): Promise<Actor | null> {
   try {

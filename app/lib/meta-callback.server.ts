@@ -4,7 +4,7 @@
 
 import { readSignedRequest, SignedRequestError, type SignedRequestPayload } from '#server/accounts/index.ts';
 import { webhookSecrets } from '#server/env.ts';
-import { errorHeaders, toAppError } from '#server/errors.ts';
+import { errorBody, errorHeaders, toAppError } from '#server/errors.ts';
 import { services } from './services.server.ts';
 
 export async function handleMetaCallback(
@@ -15,9 +15,11 @@ export async function handleMetaCallback(
     const payload = await readSignedRequest(request, webhookSecrets(services.env));
     return Response.json(await handle(payload));
   } catch (error) {
-    if (error instanceof SignedRequestError) return Response.json({ error: error.message }, { status: 400 });
+    if (error instanceof SignedRequestError) {
+      return Response.json({ error: error.message, reason: 'bad_input' }, { status: 400 });
+    }
     const known = toAppError(error);
     if (!known) throw error;
-    return Response.json({ error: known.message }, { status: known.status, headers: errorHeaders(known) });
+    return Response.json(errorBody(known), { status: known.status, headers: errorHeaders(known) });
   }
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
-import { getActor } from '#app/lib/auth.server.ts';
+import { authenticateApiCaller } from '#app/lib/auth.server.ts';
 import { services } from '#app/lib/services.server.ts';
-import { AppError, errorHeaders, toAppError } from '#server/errors.ts';
+import { AppError, type ErrorReason, errorHeaders, toAppError } from '#server/errors.ts';
 import {
   AttachmentTypeSchema,
   IdempotencyKeySchema,
@@ -24,9 +24,12 @@ const IdempotencyKeyHeader = IdempotencyKeySchema.nullable();
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-function fail(status: number, error: string, headers: Record<string, string> = {}) {
-  return Response.json({ success: false, error }, { status, headers: { ...NO_STORE, ...headers } });
+/** `reason` is for programs (server/errors.ts lists them), `error` for people. */
+function fail(status: number, error: string, reason: ErrorReason, headers: Record<string, string> = {}) {
+  return Response.json({ success: false, error, reason }, { status, headers: { ...NO_STORE, ...headers } });
 }
+
+const refuse = (error: AppError) => fail(error.status, error.message, error.reason, errorHeaders(error));
 
 /**
  * `{recipientId, message, attachmentUrl?}` → `{"success":true,"messageId":…}` once Meta took it
@@ -36,31 +39,34 @@ function fail(status: number, error: string, headers: Record<string, string> = {
 export async function action({ request }: ActionFunctionArgs) {
   const headers = new Headers(NO_STORE);
   // The session store being away (a 503) is answered in this endpoint's shape, like every error.
-  const actor = await getActor(request, headers).catch(
+  // No token, or a refused one (expired, session ended…), is a 401 that says which.
+  const actor = await authenticateApiCaller(request, headers).catch(
     (caught: unknown) => toAppError(caught) ?? Promise.reject(caught),
   );
-  if (actor instanceof AppError) return fail(actor.status, actor.message, errorHeaders(actor));
-  if (!actor) return fail(401, 'Sign in first: send the session cookie or Authorization: Bearer <token>');
+  if (actor instanceof AppError) return refuse(actor);
   // A browser form cannot send JSON cross-site without CORS, so cookie sessions are safe here.
   const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') {
-    return fail(415, 'Send the request as application/json');
+    return fail(415, 'Send the request as application/json', 'bad_request');
   }
   let body: unknown;
   try {
     body = await request.json();
   } catch {
-    return fail(400, 'The body is not valid JSON');
+    return fail(400, 'The body is not valid JSON', 'bad_request');
   }
   const parsed = SendRequestSchema.safeParse(body);
   if (!parsed.success) {
     return fail(
       400,
       parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+      'validation',
     );
   }
   const header = IdempotencyKeyHeader.safeParse(request.headers.get('idempotency-key'));
-  if (!header.success) return fail(400, 'Idempotency-Key must be 8 to 100 letters, digits or _ . : -');
+  if (!header.success) {
+    return fail(400, 'Idempotency-Key must be 8 to 100 letters, digits or _ . : -', 'validation');
+  }
   const { idempotencyKey, ...input } = parsed.data;
   try {
     const result = await sendToRecipient(services, actor, {
@@ -83,6 +89,6 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (caught) {
     const error = toAppError(caught);
     if (!error) throw caught;
-    return fail(error.status, error.message, errorHeaders(error));
+    return refuse(error);
   }
 }

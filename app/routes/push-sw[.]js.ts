@@ -1,4 +1,4 @@
-// The service worker that shows Web Push notifications (decision 021), served from the site's root
+// The service worker that shows Web Push notifications (decision 024), served from the site's root
 // so its scope is the whole app. A notification says only what its payload says ("New message in
 // <workspace>"), never a message's words, and a click opens the conversation on this origin only.
 export const SERVICE_WORKER_SOURCE = `

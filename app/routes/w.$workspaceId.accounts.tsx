@@ -65,7 +65,7 @@ export default function Accounts() {
 
   return (
     <main className="h-full overflow-y-auto" aria-labelledby="accounts-heading">
-      <div className="mx-auto max-w-4xl space-y-6 px-6 py-8">
+      <div className="mx-auto max-w-4xl space-y-6 px-6 py-8 max-lg:px-4 max-lg:py-5">
         <header>
           <h1 id="accounts-heading" className="text-lg font-semibold tracking-tight">
             Accounts

@@ -59,7 +59,7 @@ export default function AuditLog() {
   const items = log.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <main className="h-full overflow-y-auto bg-slate-50">
-      <div className="mx-auto max-w-5xl px-8 py-8">
+      <div className="mx-auto max-w-5xl px-8 py-8 max-lg:px-4 max-lg:py-5">
         <h1 className="text-xl font-semibold text-slate-900">Audit log</h1>
         <p className="mt-0.5 text-sm text-slate-500">
           What owners, admins and the server did to this workspace’s data and team. Contacts are named by a

@@ -72,7 +72,7 @@ export default function Health() {
 
   return (
     <main className="h-full overflow-y-auto bg-slate-50">
-      <div className="mx-auto max-w-5xl px-8 py-8">
+      <div className="mx-auto max-w-5xl px-8 py-8 max-lg:px-4 max-lg:py-5">
         <div className="flex flex-wrap items-center justify-between gap-3">
           <div>
             <h1 className="text-xl font-semibold text-slate-900">Health</h1>

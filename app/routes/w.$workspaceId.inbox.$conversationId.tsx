@@ -1,10 +1,12 @@
 // One conversation: who the customer is, the thread (live on the conversation's own Realtime
 // channel, older pages on demand), and the reply box.
-import { useParams, useRouteLoaderData } from '@remix-run/react';
+import { Link, useLocation, useParams, useRouteLoaderData } from '@remix-run/react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo } from 'react';
+import clsx from 'clsx';
+import { useEffect, useMemo, useState } from 'react';
 import { Avatar } from '#app/components/avatar.tsx';
 import { ContactPrivacy } from '#app/components/contact-privacy.tsx';
+import { BackIcon } from '#app/components/icons.tsx';
 import { Composer } from '#app/components/thread/composer.tsx';
 import type { ConversationPage } from '#app/components/thread/thread-types.ts';
 import { ThreadView } from '#app/components/thread/thread-view.tsx';
@@ -45,11 +47,17 @@ export default function ConversationView() {
   return (
     <section className="flex min-w-0 flex-1 flex-col bg-slate-50" aria-label="Conversation">
       {conversation.isPending ? (
-        <p className="m-6 text-sm text-slate-500">Loading the conversation…</p>
+        <>
+          <StatusBar workspaceId={workspaceId} />
+          <p className="m-6 text-sm text-slate-500">Loading the conversation…</p>
+        </>
       ) : conversation.isError ? (
-        <p role="alert" className="m-6 rounded-lg bg-red-50 p-3 text-sm text-red-700">
-          Could not load the conversation: {conversation.error.message}
-        </p>
+        <>
+          <StatusBar workspaceId={workspaceId} />
+          <p role="alert" className="m-6 rounded-lg bg-red-50 p-3 text-sm text-red-700">
+            Could not load the conversation: {conversation.error.message}
+          </p>
+        </>
       ) : (
         <>
           <ConversationHeader
@@ -93,6 +101,7 @@ function ConversationHeader({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const isAdmin = useWorkspaceAdmin();
+  const [detailsOpen, setDetailsOpen] = useState(false);
   const update = useMutation(
     // The list and this header; other screens hear of it through the workspace channel.
     trpc.inbox.update.mutationOptions({
@@ -100,20 +109,49 @@ function ConversationHeader({
     }),
   );
   const action =
-    'rounded-lg border border-slate-200 px-2.5 py-1 text-xs font-medium text-slate-600 hover:bg-slate-50';
+    'rounded-lg border border-slate-200 px-2.5 py-1 text-xs font-medium text-slate-600 hover:bg-slate-50 max-lg:min-h-10 max-lg:bg-white max-lg:px-3 max-lg:text-sm';
   return (
-    <header className="flex items-center gap-3 border-b border-slate-200 bg-white px-6 py-3">
+    <header className="flex flex-wrap items-center gap-3 border-b border-slate-200 bg-white px-6 py-3 max-lg:gap-2 max-lg:px-2 max-lg:py-1.5 lg:flex-nowrap">
+      <BackToList workspaceId={workspaceId} />
       <Avatar name={name} src={view.contact.avatar} />
-      <div className="min-w-0">
+      <div className="min-w-0 max-lg:flex-1">
         <h2 className="truncate text-sm font-semibold text-slate-900">{name}</h2>
         <p className="truncate text-xs text-slate-500">
           {view.contact.username ? `@${view.contact.username}` : 'Instagram'}
           {view.accountName ? ` · to ${view.accountName}` : ''}
         </p>
       </div>
-      <div className="ml-auto flex items-center gap-1.5">
+      <button
+        type="button"
+        aria-expanded={detailsOpen}
+        aria-controls="conversation-details"
+        onClick={() => setDetailsOpen((open) => !open)}
+        className="flex h-10 items-center rounded-lg px-3 text-sm font-medium text-slate-600 hover:bg-slate-100 aria-expanded:bg-slate-100 lg:hidden"
+      >
+        Details
+      </button>
+      {/* The conversation's actions: in the header on a wide screen; on a phone, a section under it
+          that Details opens, as the header has room for little more than the name. */}
+      <div
+        id="conversation-details"
+        className={clsx(
+          'items-center gap-1.5 max-lg:basis-full max-lg:flex-wrap max-lg:gap-2 max-lg:border-t max-lg:border-slate-100 max-lg:px-1 max-lg:pt-2 max-lg:pb-1 lg:ml-auto lg:flex',
+          detailsOpen ? 'flex' : 'hidden',
+        )}
+      >
+        {/* What the header cuts short on a phone, in full. */}
+        <dl className="grid basis-full grid-cols-[auto_1fr] gap-x-3 text-xs break-all text-slate-600 lg:hidden">
+          <dt className="text-slate-400">Instagram</dt>
+          <dd>{view.contact.username ? `@${view.contact.username}` : 'No username shared'}</dd>
+          {view.accountName ? (
+            <>
+              <dt className="text-slate-400">Writes to</dt>
+              <dd>{view.accountName}</dd>
+            </>
+          ) : null}
+        </dl>
         {view.assignee ? (
-          <span className="mr-1 text-xs text-slate-500" data-testid="assignee">
+          <span className="mr-1 text-xs text-slate-500 max-lg:basis-full" data-testid="assignee">
             Assigned to {view.assignedToMe ? 'you' : view.assignee.name}
           </span>
         ) : null}
@@ -151,5 +189,31 @@ function ConversationHeader({
         ) : null}
       </div>
     </header>
+  );
+}
+
+/** A phone's way out while the conversation loads or fails to (there is no header yet). */
+function StatusBar({ workspaceId }: { workspaceId: string }) {
+  return (
+    <div className="border-b border-slate-200 bg-white px-2 py-1.5 lg:hidden">
+      <BackToList workspaceId={workspaceId} />
+    </div>
+  );
+}
+
+/**
+ * On a phone, back to the list as it was left: the conversation's address carries the list's tab,
+ * filters and search (see the inbox), so they come back with it. A wide screen shows both at once.
+ */
+function BackToList({ workspaceId }: { workspaceId: string }) {
+  const { search } = useLocation();
+  return (
+    <Link
+      to={`/w/${workspaceId}/inbox${search}`}
+      className="flex h-10 w-10 shrink-0 items-center justify-center rounded-lg text-slate-600 hover:bg-slate-100 lg:hidden"
+    >
+      <BackIcon className="h-5 w-5" />
+      <span className="sr-only">Back to conversations</span>
+    </Link>
   );
 }

@@ -19,7 +19,7 @@ const HOLDS = [
 
 const chipClass = (pressed: boolean) =>
   clsx(
-    'rounded-full border px-2.5 py-1 font-medium transition',
+    'rounded-full border px-2.5 py-1 font-medium transition max-lg:min-h-10 max-lg:px-3.5',
     pressed
       ? 'border-brand-500 bg-brand-50 text-brand-700'
       : 'border-slate-200 text-slate-600 hover:bg-slate-50',
@@ -62,7 +62,7 @@ function writeFilters(filters: InboxFilters): URLSearchParams {
 }
 
 export default function Inbox() {
-  const { workspaceId = '' } = useParams();
+  const { workspaceId = '', conversationId } = useParams();
   const [filters, setFilters] = useUrlState(readFilters, writeFilters);
   const { status } = filters;
   const search = filters.search.trim();
@@ -94,10 +94,15 @@ export default function Inbox() {
   return (
     <div className="flex h-full">
       <section
-        className="flex w-96 shrink-0 flex-col border-r border-slate-200 bg-white"
+        className={clsx(
+          'w-full flex-col border-r border-slate-200 bg-white lg:flex lg:w-96 lg:shrink-0',
+          // Below lg the list and a conversation are screens of their own: the list steps aside
+          // (kept, with its filters and place) while one is open.
+          conversationId ? 'hidden' : 'flex',
+        )}
         aria-label="Conversations"
       >
-        <header className="border-b border-slate-200 px-4 pt-5 pb-3">
+        <header className="border-b border-slate-200 px-4 pt-5 pb-3 max-lg:pt-3">
           <div className="flex items-start justify-between gap-3">
             <h1 className="text-lg font-semibold tracking-tight">Inbox</h1>
             <ExportCsvButton
@@ -118,7 +123,7 @@ export default function Inbox() {
                 aria-selected={status === tab.status}
                 to={tab.status === 'ACTIVE' ? '.' : '?status=archived'}
                 className={clsx(
-                  'flex-1 rounded-md px-3 py-1.5 text-center font-medium transition',
+                  'flex-1 rounded-md px-3 py-1.5 text-center font-medium transition max-lg:py-2.5',
                   status === tab.status
                     ? 'bg-white text-slate-900 shadow-sm'
                     : 'text-slate-500 hover:text-slate-800',
@@ -135,10 +140,10 @@ export default function Inbox() {
               placeholder="Search names and messages"
               value={filters.search}
               onChange={(event) => setFilters({ ...filters, search: event.target.value })}
-              className="min-w-0 flex-1 rounded-lg border border-slate-200 px-3 py-1.5 text-sm focus:border-brand-500 focus:outline-none"
+              className="min-w-0 flex-1 rounded-lg border border-slate-200 px-3 py-1.5 text-sm focus:border-brand-500 focus:outline-none max-lg:py-2 max-lg:text-base"
             />
           </div>
-          <div className="mt-2 flex gap-1.5 text-xs">
+          <div className="mt-2 flex flex-wrap gap-1.5 text-xs">
             {(
               [
                 { name: 'unreadOnly', label: 'Unread' },

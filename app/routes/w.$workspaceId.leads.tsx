@@ -60,7 +60,7 @@ export default function Leads() {
 
   return (
     <main className="h-full overflow-y-auto" aria-labelledby="leads-heading">
-      <div className="mx-auto max-w-6xl px-6 py-8">
+      <div className="mx-auto max-w-6xl px-6 py-8 max-lg:px-4 max-lg:py-5">
         <header>
           <h1 id="leads-heading" className="text-lg font-semibold tracking-tight">
             Leads
@@ -77,7 +77,7 @@ export default function Leads() {
             placeholder="Search by name or @username"
             value={filters.search}
             onChange={(event) => setFilters({ ...filters, search: event.target.value })}
-            className="w-72 rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-4 focus:ring-brand-100"
+            className="w-72 rounded-lg border max-sm:w-full max-sm:text-base border-slate-200 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-4 focus:ring-brand-100"
           />
           <fieldset className="flex flex-wrap gap-1.5 text-xs">
             <legend className="sr-only">Source</legend>
@@ -192,7 +192,7 @@ function LeadTable({ workspaceId, leads }: { workspaceId: string; leads: Lead[] 
                 <Link
                   to={`/w/${workspaceId}/inbox/${lead.conversationId}`}
                   aria-label={`Open conversation with ${name}`}
-                  className="inline-flex items-center rounded-lg border border-slate-200 px-3 py-1.5 text-xs font-semibold text-slate-700 shadow-sm hover:border-brand-500 hover:text-brand-700"
+                  className="inline-flex items-center rounded-lg border border-slate-200 px-3 py-1.5 text-xs font-semibold text-slate-700 shadow-sm hover:border-brand-500 hover:text-brand-700 max-lg:min-h-10"
                 >
                   Open conversation
                 </Link>

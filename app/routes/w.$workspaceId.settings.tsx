@@ -53,7 +53,7 @@ export default function Settings() {
   );
   return (
     <main className="h-full overflow-y-auto bg-slate-50">
-      <div className="mx-auto max-w-3xl px-8 py-8">
+      <div className="mx-auto max-w-3xl px-8 py-8 max-lg:px-4 max-lg:py-5">
         <h1 className="text-xl font-semibold text-slate-900">Settings</h1>
         <section
           className="mt-6 rounded-xl border border-slate-200 bg-white shadow-sm"

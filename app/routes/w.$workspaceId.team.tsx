@@ -18,7 +18,7 @@ export default function Team() {
   const team = useQuery(trpc.team.members.queryOptions({ workspaceId }));
   return (
     <div className="h-full overflow-y-auto">
-      <div className="mx-auto max-w-4xl space-y-6 px-8 py-8">
+      <div className="mx-auto max-w-4xl space-y-6 px-8 py-8 max-lg:px-4 max-lg:py-5">
         <header>
           <h1 className="text-lg font-semibold tracking-tight">Team</h1>
           <p className="mt-1 text-sm text-slate-500">

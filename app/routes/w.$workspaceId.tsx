@@ -1,15 +1,25 @@
 // The app shell around every workspace page: navigation, workspace switcher, the operator.
 import { data, type LoaderFunctionArgs } from '@remix-run/node';
-import { Form, NavLink, Outlet, useLoaderData, useNavigate, useSearchParams } from '@remix-run/react';
+import {
+  Form,
+  NavLink,
+  Outlet,
+  useLoaderData,
+  useNavigate,
+  useParams,
+  useSearchParams,
+} from '@remix-run/react';
 import clsx from 'clsx';
 import { BrandMark } from '#app/components/brand.tsx';
 import { ConnectButton } from '#app/components/connect-button.tsx';
 import {
   AccountsIcon,
   AuditIcon,
+  CloseIcon,
   HealthIcon,
   InboxIcon,
   LeadsIcon,
+  MenuIcon,
   SettingsIcon,
   SignOutIcon,
   TeamIcon,
@@ -19,6 +29,7 @@ import { requireActor } from '#app/lib/auth.server.ts';
 import { useLiveWorkspace } from '#app/lib/live.ts';
 import { services } from '#app/lib/services.server.ts';
 import { unavailableAs503 } from '#app/lib/unavailable.server.ts';
+import { useMenuDrawer } from '#app/lib/use-menu-drawer.ts';
 import { listAccountStatuses } from '#server/accounts/index.ts';
 import { getOperator } from '#server/team/index.ts';
 
@@ -57,13 +68,44 @@ export default function WorkspaceShell() {
   const { operator, workspace, accounts, facebookLogin, realtime } = useLoaderData<typeof loader>();
   useLiveWorkspace(workspace.id, realtime);
   const navigate = useNavigate();
+  const menu = useMenuDrawer();
+  // On a narrow screen a conversation has the screen to itself, with its own Back to the list.
+  const inConversation = useParams().conversationId !== undefined;
   const name = operator.profile.displayName ?? operator.profile.email;
   return (
-    <div className="flex h-full">
-      <aside className="flex w-60 shrink-0 flex-col border-r border-slate-200 bg-white">
-        <div className="flex items-center gap-2.5 px-4 pt-5 pb-4">
+    // dvh: the shell is as tall as what is visible now (browser bars, an on-screen keyboard), so
+    // whatever sits at its bottom, such as the reply box, stays in view.
+    <div className="flex h-dvh">
+      {menu.open ? (
+        <div
+          aria-hidden="true"
+          className="fixed inset-0 z-30 bg-slate-900/40 lg:hidden"
+          onClick={menu.close}
+        />
+      ) : null}
+      <aside
+        ref={menu.drawer}
+        id="workspace-menu"
+        {...(menu.open ? { role: 'dialog', 'aria-modal': true, 'aria-label': 'Menu' } : {})}
+        className={clsx(
+          'w-60 shrink-0 flex-col border-r border-slate-200 bg-white',
+          // Below lg the sidebar is a drawer: out of the page until the menu button opens it.
+          menu.open
+            ? 'fixed inset-y-0 left-0 z-40 flex w-72 max-w-[85vw] shadow-xl lg:static lg:w-60 lg:shadow-none'
+            : 'hidden lg:flex',
+        )}
+      >
+        <div className="flex items-center gap-2.5 px-4 pt-5 pb-4 max-lg:pt-3 max-lg:pb-3">
           <BrandMark className="h-8 w-8" />
           <span className="text-[15px] font-semibold tracking-tight">Direct Inbox</span>
+          <button
+            type="button"
+            onClick={menu.close}
+            className="ml-auto flex h-10 w-10 items-center justify-center rounded-lg text-slate-500 hover:bg-slate-100 lg:hidden"
+          >
+            <CloseIcon className="h-5 w-5" />
+            <span className="sr-only">Close menu</span>
+          </button>
         </div>
         <div className="px-3">
           <label className="sr-only" htmlFor="workspace-switcher">
@@ -73,7 +115,7 @@ export default function WorkspaceShell() {
             id="workspace-switcher"
             value={workspace.id}
             onChange={(event) => navigate(`/w/${event.target.value}/inbox`)}
-            className="w-full rounded-lg border border-slate-200 bg-slate-50 px-2.5 py-2 text-sm font-medium text-slate-800 outline-none focus:border-brand-500 focus:ring-4 focus:ring-brand-100"
+            className="w-full rounded-lg border border-slate-200 bg-slate-50 px-2.5 py-2 text-sm font-medium text-slate-800 outline-none focus:border-brand-500 focus:ring-4 focus:ring-brand-100 max-lg:py-2.5"
           >
             {operator.workspaces.map((w) => (
               <option key={w.id} value={w.id}>
@@ -82,7 +124,7 @@ export default function WorkspaceShell() {
             ))}
           </select>
         </div>
-        <nav className="mt-4 flex-1 space-y-0.5 px-3" aria-label="Main">
+        <nav className="mt-4 flex-1 space-y-0.5 overflow-y-auto px-3" aria-label="Main">
           {NAV.filter((item) => !('adminOnly' in item) || workspace.role !== 'agent').map(
             ({ to, label, icon: NavIcon }) => (
               <NavLink
@@ -90,7 +132,7 @@ export default function WorkspaceShell() {
                 to={to}
                 className={({ isActive }) =>
                   clsx(
-                    'flex items-center gap-2.5 rounded-lg px-2.5 py-2 text-sm font-medium transition',
+                    'flex items-center gap-2.5 rounded-lg px-2.5 py-2 text-sm font-medium transition max-lg:py-2.5',
                     isActive
                       ? 'bg-brand-50 text-brand-700'
                       : 'text-slate-600 hover:bg-slate-50 hover:text-slate-900',
@@ -118,7 +160,7 @@ export default function WorkspaceShell() {
               <button
                 type="submit"
                 title="Sign out"
-                className="rounded-md p-1.5 text-slate-400 hover:bg-slate-100 hover:text-slate-700"
+                className="rounded-md p-1.5 text-slate-400 hover:bg-slate-100 hover:text-slate-700 max-lg:p-2.5"
               >
                 <SignOutIcon className="h-5 w-5" />
                 <span className="sr-only">Sign out</span>
@@ -127,7 +169,27 @@ export default function WorkspaceShell() {
           </div>
         </div>
       </aside>
-      <div className="flex min-w-0 flex-1 flex-col">
+      <div ref={menu.page} className="flex min-w-0 flex-1 flex-col">
+        <header
+          className={clsx(
+            'items-center gap-2 border-b border-slate-200 bg-white px-2 py-1.5 lg:hidden',
+            inConversation ? 'hidden' : 'flex',
+          )}
+        >
+          <button
+            ref={menu.button}
+            type="button"
+            aria-expanded={menu.open}
+            aria-controls="workspace-menu"
+            onClick={menu.toggle}
+            className="flex h-10 w-10 items-center justify-center rounded-lg text-slate-600 hover:bg-slate-100"
+          >
+            <MenuIcon className="h-6 w-6" />
+            <span className="sr-only">Menu</span>
+          </button>
+          <BrandMark className="h-7 w-7" />
+          <span className="truncate text-[15px] font-semibold tracking-tight">{workspace.name}</span>
+        </header>
         <ConnectOutcome />
         <AccountAlerts
           workspaceId={workspace.id}
@@ -192,8 +254,9 @@ function AccountAlerts({
 }) {
   const live = accounts.filter((a) => a.status !== 'DISCONNECTED');
   const broken = live.filter((a) => a.status === 'NEEDS_REAUTH');
+  // On a phone the buttons wrap under the words, each big enough to tap.
   const action =
-    'ml-3 rounded-md bg-white/70 px-2.5 py-1 font-semibold shadow-sm ring-1 ring-inset hover:bg-white';
+    'ml-3 rounded-md bg-white/70 px-2.5 py-1 font-semibold shadow-sm ring-1 ring-inset hover:bg-white max-lg:mt-2 max-lg:ml-0 max-lg:mr-2 max-lg:min-h-10';
   if (live.length === 0) {
     return (
       <div className="border-b border-brand-100 bg-brand-50 px-5 py-2.5 text-sm text-brand-700" role="status">

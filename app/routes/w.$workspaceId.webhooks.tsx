@@ -27,7 +27,7 @@ export default function WebhookTest() {
   const canRun = useWorkspaceAdmin();
   return (
     <div className="h-full overflow-y-auto">
-      <div className="mx-auto max-w-3xl space-y-6 px-6 py-8">
+      <div className="mx-auto max-w-3xl space-y-6 px-6 py-8 max-lg:px-4 max-lg:py-5">
         <header>
           <h1 className="text-lg font-semibold tracking-tight">Webhook test</h1>
           <p className="mt-1 text-sm leading-relaxed text-slate-500">
@@ -50,7 +50,7 @@ function RunWebhookTests({ canRun }: { canRun: boolean }) {
     <section
       aria-labelledby="run-heading"
       aria-busy={run.isPending}
-      className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+      className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm max-sm:p-4"
     >
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0 flex-1">

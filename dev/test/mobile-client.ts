@@ -2,6 +2,7 @@
 // bearer token on every request, and live events over server-sent events.
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { EventSource } from 'eventsource';
+import type { LiveEvent } from '#server/realtime/live-event.schemas.ts';
 import type { AppRouter } from '#server/trpc/app.router.ts';
 import type { ServedHandler } from './serve-fetch.ts';
 
@@ -25,9 +26,10 @@ export function mobileClient(api: ServedHandler, token: string) {
   });
 }
 
+/** An event of `live.events` with its id (the resume point right after it). */
 export interface ReceivedLiveEvent {
   id: string;
-  data: { event: string; payload: Record<string, unknown> };
+  data: LiveEvent;
 }
 
 export interface LiveSubscription {
@@ -49,7 +51,7 @@ export function listenLive(
     onStarted: () => {
       subscription.connections += 1;
     },
-    onData: (envelope) => subscription.received.push(envelope as unknown as ReceivedLiveEvent),
+    onData: (envelope) => subscription.received.push(envelope),
     onError: (error) => subscription.errors.push(error),
   });
   subscription.stop = () => handle.unsubscribe();

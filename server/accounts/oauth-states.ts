@@ -82,6 +82,7 @@ export async function consumeOAuthState(
       throw new AppError(
         'FORBIDDEN',
         'This connection was started by another operator. Start again from Accounts.',
+        { reason: 'forbidden' },
       );
     }
     if (known.consumed_at)

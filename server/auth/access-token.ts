@@ -6,12 +6,21 @@ import { z } from 'zod';
 import type { Actor } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 
+/** The refusal of a token past its `exp`: refresh it and try again. */
+export const tokenExpired = () =>
+  new AppError('UNAUTHENTICATED', 'Access token has expired', { reason: 'token_expired' });
+
 const ClaimsSchema = z.object({
   sub: z.uuid(),
   role: z.literal('authenticated'),
   email: z.string().optional(),
   session_id: z.string().optional(),
 });
+
+/** Worded as a live stream whose token runs out says it: both are `token_expired`. */
+
+const malformed = () =>
+  new AppError('UNAUTHENTICATED', 'Access token is malformed', { reason: 'token_malformed' });
 
 export interface AccessTokenVerifier {
   verify(token: string): Promise<Actor>;
@@ -56,7 +65,7 @@ export function createAccessTokenVerifier(options: {
 
 function toAuthError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof errors.JWTExpired) return new AppError('UNAUTHENTICATED', 'Access token has expired');
+  if (error instanceof errors.JWTExpired) return tokenExpired();
   if (error instanceof errors.JWTClaimValidationFailed) {
     return new AppError('UNAUTHENTICATED', `Access token rejected: ${error.claim} claim is invalid`);
   }
@@ -67,7 +76,7 @@ function toAuthError(error: unknown): AppError {
     return new AppError('UNAUTHENTICATED', 'Access token is signed with an unsupported algorithm');
   }
   if (error instanceof errors.JWTInvalid || error instanceof errors.JWSInvalid) {
-    return new AppError('UNAUTHENTICATED', 'Access token is malformed');
+    return malformed();
   }
   return new AppError('UNAVAILABLE', 'Could not verify the access token', { cause: error });
 }
@@ -76,7 +85,7 @@ function readAlgorithm(token: string): string | undefined {
   try {
     return decodeProtectedHeader(token).alg;
   } catch {
-    throw new AppError('UNAUTHENTICATED', 'Access token is malformed');
+    throw malformed();
   }
 }
 

@@ -24,7 +24,11 @@ export async function authenticateRequest(
   if (authorization !== null) {
     const token = BEARER.exec(authorization)?.[1];
     if (!token) {
-      return reject(new AppError('UNAUTHENTICATED', "Authorization header must be 'Bearer <access token>'"));
+      return reject(
+        new AppError('UNAUTHENTICATED', "Authorization header must be 'Bearer <access token>'", {
+          reason: 'token_malformed',
+        }),
+      );
     }
     return verify(services, token);
   }

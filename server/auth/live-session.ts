@@ -33,7 +33,9 @@ export function createSessionStore(db: Database): SessionStore {
   };
 }
 
-export const SESSION_ENDED = 'Your session has ended: sign in again';
+/** The refusal of a token whose session has ended (signed out, revoked). */
+export const sessionEnded = () =>
+  new AppError('UNAUTHENTICATED', 'Your session has ended: sign in again', { reason: 'session_ended' });
 
 /** `verifier`, refusing also a token whose session has ended, or that names none. */
 export function requireActiveSession(
@@ -44,9 +46,11 @@ export function requireActiveSession(
     async verify(token) {
       const actor = await verifier.verify(token);
       if (typeof actor.claims.session_id !== 'string') {
-        throw new AppError('UNAUTHENTICATED', 'Access token names no session: sign in again');
+        throw new AppError('UNAUTHENTICATED', 'Access token names no session: sign in again', {
+          reason: 'session_ended',
+        });
       }
-      if (!(await sessions.isActive(actor))) throw new AppError('UNAUTHENTICATED', SESSION_ENDED);
+      if (!(await sessions.isActive(actor))) throw sessionEnded();
       return actor;
     },
   };

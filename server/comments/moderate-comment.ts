@@ -53,7 +53,9 @@ async function atMeta(
     findConnectionCredentials(trx, comment.connectionId),
   );
   if (!connection?.accessToken || connection.status !== 'CONNECTED') {
-    throw new AppError('UNPROCESSABLE', 'This Instagram account must be reconnected first.');
+    throw new AppError('UNPROCESSABLE', 'This Instagram account must be reconnected first.', {
+      reason: 'account_needs_reconnect',
+    });
   }
   try {
     await call(connection, unsealToken(services.cipher, connection.id, connection.accessToken));
@@ -63,7 +65,9 @@ async function atMeta(
       await services.db.withService((trx) =>
         markNeedsReauth(trx, connection.id, `Meta rejected the access token: ${error.message}`),
       );
-      throw new AppError('UNPROCESSABLE', 'Meta rejected the account’s access: reconnect it.');
+      throw new AppError('UNPROCESSABLE', 'Meta rejected the account’s access: reconnect it.', {
+        reason: 'account_needs_reconnect',
+      });
     }
     if (error.code === 100 && error.subcode === 33) {
       await services.db.withService((trx) => forgetComment(trx, comment));

@@ -21,6 +21,8 @@ export interface ConversationSummary {
   lastMessagePreview: string | null;
   lastInboundAt: string | null;
   unreadCount: number;
+  /** Counts the conversation's changes; the live stream's events carry it too. */
+  version: number;
 }
 
 /** Narrowing the list: one account, only unread, only the operator's, or matching a search. */
@@ -81,53 +83,73 @@ export function selectConversations(trx: Tx, query: ConversationQuery) {
   return select;
 }
 
+/** A conversation's summary columns, on a selection of conversations `c`. */
+function withSummaryColumns(select: ReturnType<typeof selectConversations>) {
+  return select.leftJoin('channel_connections as cc', 'cc.id', 'c.channel_connection_id').select([
+    'c.id',
+    'c.channel_connection_id',
+    'cc.display_name as account_name',
+    'c.contact_identifier',
+    'c.contact_name',
+    'c.contact_username',
+    'c.contact_avatar',
+    'c.status',
+    'c.assigned_to',
+    'c.last_message_at',
+    'c.last_message_preview',
+    'c.last_inbound_at',
+    'c.unread_count',
+    'c.version',
+    // Postgres keeps microseconds; a JS Date would round them and skip or repeat rows.
+    sql<string>`c.last_message_at::text`.as('position_at'),
+  ]);
+}
+
+type SummaryRow = Awaited<ReturnType<ReturnType<typeof withSummaryColumns>['execute']>>[number];
+
+const toSummary = (r: SummaryRow): ConversationSummary => ({
+  id: r.id,
+  channelConnectionId: r.channel_connection_id,
+  accountName: r.account_name,
+  contactIdentifier: r.contact_identifier,
+  contactName: r.contact_name,
+  contactUsername: r.contact_username,
+  contactAvatar: r.contact_avatar,
+  status: r.status,
+  assignedTo: r.assigned_to,
+  lastMessageAt: r.last_message_at.toISOString(),
+  lastMessagePreview: r.last_message_preview,
+  lastInboundAt: r.last_inbound_at?.toISOString() ?? null,
+  unreadCount: r.unread_count,
+  version: Number(r.version),
+});
+
 export async function listConversationPage(
   trx: Tx,
   query: ConversationQuery & { after: PagePosition | null; limit: number },
 ): Promise<ConversationPage> {
-  const select = selectConversations(trx, query)
-    .leftJoin('channel_connections as cc', 'cc.id', 'c.channel_connection_id')
-    .select([
-      'c.id',
-      'c.channel_connection_id',
-      'cc.display_name as account_name',
-      'c.contact_identifier',
-      'c.contact_name',
-      'c.contact_username',
-      'c.contact_avatar',
-      'c.status',
-      'c.assigned_to',
-      'c.last_message_at',
-      'c.last_message_preview',
-      'c.last_inbound_at',
-      'c.unread_count',
-      // Postgres keeps microseconds; a JS Date would round them and skip or repeat rows.
-      sql<string>`c.last_message_at::text`.as('position_at'),
-    ]);
   const page = await newestFirstPage(
-    select,
+    withSummaryColumns(selectConversations(trx, query)),
     { at: 'c.last_message_at', id: 'c.id' },
     query.after,
     query.limit,
   );
-  return {
-    items: page.rows.map((r) => ({
-      id: r.id,
-      channelConnectionId: r.channel_connection_id,
-      accountName: r.account_name,
-      contactIdentifier: r.contact_identifier,
-      contactName: r.contact_name,
-      contactUsername: r.contact_username,
-      contactAvatar: r.contact_avatar,
-      status: r.status,
-      assignedTo: r.assigned_to,
-      lastMessageAt: r.last_message_at.toISOString(),
-      lastMessagePreview: r.last_message_preview,
-      lastInboundAt: r.last_inbound_at?.toISOString() ?? null,
-      unreadCount: r.unread_count,
-    })),
-    next: page.next,
-  };
+  return { items: page.rows.map(toSummary), next: page.next };
+}
+
+/** The summaries of these conversations of the workspace, whatever their status; the caller's RLS applies. */
+export async function findConversationSummaries(
+  trx: Tx,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<ConversationSummary[]> {
+  if (ids.length === 0) return [];
+  const select = trx
+    .selectFrom('conversations as c')
+    .where('c.workspace_id', '=', workspaceId)
+    .where('c.is_self', '=', false)
+    .where('c.id', 'in', ids);
+  return (await withSummaryColumns(select).execute()).map(toSummary);
 }
 
 /** A conversation as a reply to it needs it: its account's state and the messaging window. */

@@ -11,6 +11,7 @@ export {
   clearUnread,
   conversationKey,
   deleteContactConversation,
+  findConversationSummaries,
   findRecipientConversations,
   findReplyContext,
   forgetPreviewsBefore,
@@ -24,8 +25,11 @@ export {
 export {
   ConversationListSchema,
   ConversationStatusSchema,
+  ConversationSummarySchema,
   ConversationViewSchema,
   ListConversationsInput,
+  MessageViewSchema,
+  ThreadMessageSchema,
 } from './conversations.schemas.ts';
 export type { ProviderData, QuickReplyOption } from './jsonb-columns.ts';
 export {
@@ -52,6 +56,8 @@ export {
 } from './messages.repository.ts';
 export { messagingWindow, privateReplyWindow } from './messaging-window.ts';
 export { readConversation } from './read-conversation.ts';
+export type { MessageView } from './read-messages.ts';
+export { findMessageViews, readMessages } from './read-messages.ts';
 export { attachmentUrls } from './thread-message-view.ts';
 export type { TranscriptMessage, TranscriptPosition } from './transcript.repository.ts';
 export { countTranscriptRows, listTranscriptBatch } from './transcript.repository.ts';

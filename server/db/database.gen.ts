@@ -137,6 +137,7 @@ export interface Conversations {
   status: Generated<"ACTIVE" | "ARCHIVED">;
   unread_count: Generated<number>;
   updated_at: Generated<Timestamp>;
+  version: Generated<Int8>;
   workspace_id: string;
 }
 
@@ -236,6 +237,15 @@ export interface Leads {
   updated_at: Generated<Timestamp>;
   username: string | null;
   workspace_id: string;
+}
+
+export interface LiveEvents {
+  body: JsonbColumn<string>;
+  created_at: Generated<Timestamp>;
+  event: string;
+  seq: Generated<Int8>;
+  workspace_id: string;
+  xid: Generated<string>;
 }
 
 export interface OauthStates {
@@ -376,6 +386,7 @@ export interface DB {
   instagram_events: InstagramEvents;
   instagram_media: InstagramMedia;
   leads: Leads;
+  live_events: LiveEvents;
   oauth_states: OauthStates;
   profiles: Profiles;
   push_deliveries: PushDeliveries;

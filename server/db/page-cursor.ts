@@ -32,7 +32,9 @@ export function decodePageCursor(cursor: string): PagePosition {
   } catch {
     // reported below
   }
-  throw new AppError('BAD_INPUT', 'cursor is not a value returned by a previous page');
+  throw new AppError('BAD_INPUT', 'cursor is not a value returned by a previous page', {
+    reason: 'invalid_cursor',
+  });
 }
 
 /**

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { recordAudit } from '../audit/index.ts';
 import type { Actor, Database } from '../db/database.ts';
-import { AppError, errorHeaders, toAppError } from '../errors.ts';
+import { AppError, errorBody, errorHeaders, toAppError } from '../errors.ts';
 import { findMembership } from '../team/index.ts';
 import { exportConversations } from './export-conversations.ts';
 import { exportLeads } from './export-leads.ts';
@@ -88,7 +88,7 @@ export async function csvExportResponse(
     const member =
       workspaceId.success &&
       (await db.withUser(actor, (trx) => findMembership(trx, workspaceId.data, actor.userId)));
-    if (!member) throw new AppError('NOT_FOUND', 'Workspace not found');
+    if (!member) throw new AppError('NOT_FOUND', 'Workspace not found', { reason: 'not_a_member' });
     const params = Object.fromEntries(request.searchParams);
     csv = await startExport(db, actor, request.kind, member.id, params, options);
     // Who took the workspace's data out, how much, and whether filtered (not the filters: a
@@ -105,7 +105,7 @@ export async function csvExportResponse(
     const error = toAppError(caught);
     if (!error) throw caught;
     for (const [name, value] of Object.entries(errorHeaders(error))) headers.set(name, value);
-    return Response.json({ error: error.message }, { status: error.status, headers });
+    return Response.json(errorBody(error), { status: error.status, headers });
   }
   headers.set('Content-Type', 'text/csv; charset=utf-8');
   headers.set(

@@ -414,7 +414,7 @@ describe('tenancy', () => {
     for (const path of ['leads.csv', 'conversations.csv', 'leads.csv?source=NOPE']) {
       const response = await download(outsider, `/w/${workspaceId}/${path}`);
       expect(response.status, path).toBe(404);
-      expect(await response.json()).toEqual({ error: 'Workspace not found' });
+      expect(await response.json()).toEqual({ error: 'Workspace not found', reason: 'not_a_member' });
     }
     expect((await download(owner, '/w/not-a-workspace/leads.csv')).status).toBe(404);
   });

@@ -39,7 +39,9 @@ export async function startHistoryImport(
       throw new AppError('NOT_FOUND', 'There is no such account in this workspace.');
     }
     if (connection.status !== 'CONNECTED') {
-      throw new AppError('CONFLICT', 'Reconnect the account before importing its history.');
+      throw new AppError('UNPROCESSABLE', 'Reconnect the account before importing its history.', {
+        reason: 'account_needs_reconnect',
+      });
     }
     const { id, started } = await startImport(trx, {
       workspaceId: request.workspaceId,

@@ -10,6 +10,7 @@
 // signature, and its endpoints read their bodies with limits of their own, chunked ones included.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Env } from '../env.ts';
+import type { ErrorReason } from '../errors.ts';
 import { recordClientAddress } from './client-address.ts';
 import { isCrossSite } from './cross-site.ts';
 import { WEBHOOK_PATH } from './node-webhook.ts';
@@ -20,21 +21,29 @@ export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
 
 const META_CALLBACKS = new Set([WEBHOOK_PATH, '/api/instagram/deauthorize', '/api/instagram/data-deletion']);
 
-type Refusal = { status: number; error: string };
+type Refusal = { status: number; error: string; reason: ErrorReason };
 
 /** Why a request may not go further, or null when it may. */
 function refusal(req: IncomingMessage, appOrigin: string): Refusal | null {
   if (req.method === 'GET' || req.method === 'HEAD') return null;
   if (META_CALLBACKS.has((req.url ?? '').split('?')[0] ?? '')) return null;
   if (isCrossSite(req.headers, appOrigin)) {
-    return { status: 403, error: 'Cross-site request refused: send it from the app’s own pages' };
+    return {
+      status: 403,
+      error: 'Cross-site request refused: send it from the app’s own pages',
+      reason: 'forbidden',
+    };
   }
   const declared = req.headers['content-length'];
   if (declared === undefined && req.headers['transfer-encoding'] !== undefined) {
-    return { status: 411, error: 'Send the body with a Content-Length' };
+    return { status: 411, error: 'Send the body with a Content-Length', reason: 'bad_request' };
   }
   if (Number(declared) > MAX_REQUEST_BODY_BYTES) {
-    return { status: 413, error: `The body is larger than ${MAX_REQUEST_BODY_BYTES} bytes` };
+    return {
+      status: 413,
+      error: `The body is larger than ${MAX_REQUEST_BODY_BYTES} bytes`,
+      reason: 'payload_too_large',
+    };
   }
   return null;
 }
@@ -57,7 +66,7 @@ export function requestGuard(env: Pick<Env, 'APP_URL' | 'SUPABASE_URL' | 'TRUST_
         'Cache-Control': 'no-store',
         Connection: 'close',
       });
-      res.end(JSON.stringify({ error: refused.error }));
+      res.end(JSON.stringify({ error: refused.error, reason: refused.reason }));
     }
   };
 }

@@ -41,7 +41,9 @@ async function withAccount<T>(
   }
   const account = await services.db.withService((trx) => findConnectionCredentials(trx, request.accountId));
   if (!account?.accessToken || account.status !== 'CONNECTED') {
-    throw new AppError('UNPROCESSABLE', 'This Instagram account must be reconnected first.');
+    throw new AppError('UNPROCESSABLE', 'This Instagram account must be reconnected first.', {
+      reason: 'account_needs_reconnect',
+    });
   }
   try {
     return await call(account, unsealToken(services.cipher, account.id, account.accessToken));
@@ -51,7 +53,9 @@ async function withAccount<T>(
       await services.db.withService((trx) =>
         markNeedsReauth(trx, account.id, `Meta rejected the access token: ${error.message}`),
       );
-      throw new AppError('UNPROCESSABLE', 'Meta rejected the account’s access: reconnect it.');
+      throw new AppError('UNPROCESSABLE', 'Meta rejected the account’s access: reconnect it.', {
+        reason: 'account_needs_reconnect',
+      });
     }
     throw new AppError(
       error.isTransient ? 'UNAVAILABLE' : 'UNPROCESSABLE',

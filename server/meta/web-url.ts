@@ -16,6 +16,7 @@ export function webUrl(value: unknown): string | null {
 
 /**
  * An outside link in an API answer: a link stored before this rule (or written around it) goes
- * out as null, so browser and mobile clients alike only ever get one they may follow.
+ * out as null, so browser and mobile clients alike only ever get one they may follow. (The pipe
+ * says what comes out, for the API's JSON Schema: a transform alone cannot be described.)
  */
-export const WebUrlSchema = z.string().nullable().transform(webUrl);
+export const WebUrlSchema = z.string().nullable().transform(webUrl).pipe(z.string().nullable());

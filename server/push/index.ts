@@ -1,5 +1,5 @@
 // The push slice: operators' devices, what they want to hear about, and the push job that tells
-// their phones and browsers of a customer's new message (decision 021).
+// their phones and browsers of a customer's new message (decision 024).
 // Other code imports only this file (see docs/architecture.md).
 export { listDevices, registerDevice, unregisterDevice } from './devices.ts';
 export { expoReceiptsJob } from './expo-receipts.job.ts';

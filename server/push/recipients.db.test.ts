@@ -29,7 +29,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** The rule, as docs/decisions/021-push-notifications.md states it. */
+/** The rule, as docs/decisions/024-push-notifications.md states it. */
 function hears(world: World, user: string, conversation: World['conversations'][number]): boolean {
   if (!world.members.get(conversation.workspaceId)?.has(user)) return false;
   if (world.mutes.has(`${conversation.id}:${user}`)) return false;

@@ -6,7 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { createLiveFeed, type LiveFeed } from './live-feed.ts';
-import { BROADCAST_EVENTS, conversationTopic, LIVE_FEED_CHANNEL, workspaceTopic } from './topics.ts';
+import {
+  BROADCAST_EVENTS,
+  CONVERSATION_DELETED_EVENT,
+  conversationTopic,
+  LIVE_FEED_CHANNEL,
+  workspaceTopic,
+} from './topics.ts';
 
 let database: TestDatabase;
 let feed: LiveFeed;
@@ -34,9 +40,13 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** The broadcasts one committed write made, and how often it woke the workspace's live feed. */
+/**
+ * The broadcasts one committed write made, and how often it woke the workspace's live feed. Every
+ * broadcast on a workspace's topic is also in the live log, with the same event and body.
+ */
 async function published(write: string, values: unknown[] = []) {
   await database.query('delete from realtime.messages');
+  await database.query('delete from live_events');
   wakes = 0;
   await database.query(write, values);
   // Notifications arrive in commit order, so the marker's comes after the write's.
@@ -50,7 +60,27 @@ async function published(write: string, values: unknown[] = []) {
     `select topic, event, payload - 'id' as payload, private from realtime.messages
      where extension = 'broadcast' order by topic, event`,
   );
+  const { rows: logged } = await database.query(
+    "select 'workspace:' || workspace_id as topic, event, body as payload from live_events order by xid, seq",
+  );
+  expect(logged).toEqual(
+    broadcasts
+      .filter((b) => b.topic.startsWith('workspace:'))
+      .map(({ topic, event, payload }) => ({ topic, event, payload })),
+  );
   return { broadcasts, wakes };
+}
+
+/** What a write put in the live log only (no Realtime broadcast). */
+async function loggedOnly(write: string, values: unknown[] = []) {
+  await database.query('delete from realtime.messages');
+  await database.query('delete from live_events');
+  await database.query(write, values);
+  const { rows: broadcasts } = await database.query('select 1 from realtime.messages');
+  const { rows: logged } = await database.query(
+    'select workspace_id, event, body from live_events order by xid, seq',
+  );
+  return { broadcasts, logged };
 }
 
 const nothing = { broadcasts: [], wakes: 0 };
@@ -114,12 +144,12 @@ it('publishes conversations and messages as they are stored and change, and new 
     [connectionId, workspaceId],
   );
 
-  const conversationUpdated = (unreadCount: number) => ({
+  const conversationUpdated = (unreadCount: number, version: number) => ({
     broadcasts: [
       {
         topic: workspaceTopic(workspaceId),
         event: BROADCAST_EVENTS.conversationUpdated,
-        payload: { conversation_id: conversationId, unread_count: unreadCount, status: 'ACTIVE' },
+        payload: { conversation_id: conversationId, unread_count: unreadCount, status: 'ACTIVE', version },
         private: true,
       },
     ],
@@ -131,10 +161,10 @@ it('publishes conversations and messages as they are stored and change, and new 
        values ($1, $2, $3, '5830000000000001')`,
       [conversationId, workspaceId, connectionId],
     ),
-  ).toEqual(conversationUpdated(0));
+  ).toEqual(conversationUpdated(0, 1));
   expect(
     await published('update conversations set unread_count = 1 where id = $1', [conversationId]),
-  ).toEqual(conversationUpdated(1));
+  ).toEqual(conversationUpdated(1, 2));
 
   // On the conversation's topic for its open thread, and on the workspace's for the list.
   const message = (event: string, status: string) => ({
@@ -176,6 +206,18 @@ it('publishes conversations and messages as they are stored and change, and new 
   });
   // A lead's later progress is not live.
   expect(await published("update leads set status = 'QUALIFIED' where id = $1", [leadId])).toEqual(nothing);
+
+  // A conversation deleted (its contact erased) is news for the live log only.
+  expect(await loggedOnly('delete from conversations where id = $1', [conversationId])).toEqual({
+    broadcasts: [],
+    logged: [
+      {
+        workspace_id: workspaceId,
+        event: CONVERSATION_DELETED_EVENT,
+        body: { conversation_id: conversationId },
+      },
+    ],
+  });
 });
 
 it('publishes invitations made and withdrawn as a change of the team', async () => {

@@ -21,10 +21,10 @@ export const BROADCAST_EVENTS = {
 } as const;
 
 /**
- * Not a broadcast: the mobile stream's own (stream-live-events.ts). Refetch what you show: what
- * happened before this point was not streamed to you.
+ * Not a Realtime broadcast: a conversation deleted goes to the live log only (mobile apps drop it;
+ * browsers leave with the account's own event, or reload the erased contact's page).
  */
-export const RESYNC_EVENT = 'resync';
+export const CONVERSATION_DELETED_EVENT = 'conversation_deleted';
 
 /** The same triggers pg_notify here, with the workspace id, so the live feed wakes on commit. */
 export const LIVE_FEED_CHANNEL = 'inbox_live';

@@ -168,6 +168,19 @@ it('purges exactly what is past each workspace’s time, in batches, and records
   expect(keptMessages.length).toBeLessThan(messages.length);
   expect(keptDeliveries.length).toBeLessThan(deliveries.length);
 
+  // The mobile live log is kept a week, whatever the workspace's policy (its triggers' own rows of
+  // this setup are newer than NOW, and stay).
+  const liveAges = [0.5, 6.9, 7.1, 30];
+  await sql(
+    `insert into live_events (workspace_id, event, body, created_at)
+     select $1, 'team_updated', '{}', $2::timestamptz - make_interval(secs => age * 86400)
+     from unnest($3::float8[]) age`,
+    [workspaces[0]?.id, NOW, liveAges],
+  );
+  const liveEventsBefore = async (at: Date) =>
+    (await sql<{ n: number }>('select count(*)::int as n from live_events where created_at < $1', [at]))[0]
+      ?.n;
+
   const report = await purgeExpired(services, NOW);
 
   expect(
@@ -182,7 +195,10 @@ it('purges exactly what is past each workspace’s time, in batches, and records
     workspaces: 3,
     messages: messages.length - keptMessages.length,
     deliveries: deliveries.length - keptDeliveries.length,
+    liveEvents: 2,
   });
+  expect(await liveEventsBefore(new Date(NOW.getTime() - 7 * DAY))).toBe(0);
+  expect(await liveEventsBefore(NOW)).toBe(2);
   // Each workspace's run says what its cutoffs removed.
   const runs = await sql<{ workspace_id: string; messages_purged: number; finished: boolean }>(
     'select workspace_id, messages_purged, finished_at is not null as finished from retention_runs',
@@ -207,5 +223,10 @@ it('purges exactly what is past each workspace’s time, in batches, and records
   for (const conversation of previews) expect(conversation.preview === null).toBe(conversation.stale);
 
   // A second run finds nothing more.
-  expect(await purgeExpired(services, NOW)).toEqual({ workspaces: 3, messages: 0, deliveries: 0 });
+  expect(await purgeExpired(services, NOW)).toEqual({
+    workspaces: 3,
+    messages: 0,
+    deliveries: 0,
+    liveEvents: 0,
+  });
 });

@@ -8,6 +8,7 @@ import { listWorkspaceAccountIds } from '../accounts/index.ts';
 import { forgetPreviewsBefore, purgeMessagesBefore } from '../conversations/index.ts';
 import type { Tx } from '../db/database.ts';
 import { purgeDeliveriesBefore } from '../ingest/index.ts';
+import { LIVE_LOG_DAYS, purgeLiveEvents } from '../realtime/live-events.repository.ts';
 import type { Services } from '../services.ts';
 import { listRetentionPolicies, type RetentionPolicy } from '../team/index.ts';
 import { finishRun, type RunCutoffs, startRun } from './retention-runs.repository.ts';
@@ -46,12 +47,14 @@ export interface PurgeReport {
   workspaces: number;
   messages: number;
   deliveries: number;
+  /** Of the mobile live log, kept LIVE_LOG_DAYS for every workspace. */
+  liveEvents: number;
 }
 
 /** `now` is the run's clock: what is older than each cutoff it gives goes. */
 export async function purgeExpired(services: Pick<Services, 'db'>, now: Date): Promise<PurgeReport> {
   const policies = await services.db.withService((trx) => listRetentionPolicies(trx));
-  const report: PurgeReport = { workspaces: policies.length, messages: 0, deliveries: 0 };
+  const report: PurgeReport = { workspaces: policies.length, messages: 0, deliveries: 0, liveEvents: 0 };
   for (const policy of policies) {
     const cutoffs = cutoffsAt(now, policy);
     const { runId, accountIds } = await services.db.withService(async (trx) => ({
@@ -81,5 +84,7 @@ export async function purgeExpired(services: Pick<Services, 'db'>, now: Date): P
   report.deliveries += await inBatches(services, (trx) =>
     purgeDeliveriesBefore(trx, 'unowned', unownedBefore, PURGE_BATCH),
   );
+  const liveLogBefore = new Date(now.getTime() - LIVE_LOG_DAYS * DAY_MS);
+  report.liveEvents = await inBatches(services, (trx) => purgeLiveEvents(trx, liveLogBefore, PURGE_BATCH));
   return report;
 }

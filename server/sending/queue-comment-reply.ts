@@ -79,7 +79,9 @@ export async function queueCommentReply(
         );
       }
       const window = privateReplyWindow(comment.occurredAt, now);
-      if (window.kind === 'closed') throw new AppError('UNPROCESSABLE', window.reason);
+      if (window.kind === 'closed') {
+        throw new AppError('UNPROCESSABLE', window.reason, { reason: 'window_closed' });
+      }
     }
 
     // Members cannot insert messages themselves: the reply, made only of what was checked, is
@@ -136,7 +138,9 @@ function sameReply(
   const kind = request.privately ? 'text' : COMMENT_KIND;
   const answers = request.privately ? stored.privateReplyTo : stored.commentParentId;
   if (stored.kind !== kind || stored.content !== text || answers !== commentId) {
-    throw new AppError('CONFLICT', 'This idempotency key was already used for a different message');
+    throw new AppError('CONFLICT', 'This idempotency key was already used for a different message', {
+      reason: 'idempotency_key_reused',
+    });
   }
   return stored;
 }

@@ -115,7 +115,9 @@ export async function queueOutboundMessage(
       humanAgentEnabled: conversation.humanAgentEnabled,
       sentByHuman: request.sentByHuman,
     });
-    if (window.kind === 'closed') throw new AppError('UNPROCESSABLE', window.reason);
+    if (window.kind === 'closed') {
+      throw new AppError('UNPROCESSABLE', window.reason, { reason: 'window_closed' });
+    }
 
     // Members cannot insert messages themselves (a direct insert would skip the checks above):
     // the reply, made only of what was checked, is stored as the server.
@@ -164,12 +166,15 @@ export async function queueOutboundMessage(
 /** Replies go out only through a connected account. */
 export function assertAccountCanSend(conversation: ReplyContext): void {
   if (conversation.connectionStatus === 'DISCONNECTED') {
-    throw new AppError('UNPROCESSABLE', 'This Instagram account is disconnected; reconnect it to reply.');
+    throw new AppError('UNPROCESSABLE', 'This Instagram account is disconnected; reconnect it to reply.', {
+      reason: 'account_needs_reconnect',
+    });
   }
   if (conversation.connectionStatus === 'NEEDS_REAUTH') {
     throw new AppError(
       'UNPROCESSABLE',
       `This Instagram account must be reconnected before replies can be sent (${conversation.needsReauthReason ?? 'its access was revoked'}).`,
+      { reason: 'account_needs_reconnect' },
     );
   }
 }
@@ -180,7 +185,9 @@ function sameReply(stored: OutboundMessage[], parts: OutboundPart[]): OutboundMe
     stored.length === parts.length &&
     parts.every((part, index) => sameContent(stored[index] as OutboundMessage, part));
   if (!matches) {
-    throw new AppError('CONFLICT', 'This idempotency key was already used for a different message');
+    throw new AppError('CONFLICT', 'This idempotency key was already used for a different message', {
+      reason: 'idempotency_key_reused',
+    });
   }
   return stored;
 }

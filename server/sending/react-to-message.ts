@@ -30,6 +30,7 @@ export async function reactToMessage(
       throw new AppError(
         'UNPROCESSABLE',
         'Instagram accepts reactions only while the conversation can be replied to.',
+        { reason: 'window_closed' },
       );
     }
     await setBusinessReaction(trx, message.id, request.reaction);

@@ -13,6 +13,7 @@ import { notificationsRouter } from './routers/notifications.router.ts';
 import { operatorRouter } from './routers/operator.router.ts';
 import { privacyRouter } from './routers/privacy.router.ts';
 import { settingsRouter } from './routers/settings.router.ts';
+import { syncRouter } from './routers/sync.router.ts';
 import { teamRouter } from './routers/team.router.ts';
 import { webhooksRouter } from './routers/webhooks.router.ts';
 
@@ -26,6 +27,7 @@ export const appRouter = router({
   leads: leadsRouter,
   settings: settingsRouter,
   live: liveRouter,
+  sync: syncRouter,
   health: healthRouter,
   history: historyRouter,
   privacy: privacyRouter,

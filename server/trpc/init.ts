@@ -1,8 +1,50 @@
-import { initTRPC, TRPCError } from '@trpc/server';
+import { initTRPC } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { z } from 'zod';
+import { AppError, type ErrorReason } from '../errors.ts';
 import { findMembership } from '../team/index.ts';
 import type { Context } from './context.ts';
 import { asAppError, toTRPCError } from './errors.ts';
+
+const SIGNED_IN: ErrorReason[] = [
+  'token_missing',
+  'token_malformed',
+  'token_invalid',
+  'token_expired',
+  'session_ended',
+];
+
+/**
+ * Who may call a procedure, set once on the base procedures below (so a router states it by the
+ * builder it picks), and the refusals that checking it can answer; the API reference (docs/api/)
+ * reads both.
+ */
+export const ACCESS_LEVELS = {
+  public: { description: 'Anyone: no token needed.', errors: [] },
+  operator: {
+    description: 'A signed-in operator (a valid access token of a live session).',
+    errors: SIGNED_IN,
+  },
+  member: {
+    description:
+      'A member of the workspace named by `workspaceId`, whatever their role (owner, admin or agent).',
+    errors: [...SIGNED_IN, 'not_a_member'],
+  },
+  admin: {
+    description: 'An owner or admin of the workspace named by `workspaceId`.',
+    errors: [...SIGNED_IN, 'not_a_member', 'role_required'],
+  },
+} as const satisfies Record<string, { description: string; errors: readonly ErrorReason[] }>;
+
+export type AccessLevel = keyof typeof ACCESS_LEVELS;
+
+export interface ProcedureMeta {
+  access: AccessLevel;
+  /** For the API reference; without it the procedure's JSDoc in its router is used. */
+  description?: string;
+  /** Reasons the procedure itself can answer, beyond those of its access level and input. */
+  errors?: ErrorReason[];
+}
 
 interface Issue {
   path: PropertyKey[];
@@ -17,21 +59,65 @@ function validationIssues(cause: unknown): Issue[] | null {
   return null;
 }
 
-const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
-    const issues = error.code === 'BAD_REQUEST' ? validationIssues(error.cause) : null;
-    return {
-      ...shape,
-      // Mobile clients show these next to the offending field.
-      data: {
-        ...shape.data,
-        issues:
-          issues?.map((i) => ({ path: i.path.map(String), message: i.message, code: i.code ?? null })) ??
-          null,
-      },
-    };
-  },
-});
+/** The reason of an error that is not a domain error (and not invalid input): tRPC's own. */
+const TRPC_REASONS: Record<TRPC_ERROR_CODE_KEY, ErrorReason> = {
+  PARSE_ERROR: 'bad_request',
+  BAD_REQUEST: 'bad_request',
+  METHOD_NOT_SUPPORTED: 'bad_request',
+  UNSUPPORTED_MEDIA_TYPE: 'bad_request',
+  CLIENT_CLOSED_REQUEST: 'bad_request',
+  UNAUTHORIZED: 'token_invalid',
+  PAYMENT_REQUIRED: 'forbidden',
+  FORBIDDEN: 'forbidden',
+  NOT_FOUND: 'unknown_procedure',
+  CONFLICT: 'conflict',
+  PRECONDITION_FAILED: 'conflict',
+  PRECONDITION_REQUIRED: 'conflict',
+  PAYLOAD_TOO_LARGE: 'payload_too_large',
+  UNPROCESSABLE_CONTENT: 'unprocessable',
+  TOO_MANY_REQUESTS: 'unavailable',
+  TIMEOUT: 'unavailable',
+  INTERNAL_SERVER_ERROR: 'internal',
+  NOT_IMPLEMENTED: 'internal',
+  BAD_GATEWAY: 'unavailable',
+  SERVICE_UNAVAILABLE: 'unavailable',
+  GATEWAY_TIMEOUT: 'unavailable',
+};
+
+/**
+ * Server-sent events (the live stream): a ping while nothing happens, because mobile networks and
+ * proxies drop a quiet connection; and the client told to reconnect when even pings stop coming
+ * (a dead connection the phone has not noticed).
+ */
+export const LIVE_PING_MS = 15_000;
+const LIVE_RECONNECT_AFTER_SILENCE_MS = 45_000;
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    sse: {
+      ping: { enabled: true, intervalMs: LIVE_PING_MS },
+      client: { reconnectAfterInactivityMs: LIVE_RECONNECT_AFTER_SILENCE_MS },
+    },
+    errorFormatter({ shape, error }) {
+      const issues = error.code === 'BAD_REQUEST' ? validationIssues(error.cause) : null;
+      const reason: ErrorReason =
+        asAppError(error)?.reason ?? (issues ? 'validation' : TRPC_REASONS[error.code]);
+      return {
+        ...shape,
+        data: {
+          ...shape.data,
+          // Programs branch on this (server/errors.ts lists them), never on the message.
+          reason,
+          // Mobile clients show these next to the offending field.
+          issues:
+            issues?.map((i) => ({ path: i.path.map(String), message: i.message, code: i.code ?? null })) ??
+            null,
+        },
+      };
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -46,32 +132,34 @@ const mapAppErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapAppErrors);
+export const publicProcedure = t.procedure.meta({ access: 'public' }).use(mapAppErrors);
 
-export const operatorProcedure = publicProcedure.use(({ ctx, next }) => {
+export const operatorProcedure = publicProcedure.meta({ access: 'operator' }).use(({ ctx, next }) => {
   if (ctx.auth.status === 'signed-in') return next({ ctx: { ...ctx, actor: ctx.auth.actor } });
   if (ctx.auth.status === 'rejected') throw toTRPCError(ctx.auth.error);
-  throw new TRPCError({
-    code: 'UNAUTHORIZED',
-    message: 'Sign in first: no session cookie or bearer token was sent',
+  throw new AppError('UNAUTHENTICATED', 'Sign in first: no session cookie or bearer token was sent', {
+    reason: 'token_missing',
   });
 });
 
 /** Procedures scoped to one workspace: the caller must be a member (404 otherwise, not an empty result). */
 export const workspaceProcedure = operatorProcedure
+  .meta({ access: 'member' })
   .input(z.object({ workspaceId: z.uuid() }))
   .use(async ({ ctx, input, next }) => {
     const membership = await ctx.db.withUser(ctx.actor, (trx) =>
       findMembership(trx, input.workspaceId, ctx.actor.userId),
     );
-    if (!membership) throw new TRPCError({ code: 'NOT_FOUND', message: 'Workspace not found' });
+    if (!membership) throw new AppError('NOT_FOUND', 'Workspace not found', { reason: 'not_a_member' });
     return next({ ctx: { ...ctx, workspace: membership } });
   });
 
 /** Workspace procedures reserved for owners and admins. */
-export const workspaceAdminProcedure = workspaceProcedure.use(({ ctx, next }) => {
+export const workspaceAdminProcedure = workspaceProcedure.meta({ access: 'admin' }).use(({ ctx, next }) => {
   if (ctx.workspace.role === 'agent') {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'Only workspace owners and admins can do this' });
+    throw new AppError('FORBIDDEN', 'Only workspace owners and admins can do this', {
+      reason: 'role_required',
+    });
   }
   return next();
 });

@@ -1,4 +1,4 @@
--- Push notifications for operators' phones and browsers (decision 021): the devices a person
+-- Push notifications for operators' phones and browsers (decision 024): the devices a person
 -- registered, what each person wants to hear about in each workspace, the conversations they
 -- muted, and one row per notification per device so none is ever sent twice.
 

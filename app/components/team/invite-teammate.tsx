@@ -41,7 +41,7 @@ export function InviteTeammate({ workspaceId }: { workspaceId: string }) {
         </div>
       </div>
       <form onSubmit={submit} className="mt-4 flex flex-wrap items-end gap-3">
-        <label className="block min-w-0 flex-1 sm:max-w-md">
+        <label className="block min-w-0 flex-1 max-sm:basis-full sm:max-w-md">
           <span className="text-sm font-medium text-slate-700">Invite as</span>
           <select
             value={role}
@@ -55,7 +55,11 @@ export function InviteTeammate({ workspaceId }: { workspaceId: string }) {
             ))}
           </select>
         </label>
-        <button type="submit" disabled={invite.isPending} className={`px-4 py-2 ${PRIMARY_LOOK}`}>
+        <button
+          type="submit"
+          disabled={invite.isPending}
+          className={`px-4 py-2 ${PRIMARY_LOOK} max-sm:min-h-10 max-sm:w-full`}
+        >
           {invite.isPending ? 'Creating…' : 'Create invite link'}
         </button>
       </form>

@@ -78,6 +78,9 @@ function PostPreview({ comment }: { comment: CommentView }) {
 
 type Mode = 'public' | 'private' | null;
 
+/** A comment's actions: small on a wide screen, a finger's size on a phone. */
+const ACTION = 'rounded px-1.5 py-0.5 max-lg:min-h-10 max-lg:px-2.5';
+
 function ReplyForm({
   workspaceId,
   message,
@@ -112,7 +115,7 @@ function ReplyForm({
         rows={2}
         value={text}
         onChange={(event) => setText(event.target.value)}
-        className="rounded-lg border border-slate-300 px-3 py-2 text-sm focus:border-brand-500 focus:outline-none"
+        className="rounded-lg border border-slate-300 px-3 py-2 text-sm focus:border-brand-500 focus:outline-none max-lg:text-base"
       />
       {reply.isError ? (
         <p role="alert" className="text-[11px] text-red-600">
@@ -123,14 +126,14 @@ function ReplyForm({
         <button
           type="button"
           onClick={done}
-          className="rounded px-2 py-1 text-xs text-slate-500 hover:bg-slate-100"
+          className="rounded px-2 py-1 text-xs text-slate-500 hover:bg-slate-100 max-lg:min-h-10 max-lg:px-3"
         >
           Cancel
         </button>
         <button
           type="submit"
           disabled={!text.trim() || reply.isPending}
-          className="rounded-lg bg-brand-600 px-3 py-1 text-xs font-semibold text-white hover:bg-brand-700 disabled:opacity-50"
+          className="rounded-lg bg-brand-600 px-3 py-1 text-xs font-semibold text-white hover:bg-brand-700 disabled:opacity-50 max-lg:min-h-10"
         >
           Send {label.toLowerCase()}
         </button>
@@ -159,7 +162,7 @@ function Moderation({
         type="button"
         disabled={hide.isPending}
         onClick={() => hide.mutate({ workspaceId, messageId: message.id, hidden: !comment.hidden })}
-        className="rounded px-1.5 py-0.5 hover:bg-slate-100"
+        className={`${ACTION} hover:bg-slate-100`}
       >
         {comment.hidden ? 'Show on post' : 'Hide'}
       </button>
@@ -172,7 +175,7 @@ function Moderation({
               remove.mutate({ workspaceId, messageId: message.id });
             }
           }}
-          className="rounded px-1.5 py-0.5 text-red-600 hover:bg-red-50"
+          className={`${ACTION} text-red-600 hover:bg-red-50`}
         >
           Delete
         </button>
@@ -199,7 +202,7 @@ export function CommentItem({ workspaceId, message }: { workspaceId: string; mes
     >
       <div
         className={clsx(
-          'w-[min(28rem,80%)] rounded-2xl border bg-white p-3 shadow-sm',
+          'w-[min(28rem,80%)] rounded-2xl border bg-white p-3 shadow-sm max-lg:w-[min(28rem,92%)]',
           comment.hidden ? 'border-dashed border-slate-300' : 'border-slate-200',
         )}
       >
@@ -222,7 +225,7 @@ export function CommentItem({ workspaceId, message }: { workspaceId: string; mes
             <button
               type="button"
               onClick={() => setMode('public')}
-              className="rounded px-1.5 py-0.5 hover:bg-slate-100"
+              className={`${ACTION} hover:bg-slate-100`}
             >
               Reply publicly
             </button>
@@ -230,7 +233,7 @@ export function CommentItem({ workspaceId, message }: { workspaceId: string; mes
               <button
                 type="button"
                 onClick={() => setMode('private')}
-                className="rounded px-1.5 py-0.5 hover:bg-slate-100"
+                className={`${ACTION} hover:bg-slate-100`}
               >
                 Reply privately
               </button>

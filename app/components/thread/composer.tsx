@@ -140,21 +140,29 @@ export function Composer({
   }
 
   const tool =
-    'rounded-lg border border-slate-300 px-3 py-1.5 text-xs font-medium text-slate-600 hover:bg-slate-50 disabled:opacity-50 aria-pressed:border-brand-500 aria-pressed:bg-brand-50 aria-pressed:text-brand-700';
+    'rounded-lg border border-slate-300 px-3 py-1.5 text-xs font-medium text-slate-600 hover:bg-slate-50 disabled:opacity-50 aria-pressed:border-brand-500 aria-pressed:bg-brand-50 aria-pressed:text-brand-700 max-lg:min-h-10';
   return (
-    <form onSubmit={submit} className="border-t border-slate-200 bg-white px-6 py-3">
-      <WindowNotice window={window} />
-      {send.isError ? (
-        <p role="alert" className="mt-1 text-xs text-red-600">
-          {refusalText(send.error)}
-        </p>
-      ) : null}
-      {body === 'attach' ? <AttachFields draft={attach} onChange={setAttach} disabled={closed} /> : null}
-      {body === 'cards' ? <CardsFields cards={cards} onChange={setCards} disabled={closed} /> : null}
-      {quickReplies ? (
-        <QuickReplyFields drafts={quickReplies} onChange={setQuickReplies} disabled={closed} />
-      ) : null}
-      <div className="mt-2 flex gap-2">
+    // Sticky at the bottom of the conversation, which is as tall as the visible screen: on a phone
+    // it rides above the on-screen keyboard (see the viewport meta in root.tsx).
+    <form
+      onSubmit={submit}
+      className="sticky bottom-0 border-t border-slate-200 bg-white px-6 py-3 max-lg:flex max-lg:max-h-[60dvh] max-lg:flex-col max-lg:px-3 max-lg:py-2"
+    >
+      {/* On a phone the rich parts scroll here, so the tools, the text and Send stay in view. */}
+      <div className="max-lg:min-h-0 max-lg:flex-1 max-lg:overflow-y-auto">
+        <WindowNotice window={window} />
+        {send.isError ? (
+          <p role="alert" className="mt-1 text-xs text-red-600">
+            {refusalText(send.error)}
+          </p>
+        ) : null}
+        {body === 'attach' ? <AttachFields draft={attach} onChange={setAttach} disabled={closed} /> : null}
+        {body === 'cards' ? <CardsFields cards={cards} onChange={setCards} disabled={closed} /> : null}
+        {quickReplies ? (
+          <QuickReplyFields drafts={quickReplies} onChange={setQuickReplies} disabled={closed} />
+        ) : null}
+      </div>
+      <div className="mt-2 flex flex-wrap gap-2">
         <button
           type="button"
           onClick={() => toggle('attach')}
@@ -203,12 +211,12 @@ export function Composer({
             if (event.key === 'Enter' && !event.shiftKey) submit(event);
           }}
           placeholder={closed ? 'Replies are closed for this conversation' : 'Write a reply…'}
-          className={`${field} min-h-0 flex-1 resize-none`}
+          className={`${field} min-h-0 flex-1 resize-none max-lg:text-base`}
         />
         <button
           type="submit"
           disabled={!ready}
-          className="self-end rounded-lg bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-50"
+          className="self-end rounded-lg bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-50 max-lg:min-h-11"
         >
           Send
         </button>

@@ -145,7 +145,12 @@ export function MessageBubble({
       data-direction={message.direction}
       data-kind={message.kind}
     >
-      <div className={clsx('flex max-w-[70%] flex-col', outbound ? 'items-end' : 'items-start')}>
+      <div
+        className={clsx(
+          'flex max-w-[70%] flex-col max-lg:max-w-[85%]',
+          outbound ? 'items-end' : 'items-start',
+        )}
+      >
         {message.referral ? <ReferralTag referral={message.referral} /> : null}
         {message.quickReplyPayload !== null ? (
           <span
@@ -167,7 +172,8 @@ export function MessageBubble({
           </p>
         ) : null}
         {media ? (
-          <div className="space-y-1.5">
+          // As wide as the bubble's column at most: a row of cards scrolls inside it, not past it.
+          <div className="max-w-full space-y-1.5">
             <Body message={message} />
           </div>
         ) : null}

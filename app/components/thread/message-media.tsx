@@ -184,7 +184,11 @@ const cardFrame =
 /** A generic template's cards, side by side as the customer swipes through them. */
 function TemplateCards({ cards }: { cards: TemplateCard[] }) {
   return (
-    <ul aria-label="Template cards" className="flex max-w-full snap-x items-start gap-2 overflow-x-auto pb-1">
+    <ul
+      aria-label="Template cards"
+      className="flex max-w-full snap-x items-start gap-2 overflow-x-auto pb-1"
+      data-scrolls-sideways
+    >
       {cards.map((card, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: a template's cards never reorder
         <li key={index} className={cardFrame}>

@@ -34,7 +34,7 @@ function replaceAt<T>(items: T[], index: number, item: T): T[] {
 function Panel({ label, children }: { label: string; children: ReactNode }) {
   return (
     <fieldset
-      className="mt-2 max-h-[45vh] min-w-0 space-y-2 overflow-y-auto rounded-lg border border-slate-200 p-3"
+      className="mt-2 max-h-[45vh] min-w-0 space-y-2 overflow-y-auto rounded-lg border border-slate-200 p-3 max-lg:max-h-none"
       onKeyDown={keepEnter}
     >
       <legend className="px-1 text-xs font-semibold text-slate-600">{label}</legend>
@@ -310,7 +310,7 @@ function CardFields({
           Remove card
         </button>
       </div>
-      <div className="grid grid-cols-2 gap-2">
+      <div className="grid grid-cols-2 gap-2 max-sm:grid-cols-1">
         {text('title', 'title', 'Title (up to 80 characters)')}
         {text('subtitle', 'subtitle', 'Subtitle (optional)')}
         {text('imageUrl', 'image URL', 'Image https://… (optional)')}

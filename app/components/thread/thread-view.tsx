@@ -91,7 +91,7 @@ export function ThreadView({
       <div
         ref={scroller}
         onScroll={onScroll}
-        className="h-full overflow-y-auto px-6"
+        className="h-full overflow-y-auto px-6 max-lg:px-3"
         role="log"
         aria-label="Messages"
         data-testid="thread"

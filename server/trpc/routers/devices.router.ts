@@ -16,6 +16,7 @@ export const devicesRouter = router({
     .input(RegisterDeviceInput)
     .output(DeviceSchema)
     .mutation(({ ctx, input }) => registerDevice(ctx.services, ctx.actor, input)),
+  /** Stops notifications to one of the caller's devices: by the id `register` gave, or a browser's endpoint. */
   unregister: operatorProcedure
     .input(UnregisterDeviceInput)
     .output(z.object({ ok: z.literal(true) }))
@@ -23,5 +24,6 @@ export const devicesRouter = router({
       await unregisterDevice(ctx.db, ctx.actor, input);
       return { ok: true as const };
     }),
+  /** The caller's registered devices, most recently seen first; never their tokens. */
   list: operatorProcedure.output(z.array(DeviceSchema)).query(({ ctx }) => listDevices(ctx.db, ctx.actor)),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MessageViewSchema, readMessages } from '../../conversations/index.ts';
 import {
   OutboundMessageSchema,
   queueOutboundMessage,
@@ -12,6 +13,17 @@ import {
 import { router, workspaceProcedure } from '../init.ts';
 
 export const messagesRouter = router({
+  /**
+   * Messages by id (up to 100, any conversations of the workspace), as the thread shows them and
+   * with their conversation: what a live event or `sync.changes` named. `missing` lists the ids the
+   * workspace does not hold (any more: purged by retention, the contact erased).
+   */
+  byIds: workspaceProcedure
+    .input(z.object({ messageIds: z.array(z.uuid()).min(1).max(100) }))
+    .output(z.object({ messages: z.array(MessageViewSchema), missing: z.array(z.uuid()) }))
+    .query(({ ctx, input }) =>
+      readMessages(ctx.db, ctx.actor, { workspaceId: ctx.workspace.id, ids: input.messageIds }),
+    ),
   /**
    * Queues a reply typed by the operator; it goes out in the background and every state change
    * arrives over Realtime. Text and attachment together make two messages (two Send API calls).

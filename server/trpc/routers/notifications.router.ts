@@ -15,15 +15,18 @@ const Ok = z.object({ ok: z.literal(true) });
 
 /** What the caller hears about in a workspace (push notifications), and the conversations they muted. */
 export const notificationsRouter = router({
+  /** What the caller hears about in this workspace (default: all), and the conversations they muted. */
   preferences: workspaceProcedure
     .output(PreferencesSchema)
     .query(({ ctx }) => readPreferences(ctx.db, ctx.actor, ctx.workspace.id)),
+  /** Sets what the caller hears about in this workspace: all, only conversations assigned to them, or none. */
   updatePreferences: workspaceProcedure
     .input(z.object({ notify: NotifySchema }))
     .output(PreferencesSchema)
     .mutation(({ ctx, input }) =>
       updatePreferences(ctx.db, ctx.actor, { workspaceId: ctx.workspace.id, notify: input.notify }),
     ),
+  /** The caller hears nothing more about this conversation, even when it is assigned to them. */
   mute: workspaceProcedure
     .input(ConversationInput)
     .output(Ok)
@@ -34,6 +37,7 @@ export const notificationsRouter = router({
       });
       return { ok: true as const };
     }),
+  /** Undoes mute: the conversation notifies the caller again as their preferences say. */
   unmute: workspaceProcedure
     .input(ConversationInput)
     .output(Ok)

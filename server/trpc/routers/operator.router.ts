@@ -10,6 +10,7 @@ import { operatorProcedure, router } from '../init.ts';
 export const operatorRouter = router({
   /** The signed-in operator and their workspaces. */
   me: operatorProcedure.output(OperatorSchema).query(({ ctx }) => getOperator(ctx.db, ctx.actor)),
+  /** A new workspace, with the operator as its owner. */
   createWorkspace: operatorProcedure
     .input(CreateWorkspaceInput)
     .output(WorkspaceSchema)

@@ -31,6 +31,7 @@ export const settingsRouter = router({
       async ({ ctx }) =>
         (await ctx.db.withUser(ctx.actor, (trx) => findSendSettings(trx, ctx.workspace.id))) as SendSettings,
     ),
+  /** Turns Human Agent replies, reactions, seen receipts and typing on or off (owners and admins). */
   updateSend: workspaceAdminProcedure
     .input(SendSettingsSchema.partial())
     .output(SendSettingsSchema)
@@ -42,6 +43,7 @@ export const settingsRouter = router({
   retention: workspaceProcedure
     .output(RetentionSettingsSchema)
     .query(({ ctx }) => readRetention(ctx.db, ctx.actor, ctx.workspace.id)),
+  /** Sets how long messages (`null`: forever) and raw deliveries are kept (owners and admins). */
   updateRetention: workspaceAdminProcedure
     .input(RetentionPolicySchema.partial())
     .output(RetentionPolicySchema)

@@ -32,6 +32,7 @@ export const teamRouter = router({
         appUrl: ctx.services.env.APP_URL,
       }),
     ),
+  /** Withdraws an invitation that has not been used yet (owners and admins). */
   revokeInvitation: workspaceAdminProcedure
     .input(z.object({ invitationId: z.uuid() }))
     .output(z.object({ revoked: z.literal(true) }))
@@ -42,6 +43,7 @@ export const teamRouter = router({
       });
       return { revoked: true as const };
     }),
+  /** Takes a member out of the workspace (owners and admins; an owner only by an owner, never the last). */
   removeMember: workspaceAdminProcedure
     .input(z.object({ userId: z.uuid() }))
     .output(z.object({ removed: z.literal(true) }))
@@ -49,6 +51,7 @@ export const teamRouter = router({
       await removeMember(ctx.db, ctx.actor, { workspaceId: ctx.workspace.id, userId: input.userId });
       return { removed: true as const };
     }),
+  /** Makes a member an owner, admin or agent (owners and admins; owners only by an owner). */
   changeRole: workspaceAdminProcedure
     .input(z.object({ userId: z.uuid(), role: RoleSchema }))
     .output(z.object({ userId: z.uuid(), role: RoleSchema }))
@@ -65,6 +68,7 @@ export const teamRouter = router({
     .input(InvitationTokenInput)
     .output(InvitationPreviewSchema)
     .query(({ ctx, input }) => previewInvitation(ctx.db, ctx.actor, input.token)),
+  /** Joins the workspace an invitation link is for, with its role; once per link. */
   acceptInvitation: operatorProcedure
     .input(InvitationTokenInput)
     .output(z.object({ workspaceId: z.uuid(), joined: z.boolean() }))

@@ -1,0 +1,185 @@
+// `npm run bench:mobile-live`: the mobile live stream as an app sees it. The production build and a
+// worker run against the local stack; an operator signs in through supabase-js and subscribes to
+// `live.events` with @trpc/client over SSE, as a phone does. It measures:
+// - live: webhook POST → `messageCreated` on the stream, one message at a time;
+// - resume: the app drops its connection, BENCH_MISSED messages arrive, and it resubscribes from
+//   its last event id: how long until it holds them all, and that each came exactly once;
+// - catch-up: the same gap read with `sync.changes` instead, page after page.
+// The baseline, measured in the same run, is the webhook POST's own round trip (until Meta would
+// get its 200): the ratios say how many such round trips the rest of the path costs.
+import type { ChildProcess } from 'node:child_process';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { EventSource } from 'eventsource';
+import pg from 'pg';
+import { ephemeralClusterDir, freePort } from '#dev/postgres.ts';
+import {
+  localServerEnv,
+  startWebServer,
+  startWorkerProcess,
+  stopProcess,
+  waitForHttp,
+} from '#dev/processes.ts';
+import { startLocalStack } from '#dev/stack.ts';
+import { supabaseClient } from '#dev/supabase/client.ts';
+import { signedTextDelivery } from '#dev/webhook-deliveries.ts';
+import type { LiveEvent } from '#server/realtime/live-event.schemas.ts';
+import type { AppRouter } from '#server/trpc/app.router.ts';
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100);
+const MISSED = Number(process.env.BENCH_MISSED ?? 500);
+const ACCOUNT = '17841400000007778';
+const CUSTOMER = '5900000000778001';
+
+const stack = await startLocalStack({ dataDir: await ephemeralClusterDir('bench-mobile'), ephemeral: true });
+const secret = stack.env.INSTAGRAM_APP_SECRET as string;
+const port = await freePort();
+const env = localServerEnv(stack.env, port);
+const baseUrl = env.APP_URL as string;
+const children: ChildProcess[] = [startWebServer(env), startWorkerProcess(env)];
+
+async function post(text: string): Promise<{ sentAt: number; ackMs: number }> {
+  const delivery = signedTextDelivery({ account: ACCOUNT, customer: CUSTOMER, text, secret });
+  const sentAt = Date.now();
+  const response = await fetch(`${baseUrl}/api/instagram/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': delivery.signature },
+    body: delivery.body,
+  });
+  if (!response.ok) throw new Error(`webhook answered ${response.status}`);
+  await response.arrayBuffer();
+  return { sentAt, ackMs: Date.now() - sentAt };
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+};
+const ms = (values: number[]) => `p50 ${percentile(values, 50)} ms   p95 ${percentile(values, 95)} ms`;
+
+try {
+  await waitForHttp(`${baseUrl}/sign-in`, children[0] as ChildProcess);
+  const supabase = supabaseClient({
+    url: stack.env.SUPABASE_URL as string,
+    anonKey: stack.env.SUPABASE_ANON_KEY as string,
+  });
+  const credentials = { email: 'mobile-bench@example.test', password: 'bench-password-1' };
+  await supabase.auth.signUp(credentials);
+  const { data, error } = await supabase.auth.signInWithPassword(credentials);
+  if (error || !data.session) throw new Error(`sign-in failed: ${error?.message}`);
+  const headers = { Authorization: `Bearer ${data.session.access_token}` };
+  const url = `${baseUrl}/api/trpc`;
+  const api = createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({
+          url,
+          EventSource,
+          eventSourceOptions: () => ({
+            fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...headers } }),
+          }),
+        }),
+        false: httpBatchLink({ url, headers }),
+      }),
+    ],
+  });
+  const workspaceId = (await api.operator.createWorkspace.mutate({ name: 'Mobile bench' })).id;
+  const db = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+  await db.connect();
+  await db.query(
+    `insert into channel_connections (workspace_id, login_path, channel_identifier, display_name)
+     values ($1, 'instagram', $2, '@bench.shop')`,
+    [workspaceId, ACCOUNT],
+  );
+  await db.end();
+
+  /** `live.events`, noting when each new message arrived; resolves once the stream stands. */
+  function subscribe(lastEventId?: string) {
+    const arrived: { id: string; event: LiveEvent; at: number }[] = [];
+    let standing = () => {};
+    const stands = new Promise<void>((resolve) => {
+      standing = resolve;
+    });
+    const handle = api.live.events.subscribe(
+      { workspaceId, lastEventId },
+      {
+        onStarted: () => standing(),
+        onData: ({ id, data }) => arrived.push({ id, event: data, at: Date.now() }),
+        onError: (e) => console.error('stream error', e),
+      },
+    );
+    return { arrived, stands, stop: () => handle.unsubscribe() };
+  }
+  const created = <T extends { event: LiveEvent }>(arrived: T[]) =>
+    arrived.filter((a) => a.event.type === 'messageCreated');
+  const waitFor = async (check: () => boolean) => {
+    const deadline = Date.now() + 60_000;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  };
+
+  // Live, one message at a time.
+  const live = subscribe();
+  await live.stands;
+  await post('Hello, opening the conversation');
+  await waitFor(() => created(live.arrived).length === 1);
+  const liveMs: number[] = [];
+  const ackMs: number[] = [];
+  for (let i = 1; i <= MESSAGES; i += 1) {
+    const sent = await post(`Latency probe <${i}>`);
+    ackMs.push(sent.ackMs);
+    await waitFor(() => created(live.arrived).length === i + 1);
+    liveMs.push((created(live.arrived).at(-1)?.at as number) - sent.sentAt);
+  }
+  const lastSeen = live.arrived.at(-1)?.id as string;
+  live.stop();
+
+  // Offline while MISSED messages arrive; then back, by resuming the stream…
+  for (let i = 1; i <= MISSED; i += 1) await post(`Missed <${i}>`);
+  // Stored, not only acknowledged: the resume then has all of them to send.
+  const db2 = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+  await db2.connect();
+  const storedMissed = async () =>
+    (
+      await db2.query<{ n: number }>(
+        "select count(*)::int as n from conversation_messages where content like 'Missed <%'",
+      )
+    ).rows[0]?.n ?? 0;
+  while ((await storedMissed()) < MISSED) await new Promise((resolve) => setTimeout(resolve, 20));
+  await db2.end();
+  const resumeStarted = Date.now();
+  const resumed = subscribe(lastSeen);
+  await waitFor(() => created(resumed.arrived).length >= MISSED);
+  const resumeMs = Date.now() - resumeStarted;
+  const resumedIds = created(resumed.arrived).map((a) => (a.event as { messageId: string }).messageId);
+  resumed.stop();
+
+  // …or by reading the same gap with sync.changes.
+  const syncStarted = Date.now();
+  let since: string = lastSeen;
+  let calls = 0;
+  const synced = new Set<string>();
+  for (;;) {
+    const changes = await api.sync.changes.query({ workspaceId, since, limit: 500 });
+    calls += 1;
+    for (const m of changes.messages) synced.add(m.id);
+    since = changes.next;
+    if (!changes.hasMore) break;
+  }
+  const syncMs = Date.now() - syncStarted;
+
+  const ack = percentile(ackMs, 50);
+  console.log(`
+Mobile live stream (tRPC over SSE, @trpc/client), local stack, production build
+  webhook POST → messageCreated on the stream, ${MESSAGES} one at a time:  ${ms(liveMs)}   max ${Math.max(...liveMs)} ms
+  baseline: webhook POST → 200:  ${ms(ackMs)}
+  ratio (stream / POST round trip): p50 ${(percentile(liveMs, 50) / Math.max(1, ack)).toFixed(1)}×   p95 ${(percentile(liveMs, 95) / Math.max(1, percentile(ackMs, 95))).toFixed(1)}×
+  resume after ${MISSED} missed messages: all in ${resumeMs} ms, ${resumedIds.length} received, ${new Set(resumedIds).size} distinct
+  sync.changes over the same gap: ${synced.size} messages in ${syncMs} ms, ${calls} call(s)
+`);
+} finally {
+  await Promise.all(children.map(stopProcess));
+  await stack.stop();
+}
