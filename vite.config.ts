@@ -54,6 +54,7 @@ export default defineConfig(({ isSsrBuild }) => ({
       'pg',
       'pg-boss',
       'rate-limiter-flexible',
+      'web-push',
       'ws',
       'zod',
     ],

@@ -4,57 +4,24 @@
 // and the page notes when each message's text appears in the thread (same machine clock).
 // The baseline, measured in the same run, is the webhook POST's own round trip (until Meta would
 // get its 200): the ratio says how many such round trips the rest of the path costs.
-import type { ChildProcess } from 'node:child_process';
 import { chromium } from '@playwright/test';
 import pg from 'pg';
-import { ephemeralClusterDir, freePort } from '#dev/postgres.ts';
-import {
-  localServerEnv,
-  startWebServer,
-  startWorkerProcess,
-  stopProcess,
-  waitForHttp,
-} from '#dev/processes.ts';
-import { startLocalStack } from '#dev/stack.ts';
-import { signedTextDelivery } from '#dev/webhook-deliveries.ts';
+import { percentile, startBenchApp } from './app-stack.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100);
 const ACCOUNT = '17841400000007777';
 const CUSTOMER = '5900000000777001';
 
-const stack = await startLocalStack({ dataDir: await ephemeralClusterDir('bench-live'), ephemeral: true });
-const secret = stack.env.INSTAGRAM_APP_SECRET as string;
-const port = await freePort();
-const env = localServerEnv(stack.env, port);
-const baseUrl = env.APP_URL as string;
-const webhookUrl = `${baseUrl}/api/instagram/webhook`;
-const children: ChildProcess[] = [startWebServer(env), startWorkerProcess(env)];
+const app = await startBenchApp('bench-live');
+const { baseUrl, stack } = app;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu'],
 });
 
-/** POSTs one message as Meta would; resolves with when it was sent and how long the 200 took. */
-async function post(text: string): Promise<{ sentAt: number; ackMs: number }> {
-  const delivery = signedTextDelivery({ account: ACCOUNT, customer: CUSTOMER, text, secret });
-  const sentAt = Date.now();
-  const response = await fetch(webhookUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': delivery.signature },
-    body: delivery.body,
-  });
-  if (!response.ok) throw new Error(`webhook answered ${response.status}`);
-  await response.arrayBuffer();
-  return { sentAt, ackMs: Date.now() - sentAt };
-}
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-};
+const post = (text: string) => app.postCustomerText({ account: ACCOUNT, customer: CUSTOMER, text });
 
 try {
-  await waitForHttp(`${baseUrl}/sign-in`, children[0] as ChildProcess);
   const page = await browser.newPage();
   await page.goto(`${baseUrl}/sign-up`);
   await page.getByLabel('Your name').fill('Bench Operator');
@@ -112,6 +79,5 @@ Webhook POST → message rendered in the open conversation (Chromium), ${MESSAGE
 `);
 } finally {
   await browser.close();
-  await Promise.all(children.map(stopProcess));
-  await stack.stop();
+  await app.stop();
 }

@@ -7,57 +7,24 @@
 // - catch-up: the same gap read with `sync.changes` instead, page after page.
 // The baseline, measured in the same run, is the webhook POST's own round trip (until Meta would
 // get its 200): the ratios say how many such round trips the rest of the path costs.
-import type { ChildProcess } from 'node:child_process';
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
-import { EventSource } from 'eventsource';
 import pg from 'pg';
-import { ephemeralClusterDir, freePort } from '#dev/postgres.ts';
-import {
-  localServerEnv,
-  startWebServer,
-  startWorkerProcess,
-  stopProcess,
-  waitForHttp,
-} from '#dev/processes.ts';
-import { startLocalStack } from '#dev/stack.ts';
 import { supabaseClient } from '#dev/supabase/client.ts';
-import { signedTextDelivery } from '#dev/webhook-deliveries.ts';
+import { mobileClient } from '#dev/test/mobile-client.ts';
 import type { LiveEvent } from '#server/realtime/live-event.schemas.ts';
-import type { AppRouter } from '#server/trpc/app.router.ts';
+import { percentile, startBenchApp } from './app-stack.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100);
 const MISSED = Number(process.env.BENCH_MISSED ?? 500);
 const ACCOUNT = '17841400000007778';
 const CUSTOMER = '5900000000778001';
 
-const stack = await startLocalStack({ dataDir: await ephemeralClusterDir('bench-mobile'), ephemeral: true });
-const secret = stack.env.INSTAGRAM_APP_SECRET as string;
-const port = await freePort();
-const env = localServerEnv(stack.env, port);
-const baseUrl = env.APP_URL as string;
-const children: ChildProcess[] = [startWebServer(env), startWorkerProcess(env)];
+const app = await startBenchApp('bench-mobile');
+const { baseUrl, stack } = app;
 
-async function post(text: string): Promise<{ sentAt: number; ackMs: number }> {
-  const delivery = signedTextDelivery({ account: ACCOUNT, customer: CUSTOMER, text, secret });
-  const sentAt = Date.now();
-  const response = await fetch(`${baseUrl}/api/instagram/webhook`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': delivery.signature },
-    body: delivery.body,
-  });
-  if (!response.ok) throw new Error(`webhook answered ${response.status}`);
-  await response.arrayBuffer();
-  return { sentAt, ackMs: Date.now() - sentAt };
-}
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-};
+const post = (text: string) => app.postCustomerText({ account: ACCOUNT, customer: CUSTOMER, text });
 const ms = (values: number[]) => `p50 ${percentile(values, 50)} ms   p95 ${percentile(values, 95)} ms`;
 
 try {
-  await waitForHttp(`${baseUrl}/sign-in`, children[0] as ChildProcess);
   const supabase = supabaseClient({
     url: stack.env.SUPABASE_URL as string,
     anonKey: stack.env.SUPABASE_ANON_KEY as string,
@@ -66,23 +33,7 @@ try {
   await supabase.auth.signUp(credentials);
   const { data, error } = await supabase.auth.signInWithPassword(credentials);
   if (error || !data.session) throw new Error(`sign-in failed: ${error?.message}`);
-  const headers = { Authorization: `Bearer ${data.session.access_token}` };
-  const url = `${baseUrl}/api/trpc`;
-  const api = createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({
-          url,
-          EventSource,
-          eventSourceOptions: () => ({
-            fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...headers } }),
-          }),
-        }),
-        false: httpBatchLink({ url, headers }),
-      }),
-    ],
-  });
+  const api = mobileClient({ url: baseUrl }, data.session.access_token);
   const workspaceId = (await api.operator.createWorkspace.mutate({ name: 'Mobile bench' })).id;
   const db = new pg.Client({ connectionString: stack.env.DATABASE_URL });
   await db.connect();
@@ -180,6 +131,5 @@ Mobile live stream (tRPC over SSE, @trpc/client), local stack, production build
   sync.changes over the same gap: ${synced.size} messages in ${syncMs} ms, ${calls} call(s)
 `);
 } finally {
-  await Promise.all(children.map(stopProcess));
-  await stack.stop();
+  await app.stop();
 }

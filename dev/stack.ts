@@ -9,6 +9,8 @@ import { type MetaAppCredentials, metaAppEnv, newMetaAppCredentials } from './me
 import { type MetaSimulator, startMetaSimulator } from './meta/simulator.ts';
 import { applyMigrations, applyShim } from './migrate.ts';
 import { freePort, isPortFree, type LocalPostgres, startPostgres } from './postgres.ts';
+import { newVapidKeys, type VapidKeys } from './push/credentials.ts';
+import { type PushStandIn, startPushStandIn } from './push/stand-in.ts';
 import { type SupabaseStandIn, startSupabaseStandIn } from './supabase/server.ts';
 
 export interface LocalStack {
@@ -17,6 +19,8 @@ export interface LocalStack {
   metaApp: MetaAppCredentials;
   /** Meta, as far as the app can tell; point its webhooks at the app once the app listens. */
   meta: MetaSimulator;
+  /** Expo, FCM, APNs and Web Push, as far as the app can tell. */
+  push: PushStandIn;
   env: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -39,6 +43,23 @@ async function tokenKeys(options: LocalStackOptions): Promise<string> {
   await writeFile(file, `${spec}\n`, { mode: 0o600 });
   return spec;
 }
+
+/**
+ * The app's VAPID keys must outlive restarts too: a browser's subscription is bound to the public
+ * key it subscribed with.
+ */
+async function vapidKeys(options: LocalStackOptions): Promise<VapidKeys> {
+  if (options.ephemeral) return newVapidKeys();
+  const file = path.join(options.dataDir, 'vapid-keys.json');
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as VapidKeys;
+  const keys = newVapidKeys();
+  await writeFile(file, `${JSON.stringify(keys)}\n`, { mode: 0o600 });
+  return keys;
+}
+
+/** Where browsers' subscriptions may point: the stand-in, and the real push services. */
+const REAL_WEB_PUSH_ORIGINS =
+  'https://fcm.googleapis.com,https://updates.push.services.mozilla.com,https://*.notify.windows.com,https://web.push.apple.com';
 
 /**
  * The simulator's port: the one a persistent stack used before, while it is free, since the
@@ -70,11 +91,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     const metaApp = options.metaApp ?? newMetaAppCredentials();
     const meta = await startMetaSimulator({ app: metaApp, port: await simulatorPort(options) });
+    const push = await startPushStandIn();
+    const pushEnv = push.env(await vapidKeys(options));
     return {
       postgres,
       supabase,
       metaApp,
       meta,
+      push,
       env: {
         DATABASE_URL: postgres.appUrl(),
         SUPABASE_URL: supabase.url,
@@ -86,8 +110,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         INSTAGRAM_API_URL: `${meta.url}/api.instagram.com`,
         FACEBOOK_OAUTH_URL: `${meta.url}/www.facebook.com`,
         TOKEN_ENCRYPTION_KEYS: await tokenKeys(options),
+        ...pushEnv,
+        // A browser with a way out (on a developer's machine) may subscribe at its real push service.
+        PUSH_WEB_ENDPOINT_ORIGINS: `${pushEnv.PUSH_WEB_ENDPOINT_ORIGINS},${REAL_WEB_PUSH_ORIGINS}`,
       },
       async stop() {
+        await push.stop();
         await meta.stop();
         await supabase.stop();
         await postgres.stop();

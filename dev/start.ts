@@ -38,6 +38,7 @@ const stack = await startLocalStack({
 step(`PostgreSQL 17     ${stack.env.DATABASE_URL?.replace(/:[^:@/]+@/, ':•••@')}`);
 step(`Supabase (local)  ${stack.supabase.url}`);
 step(`Meta simulator    ${stack.meta.url}`);
+step(`Push services     ${stack.push.url} (APNs ${stack.push.apnsUrl})`);
 if (metaApp.given.length > 0)
   step(`Meta app          ${metaApp.given.join(', ')} from .env or the environment`);
 

@@ -35,6 +35,7 @@ export default async function globalSetup() {
   process.env.E2E_SUPABASE_URL = stack.supabase.url;
   process.env.E2E_SUPABASE_ANON_KEY = stack.supabase.anonKey;
   process.env.E2E_META_URL = stack.meta.url;
+  process.env.E2E_PUSH_URL = stack.push.url;
   // For specs that start a server process of their own against the same stack.
   process.env.E2E_SERVER_ENV = JSON.stringify(env);
 

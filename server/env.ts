@@ -88,6 +88,74 @@ const EnvSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
+  /**
+   * Push notifications (decision 024). Each provider is used only when configured; the base URLs
+   * default to the real services and point at the local stand-in under `npm start` and tests.
+   * Expo's push service needs no credentials (an access token only when the Expo project enforces
+   * one).
+   */
+  PUSH_EXPO_URL: httpUrl.default('https://exp.host'),
+  PUSH_EXPO_ACCESS_TOKEN: z.string().min(20, 'must be an Expo access token').optional(),
+  /** Firebase Cloud Messaging (HTTP v1): the service account's JSON key, as downloaded. */
+  PUSH_FCM_SERVICE_ACCOUNT: z.string().min(2, 'must be the service account JSON').optional(),
+  PUSH_FCM_URL: httpUrl.default('https://fcm.googleapis.com'),
+  /** Where the service account's signed assertion is exchanged for an access token. */
+  PUSH_FCM_TOKEN_URL: httpUrl.default('https://oauth2.googleapis.com/token'),
+  /** APNs token-based authentication: the .p8 key's id, its PEM and the team that owns it. */
+  PUSH_APNS_KEY_ID: z
+    .string()
+    .regex(/^[A-Z0-9]{10}$/, 'must be the 10-character APNs key id')
+    .optional(),
+  PUSH_APNS_TEAM_ID: z
+    .string()
+    .regex(/^[A-Z0-9]{10}$/, 'must be the 10-character Apple team id')
+    .optional(),
+  PUSH_APNS_PRIVATE_KEY: z
+    .string()
+    .includes('PRIVATE KEY', { error: 'must be the .p8 key in PEM form' })
+    .transform((pem) => pem.replaceAll('\\n', '\n'))
+    .optional(),
+  /** https://api.push.apple.com, or https://api.sandbox.push.apple.com for development builds. */
+  PUSH_APNS_URL: httpUrl.default('https://api.push.apple.com'),
+  /** Web Push (VAPID, RFC 8292): the key pair in base64url, and a contact for push services. */
+  PUSH_VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{87}$/, 'must be an uncompressed P-256 public key in base64url')
+    .optional(),
+  PUSH_VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a P-256 private key in base64url')
+    .optional(),
+  PUSH_VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, 'must be a mailto: address or an https URL')
+    .optional(),
+  /**
+   * The push services a browser's subscription may point at (the server POSTs to it): origins,
+   * with `*.` for any subdomain. Defaults to the services of Chrome, Edge, Firefox and Safari.
+   */
+  PUSH_WEB_ENDPOINT_ORIGINS: z
+    .string()
+    .default(
+      'https://fcm.googleapis.com,https://updates.push.services.mozilla.com,https://*.notify.windows.com,https://web.push.apple.com',
+    )
+    .transform((list, ctx) => {
+      const origins = list
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const origin of origins) {
+        if (!/^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i.test(origin)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${origin}" must be an origin like https://push.example`,
+          });
+        }
+      }
+      return origins;
+    }),
+  /** How long one call to a push service may take; one that times out is not repeated. */
+  PUSH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** Meta batches up to 1000 events per POST; anything far larger is not Meta. */
   WEBHOOK_MAX_BODY_BYTES: z.coerce
     .number()

@@ -22,6 +22,13 @@ import type { FacebookOAuthConfig } from './meta/facebook-oauth.ts';
 import { createGraphClient, type GraphClient } from './meta/graph-client.ts';
 import type { InstagramOAuthConfig } from './meta/instagram-oauth.ts';
 import type { WebhookEndpointConfig, WebhookLedger } from './meta/webhook-endpoint.ts';
+import {
+  createPushSenders,
+  expoReceiptsJob,
+  notifyNewMessageJob,
+  type PushSenders,
+  pruneDeliveriesJob,
+} from './push/index.ts';
 import { createLiveFeed, type LiveFeed } from './realtime/live-feed.ts';
 import { purgeExpiredJob } from './retention/index.ts';
 import { resendDeadLettersJob, type SendLimits, senderActionJob, sendMessagesJob } from './sending/index.ts';
@@ -38,6 +45,9 @@ export const JOBS: readonly JobDefinition<Services, z.ZodType>[] = [
   importHistoryJob,
   reconcileAccountsJob,
   purgeExpiredJob,
+  notifyNewMessageJob,
+  expoReceiptsJob,
+  pruneDeliveriesJob,
 ];
 
 /** Profile lookups per Instagram account per second: a small share of Meta's budget. */
@@ -81,6 +91,8 @@ export interface Services {
   historyCalls: RateLimiter;
   /** Wake-ups for the mobile live feed (one LISTEN connection, opened on first use). */
   liveFeed: LiveFeed;
+  /** The push services configured (Expo, FCM, APNs, Web Push): the push job's senders. */
+  push: PushSenders;
   close(): Promise<void>;
 }
 
@@ -102,6 +114,7 @@ export function createServices(env: Env): Services {
   const enqueue = createEnqueue(queue);
   const liveFeed = createLiveFeed(env.DATABASE_URL);
   const sessions = createSessionStore(db);
+  const push = createPushSenders(env);
   return {
     env,
     db,
@@ -150,8 +163,10 @@ export function createServices(env: Env): Services {
     profileLookups: createRateLimiter({ perSecond: PROFILE_LOOKUPS_PER_SECOND }),
     historyCalls: createRateLimiter({ perSecond: env.HISTORY_CALLS_PER_SECOND, burst: 1 }),
     liveFeed,
+    push,
     async close() {
       await liveFeed.close();
+      await push.close();
       if (started) await (await started).stop({ graceful: false });
       await db.destroy();
     },

@@ -7,6 +7,7 @@ import type { MetaFunction } from '@remix-run/node';
 import { useParams } from '@remix-run/react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import clsx from 'clsx';
+import { BrowserNotifications } from '#app/components/browser-notifications.tsx';
 import { MessengerProfileSettings } from '#app/components/messenger-profile-settings.tsx';
 import { RetentionSettings } from '#app/components/retention-settings.tsx';
 import { useTRPC } from '#app/lib/trpc.ts';
@@ -114,6 +115,7 @@ export default function Settings() {
             </p>
           ) : null}
         </section>
+        <BrowserNotifications workspaceId={workspaceId} />
         <MessengerProfileSettings workspaceId={workspaceId} canEdit={canEdit} />
         <RetentionSettings workspaceId={workspaceId} canEdit={canEdit} />
       </div>

@@ -7,6 +7,8 @@
 -- nothing on a Supabase-managed database (guard below). Every object is created only when missing,
 -- so running it twice is harmless. Function bodies are copied from Supabase's own migrations:
 -- supabase/auth 20220224000811 + 20220531120530, supabase/realtime tenant_schema/realtime/*.
+-- Not emulated: realtime.messages is one table, not partitioned by day; supautils (which lets
+-- `postgres` manage policies on Supabase's schemas) is replaced by ownership; Vault is absent.
 do $shim$
 begin
   -- 0. Guard: `supabase_auth_admin` exists on every Supabase-managed database and never here.

@@ -6,7 +6,7 @@ import type { LiveEvent } from '#server/realtime/live-event.schemas.ts';
 import type { AppRouter } from '#server/trpc/app.router.ts';
 import type { ServedHandler } from './serve-fetch.ts';
 
-export function mobileClient(api: ServedHandler, token: string) {
+export function mobileClient(api: Pick<ServedHandler, 'url'>, token: string) {
   const headers = { Authorization: `Bearer ${token}` };
   const url = `${api.url}/api/trpc`;
   return createTRPCClient<AppRouter>({

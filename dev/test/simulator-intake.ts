@@ -34,6 +34,8 @@ export async function startSimulatorIntake(
     delivery?: Partial<DeliveryOptions>;
     /** Operators sign in here (tests that act as one). */
     supabase?: (database: TestDatabase) => Promise<SupabaseStandIn>;
+    /** More of the app's environment (the push stand-in's URLs and credentials, say). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<SimulatorIntake> {
   const database = await createTestDatabase();
@@ -46,7 +48,7 @@ export async function startSimulatorIntake(
   });
   const graph = { INSTAGRAM_GRAPH_URL: meta.instagramGraphUrl, FACEBOOK_GRAPH_URL: meta.facebookGraphUrl };
   const services = createServices(
-    testEnv(database, supabase, { ...graph, HISTORY_CALLS_PER_SECOND: '1000' }, app),
+    testEnv(database, supabase, { ...graph, HISTORY_CALLS_PER_SECOND: '1000', ...options.env }, app),
   );
   const workers = await startWorkers(services);
   const server: ServedHandler = await serveFetch((request) =>

@@ -35,6 +35,8 @@ export async function startWorkerProcessStack(options: {
   retryDelaysMs: number[];
   webhooksOpen: boolean;
   operators?: boolean;
+  /** More of the app's environment (the push stand-in's, say). */
+  env?: Record<string, string>;
 }): Promise<WorkerProcessStack> {
   const database = await createTestDatabase();
   const supabase = options.operators
@@ -53,6 +55,7 @@ export async function startWorkerProcessStack(options: {
       FACEBOOK_GRAPH_URL: meta.facebookGraphUrl,
       // No call should time out on a busy machine; the slow answers tests arrange are killed first.
       GRAPH_TIMEOUT_MS: '30000',
+      ...options.env,
     },
     app,
   );

@@ -110,6 +110,13 @@ export interface ConversationMessages {
   workspace_id: string;
 }
 
+export interface ConversationMutes {
+  conversation_id: string;
+  created_at: Generated<Timestamp>;
+  user_id: string;
+  workspace_id: string;
+}
+
 export interface Conversations {
   assigned_to: string | null;
   channel_connection_id: string;
@@ -261,6 +268,30 @@ export interface Profiles {
   updated_at: Generated<Timestamp>;
 }
 
+export interface PushDeliveries {
+  attempts: Generated<number>;
+  created_at: Generated<Timestamp>;
+  device_id: string;
+  error: string | null;
+  message_id: string;
+  provider_ref: string | null;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface PushDevices {
+  app_id: string | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  label: string | null;
+  last_seen_at: Generated<Timestamp>;
+  platform: string;
+  session_id: string;
+  token: string;
+  token_hash: string;
+  user_id: string;
+}
+
 export interface RetentionRuns {
   deliveries_before: Timestamp;
   deliveries_purged: Generated<number>;
@@ -281,6 +312,13 @@ export interface SendRateSlots {
   channel_connection_id: string;
   lane: "text" | "media";
   next_slot_at: Generated<Timestamp>;
+}
+
+export interface UserNotificationPreferences {
+  notify: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+  workspace_id: string;
 }
 
 export interface WebhookEvents {
@@ -339,6 +377,7 @@ export interface DB {
   channel_connections: ChannelConnections;
   contacts: Contacts;
   conversation_messages: ConversationMessages;
+  conversation_mutes: ConversationMutes;
   conversations: Conversations;
   data_deletion_requests: DataDeletionRequests;
   history_imports: HistoryImports;
@@ -350,9 +389,12 @@ export interface DB {
   live_events: LiveEvents;
   oauth_states: OauthStates;
   profiles: Profiles;
+  push_deliveries: PushDeliveries;
+  push_devices: PushDevices;
   retention_runs: RetentionRuns;
   send_claims: SendClaims;
   send_rate_slots: SendRateSlots;
+  user_notification_preferences: UserNotificationPreferences;
   webhook_events: WebhookEvents;
   workspace_invitations: WorkspaceInvitations;
   workspace_members: WorkspaceMembers;

@@ -278,12 +278,20 @@ describe('writes the app makes as the server', () => {
        order by 1`,
     );
     expect(rows.map((r) => r.grant)).toEqual([
+      // notifications.unmute, notifications.mute (for oneself, in one's workspaces)
+      'conversation_mutes DELETE',
+      'conversation_mutes INSERT (conversation_id, user_id, workspace_id)',
       // inbox.update (assign, archive) and inbox.markRead
       'conversations UPDATE (assigned_to, status, unread_count)',
       // Not used by the app yet: the schema lets members qualify leads, bounded by its checks.
       'leads UPDATE (name, status)',
       // Not used by the app yet: a person's own display name, bounded by its check.
       'profiles UPDATE (display_name)',
+      // devices.unregister (one's own devices; registering is the server's)
+      'push_devices DELETE',
+      // notifications.updatePreferences (one's own, bounded by its check)
+      'user_notification_preferences INSERT (notify, user_id, workspace_id)',
+      'user_notification_preferences UPDATE (notify)',
       // team.invite, team.revokeInvitation
       'workspace_invitations INSERT (created_by, role, token_hash, workspace_id)',
       'workspace_invitations UPDATE (revoked_at)',

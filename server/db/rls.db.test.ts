@@ -492,7 +492,7 @@ describe('realtime topics', () => {
 });
 
 describe('server-only tables', () => {
-  it.each(['oauth_states', 'data_deletion_requests', 'send_rate_slots'] as const)(
+  it.each(['oauth_states', 'data_deletion_requests', 'send_rate_slots', 'push_deliveries'] as const)(
     'operators cannot read %s',
     async (table) => {
       await expect(
@@ -519,6 +519,10 @@ describe('the anon role', () => {
     'data_deletion_requests',
     'send_rate_slots',
     'workspace_invitations',
+    'push_devices',
+    'push_deliveries',
+    'user_notification_preferences',
+    'conversation_mutes',
   ] as const;
 
   it.each(tables)('cannot read %s', async (table) => {

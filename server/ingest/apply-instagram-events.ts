@@ -70,17 +70,31 @@ function isStored(event: InstagramEvent): event is Stored {
   return event.kind === 'message' || event.kind === 'postback' || event.kind === 'referral';
 }
 
-/** The outcomes, and the conversation (created by a stored message, or as it was). */
+/** A customer's message stored for the first time, unread: what operators are notified of. */
+export interface NewCustomerMessage {
+  messageId: string;
+  occurredAt: Date;
+}
+
+/**
+ * The outcomes, the conversation (created by a stored message, or as it was), and its latest new
+ * customer message, if any.
+ */
 export async function applyConversationEvents(
   trx: Tx,
   services: ApplyServices,
   webhookEventId: string,
   target: ConversationTarget,
   events: InstagramEvent[],
-): Promise<{ outcomes: EventOutcome[]; conversationId: string | undefined }> {
+): Promise<{
+  outcomes: EventOutcome[];
+  conversationId: string | undefined;
+  newMessage: NewCustomerMessage | undefined;
+}> {
   const { connection } = target;
   let conversationId = target.conversationId;
   const outcomes: EventOutcome[] = [];
+  let newMessage: NewCustomerMessage | undefined;
   let firstInbound: Opening | undefined;
   /** The customer wrote to the account (Meta then gives their profile); a comment's username. */
   let customerWrote = false;
@@ -122,7 +136,17 @@ export async function applyConversationEvents(
         continue;
       }
       conversationId ??= await upsertConversation(trx, conversationOf(connection, event));
-      const { inbound, inserted } = await store(trx, connection, conversationId, event, target.history);
+      const { inbound, inserted, unreadId } = await store(
+        trx,
+        connection,
+        conversationId,
+        event,
+        target.history,
+      );
+      // Imported history is the past: nobody is notified of it.
+      if (unreadId && !target.history && (!newMessage || newMessage.occurredAt <= event.occurredAt)) {
+        newMessage = { messageId: unreadId, occurredAt: event.occurredAt };
+      }
       if (inbound && !event.isSelf) {
         firstInbound ??= event;
         customerWrote = true;
@@ -156,7 +180,7 @@ export async function applyConversationEvents(
       username: commenter,
     });
   }
-  return { outcomes, conversationId };
+  return { outcomes, conversationId, newMessage };
 }
 
 /**
@@ -224,14 +248,17 @@ async function rememberContact(
   if (batch.username) await recordCommenterUsername(trx, { ...contact, username: batch.username });
 }
 
-/** Stores the message (unless held already) and updates the conversation's summary. */
+/**
+ * Stores the message (unless held already) and updates the conversation's summary; `unreadId` is
+ * the new row when it counts as unread (a customer's new message waiting for an answer).
+ */
 async function store(
   trx: Tx,
   connection: ConnectionRef,
   conversationId: string,
   event: Stored,
   history: ConversationTarget['history'],
-): Promise<{ inbound: boolean; inserted: boolean }> {
+): Promise<{ inbound: boolean; inserted: boolean; unreadId: string | null }> {
   const row = toMessageRow(connection, conversationId, event);
   const preview = previewOf({
     direction: row.direction,
@@ -267,22 +294,24 @@ async function store(
     });
     // Delivered after the customer's seen mark that covers it: seen too.
     if (customerSeenUntil && event.occurredAt <= customerSeenUntil) await applySeenMarks(trx, conversationId);
-    return { inbound: false, inserted };
+    return { inbound: false, inserted, unreadId: null };
   }
-  const inserted =
-    (await insertMessageOnce(trx, row)) !== null || (await storeTapBeside(trx, connection, event, row));
+  const insertedId =
+    (await insertMessageOnce(trx, row)) ?? (await storeTapBeside(trx, connection, event, row));
+  const inserted = insertedId !== null;
   // A referral opens the messaging window but is not something the customer wrote; the
   // business messaging itself is not a customer waiting for an answer.
   const visible = event.kind !== 'referral';
   const awaitsAnswer = !history || (event.kind === 'message' && history.unansweredMid === event.mid);
+  const unread = inserted && visible && !event.isSelf && awaitsAnswer;
   await recordConversationActivity(trx, conversationId, {
     at: event.occurredAt,
     preview: visible ? preview : null,
     inbound: true,
-    unread: inserted && visible && !event.isSelf && awaitsAnswer,
+    unread,
     holds: visible ? 'direct_messages' : undefined,
   });
-  return { inbound: true, inserted };
+  return { inbound: true, inserted, unreadId: unread ? insertedId : null };
 }
 
 /**
@@ -296,11 +325,11 @@ async function storeTapBeside(
   connection: ConnectionRef,
   event: Stored,
   row: NewMessage,
-): Promise<boolean> {
-  if (event.kind !== 'postback') return false;
+): Promise<string | null> {
+  if (event.kind !== 'postback') return null;
   const holder = await findMessageByMid(trx, connection.id, event.mid);
-  if (holder?.direction !== 'OUTBOUND') return false;
-  return (await insertMessageOnce(trx, { ...row, external_message_id: `postback:${event.mid}` })) !== null;
+  if (holder?.direction !== 'OUTBOUND') return null;
+  return insertMessageOnce(trx, { ...row, external_message_id: `postback:${event.mid}` });
 }
 
 function toMessageRow(connection: ConnectionRef, conversationId: string, event: Stored): NewMessage {

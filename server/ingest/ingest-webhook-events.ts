@@ -19,11 +19,13 @@ import {
   type ParsedDelivery,
   parseWebhookDelivery,
 } from '../meta/parse-webhook-delivery.ts';
+import { newMessageCollector } from '../push/index.ts';
 import type { Services } from '../services.ts';
 import {
   type ApplyServices,
   applyConversationEvents,
   type EventOutcome,
+  type NewCustomerMessage,
   QuarantinedEvent,
 } from './apply-instagram-events.ts';
 import { type IngestFailure, recordIngestFailures } from './ingest-failures.repository.ts';
@@ -66,10 +68,16 @@ export async function ingestWebhookEvents(
       p.delivery.events = await attributeBusinessReplies(trx, p.delivery.events, connections);
     }
     const conversations = await lockConversations(trx, conversationsTouched(pending, connections));
+    const newMessages = newMessageCollector();
     for (const { id, delivery } of pending) {
-      statuses.set(id, await applyDelivery(trx, services, id, delivery, connections, conversations));
+      statuses.set(
+        id,
+        await applyDelivery(trx, services, id, delivery, connections, conversations, newMessages.add),
+      );
     }
     await recordLatestEvents(trx, pending, connections);
+    // Operators' notifications: queued with the messages they tell of, one job per conversation.
+    await newMessages.queue(trx, services);
   });
   return statuses;
 }
@@ -99,6 +107,7 @@ async function applyDelivery(
   delivery: ParsedDelivery,
   connections: Map<string, ConnectionRef>,
   conversations: Map<string, string>,
+  notify: (message: NewCustomerMessage & { workspaceId: string; conversationId: string }) => void,
 ): Promise<LedgerStatus> {
   // A replay tries again whatever this delivery could not apply last time.
   await releaseQuarantined(trx, id);
@@ -120,17 +129,25 @@ async function applyDelivery(
       };
       const applied = await applyConversationEvents(trx, services, id, target, batch);
       if (key && applied.conversationId) conversations.set(key, applied.conversationId);
-      return applied.outcomes;
+      return applied;
+    };
+    // Told only once its savepoint holds: a message rolled back is nobody's news.
+    const tell = ({ conversationId, newMessage }: Awaited<ReturnType<typeof apply>>) => {
+      if (connection && conversationId && newMessage) {
+        notify({ ...newMessage, workspaceId: connection.workspaceId, conversationId });
+      }
     };
     const whole = await inSavepoint(trx, () => apply(events));
     if (whole.ok) {
-      outcomes.push(...whole.value);
+      outcomes.push(...whole.value.outcomes);
+      tell(whole.value);
       continue;
     }
     for (const event of events) {
       const one = await inSavepoint(trx, () => apply([event]));
       if (one.ok) {
-        outcomes.push(...one.value);
+        outcomes.push(...one.value.outcomes);
+        tell(one.value);
         continue;
       }
       const reason = one.error instanceof Error ? one.error.message : String(one.error);

@@ -33,5 +33,9 @@ export type Enqueue = <Schema extends z.ZodType>(
   trx: Tx,
   job: JobQueue<Schema>,
   payload: z.input<Schema>,
-  options?: { startAfter?: Date },
+  options?: {
+    startAfter?: Date;
+    /** The job's id (a UUID): a job with this id in the queue already is not queued again. */
+    id?: string;
+  },
 ) => Promise<void>;

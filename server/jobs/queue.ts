@@ -90,7 +90,8 @@ export function transactionDb(trx: Tx): PgBoss.Db {
 export function createEnqueue(queue: () => Promise<PgBoss>): Enqueue {
   return async (trx, job, payload, options = {}) => {
     const data = job.payload.parse(payload) as object;
-    await (await queue()).insert([{ name: job.queue, data, startAfter: options.startAfter?.toISOString() }], {
+    const startAfter = options.startAfter?.toISOString();
+    await (await queue()).insert([{ id: options.id, name: job.queue, data, startAfter }], {
       db: transactionDb(trx),
     });
     // Delivered on commit, like the jobs themselves.

@@ -27,7 +27,13 @@ it('runs each scheduled job with the data its schedule enqueues', async () => {
   const { rows: schedules } = await database.query<{ name: string; data: object | null }>(
     'select name, data from pgboss.schedule order by name',
   );
-  expect(schedules.map((s) => s.name)).toEqual(['purge-expired', 'reconcile-accounts', 'refresh-tokens']);
+  expect(schedules.map((s) => s.name)).toEqual([
+    'purge-expired',
+    'push-expo-receipts',
+    'push-prune-deliveries',
+    'reconcile-accounts',
+    'refresh-tokens',
+  ]);
   const boss = await startQueue({ url: database.appUrl, jobs: [], role: 'web' });
   try {
     for (const schedule of schedules) {
@@ -58,7 +64,13 @@ it('drops the schedule of a job an earlier release had and this one retired, whe
     const another = await startWorkers(services);
     await another.stop();
     const { rows } = await database.query<{ name: string }>('select name from pgboss.schedule order by name');
-    expect(rows.map((row) => row.name)).toEqual(['purge-expired', 'reconcile-accounts', 'refresh-tokens']);
+    expect(rows.map((row) => row.name)).toEqual([
+      'purge-expired',
+      'push-expo-receipts',
+      'push-prune-deliveries',
+      'reconcile-accounts',
+      'refresh-tokens',
+    ]);
   } finally {
     await boss.stop({ graceful: false, wait: true });
   }

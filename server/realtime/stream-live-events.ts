@@ -18,7 +18,7 @@
 import { tokenExpired } from '../auth/access-token.ts';
 import { sessionEnded, tokenExpiresAt } from '../auth/live-session.ts';
 import type { Actor } from '../db/database.ts';
-import { AppError, toAppError } from '../errors.ts';
+import { toAppError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { type LiveEvent, toLiveEvent } from './live-event.schemas.ts';
 import { currentLivePosition, type LogRead, readLiveLog } from './live-events.repository.ts';

@@ -2,12 +2,14 @@ import { router } from './init.ts';
 import { accountsRouter } from './routers/accounts.router.ts';
 import { auditRouter } from './routers/audit.router.ts';
 import { commentsRouter } from './routers/comments.router.ts';
+import { devicesRouter } from './routers/devices.router.ts';
 import { healthRouter } from './routers/health.router.ts';
 import { historyRouter } from './routers/history.router.ts';
 import { inboxRouter } from './routers/inbox.router.ts';
 import { leadsRouter } from './routers/leads.router.ts';
 import { liveRouter } from './routers/live.router.ts';
 import { messagesRouter } from './routers/messages.router.ts';
+import { notificationsRouter } from './routers/notifications.router.ts';
 import { operatorRouter } from './routers/operator.router.ts';
 import { privacyRouter } from './routers/privacy.router.ts';
 import { settingsRouter } from './routers/settings.router.ts';
@@ -31,6 +33,8 @@ export const appRouter = router({
   privacy: privacyRouter,
   audit: auditRouter,
   team: teamRouter,
+  devices: devicesRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

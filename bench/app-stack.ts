@@ -1,0 +1,57 @@
+// What the latency benches share: the production build and a worker against the local stack,
+// a customer's text POSTed as Meta would (timed), and percentiles.
+import type { ChildProcess } from 'node:child_process';
+import { ephemeralClusterDir, freePort } from '#dev/postgres.ts';
+import {
+  localServerEnv,
+  startWebServer,
+  startWorkerProcess,
+  stopProcess,
+  waitForHttp,
+} from '#dev/processes.ts';
+import { startLocalStack } from '#dev/stack.ts';
+import { signedTextDelivery } from '#dev/webhook-deliveries.ts';
+
+/** The app (web server and worker, `npm run build` first) on a throwaway local stack. */
+export async function startBenchApp(name: string) {
+  const stack = await startLocalStack({ dataDir: await ephemeralClusterDir(name), ephemeral: true });
+  const env = localServerEnv(stack.env, await freePort());
+  const baseUrl = env.APP_URL as string;
+  const children: ChildProcess[] = [startWebServer(env), startWorkerProcess(env)];
+  const stop = async () => {
+    await Promise.all(children.map(stopProcess));
+    await stack.stop();
+  };
+  try {
+    await waitForHttp(`${baseUrl}/sign-in`, children[0] as ChildProcess);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const webhookUrl = `${baseUrl}/api/instagram/webhook`;
+  const secret = stack.env.INSTAGRAM_APP_SECRET as string;
+  return {
+    stack,
+    baseUrl,
+    databaseUrl: stack.env.DATABASE_URL as string,
+    /** POSTs one message as Meta would; resolves with when it was sent and how long the 200 took. */
+    async postCustomerText(message: { account: string; customer: string; text: string }) {
+      const delivery = signedTextDelivery({ ...message, secret });
+      const sentAt = Date.now();
+      const response = await fetch(webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': delivery.signature },
+        body: delivery.body,
+      });
+      if (!response.ok) throw new Error(`webhook answered ${response.status}`);
+      await response.arrayBuffer();
+      return { sentAt, ackMs: Date.now() - sentAt };
+    },
+    stop,
+  };
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}

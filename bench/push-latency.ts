@@ -1,0 +1,105 @@
+// `npm run bench:push`: how long a customer's message takes from Meta's webhook POST to the push
+// service (what a phone would be woken by). The production build and a worker process run against
+// the local stack; an operator has registered a phone (Expo) through tRPC; the bench POSTs signed
+// deliveries one at a time and the push stand-in (in this process, same clock) notes when each
+// message's notification arrives. The baseline, measured in the same run, is the webhook POST's own
+// round trip (until Meta would get its 200): the ratio says how many such round trips the rest of
+// the path (ingest, the queue, the push job, the provider call) costs.
+import type { ChildProcess } from 'node:child_process';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { ephemeralClusterDir, freePort } from '#dev/postgres.ts';
+import {
+  localServerEnv,
+  startWebServer,
+  startWorkerProcess,
+  stopProcess,
+  waitForHttp,
+} from '#dev/processes.ts';
+import { receivedNotifications } from '#dev/push/received.ts';
+import { startLocalStack } from '#dev/stack.ts';
+import { signUpOperator } from '#dev/test/operators.ts';
+import { signedTextDelivery } from '#dev/webhook-deliveries.ts';
+import { createDatabase } from '#server/db/database.ts';
+import { createWorkspace } from '#server/team/index.ts';
+import type { AppRouter } from '#server/trpc/app.router.ts';
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100);
+const ACCOUNT = '17841400000008888';
+
+const stack = await startLocalStack({ dataDir: await ephemeralClusterDir('bench-push'), ephemeral: true });
+const secret = stack.env.INSTAGRAM_APP_SECRET as string;
+const port = await freePort();
+const env = localServerEnv(stack.env, port);
+const baseUrl = env.APP_URL as string;
+const webhookUrl = `${baseUrl}/api/instagram/webhook`;
+const children: ChildProcess[] = [startWebServer(env), startWorkerProcess(env)];
+const now = () => performance.timeOrigin + performance.now();
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+};
+
+try {
+  await waitForHttp(`${baseUrl}/sign-in`, children[0] as ChildProcess);
+  const operator = await signUpOperator(stack.supabase, 'bench');
+  const db = createDatabase({ url: stack.env.DATABASE_URL as string, poolSize: 2 });
+  const { id: workspaceId } = await createWorkspace(db, operator.actor, 'Bench');
+  await db.kysely
+    .insertInto('channel_connections')
+    .values({ workspace_id: workspaceId, login_path: 'instagram', channel_identifier: ACCOUNT })
+    .execute();
+  await db.destroy();
+  const api = createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: `${baseUrl}/api/trpc`,
+        headers: { Authorization: `Bearer ${operator.session.access_token}` },
+      }),
+    ],
+  });
+  await api.devices.register.mutate({ platform: 'expo', token: 'ExponentPushToken[bench-phone-0001]' });
+
+  const pushMs: number[] = [];
+  const ackMs: number[] = [];
+  for (let i = 1; i <= MESSAGES; i += 1) {
+    // A new customer each time: every message opens a conversation and is a notification.
+    const delivery = signedTextDelivery({
+      account: ACCOUNT,
+      customer: `59000000008${String(i).padStart(5, '0')}`,
+      text: `probe ${i}`,
+      secret,
+    });
+    const before = receivedNotifications(stack.push).length;
+    const sentAt = now();
+    const response = await fetch(webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': delivery.signature },
+      body: delivery.body,
+    });
+    if (!response.ok) throw new Error(`webhook answered ${response.status}`);
+    await response.arrayBuffer();
+    ackMs.push(now() - sentAt);
+    const deadline = Date.now() + 15_000;
+    let arrived: number | undefined;
+    while (arrived === undefined) {
+      const received = receivedNotifications(stack.push);
+      if (received.length > before) arrived = received[before]?.receivedAt;
+      else if (Date.now() > deadline) throw new Error(`no notification for message ${i} within 15 s`);
+      else await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    pushMs.push(arrived - sentAt);
+  }
+
+  const push = { p50: percentile(pushMs, 50), p95: percentile(pushMs, 95) };
+  const ack = { p50: percentile(ackMs, 50), p95: percentile(ackMs, 95) };
+  console.log(`
+Webhook POST → notification at the push service (Expo stand-in), ${MESSAGES} messages one at a time
+  push      p50 ${push.p50.toFixed(1)} ms   p95 ${push.p95.toFixed(1)} ms   max ${Math.max(...pushMs).toFixed(1)} ms
+  baseline: webhook POST → 200   p50 ${ack.p50.toFixed(1)} ms   p95 ${ack.p95.toFixed(1)} ms
+  ratio (push / POST round trip): p50 ${(push.p50 / Math.max(0.1, ack.p50)).toFixed(1)}×   p95 ${(push.p95 / Math.max(0.1, ack.p95)).toFixed(1)}×
+`);
+} finally {
+  await Promise.all(children.map(stopProcess));
+  await stack.stop();
+}

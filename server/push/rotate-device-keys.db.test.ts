@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
+import { createTokenCipher, newKeySpec, parseKeyRing } from '../crypto/token-cipher.ts';
+import { addressOf, hashOf, sealAddress, unsealAddress } from './device-token.ts';
+import { rotateDeviceTokenKeys } from './rotate-device-keys.ts';
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+it('re-seals device tokens under the first key, so the old one can be retired', async () => {
+  const [oldKey, newKey] = [newKeySpec('old'), newKeySpec('new')];
+  const before = createTokenCipher(parseKeyRing(oldKey));
+  const { rows } = await database.query<{ id: string }>(
+    `insert into auth.users (id, email) values (gen_random_uuid(), 'rotate@example.test') returning id`,
+  );
+  const address = addressOf({ platform: 'expo', token: 'ExponentPushToken[rotate-me-000001]' });
+  const hash = hashOf(address);
+  await database.query(
+    `insert into push_devices (user_id, session_id, platform, token_hash, token)
+     values ($1, gen_random_uuid(), 'expo', $2, $3)`,
+    [rows[0]?.id, hash, sealAddress(before, address, hash)],
+  );
+  const during = createTokenCipher(parseKeyRing(`${newKey},${oldKey}`));
+  expect(await rotateDeviceTokenKeys(database.db, during)).toEqual({ resealed: 1 });
+  expect(await rotateDeviceTokenKeys(database.db, during)).toEqual({ resealed: 0 });
+  const after = createTokenCipher(parseKeyRing(newKey));
+  const [row] = (await database.query<{ token: string }>('select token from push_devices')).rows;
+  expect(unsealAddress(after, 'expo', row?.token as string, hash)).toEqual(address);
+});

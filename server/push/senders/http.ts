@@ -1,0 +1,73 @@
+// The HTTP calls senders make (Expo, FCM, Web Push): a bounded wait, and a failure told apart by
+// whether the request can have reached the service. A connection never made is safe to retry; a
+// call that timed out or broke after the request left may have been delivered.
+import type { SendOutcome } from './sender.ts';
+
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** Error codes that mean the request never left this machine. */
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+export async function callService(
+  url: string,
+  init: { method: 'POST'; headers: Record<string, string>; body: string | Uint8Array<ArrayBuffer> },
+  timeoutMs: number,
+): Promise<HttpAnswer | Extract<SendOutcome, { kind: 'retry' | 'uncertain' }>> {
+  try {
+    const response = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return { status: response.status, headers: response.headers, text: await response.text() };
+  } catch (error) {
+    const code = errorCode(error);
+    if (code && NOT_SENT.has(code)) return { kind: 'retry', reason: `no connection (${code})` };
+    return { kind: 'uncertain', reason: code ? `call failed (${code})` : 'call failed' };
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (error instanceof Error && error.name === 'TimeoutError') return 'timeout';
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  const code = cause?.code ?? (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function isAnswer(value: HttpAnswer | SendOutcome): value is HttpAnswer {
+  return 'status' in value;
+}
+
+/** 429 and 5xx: the service asks to be called again later. */
+export function isTransientStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, keeping their order. */
+export async function mapLimited<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  });
+  await Promise.all(runners);
+  return results;
+}
