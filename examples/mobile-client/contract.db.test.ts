@@ -24,6 +24,7 @@ import { ReactNativeEventSource } from './event-source.ts';
 import { markRead, sendReply } from './inbox.ts';
 import { InboxSync } from './inbox-sync.ts';
 import type { LiveEnvelope, LiveStatus } from './live.ts';
+import { type Device, messageNotification, registerForPush, unregisterFromPush } from './push.ts';
 import { createSession, type Session, SignInError } from './session.ts';
 
 let stack: MobileStack;
@@ -390,7 +391,73 @@ it('refreshes an expired token without the app noticing: a call, then the live s
   expect(createdIds(phone.received.slice(seenBefore))).toEqual([id]);
 });
 
+let device: Device;
+
+it('is told of a message while in the background, with no content, and opening the app fetches it', async () => {
+  const token = 'ExponentPushToken[contract-phone-000001]';
+  device = await registerForPush(phone.api, { token, appId: 'com.example.inbox', label: 'Test phone' });
+  expect(device).toMatchObject({ platform: 'expo', appId: 'com.example.inbox', label: 'Test phone' });
+  expect(JSON.stringify(device)).not.toContain(token);
+  // Registering again at the next start is harmless: the same device.
+  expect((await registerForPush(phone.api, { token, appId: 'com.example.inbox' })).id).toBe(device.id);
+
+  await phone.sync.stop(); // the app goes to the background: no stream
+  const positionBefore = phone.sync.position;
+  const text = 'Can I pay by card when I pick it up?';
+  const sentAt = Date.now();
+  await customerSays(customers[3] as string, text);
+  const [messageId] = await stored([text]);
+  const notification = await eventually(() =>
+    stack.notifications().find((n) => n.address === token && n.messageId === messageId),
+  );
+  // The stand-in stamps arrivals with performance.timeOrigin + performance.now(): epoch milliseconds.
+  const pushMs = notification.receivedAt - sentAt;
+  const { rows } = await stack.database.query<{ conversation_id: string }>(
+    'select conversation_id from conversation_messages where id = $1',
+    [messageId],
+  );
+  const { rows: unread } = await stack.database.query<{ total: number }>(
+    'select sum(unread_count)::int as total from conversations where workspace_id = $1',
+    [workspaceId],
+  );
+  expect(notification).toMatchObject({
+    provider: 'expo',
+    workspaceId,
+    conversationId: rows[0]?.conversation_id,
+    title: 'New message in Ceramics',
+    badge: unread[0]?.total,
+  });
+  // Nothing of what the customer wrote, nor who they are, went through the push service.
+  expect(notification.text).not.toContain('pay by card');
+  expect(notification.text).not.toContain('buyer.3');
+
+  // The operator taps it: the app opens, catches up, and shows the message.
+  const data = messageNotification((JSON.parse(notification.text) as { data: unknown }).data);
+  expect(data).toEqual({
+    workspaceId,
+    conversationId: rows[0]?.conversation_id,
+    messageId,
+    badge: unread[0]?.total,
+  });
+  const seenBefore = phone.received.length;
+  await phone.sync.openNotification(data as NonNullable<typeof data>);
+  expect(phone.sync.position).not.toBe(positionBefore);
+  expect(phone.sync.store.message(messageId as string)?.text).toBe(text);
+  expect(phone.sync.store.thread(rows[0]?.conversation_id as string).at(-1)?.id).toBe(messageId);
+  // Caught up, not replayed: the stream does not bring it again.
+  await customerSays(customers[3] as string, 'See you then');
+  const [next] = await stored(['See you then']);
+  await eventually(() => phone.sync.store.message(next as string));
+  expect(createdIds(phone.received.slice(seenBefore))).toEqual([next]);
+  timings.push(
+    `  push: customer's message → notification at the push stand-in (Expo): ${Math.round(pushMs)} ms`,
+  );
+});
+
 it('signs out: the open stream ends with session_ended, and the old token is refused', async () => {
+  // Its phone forgotten first, while it can still call.
+  await unregisterFromPush(phone.api, device.id);
+  expect(await phone.api.devices.list.query()).toEqual([]);
   const token = await phone.session.accessToken();
   await phone.session.signOut();
   // Anything happening in the workspace wakes the stream, which finds its session gone.

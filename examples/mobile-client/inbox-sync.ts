@@ -131,6 +131,19 @@ export class InboxSync {
     this.threads.delete(conversationId);
   }
 
+  /**
+   * The operator tapped a notification (push.ts) of this workspace: catch up and stream as on
+   * any start, then open the conversation, with the message it named in the store (fetched by
+   * id if neither the catch-up nor the thread's first page brought it).
+   */
+  async openNotification(notification: { conversationId: string; messageId: string }): Promise<Pager> {
+    await this.start();
+    const pager = this.openThread(notification.conversationId);
+    if (this.store.thread(notification.conversationId).length === 0) await pager.loadMore();
+    if (!this.store.message(notification.messageId)) await this.fetchMessages([notification.messageId]);
+    return pager;
+  }
+
   /** Messages by id (what an event or a notification named) into the store. */
   async fetchMessages(messageIds: string[]): Promise<void> {
     for (let i = 0; i < messageIds.length; i += BY_IDS_LIMIT) {
