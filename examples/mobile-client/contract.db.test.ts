@@ -307,8 +307,9 @@ it('marks the conversation read: the unread count goes to zero by a newer versio
 
 it('loses its connection, and back gets exactly what it missed: each message once', async () => {
   const seenBefore = phone.received.length;
+  const statusesFrom = phone.statuses.length;
   await stack.network.refuse();
-  await eventually(() => phone.statuses.at(-1)?.state === 'waiting');
+  await eventually(() => phone.statuses.slice(statusesFrom).some((status) => status.state === 'waiting'));
   const missed = ['Hello? (1)', 'Hello? (2)', 'Hello? (3)'];
   for (const text of missed) await customerSays(customers[1] as string, text);
   const missedIds = await stored(missed);
@@ -374,13 +375,15 @@ it('refreshes an expired token without the app noticing: a call, then the live s
   expect(page.items).toHaveLength(1);
   expect(storedSession().refresh_token).not.toBe(before.refresh_token);
 
-  // A stream opened with a token that runs out two seconds later: the server ends it
-  // (token_expired), the stream refreshes the token and resumes where it was.
-  await phone.sync.stop();
+  // The stream reconnects (a network blip) with a token that runs out two seconds later: the
+  // server ends it with token_expired (or refuses it so, if it ran out first), and the stream
+  // refreshes the token and resumes where it was. Only the stream calls meanwhile.
   const refreshToken = storedSession().refresh_token;
   storedSession().replaceAccessToken(await tokenExpiringAt(Math.floor(Date.now() / 1000) + 2));
-  await phone.sync.start();
   const statusesFrom = phone.statuses.length;
+  await stack.network.refuse();
+  await eventually(() => phone.statuses.slice(statusesFrom).some((s) => s.state === 'waiting'));
+  await stack.network.restore();
   await eventually(() => phone.statuses.slice(statusesFrom).some((s) => s.state === 'refreshing'), 10_000);
   await eventually(() => phone.statuses.at(-1)?.state === 'live');
   expect(storedSession().refresh_token).not.toBe(refreshToken);
