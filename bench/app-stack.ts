@@ -12,6 +12,9 @@ import {
 import { startLocalStack } from '#dev/stack.ts';
 import { signedTextDelivery } from '#dev/webhook-deliveries.ts';
 
+/** Milliseconds since the epoch at sub-millisecond resolution: the stand-ins stamp with the same clock. */
+export const now = () => performance.timeOrigin + performance.now();
+
 /** The app (web server and worker, `npm run build` first) on a throwaway local stack. */
 export async function startBenchApp(name: string) {
   const stack = await startLocalStack({ dataDir: await ephemeralClusterDir(name), ephemeral: true });
@@ -37,7 +40,7 @@ export async function startBenchApp(name: string) {
     /** POSTs one message as Meta would; resolves with when it was sent and how long the 200 took. */
     async postCustomerText(message: { account: string; customer: string; text: string }) {
       const delivery = signedTextDelivery({ ...message, secret });
-      const sentAt = Date.now();
+      const sentAt = now();
       const response = await fetch(webhookUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-hub-signature-256': delivery.signature },
@@ -45,7 +48,7 @@ export async function startBenchApp(name: string) {
       });
       if (!response.ok) throw new Error(`webhook answered ${response.status}`);
       await response.arrayBuffer();
-      return { sentAt, ackMs: Date.now() - sentAt };
+      return { sentAt, ackMs: now() - sentAt };
     },
     stop,
   };

@@ -5,43 +5,21 @@
 // message's notification arrives. The baseline, measured in the same run, is the webhook POST's own
 // round trip (until Meta would get its 200): the ratio says how many such round trips the rest of
 // the path (ingest, the queue, the push job, the provider call) costs.
-import type { ChildProcess } from 'node:child_process';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import { ephemeralClusterDir, freePort } from '#dev/postgres.ts';
-import {
-  localServerEnv,
-  startWebServer,
-  startWorkerProcess,
-  stopProcess,
-  waitForHttp,
-} from '#dev/processes.ts';
 import { receivedNotifications } from '#dev/push/received.ts';
-import { startLocalStack } from '#dev/stack.ts';
 import { signUpOperator } from '#dev/test/operators.ts';
-import { signedTextDelivery } from '#dev/webhook-deliveries.ts';
 import { createDatabase } from '#server/db/database.ts';
 import { createWorkspace } from '#server/team/index.ts';
 import type { AppRouter } from '#server/trpc/app.router.ts';
+import { now, percentile, startBenchApp } from './app-stack.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100);
 const ACCOUNT = '17841400000008888';
 
-const stack = await startLocalStack({ dataDir: await ephemeralClusterDir('bench-push'), ephemeral: true });
-const secret = stack.env.INSTAGRAM_APP_SECRET as string;
-const port = await freePort();
-const env = localServerEnv(stack.env, port);
-const baseUrl = env.APP_URL as string;
-const webhookUrl = `${baseUrl}/api/instagram/webhook`;
-const children: ChildProcess[] = [startWebServer(env), startWorkerProcess(env)];
-const now = () => performance.timeOrigin + performance.now();
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-};
+const app = await startBenchApp('bench-push');
+const { baseUrl, stack } = app;
 
 try {
-  await waitForHttp(`${baseUrl}/sign-in`, children[0] as ChildProcess);
   const operator = await signUpOperator(stack.supabase, 'bench');
   const db = createDatabase({ url: stack.env.DATABASE_URL as string, poolSize: 2 });
   const { id: workspaceId } = await createWorkspace(db, operator.actor, 'Bench');
@@ -64,22 +42,13 @@ try {
   const ackMs: number[] = [];
   for (let i = 1; i <= MESSAGES; i += 1) {
     // A new customer each time: every message opens a conversation and is a notification.
-    const delivery = signedTextDelivery({
+    const before = receivedNotifications(stack.push).length;
+    const { sentAt, ackMs: ack } = await app.postCustomerText({
       account: ACCOUNT,
       customer: `59000000008${String(i).padStart(5, '0')}`,
       text: `probe ${i}`,
-      secret,
     });
-    const before = receivedNotifications(stack.push).length;
-    const sentAt = now();
-    const response = await fetch(webhookUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': delivery.signature },
-      body: delivery.body,
-    });
-    if (!response.ok) throw new Error(`webhook answered ${response.status}`);
-    await response.arrayBuffer();
-    ackMs.push(now() - sentAt);
+    ackMs.push(ack);
     const deadline = Date.now() + 15_000;
     let arrived: number | undefined;
     while (arrived === undefined) {
@@ -100,6 +69,5 @@ Webhook POST → notification at the push service (Expo stand-in), ${MESSAGES} m
   ratio (push / POST round trip): p50 ${(push.p50 / Math.max(0.1, ack.p50)).toFixed(1)}×   p95 ${(push.p95 / Math.max(0.1, ack.p95)).toFixed(1)}×
 `);
 } finally {
-  await Promise.all(children.map(stopProcess));
-  await stack.stop();
+  await app.stop();
 }
