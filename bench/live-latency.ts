@@ -5,15 +5,14 @@
 // The baseline, measured in the same run, is the webhook POST's own round trip (until Meta would
 // get its 200): the ratio says how many such round trips the rest of the path costs.
 import { chromium } from '@playwright/test';
-import pg from 'pg';
-import { percentile, startBenchApp } from './app-stack.ts';
+import { latencyReport, startBenchApp } from './app-stack.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100);
 const ACCOUNT = '17841400000007777';
 const CUSTOMER = '5900000000777001';
 
 const app = await startBenchApp('bench-live');
-const { baseUrl, stack } = app;
+const { baseUrl } = app;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu'],
@@ -32,14 +31,7 @@ try {
   await page.getByRole('button', { name: 'Create workspace' }).click();
   await page.waitForURL(/\/w\/[0-9a-f-]{36}\/inbox$/);
   const workspaceId = /\/w\/([0-9a-f-]{36})\//.exec(page.url())?.[1] as string;
-  const db = new pg.Client({ connectionString: stack.env.DATABASE_URL });
-  await db.connect();
-  await db.query(
-    `insert into channel_connections (workspace_id, login_path, channel_identifier, display_name)
-     values ($1, 'instagram', $2, '@bench.shop')`,
-    [workspaceId, ACCOUNT],
-  );
-  await db.end();
+  await app.connectAccount(workspaceId, ACCOUNT);
 
   await post('Hello, opening the conversation');
   await page.getByRole('link', { name: /^Conversation with / }).click({ timeout: 15_000 });
@@ -69,13 +61,9 @@ try {
     renderMs.push(((await shownAt.jsonValue()) as number) - sent.sentAt);
   }
 
-  const render = { p50: percentile(renderMs, 50), p95: percentile(renderMs, 95) };
-  const ack = { p50: percentile(ackMs, 50), p95: percentile(ackMs, 95) };
   console.log(`
 Webhook POST → message rendered in the open conversation (Chromium), ${MESSAGES} messages one at a time
-  rendered  p50 ${render.p50} ms   p95 ${render.p95} ms   max ${Math.max(...renderMs)} ms
-  baseline: webhook POST → 200   p50 ${ack.p50} ms   p95 ${ack.p95} ms
-  ratio (rendered / POST round trip): p50 ${(render.p50 / Math.max(1, ack.p50)).toFixed(1)}×   p95 ${(render.p95 / Math.max(1, ack.p95)).toFixed(1)}×
+${latencyReport('rendered', renderMs, ackMs)}
 `);
 } finally {
   await browser.close();

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { supabaseClient } from '#dev/supabase/client.ts';
 import { mobileClient } from '#dev/test/mobile-client.ts';
 import type { LiveEvent } from '#server/realtime/live-event.schemas.ts';
-import { percentile, startBenchApp } from './app-stack.ts';
+import { latencyReport, startBenchApp } from './app-stack.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100);
 const MISSED = Number(process.env.BENCH_MISSED ?? 500);
@@ -22,7 +22,6 @@ const app = await startBenchApp('bench-mobile');
 const { baseUrl, stack } = app;
 
 const post = (text: string) => app.postCustomerText({ account: ACCOUNT, customer: CUSTOMER, text });
-const ms = (values: number[]) => `p50 ${percentile(values, 50)} ms   p95 ${percentile(values, 95)} ms`;
 
 try {
   const supabase = supabaseClient({
@@ -35,14 +34,7 @@ try {
   if (error || !data.session) throw new Error(`sign-in failed: ${error?.message}`);
   const api = mobileClient({ url: baseUrl }, data.session.access_token);
   const workspaceId = (await api.operator.createWorkspace.mutate({ name: 'Mobile bench' })).id;
-  const db = new pg.Client({ connectionString: stack.env.DATABASE_URL });
-  await db.connect();
-  await db.query(
-    `insert into channel_connections (workspace_id, login_path, channel_identifier, display_name)
-     values ($1, 'instagram', $2, '@bench.shop')`,
-    [workspaceId, ACCOUNT],
-  );
-  await db.end();
+  await app.connectAccount(workspaceId, ACCOUNT);
 
   /** `live.events`, noting when each new message arrived; resolves once the stream stands. */
   function subscribe(lastEventId?: string) {
@@ -90,16 +82,16 @@ try {
   // Offline while MISSED messages arrive; then back, by resuming the stream…
   for (let i = 1; i <= MISSED; i += 1) await post(`Missed <${i}>`);
   // Stored, not only acknowledged: the resume then has all of them to send.
-  const db2 = new pg.Client({ connectionString: stack.env.DATABASE_URL });
-  await db2.connect();
+  const db = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+  await db.connect();
   const storedMissed = async () =>
     (
-      await db2.query<{ n: number }>(
+      await db.query<{ n: number }>(
         "select count(*)::int as n from conversation_messages where content like 'Missed <%'",
       )
     ).rows[0]?.n ?? 0;
   while ((await storedMissed()) < MISSED) await new Promise((resolve) => setTimeout(resolve, 20));
-  await db2.end();
+  await db.end();
   const resumeStarted = Date.now();
   const resumed = subscribe(lastSeen);
   await waitFor(() => created(resumed.arrived).length >= MISSED);
@@ -121,12 +113,10 @@ try {
   }
   const syncMs = Date.now() - syncStarted;
 
-  const ack = percentile(ackMs, 50);
   console.log(`
 Mobile live stream (tRPC over SSE, @trpc/client), local stack, production build
-  webhook POST → messageCreated on the stream, ${MESSAGES} one at a time:  ${ms(liveMs)}   max ${Math.max(...liveMs)} ms
-  baseline: webhook POST → 200:  ${ms(ackMs)}
-  ratio (stream / POST round trip): p50 ${(percentile(liveMs, 50) / Math.max(1, ack)).toFixed(1)}×   p95 ${(percentile(liveMs, 95) / Math.max(1, percentile(ackMs, 95))).toFixed(1)}×
+  webhook POST → messageCreated on the stream, ${MESSAGES} one at a time:
+${latencyReport('stream', liveMs, ackMs)}
   resume after ${MISSED} missed messages: all in ${resumeMs} ms, ${resumedIds.length} received, ${new Set(resumedIds).size} distinct
   sync.changes over the same gap: ${synced.size} messages in ${syncMs} ms, ${calls} call(s)
 `);

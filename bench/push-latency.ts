@@ -11,7 +11,7 @@ import { signUpOperator } from '#dev/test/operators.ts';
 import { createDatabase } from '#server/db/database.ts';
 import { createWorkspace } from '#server/team/index.ts';
 import type { AppRouter } from '#server/trpc/app.router.ts';
-import { now, percentile, startBenchApp } from './app-stack.ts';
+import { latencyReport, startBenchApp } from './app-stack.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100);
 const ACCOUNT = '17841400000008888';
@@ -23,11 +23,8 @@ try {
   const operator = await signUpOperator(stack.supabase, 'bench');
   const db = createDatabase({ url: stack.env.DATABASE_URL as string, poolSize: 2 });
   const { id: workspaceId } = await createWorkspace(db, operator.actor, 'Bench');
-  await db.kysely
-    .insertInto('channel_connections')
-    .values({ workspace_id: workspaceId, login_path: 'instagram', channel_identifier: ACCOUNT })
-    .execute();
   await db.destroy();
+  await app.connectAccount(workspaceId, ACCOUNT);
   const api = createTRPCClient<AppRouter>({
     links: [
       httpBatchLink({
@@ -60,13 +57,9 @@ try {
     pushMs.push(arrived - sentAt);
   }
 
-  const push = { p50: percentile(pushMs, 50), p95: percentile(pushMs, 95) };
-  const ack = { p50: percentile(ackMs, 50), p95: percentile(ackMs, 95) };
   console.log(`
 Webhook POST → notification at the push service (Expo stand-in), ${MESSAGES} messages one at a time
-  push      p50 ${push.p50.toFixed(1)} ms   p95 ${push.p95.toFixed(1)} ms   max ${Math.max(...pushMs).toFixed(1)} ms
-  baseline: webhook POST → 200   p50 ${ack.p50.toFixed(1)} ms   p95 ${ack.p95.toFixed(1)} ms
-  ratio (push / POST round trip): p50 ${(push.p50 / Math.max(0.1, ack.p50)).toFixed(1)}×   p95 ${(push.p95 / Math.max(0.1, ack.p95)).toFixed(1)}×
+${latencyReport('push', pushMs, ackMs)}
 `);
 } finally {
   await app.stop();

@@ -6,17 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startWebServer, startWorkerProcess } from '#dev/processes.ts';
+import { CONFIGURATION_POINTING_NOWHERE } from '#dev/test/env.ts';
 
-const VALID = {
-  DATABASE_URL: 'postgres://postgres:x@127.0.0.1:1/postgres',
-  SUPABASE_URL: 'http://127.0.0.1:1',
-  SUPABASE_ANON_KEY: 'sb_publishable_0123456789abcdef',
-  APP_URL: 'http://127.0.0.1:3000',
-  INSTAGRAM_APP_ID: '990000000000001',
-  INSTAGRAM_APP_SECRET: 'ig-app-secret-0123456789',
-  INSTAGRAM_VERIFY_TOKEN: 'verify-token-0123456789',
-  TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
-};
+const VALID = CONFIGURATION_POINTING_NOWHERE;
 
 function run(
   env: Record<string, string | undefined>,

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { CONFIGURATION_POINTING_NOWHERE } from '#dev/test/env.ts';
 import { EnvError, parseEnv, webhookSecrets } from './env.ts';
 
-const valid = {
-  DATABASE_URL: 'postgres://postgres:secret@127.0.0.1:5432/postgres',
-  SUPABASE_URL: 'https://abcd.supabase.co',
-  SUPABASE_ANON_KEY: 'sb_publishable_0123456789abcdef',
-  APP_URL: 'https://crm.example.com',
-  INSTAGRAM_APP_ID: '990000000000001',
-  INSTAGRAM_APP_SECRET: 'ig-app-secret-0123456789',
-  INSTAGRAM_VERIFY_TOKEN: 'verify-token-0123456789',
-  TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
-};
+const valid = CONFIGURATION_POINTING_NOWHERE;
 
 function problems(source: Record<string, string | undefined>): string[] {
   try {

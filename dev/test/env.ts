@@ -5,6 +5,21 @@ import { type MetaAppCredentials, metaAppEnv, newMetaAppCredentials } from '../m
 import type { SupabaseStandIn } from '../supabase/server.ts';
 import type { TestDatabase } from './database.ts';
 
+/**
+ * A complete, valid configuration whose services are all unreachable: for tests of the
+ * configuration itself, which change one variable and look at what is said about it.
+ */
+export const CONFIGURATION_POINTING_NOWHERE: Readonly<Record<string, string>> = {
+  DATABASE_URL: 'postgres://postgres:x@127.0.0.1:1/postgres',
+  SUPABASE_URL: 'http://127.0.0.1:1',
+  SUPABASE_ANON_KEY: 'sb_publishable_0123456789abcdef',
+  APP_URL: 'http://127.0.0.1:3000',
+  INSTAGRAM_APP_ID: '990000000000001',
+  INSTAGRAM_APP_SECRET: 'ig-app-secret-0123456789',
+  INSTAGRAM_VERIFY_TOKEN: 'verify-token-0123456789',
+  TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+};
+
 /** The environment variables, as a child process would receive them. */
 export function testEnvVars(
   database: TestDatabase,
