@@ -3,6 +3,7 @@
 // Authorization header, never in URLs (which end up in logs). Errors become GraphApiError with
 // Meta's code and subcode, the only reliable way to tell what happened (reference §5.7).
 import { isBranded } from '../errors.ts';
+import { isConnectFailure } from '../http/connect-failure.ts';
 
 export type LoginPath = 'instagram' | 'facebook';
 
@@ -50,16 +51,6 @@ export class GraphApiError extends Error {
   }
 }
 
-/** Failures that happen before a connection exists: the request cannot have reached Meta. */
-const CONNECT_FAILURES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 /** The network failed or timed out: Meta may or may not have acted on the request. */
 export class GraphNetworkError extends Error {
   static override [Symbol.hasInstance] = isBranded(GRAPH_NETWORK_ERROR);
@@ -76,7 +67,7 @@ export class GraphNetworkError extends Error {
    */
   get neverConnected(): boolean {
     const cause = (this.cause as { cause?: { code?: string } } | undefined)?.cause;
-    return CONNECT_FAILURES.has(cause?.code ?? '');
+    return isConnectFailure(cause?.code);
   }
 }
 

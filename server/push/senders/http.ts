@@ -1,6 +1,7 @@
 // The HTTP calls senders make (Expo, FCM, Web Push): a bounded wait, and a failure told apart by
 // whether the request can have reached the service. A connection never made is safe to retry; a
 // call that timed out or broke after the request left may have been delivered.
+import { isConnectFailure } from '../../http/connect-failure.ts';
 import type { SendOutcome } from './sender.ts';
 
 export interface HttpAnswer {
@@ -8,16 +9,6 @@ export interface HttpAnswer {
   headers: Headers;
   text: string;
 }
-
-/** Error codes that mean the request never left this machine. */
-const NOT_SENT = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
 
 export async function callService(
   url: string,
@@ -33,7 +24,7 @@ export async function callService(
     return { status: response.status, headers: response.headers, text: await response.text() };
   } catch (error) {
     const code = errorCode(error);
-    if (code && NOT_SENT.has(code)) return { kind: 'retry', reason: `no connection (${code})` };
+    if (isConnectFailure(code)) return { kind: 'retry', reason: `no connection (${code})` };
     return { kind: 'uncertain', reason: code ? `call failed (${code})` : 'call failed' };
   }
 }
