@@ -17,8 +17,6 @@ const ClaimsSchema = z.object({
   session_id: z.string().optional(),
 });
 
-/** Worded as a live stream whose token runs out says it: both are `token_expired`. */
-
 const malformed = () =>
   new AppError('UNAUTHENTICATED', 'Access token is malformed', { reason: 'token_malformed' });
 

@@ -1,8 +1,8 @@
 // Every change the database publishes has its typed form in the API, so an event a trigger adds
 // cannot reach a mobile app as something its types do not describe (or be dropped unnoticed).
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { LiveEventSchema, toLiveEvent } from './live-event.schemas.ts';
-import { BROADCAST_EVENTS, CONVERSATION_DELETED_EVENT } from './topics.ts';
+import { BROADCAST_EVENTS, LOG_ONLY_EVENTS } from './topics.ts';
 
 const ID = '6f1f7a8e-2f7e-4a43-9d0c-3f7d3f6b2a11';
 const OTHER = '0c6a9b52-0f43-4b0e-8f53-6a4b9b0c2d10';
@@ -27,11 +27,12 @@ const BODIES: Record<string, Record<string, unknown>> = {
     channel_connection_id: OTHER,
     status: 'DONE',
   },
-  [CONVERSATION_DELETED_EVENT]: { conversation_id: ID },
+  [LOG_ONLY_EVENTS.conversationDeleted]: { conversation_id: ID },
+  [LOG_ONLY_EVENTS.messageDeleted]: { message_id: ID, conversation_id: OTHER },
 };
 
 it('maps every published change to a typed, camelCase event', () => {
-  const names = [...Object.values(BROADCAST_EVENTS), CONVERSATION_DELETED_EVENT];
+  const names = [...Object.values(BROADCAST_EVENTS), ...Object.values(LOG_ONLY_EVENTS)];
   expect(Object.keys(BODIES).sort()).toEqual([...names].sort());
   for (const event of names) {
     const mapped = toLiveEvent({ event, body: BODIES[event] as Record<string, unknown>, at });
@@ -51,13 +52,28 @@ it('maps every published change to a typed, camelCase event', () => {
   });
 });
 
-it('skips a change this version does not know, and refuses a body that breaks its type', () => {
-  expect(toLiveEvent({ event: 'something_new', body: {}, at })).toBeUndefined();
-  expect(() =>
-    toLiveEvent({
-      event: BROADCAST_EVENTS.messageCreated,
-      body: { message_id: 'x', conversation_id: OTHER },
-      at,
-    }),
-  ).toThrow();
+it('skips a change this version does not know, and a body that breaks its type, naming only the fields', () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  try {
+    expect(toLiveEvent({ event: 'something_new', body: {}, at })).toBeUndefined();
+    expect(warn).not.toHaveBeenCalled();
+    expect(
+      toLiveEvent({
+        event: BROADCAST_EVENTS.messageCreated,
+        body: { message_id: 'not-an-id', conversation_id: OTHER, status: 'TELEPORTED' },
+        at,
+      }),
+    ).toBeUndefined();
+    expect(warn.mock.calls).toEqual([
+      ["live: a logged message_created was skipped; its messageId, status broke the event's type"],
+    ]);
+    for (const [event, body] of Object.entries(BODIES)) {
+      const broken = Object.fromEntries(Object.keys(body).map((key) => [key, 42]));
+      if (Object.keys(broken).some((key) => key !== 'change')) {
+        expect(toLiveEvent({ event, body: broken, at })).toBeUndefined();
+      }
+    }
+  } finally {
+    warn.mockRestore();
+  }
 });

@@ -8,9 +8,9 @@ import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { createLiveFeed, type LiveFeed } from './live-feed.ts';
 import {
   BROADCAST_EVENTS,
-  CONVERSATION_DELETED_EVENT,
   conversationTopic,
   LIVE_FEED_CHANNEL,
+  LOG_ONLY_EVENTS,
   workspaceTopic,
 } from './topics.ts';
 
@@ -207,13 +207,31 @@ it('publishes conversations and messages as they are stored and change, and new 
   // A lead's later progress is not live.
   expect(await published("update leads set status = 'QUALIFIED' where id = $1", [leadId])).toEqual(nothing);
 
-  // A conversation deleted (its contact erased) is news for the live log only.
+  // A message deleted on its own (purged) is news for the live log only…
+  const purged = randomUUID();
+  await database.query(
+    `insert into conversation_messages (id, workspace_id, conversation_id, channel_connection_id, direction,
+       content, status) values ($1, $2, $3, $4, 'INBOUND', 'old news', 'RECEIVED')`,
+    [purged, workspaceId, conversationId, connectionId],
+  );
+  expect(await loggedOnly('delete from conversation_messages where id = $1', [purged])).toEqual({
+    broadcasts: [],
+    logged: [
+      {
+        workspace_id: workspaceId,
+        event: LOG_ONLY_EVENTS.messageDeleted,
+        body: { message_id: purged, conversation_id: conversationId },
+      },
+    ],
+  });
+
+  // …and so is a conversation deleted (its contact erased), which says it for its messages.
   expect(await loggedOnly('delete from conversations where id = $1', [conversationId])).toEqual({
     broadcasts: [],
     logged: [
       {
         workspace_id: workspaceId,
-        event: CONVERSATION_DELETED_EVENT,
+        event: LOG_ONLY_EVENTS.conversationDeleted,
         body: { conversation_id: conversationId },
       },
     ],

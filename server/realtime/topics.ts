@@ -21,10 +21,15 @@ export const BROADCAST_EVENTS = {
 } as const;
 
 /**
- * Not a Realtime broadcast: a conversation deleted goes to the live log only (mobile apps drop it;
- * browsers leave with the account's own event, or reload the erased contact's page).
+ * Not Realtime broadcasts: deletions go to the live log only. Mobile apps drop what they hold;
+ * browsers leave with the account's own event, reload the erased contact's page, and meet purged
+ * messages on their next read.
  */
-export const CONVERSATION_DELETED_EVENT = 'conversation_deleted';
+export const LOG_ONLY_EVENTS = {
+  conversationDeleted: 'conversation_deleted',
+  /** A message deleted on its own (past the workspace's retention), not with its conversation. */
+  messageDeleted: 'message_deleted',
+} as const;
 
 /** The same triggers pg_notify here, with the workspace id, so the live feed wakes on commit. */
 export const LIVE_FEED_CHANNEL = 'inbox_live';

@@ -1,8 +1,9 @@
 // An app back from offline catches up with `sync.changes` (and fetches what a live event named with
 // `messages.byIds`), over real HTTP as a mobile app calls them. A model app applies what each call
 // returns to its copy of the workspace; whatever happened meanwhile (conversations and messages
-// created, changed, deleted, in another workspace too), and however small its pages, its copy ends
-// equal to the database.
+// created, changed, deleted, purged, in another workspace too, and the business's own conversation
+// with itself, which the inbox never lists), and however small its pages, its copy ends equal to
+// what the inbox shows.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '#dev/meta/random.ts';
@@ -45,12 +46,12 @@ async function workspace(owner = alice) {
 type Workspace = Awaited<ReturnType<typeof workspace>>;
 
 let contacts = 0;
-async function newConversation(w: Workspace): Promise<string> {
+async function newConversation(w: Workspace, isSelf = false): Promise<string> {
   contacts += 1;
   const { rows } = await stack.database.query<{ id: string }>(
-    `insert into conversations (workspace_id, channel_connection_id, contact_identifier, contact_name)
-     values ($1, $2, $3, 'Marco') returning id`,
-    [w.id, w.connectionId, `5830${String(contacts).padStart(12, '0')}`],
+    `insert into conversations (workspace_id, channel_connection_id, contact_identifier, contact_name, is_self)
+     values ($1, $2, $3, 'Marco', $4) returning id`,
+    [w.id, w.connectionId, `5830${String(contacts).padStart(12, '0')}`, isSelf],
   );
   return rows[0]?.id as string;
 }
@@ -197,7 +198,7 @@ describe('against a model app', () => {
 
     const conversations: string[] = [];
     const messages: string[] = [];
-    for (let step = 0; step < 40; step++) {
+    for (let step = 0; step < 60; step++) {
       const roll = random.next();
       if (roll < 0.2 || conversations.length === 0) conversations.push(await newConversation(shop));
       else if (roll < 0.55) messages.push(await newMessage(shop, pick(conversations), `m${step}`));
@@ -210,10 +211,19 @@ describe('against a model app', () => {
         await stack.database.query('update conversations set unread_count = 0 where id = $1', [
           pick(conversations),
         ]);
-      } else if (roll < 0.88) {
+      } else if (roll < 0.85) {
         const gone = conversations.splice(Math.floor(random.next() * conversations.length), 1)[0];
         await stack.database.query('delete from conversations where id = $1', [gone]);
-      } else if (roll < 0.94) {
+      } else if (roll < 0.9) {
+        // The retention purge: the oldest messages of the workspace, in one statement.
+        await stack.database.query(
+          `delete from conversation_messages where id in (
+             select id from conversation_messages where workspace_id = $1 order by occurred_at, id limit $2)`,
+          [shop.id, 1 + Math.floor(random.next() * 4)],
+        );
+      } else if (roll < 0.93) {
+        await newMessage(shop, await newConversation(shop, true), 'a note to self');
+      } else if (roll < 0.96) {
         await newMessage(other, await newConversation(other), 'elsewhere');
       } else {
         await catchUp(); // the app comes online for a moment
@@ -225,13 +235,17 @@ describe('against a model app', () => {
       id: string;
       unread: number;
       version: string;
-    }>('select id, unread_count as unread, version from conversations where workspace_id = $1', [shop.id]);
+    }>(
+      'select id, unread_count as unread, version from conversations where workspace_id = $1 and not is_self',
+      [shop.id],
+    );
     const { rows: truthMessages } = await stack.database.query<{
       id: string;
       conversation: string;
       status: string;
     }>(
-      'select id, conversation_id as conversation, status from conversation_messages where workspace_id = $1',
+      `select m.id, m.conversation_id as conversation, m.status from conversation_messages m
+       join conversations c on c.id = m.conversation_id where m.workspace_id = $1 and not c.is_self`,
       [shop.id],
     );
     const sorted = <T extends [string, ...unknown[]]>(entries: T[]) =>

@@ -57,6 +57,7 @@ export async function syncChanges(
     const changedConversations = new Set<string>();
     const deletedConversations = new Set<string>();
     const changedMessages = new Map<string, string>(); // message → its conversation
+    const deletedMessages = new Map<string, string>();
     const refetch = new Set<Refetch>();
     for (const logged of read.events) {
       const event = toLiveEvent(logged);
@@ -67,24 +68,31 @@ export async function syncChanges(
         changedConversations.add(event.conversationId);
         changedMessages.set(event.messageId, event.conversationId);
       }
+      if (event.type === 'messageDeleted') deletedMessages.set(event.messageId, event.conversationId);
       const screen = REFETCH[event.type];
       if (screen) refetch.add(screen);
     }
     const wanted = [...changedConversations].filter((id) => !deletedConversations.has(id));
     const conversations = await findConversationSummaries(trx, request.workspaceId, wanted);
-    // A deleted conversation's messages went with it: the conversation's deletion says so.
-    const wantedMessages = [...changedMessages].flatMap(([id, conversationId]) =>
-      deletedConversations.has(conversationId) ? [] : [id],
-    );
+    // Not there to show (deleted since its event, or one the inbox never lists): it goes, and its
+    // messages with it, said by the conversation alone.
+    const found = new Set(conversations.map((c) => c.id));
+    const goneConversations = [...deletedConversations, ...wanted.filter((id) => !found.has(id))];
+    const gone = new Set(goneConversations);
+    const inShownConversation = (entries: Map<string, string>) =>
+      [...entries].flatMap(([id, conversationId]) => (gone.has(conversationId) ? [] : [id]));
+    const wantedMessages = inShownConversation(changedMessages).filter((id) => !deletedMessages.has(id));
     const messages = await findMessageViews(trx, request.workspaceId, wantedMessages);
-    const foundConversations = new Set(conversations.map((c) => c.id));
     const foundMessages = new Set(messages.map((m) => m.id));
     return {
       conversations,
       messages,
       deleted: {
-        conversationIds: [...deletedConversations, ...wanted.filter((id) => !foundConversations.has(id))],
-        messageIds: wantedMessages.filter((id) => !foundMessages.has(id)),
+        conversationIds: goneConversations,
+        messageIds: [
+          ...wantedMessages.filter((id) => !foundMessages.has(id)),
+          ...inShownConversation(deletedMessages),
+        ],
       },
       refetch: [...refetch],
       next: encodeLivePosition(read.next),

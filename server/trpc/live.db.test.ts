@@ -4,9 +4,9 @@
 // skipped, however late a transaction commits); one transaction's events keep their order; a
 // resume point the log no longer covers is told to resync, and one it never issued is refused.
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { seededRandom } from '#dev/meta/random.ts';
-import { type ApiStack, startApiStack } from '#dev/test/api-stack.ts';
+import { type ApiStack, operatorClient, startApiStack } from '#dev/test/api-stack.ts';
 import { eventually } from '#dev/test/eventually.ts';
 import { type LiveSubscription, listenLive, type ReceivedLiveEvent } from '#dev/test/mobile-client.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
@@ -131,6 +131,38 @@ it('delivers a transaction that commits late exactly once, live and on resume', 
   } finally {
     await slow.end();
     live.stop();
+  }
+});
+
+it('moves past a logged event whose body breaks its type, instead of failing on it until it is purged', async () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  try {
+    const live = await subscribed();
+    const from = live.received.at(-1)?.id;
+    await stack.database.query(
+      `insert into live_events (workspace_id, event, body)
+       values ($1, 'conversation_updated', '{"conversation_id": "not-an-id", "status": "ACTIVE"}')`,
+      [workspaceId],
+    );
+    const after = await somethingHappens();
+    await eventually(() => conversationIds(live.received).includes(after));
+    live.stop();
+    const resumed = listen(from);
+    const later = await somethingHappens();
+    await eventually(() => conversationIds(resumed.received).includes(later));
+    resumed.stop();
+    expect([live.errors, resumed.errors]).toEqual([[], []]);
+    expect(conversationIds(resumed.received)).toEqual([after, later]);
+    const changes = await operatorClient(stack.api, alice).sync.changes.query({
+      workspaceId,
+      since: from ?? null,
+    });
+    expect(changes.conversations.map((c) => c.id).sort()).toEqual([after, later].sort());
+    expect(warn).toHaveBeenCalledWith(
+      "live: a logged conversation_updated was skipped; its conversationId, unreadCount, version broke the event's type",
+    );
+  } finally {
+    warn.mockRestore();
   }
 });
 
