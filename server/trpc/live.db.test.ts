@@ -3,6 +3,7 @@
 // burst; a resume from an event's id gets exactly what came after it (nothing repeated, nothing
 // skipped, however late a transaction commits); one transaction's events keep their order; a
 // resume point the log no longer covers is told to resync, and one it never issued is refused.
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { seededRandom } from '#dev/meta/random.ts';
@@ -286,6 +287,16 @@ it('tells an app whose resume point is older than the log keeps to resync, then 
   await eventually(() => conversationIds(resumed.received).includes(next));
   expect(conversationIds(resumed.received)).toEqual([next]);
   resumed.stop();
+
+  // Whether and when a workspace's log was purged is for its members to know.
+  const purgedThrough = (actor: typeof alice.actor) =>
+    stack.services.db.withUser(actor, async (trx) => {
+      const { rows } = await sql<{ through: string }>`
+        select private.live_events_purged_through(${workspaceId}::uuid)::text as through`.execute(trx);
+      return rows[0]?.through;
+    });
+  expect(await purgedThrough(alice.actor)).not.toBe('0');
+  expect(await purgedThrough(bob.actor)).toBe('0');
 });
 
 it('refuses a resume point it never issued, once, instead of reconnecting to it', async () => {
