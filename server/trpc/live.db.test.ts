@@ -193,6 +193,43 @@ it('keeps one transaction’s events in the order it made them, versions rising'
   live.stop();
 });
 
+it('may give two transactions’ changes of one conversation out of commit order; the version settles it', async () => {
+  const conversation = await somethingHappens();
+  const before = await subscribed();
+  const from = before.received.at(-1)?.id;
+  before.stop();
+  const [early, late] = [await connection(), await connection()];
+  try {
+    // `early` takes its transaction id first but changes the conversation last. A reader that
+    // meets both in one read takes them in transaction order: the newer change first.
+    await early.query('begin');
+    await early.query('select pg_current_xact_id()');
+    await late.query('update conversations set unread_count = 5 where id = $1', [conversation]);
+    await early.query('update conversations set unread_count = 0 where id = $1', [conversation]);
+    await early.query('commit');
+  } finally {
+    await Promise.all([early.end(), late.end()]);
+  }
+  const live = listen(from);
+  const updates = () =>
+    live.received.flatMap((r) =>
+      r.data.type === 'conversationUpdated' && r.data.conversationId === conversation ? [r.data] : [],
+    );
+  await eventually(() => updates().length === 2);
+  live.stop();
+  expect(updates().map((u) => [u.unreadCount, u.version])).toEqual([
+    [0, 3],
+    [5, 2],
+  ]);
+  // An app that keeps the higher version ends where the database is.
+  const kept = updates().reduce((held, u) => (u.version > held.version ? u : held));
+  const { rows } = await stack.database.query(
+    'select unread_count, version from conversations where id = $1',
+    [conversation],
+  );
+  expect(rows[0]).toEqual({ unread_count: kept.unreadCount, version: String(kept.version) });
+});
+
 describe('against a model: concurrent transactions, commits and rollbacks, reconnects anywhere', () => {
   // Four writers each own a conversation and run transactions of 1–3 updates, committing or rolling
   // back at random, interleaved; the app drops its connection at random points and resumes from
