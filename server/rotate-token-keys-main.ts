@@ -1,5 +1,7 @@
 // `npm run tokens:rotate`: re-encrypts every stored token under the first key of
-// TOKEN_ENCRYPTION_KEYS (all at once, in one transaction).
+// TOKEN_ENCRYPTION_KEYS: the OAuth tokens in one transaction, then the push device tokens in
+// another. Should the second fail, the first stays done; running it again re-seals only what is
+// still under an old key.
 import './load-env-file.ts';
 import { rotateTokenKeys } from './accounts/index.ts';
 import { rotateDeviceTokenKeys } from './push/index.ts';
