@@ -11,8 +11,13 @@ const services = getServices();
 try {
   const { reencrypted } = await rotateTokenKeys(services.db, services.cipher);
   console.log(`Re-encrypted ${reencrypted} token(s) under key "${services.cipher.activeKeyId}".`);
-  const { resealed } = await rotateDeviceTokenKeys(services.db, services.cipher);
+  const { resealed, dropped } = await rotateDeviceTokenKeys(services.db, services.cipher);
   console.log(`Re-encrypted ${resealed} push device token(s) under key "${services.cipher.activeKeyId}".`);
+  if (dropped > 0) {
+    console.warn(
+      `Dropped ${dropped} push device(s) whose token no key in TOKEN_ENCRYPTION_KEYS opens; their apps register again at their next start.`,
+    );
+  }
 } finally {
   await services.close();
 }
