@@ -1,6 +1,6 @@
 // The push job against a database and the push stand-in (real HTTP), for what the end-to-end
 // tests (push.db.test.ts) cannot arrange through the app: a worker whose key ring is not the one
-// that sealed the tokens.
+// that sealed the tokens, a sender that throws.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { type PushStandIn, startPushStandIn } from '#dev/push/stand-in.ts';
@@ -10,6 +10,7 @@ import { addressOf, hashOf, sealAddress } from './device-token.ts';
 import { notifyNewMessage } from './notify-new-message.ts';
 import type { PushSenders } from './senders/create-senders.ts';
 import { createExpoSender } from './senders/expo-sender.ts';
+import type { PushSender } from './senders/sender.ts';
 
 let database: TestDatabase;
 let standIn: PushStandIn;
@@ -117,4 +118,56 @@ it('a device sealed with a key this worker lacks is kept: its delivery is FAILED
   });
   expect(standIn.requests('expo')).toHaveLength(1);
   expect(lines).toHaveLength(1);
+});
+
+it('a sender that throws is logged by its error’s name and message, never with a token; its deliveries stay unsettled', async () => {
+  const cipher = createTokenCipher(parseKeyRing(newKeySpec('k')));
+  const throwing = (error: unknown): PushSenders => {
+    const sender: PushSender = {
+      platform: 'expo',
+      send: () => Promise.reject(error),
+      close: async () => {},
+    };
+    return { get: () => sender, missing: () => undefined, vapidPublicKey: null, close: async () => {} };
+  };
+  const lines: string[] = [];
+
+  const owner = await arrange();
+  const tokens = ['ExponentPushToken[thrown-at-000001]', 'ExponentPushToken[thrown-at-000002]'];
+  const devices = [
+    await addDevice(owner, cipher, tokens[0] as string),
+    await addDevice(owner, cipher, tokens[1] as string),
+  ];
+  const report = await notifyNewMessage(
+    { db: database.db, cipher, push: throwing(new TypeError(`cannot send to ${tokens[1]}`)) },
+    owner.ref,
+    (line) => lines.push(line),
+  );
+  expect(report).toMatchObject({ sent: 0, uncertain: 2 });
+  expect(lines).toEqual([
+    `push: the expo sender failed (TypeError: cannot send to [device address]) on message ${owner.ref.messageId} ` +
+      `for device(s) ${devices.sort().join(', ')}; left unsettled, not sent again`,
+  ]);
+  expect(
+    await sql('select status, error from push_deliveries where message_id = $1', [owner.ref.messageId]),
+  ).toEqual(Array(2).fill({ status: 'SENDING', error: 'the sender failed' }));
+
+  // A parse error quotes the text it failed on, cut anywhere: a token's fragment. Its name alone.
+  const other = await arrange();
+  await addDevice(other, cipher, 'ExponentPushToken[quoted-in-a-parse-error]');
+  const parseError = (() => {
+    try {
+      JSON.parse('ExponentPushToken[quoted-in-a-parse-error] is not registered');
+    } catch (error) {
+      return error;
+    }
+  })();
+  expect(String(parseError)).toContain('"ExponentPu"');
+  lines.length = 0;
+  await notifyNewMessage({ db: database.db, cipher, push: throwing(parseError) }, other.ref, (line) =>
+    lines.push(line),
+  );
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain('(SyntaxError)');
+  expect(lines[0]).not.toContain('ExponentPu');
 });

@@ -12,7 +12,7 @@ import { type DeviceAddress, unsealAddress } from './device-token.ts';
 import { forgetDevices } from './devices.repository.ts';
 import type { Platform } from './push.schemas.ts';
 import { planNotification, type RecipientDevice } from './recipients.repository.ts';
-import type { Outbound, PushNotification, SendOutcome } from './senders/sender.ts';
+import { type Outbound, type PushNotification, type SendOutcome, senderFailed } from './senders/sender.ts';
 
 export type NotifyServices = Pick<Services, 'db' | 'cipher' | 'push'>;
 
@@ -113,7 +113,8 @@ export async function notifyNewMessage(
         // A sender that throws (a bug, not a provider's answer) may have sent some: none is repeated.
         const outcomes = await sender
           .send(batch)
-          .catch((): SendOutcome[] => batch.map(() => ({ kind: 'uncertain', reason: 'the sender failed' })));
+          .catch((error: unknown) => batch.map(() => senderFailed(error)));
+        logSenderErrors(log, platform, ref.messageId, batch, outcomes);
         batch.forEach((item, i) => {
           const outcome: SendOutcome = outcomes[i] ?? { kind: 'uncertain', reason: 'no outcome' };
           if (outcome.kind === 'gone') forgotten.push(item.deviceId);
@@ -156,6 +157,50 @@ function openAddress(
  */
 function keyIdOf(services: NotifyServices, sealed: string): string {
   return sealed.startsWith('enc:v1:') ? `"${services.cipher.keyIdOf(sealed)}"` : '(none: not an envelope)';
+}
+
+/**
+ * What senders threw, once per error, with the devices it left unsettled. Only the error's name
+ * and message, and with this batch's addresses blotted out: a message can quote what the sender
+ * was handling, and a provider's answer can quote the token. A SyntaxError's message quotes the
+ * text it could not parse, cut anywhere (so a token's fragment could pass the blotting): its name
+ * alone is logged.
+ */
+function logSenderErrors(
+  log: (line: string) => void,
+  platform: Platform,
+  messageId: string,
+  batch: Outbound[],
+  outcomes: SendOutcome[],
+) {
+  const devicesOf = new Map<unknown, string[]>();
+  batch.forEach((item, i) => {
+    const outcome = outcomes[i];
+    if (outcome?.kind !== 'uncertain' || outcome.error === undefined) return;
+    devicesOf.set(outcome.error, [...(devicesOf.get(outcome.error) ?? []), item.deviceId]);
+  });
+  for (const [error, devices] of devicesOf) {
+    const what =
+      error instanceof SyntaxError
+        ? error.name
+        : blotAddresses(error instanceof Error ? `${error.name}: ${error.message}` : String(error), batch);
+    log(
+      `push: the ${platform} sender failed (${what}) on message ${messageId} for device(s) ${devices.join(', ')}; ` +
+        'left unsettled, not sent again',
+    );
+  }
+}
+
+function blotAddresses(text: string, batch: Outbound[]): string {
+  let blotted = text;
+  for (const { address } of batch) {
+    const secrets =
+      address.platform === 'web'
+        ? [address.subscription.endpoint, address.subscription.keys.p256dh, address.subscription.keys.auth]
+        : [address.token];
+    for (const secret of secrets) if (secret) blotted = blotted.replaceAll(secret, '[device address]');
+  }
+  return blotted;
 }
 
 function notificationFor(workspaceName: string, ref: NewMessageRef, badge: number): PushNotification {
