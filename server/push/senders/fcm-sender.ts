@@ -11,6 +11,7 @@ import {
   type Outbound,
   type PushSender,
   type SendOutcome,
+  senderFailed,
 } from './sender.ts';
 
 const FCM_SCOPE = 'https://www.googleapis.com/auth/firebase.messaging';
@@ -160,7 +161,7 @@ export function createFcmSender(config: FcmConfig): PushSender {
         const kind = error instanceof FcmTokenError && !error.transient ? 'failed' : 'retry';
         return batch.map(() => ({ kind, reason }));
       }
-      return mapLimited(batch, CONCURRENCY, (item) => sendOne(item, token));
+      return mapLimited(batch, CONCURRENCY, (item) => sendOne(item, token), senderFailed);
     },
     close: async () => {},
   };
