@@ -40,6 +40,18 @@ export function isAnswer(value: HttpAnswer | SendOutcome): value is HttpAnswer {
   return 'status' in value;
 }
 
+/**
+ * A provider's answer as JSON, or undefined when it is not JSON. Never throws: a throw would end
+ * a sender mid-batch, and JSON.parse's message quotes the text, which may hold a token.
+ */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** 429 and 5xx: the service asks to be called again later. */
 export function isTransientStatus(status: number): boolean {
   return status === 429 || status >= 500;
