@@ -120,6 +120,23 @@ describe('Expo', () => {
     ).send([outbound('1', { platform: 'expo', token: expoToken(1) })]);
     expect(outcomes[0]).toMatchObject({ kind: 'retry' });
   });
+
+  it('receipts: a 200 whose body is not JSON leaves its tickets for the next round, and the next call is still made', async () => {
+    const ids = Array.from({ length: 1500 }, (_, i) => `ticket-${i}`);
+    const service = await answering((_, body) => {
+      const asked = (JSON.parse(body) as { ids: string[] }).ids;
+      if (asked.includes('ticket-0')) return { status: 200, body: '<html>Bad gateway</html>' };
+      return {
+        status: 200,
+        body: JSON.stringify({ data: Object.fromEntries(asked.map((id) => [id, { status: 'ok' }])) }),
+      };
+    });
+    const receipts = await make(createExpoSender({ baseUrl: service.url, timeoutMs: 5000 })).readReceipts?.(
+      ids,
+    );
+    expect([...(receipts?.keys() ?? [])]).toEqual(ids.slice(1000));
+    expect(service.paths).toEqual(Array(2).fill('/--/api/v2/push/getReceipts'));
+  });
 });
 
 describe('FCM HTTP v1', () => {
