@@ -45,14 +45,7 @@ export async function upsertDevice(
     appId: string | null;
     label: string | null;
   },
-): Promise<{ device: Device; movedFrom: string | null }> {
-  // The row as it was, locked, to tell a move from a refresh (RETURNING shows only the new row).
-  const before = await trx
-    .selectFrom('push_devices')
-    .select('user_id')
-    .where('token_hash', '=', device.tokenHash)
-    .forUpdate()
-    .executeTakeFirst();
+): Promise<Device> {
   const row = await trx
     .insertInto('push_devices')
     .values({
@@ -79,10 +72,7 @@ export async function upsertDevice(
     )
     .returning(PUBLIC_COLUMNS)
     .executeTakeFirstOrThrow();
-  return {
-    device: toDevice(row),
-    movedFrom: before && before.user_id !== device.userId ? before.user_id : null,
-  };
+  return toDevice(row);
 }
 
 /** Keeps a person's most recently seen devices; returns how many were forgotten. */

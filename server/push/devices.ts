@@ -36,7 +36,7 @@ export async function registerDevice(
   // As the server: the caller cannot see a row another person registered with this token, and
   // the token is sealed with the server's key. Who it is registered for is the verified caller.
   return services.db.withService(async (trx) => {
-    const { device } = await upsertDevice(trx, {
+    const device = await upsertDevice(trx, {
       userId: actor.userId,
       sessionId,
       platform: input.platform,

@@ -12,7 +12,7 @@ import { type DeviceAddress, unsealAddress } from './device-token.ts';
 import { forgetDevices } from './devices.repository.ts';
 import type { Platform } from './push.schemas.ts';
 import { planNotification, type RecipientDevice } from './recipients.repository.ts';
-import type { Outbound, PushNotification, SendOutcome } from './senders/sender.ts';
+import { type Outbound, type PushNotification, type SendOutcome, senderFailed } from './senders/sender.ts';
 
 export type NotifyServices = Pick<Services, 'db' | 'cipher' | 'push'>;
 
@@ -48,7 +48,11 @@ export function conversationPath(workspaceId: string, conversationId: string): s
   return `/w/${workspaceId}/inbox/${conversationId}`;
 }
 
-export async function notifyNewMessage(services: NotifyServices, ref: NewMessageRef): Promise<NotifyReport> {
+export async function notifyNewMessage(
+  services: NotifyServices,
+  ref: NewMessageRef,
+  log: (line: string) => void = console.error,
+): Promise<NotifyReport> {
   const report: NotifyReport = { sent: 0, forgotten: 0, retrying: 0, failed: 0, uncertain: 0 };
   const claimed = await services.db.withService(async (trx) => {
     const plan = await planNotification(trx, ref);
@@ -62,12 +66,25 @@ export async function notifyNewMessage(services: NotifyServices, ref: NewMessage
   });
   if (!claimed || claimed.devices.length === 0) return report;
 
-  const unreadable: string[] = [];
+  const unreadable: DeliveryResult[] = [];
   const byPlatform = new Map<Platform, Outbound[]>();
   for (const device of claimed.devices) {
     const address = openAddress(services, device);
-    if (!address) {
-      unreadable.push(device.id); // its key was retired: the app registers again when it starts
+    if (address instanceof TokenDecryptionError) {
+      // This worker's key ring lacks the key (a bad deploy, a key retired before `tokens:rotate`
+      // re-sealed its tokens): the operator's mistake to mend, not the device's. Forgetting it
+      // would silence every phone at the first message; it is kept, and this notification given up.
+      const key = keyIdOf(services, device.sealedToken);
+      unreadable.push({
+        deviceId: device.id,
+        status: 'FAILED',
+        error: `token key ${key}: ${address.message}`,
+      });
+      log(
+        `push: cannot open the token of device ${device.id} (sealed with key ${key}): ${address.message}. ` +
+          `Its notification of message ${ref.messageId} is FAILED; the device is kept. ` +
+          'Check that key in TOKEN_ENCRYPTION_KEYS.',
+      );
       continue;
     }
     const outbound: Outbound = {
@@ -79,8 +96,8 @@ export async function notifyNewMessage(services: NotifyServices, ref: NewMessage
     };
     byPlatform.set(device.platform, [...(byPlatform.get(device.platform) ?? []), outbound]);
   }
-  await record(services.db, ref.messageId, [], unreadable);
-  report.forgotten += unreadable.length;
+  await record(services.db, ref.messageId, unreadable, []);
+  report.failed += unreadable.length;
 
   // Each provider's answers are recorded as soon as they come, so a run that dies while another
   // provider is slow leaves only that provider's deliveries unsettled.
@@ -96,7 +113,8 @@ export async function notifyNewMessage(services: NotifyServices, ref: NewMessage
         // A sender that throws (a bug, not a provider's answer) may have sent some: none is repeated.
         const outcomes = await sender
           .send(batch)
-          .catch((): SendOutcome[] => batch.map(() => ({ kind: 'uncertain', reason: 'the sender failed' })));
+          .catch((error: unknown) => batch.map(() => senderFailed(error)));
+        logSenderErrors(log, platform, ref.messageId, batch, outcomes);
         batch.forEach((item, i) => {
           const outcome: SendOutcome = outcomes[i] ?? { kind: 'uncertain', reason: 'no outcome' };
           if (outcome.kind === 'gone') forgotten.push(item.deviceId);
@@ -121,13 +139,68 @@ export async function notifyNewMessage(services: NotifyServices, ref: NewMessage
   return report;
 }
 
-function openAddress(services: NotifyServices, device: RecipientDevice): DeviceAddress | undefined {
+function openAddress(
+  services: NotifyServices,
+  device: RecipientDevice,
+): DeviceAddress | TokenDecryptionError {
   try {
     return unsealAddress(services.cipher, device.platform, device.sealedToken, device.tokenHash);
   } catch (error) {
-    if (error instanceof TokenDecryptionError) return undefined;
+    if (error instanceof TokenDecryptionError) return error;
     throw error;
   }
+}
+
+/**
+ * The key an envelope names, quoted, for the log. Only an envelope's: the same field of a value
+ * that is not one (a token stored unsealed by mistake) could be a piece of the token.
+ */
+function keyIdOf(services: NotifyServices, sealed: string): string {
+  return sealed.startsWith('enc:v1:') ? `"${services.cipher.keyIdOf(sealed)}"` : '(none: not an envelope)';
+}
+
+/**
+ * What senders threw, once per error, with the devices it left unsettled. Only the error's name
+ * and message, and with this batch's addresses blotted out: a message can quote what the sender
+ * was handling, and a provider's answer can quote the token. A SyntaxError's message quotes the
+ * text it could not parse, cut anywhere (so a token's fragment could pass the blotting): its name
+ * alone is logged.
+ */
+function logSenderErrors(
+  log: (line: string) => void,
+  platform: Platform,
+  messageId: string,
+  batch: Outbound[],
+  outcomes: SendOutcome[],
+) {
+  const devicesOf = new Map<unknown, string[]>();
+  batch.forEach((item, i) => {
+    const outcome = outcomes[i];
+    if (outcome?.kind !== 'uncertain' || outcome.error === undefined) return;
+    devicesOf.set(outcome.error, [...(devicesOf.get(outcome.error) ?? []), item.deviceId]);
+  });
+  for (const [error, devices] of devicesOf) {
+    const what =
+      error instanceof SyntaxError
+        ? error.name
+        : blotAddresses(error instanceof Error ? `${error.name}: ${error.message}` : String(error), batch);
+    log(
+      `push: the ${platform} sender failed (${what}) on message ${messageId} for device(s) ${devices.join(', ')}; ` +
+        'left unsettled, not sent again',
+    );
+  }
+}
+
+function blotAddresses(text: string, batch: Outbound[]): string {
+  let blotted = text;
+  for (const { address } of batch) {
+    const secrets =
+      address.platform === 'web'
+        ? [address.subscription.endpoint, address.subscription.keys.p256dh, address.subscription.keys.auth]
+        : [address.token];
+    for (const secret of secrets) if (secret) blotted = blotted.replaceAll(secret, '[device address]');
+  }
+  return blotted;
 }
 
 function notificationFor(workspaceName: string, ref: NewMessageRef, badge: number): PushNotification {

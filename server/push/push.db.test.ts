@@ -202,8 +202,8 @@ describe('a customer’s new message', () => {
     const { messageId } = await customerWrites('Is it handmade?');
     await settled(messageId);
     standIn.markUnregistered(TOKENS.agentExpo);
-    const report = await readExpoReceipts(intake.services, { sentBefore: new Date(Date.now() + 60_000) });
-    expect(report).toEqual({ delivered: 1, failed: 0, forgotten: 1 });
+    const report = await readExpoReceipts(intake.services, { now: new Date(Date.now() + 16 * 60_000) });
+    expect(report).toEqual({ delivered: 1, failed: 0, forgotten: 1, expired: 0 });
     expect(await client('agent').devices.list.query()).toEqual([]);
     const statuses = await sql<{ platform: string; status: string }>(
       `select p.platform, d.status from push_deliveries d join push_devices p on p.id = d.device_id
@@ -217,7 +217,12 @@ describe('a customer’s new message', () => {
       { platform: 'web', status: 'SENT' },
     ]);
     // Receipts not ready yet (sent less than 15 minutes ago) are not asked for.
-    expect(await readExpoReceipts(intake.services)).toEqual({ delivered: 0, failed: 0, forgotten: 0 });
+    expect(await readExpoReceipts(intake.services)).toEqual({
+      delivered: 0,
+      failed: 0,
+      forgotten: 0,
+      expired: 0,
+    });
     expect(standIn.requests('expo-receipts')).toHaveLength(1);
   });
 

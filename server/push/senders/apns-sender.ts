@@ -7,7 +7,13 @@
 import http2 from 'node:http2';
 import { importPKCS8, SignJWT } from 'jose';
 import { mapLimited } from './http.ts';
-import { NOTIFICATION_TTL_SECONDS, type Outbound, type PushSender, type SendOutcome } from './sender.ts';
+import {
+  NOTIFICATION_TTL_SECONDS,
+  type Outbound,
+  type PushSender,
+  type SendOutcome,
+  senderFailed,
+} from './sender.ts';
 
 const PROVIDER_TOKEN_TTL_MS = 30 * 60 * 1000;
 /** Streams in flight at once on the connection, per job run (APNs allows many more). */
@@ -146,7 +152,7 @@ export function createApnsSender(config: ApnsConfig): PushSender {
       } catch {
         return batch.map(() => ({ kind: 'failed', reason: 'the APNs key could not sign a provider token' }));
       }
-      return mapLimited(batch, CONCURRENCY, (item) => sendOne(item, jwt));
+      return mapLimited(batch, CONCURRENCY, (item) => sendOne(item, jwt), senderFailed);
     },
     async close() {
       const open = session;

@@ -5,7 +5,7 @@
 // say whether Apple or Google took each one, and `DeviceNotRegistered` there forgets the device
 // too. Only error codes are kept: Expo's messages quote the token.
 import { z } from 'zod';
-import { callService, isAnswer, isTransientStatus } from './http.ts';
+import { callService, isAnswer, isTransientStatus, parseJson } from './http.ts';
 import {
   dataOf,
   NOTIFICATION_TTL_SECONDS,
@@ -74,14 +74,10 @@ export function createExpoSender(config: ExpoConfig): PushSender {
     if (isTransientStatus(answer.status))
       return chunk.map(() => ({ kind: 'retry', reason: `HTTP ${answer.status}` }));
     if (answer.status !== 200) return chunk.map(() => ({ kind: 'failed', reason: `HTTP ${answer.status}` }));
-    let tickets: z.infer<typeof TicketSchema>[];
-    try {
-      tickets = AnswerSchema.parse(JSON.parse(answer.text)).data;
-    } catch {
-      return chunk.map(() => ({ kind: 'uncertain', reason: 'unreadable answer' }));
-    }
+    const parsed = AnswerSchema.safeParse(parseJson(answer.text));
+    if (!parsed.success) return chunk.map(() => ({ kind: 'uncertain', reason: 'unreadable answer' }));
     return chunk.map((_, i): SendOutcome => {
-      const ticket = tickets[i];
+      const ticket = parsed.data.data[i];
       if (!ticket) return { kind: 'uncertain', reason: 'no ticket' };
       if (ticket.status === 'ok') return { kind: 'sent', ref: ticket.id };
       const code = ticket.details?.error ?? 'error';
@@ -111,7 +107,7 @@ export function createExpoSender(config: ExpoConfig): PushSender {
         );
         // Unread receipts are read again at the next round; nothing is lost by waiting.
         if (!isAnswer(answer) || answer.status !== 200) continue;
-        const parsed = ReceiptsSchema.safeParse(JSON.parse(answer.text));
+        const parsed = ReceiptsSchema.safeParse(parseJson(answer.text));
         if (!parsed.success) continue;
         for (const [id, receipt] of Object.entries(parsed.data.data)) {
           if (receipt.status === 'ok') receipts.set(id, { kind: 'delivered' });

@@ -4,13 +4,14 @@
 // endpoint (RFC 7523). `UNREGISTERED` (404) forgets the device; 429 and 5xx are tried again.
 import { importPKCS8, SignJWT } from 'jose';
 import { z } from 'zod';
-import { callService, type HttpAnswer, isAnswer, isTransientStatus, mapLimited } from './http.ts';
+import { callService, type HttpAnswer, isAnswer, isTransientStatus, mapLimited, parseJson } from './http.ts';
 import {
   dataOf,
   NOTIFICATION_TTL_SECONDS,
   type Outbound,
   type PushSender,
   type SendOutcome,
+  senderFailed,
 } from './sender.ts';
 
 const FCM_SCOPE = 'https://www.googleapis.com/auth/firebase.messaging';
@@ -38,6 +39,7 @@ const TokenAnswerSchema = z.object({
   access_token: z.string().min(1),
   expires_in: z.number().int().positive(),
 });
+const SentSchema = z.object({ name: z.string() });
 const ErrorSchema = z.object({
   error: z.object({
     status: z.string().optional(),
@@ -47,12 +49,10 @@ const ErrorSchema = z.object({
 
 /** Google's error code for a failed send: the FcmError detail if given, else the status. */
 function errorCodeOf(answer: HttpAnswer): string {
-  try {
-    const { error } = ErrorSchema.parse(JSON.parse(answer.text));
-    return error.details?.find((d) => d.errorCode)?.errorCode ?? error.status ?? `HTTP ${answer.status}`;
-  } catch {
-    return `HTTP ${answer.status}`;
-  }
+  const parsed = ErrorSchema.safeParse(parseJson(answer.text));
+  if (!parsed.success) return `HTTP ${answer.status}`;
+  const { error } = parsed.data;
+  return error.details?.find((d) => d.errorCode)?.errorCode ?? error.status ?? `HTTP ${answer.status}`;
 }
 
 export function createFcmSender(config: FcmConfig): PushSender {
@@ -93,7 +93,7 @@ export function createFcmSender(config: FcmConfig): PushSender {
         `token endpoint answered HTTP ${answer.status}`,
       );
     }
-    const parsed = TokenAnswerSchema.safeParse(JSON.parse(answer.text));
+    const parsed = TokenAnswerSchema.safeParse(parseJson(answer.text));
     if (!parsed.success) throw new FcmTokenError(false, 'token endpoint gave no access token');
     // Renewed a minute early, so no call goes out with a token about to expire.
     cached = { token: parsed.data.access_token, until: now() + (parsed.data.expires_in - 60) * 1000 };
@@ -136,8 +136,9 @@ export function createFcmSender(config: FcmConfig): PushSender {
     );
     if (!isAnswer(answer)) return answer;
     if (answer.status === 200) {
-      const name = (JSON.parse(answer.text) as { name?: unknown }).name;
-      return { kind: 'sent', ref: typeof name === 'string' ? name : null };
+      // Accepted, whatever the body says: an answer without the message's name is still a send.
+      const sent = SentSchema.safeParse(parseJson(answer.text));
+      return { kind: 'sent', ref: sent.success ? sent.data.name : null };
     }
     const code = errorCodeOf(answer);
     if (answer.status === 404 || code === 'UNREGISTERED') return { kind: 'gone', reason: code };
@@ -160,7 +161,7 @@ export function createFcmSender(config: FcmConfig): PushSender {
         const kind = error instanceof FcmTokenError && !error.transient ? 'failed' : 'retry';
         return batch.map(() => ({ kind, reason }));
       }
-      return mapLimited(batch, CONCURRENCY, (item) => sendOne(item, token));
+      return mapLimited(batch, CONCURRENCY, (item) => sendOne(item, token), senderFailed);
     },
     close: async () => {},
   };

@@ -40,23 +40,44 @@ export function isAnswer(value: HttpAnswer | SendOutcome): value is HttpAnswer {
   return 'status' in value;
 }
 
+/**
+ * A provider's answer as JSON, or undefined when it is not JSON. Never throws: a throw would end
+ * a sender mid-batch, and JSON.parse's message quotes the text, which may hold a token.
+ */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** 429 and 5xx: the service asks to be called again later. */
 export function isTransientStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
-/** Runs `work` over `items`, at most `limit` at a time, keeping their order. */
+/**
+ * Runs `work` over `items`, at most `limit` at a time, keeping their order. An item whose work
+ * throws gets `ifThrown(error)` and the rest go on: a rejection would leave the other runners
+ * calling unawaited and lose what they got (for a sender, notifications already sent).
+ */
 export async function mapLimited<T, R>(
   items: T[],
   limit: number,
   work: (item: T) => Promise<R>,
+  ifThrown: (error: unknown) => R,
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
       const index = next++;
-      results[index] = await work(items[index] as T);
+      try {
+        results[index] = await work(items[index] as T);
+      } catch (error) {
+        results[index] = ifThrown(error);
+      }
     }
   });
   await Promise.all(runners);

@@ -36,7 +36,17 @@ export type SendOutcome =
   /** Refused for good (a bad request, a wrong topic). */
   | { kind: 'failed'; reason: string }
   /** The call failed after the request left: it may have been delivered, so it is not repeated. */
-  | { kind: 'uncertain'; reason: string };
+  | {
+      kind: 'uncertain';
+      reason: string;
+      /** What the sender threw (a bug, not a provider's answer), for the job's log. */
+      error?: unknown;
+    };
+
+/** A notification whose sender threw instead of answering: it may have gone out, so it is not repeated. */
+export function senderFailed(error: unknown): SendOutcome {
+  return { kind: 'uncertain', reason: 'the sender failed', error };
+}
 
 /** What a provider learned later about a notification it accepted (Expo's receipts). */
 export type ReceiptOutcome =

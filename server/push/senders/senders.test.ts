@@ -1,5 +1,9 @@
 // Each sender against the push stand-in over real HTTP (h2c for APNs): what it sends, and what
-// it makes of each answer the provider documents.
+// it makes of each answer the provider documents; and against a local server answering what no
+// provider documents (a 200 that is not JSON).
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '#dev/postgres.ts';
 import { newPushCredentials, newVapidKeys } from '#dev/push/credentials.ts';
@@ -13,6 +17,7 @@ import { createWebPushSender } from './web-push-sender.ts';
 
 let standIn: PushStandIn;
 const senders: PushSender[] = [];
+const servers: Server[] = [];
 const vapid = newVapidKeys();
 
 const notification: PushNotification = {
@@ -45,11 +50,33 @@ beforeEach(() => standIn.reset());
 afterAll(async () => {
   await Promise.all(senders.map((s) => s.close()));
   await standIn?.stop();
+  for (const server of servers) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 
 function make<T extends PushSender>(sender: T): T {
   senders.push(sender);
   return sender;
+}
+
+/** A local HTTP server answering each request as `answer` says; `paths` are those it was asked. */
+async function answering(answer: (path: string, body: string) => { status: number; body: string }) {
+  const paths: string[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      paths.push(request.url ?? '');
+      const { status, body } = answer(request.url ?? '', Buffer.concat(chunks).toString('utf8'));
+      response.writeHead(status, { 'Content-Type': 'application/json' }).end(body);
+    });
+  });
+  servers.push(server);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, paths };
 }
 
 describe('Expo', () => {
@@ -92,6 +119,23 @@ describe('Expo', () => {
       createExpoSender({ baseUrl: `http://127.0.0.1:${await freePort()}`, timeoutMs: 2000 }),
     ).send([outbound('1', { platform: 'expo', token: expoToken(1) })]);
     expect(outcomes[0]).toMatchObject({ kind: 'retry' });
+  });
+
+  it('receipts: a 200 whose body is not JSON leaves its tickets for the next round, and the next call is still made', async () => {
+    const ids = Array.from({ length: 1500 }, (_, i) => `ticket-${i}`);
+    const service = await answering((_, body) => {
+      const asked = (JSON.parse(body) as { ids: string[] }).ids;
+      if (asked.includes('ticket-0')) return { status: 200, body: '<html>Bad gateway</html>' };
+      return {
+        status: 200,
+        body: JSON.stringify({ data: Object.fromEntries(asked.map((id) => [id, { status: 'ok' }])) }),
+      };
+    });
+    const receipts = await make(createExpoSender({ baseUrl: service.url, timeoutMs: 5000 })).readReceipts?.(
+      ids,
+    );
+    expect([...(receipts?.keys() ?? [])]).toEqual(ids.slice(1000));
+    expect(service.paths).toEqual(Array(2).fill('/--/api/v2/push/getReceipts'));
   });
 });
 
@@ -156,6 +200,52 @@ describe('FCM HTTP v1', () => {
       { kind: 'failed', reason: 'token endpoint answered HTTP 400' },
     ]);
     expect(standIn.requests('fcm')).toEqual([]);
+  });
+
+  it('a 200 whose body is not JSON is sent, with no ref; the rest of the batch is sent, refs kept', async () => {
+    const batch = Array.from({ length: 12 }, (_, i) =>
+      outbound(String(i), { platform: 'fcm', token: fcmToken(i) }),
+    );
+    const names = new Map(
+      batch.map((item, i) => [fcmToken(i), `projects/inbox-local/messages/${item.deviceId}`]),
+    );
+    const service = await answering((path, body) => {
+      if (path === '/token')
+        return { status: 200, body: JSON.stringify({ access_token: 'local', expires_in: 3600 }) };
+      const { token } = (JSON.parse(body) as { message: { token: string } }).message;
+      // The first answer fails while the others are in flight (8 at once) or yet to go.
+      if (token === fcmToken(0)) return { status: 200, body: '<html>Accepted</html>' };
+      return { status: 200, body: JSON.stringify({ name: names.get(token) }) };
+    });
+    const sender = make(
+      createFcmSender({
+        baseUrl: service.url,
+        tokenUrl: `${service.url}/token`,
+        serviceAccount: account(),
+        timeoutMs: 5000,
+      }),
+    );
+    expect(await sender.send(batch)).toEqual([
+      { kind: 'sent', ref: null },
+      ...batch.slice(1).map((_, i) => ({ kind: 'sent', ref: names.get(fcmToken(i + 1)) })),
+    ]);
+    expect(service.paths.filter((p) => p !== '/token')).toHaveLength(12);
+  });
+
+  it('a token endpoint answering 200 with what is not JSON gives no token, and its text is not quoted', async () => {
+    const service = await answering(() => ({ status: 200, body: 'ya29.a-token-cut-short' }));
+    const sender = make(
+      createFcmSender({
+        baseUrl: service.url,
+        tokenUrl: `${service.url}/token`,
+        serviceAccount: account(),
+        timeoutMs: 5000,
+      }),
+    );
+    expect(await sender.send([outbound('1', { platform: 'fcm', token: fcmToken(1) })])).toEqual([
+      { kind: 'failed', reason: 'token endpoint gave no access token' },
+    ]);
+    expect(service.paths).toEqual(['/token']);
   });
 });
 

@@ -11,6 +11,7 @@ import {
   type Outbound,
   type PushSender,
   type SendOutcome,
+  senderFailed,
 } from './sender.ts';
 
 const CONCURRENCY = 8;
@@ -66,7 +67,7 @@ export function createWebPushSender(config: WebPushConfig): PushSender {
 
   return {
     platform: 'web',
-    send: (batch) => mapLimited(batch, CONCURRENCY, sendOne),
+    send: (batch) => mapLimited(batch, CONCURRENCY, sendOne, senderFailed),
     close: async () => {},
   };
 }
