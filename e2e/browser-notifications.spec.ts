@@ -111,10 +111,9 @@ test('a subscribed browser is one of the operator’s devices and is told of a c
   const customer = await newCustomer(page.request);
   const words = 'Please keep the green teapot for me';
   await customerWrites(page.request, account, customer, words);
-  await expect
-    .poll(async () => (await webPushRequests(page)).filter((r) => endpoint.endsWith(r.path)).length)
-    .toBe(1);
-  const [request] = (await webPushRequests(page)).filter((r) => endpoint.endsWith(r.path));
+  const toThisBrowser = (r: RecordedRequest) => `${pushUrl()}${r.path}` === endpoint;
+  await expect.poll(async () => (await webPushRequests(page)).filter(toThisBrowser).length).toBe(1);
+  const [request] = (await webPushRequests(page)).filter(toThisBrowser);
   const payload = JSON.parse(decryptWebPush(Buffer.from(request?.body ?? '', 'base64'), keys)) as Record<
     string,
     unknown
