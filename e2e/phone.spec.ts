@@ -193,6 +193,17 @@ test('an operator works the inbox on a phone: menu, list, thread, reply, back wi
   await expect(conversationRow(page)).toHaveCount(2);
 });
 
+test('going back to the page the menu was opened on leaves it closed', async ({ page }) => {
+  await signUpWithWorkspace(page);
+  await goThroughMenu(page, 'Accounts');
+  await page.goBack();
+  await expect(page).toHaveURL(/\/inbox$/);
+  await expect(mainNavigation(page)).toBeHidden();
+  await expect(menuButton(page)).toHaveAttribute('aria-expanded', 'false');
+  await goThroughMenu(page, 'Leads');
+  await expect(page.getByRole('heading', { name: 'Leads', level: 1 })).toBeVisible();
+});
+
 /** A workspace whose inbox holds a DM thread with a comment and the business's rich replies. */
 async function workspaceWithRichThread(page: Page): Promise<{ workspaceId: string }> {
   const { workspaceId } = await signUpWithWorkspace(page);

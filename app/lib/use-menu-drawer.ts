@@ -15,6 +15,8 @@ export function useMenuDrawer() {
   // going back closes it, with no effect to run after the navigation.
   const [openAt, setOpenAt] = useState<string | null>(null);
   const open = openAt !== null && openAt === location.key;
+  // Forgotten once left, or going back to that location (the same key) would open it again.
+  if (openAt !== null && !open) setOpenAt(null);
   const button = useRef<HTMLButtonElement>(null);
   const drawer = useRef<HTMLElement>(null);
   const page = useRef<HTMLDivElement>(null);
