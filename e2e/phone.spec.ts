@@ -157,6 +157,10 @@ test('an operator works the inbox on a phone: menu, list, thread, reply, back wi
   await expect(conversationRow(page)).toHaveCount(1);
   await expect(conversationRow(page)).toContainText('Lisbon');
   await expectOnScreen(page, conversationRow(page));
+  // The system's Back goes on from where the list was opened (Accounts), not into the conversation.
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/w/${workspaceId}/accounts$`));
 
   // Leads: the table scrolls sideways in its own box, and its conversation links are reachable.
   await goThroughMenu(page, 'Leads');
@@ -170,10 +174,15 @@ test('an operator works the inbox on a phone: menu, list, thread, reply, back wi
   await expectTappable(open);
   await open.tap();
   await expect(page.getByTestId('thread')).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Back to conversations' })).toBeVisible();
+  // Opened from Leads, Back shows the inbox's list in the conversation's place: the system's Back
+  // then returns to Leads.
+  await page.getByRole('link', { name: 'Back to conversations' }).tap();
+  await expect(page).toHaveURL(new RegExp(`/w/${workspaceId}/inbox$`));
+  await expect(conversationRow(page)).toHaveCount(2);
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: 'Leads', level: 1 })).toBeVisible();
 
   // Settings: a switch flips under a finger.
-  await page.getByRole('link', { name: 'Back to conversations' }).tap();
   await goThroughMenu(page, 'Settings');
   const typing = page.getByRole('switch', { name: 'Typing indicator' });
   const before = await typing.getAttribute('aria-checked');
@@ -191,6 +200,39 @@ test('an operator works the inbox on a phone: menu, list, thread, reply, back wi
   await page.getByRole('button', { name: 'Sign in' }).tap();
   await expect(page).toHaveURL(new RegExp(`/w/${workspaceId}/inbox$`));
   await expect(conversationRow(page)).toHaveCount(2);
+});
+
+test('the list keeps its place while a conversation has the screen', async ({ page }) => {
+  await signUpWithWorkspace(page);
+  const account = uniqueUsername('place.shop');
+  await connectFirstAccount(page, account);
+  // More conversations than the screen holds.
+  for (let i = 1; i <= 14; i += 1) {
+    await customerWrites(page.request, account, await newCustomer(page.request), `Question ${i} of 14`);
+  }
+  const rows = conversationRow(page);
+  await expect(rows).toHaveCount(14, { timeout: 10_000 });
+  // The notice of the new connection goes, so the list's box is the same before and after.
+  await page
+    .getByRole('status')
+    .filter({ hasText: 'Connected' })
+    .getByRole('button', { name: 'Dismiss' })
+    .tap();
+  await expect(page).toHaveURL(/\/inbox$/);
+  const scroller = page.getByTestId('conversation-list').locator('..');
+  const place = () => scroller.evaluate((element) => element.scrollTop);
+  // Down the list to the oldest one.
+  const oldest = rows.filter({ hasText: 'Question 1 of 14' });
+  await oldest.scrollIntoViewIfNeeded();
+  const left = await place();
+  expect(left).toBeGreaterThan(0);
+
+  await oldest.tap();
+  await expect(page.getByTestId('thread')).toContainText('Question 1 of 14');
+  await page.getByRole('link', { name: 'Back to conversations' }).tap();
+  await expect(rows).toHaveCount(14);
+  await expect.poll(place).toBe(left);
+  await expectOnScreen(page, oldest);
 });
 
 test('going back to the page the menu was opened on leaves it closed', async ({ page }) => {
