@@ -246,6 +246,19 @@ test('going back to the page the menu was opened on leaves it closed', async ({ 
   await expect(page.getByRole('heading', { name: 'Leads', level: 1 })).toBeVisible();
 });
 
+test('the menu, closed by the screen widening, leaves focus where it can be seen', async ({ page }) => {
+  await signUpWithWorkspace(page);
+  await menuButton(page).tap();
+  await expect(page.getByRole('dialog', { name: 'Menu' })).toBeVisible();
+  // A tablet turned: the drawer becomes the sidebar, and the menu button goes.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(page.getByRole('dialog', { name: 'Menu' })).toHaveCount(0);
+  await expect(menuButton(page)).toBeHidden();
+  const inbox = mainNavigation(page).getByRole('link', { name: 'Inbox' });
+  await expect(inbox).toBeVisible();
+  await expect(inbox).toBeFocused();
+});
+
 /** A workspace whose inbox holds a DM thread with a comment and the business's rich replies. */
 async function workspaceWithRichThread(page: Page): Promise<{ workspaceId: string }> {
   const { workspaceId } = await signUpWithWorkspace(page);
