@@ -168,6 +168,13 @@ test('an operator works the inbox on a phone: menu, list, thread, reply, back wi
   await expect(leads).toHaveCount(2);
   await expectFitsScreen(page, 'leads');
   await keepPhoneScreenshot(page, 'journey-leads');
+  // A keyboard reaches the table's box, named by its caption, and scrolls it with the arrow keys.
+  const table = page.getByRole('region', { name: 'Leads, newest first' });
+  await expect(table).toHaveAttribute('tabindex', '0');
+  await table.focus();
+  await expect(table).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => table.evaluate((element) => element.scrollLeft)).toBeGreaterThan(0);
   const open = page.getByRole('link', { name: /^Open conversation with / }).first();
   await open.scrollIntoViewIfNeeded();
   await expectOnScreen(page, open);
