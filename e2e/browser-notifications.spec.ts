@@ -102,8 +102,14 @@ test('a subscribed browser is one of the operator’s devices and is told of a c
   await connectFirstAccount(page, account);
   await page.goto(`/w/${operator.workspaceId}/settings`);
   await expect(page.getByLabel('Notify me about')).toHaveValue('all');
+  await expect(browserSwitch(page)).toHaveAccessibleDescription(
+    'Shows a notification in this browser when a customer writes.',
+  );
   await browserSwitch(page).click();
   await expect(browserSwitch(page)).toHaveAttribute('aria-checked', 'true');
+  await expect(browserSwitch(page)).toHaveAccessibleDescription(
+    'This browser shows a notification when a customer writes, even with the inbox closed.',
+  );
   expect(await devicesOf(operator.email)).toEqual([{ platform: 'web', label: 'Chrome on Linux' }]);
   await page.getByRole('heading', { name: 'Notifications' }).scrollIntoViewIfNeeded();
   await keepScreenshot(page, 'settings-browser-notifications');
