@@ -102,8 +102,14 @@ test('a subscribed browser is one of the operator’s devices and is told of a c
   await connectFirstAccount(page, account);
   await page.goto(`/w/${operator.workspaceId}/settings`);
   await expect(page.getByLabel('Notify me about')).toHaveValue('all');
+  await expect(browserSwitch(page)).toHaveAccessibleDescription(
+    'Shows a notification in this browser when a customer writes.',
+  );
   await browserSwitch(page).click();
   await expect(browserSwitch(page)).toHaveAttribute('aria-checked', 'true');
+  await expect(browserSwitch(page)).toHaveAccessibleDescription(
+    'This browser shows a notification when a customer writes, even with the inbox closed.',
+  );
   expect(await devicesOf(operator.email)).toEqual([{ platform: 'web', label: 'Chrome on Linux' }]);
   await page.getByRole('heading', { name: 'Notifications' }).scrollIntoViewIfNeeded();
   await keepScreenshot(page, 'settings-browser-notifications');
@@ -111,10 +117,9 @@ test('a subscribed browser is one of the operator’s devices and is told of a c
   const customer = await newCustomer(page.request);
   const words = 'Please keep the green teapot for me';
   await customerWrites(page.request, account, customer, words);
-  await expect
-    .poll(async () => (await webPushRequests(page)).filter((r) => endpoint.endsWith(r.path)).length)
-    .toBe(1);
-  const [request] = (await webPushRequests(page)).filter((r) => endpoint.endsWith(r.path));
+  const toThisBrowser = (r: RecordedRequest) => `${pushUrl()}${r.path}` === endpoint;
+  await expect.poll(async () => (await webPushRequests(page)).filter(toThisBrowser).length).toBe(1);
+  const [request] = (await webPushRequests(page)).filter(toThisBrowser);
   const payload = JSON.parse(decryptWebPush(Buffer.from(request?.body ?? '', 'base64'), keys)) as Record<
     string,
     unknown

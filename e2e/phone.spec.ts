@@ -49,6 +49,11 @@ test('an operator works the inbox on a phone: menu, list, thread, reply, back wi
   await connectFirstAccount(page, account);
   const porto = await newCustomer(page.request);
   const lisbon = await newCustomer(page.request);
+  // A thread taller than the screen, as most are: a shorter screen cuts into it.
+  const anHourAgo = Date.now() - 60 * 60 * 1000;
+  for (let i = 1; i <= 14; i += 1) {
+    await customerWrites(page.request, account, porto, `About my order, point ${i}.`, anHourAgo + i * 1000);
+  }
   await customerWrites(page.request, account, porto, 'Hello! Do you ship to Porto?');
   await customerWrites(page.request, account, lisbon, 'Is the shop in Lisbon open on Sundays?');
 
@@ -90,6 +95,9 @@ test('an operator works the inbox on a phone: menu, list, thread, reply, back wi
   // The thread has the screen to itself, its newest message and the reply box in view.
   const thread = page.getByTestId('thread');
   await expect(thread).toContainText('Do you ship to Porto?');
+  expect(await thread.evaluate((element) => element.scrollHeight)).toBeGreaterThan(
+    (page.viewportSize() as { height: number }).height,
+  );
   await expect(page.getByRole('region', { name: 'Conversations' })).toBeHidden();
   await expectFullWidth(page, 'Conversation');
   const reply = page.getByRole('textbox', { name: 'Reply', exact: true });
@@ -109,7 +117,7 @@ test('an operator works the inbox on a phone: menu, list, thread, reply, back wi
   await expectOnScreen(page, sent);
 
   // An on-screen keyboard takes the lower part of the screen (the page asks browsers to resize its
-  // viewport for it): the reply box and the newest message stay above it.
+  // viewport for it): the reply box stays above it, and the newest message above the reply box.
   const viewport = page.viewportSize() as { width: number; height: number };
   await expect(page.locator('meta[name="viewport"]')).toHaveAttribute(
     'content',
@@ -117,9 +125,14 @@ test('an operator works the inbox on a phone: menu, list, thread, reply, back wi
   );
   await reply.tap();
   await page.setViewportSize({ width: viewport.width, height: viewport.height - 330 });
-  await expectOnScreen(page, reply);
-  await expectOnScreen(page, send);
-  await expectOnScreen(page, sent);
+  await expect(reply).toBeInViewport({ ratio: 1 });
+  await expect(send).toBeInViewport({ ratio: 1 });
+  await expect(sent).toBeInViewport({ ratio: 1 });
+  const composer = page.locator('form', { has: reply });
+  await expect(async () => {
+    const [message, form] = await Promise.all([sent.boundingBox(), composer.boundingBox()]);
+    expect((message?.y ?? 0) + (message?.height ?? 0)).toBeLessThanOrEqual(form?.y ?? 0);
+  }).toPass();
   await keepPhoneScreenshot(page, 'journey-thread-keyboard');
   await page.setViewportSize(viewport);
 
@@ -144,6 +157,10 @@ test('an operator works the inbox on a phone: menu, list, thread, reply, back wi
   await expect(conversationRow(page)).toHaveCount(1);
   await expect(conversationRow(page)).toContainText('Lisbon');
   await expectOnScreen(page, conversationRow(page));
+  // The system's Back goes on from where the list was opened (Accounts), not into the conversation.
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/w/${workspaceId}/accounts$`));
 
   // Leads: the table scrolls sideways in its own box, and its conversation links are reachable.
   await goThroughMenu(page, 'Leads');
@@ -151,16 +168,28 @@ test('an operator works the inbox on a phone: menu, list, thread, reply, back wi
   await expect(leads).toHaveCount(2);
   await expectFitsScreen(page, 'leads');
   await keepPhoneScreenshot(page, 'journey-leads');
+  // A keyboard reaches the table's box, named by its caption, and scrolls it with the arrow keys.
+  const table = page.getByRole('region', { name: 'Leads, newest first' });
+  await expect(table).toHaveAttribute('tabindex', '0');
+  await table.focus();
+  await expect(table).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => table.evaluate((element) => element.scrollLeft)).toBeGreaterThan(0);
   const open = page.getByRole('link', { name: /^Open conversation with / }).first();
   await open.scrollIntoViewIfNeeded();
   await expectOnScreen(page, open);
   await expectTappable(open);
   await open.tap();
   await expect(page.getByTestId('thread')).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Back to conversations' })).toBeVisible();
+  // Opened from Leads, Back shows the inbox's list in the conversation's place: the system's Back
+  // then returns to Leads.
+  await page.getByRole('link', { name: 'Back to conversations' }).tap();
+  await expect(page).toHaveURL(new RegExp(`/w/${workspaceId}/inbox$`));
+  await expect(conversationRow(page)).toHaveCount(2);
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: 'Leads', level: 1 })).toBeVisible();
 
   // Settings: a switch flips under a finger.
-  await page.getByRole('link', { name: 'Back to conversations' }).tap();
   await goThroughMenu(page, 'Settings');
   const typing = page.getByRole('switch', { name: 'Typing indicator' });
   const before = await typing.getAttribute('aria-checked');
@@ -178,6 +207,63 @@ test('an operator works the inbox on a phone: menu, list, thread, reply, back wi
   await page.getByRole('button', { name: 'Sign in' }).tap();
   await expect(page).toHaveURL(new RegExp(`/w/${workspaceId}/inbox$`));
   await expect(conversationRow(page)).toHaveCount(2);
+});
+
+test('the list keeps its place while a conversation has the screen', async ({ page }) => {
+  await signUpWithWorkspace(page);
+  const account = uniqueUsername('place.shop');
+  await connectFirstAccount(page, account);
+  // More conversations than the screen holds.
+  for (let i = 1; i <= 14; i += 1) {
+    await customerWrites(page.request, account, await newCustomer(page.request), `Question ${i} of 14`);
+  }
+  const rows = conversationRow(page);
+  await expect(rows).toHaveCount(14, { timeout: 10_000 });
+  // The notice of the new connection goes, so the list's box is the same before and after.
+  await page
+    .getByRole('status')
+    .filter({ hasText: 'Connected' })
+    .getByRole('button', { name: 'Dismiss' })
+    .tap();
+  await expect(page).toHaveURL(/\/inbox$/);
+  const scroller = page.getByTestId('conversation-list').locator('..');
+  const place = () => scroller.evaluate((element) => element.scrollTop);
+  // Down the list to the oldest one.
+  const oldest = rows.filter({ hasText: 'Question 1 of 14' });
+  await oldest.scrollIntoViewIfNeeded();
+  const left = await place();
+  expect(left).toBeGreaterThan(0);
+
+  await oldest.tap();
+  await expect(page.getByTestId('thread')).toContainText('Question 1 of 14');
+  await page.getByRole('link', { name: 'Back to conversations' }).tap();
+  await expect(rows).toHaveCount(14);
+  await expect.poll(place).toBe(left);
+  await expectOnScreen(page, oldest);
+});
+
+test('going back to the page the menu was opened on leaves it closed', async ({ page }) => {
+  await signUpWithWorkspace(page);
+  await goThroughMenu(page, 'Accounts');
+  await page.goBack();
+  await expect(page).toHaveURL(/\/inbox$/);
+  await expect(mainNavigation(page)).toBeHidden();
+  await expect(menuButton(page)).toHaveAttribute('aria-expanded', 'false');
+  await goThroughMenu(page, 'Leads');
+  await expect(page.getByRole('heading', { name: 'Leads', level: 1 })).toBeVisible();
+});
+
+test('the menu, closed by the screen widening, leaves focus where it can be seen', async ({ page }) => {
+  await signUpWithWorkspace(page);
+  await menuButton(page).tap();
+  await expect(page.getByRole('dialog', { name: 'Menu' })).toBeVisible();
+  // A tablet turned: the drawer becomes the sidebar, and the menu button goes.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(page.getByRole('dialog', { name: 'Menu' })).toHaveCount(0);
+  await expect(menuButton(page)).toBeHidden();
+  const inbox = mainNavigation(page).getByRole('link', { name: 'Inbox' });
+  await expect(inbox).toBeVisible();
+  await expect(inbox).toBeFocused();
 });
 
 /** A workspace whose inbox holds a DM thread with a comment and the business's rich replies. */

@@ -62,7 +62,7 @@ test('an admin exports a contact’s data and erases the contact; the audit log 
   await expect(rows).toContainText('Someone else entirely');
 
   await openScreen(page, 'Audit log');
-  const log = page.getByRole('region', { name: 'Audit log' });
+  const log = page.getByRole('region', { name: 'Audit log', exact: true });
   await expect(log.getByRole('row').filter({ hasText: 'Erased a contact' })).toHaveCount(1);
   await expect(log.getByRole('row').filter({ hasText: 'Exported a contact’s data' })).toHaveCount(1);
   await expect(log.getByRole('row').filter({ hasText: `Connected an account` })).toContainText(`@${account}`);

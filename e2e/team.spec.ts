@@ -13,7 +13,7 @@ import {
   signUpWithWorkspace,
 } from './journeys.ts';
 
-const members = (page: Page) => page.getByRole('region', { name: 'Members' });
+const members = (page: Page) => page.getByRole('region', { name: 'Members', exact: true });
 const invitations = (page: Page) => page.getByRole('region', { name: 'Pending invitations' });
 
 test('an owner invites an agent, who joins through the link and sees the team read-only', async ({

@@ -194,7 +194,7 @@ export function BrowserNotifications({ workspaceId }: { workspaceId: string }) {
             <p id="browser-notifications-label" className="font-medium text-slate-900">
               Notify me in this browser
             </p>
-            <p className="mt-0.5 text-xs text-slate-500">
+            <p id="browser-notifications-description" className="mt-0.5 text-xs text-slate-500">
               {unavailableReason ??
                 (subscribed
                   ? 'This browser shows a notification when a customer writes, even with the inbox closed.'
@@ -206,6 +206,7 @@ export function BrowserNotifications({ workspaceId }: { workspaceId: string }) {
             role="switch"
             aria-checked={subscribed}
             aria-labelledby="browser-notifications-label"
+            aria-describedby="browser-notifications-description"
             disabled={!available || busy}
             onClick={() => void toggle()}
             className={clsx(

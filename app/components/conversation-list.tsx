@@ -17,13 +17,30 @@ function shortTime(iso: string): string {
     : dateFormat.format(date);
 }
 
-export function ConversationRow({ conversation, to }: { conversation: ConversationSummary; to: string }) {
+/**
+ * The location state of a conversation opened from the list: the list's address, so the
+ * conversation knows the history entry before its own is that list (see its Back).
+ */
+export interface OpenedFromList {
+  list: string;
+}
+
+export function ConversationRow({
+  conversation,
+  to,
+  state,
+}: {
+  conversation: ConversationSummary;
+  to: string;
+  state?: OpenedFromList;
+}) {
   const name = conversation.contactName || conversation.contactUsername || 'Instagram user';
   const unread = conversation.unreadCount > 0;
   return (
     <li>
       <NavLink
         to={to}
+        state={state}
         aria-label={`Conversation with ${name}`}
         className={({ isActive }) =>
           clsx(

@@ -2,7 +2,7 @@
 // reads the same on every screen. Rows are the caller's; a column says only its label, whether
 // the label is for screen readers only (an actions column), and its padding.
 import clsx from 'clsx';
-import type { ReactNode } from 'react';
+import { type ReactNode, useId } from 'react';
 
 export interface DataColumn {
   label: string;
@@ -19,20 +19,31 @@ export function DataTable({
   numeric = false,
   children,
 }: {
-  /** Read by screen readers; the screen shows a heading of its own. */
-  caption?: string;
+  /** Read by screen readers, and names the box it scrolls in; the screen shows a heading of its own. */
+  caption: string;
   columns: DataColumn[];
   bodyTestId?: string;
   /** Figures line up digit under digit. */
   numeric?: boolean;
   children: ReactNode;
 }) {
+  const captionId = useId();
   return (
     // A table wider than a phone scrolls sideways in this box, not the page. Relative, so that
     // its screen-reader-only labels (absolutely placed) are placed in it, not out past the screen.
-    <div className="relative overflow-x-auto" data-scrolls-sideways>
+    // A named region in the tab order, so a keyboard can reach the box and scroll it with the
+    // arrow keys, also when nothing in the table takes focus.
+    <section
+      className="relative overflow-x-auto"
+      data-scrolls-sideways
+      aria-labelledby={captionId}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box must be focusable to be scrolled by keyboard
+      tabIndex={0}
+    >
       <table className="w-full text-left text-sm">
-        {caption ? <caption className="sr-only">{caption}</caption> : null}
+        <caption id={captionId} className="sr-only">
+          {caption}
+        </caption>
         <thead className="border-y border-slate-100 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
           <tr>
             {columns.map((column) => (
@@ -53,6 +64,6 @@ export function DataTable({
           {children}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }

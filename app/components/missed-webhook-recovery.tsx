@@ -49,7 +49,7 @@ export function MissedWebhookRecovery({
       {accounts.length === 0 ? (
         <p className="px-5 py-4 text-sm text-slate-500">No Instagram account is connected.</p>
       ) : (
-        <DataTable columns={COLUMNS}>
+        <DataTable caption="Missed-webhook recovery by account" columns={COLUMNS}>
           {accounts.map((account) => {
             const last = latest(account.id);
             const at = last?.finishedAt ?? last?.startedAt;

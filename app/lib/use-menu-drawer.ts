@@ -2,7 +2,8 @@
 // While it is open the page behind it is inert (focus and clicks stay in the drawer) and focus
 // starts in it; Escape, the backdrop, its close button or any navigation close it, and focus then
 // returns to the menu button. On a wide screen the same element is the sidebar and none of this
-// applies: a drawer left open when the screen widens (a tablet turned) closes.
+// applies: a drawer left open when the screen widens (a tablet turned) closes, and focus goes to
+// the sidebar's link to this page.
 import { useLocation } from '@remix-run/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 
@@ -15,6 +16,8 @@ export function useMenuDrawer() {
   // going back closes it, with no effect to run after the navigation.
   const [openAt, setOpenAt] = useState<string | null>(null);
   const open = openAt !== null && openAt === location.key;
+  // Forgotten once left, or going back to that location (the same key) would open it again.
+  if (openAt !== null && !open) setOpenAt(null);
   const button = useRef<HTMLButtonElement>(null);
   const drawer = useRef<HTMLElement>(null);
   const page = useRef<HTMLDivElement>(null);
@@ -24,7 +27,14 @@ export function useMenuDrawer() {
   useEffect(() => {
     if (page.current) page.current.inert = open;
     if (open) drawer.current?.querySelector<HTMLElement>('button, a, select')?.focus();
-    else if (wasOpen.current) button.current?.focus();
+    else if (wasOpen.current) {
+      // Wide, the menu button is hidden and cannot take focus, which would be lost.
+      const wide = window.matchMedia(WIDE).matches;
+      const pageLink =
+        drawer.current?.querySelector<HTMLElement>('nav a[aria-current="page"]') ??
+        drawer.current?.querySelector<HTMLElement>('nav a');
+      (wide ? pageLink : button.current)?.focus();
+    }
     wasOpen.current = open;
     if (!open) return;
     const onKey = (event: KeyboardEvent) => {

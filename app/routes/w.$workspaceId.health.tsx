@@ -354,7 +354,7 @@ function AccountSending({ accounts }: { accounts: Overview['accounts'] }) {
       {accounts.length === 0 ? (
         <p className="px-5 py-4 text-sm text-slate-500">No Instagram account is connected.</p>
       ) : (
-        <DataTable columns={SENDING_COLUMNS} numeric>
+        <DataTable caption="Sending by account" columns={SENDING_COLUMNS} numeric>
           {accounts.map((account) => (
             <tr key={account.id}>
               <th scope="row" className="px-5 py-2.5 text-left font-medium text-slate-900">

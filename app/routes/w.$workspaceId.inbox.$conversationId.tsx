@@ -1,11 +1,12 @@
 // One conversation: who the customer is, the thread (live on the conversation's own Realtime
 // channel, older pages on demand), and the reply box.
-import { Link, useLocation, useParams, useRouteLoaderData } from '@remix-run/react';
+import { Link, useLocation, useNavigate, useParams, useRouteLoaderData } from '@remix-run/react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import clsx from 'clsx';
 import { useEffect, useMemo, useState } from 'react';
 import { Avatar } from '#app/components/avatar.tsx';
 import { ContactPrivacy } from '#app/components/contact-privacy.tsx';
+import type { OpenedFromList } from '#app/components/conversation-list.tsx';
 import { BackIcon } from '#app/components/icons.tsx';
 import { Composer } from '#app/components/thread/composer.tsx';
 import type { ConversationPage } from '#app/components/thread/thread-types.ts';
@@ -204,12 +205,28 @@ function StatusBar({ workspaceId }: { workspaceId: string }) {
 /**
  * On a phone, back to the list as it was left: the conversation's address carries the list's tab,
  * filters and search (see the inbox), so they come back with it. A wide screen shows both at once.
+ * Back leaves no history entry behind it to come "back" to the conversation through: opened from
+ * this very list, it goes back to the list's entry; opened from elsewhere (Leads, a notification,
+ * a shared link), the list replaces the conversation's entry, and the system's Back then goes
+ * where the operator came from.
  */
 function BackToList({ workspaceId }: { workspaceId: string }) {
-  const { search } = useLocation();
+  const { search, state } = useLocation();
+  const navigate = useNavigate();
+  const list = `/w/${workspaceId}/inbox${search}`;
+  const openedFromList = (state as OpenedFromList | null)?.list === list;
   return (
     <Link
-      to={`/w/${workspaceId}/inbox${search}`}
+      to={list}
+      replace
+      onClick={(event) => {
+        // A click for a new tab or window is the browser's, to the link's address.
+        const plain =
+          event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
+        if (!openedFromList || !plain) return;
+        event.preventDefault();
+        navigate(-1);
+      }}
       className="flex h-10 w-10 shrink-0 items-center justify-center rounded-lg text-slate-600 hover:bg-slate-100 lg:hidden"
     >
       <BackIcon className="h-5 w-5" />

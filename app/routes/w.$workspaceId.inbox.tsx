@@ -1,9 +1,9 @@
 import type { MetaFunction } from '@remix-run/node';
-import { Link, Outlet, useNavigate, useParams } from '@remix-run/react';
+import { Link, Outlet, useLocation, useNavigate, useParams } from '@remix-run/react';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import clsx from 'clsx';
 import { useEffect, useRef } from 'react';
-import { ConversationRow } from '#app/components/conversation-list.tsx';
+import { ConversationRow, type OpenedFromList } from '#app/components/conversation-list.tsx';
 import { ExportCsvButton, exportHref } from '#app/components/export-csv-button.tsx';
 import { InboxIcon } from '#app/components/icons.tsx';
 import { useTRPC } from '#app/lib/trpc.ts';
@@ -86,9 +86,16 @@ export default function Inbox() {
   // Opening a conversation keeps the list as it is (tab, filters, search).
   const query = writeFilters(filters).toString();
   const conversationPath = (id: string) => `/w/${workspaceId}/inbox/${id}${query ? `?${query}` : ''}`;
+  // Only the list on its own is the entry a conversation's Back returns to: from an open
+  // conversation (a wide screen's list, j / k) the entry before the next one is that conversation.
+  const { pathname, search: listSearch } = useLocation();
+  const openedFrom: OpenedFromList | undefined = conversationId
+    ? undefined
+    : { list: `${pathname}${listSearch}` };
   useListKeys(
     items.map((item) => item.id),
     conversationPath,
+    openedFrom,
   );
 
   return (
@@ -196,6 +203,7 @@ export default function Inbox() {
                   key={conversation.id}
                   conversation={conversation}
                   to={conversationPath(conversation.id)}
+                  state={openedFrom}
                 />
               ))}
             </ul>
@@ -218,13 +226,13 @@ export default function Inbox() {
 }
 
 /** j / k (or ↓ / ↑) open the next / previous conversation, unless the operator is typing. */
-function useListKeys(ids: string[], pathOf: (id: string) => string) {
+function useListKeys(ids: string[], pathOf: (id: string) => string, openedFrom?: OpenedFromList) {
   const navigate = useNavigate();
   const { conversationId } = useParams();
   // The list and the open conversation change with every refetch; the listener stays put and
   // reads the latest of them.
-  const latest = useRef({ ids, pathOf, conversationId });
-  latest.current = { ids, pathOf, conversationId };
+  const latest = useRef({ ids, pathOf, conversationId, openedFrom });
+  latest.current = { ids, pathOf, conversationId, openedFrom };
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
       const target = event.target as HTMLElement | null;
@@ -236,13 +244,13 @@ function useListKeys(ids: string[], pathOf: (id: string) => string) {
           : event.key === 'k' || event.key === 'ArrowUp'
             ? -1
             : 0;
-      const { ids, pathOf, conversationId } = latest.current;
+      const { ids, pathOf, conversationId, openedFrom } = latest.current;
       if (step === 0 || ids.length === 0) return;
       const index = conversationId ? ids.indexOf(conversationId) : -1;
       const next = ids[Math.min(ids.length - 1, Math.max(0, index + step))];
       if (next && next !== conversationId) {
         event.preventDefault();
-        navigate(pathOf(next));
+        navigate(pathOf(next), { state: openedFrom });
       }
     }
     window.addEventListener('keydown', onKey);

@@ -67,7 +67,7 @@ export function MembersTable({
           {failure.message}
         </p>
       ) : null}
-      <DataTable columns={MEMBER_COLUMNS}>
+      <DataTable caption="Members and their roles" columns={MEMBER_COLUMNS}>
         {members.map((member) => {
           const name = member.displayName ?? member.email;
           // Admins manage admins and agents; owners are managed by owners.

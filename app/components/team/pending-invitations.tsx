@@ -54,7 +54,7 @@ export function PendingInvitations({
           No invitation is waiting to be accepted.
         </p>
       ) : (
-        <DataTable columns={INVITATION_COLUMNS}>
+        <DataTable caption="Invitations waiting to be accepted" columns={INVITATION_COLUMNS}>
           {invitations.map((invitation) => (
             <tr key={invitation.id}>
               <td className="px-5 py-3">

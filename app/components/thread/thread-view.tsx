@@ -1,7 +1,9 @@
 // The thread, oldest at the top, virtualised: only the messages near the viewport are in the DOM,
 // so a conversation of thousands of messages scrolls like a short one. Scrolling to the top loads
 // the next older page and keeps the operator's place; a new message scrolls into view when the
-// operator was already at the bottom, and otherwise offers a "New messages" button.
+// operator was already at the bottom, and otherwise offers a "New messages" button. When the
+// thread's box gets shorter (a phone's on-screen keyboard, a taller reply box) an operator at the
+// bottom stays there, with the newest message in view.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { MessageBubble } from './message-bubble.tsx';
@@ -39,7 +41,8 @@ export function ThreadView({
     paddingStart: 28, // room for "Beginning of the conversation"
     paddingEnd: 20,
   });
-  const [atBottom, setAtBottom] = useState(true);
+  // Read when the thread changes or its box is resized, never rendered.
+  const atBottom = useRef(true);
   const [unseenBelow, setUnseenBelow] = useState(false);
 
   // Where the thread stood before the last change: its first and last message.
@@ -63,7 +66,7 @@ export function ThreadView({
     }
     if (before.last !== last) {
       const mine = messages.at(-1)?.direction === 'OUTBOUND';
-      if (atBottom || mine) scrollToEnd();
+      if (atBottom.current || mine) scrollToEnd();
       else setUnseenBelow(true);
     }
   }, [first, last]);
@@ -72,10 +75,22 @@ export function ThreadView({
     const element = scroller.current;
     if (!element) return;
     const bottom = element.scrollHeight - element.scrollTop - element.clientHeight <= BOTTOM_SLACK;
-    setAtBottom(bottom);
+    atBottom.current = bottom;
     if (bottom) setUnseenBelow(false);
     if (element.scrollTop < TOP_SLACK && hasOlder && !loadingOlder) loadOlder();
   }
+
+  // A box that shrinks keeps its scroll offset, so what it loses is cut from the bottom, where the
+  // newest message is; the browser scrolls nothing for it.
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => {
+      if (atBottom.current) element.scrollTop = element.scrollHeight;
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
 
   // Also after each render, not only on scroll: a short thread cannot be scrolled up, and a load
   // cut short (a live refetch cancels it) must be retried while the operator waits at the top.
