@@ -15,6 +15,10 @@ describe('safeRedirect', () => {
     '',
     '/\t/evil.example/phish',
     '/\n/evil.example',
+    '/.//evil.example',
+    '/..//evil.example/phish',
+    '/%2e//evil.example',
+    '/w/..//evil.example',
   ])('refuses %s', (target) => {
     expect(safeRedirect(target)).toBe('/');
   });

@@ -16,8 +16,11 @@ export function safeRedirect(target: FormDataEntryValue | string | null, fallbac
   } catch {
     return fallback;
   }
-  if (url.origin !== HERE) return fallback;
-  return `${url.pathname}${url.search}${url.hash}`;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // Dot segments can leave a parsed path starting with '//' ('/.//evil.example'): followed as a
+  // redirect, that is another site.
+  if (url.origin !== HERE || path.startsWith('//')) return fallback;
+  return path;
 }
 
 /** A link to `path` (sign-in ↔ sign-up) that keeps where the visitor was headed. */
