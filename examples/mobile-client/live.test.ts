@@ -31,7 +31,9 @@ interface Connection {
 }
 
 /** A stream on a stand-in API; `applies` holds each batch's resolver, in order, until the test settles it. */
-function stream(options: { refreshToken?: () => Promise<void> } = {}) {
+function stream(
+  options: { refreshToken?: () => Promise<void>; onPosition?: (position: string) => void } = {},
+) {
   const connections: Connection[] = [];
   const api = {
     live: {
@@ -74,6 +76,7 @@ function stream(options: { refreshToken?: () => Promise<void> } = {}) {
     },
     refreshToken: options.refreshToken ?? (async () => {}),
     onStatus: (status) => statuses.push(status),
+    onPosition: options.onPosition,
     reconnectDelayMs: () => 60_000,
   });
   return {
@@ -159,5 +162,26 @@ describe('stop() and start() while the stream is between connections', () => {
     expect(s.last().lastEventId).toBe('1');
     expect(s.statuses.at(-1)?.state).toBe('connecting');
     expect(s.live.running).toBe(true);
+  });
+});
+
+describe('applying', () => {
+  it('applies an event that arrives just as a batch is done, without waiting for another', async () => {
+    const s = stream({
+      // The batch is done (its position kept); the next event comes in the same moment, before
+      // anything else runs.
+      onPosition: (position) => {
+        if (position === '1') queueMicrotask(() => s.last().data(event('2')));
+      },
+    });
+    s.live.start();
+    await settle();
+    s.last().started();
+    s.last().data(event('1'));
+    await settle();
+    s.applies[0]?.done.resolve();
+    await settle();
+
+    expect(s.applies.map((a) => a.events.map((e) => e.id))).toEqual([['1'], ['2']]);
   });
 });

@@ -162,9 +162,16 @@ export class LiveStream {
     current?.unsubscribe();
   }
 
-  /** Applies what was received, in order, one batch at a time. */
   private applyReceived(connection: number): void {
-    this.applying ??= (async () => {
+    this.applying ??= this.drain(connection);
+  }
+
+  /** Applies what was received, in order, one batch at a time, until nothing is left. */
+  private async drain(connection: number): Promise<void> {
+    // Goes on once applyReceived holds this promise, which the `finally` clears (even if apply
+    // throws at once).
+    await undefined;
+    try {
       while (this.received.length > 0) {
         const batch = this.received.splice(0, BATCH);
         try {
@@ -178,9 +185,12 @@ export class LiveStream {
         this.position = (batch.at(-1) as LiveEnvelope).id;
         this.options.onPosition?.(this.position);
       }
-    })().finally(() => {
+    } finally {
+      // Cleared in the same step as the loop found nothing left: an event arriving a moment
+      // later (a promise's `finally` runs a tick after) would find it still set and wait,
+      // unapplied, for the next one.
       this.applying = null;
-    });
+    }
   }
 
   private async idle(): Promise<void> {
