@@ -2,10 +2,12 @@
 // - on start (or back in the foreground) with a saved position, it catches up with sync.changes
 //   and resumes the live stream from its `next`; without one, the stream starts with
 //   `resyncRequired`, which loads the first page;
-// - it applies each live event: a conversation's new state when its `version` is higher, the
-//   messages an event names fetched with messages.byIds (a batch of events, one call), a
-//   conversation it does not hold by reading the list again, and on `resyncRequired` everything
-//   shown read again;
+// - each batch of live events is a doorbell: the events carry ids and a few states, not what
+//   a screen shows (a conversation's last message, preview, assignee), so the batch is applied
+//   by one catch-up with sync.changes from where the copy was last caught up, which returns what
+//   changed since, whole: the conversations, the messages, what was deleted, which screens to
+//   refetch. Event types this version does not know (newer servers add some) ring it the same way;
+// - on `resyncRequired`, it reads again everything shown;
 // - it tells the app where to resume from next time (`onPosition`), and which other screens to
 //   refetch (`onRefetch`).
 import type { Api } from './api.ts';
@@ -44,6 +46,14 @@ export class InboxSync {
   private readonly live: LiveStream;
   private readonly options: InboxSyncOptions;
   private savedPosition: string | null;
+  /**
+   * Where the copy is current to: the last catch-up's `next`, or the `resyncRequired` that had
+   * what is shown read again. Each batch of events is caught up from here rather than from the
+   * stream's position: an event's id can stand inside one of the server's reads, and sync.changes
+   * from there reads only to that read's end (with `hasMore` false), missing the batch itself.
+   * Kept in memory only: the app saves the stream's position.
+   */
+  private caughtUp: string | null = null;
   /** Between start() and stop(): the stream should run once the catch-up is done. */
   private foreground = false;
 
@@ -89,17 +99,7 @@ export class InboxSync {
       this.live.start(null);
       return null;
     }
-    const result = await catchUp(
-      this.options.api,
-      {
-        workspaceId: this.options.workspaceId,
-        since: this.savedPosition,
-        limit: this.options.pageSize?.catchUp,
-      },
-      (changes) => this.applyChanges(changes),
-    );
-    if (result.resyncRequired) await this.refetchShown();
-    this.savePosition(result.next);
+    const result = await this.catchUpFrom(this.savedPosition, (next) => this.savePosition(next));
     // Sent to the background again meanwhile: the next start() goes on from here.
     if (this.foreground) this.live.start(result.next);
     return result;
@@ -157,65 +157,45 @@ export class InboxSync {
     }
   }
 
-  private async applyEvents(received: LiveEnvelope[]): Promise<void> {
-    let events = received;
-    // What came before a resync is covered by reading again what is shown.
+  private async applyEvents(events: LiveEnvelope[]): Promise<void> {
     let resync = -1;
     events.forEach((envelope, i) => {
       if (envelope.data.type === 'resyncRequired') resync = i;
     });
     if (resync >= 0) {
+      // What came before it is covered by reading again what is shown; what came after, from it.
       await this.refetchShown();
-      events = events.slice(resync + 1);
+      this.caughtUp = (events[resync] as LiveEnvelope).id;
     }
-    const messageIds = new Set<string>();
-    const refetch = new Set<Refetch>();
-    let unknownConversation = false;
-    for (const { data: event } of events) {
-      switch (event.type) {
-        case 'messageCreated':
-        case 'messageUpdated':
-          messageIds.add(event.messageId);
-          break;
-        case 'conversationUpdated':
-          if (this.store.applyConversationChange(event) === 'unknown') unknownConversation = true;
-          break;
-        case 'conversationDeleted':
-          this.store.removeConversation(event.conversationId);
-          this.threads.delete(event.conversationId);
-          break;
-        case 'leadCreated':
-          refetch.add('leads');
-          break;
-        case 'connectionUpdated':
-        case 'connectionDeleted':
-          refetch.add('accounts');
-          break;
-        case 'teamUpdated':
-          refetch.add('team');
-          break;
-        case 'historyImportUpdated':
-          refetch.add('historyImports');
-          break;
-        default:
-          // A type this version of the app does not know: newer servers may add some.
-          break;
-      }
-    }
-    if (messageIds.size > 0) await this.fetchMessages([...messageIds]);
-    // A conversation the app has not loaded (a new customer): it is at the top of the list.
-    if (unknownConversation) await this.conversations.reload();
-    if (refetch.size > 0) this.options.onRefetch?.([...refetch]);
-    this.options.onApplied?.(received);
+    // Its `next` is not saved: the stream saves the batch's last id once this resolves.
+    if (resync < events.length - 1) await this.catchUpFrom(this.caughtUp);
+    this.options.onApplied?.(events);
+  }
+
+  /** sync.changes from `since` into the store, page by page; the copy is then current to its `next`. */
+  private async catchUpFrom(since: string | null, onPage?: (next: string) => void): Promise<CatchUpResult> {
+    const result = await catchUp(
+      this.options.api,
+      { workspaceId: this.options.workspaceId, since, limit: this.options.pageSize?.catchUp },
+      (changes) => {
+        this.applyChanges(changes);
+        onPage?.(changes.next);
+      },
+    );
+    if (result.resyncRequired) await this.refetchShown();
+    this.caughtUp = result.next;
+    return result;
   }
 
   private applyChanges(changes: Changes): void {
     for (const conversation of changes.conversations) this.store.putConversation(conversation);
     this.store.putMessages(changes.messages);
-    for (const id of changes.deleted.conversationIds) this.store.removeConversation(id);
+    for (const id of changes.deleted.conversationIds) {
+      this.store.removeConversation(id);
+      this.threads.delete(id);
+    }
     for (const id of changes.deleted.messageIds) this.store.removeMessage(id);
     if (changes.refetch.length > 0) this.options.onRefetch?.(changes.refetch);
-    this.savePosition(changes.next);
   }
 
   private async refetchShown(): Promise<void> {

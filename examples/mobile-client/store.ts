@@ -1,20 +1,12 @@
 // The app's copy of the inbox: conversations and the messages of the threads it has loaded, by
-// id, whichever way they came (a page read, a live event, a catch-up). Reads and events can
-// arrive in either order, so a conversation keeps the state with the higher `version` (it counts
-// the conversation's changes); a message is replaced by whatever was fetched last, since it is
+// id, whichever way they came (a page read, a catch-up with sync.changes, a fetch by id). Reads
+// can return in either order, so a conversation keeps the state with the higher `version` (it
+// counts the conversation's changes); a message is replaced by whatever was fetched last, since it is
 // only ever fetched after the event that named it. No I/O here: the screens read it.
 import type { RouterOutputs } from './api.ts';
 
 export type Conversation = RouterOutputs['inbox']['listConversations']['items'][number];
 export type Message = RouterOutputs['inbox']['conversation']['messages'][number];
-
-/** What a `conversationUpdated` live event says of a conversation. */
-export interface ConversationChange {
-  conversationId: string;
-  unreadCount: number;
-  status: Conversation['status'];
-  version: number;
-}
 
 export class InboxStore {
   private readonly conversations = new Map<string, Conversation>();
@@ -35,24 +27,6 @@ export class InboxStore {
     if (held && held.version > conversation.version) return;
     this.conversations.set(conversation.id, conversation);
     this.changed();
-  }
-
-  /**
-   * A `conversationUpdated` event, applied when it is newer than the copy held. `unknown`: the
-   * conversation is not held (new, or not loaded): read the list to get it whole.
-   */
-  applyConversationChange(change: ConversationChange): 'applied' | 'stale' | 'unknown' {
-    const held = this.conversations.get(change.conversationId);
-    if (!held) return 'unknown';
-    if (held.version >= change.version) return 'stale';
-    this.conversations.set(held.id, {
-      ...held,
-      unreadCount: change.unreadCount,
-      status: change.status,
-      version: change.version,
-    });
-    this.changed();
-    return 'applied';
   }
 
   removeConversation(conversationId: string): void {
