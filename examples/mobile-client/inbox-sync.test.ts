@@ -1,6 +1,7 @@
 // InboxSync's own logic on a stand-in API: what sync.changes answers is set by each test (by the
-// `since` asked), the live stream's connections are driven by the test, and the calls made are
-// recorded. The contract test runs the same client against the real server.
+// `since` asked, one answer per call, which the test can hold back), the live stream's connections
+// are driven by the test, and the calls made are recorded. The contract test runs the same client
+// against the real server.
 import { describe, expect, it } from 'vitest';
 import type { Api } from './api.ts';
 import type { Changes } from './catch-up.ts';
@@ -16,9 +17,17 @@ interface Connection {
   data(envelope: LiveEnvelope): void;
 }
 
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((res) => {
+    resolve = res;
+  });
+  return { promise, resolve };
+}
+
 function server() {
-  /** What sync.changes answers, by the `since` asked. */
-  const answers = new Map<string | null, Answer>();
+  /** What sync.changes answers, by the `since` asked: the next call takes the first. */
+  const answers = new Map<string | null, Answer[]>();
   const calls: string[] = [];
   const connections: Connection[] = [];
   const api = {
@@ -26,7 +35,7 @@ function server() {
       changes: {
         query: async ({ since }: { since: string | null }) => {
           calls.push(`sync.changes ${since}`);
-          const answer = answers.get(since);
+          const answer = answers.get(since)?.shift();
           if (!answer) throw new Error(`no answer from ${since}`);
           return answer;
         },
@@ -56,7 +65,15 @@ function server() {
     refreshToken: async () => {},
     onApplied: (events) => applied.push(events),
   });
-  return { sync, answers, calls, connections, applied, last: () => connections.at(-1) as Connection };
+  return {
+    sync,
+    answer: (since: string, ...answer: Answer[]) =>
+      answers.set(since, [...(answers.get(since) ?? []), ...answer]),
+    calls,
+    connections,
+    applied,
+    last: () => connections.at(-1) as Connection,
+  };
 }
 
 const changes = (of: Partial<Changes> & { next: string }): Changes => ({
@@ -97,13 +114,13 @@ const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 describe('live events', () => {
   it('apply each batch with sync.changes from where the copy was caught up, even when the last event id stands inside a server read', async () => {
     const s = server();
-    s.answers.set('saved', changes({ next: 'read-1' }));
+    s.answer('saved', changes({ next: 'read-1' }));
     await s.sync.start();
     await settle();
     s.last().started();
 
     // The reply is sent: its event's id stands inside the server's second read.
-    s.answers.set(
+    s.answer(
       'read-1',
       changes({
         next: 'read-2',
@@ -116,8 +133,8 @@ describe('live events', () => {
     );
     await settle();
     // It reaches SENT. From inside a read, sync.changes reads only to that read's end.
-    s.answers.set('inside-read-2', changes({ next: 'read-2' }));
-    s.answers.set('read-2', changes({ next: 'read-3', messages: [message('SENT')] }));
+    s.answer('inside-read-2', changes({ next: 'read-2' }));
+    s.answer('read-2', changes({ next: 'read-3', messages: [message('SENT')] }));
     s.last().data(event('read-3', { type: 'messageUpdated', messageId: 'reply', status: 'SENT' }));
     await settle();
 
@@ -130,19 +147,63 @@ describe('live events', () => {
 
   it('apply a type this version does not know the same way: what changed comes from sync.changes', async () => {
     const s = server();
-    s.answers.set('saved', changes({ next: 'read-1' }));
+    s.answer('saved', changes({ next: 'read-1' }));
     await s.sync.start();
     await settle();
     s.last().started();
-    s.answers.set(
-      'read-1',
-      changes({ next: 'read-2', deleted: { conversationIds: [], messageIds: ['reply'] } }),
-    );
+    s.answer('read-1', changes({ next: 'read-2', deleted: { conversationIds: [], messageIds: ['reply'] } }));
     s.sync.store.putMessages([message('SENT')]);
 
     s.last().data(event('read-2', { type: 'messageDeleted', messageId: 'reply' }));
     await settle();
 
     expect(s.sync.store.message('reply')).toBeUndefined();
+  });
+});
+
+describe('start() and stop()', () => {
+  it('start() twice at once (back in front, a notification tapped) catches up once: the position cannot go back', async () => {
+    const s = server();
+    const first = deferred<Changes>();
+    const second = deferred<Changes>();
+    s.answer('saved', first.promise, second.promise);
+    const starts = [s.sync.start(), s.sync.start()];
+    // Had both been asked, the second read would be the newer, and answer first.
+    second.resolve(changes({ next: 'read-2' }));
+    first.resolve(changes({ next: 'read-1' }));
+    const [a, b] = await Promise.all(starts);
+    await settle();
+
+    expect(s.calls).toEqual(['sync.changes saved']);
+    expect(b).toBe(a);
+    expect(s.sync.position).toBe('read-1');
+    expect(s.connections.map((c) => c.lastEventId)).toEqual(['read-1']);
+  });
+
+  it('a start() right after a stop() catches up from after the batch the stop was finishing', async () => {
+    const s = server();
+    s.answer('saved', changes({ next: 'read-1' }));
+    await s.sync.start();
+    await settle();
+    s.last().started();
+    const batch = deferred<Changes>();
+    s.answer('read-1', batch.promise);
+    s.last().data(
+      event('event-1', { type: 'messageCreated', messageId: 'reply', conversationId: 'conversation' }),
+    );
+    await settle();
+
+    const stopped = s.sync.stop();
+    const started = s.sync.start();
+    s.answer('event-1', changes({ next: 'read-3' }));
+    batch.resolve(changes({ next: 'read-2', messages: [message('SENT')] }));
+    await stopped;
+    const result = await started;
+    await settle();
+
+    expect(s.calls).toEqual(['sync.changes saved', 'sync.changes read-1', 'sync.changes event-1']);
+    expect(result?.next).toBe('read-3');
+    expect(s.last().lastEventId).toBe('read-3');
+    expect(s.sync.store.message('reply')?.status).toBe('SENT');
   });
 });

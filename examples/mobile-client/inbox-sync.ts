@@ -56,6 +56,10 @@ export class InboxSync {
   private caughtUp: string | null = null;
   /** Between start() and stop(): the stream should run once the catch-up is done. */
   private foreground = false;
+  /** The start() under way: another (the app back in front, a notification tapped) joins it. */
+  private starting: Promise<CatchUpResult | null> | undefined;
+  /** The last stop(): a start() waits for it to have applied what the stream had received. */
+  private stopping: Promise<void> = Promise.resolve();
 
   constructor(options: InboxSyncOptions) {
     this.options = options;
@@ -92,15 +96,25 @@ export class InboxSync {
    * Starts, or comes back to the foreground: with a position, catches up first (resolving to
    * what that took) and streams from its `next`; without, streams from now.
    */
-  async start(): Promise<CatchUpResult | null> {
-    if (this.live.running) return null;
+  start(): Promise<CatchUpResult | null> {
     this.foreground = true;
+    // Two catch-ups at once would each save their own position, the later to finish last.
+    this.starting ??= this.catchUpAndStream().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async catchUpAndStream(): Promise<CatchUpResult | null> {
+    // A batch a stop() is still applying moves the position: catch up from after it.
+    await this.stopping;
+    if (this.live.running) return null;
+    // Sent to the background again meanwhile: the next start() goes on from here.
     if (this.savedPosition === null) {
-      this.live.start(null);
+      if (this.foreground) this.live.start(null);
       return null;
     }
     const result = await this.catchUpFrom(this.savedPosition, (next) => this.savePosition(next));
-    // Sent to the background again meanwhile: the next start() goes on from here.
     if (this.foreground) this.live.start(result.next);
     return result;
   }
@@ -108,7 +122,8 @@ export class InboxSync {
   /** To the background (or signing out): closes the stream once what came is applied. */
   stop(): Promise<void> {
     this.foreground = false;
-    return this.live.stop();
+    this.stopping = this.live.stop();
+    return this.stopping;
   }
 
   /** A thread on screen: its first page now, kept current by live events until closed. */
