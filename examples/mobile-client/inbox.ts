@@ -59,8 +59,9 @@ export function thread(
   limit = 50,
 ): Pager {
   return new Pager(async (cursor) => {
+    const mark = store.mark();
     const page = await api.inbox.conversation.query({ workspaceId, conversationId, cursor, limit });
-    store.putThread(conversationId, page);
+    store.putThread(conversationId, page, mark);
     return page.nextCursor;
   });
 }
