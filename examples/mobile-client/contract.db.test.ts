@@ -113,6 +113,8 @@ let phone: {
   session: Session;
   api: Api;
   sync: InboxSync;
+  /** The app launched afresh (its copy gone), from the position it saved. */
+  launch(position: string | null): InboxSync;
   received: LiveEnvelope[];
   statuses: LiveStatus[];
   applied: { at: number; events: LiveEnvelope[] }[];
@@ -140,22 +142,24 @@ function startPhone() {
   const statuses: LiveStatus[] = [];
   const applied: { at: number; events: LiveEnvelope[] }[] = [];
   const refetches: string[] = [];
-  const sync = new InboxSync({
-    api,
-    workspaceId,
-    refreshToken: () => session.refresh(),
-    onReceived: (envelope) => {
-      received.push(envelope);
-      arrivals.set(envelope, Date.now());
-    },
-    onApplied: (events) => applied.push({ at: Date.now(), events }),
-    onStatus: (status) => statuses.push(status),
-    onRefetch: (what) => refetches.push(...what),
-    // Deterministic here; the default adds jitter.
-    reconnectDelayMs: (attempt) => Math.min(1000, 100 * 2 ** attempt),
-    pageSize: { conversations: 2, thread: 2, catchUp: 3 },
-  });
-  return { storage, session, api, sync, received, statuses, applied, refetches };
+  const launch = (position: string | null) =>
+    new InboxSync({
+      api,
+      workspaceId,
+      position,
+      refreshToken: () => session.refresh(),
+      onReceived: (envelope) => {
+        received.push(envelope);
+        arrivals.set(envelope, Date.now());
+      },
+      onApplied: (events) => applied.push({ at: Date.now(), events }),
+      onStatus: (status) => statuses.push(status),
+      onRefetch: (what) => refetches.push(...what),
+      // Deterministic here; the default adds jitter.
+      reconnectDelayMs: (attempt) => Math.min(1000, 100 * 2 ** attempt),
+      pageSize: { conversations: 2, thread: 2, catchUp: 3 },
+    });
+  return { storage, session, api, sync: launch(null), launch, received, statuses, applied, refetches };
 }
 
 /** The session supabase-js stored, and a way to put a different access token in it. */
@@ -455,7 +459,7 @@ it('refreshes an expired token without the app noticing: a call, then the live s
 
 let device: Device;
 
-it('is told of a message while in the background, with no content, and opening the app fetches it', async () => {
+it('is told of a message while in the background, with no content, and the app, launched by the tap, shows it in its thread', async () => {
   const token = 'ExponentPushToken[contract-phone-000001]';
   device = await registerForPush(phone.api, { token, appId: 'com.example.inbox', label: 'Test phone' });
   expect(device).toMatchObject({ platform: 'expo', appId: 'com.example.inbox', label: 'Test phone' });
@@ -493,7 +497,8 @@ it('is told of a message while in the background, with no content, and opening t
   expect(notification.text).not.toContain('pay by card');
   expect(notification.text).not.toContain('buyer.3');
 
-  // The operator taps it: the app opens, catches up, and shows the message.
+  // The operator taps it. The system had ended the app in the background: it starts afresh, with
+  // nothing but the position it saved, catches up, and shows the conversation.
   const data = messageNotification((JSON.parse(notification.text) as { data: unknown }).data);
   expect(data).toEqual({
     workspaceId,
@@ -502,10 +507,12 @@ it('is told of a message while in the background, with no content, and opening t
     badge: unread[0]?.total,
   });
   const seenBefore = phone.received.length;
+  phone.sync = phone.launch(positionBefore);
   await phone.sync.openNotification(data as NonNullable<typeof data>);
   expect(phone.sync.position).not.toBe(positionBefore);
   expect(phone.sync.store.message(messageId as string)?.text).toBe(text);
-  expect(phone.sync.store.thread(rows[0]?.conversation_id as string).at(-1)?.id).toBe(messageId);
+  // The thread's first page (two messages), not only the one the catch-up brought.
+  expect(textsIn(rows[0]?.conversation_id as string)).toEqual(['Thanks!', text]);
   // Caught up, not replayed: the stream does not bring it again.
   await customerSays(customers[3] as string, 'See you then');
   const [next] = await stored(['See you then']);

@@ -154,12 +154,13 @@ export class InboxSync {
   async openNotification(notification: { conversationId: string; messageId: string }): Promise<Pager> {
     await this.start();
     const pager = this.openThread(notification.conversationId);
-    if (this.store.thread(notification.conversationId).length === 0) await pager.loadMore();
+    // Its first page, unless loaded: the catch-up put only what changed in the thread.
+    if (!pager.loaded) await pager.loadMore();
     if (!this.store.message(notification.messageId)) await this.fetchMessages([notification.messageId]);
     return pager;
   }
 
-  /** Messages by id (what an event or a notification named) into the store. */
+  /** Messages by id (a notification's) into the store. */
   async fetchMessages(messageIds: string[]): Promise<void> {
     for (let i = 0; i < messageIds.length; i += BY_IDS_LIMIT) {
       const { messages, missing } = await this.options.api.messages.byIds.query({

@@ -14,6 +14,11 @@ export class Pager {
 
   constructor(private readonly fetchPage: (cursor: string | null) => Promise<string | null>) {}
 
+  /** Whether its first page has been loaded (since the last reload). */
+  get loaded(): boolean {
+    return this.started;
+  }
+
   /** Whether another page may follow (before the first is loaded, too). */
   get hasMore(): boolean {
     return !this.started || this.cursor !== null;
