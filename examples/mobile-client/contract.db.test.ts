@@ -5,12 +5,14 @@
 // and the workers ingesting them and sending replies through the simulator's Send API. The phone's
 // network is a TCP proxy in front of the API, which the test can cut.
 //
-// The app signs in; pages through the inbox and a thread; gets a customer's message live; sends a
-// reply and sees it reach SENT; marks the conversation read; loses its connection and, back, gets
-// exactly what it missed; goes offline and catches up with sync.changes, then streams from its
-// `next`; has its token expire under a call and under the stream, and carries on; signs out, and
-// its stream and calls are refused with `session_ended`. Timings (event latency, resume and
-// catch-up) are printed, not asserted.
+// The app signs in; pages through the inbox and a thread; gets a customer's message live (the event
+// rings, sync.changes brings the message and its conversation whole: at the top of the list, with
+// the new preview) and sees a teammate's assignment; sends a reply and sees it reach SENT; marks
+// the conversation read; loses its connection and, back, gets exactly what it missed; goes
+// offline and catches up with sync.changes, then streams from its `next`; has its token expire
+// under a call and under the stream, and carries on; signs out, and its stream and calls are
+// refused with `session_ended`. Timings (event latency, resume and catch-up) are printed, not
+// asserted.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import ws from 'ws';
 import { operatorClient } from '../../dev/test/api-stack.ts';
@@ -111,6 +113,8 @@ let phone: {
   session: Session;
   api: Api;
   sync: InboxSync;
+  /** The app launched afresh (its copy gone), from the position it saved. */
+  launch(position: string | null): InboxSync;
   received: LiveEnvelope[];
   statuses: LiveStatus[];
   applied: { at: number; events: LiveEnvelope[] }[];
@@ -138,22 +142,24 @@ function startPhone() {
   const statuses: LiveStatus[] = [];
   const applied: { at: number; events: LiveEnvelope[] }[] = [];
   const refetches: string[] = [];
-  const sync = new InboxSync({
-    api,
-    workspaceId,
-    refreshToken: () => session.refresh(),
-    onReceived: (envelope) => {
-      received.push(envelope);
-      arrivals.set(envelope, Date.now());
-    },
-    onApplied: (events) => applied.push({ at: Date.now(), events }),
-    onStatus: (status) => statuses.push(status),
-    onRefetch: (what) => refetches.push(...what),
-    // Deterministic here; the default adds jitter.
-    reconnectDelayMs: (attempt) => Math.min(1000, 100 * 2 ** attempt),
-    pageSize: { conversations: 2, thread: 2, catchUp: 3 },
-  });
-  return { storage, session, api, sync, received, statuses, applied, refetches };
+  const launch = (position: string | null) =>
+    new InboxSync({
+      api,
+      workspaceId,
+      position,
+      refreshToken: () => session.refresh(),
+      onReceived: (envelope) => {
+        received.push(envelope);
+        arrivals.set(envelope, Date.now());
+      },
+      onApplied: (events) => applied.push({ at: Date.now(), events }),
+      onStatus: (status) => statuses.push(status),
+      onRefetch: (what) => refetches.push(...what),
+      // Deterministic here; the default adds jitter.
+      reconnectDelayMs: (attempt) => Math.min(1000, 100 * 2 ** attempt),
+      pageSize: { conversations: 2, thread: 2, catchUp: 3 },
+    });
+  return { storage, session, api, sync: launch(null), launch, received, statuses, applied, refetches };
 }
 
 /** The session supabase-js stored, and a way to put a different access token in it. */
@@ -181,6 +187,26 @@ async function tokenExpiringAt(exp: number): Promise<string> {
 const textsIn = (conversationId: string) => phone.sync.store.thread(conversationId).map((m) => m.text);
 const createdIds = (events: LiveEnvelope[]) =>
   events.flatMap((e) => (e.data.type === 'messageCreated' ? [e.data.messageId] : []));
+
+/**
+ * When the app's copy first satisfies `probe` (at the change that made it so). A message can be
+ * there before the event naming it is applied: an earlier event's catch-up read it.
+ */
+function whenInCopy(probe: () => unknown): Promise<number> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!probe()) return;
+      unsubscribe();
+      resolve(Date.now());
+    };
+    const unsubscribe = phone.sync.store.subscribe(check);
+    check();
+  });
+}
+
+/** Once the live event that created message `id` has been applied. */
+const eventApplied = (id: string) =>
+  eventually(() => phone.applied.some((a) => createdIds(a.events).includes(id)));
 
 it('signs in with supabase-js: a wrong password is refused with Auth’s code, the right one opens the API', async () => {
   phone = startPhone();
@@ -226,7 +252,7 @@ it('opens a thread and pages back through it', async () => {
   ]);
 });
 
-it('gets a customer’s message live: the event, the message fetched by id, the unread count by version', async () => {
+it('gets a customer’s message live: the event, then the message and the conversation’s new state from sync.changes', async () => {
   await phone.sync.start();
   await eventually(() => phone.statuses.at(-1)?.state === 'live' && phone.applied.length > 0);
   expect(phone.received[0]?.data).toMatchObject({ type: 'resyncRequired', reason: 'subscribed' });
@@ -236,15 +262,15 @@ it('gets a customer’s message live: the event, the message fetched by id, the 
   for (let i = 1; i <= 6; i += 1) {
     const text = `Is it still available? (${i})`;
     const before = phone.sync.store.conversation(main);
+    const visible = whenInCopy(() => phone.sync.store.thread(main).some((m) => m.text === text));
     const sentAt = Date.now();
     await customerSays(customers[0] as string, text);
-    const message = await eventually(() => phone.sync.store.thread(main).find((m) => m.text === text));
-    const created = phone.received.find(
-      (e) => e.data.type === 'messageCreated' && e.data.messageId === message.id,
-    ) as LiveEnvelope;
-    expect(created).toBeDefined();
+    visibleMs.push((await visible) - sentAt);
+    const message = phone.sync.store.thread(main).find((m) => m.text === text);
+    const created = await eventually(() =>
+      phone.received.find((e) => e.data.type === 'messageCreated' && e.data.messageId === message?.id),
+    );
     eventMs.push((arrivals.get(created) as number) - sentAt);
-    visibleMs.push((phone.applied.find((a) => a.events.includes(created))?.at as number) - sentAt);
     expect(message).toMatchObject({ direction: 'INBOUND', status: 'RECEIVED' });
     const after = await eventually(() => {
       const now = phone.sync.store.conversation(main);
@@ -254,8 +280,40 @@ it('gets a customer’s message live: the event, the message fetched by id, the 
   }
   timings.push(
     `  customer's message (simulator → webhook → ingest) → messageCreated on the phone: p50 ${percentile(eventMs, 50)} ms, p95 ${percentile(eventMs, 95)} ms (${eventMs.length} messages)`,
-    `  … → the message fetched by id, in the app's copy:                     p50 ${percentile(visibleMs, 50)} ms, p95 ${percentile(visibleMs, 95)} ms`,
+    `  … → the message in the app's copy (through sync.changes):              p50 ${percentile(visibleMs, 50)} ms, p95 ${percentile(visibleMs, 95)} ms`,
   );
+});
+
+it('keeps a conversation it holds whole: a live message moves it to the top with its preview, a teammate’s assignment shows', async () => {
+  const held = phone.sync.store.conversationList().find((c) => c.contactIdentifier === customers[1]);
+  expect(held).toBeDefined();
+  expect(phone.sync.store.conversationList()[0]?.id).not.toBe(held?.id);
+  const text = 'Do you ship to Lisbon?';
+  await customerSays(customers[1] as string, text);
+  const [id] = await stored([text]);
+  const top = await eventually(() => {
+    const first = phone.sync.store.conversationList()[0];
+    return first?.id === held?.id && first?.lastMessagePreview === text ? first : null;
+  });
+  expect(top.lastMessageAt).toBe(phone.sync.store.message(id as string)?.occurredAt);
+
+  // A teammate joins and, on the web, assigns the conversation to the phone's operator.
+  const agent = await signUpOperator(stack.supabase, 'agent');
+  const { url } = await operatorClient(stack.api, operator).team.invite.mutate({
+    workspaceId,
+    role: 'agent',
+  });
+  const teammate = operatorClient(stack.api, agent);
+  await teammate.team.acceptInvitation.mutate({ token: new URL(url).pathname.split('/').at(-1) as string });
+  const me = operator.actor.userId;
+  await teammate.inbox.update.mutate({ workspaceId, conversationId: top.id, assignedTo: me });
+  const assigned = await eventually(() => {
+    const now = phone.sync.store.conversation(top.id);
+    return now?.assignedTo === me ? now : null;
+  });
+  expect(assigned.version).toBeGreaterThan(top.version);
+  // The team changed too: the app is told to refetch that screen.
+  expect(phone.refetches).toContain('team');
 });
 
 it('sends a reply with an idempotency key and sees it reach SENT, live and at the simulator', async () => {
@@ -268,13 +326,17 @@ it('sends a reply with an idempotency key and sees it reach SENT, live and at th
 
   await eventually(() => phone.sync.store.message(id)?.status === 'SENT');
   const sentMs = Date.now() - startedAt;
-  const states = phone.received.flatMap((e) =>
-    (e.data.type === 'messageCreated' || e.data.type === 'messageUpdated') && e.data.messageId === id
-      ? [e.data.status]
-      : [],
-  );
+  // The events that named it, each with the state it was in then. The app's copy can be SENT
+  // before the event saying so arrives: an earlier event's catch-up read the message as it was.
+  const states = await eventually(() => {
+    const named = phone.received.flatMap((e) =>
+      (e.data.type === 'messageCreated' || e.data.type === 'messageUpdated') && e.data.messageId === id
+        ? [e.data.status]
+        : [],
+    );
+    return named.includes('SENT') ? named : null;
+  });
   expect(states[0]).toBe('QUEUED');
-  expect(states).toContain('SENT');
   const sent = await control<{ recipientId: string; text: string | null }[]>('sent');
   expect(sent.filter((s) => s.text === text)).toEqual([
     expect.objectContaining({ recipientId: customers[0], text }),
@@ -314,21 +376,20 @@ it('loses its connection, and back gets exactly what it missed: each message onc
   for (const text of missed) await customerSays(customers[1] as string, text);
   const missedIds = await stored(missed);
 
+  const visible = whenInCopy(() => missedIds.every((id) => phone.sync.store.message(id)));
   const restoredAt = Date.now();
   const reconnects = phone.statuses.length;
   await stack.network.restore();
-  await eventually(() => missedIds.every((id) => phone.sync.store.message(id)));
+  const visibleMs = (await visible) - restoredAt;
+  for (const id of missedIds) await eventApplied(id);
   const reconnected = phone.statuses.findIndex((s, i) => i >= reconnects && s.state === 'live');
   expect(reconnected).toBeGreaterThan(-1);
   const afterDrop = phone.received.slice(seenBefore);
   // Each once (the stream's order is the order their transactions committed in).
   expect(createdIds(afterDrop).sort()).toEqual([...missedIds].sort());
   expect(afterDrop.map((e) => e.data.type)).not.toContain('resyncRequired');
-  const lastMissed = phone.applied.find((a) =>
-    a.events.some((e) => createdIds([e]).includes(missedIds.at(-1) as string)),
-  );
   timings.push(
-    `  resume after a dropped connection: ${missed.length} missed messages applied ${(lastMissed?.at as number) - restoredAt} ms after the network came back (reconnection back-off included)`,
+    `  resume after a dropped connection: ${missed.length} missed messages in the app's copy ${visibleMs} ms after the network came back (reconnection back-off included)`,
   );
 });
 
@@ -358,7 +419,8 @@ it('goes offline, catches up with sync.changes page by page, and streams on from
   // The stream goes on from `next`: nothing caught up comes again, what follows comes live.
   await customerSays(customers[2] as string, 'One more thing');
   const [next] = await stored(['One more thing']);
-  await eventually(() => phone.sync.store.message(next as string));
+  await eventApplied(next as string);
+  expect(phone.sync.store.message(next as string)).toBeDefined();
   const afterCatchUp = phone.received.slice(seenBefore);
   expect(createdIds(afterCatchUp)).toEqual([next]);
   expect(afterCatchUp.map((e) => e.data.type)).not.toContain('resyncRequired');
@@ -390,13 +452,14 @@ it('refreshes an expired token without the app noticing: a call, then the live s
   const seenBefore = phone.received.length;
   await customerSays(customers[4] as string, 'Still there?');
   const [id] = await stored(['Still there?']);
-  await eventually(() => phone.sync.store.message(id as string));
+  await eventApplied(id as string);
+  expect(phone.sync.store.message(id as string)).toBeDefined();
   expect(createdIds(phone.received.slice(seenBefore))).toEqual([id]);
 });
 
 let device: Device;
 
-it('is told of a message while in the background, with no content, and opening the app fetches it', async () => {
+it('is told of a message while in the background, with no content, and the app, launched by the tap, shows it in its thread', async () => {
   const token = 'ExponentPushToken[contract-phone-000001]';
   device = await registerForPush(phone.api, { token, appId: 'com.example.inbox', label: 'Test phone' });
   expect(device).toMatchObject({ platform: 'expo', appId: 'com.example.inbox', label: 'Test phone' });
@@ -434,7 +497,8 @@ it('is told of a message while in the background, with no content, and opening t
   expect(notification.text).not.toContain('pay by card');
   expect(notification.text).not.toContain('buyer.3');
 
-  // The operator taps it: the app opens, catches up, and shows the message.
+  // The operator taps it. The system had ended the app in the background: it starts afresh, with
+  // nothing but the position it saved, catches up, and shows the conversation.
   const data = messageNotification((JSON.parse(notification.text) as { data: unknown }).data);
   expect(data).toEqual({
     workspaceId,
@@ -443,14 +507,17 @@ it('is told of a message while in the background, with no content, and opening t
     badge: unread[0]?.total,
   });
   const seenBefore = phone.received.length;
+  phone.sync = phone.launch(positionBefore);
   await phone.sync.openNotification(data as NonNullable<typeof data>);
   expect(phone.sync.position).not.toBe(positionBefore);
   expect(phone.sync.store.message(messageId as string)?.text).toBe(text);
-  expect(phone.sync.store.thread(rows[0]?.conversation_id as string).at(-1)?.id).toBe(messageId);
+  // The thread's first page (two messages), not only the one the catch-up brought.
+  expect(textsIn(rows[0]?.conversation_id as string)).toEqual(['Thanks!', text]);
   // Caught up, not replayed: the stream does not bring it again.
   await customerSays(customers[3] as string, 'See you then');
   const [next] = await stored(['See you then']);
-  await eventually(() => phone.sync.store.message(next as string));
+  await eventApplied(next as string);
+  expect(phone.sync.store.message(next as string)).toBeDefined();
   expect(createdIds(phone.received.slice(seenBefore))).toEqual([next]);
   timings.push(
     `  push: customer's message → notification at the push stand-in (Expo): ${Math.round(pushMs)} ms`,

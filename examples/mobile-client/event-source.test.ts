@@ -6,9 +6,12 @@
 import { createTRPCClient, httpSubscriptionLink, type TRPCClientError } from '@trpc/client';
 import { initTRPC, TRPCError, tracked } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventually } from '../../dev/test/eventually.ts';
-import { installReactNativeXMLHttpRequest } from '../../dev/test/react-native-xhr.ts';
+import {
+  installReactNativeXMLHttpRequest,
+  ReactNativeXMLHttpRequest,
+} from '../../dev/test/react-native-xhr.ts';
 import { type ServedHandler, serveFetch, serveNode } from '../../dev/test/serve-fetch.ts';
 import { ReactNativeEventSource } from './event-source.ts';
 
@@ -35,7 +38,6 @@ const router = t.router({
 let trpc: ServedHandler;
 let plain: ServedHandler;
 let restoreXhr: () => void;
-const plainRequests: string[] = [];
 
 beforeAll(async () => {
   restoreXhr = installReactNativeXMLHttpRequest();
@@ -49,7 +51,6 @@ beforeAll(async () => {
   );
   // Not tRPC: a stream that ends cleanly without `return`, and a gateway's error page.
   plain = await serveNode((req, res) => {
-    plainRequests.push(req.url ?? '');
     if (req.url === '/ends') {
       res.writeHead(200, { 'Content-Type': 'text/event-stream' });
       res.end('event: connected\ndata: {}\n\nid: 7\ndata: {"n":7}\n\n');
@@ -57,6 +58,10 @@ beforeAll(async () => {
       res.writeHead(502, { 'Content-Type': 'text/plain' }).end('Bad gateway');
     }
   });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 afterAll(async () => {
@@ -92,8 +97,18 @@ function open(url: string, headers?: Record<string, string>) {
   return { source, seen };
 }
 
-/** A request to the plain server and its answer: longer than any reconnection the library would make. */
-const roundTrip = () => fetch(`${plain.url}/probe`).then((response) => response.text());
+/**
+ * Watches `source` from its first connection on: `attempts()` counts the library's calls of open()
+ * (its first connection, then each reconnection it tries), `requests()` the requests made to `url`.
+ */
+function watch(source: ReactNativeEventSource, url: string) {
+  const attempts = vi.spyOn(source, 'open');
+  const opened = vi.spyOn(ReactNativeXMLHttpRequest.prototype, 'open');
+  return {
+    attempts: () => attempts.mock.calls.length,
+    requests: () => opened.mock.calls.filter(([, to]) => to === url).length,
+  };
+}
 
 const subscriptionUrl = (path: string) =>
   `${trpc.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(null))}`;
@@ -130,30 +145,38 @@ describe('the EventSource alone', () => {
   });
 
   it('ends, CLOSED with one error, when the response ends without return: it does not reconnect', async () => {
-    plainRequests.length = 0;
-    const { seen } = open(`${plain.url}/ends`, { Authorization: 'Bearer old' });
-    await eventually(() => seen.some((e) => e.type === 'error'));
+    const url = `${plain.url}/ends`;
+    const { source, seen } = open(url, { Authorization: 'Bearer old' });
+    const watched = watch(source, url);
+    // The library tries to reconnect 1 ms after the end: that attempt is where this EventSource ends
+    // instead, closed (its timer cleared), so it is the last.
+    await eventually(() => watched.attempts() >= 2);
+    expect(watched.requests()).toBe(1);
     expect(seen.map((e) => e.type)).toEqual(['connected', 'message', 'error']);
     expect(seen[1]).toMatchObject({ data: { n: 7 }, lastEventId: '7' });
     expect(seen[2]?.readyState).toBe(2);
-    // The library would reconnect 1 ms after the end: a whole round trip later, none came.
-    await roundTrip();
-    expect(plainRequests).toEqual(['/ends', '/probe']);
   });
 
   it('ends, CLOSED with one error, on an error status and when nothing answers', async () => {
-    const gateway = open(`${plain.url}/gateway`);
-    await eventually(() => gateway.seen.length > 0);
+    const gatewayUrl = `${plain.url}/gateway`;
+    const gateway = open(gatewayUrl);
+    const watchedGateway = watch(gateway.source, gatewayUrl);
+    // As after an end: the library's attempt to reconnect ends it, without a request.
+    await eventually(() => watchedGateway.attempts() >= 2);
+    expect(watchedGateway.requests()).toBe(1);
     expect(gateway.seen).toEqual([expect.objectContaining({ type: 'error', readyState: 2 })]);
 
     const closed = await serveNode(() => {});
-    const url = closed.url;
+    const url = `${closed.url}/trpc/finite`;
     await closed.close();
-    const nobody = open(`${url}/trpc/finite`);
+    const nobody = open(url);
+    const watchedNobody = watch(nobody.source, url);
     await eventually(() => nobody.seen.length > 0);
+    // A request that got no answer: the library schedules no reconnection (the silent hang the
+    // adapter's error replaces), and the error came once its request was over.
     expect(nobody.seen).toEqual([expect.objectContaining({ type: 'error', readyState: 2 })]);
-    await roundTrip();
-    expect(nobody.seen).toHaveLength(1);
+    expect(watchedNobody.attempts()).toBe(1);
+    expect(watchedNobody.requests()).toBe(1);
   });
 });
 

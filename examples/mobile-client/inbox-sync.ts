@@ -2,10 +2,12 @@
 // - on start (or back in the foreground) with a saved position, it catches up with sync.changes
 //   and resumes the live stream from its `next`; without one, the stream starts with
 //   `resyncRequired`, which loads the first page;
-// - it applies each live event: a conversation's new state when its `version` is higher, the
-//   messages an event names fetched with messages.byIds (a batch of events, one call), a
-//   conversation it does not hold by reading the list again, and on `resyncRequired` everything
-//   shown read again;
+// - each batch of live events is a doorbell: the events carry ids and a few states, not what
+//   a screen shows (a conversation's last message, preview, assignee), so the batch is applied
+//   by one catch-up with sync.changes from where the copy was last caught up, which returns what
+//   changed since, whole: the conversations, the messages, what was deleted, which screens to
+//   refetch. Event types this version does not know (newer servers add some) ring it the same way;
+// - on `resyncRequired`, it reads again everything shown;
 // - it tells the app where to resume from next time (`onPosition`), and which other screens to
 //   refetch (`onRefetch`).
 import type { Api } from './api.ts';
@@ -44,8 +46,20 @@ export class InboxSync {
   private readonly live: LiveStream;
   private readonly options: InboxSyncOptions;
   private savedPosition: string | null;
+  /**
+   * Where the copy is current to: the last catch-up's `next`, or the `resyncRequired` that had
+   * what is shown read again. Each batch of events is caught up from here rather than from the
+   * stream's position: an event's id can stand inside one of the server's reads, and sync.changes
+   * from there reads only to that read's end (with `hasMore` false), missing the batch itself.
+   * Kept in memory only: the app saves the stream's position.
+   */
+  private caughtUp: string | null = null;
   /** Between start() and stop(): the stream should run once the catch-up is done. */
   private foreground = false;
+  /** The start() under way: another (the app back in front, a notification tapped) joins it. */
+  private starting: Promise<CatchUpResult | null> | undefined;
+  /** The last stop(): a start() waits for it to have applied what the stream had received. */
+  private stopping: Promise<void> = Promise.resolve();
 
   constructor(options: InboxSyncOptions) {
     this.options = options;
@@ -82,25 +96,25 @@ export class InboxSync {
    * Starts, or comes back to the foreground: with a position, catches up first (resolving to
    * what that took) and streams from its `next`; without, streams from now.
    */
-  async start(): Promise<CatchUpResult | null> {
-    if (this.live.running) return null;
+  start(): Promise<CatchUpResult | null> {
     this.foreground = true;
+    // Two catch-ups at once would each save their own position, the later to finish last.
+    this.starting ??= this.catchUpAndStream().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async catchUpAndStream(): Promise<CatchUpResult | null> {
+    // A batch a stop() is still applying moves the position: catch up from after it.
+    await this.stopping;
+    if (this.live.running) return null;
+    // Sent to the background again meanwhile: the next start() goes on from here.
     if (this.savedPosition === null) {
-      this.live.start(null);
+      if (this.foreground) this.live.start(null);
       return null;
     }
-    const result = await catchUp(
-      this.options.api,
-      {
-        workspaceId: this.options.workspaceId,
-        since: this.savedPosition,
-        limit: this.options.pageSize?.catchUp,
-      },
-      (changes) => this.applyChanges(changes),
-    );
-    if (result.resyncRequired) await this.refetchShown();
-    this.savePosition(result.next);
-    // Sent to the background again meanwhile: the next start() goes on from here.
+    const result = await this.catchUpFrom(this.savedPosition, (next) => this.savePosition(next));
     if (this.foreground) this.live.start(result.next);
     return result;
   }
@@ -108,7 +122,8 @@ export class InboxSync {
   /** To the background (or signing out): closes the stream once what came is applied. */
   stop(): Promise<void> {
     this.foreground = false;
-    return this.live.stop();
+    this.stopping = this.live.stop();
+    return this.stopping;
   }
 
   /** A thread on screen: its first page now, kept current by live events until closed. */
@@ -139,12 +154,13 @@ export class InboxSync {
   async openNotification(notification: { conversationId: string; messageId: string }): Promise<Pager> {
     await this.start();
     const pager = this.openThread(notification.conversationId);
-    if (this.store.thread(notification.conversationId).length === 0) await pager.loadMore();
+    // Its first page, unless loaded: the catch-up put only what changed in the thread.
+    if (!pager.loaded) await pager.loadMore();
     if (!this.store.message(notification.messageId)) await this.fetchMessages([notification.messageId]);
     return pager;
   }
 
-  /** Messages by id (what an event or a notification named) into the store. */
+  /** Messages by id (a notification's) into the store. */
   async fetchMessages(messageIds: string[]): Promise<void> {
     for (let i = 0; i < messageIds.length; i += BY_IDS_LIMIT) {
       const { messages, missing } = await this.options.api.messages.byIds.query({
@@ -157,65 +173,45 @@ export class InboxSync {
     }
   }
 
-  private async applyEvents(received: LiveEnvelope[]): Promise<void> {
-    let events = received;
-    // What came before a resync is covered by reading again what is shown.
+  private async applyEvents(events: LiveEnvelope[]): Promise<void> {
     let resync = -1;
     events.forEach((envelope, i) => {
       if (envelope.data.type === 'resyncRequired') resync = i;
     });
     if (resync >= 0) {
+      // What came before it is covered by reading again what is shown; what came after, from it.
       await this.refetchShown();
-      events = events.slice(resync + 1);
+      this.caughtUp = (events[resync] as LiveEnvelope).id;
     }
-    const messageIds = new Set<string>();
-    const refetch = new Set<Refetch>();
-    let unknownConversation = false;
-    for (const { data: event } of events) {
-      switch (event.type) {
-        case 'messageCreated':
-        case 'messageUpdated':
-          messageIds.add(event.messageId);
-          break;
-        case 'conversationUpdated':
-          if (this.store.applyConversationChange(event) === 'unknown') unknownConversation = true;
-          break;
-        case 'conversationDeleted':
-          this.store.removeConversation(event.conversationId);
-          this.threads.delete(event.conversationId);
-          break;
-        case 'leadCreated':
-          refetch.add('leads');
-          break;
-        case 'connectionUpdated':
-        case 'connectionDeleted':
-          refetch.add('accounts');
-          break;
-        case 'teamUpdated':
-          refetch.add('team');
-          break;
-        case 'historyImportUpdated':
-          refetch.add('historyImports');
-          break;
-        default:
-          // A type this version of the app does not know: newer servers may add some.
-          break;
-      }
-    }
-    if (messageIds.size > 0) await this.fetchMessages([...messageIds]);
-    // A conversation the app has not loaded (a new customer): it is at the top of the list.
-    if (unknownConversation) await this.conversations.reload();
-    if (refetch.size > 0) this.options.onRefetch?.([...refetch]);
-    this.options.onApplied?.(received);
+    // Its `next` is not saved: the stream saves the batch's last id once this resolves.
+    if (resync < events.length - 1) await this.catchUpFrom(this.caughtUp);
+    this.options.onApplied?.(events);
+  }
+
+  /** sync.changes from `since` into the store, page by page; the copy is then current to its `next`. */
+  private async catchUpFrom(since: string | null, onPage?: (next: string) => void): Promise<CatchUpResult> {
+    const result = await catchUp(
+      this.options.api,
+      { workspaceId: this.options.workspaceId, since, limit: this.options.pageSize?.catchUp },
+      (changes) => {
+        this.applyChanges(changes);
+        onPage?.(changes.next);
+      },
+    );
+    if (result.resyncRequired) await this.refetchShown();
+    this.caughtUp = result.next;
+    return result;
   }
 
   private applyChanges(changes: Changes): void {
     for (const conversation of changes.conversations) this.store.putConversation(conversation);
     this.store.putMessages(changes.messages);
-    for (const id of changes.deleted.conversationIds) this.store.removeConversation(id);
+    for (const id of changes.deleted.conversationIds) {
+      this.store.removeConversation(id);
+      this.threads.delete(id);
+    }
     for (const id of changes.deleted.messageIds) this.store.removeMessage(id);
     if (changes.refetch.length > 0) this.options.onRefetch?.(changes.refetch);
-    this.savePosition(changes.next);
   }
 
   private async refetchShown(): Promise<void> {

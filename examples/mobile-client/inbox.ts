@@ -14,6 +14,11 @@ export class Pager {
 
   constructor(private readonly fetchPage: (cursor: string | null) => Promise<string | null>) {}
 
+  /** Whether its first page has been loaded (since the last reload). */
+  get loaded(): boolean {
+    return this.started;
+  }
+
   /** Whether another page may follow (before the first is loaded, too). */
   get hasMore(): boolean {
     return !this.started || this.cursor !== null;
@@ -59,8 +64,9 @@ export function thread(
   limit = 50,
 ): Pager {
   return new Pager(async (cursor) => {
+    const mark = store.mark();
     const page = await api.inbox.conversation.query({ workspaceId, conversationId, cursor, limit });
-    store.putThread(conversationId, page);
+    store.putThread(conversationId, page, mark);
     return page.nextCursor;
   });
 }

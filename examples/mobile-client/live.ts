@@ -97,26 +97,37 @@ export class LiveStream {
     return this.isRunning;
   }
 
-  /** Connects (from `from`, or the position given to start()). */
+  /** Connects (from `from`, or the position given to start()) once what a stop() left is applied. */
   start(from?: string | null): void {
     if (this.isRunning) return;
-    if (from !== undefined) this.position = from;
     this.isRunning = true;
     this.failures = 0;
-    this.connect();
+    // A new connection number: a stop() or a reconnection still waiting sees it and gives way.
+    this.disconnect();
+    const connection = this.connection;
+    // Events a stop() left being applied: subscribing before they are would get them again.
+    void this.idle().then(() => {
+      if (connection !== this.connection) return;
+      if (from !== undefined) this.position = from;
+      this.connect();
+    });
   }
 
   /** Closes the stream (the app goes to the background); resolves once what came is applied. */
   async stop(): Promise<void> {
     this.isRunning = false;
     this.disconnect();
+    const connection = this.connection;
     clearTimeout(this.retryTimer);
     await this.idle();
-    this.setStatus({ state: 'stopped' });
+    // Started again meanwhile: that run reports its own state.
+    if (connection === this.connection) this.setStatus({ state: 'stopped' });
   }
 
   private connect(): void {
-    const connection = ++this.connection;
+    // One connection at a time: one left open would go on streaming unseen.
+    this.disconnect();
+    const connection = this.connection;
     this.setStatus({ state: 'connecting' });
     this.current = this.options.api.live.events.subscribe(
       { workspaceId: this.options.workspaceId, lastEventId: this.position },
@@ -151,9 +162,16 @@ export class LiveStream {
     current?.unsubscribe();
   }
 
-  /** Applies what was received, in order, one batch at a time. */
   private applyReceived(connection: number): void {
-    this.applying ??= (async () => {
+    this.applying ??= this.drain(connection);
+  }
+
+  /** Applies what was received, in order, one batch at a time, until nothing is left. */
+  private async drain(connection: number): Promise<void> {
+    // Goes on once applyReceived holds this promise, which the `finally` clears (even if apply
+    // throws at once).
+    await undefined;
+    try {
       while (this.received.length > 0) {
         const batch = this.received.splice(0, BATCH);
         try {
@@ -167,9 +185,12 @@ export class LiveStream {
         this.position = (batch.at(-1) as LiveEnvelope).id;
         this.options.onPosition?.(this.position);
       }
-    })().finally(() => {
+    } finally {
+      // Cleared in the same step as the loop found nothing left: an event arriving a moment
+      // later (a promise's `finally` runs a tick after) would find it still set and wait,
+      // unapplied, for the next one.
       this.applying = null;
-    });
+    }
   }
 
   private async idle(): Promise<void> {
@@ -178,9 +199,12 @@ export class LiveStream {
 
   private async recover(error: Error): Promise<void> {
     this.disconnect();
+    // After each wait: stopped (and maybe started again, on a connection of its own) meanwhile,
+    // this recovery is over.
+    const connection = this.connection;
     // Resume right after the last event applied: wait for those on their way.
     await this.idle();
-    if (!this.isRunning) return;
+    if (connection !== this.connection) return;
     const reason = refusalReason(error);
     if (reason !== undefined && FINAL.has(reason)) return this.end(reason, error);
     if (reason === 'invalid_cursor') {
@@ -194,9 +218,10 @@ export class LiveStream {
       try {
         await this.options.refreshToken();
       } catch (refreshError) {
+        if (connection !== this.connection) return;
         return this.end(reason === 'token_expired' ? 'refresh_failed' : reason, refreshError as Error);
       }
-      if (this.isRunning) this.connect();
+      if (connection === this.connection) this.connect();
       return;
     }
     // Dropped, unreachable, the server busy: again, later and later.
@@ -204,7 +229,7 @@ export class LiveStream {
     const delay = (this.options.reconnectDelayMs ?? defaultReconnectDelayMs)(this.failures);
     this.setStatus({ state: 'waiting', attempt: this.failures, retryInMs: delay, error });
     this.retryTimer = setTimeout(() => {
-      if (this.isRunning) this.connect();
+      if (connection === this.connection) this.connect();
     }, delay);
   }
 

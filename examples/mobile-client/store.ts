@@ -1,20 +1,15 @@
 // The app's copy of the inbox: conversations and the messages of the threads it has loaded, by
-// id, whichever way they came (a page read, a live event, a catch-up). Reads and events can
-// arrive in either order, so a conversation keeps the state with the higher `version` (it counts
-// the conversation's changes); a message is replaced by whatever was fetched last, since it is
-// only ever fetched after the event that named it. No I/O here: the screens read it.
+// id, whichever way they came (a page read, a catch-up with sync.changes, a fetch by id). Reads
+// can return in either order, so a conversation keeps the state with the higher `version` (it
+// counts the conversation's changes). A message has no version: what a fetch of it brings
+// (messages.byIds, sync.changes, each asked after the change it is about) replaces it, and a page
+// of its thread, which may have been read before such a change and returned after it, does not
+// undo what a fetch changed or removed after that page's read began. No I/O here: the screens
+// read it.
 import type { RouterOutputs } from './api.ts';
 
 export type Conversation = RouterOutputs['inbox']['listConversations']['items'][number];
 export type Message = RouterOutputs['inbox']['conversation']['messages'][number];
-
-/** What a `conversationUpdated` live event says of a conversation. */
-export interface ConversationChange {
-  conversationId: string;
-  unreadCount: number;
-  status: Conversation['status'];
-  version: number;
-}
 
 export class InboxStore {
   private readonly conversations = new Map<string, Conversation>();
@@ -22,6 +17,10 @@ export class InboxStore {
   private readonly threads = new Map<string, Map<string, Message>>();
   private readonly conversationOfMessage = new Map<string, string>();
   private readonly listeners = new Set<() => void>();
+  /** Counts what fetches did to messages (each put, each removal). */
+  private fetches = 0;
+  /** Each message's count at what a fetch last did to it (kept after a removal). */
+  private readonly fetchedAt = new Map<string, number>();
 
   /** Called after every change (a screen re-renders). */
   subscribe(listener: () => void): () => void {
@@ -37,51 +36,45 @@ export class InboxStore {
     this.changed();
   }
 
-  /**
-   * A `conversationUpdated` event, applied when it is newer than the copy held. `unknown`: the
-   * conversation is not held (new, or not loaded): read the list to get it whole.
-   */
-  applyConversationChange(change: ConversationChange): 'applied' | 'stale' | 'unknown' {
-    const held = this.conversations.get(change.conversationId);
-    if (!held) return 'unknown';
-    if (held.version >= change.version) return 'stale';
-    this.conversations.set(held.id, {
-      ...held,
-      unreadCount: change.unreadCount,
-      status: change.status,
-      version: change.version,
-    });
-    this.changed();
-    return 'applied';
-  }
-
   removeConversation(conversationId: string): void {
     this.conversations.delete(conversationId);
-    for (const id of this.threads.get(conversationId)?.keys() ?? []) this.conversationOfMessage.delete(id);
+    this.fetches += 1;
+    for (const id of this.threads.get(conversationId)?.keys() ?? []) {
+      this.conversationOfMessage.delete(id);
+      this.fetchedAt.set(id, this.fetches);
+    }
     this.threads.delete(conversationId);
     this.changed();
   }
 
-  /** A page of a thread (inbox.conversation). */
-  putThread(conversationId: string, page: { messages: Message[] }): void {
-    this.putMessages(page.messages.map((message) => ({ ...message, conversationId })));
+  /** Where a read of a thread page begins: give it to putThread with the page. */
+  mark(): number {
+    return this.fetches;
   }
 
-  /** Messages with their conversation (messages.byIds, sync.changes). */
+  /**
+   * A page of a thread (inbox.conversation) whose read began at `mark`: its messages, but for
+   * those a fetch changed or removed since (the page may hold them as they were before).
+   */
+  putThread(conversationId: string, page: { messages: Message[] }, mark: number): void {
+    this.set(
+      page.messages
+        .filter((message) => (this.fetchedAt.get(message.id) ?? 0) <= mark)
+        .map((message) => ({ ...message, conversationId })),
+    );
+  }
+
+  /** Messages with their conversation, as a fetch brought them (messages.byIds, sync.changes). */
   putMessages(messages: (Message & { conversationId: string })[]): void {
-    for (const { conversationId, ...message } of messages) {
-      let thread = this.threads.get(conversationId);
-      if (!thread) {
-        thread = new Map();
-        this.threads.set(conversationId, thread);
-      }
-      thread.set(message.id, message);
-      this.conversationOfMessage.set(message.id, conversationId);
-    }
-    if (messages.length > 0) this.changed();
+    this.fetches += 1;
+    for (const message of messages) this.fetchedAt.set(message.id, this.fetches);
+    this.set(messages);
   }
 
+  /** A message gone (a fetch found it deleted). */
   removeMessage(messageId: string): void {
+    this.fetches += 1;
+    this.fetchedAt.set(messageId, this.fetches);
     const conversationId = this.conversationOfMessage.get(messageId);
     if (conversationId === undefined) return;
     this.threads.get(conversationId)?.delete(messageId);
@@ -110,6 +103,19 @@ export class InboxStore {
   message(id: string): Message | undefined {
     const conversationId = this.conversationOfMessage.get(id);
     return conversationId === undefined ? undefined : this.threads.get(conversationId)?.get(id);
+  }
+
+  private set(messages: (Message & { conversationId: string })[]): void {
+    for (const { conversationId, ...message } of messages) {
+      let thread = this.threads.get(conversationId);
+      if (!thread) {
+        thread = new Map();
+        this.threads.set(conversationId, thread);
+      }
+      thread.set(message.id, message);
+      this.conversationOfMessage.set(message.id, conversationId);
+    }
+    if (messages.length > 0) this.changed();
   }
 
   private changed(): void {
