@@ -75,7 +75,8 @@ function guideClient(supabase: SupabaseClient) {
       retryLink({
         retry({ error, attempts }) {
           if (attempts > 1 || error.data?.reason !== 'token_expired') return false;
-          refreshing = supabase.auth.refreshSession().finally(() => {
+          // Calls refused together share one refresh: a refresh token is single-use.
+          refreshing ??= supabase.auth.refreshSession().finally(() => {
             refreshing = undefined;
           });
           return true;
