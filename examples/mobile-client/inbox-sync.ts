@@ -49,9 +49,8 @@ export class InboxSync {
   /**
    * Where the copy is current to: the last catch-up's `next`, or the `resyncRequired` that had
    * what is shown read again. Each batch of events is caught up from here rather than from the
-   * stream's position: an event's id can stand inside one of the server's reads, and sync.changes
-   * from there reads only to that read's end (with `hasMore` false), missing the batch itself.
-   * Kept in memory only: the app saves the stream's position.
+   * stream's position, which lags behind it (a catch-up reads past the events that rang for it),
+   * so nothing is fetched twice. Kept in memory only: the app saves the stream's position.
    */
   private caughtUp: string | null = null;
   /** Between start() and stop(): the stream should run once the catch-up is done. */

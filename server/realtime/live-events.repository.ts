@@ -18,7 +18,10 @@ export type LogRead =
       events: LoggedEvent[];
       /** Where the reader stands after the last event (or after nothing, if none). */
       next: LivePosition;
-      /** A full page: read again at once. */
+      /**
+       * Read again at once: the page was full, or it finished a page begun earlier, whose end
+       * (that earlier snapshot) may lie before changes committed since.
+       */
       more: boolean;
     }
   /** Events after the position were purged: refetch, and go on from `next`. */
@@ -74,13 +77,13 @@ export async function readLiveLog(
   if (first.gone) return { kind: 'gone', next: { seen: first.now } };
 
   const taken = rows.filter((row) => row.xid !== null);
-  const more = taken.length === limit;
+  const full = taken.length === limit;
   const events = taken.map((row, index): LoggedEvent => {
     const last = index === taken.length - 1;
     return {
       // The batch's last event puts the reader past the whole batch.
       position:
-        last && !more
+        last && !full
           ? { seen: first.up_to }
           : { seen: from.seen, batch: { upTo: first.up_to, xid: row.xid as string, seq: row.seq as string } },
       event: row.event as string,
@@ -92,7 +95,7 @@ export async function readLiveLog(
     kind: 'events',
     events,
     next: events.at(-1)?.position ?? { seen: first.up_to },
-    more,
+    more: full || from.batch !== undefined,
   };
 }
 

@@ -144,6 +144,28 @@ it('takes a live event id as its position, and the stream takes its `next`', asy
   resumed.stop();
 });
 
+it('says hasMore after the rest of a page, when changes committed since wait beyond it', async () => {
+  const shop = await workspace();
+  const since = await start(shop);
+  const first = [await newConversation(shop), await newConversation(shop), await newConversation(shop)];
+  const page = await client().sync.changes.query({ workspaceId: shop.id, since, limit: 2 });
+  expect(page.hasMore).toBe(true);
+  const later = await newConversation(shop);
+
+  // The rest of what the first call saw, then what committed after it: nothing is left behind a
+  // `hasMore: false`.
+  const seen = new Set(page.conversations.map((c) => c.id));
+  let position = page.next;
+  for (let calls = 0; ; calls++) {
+    expect(calls).toBeLessThan(5);
+    const changes = await client().sync.changes.query({ workspaceId: shop.id, since: position, limit: 2 });
+    for (const c of changes.conversations) seen.add(c.id);
+    position = changes.next;
+    if (!changes.hasMore) break;
+  }
+  expect([...seen].sort()).toEqual([...first, later].sort());
+});
+
 it('asks for a resync when the position is older than the log keeps, and refuses one it never issued', async () => {
   const shop = await workspace();
   const since = await start(shop);
