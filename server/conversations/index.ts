@@ -41,7 +41,11 @@ export {
   StoredReferralSchema,
   templateAttachment,
 } from './jsonb-columns.ts';
-export { conversationFilters, listConversations } from './list-conversations.ts';
+export {
+  type ConversationListFilters,
+  conversationFilters,
+  listConversations,
+} from './list-conversations.ts';
 export { COMMENT_KIND, foldMessageEvents, messageKind, previewOf } from './message-presentation.ts';
 export type { NewMessage } from './messages.repository.ts';
 export {

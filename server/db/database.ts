@@ -35,6 +35,8 @@ export function createDatabase(options: {
   url: string;
   poolSize?: number;
   connectTimeoutMs?: number;
+  /** Sees every query run (its SQL and parameters): for benchmarks that EXPLAIN what ran. */
+  onQuery?: (query: { sql: string; parameters: readonly unknown[] }) => void;
 }): Database {
   const { pool, end } = createPool({
     label: 'database',
@@ -42,7 +44,11 @@ export function createDatabase(options: {
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
   });
-  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const onQuery = options.onQuery;
+  const kysely = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool }),
+    log: onQuery && ((event) => onQuery(event.query)),
+  });
 
   return {
     kysely,
