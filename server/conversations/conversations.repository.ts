@@ -65,20 +65,9 @@ export function selectConversations(trx: Tx, query: ConversationQuery) {
   if (filters.holds === 'comments') select = select.where('c.has_comments', '=', true);
   if (filters.holds === 'messages') select = select.where('c.has_direct_messages', '=', true);
   if (filters.search) {
-    const pattern = containsPattern(filters.search);
-    select = select.where((eb) =>
-      eb.or([
-        eb('c.contact_name', 'ilike', pattern),
-        eb('c.contact_username', 'ilike', pattern),
-        eb.exists(
-          eb
-            .selectFrom('conversation_messages as m')
-            .select(sql`1`.as('one'))
-            .whereRef('m.conversation_id', '=', 'c.id')
-            .where('m.content', 'ilike', pattern),
-        ),
-      ]),
-    );
+    // Names and every message's text, through the trigram indexes (decision 025).
+    const matching = sql<string>`(select private.search_conversations(${query.workspaceId}::uuid, ${containsPattern(filters.search)}))`;
+    select = select.where('c.id', 'in', matching);
   }
   return select;
 }
