@@ -21,7 +21,7 @@ import { readHealth } from '#server/health/index.ts';
 import { listLeads } from '#server/leads/index.ts';
 import type { AppRouter } from '#server/trpc/app.router.ts';
 import { percentile } from '../app-stack.ts';
-import { openScaleDatabase } from './seed.ts';
+import { openScaleDatabase, RARE_WORD } from './seed.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const WARM_UP = 3;
@@ -131,6 +131,7 @@ try {
     list('inbox list, one account', { accountId: big.accountIds[1] }),
     list(`search by name (${name})`, { search: name }),
     list(`search by a word (${word})`, { search: word }),
+    list(`search by a rare word (${RARE_WORD})`, { search: RARE_WORD }),
     thread('thread, first page', null),
     thread('thread, 50 pages back', threadCursor),
     leads('leads, from ads', { source: 'AD' }),

@@ -14,7 +14,7 @@ import { createAccessTokenVerifier } from '#server/auth/access-token.ts';
 import type { Actor } from '#server/db/database.ts';
 
 export const SHAPE = {
-  version: 1,
+  version: 2,
   workspaces: [
     { name: 'Scale: big shop', conversations: 20_000, messages: 1_000_000, accounts: 2 },
     { name: 'Scale: shop 2', conversations: 5_000, messages: 250_000, accounts: 1 },
@@ -121,12 +121,27 @@ async function workspacesOf(db: pg.Client): Promise<ScaleWorkspace[]> {
   return rows;
 }
 
-/** Words customers write, and a few hundred made-up ones, so a word's frequency varies as in life. */
-const WORDS = [
-  ...'hi hello thanks please is the a this still available in size colour color blue green red black white small medium large price how much shipping delivery order when will it arrive can i pay by card cash return exchange jacket dress shirt vase bowl mug ring necklace earrings bag shoes boots sale discount code promo stock sold out restock tomorrow today week store address open hours gift wrap box love it perfect great awesome beautiful wow amazing photo picture story post reel link sent paid tracking number refund damaged broken wrong item wait question answer yes no maybe ok okay sure'.split(
+/**
+ * Words customers write, then made-up ones: 1,800 in all. A message picks them by a skewed draw
+ * (the first words in most messages, the last in a few), so frequencies fall off as in life and a
+ * search can be for a common word or a rare one.
+ */
+const COMMON_WORDS =
+  'hi hello thanks please is the a this still available in size colour color blue green red black white small medium large price how much shipping delivery order when will it arrive can i pay by card cash return exchange jacket dress shirt vase bowl mug ring necklace earrings bag shoes boots sale discount code promo stock sold out restock tomorrow today week store address open hours gift wrap box love it perfect great awesome beautiful wow amazing photo picture story post reel link sent paid tracking number refund damaged broken wrong item wait question answer yes no maybe ok okay sure'.split(
     ' ',
+  );
+const SYLLABLES = 'ka lo mi ne ru sa te vi zo pa da fe gi ho ju'.split(' ');
+const WORDS = [
+  ...COMMON_WORDS,
+  ...Array.from(
+    { length: 1_800 - COMMON_WORDS.length },
+    (_, i) =>
+      `${SYLLABLES[i % 15]}${SYLLABLES[Math.floor(i / 15) % 15]}${SYLLABLES[Math.floor(i / 225) % 15]}n`,
   ),
 ];
+/** A word in about one message in 600: what an operator searching for a product's name meets. */
+export const RARE_WORD = WORDS[1_700] as string;
+
 const FIRST_NAMES =
   'Marco Giulia Luca Sofia Anna Paolo Elena Sara Chiara Davide Maria Jose Lucia Pablo Carmen Hugo Emma Louis Chloe Noah Mia Liam Olivia Ava Ethan Zoe Leo Nina Ivan Olga Yuki Hana Kenji Amir Lina Omar Priya Ravi Ana Pedro'.split(
     ' ',
@@ -214,7 +229,8 @@ async function seedWorkspace(
      select $1, conv.id, conv.connection_id,
             case when n % 2 = 0 then 'INBOUND' else 'OUTBOUND' end,
             array_to_string(array(
-              select ($3::text[])[1 + abs(hashint8(n * 16 + k)) % array_length($3, 1)]
+              select ($3::text[])[1 + floor(array_length($3, 1)
+                                            * power((abs(hashint8(n * 16 + k)) % 1000003) / 1000003.0, 3))::int]
                 from generate_series(1, 3 + n % 12) k), ' '),
             case when n % 2 = 0 then 'RECEIVED' else 'SENT' end,
             'mid.scale.' || $4 || '.' || n,
