@@ -58,9 +58,14 @@ export interface Services {
   db: Database;
   /** Verifies an access token and that its session has not ended. */
   verifier: AccessTokenVerifier;
+  /**
+   * Verifies an access token only: for tRPC, whose procedures check the session in the same query
+   * as their own access (server/trpc/init.ts).
+   */
+  tokens: AccessTokenVerifier;
   /** Where Supabase Auth is, for the request-bound client that reads session cookies. */
   supabase: SupabaseConfig;
-  /** Auth's session store, for live streams that outlast the request that verified them. */
+  /** Auth's session store: for tRPC procedures, and live streams that outlast their request. */
   sessions: SessionStore;
   signInThrottle: SignInThrottle;
   /** The queue, started on first use. */
@@ -114,14 +119,16 @@ export function createServices(env: Env): Services {
   const enqueue = createEnqueue(queue);
   const liveFeed = createLiveFeed(env.DATABASE_URL);
   const sessions = createSessionStore(db);
+  const tokens = createAccessTokenVerifier({
+    supabaseUrl: env.SUPABASE_URL,
+    jwtSecret: env.SUPABASE_JWT_SECRET,
+  });
   const push = createPushSenders(env);
   return {
     env,
     db,
-    verifier: requireActiveSession(
-      createAccessTokenVerifier({ supabaseUrl: env.SUPABASE_URL, jwtSecret: env.SUPABASE_JWT_SECRET }),
-      sessions,
-    ),
+    verifier: requireActiveSession(tokens, sessions),
+    tokens,
     supabase: supabaseConfig(env),
     sessions,
     signInThrottle: createSignInThrottle(db),

@@ -21,6 +21,7 @@ export {
 } from './team.schemas.ts';
 export { updateWorkspaceRetention } from './update-retention.ts';
 export { updateWorkspaceSendSettings } from './update-send-settings.ts';
+export { checkWorkspaceAccess } from './workspace-access.ts';
 export type { RetentionPolicy, SendSettings } from './workspaces.repository.ts';
 export {
   findMembership,

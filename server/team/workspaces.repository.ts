@@ -1,6 +1,7 @@
 // SQL for workspaces, memberships and operator profiles. Runs inside withUser(), so every query
 // is also filtered by the row-level security policies.
-import type { Tx } from '../db/database.ts';
+import type { Kysely } from 'kysely';
+import type { DB, Tx } from '../db/database.ts';
 
 export type WorkspaceRole = 'owner' | 'admin' | 'agent';
 
@@ -26,8 +27,9 @@ export async function findProfile(trx: Tx, userId: string): Promise<OperatorProf
   return row && { id: row.id, email: row.email, displayName: row.display_name };
 }
 
-function memberships(trx: Tx, userId: string) {
-  return trx
+/** A user's memberships; under withUser() RLS applies, on the server's own connection the user id is the filter. */
+export function memberships(db: Kysely<DB>, userId: string) {
+  return db
     .selectFrom('workspace_members as m')
     .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
     .select(['w.id', 'w.name', 'w.human_agent_enabled', 'm.role'])
@@ -36,13 +38,13 @@ function memberships(trx: Tx, userId: string) {
 
 type MembershipRow = Awaited<ReturnType<ReturnType<typeof memberships>['executeTakeFirstOrThrow']>>;
 
-function toSummary(row: MembershipRow): WorkspaceSummary {
+export function toWorkspaceSummary(row: MembershipRow): WorkspaceSummary {
   return { id: row.id, name: row.name, role: row.role, humanAgentEnabled: row.human_agent_enabled };
 }
 
 export async function listMemberships(trx: Tx, userId: string): Promise<WorkspaceSummary[]> {
   const rows = await memberships(trx, userId).orderBy('w.created_at').orderBy('w.id').execute();
-  return rows.map(toSummary);
+  return rows.map(toWorkspaceSummary);
 }
 
 export async function findMembership(
@@ -51,7 +53,7 @@ export async function findMembership(
   userId: string,
 ): Promise<WorkspaceSummary | undefined> {
   const row = await memberships(trx, userId).where('w.id', '=', workspaceId).executeTakeFirst();
-  return row && toSummary(row);
+  return row && toWorkspaceSummary(row);
 }
 
 /** No RETURNING: the new row is invisible to its creator until the owner trigger has run. */

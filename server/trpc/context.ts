@@ -12,6 +12,7 @@ export async function createContext(
   services: Services,
   { req, resHeaders }: FetchCreateContextFnOptions,
 ): Promise<Context> {
-  const auth = await authenticateRequest(req, resHeaders, services);
+  // The token only: each procedure checks the session together with its own access (init.ts).
+  const auth = await authenticateRequest(req, resHeaders, { ...services, verifier: services.tokens });
   return { db: services.db, services, auth };
 }

@@ -1,8 +1,9 @@
 import { initTRPC } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { z } from 'zod';
+import { requireLiveSession } from '../auth/live-session.ts';
 import { AppError, type ErrorReason } from '../errors.ts';
-import { findMembership } from '../team/index.ts';
+import { checkWorkspaceAccess } from '../team/index.ts';
 import type { Context } from './context.ts';
 import { asAppError, toTRPCError } from './errors.ts';
 
@@ -134,7 +135,11 @@ const mapAppErrors = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.meta({ access: 'public' }).use(mapAppErrors);
 
-export const operatorProcedure = publicProcedure.meta({ access: 'operator' }).use(({ ctx, next }) => {
+/**
+ * A caller whose access token is verified. Whether its session is still live is checked by the
+ * procedure kinds below, each in one query with what else it needs (decision 028).
+ */
+const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.auth.status === 'signed-in') return next({ ctx: { ...ctx, actor: ctx.auth.actor } });
   if (ctx.auth.status === 'rejected') throw toTRPCError(ctx.auth.error);
   throw new AppError('UNAUTHENTICATED', 'Sign in first: no session cookie or bearer token was sent', {
@@ -142,16 +147,21 @@ export const operatorProcedure = publicProcedure.meta({ access: 'operator' }).us
   });
 });
 
-/** Procedures scoped to one workspace: the caller must be a member (404 otherwise, not an empty result). */
-export const workspaceProcedure = operatorProcedure
+export const operatorProcedure = signedInProcedure.meta({ access: 'operator' }).use(async ({ ctx, next }) => {
+  await requireLiveSession(ctx.services.sessions, ctx.actor);
+  return next();
+});
+
+/**
+ * Procedures scoped to one workspace: the caller must be a member (404 otherwise, not an empty
+ * result). The session and the membership are checked in one query.
+ */
+export const workspaceProcedure = signedInProcedure
   .meta({ access: 'member' })
   .input(z.object({ workspaceId: z.uuid() }))
   .use(async ({ ctx, input, next }) => {
-    const membership = await ctx.db.withUser(ctx.actor, (trx) =>
-      findMembership(trx, input.workspaceId, ctx.actor.userId),
-    );
-    if (!membership) throw new AppError('NOT_FOUND', 'Workspace not found', { reason: 'not_a_member' });
-    return next({ ctx: { ...ctx, workspace: membership } });
+    const workspace = await checkWorkspaceAccess(ctx.db, ctx.actor, input.workspaceId);
+    return next({ ctx: { ...ctx, workspace } });
   });
 
 /** Workspace procedures reserved for owners and admins. */

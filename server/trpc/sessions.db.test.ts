@@ -60,38 +60,57 @@ async function somethingHappens() {
   );
 }
 
-it('refuses an access token once its session has signed out, while the token itself is still valid', async () => {
-  const session = await signInAgain();
-  const device = operatorClient(stack.api, { ...alice, session });
-  expect((await device.operator.me.query()).profile.email).toBe(alice.email);
+/**
+ * Each kind of procedure checks the session its own way (init.ts): an operator's alone, a
+ * workspace member's in one query with the membership. Both must refuse the same tokens.
+ */
+const procedureKinds = [
+  ['operator', (api: ReturnType<typeof operatorClient>) => api.operator.me.query()],
+  ['workspace member', (api: ReturnType<typeof operatorClient>) => api.team.members.query({ workspaceId })],
+] as const;
+
+it.each(procedureKinds)(
+  'refuses an access token once its session has signed out, while the token itself is still valid (%s)',
+  async (_kind, call) => {
+    const session = await signInAgain();
+    const device = operatorClient(stack.api, { ...alice, session });
+    await call(device);
+
+    await signOut(session.access_token);
+
+    const refusal = await apiRefusal(call(device));
+    expect(refusal.data?.code).toBe('UNAUTHORIZED');
+    expect(refusal.message).toBe('Your session has ended: sign in again');
+    // Alice's other session (another device) is untouched by this one's sign-out.
+    await call(operatorClient(stack.api, alice));
+  },
+);
+
+it.each(procedureKinds)(
+  'refuses a token that names no session, or a session of someone else (%s)',
+  async (_kind, call) => {
+    const withToken = (accessToken: string) =>
+      operatorClient(stack.api, { ...alice, session: { ...alice.session, access_token: accessToken } });
+    const noSession = await apiRefusal(call(withToken(await aliceToken({ session_id: undefined }))));
+    expect(noSession.message).toBe('Access token names no session: sign in again');
+
+    const borrowed = await apiRefusal(
+      call(withToken(await aliceToken({ session_id: bob.actor.claims.session_id }))),
+    );
+    expect(borrowed.message).toBe('Your session has ended: sign in again');
+
+    const notAnId = await apiRefusal(call(withToken(await aliceToken({ session_id: 'not-a-session' }))));
+    expect(notAnId.message).toBe('Your session has ended: sign in again');
+  },
+);
+
+it('tells a non-member their session has ended before it tells them the workspace is not theirs', async () => {
+  const session = (await signUpOperator(stack.supabase, 'carol')).session;
+  const carol = operatorClient(stack.api, { ...alice, session });
+  expect((await apiRefusal(carol.team.members.query({ workspaceId }))).data?.reason).toBe('not_a_member');
 
   await signOut(session.access_token);
-
-  const refusal = await apiRefusal(device.operator.me.query());
-  expect(refusal.data?.code).toBe('UNAUTHORIZED');
-  expect(refusal.message).toBe('Your session has ended: sign in again');
-  // Alice's other session (another device) is untouched by this one's sign-out.
-  expect((await operatorClient(stack.api, alice).operator.me.query()).profile.email).toBe(alice.email);
-});
-
-it('refuses a token that names no session, or a session of someone else', async () => {
-  const noSession = await aliceToken({ session_id: undefined });
-  const refusal = await apiRefusal(
-    operatorClient(stack.api, {
-      ...alice,
-      session: { ...alice.session, access_token: noSession },
-    }).operator.me.query(),
-  );
-  expect(refusal.message).toBe('Access token names no session: sign in again');
-
-  const bobsSession = await aliceToken({ session_id: bob.actor.claims.session_id });
-  const borrowed = await apiRefusal(
-    operatorClient(stack.api, {
-      ...alice,
-      session: { ...alice.session, access_token: bobsSession },
-    }).operator.me.query(),
-  );
-  expect(borrowed.message).toBe('Your session has ended: sign in again');
+  expect((await apiRefusal(carol.team.members.query({ workspaceId }))).data?.reason).toBe('session_ended');
 });
 
 it('ends a live stream when its token expires, without a reconnect', async () => {
