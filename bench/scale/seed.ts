@@ -169,6 +169,8 @@ async function seed(db: pg.Client, [owner, ...agents]: string[]): Promise<void> 
     `webhook history: ${(SHAPE.eventDays * SHAPE.eventsPerDay).toLocaleString('en')} events in ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
   await db.query('set session_replication_role = origin');
+  // What the triggers would have kept as messages arrived: each conversation's search words.
+  await db.query('select private.build_search_documents()');
   await db.query('vacuum analyze');
 }
 

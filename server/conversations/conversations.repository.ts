@@ -65,9 +65,12 @@ export function selectConversations(trx: Tx, query: ConversationQuery) {
   if (filters.holds === 'comments') select = select.where('c.has_comments', '=', true);
   if (filters.holds === 'messages') select = select.where('c.has_direct_messages', '=', true);
   if (filters.search) {
-    // Names and every message's text, through the trigram indexes (decision 025).
-    const matching = sql<string>`(select private.search_conversations(${query.workspaceId}::uuid, ${containsPattern(filters.search)}))`;
-    select = select.where('c.id', 'in', matching);
+    // Names by trigram, messages by their conversation's words (decisions 025, 029). `is true`
+    // keeps the matches a hashed filter on the walk of the list's own index, which stops at the
+    // page's end: a join, which Postgres would choose for a plain `in`, reads every match first.
+    const matching = sql<boolean>`(c.id in (select private.search_conversations(
+      ${query.workspaceId}::uuid, ${containsPattern(filters.search)}, ${filters.search})) is true)`;
+    select = select.where(matching);
   }
   return select;
 }
