@@ -554,6 +554,26 @@ describe('search (a security definer function, so its indexes serve it under RLS
   });
 });
 
+describe('leads search (a security definer function, so its indexes serve it under RLS)', () => {
+  const searchLeads = (operator: TestOperator, workspaceId: string, text: string) =>
+    as(operator, async (trx) => {
+      const { rows } = await sql<{ id: string }>`
+        select private.search_leads(${workspaceId}::uuid, ${`%${text}%`}, ${`%${text}%`}) as id`.execute(trx);
+      return rows.map((row) => row.id);
+    });
+
+  it("finds a member's leads by name or username, and nothing of a workspace they are not in", async () => {
+    await database.query(`update leads set name = 'Giulia Rossi', username = 'giulia.r' where id = $1`, [
+      a.leadId,
+    ]);
+    expect(await searchLeads(ownerA, a.workspaceId, 'giulia')).toEqual([a.leadId]);
+    expect(await searchLeads(agentA, a.workspaceId, 'ROSSI')).toEqual([a.leadId]);
+    expect(await searchLeads(ownerB, a.workspaceId, 'giulia')).toEqual([]);
+    expect(await searchLeads(outsider, a.workspaceId, 'giulia')).toEqual([]);
+    expect(await searchLeads(outsider, b.workspaceId, '')).toEqual([]);
+  });
+});
+
 describe('schema conventions', () => {
   it('every table in public has row-level security enabled', async () => {
     const { rows } = await database.query<{ relname: string }>(

@@ -147,15 +147,13 @@ function selectLeads(trx: Tx, query: LeadQuery) {
     .where('l.workspace_id', '=', query.workspaceId);
   if (query.filters.source) select = select.where('l.source', '=', query.filters.source);
   if (query.filters.search) {
+    // Through the trigram indexes, as the inbox's names are (decision 025).
     const pattern = containsPattern(query.filters.search);
     const username = containsPattern(query.filters.search.replace(/^@/, ''));
-    select = select.where((eb) =>
-      eb.or([
-        eb('l.name', 'ilike', pattern),
-        eb('ct.name', 'ilike', pattern),
-        eb('l.username', 'ilike', username),
-        eb('ct.username', 'ilike', username),
-      ]),
+    select = select.where(
+      'l.id',
+      'in',
+      sql<string>`(select private.search_leads(${query.workspaceId}::uuid, ${pattern}, ${username}))`,
     );
   }
   return select;
