@@ -169,8 +169,10 @@ async function seed(db: pg.Client, [owner, ...agents]: string[]): Promise<void> 
     `webhook history: ${(SHAPE.eventDays * SHAPE.eventsPerDay).toLocaleString('en')} events in ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
   await db.query('set session_replication_role = origin');
-  // What the triggers would have kept as messages arrived: each conversation's search words.
+  // What the triggers would have kept as rows arrived: each conversation's search words, and
+  // Health's running totals of the days it can show.
   await db.query('select private.build_search_documents()');
+  await db.query(`select private.build_webhook_latency(now() - interval '2 days')`);
   await db.query('vacuum analyze');
 }
 

@@ -2,6 +2,7 @@
 // bucket counts, percentiles of lag and processing time, failed events, each account's send
 // queue, sends and failures; nothing from another workspace; nothing for a non-member. Then the
 // same over tRPC: its refusals and its declared output.
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiStack, apiClient, apiRefusal, operatorClient, startApiStack } from '#dev/test/api-stack.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
@@ -287,6 +288,84 @@ describe('readHealth', () => {
     }));
     expect(direct.health).toEqual([]);
     expect(direct.failures.map((f) => f.workspace_id)).toEqual([bobWorkspace]);
+  });
+});
+
+describe('running totals (decision 030)', () => {
+  /** percentile_cont over exact samples, the reference the histograms approximate. */
+  const exactPercentile = (values: number[], p: number) => {
+    const sorted = [...values].sort((x, y) => x - y);
+    const rank = p * (sorted.length - 1);
+    const below = sorted[Math.floor(rank)] as number;
+    const above = sorted[Math.ceil(rank)] as number;
+    return below + (rank - Math.floor(rank)) * (above - below);
+  };
+
+  it('reads percentiles within one bin (2^(1/4)) of the exact ones, for generated timings', async () => {
+    const workspaceId = (await createWorkspace(stack.services.db, alice.actor, 'Alice Generated')).id;
+    const shop = await account(workspaceId, '17841400000000009', '@alice.generated');
+    // Seeded (mulberry32): log-uniform timings from 1 ms to an hour, two deliveries a minute.
+    let state = 30;
+    const next = () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const timing = () => Math.round(Math.exp(next() * Math.log(3_600_000)));
+    const lags: number[] = [];
+    const processing: number[] = [];
+    for (let minute = 0; minute < 40; minute++) {
+      const timings = Array.from(
+        { length: 1 + Math.floor(next() * 6) },
+        () => [timing(), timing()] as [number, number],
+      );
+      await delivered(shop, new Date(at('09:40:00').getTime() + minute * 60_000), timings);
+      lags.push(...timings.map(([lag]) => lag));
+      processing.push(...timings.map(([, done]) => done));
+    }
+    const read = await readHealth(stack.services.db, alice.actor, { workspaceId, range: 'hour' }, NOW);
+    expect(read.totals.events).toBe(lags.length);
+    const bin = 2 ** (1 / 4);
+    for (const [figure, exact] of [
+      [read.totals.lagP50Ms, exactPercentile(lags, 0.5)],
+      [read.totals.lagP95Ms, exactPercentile(lags, 0.95)],
+      [read.totals.processingP50Ms, exactPercentile(processing, 0.5)],
+      [read.totals.processingP95Ms, exactPercentile(processing, 0.95)],
+    ] as const) {
+      expect(figure).not.toBeNull();
+      expect((figure as number) / exact).toBeGreaterThan(1 / bin);
+      expect((figure as number) / exact).toBeLessThan(bin);
+    }
+  });
+
+  it('never makes one worker wait for another: each adds to rows of its own', async () => {
+    const workspaceId = (await createWorkspace(stack.services.db, alice.actor, 'Alice Concurrent')).id;
+    const shop = await account(workspaceId, '17841400000000010', '@alice.concurrent');
+    const { rows } = await sql(
+      `insert into webhook_events (received_at, raw_body, signature_valid, status, account_ids)
+       values ($1, '{}', true, 'PROCESSED', array[$2]) returning id`,
+      [at('10:10:00'), shop.igId],
+    );
+    const workers = [new pg.Client(stack.database.superuserUrl), new pg.Client(stack.database.superuserUrl)];
+    await Promise.all(workers.map((worker) => worker.connect()));
+    try {
+      for (const [index, worker] of workers.entries()) {
+        await worker.query(`begin; set local lock_timeout = '2s'`);
+        // Same workspace, minute and timings: the same bins. The first is still uncommitted.
+        await worker.query(
+          `insert into instagram_events (webhook_event_id, account_id, channel_connection_id, workspace_id, kind,
+             dedupe_key, occurred_at, payload, status, received_at)
+           values ($1, $2, $3, $4, 'message', $5, $6, '{}', 'APPLIED', $6)`,
+          [rows[0]?.id, shop.igId, shop.connectionId, workspaceId, `concurrent-${index}`, at('10:10:00')],
+        );
+      }
+      await Promise.all(workers.map((worker) => worker.query('commit')));
+    } finally {
+      await Promise.all(workers.map((worker) => worker.end()));
+    }
+    const read = await readHealth(stack.services.db, alice.actor, { workspaceId, range: 'hour' }, NOW);
+    expect(read.totals).toMatchObject({ events: 2, lagP50Ms: 0, processingP50Ms: 0 });
   });
 });
 

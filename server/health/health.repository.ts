@@ -116,3 +116,13 @@ export async function stuckJobs(trx: Tx, workspaceId: string, now: Date | null):
   `.execute(trx);
   return rows;
 }
+
+/** Health shows a day at most; its running totals are kept a day longer (for a late purge run). */
+export const HEALTH_TOTALS_DAYS = 2;
+
+/** Deletes Health's running totals older than `before` (as the server); returns how many. */
+export async function purgeHealthTotals(trx: Tx, before: Date): Promise<number> {
+  const { rows } = await sql<{ purged: string }>`
+    select private.purge_webhook_latency(${before}) as purged`.execute(trx);
+  return Number(rows[0]?.purged ?? 0);
+}

@@ -181,6 +181,14 @@ it('purges exactly what is past each workspace’s time, in batches, and records
     (await sql<{ n: number }>('select count(*)::int as n from live_events where created_at < $1', [at]))[0]
       ?.n;
 
+  // Health's running totals: kept for the day Health shows, and a day more.
+  for (const at of [new Date(NOW.getTime() - 3 * DAY), new Date(NOW.getTime() - DAY)]) {
+    await sql(
+      `insert into private.webhook_latency_minutes (workspace_id, at, metric, bin, shard, events, total_ms)
+       values ($1, $2, 'lag', 1, 1, 1, 1)`,
+      [workspaces[0]?.id, at],
+    );
+  }
   const report = await purgeExpired(services, NOW);
 
   expect(
@@ -196,7 +204,9 @@ it('purges exactly what is past each workspace’s time, in batches, and records
     messages: messages.length - keptMessages.length,
     deliveries: deliveries.length - keptDeliveries.length,
     liveEvents: 2,
+    healthTotals: 1,
   });
+  expect(await sql('select count(*)::int as n from private.webhook_latency_minutes')).toEqual([{ n: 1 }]);
   expect(await liveEventsBefore(new Date(NOW.getTime() - 7 * DAY))).toBe(0);
   expect(await liveEventsBefore(NOW)).toBe(2);
   // Each workspace's run says what its cutoffs removed.
@@ -228,5 +238,6 @@ it('purges exactly what is past each workspace’s time, in batches, and records
     messages: 0,
     deliveries: 0,
     liveEvents: 0,
+    healthTotals: 0,
   });
 });

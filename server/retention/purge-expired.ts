@@ -7,6 +7,7 @@
 import { listWorkspaceAccountIds } from '../accounts/index.ts';
 import { forgetPreviewsBefore, purgeMessagesBefore } from '../conversations/index.ts';
 import type { Tx } from '../db/database.ts';
+import { HEALTH_TOTALS_DAYS, purgeHealthTotals } from '../health/index.ts';
 import { purgeDeliveriesBefore } from '../ingest/index.ts';
 import { LIVE_LOG_DAYS, purgeLiveEvents } from '../realtime/live-events.repository.ts';
 import type { Services } from '../services.ts';
@@ -49,12 +50,20 @@ export interface PurgeReport {
   deliveries: number;
   /** Of the mobile live log, kept LIVE_LOG_DAYS for every workspace. */
   liveEvents: number;
+  /** Health's running totals (counts, no one's data), kept HEALTH_TOTALS_DAYS. */
+  healthTotals: number;
 }
 
 /** `now` is the run's clock: what is older than each cutoff it gives goes. */
 export async function purgeExpired(services: Pick<Services, 'db'>, now: Date): Promise<PurgeReport> {
   const policies = await services.db.withService((trx) => listRetentionPolicies(trx));
-  const report: PurgeReport = { workspaces: policies.length, messages: 0, deliveries: 0, liveEvents: 0 };
+  const report: PurgeReport = {
+    workspaces: policies.length,
+    messages: 0,
+    deliveries: 0,
+    liveEvents: 0,
+    healthTotals: 0,
+  };
   for (const policy of policies) {
     const cutoffs = cutoffsAt(now, policy);
     const { runId, accountIds } = await services.db.withService(async (trx) => ({
@@ -86,5 +95,7 @@ export async function purgeExpired(services: Pick<Services, 'db'>, now: Date): P
   );
   const liveLogBefore = new Date(now.getTime() - LIVE_LOG_DAYS * DAY_MS);
   report.liveEvents = await inBatches(services, (trx) => purgeLiveEvents(trx, liveLogBefore, PURGE_BATCH));
+  const healthBefore = new Date(now.getTime() - HEALTH_TOTALS_DAYS * DAY_MS);
+  report.healthTotals = await services.db.withService((trx) => purgeHealthTotals(trx, healthBefore));
   return report;
 }
