@@ -1,5 +1,5 @@
 // The production HTTP server (`npm run serve`, after `npm run build`): Remix for pages, the API
-// and resource routes, with Meta's webhook POSTs answered ahead of the framework.
+// and resource routes, with Meta's webhook POSTs and tRPC calls answered ahead of the framework.
 import '#server/load-env-file.ts';
 import { createServer } from 'node:http';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import express from 'express';
 import { untilReachable } from '#server/db/until-reachable.ts';
 import { allowedMethods } from '#server/http/allowed-methods.ts';
 import { drainHttpServer } from '#server/http/drain-http-server.ts';
+import { isTrpcCall, serveTrpcCall } from '#server/http/node-trpc.ts';
 import { handleWebhookDelivery, isWebhookDelivery } from '#server/http/node-webhook.ts';
 import { requestGuard } from '#server/http/request-guard.ts';
 import { closeBeforeExit, getServices } from '#server/services.ts';
@@ -25,7 +26,8 @@ app.disable('x-powered-by');
 // First, so that no route sees a method the app does not serve (TRACE was a 500 from Remix).
 app.use(allowedMethods);
 // The client's address, headers, cross-site refusal and the body limit, before any route or file.
-app.use(requestGuard(services.env));
+const guard = requestGuard(services.env);
+app.use(guard);
 // Vite fingerprints everything under /assets, so those files never change.
 app.use('/assets', express.static(path.join(root, 'build/client/assets'), { immutable: true, maxAge: '1y' }));
 app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));
@@ -34,6 +36,16 @@ app.all('*', createRequestHandler({ build, mode: process.env.NODE_ENV }));
 const server = createServer((req, res) => {
   if (isWebhookDelivery(req))
     void handleWebhookDelivery(req, res, services.webhookEndpoint, services.webhookLedger);
+  else if (isTrpcCall(req))
+    allowedMethods(req, res, () =>
+      guard(req, res, () =>
+        serveTrpcCall(req, res, services).catch((error: unknown) => {
+          console.error('tRPC call failed:', error);
+          if (!res.headersSent) res.writeHead(500);
+          res.end();
+        }),
+      ),
+    );
   else app(req, res);
 });
 
