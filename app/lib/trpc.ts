@@ -5,7 +5,7 @@ import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { AppRouter } from '#server/trpc/app.router.ts';
 import { resyncAfterOutage, retryWhileUnavailable } from './resync-after-outage.ts';
 
-export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 export function createBrowserTrpcClient() {
   return createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: '/api/trpc' })] });
