@@ -26,6 +26,9 @@ interface Pending {
   header: boolean;
 }
 
+/** Sent on their own, not in a batch with other calls, whose answer they would wait for (trpc.ts). */
+const LIVE_READ = { context: { unbatched: true } };
+
 /** `messages.byIds` takes this many at a time. */
 const BY_IDS_LIMIT = 100;
 
@@ -62,29 +65,40 @@ export function liveThreads(queryClient: QueryClient, api: TRPCClient<AppRouter>
   }
 
   async function read({ thread, named, shown, header }: Pending) {
-    const { workspaceId, conversationId } = thread;
     const ids = [...new Set([...named, ...shown])];
-    const [found, head] = await Promise.all([
-      readMessages(workspaceId, ids),
-      header ? api.inbox.conversation.query({ workspaceId, conversationId, limit: 1 }) : undefined,
+    // Each read patches as soon as it is back: the messages do not wait for the header.
+    await Promise.all([
+      ids.length > 0 ? readNamed(thread, ids, named) : undefined,
+      header ? readHeader(thread) : undefined,
     ]);
-    const fresh = found.messages.filter((m) => m.conversationId === conversationId).map(threadMessage);
-    await whenIdle(thread.filter);
-    queryClient.setQueriesData<ThreadData>(thread.filter, (data) => {
-      if (!data) return data;
-      const patched = patchMessages(data, fresh, found.missing);
-      return head ? patchMessages(patchHeader(patched, head), head.messages, []) : patched;
-    });
+  }
+
+  async function readNamed(thread: LiveThread, ids: string[], named: Set<string>) {
+    const found = await readMessages(thread.workspaceId, ids);
+    const fresh = found.messages.filter((m) => m.conversationId === thread.conversationId).map(threadMessage);
+    await patch(thread, (data) => patchMessages(data, fresh, found.missing));
     const cached = queryClient.getQueriesData<ThreadData>(thread.filter)[0]?.[1];
     const changed = fresh.filter((m) => named.has(m.id));
     const showing = cached ? dependents(cached, changed) : [];
     if (showing.length > 0) for (const id of showing) queue(thread).shown.add(id);
   }
 
+  async function readHeader(thread: LiveThread) {
+    const { workspaceId, conversationId } = thread;
+    const head = await api.inbox.conversation.query({ workspaceId, conversationId, limit: 1 }, LIVE_READ);
+    await patch(thread, (data) => patchMessages(patchHeader(data, head), head.messages, []));
+  }
+
+  async function patch(thread: LiveThread, update: (data: ThreadData) => ThreadData) {
+    await whenIdle(thread.filter);
+    queryClient.setQueriesData<ThreadData>(thread.filter, (data) => (data ? update(data) : data));
+  }
+
   async function readMessages(workspaceId: string, ids: string[]) {
     const reads = [];
     for (let at = 0; at < ids.length; at += BY_IDS_LIMIT) {
-      reads.push(api.messages.byIds.query({ workspaceId, messageIds: ids.slice(at, at + BY_IDS_LIMIT) }));
+      const messageIds = ids.slice(at, at + BY_IDS_LIMIT);
+      reads.push(api.messages.byIds.query({ workspaceId, messageIds }, LIVE_READ));
     }
     const results = await Promise.all(reads);
     return {

@@ -2,10 +2,11 @@ import type { MetaFunction } from '@remix-run/node';
 import { Link, Outlet, useLocation, useNavigate, useParams } from '@remix-run/react';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import clsx from 'clsx';
-import { useEffect, useRef } from 'react';
-import { ConversationRow, type OpenedFromList } from '#app/components/conversation-list.tsx';
+import { useCallback, useEffect, useRef } from 'react';
+import type { OpenedFromList } from '#app/components/conversation-list.tsx';
 import { ExportCsvButton, exportHref } from '#app/components/export-csv-button.tsx';
 import { InboxIcon } from '#app/components/icons.tsx';
+import { VirtualConversationList } from '#app/components/virtual-conversation-list.tsx';
 import { useTRPC } from '#app/lib/trpc.ts';
 import { useUrlState } from '#app/lib/use-url-state.ts';
 
@@ -83,6 +84,11 @@ export default function Inbox() {
     ),
   );
   const items = conversations.data?.pages.flatMap((page) => page.items) ?? [];
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = conversations;
+  const loadMore = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const scroller = useRef<HTMLDivElement>(null);
   // Opening a conversation keeps the list as it is (tab, filters, search).
   const query = writeFilters(filters).toString();
   const conversationPath = (id: string) => `/w/${workspaceId}/inbox/${id}${query ? `?${query}` : ''}`;
@@ -182,7 +188,7 @@ export default function Inbox() {
             ))}
           </div>
         </header>
-        <div className="min-h-0 flex-1 overflow-y-auto">
+        <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto">
           {conversations.isPending ? (
             <ListSkeleton />
           ) : conversations.isError ? (
@@ -197,16 +203,15 @@ export default function Inbox() {
               }
             />
           ) : (
-            <ul className="divide-y divide-slate-100" data-testid="conversation-list">
-              {items.map((conversation) => (
-                <ConversationRow
-                  key={conversation.id}
-                  conversation={conversation}
-                  to={conversationPath(conversation.id)}
-                  state={openedFrom}
-                />
-              ))}
-            </ul>
+            <VirtualConversationList
+              conversations={items}
+              activeId={conversationId}
+              scrollElement={() => scroller.current}
+              pathOf={conversationPath}
+              openedFrom={openedFrom}
+              hasMore={hasNextPage}
+              loadMore={loadMore}
+            />
           )}
           {conversations.hasNextPage ? (
             <button
