@@ -12,7 +12,7 @@ import { ConversationRow, type ConversationSummary, type OpenedFromList } from '
 /** A row with its account's name under the preview, as most have. */
 const ESTIMATED_ROW_HEIGHT = 88;
 /** Rows rendered beyond each edge of the viewport. */
-const OVERSCAN = 8;
+const OVERSCAN = 12;
 /** Within this many rows of the end of what is loaded, the next page is fetched. */
 const FETCH_AHEAD_ROWS = 15;
 

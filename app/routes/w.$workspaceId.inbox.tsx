@@ -2,7 +2,7 @@ import type { MetaFunction } from '@remix-run/node';
 import { Link, Outlet, useLocation, useNavigate, useParams } from '@remix-run/react';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import clsx from 'clsx';
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { OpenedFromList } from '#app/components/conversation-list.tsx';
 import { ExportCsvButton, exportHref } from '#app/components/export-csv-button.tsx';
 import { InboxIcon } from '#app/components/icons.tsx';
@@ -88,7 +88,8 @@ export default function Inbox() {
   const loadMore = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
-  const scroller = useRef<HTMLDivElement>(null);
+  // State, not a ref: the list re-renders once its scroll box exists, whenever that is.
+  const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
   // Opening a conversation keeps the list as it is (tab, filters, search).
   const query = writeFilters(filters).toString();
   const conversationPath = (id: string) => `/w/${workspaceId}/inbox/${id}${query ? `?${query}` : ''}`;
@@ -188,7 +189,7 @@ export default function Inbox() {
             ))}
           </div>
         </header>
-        <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto">
+        <div ref={setScroller} className="min-h-0 flex-1 overflow-y-auto">
           {conversations.isPending ? (
             <ListSkeleton />
           ) : conversations.isError ? (
@@ -206,7 +207,7 @@ export default function Inbox() {
             <VirtualConversationList
               conversations={items}
               activeId={conversationId}
-              scrollElement={() => scroller.current}
+              scrollElement={() => scroller}
               pathOf={conversationPath}
               openedFrom={openedFrom}
               hasMore={hasNextPage}
