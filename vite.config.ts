@@ -59,8 +59,8 @@ export default defineConfig(({ isSsrBuild }) => ({
       'zod',
     ],
     include: [
+      '@supabase/realtime-js',
       '@supabase/ssr',
-      '@supabase/supabase-js',
       '@tanstack/react-query',
       '@trpc/client',
       '@trpc/tanstack-react-query',

@@ -25,19 +25,38 @@ export interface OpenedFromList {
   list: string;
 }
 
+/** Where a row of the virtualised list (virtual-conversation-list.tsx) sits, and how it is measured. */
+export interface RowPlacement {
+  measure: (element: HTMLElement | null) => void;
+  index: number;
+  /** Its top, in pixels from the top of the list. */
+  start: number;
+  /** How many rows the list has; -1 while not known (more pages remain). */
+  setSize: number;
+}
+
 export function ConversationRow({
   conversation,
   to,
   state,
+  row,
 }: {
   conversation: ConversationSummary;
   to: string;
   state?: OpenedFromList;
+  row: RowPlacement;
 }) {
   const name = conversation.contactName || conversation.contactUsername || 'Instagram user';
   const unread = conversation.unreadCount > 0;
   return (
-    <li>
+    <li
+      ref={row.measure}
+      data-index={row.index}
+      aria-posinset={row.index + 1}
+      aria-setsize={row.setSize}
+      className="absolute top-0 left-0 w-full border-b border-slate-100"
+      style={{ transform: `translateY(${row.start}px)` }}
+    >
       <NavLink
         to={to}
         state={state}

@@ -1,5 +1,5 @@
-// The browser's hold on a Realtime channel, driven with the real supabase-js client against the
-// stand-in: it reports every join, and a channel the server ends (here: a token refreshed while the
+// The browser's hold on a Realtime channel, driven with the real realtime-js client (the one
+// inside supabase-js here; the browser builds it on its own) against the stand-in: it reports every join, and a channel the server ends (here: a token refreshed while the
 // database is away, which hosted Realtime answers by closing the channel) is joined again once it
 // can be, so the screen refetches instead of going quiet for good.
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
@@ -25,7 +25,7 @@ it('joins again after the server ends the channel, says so, and hears broadcasts
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
   const joins: boolean[] = [];
   const received: Broadcast[] = [];
-  const stop = keepJoined(away.client, away.topic, {
+  const stop = keepJoined(away.client.realtime, away.topic, {
     onBroadcast: (broadcast) => received.push(broadcast),
     onJoined: (rejoined) => joins.push(rejoined),
   });

@@ -2,13 +2,13 @@
 // each time it is in again: broadcasts sent while it was out are not replayed, so the screen
 // refetches what it shows.
 //
-// supabase-js rejoins by itself after a refused join, a join that timed out and a lost socket
+// realtime-js rejoins by itself after a refused join, a join that timed out and a lost socket
 // (CHANNEL_ERROR, TIMED_OUT), and the rejoin reports SUBSCRIBED again. A channel the server ends
 // (`system` then `phx_close`, reported as CLOSED) it leaves ended. Hosted Realtime ends channels
 // when it cannot check a refreshed token, for instance while it cannot reach the database, and when
 // the token expired (a laptop that slept): such a channel is joined again here, waiting as long as
-// supabase-js waits between its own attempts.
-import type { SupabaseClient } from '@supabase/supabase-js';
+// realtime-js waits between its own attempts.
+import type { RealtimeClient } from '@supabase/realtime-js';
 
 const REJOIN_AFTER_MS = [1000, 2000, 5000, 10_000];
 
@@ -23,10 +23,10 @@ export interface LiveChannelHandlers {
   onJoined(rejoined: boolean): void;
 }
 
-type Realtime = Pick<SupabaseClient, 'channel' | 'removeChannel' | 'realtime'>;
+type Realtime = Pick<RealtimeClient, 'channel' | 'removeChannel' | 'setAuth'>;
 
 /** Joins `topic` (private) until the returned function is called. */
-export function keepJoined(supabase: Realtime, topic: string, handlers: LiveChannelHandlers): () => void {
+export function keepJoined(realtime: Realtime, topic: string, handlers: LiveChannelHandlers): () => void {
   let stopped = false;
   let joinedBefore = false;
   let ended = 0; // channels the server ended in a row, for the wait before the next
@@ -41,9 +41,9 @@ export function keepJoined(supabase: Realtime, topic: string, handlers: LiveChan
 
   async function join() {
     // Each join carries the operator's current token (the first one must not go without).
-    await supabase.realtime.setAuth();
+    await realtime.setAuth();
     if (stopped) return;
-    const joining = supabase
+    const joining = realtime
       .channel(topic, { config: { private: true } })
       .on('broadcast', { event: '*' }, (message: { event: string; payload?: Record<string, unknown> }) =>
         handlers.onBroadcast({ event: message.event, payload: message.payload ?? {} }),
@@ -69,6 +69,6 @@ export function keepJoined(supabase: Realtime, topic: string, handlers: LiveChan
   return () => {
     stopped = true;
     clearTimeout(retry);
-    if (channel) void supabase.removeChannel(channel);
+    if (channel) void realtime.removeChannel(channel);
   };
 }

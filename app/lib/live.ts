@@ -1,17 +1,20 @@
 // Live updates in the browser: private Realtime channels joined with the operator's session token
 // (RLS on realtime.messages decides each join). Broadcasts carry ids only; each one refetches the
-// queries it makes stale through tRPC, and every (re)join refetches everything on screen, which
-// recovers whatever was missed while the channel was out (live-channel.ts keeps it in, a channel
-// the server ended included). Refetches are what the view shows, so an event seen twice changes
-// nothing. (An outage Realtime does not report is caught by resync-after-outage.ts.)
+// queries it makes stale through tRPC, or for an open thread reads just what it names and patches
+// it in (live-thread.ts); and every (re)join refetches everything on screen, which recovers
+// whatever was missed while the channel was out (live-channel.ts keeps it in, a channel the server
+// ended included). Reads are what the view shows, so an event seen twice changes nothing. (An
+// outage Realtime does not report is caught by resync-after-outage.ts.)
 //   workspace:<id>    → the list, leads, accounts, team and health as each event concerns them,
 //                        the open thread's header when its conversation changed (assigned,
 //                        archived, read), and the layout's loader when an account or the team did
 //   conversation:<id> → the open thread's messages, so a busy workspace does not reload it
 // Both channels feed one short queue, so a burst (a message and the conversation it updates)
-// refetches each query once.
+// refetches each query once. Realtime's own code is loaded once the page is up: nothing on screen
+// waits for it, and a join refetches what it shows anyway (decision 026).
 
 import { useRevalidator } from '@remix-run/react';
+import type { RealtimeClient } from '@supabase/realtime-js';
 import {
   matchQuery,
   type Query,
@@ -22,15 +25,26 @@ import {
 import { useEffect } from 'react';
 import { BROADCAST_EVENTS, conversationTopic, workspaceTopic } from '#server/realtime/topics.ts';
 import { type Broadcast, keepJoined } from './live-channel.ts';
-import { createSupabaseBrowserClient } from './supabase-browser-client.ts';
-import { useTRPC } from './trpc.ts';
+import { type LiveThread, liveThreads } from './live-thread.ts';
+import { useTRPC, useTRPCClient } from './trpc.ts';
 
 export interface RealtimeConfig {
   url: string;
   anonKey: string;
 }
 
-let client: ReturnType<typeof createSupabaseBrowserClient> | undefined;
+let client: Promise<RealtimeClient> | undefined;
+
+function realtimeClient(config: RealtimeConfig): Promise<RealtimeClient> {
+  client ??= import('./realtime-browser-client.ts').then(({ createRealtimeBrowserClient }) =>
+    createRealtimeBrowserClient(config.url, config.anonKey),
+  );
+  // A chunk that failed to load (a new deployment, the network) is tried again by the next screen.
+  client.catch(() => {
+    client = undefined;
+  });
+  return client;
+}
 
 /** What one or more broadcasts made stale. */
 interface Stale {
@@ -45,6 +59,7 @@ let queued: { queries: QueryFilters[]; layout?: () => void; timer: ReturnType<ty
 
 /** Refetches what a burst of broadcasts, from any channel, made stale: each query once. */
 function refetchSoon(queryClient: QueryClient, stale: Stale) {
+  if (stale.queries.length === 0 && !stale.layout) return;
   queued ??= {
     queries: [],
     timer: setTimeout(() => {
@@ -81,22 +96,49 @@ function useLiveTopic(topic: string, config: RealtimeConfig, staleAfter: (broadc
   const queryClient = useQueryClient();
   // biome-ignore lint/correctness/useExhaustiveDependencies: `staleAfter` is derived from `topic`
   useEffect(() => {
-    client ??= createSupabaseBrowserClient(config.url, config.anonKey);
     const refetch = (broadcast: Broadcast) => refetchSoon(queryClient, staleAfter(broadcast));
-    return keepJoined(client, topic, {
-      onBroadcast: refetch,
-      onJoined: (rejoined) => refetch({ event: rejoined ? REJOINED : JOINED, payload: {} }),
-    });
+    let left = false;
+    let leave: (() => void) | undefined;
+    realtimeClient(config).then(
+      (realtime) => {
+        if (left) return;
+        leave = keepJoined(realtime, topic, {
+          onBroadcast: refetch,
+          onJoined: (rejoined) => refetch({ event: rejoined ? REJOINED : JOINED, payload: {} }),
+        });
+      },
+      (error: unknown) => console.error('Live updates could not start', error),
+    );
+    return () => {
+      left = true;
+      leave?.();
+    };
   }, [topic, config.url, config.anonKey, queryClient]);
+}
+
+const threadsOf = new WeakMap<QueryClient, ReturnType<typeof liveThreads>>();
+
+/** One patcher per page, so that a message and its conversation's change are read together. */
+function useLiveThreads() {
+  const queryClient = useQueryClient();
+  const api = useTRPCClient();
+  let threads = threadsOf.get(queryClient);
+  if (!threads) {
+    threads = liveThreads(queryClient, api);
+    threadsOf.set(queryClient, threads);
+  }
+  return threads;
 }
 
 export function useLiveWorkspace(workspaceId: string, config: RealtimeConfig) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const threads = useLiveThreads();
   const { revalidate } = useRevalidator();
   const list = trpc.inbox.listConversations.pathFilter();
   // Everything on screen but open threads, which their own channel keeps fresh.
-  const threads = trpc.inbox.conversation.pathFilter();
-  const allButThreads: QueryFilters = { predicate: (query) => !matchQuery(threads, query) };
+  const threadQueries = trpc.inbox.conversation.pathFilter();
+  const allButThreads: QueryFilters = { predicate: (query) => !matchQuery(threadQueries, query) };
   useLiveTopic(workspaceTopic(workspaceId), config, (broadcast): Stale => {
     switch (broadcast.event) {
       case JOINED:
@@ -110,8 +152,19 @@ export function useLiveWorkspace(workspaceId: string, config: RealtimeConfig) {
       case BROADCAST_EVENTS.conversationUpdated: {
         // Also where the contact's fetched profile lands, which leads show too.
         const conversationId = String(broadcast.payload.conversation_id);
-        const header = trpc.inbox.conversation.infiniteQueryFilter({ workspaceId, conversationId });
-        return { queries: [list, header, trpc.leads.pathFilter()] };
+        const thread: LiveThread = {
+          workspaceId,
+          conversationId,
+          filter: trpc.inbox.conversation.infiniteQueryFilter({ workspaceId, conversationId }),
+        };
+        // A thread on screen re-reads its header; one in the cache only is read when shown again.
+        const onScreen = queryClient.getQueryCache().findAll({ ...thread.filter, type: 'active' }).length > 0;
+        if (onScreen) threads.header(thread);
+        return {
+          queries: onScreen
+            ? [list, trpc.leads.pathFilter()]
+            : [list, thread.filter, trpc.leads.pathFilter()],
+        };
       }
       case BROADCAST_EVENTS.leadCreated:
         return { queries: [trpc.leads.pathFilter()] };
@@ -134,6 +187,18 @@ export function useLiveWorkspace(workspaceId: string, config: RealtimeConfig) {
 
 export function useLiveConversation(workspaceId: string, conversationId: string, config: RealtimeConfig) {
   const trpc = useTRPC();
-  const thread = trpc.inbox.conversation.infiniteQueryFilter({ workspaceId, conversationId });
-  useLiveTopic(conversationTopic(conversationId), config, () => ({ queries: [thread] }));
+  const threads = useLiveThreads();
+  const filter = trpc.inbox.conversation.infiniteQueryFilter({ workspaceId, conversationId });
+  useLiveTopic(conversationTopic(conversationId), config, (broadcast): Stale => {
+    const messageId = broadcast.payload.message_id;
+    const named =
+      broadcast.event === BROADCAST_EVENTS.messageCreated ||
+      broadcast.event === BROADCAST_EVENTS.messageUpdated;
+    if (named && typeof messageId === 'string') {
+      threads.messages({ workspaceId, conversationId, filter }, [messageId]);
+      return { queries: [] };
+    }
+    // A (re)join, or an event this screen does not know: everything may have changed.
+    return { queries: [filter] };
+  });
 }

@@ -2,10 +2,11 @@ import type { MetaFunction } from '@remix-run/node';
 import { Link, Outlet, useLocation, useNavigate, useParams } from '@remix-run/react';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import clsx from 'clsx';
-import { useEffect, useRef } from 'react';
-import { ConversationRow, type OpenedFromList } from '#app/components/conversation-list.tsx';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { OpenedFromList } from '#app/components/conversation-list.tsx';
 import { ExportCsvButton, exportHref } from '#app/components/export-csv-button.tsx';
 import { InboxIcon } from '#app/components/icons.tsx';
+import { VirtualConversationList } from '#app/components/virtual-conversation-list.tsx';
 import { useTRPC } from '#app/lib/trpc.ts';
 import { useUrlState } from '#app/lib/use-url-state.ts';
 
@@ -83,6 +84,12 @@ export default function Inbox() {
     ),
   );
   const items = conversations.data?.pages.flatMap((page) => page.items) ?? [];
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = conversations;
+  const loadMore = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  // State, not a ref: the list re-renders once its scroll box exists, whenever that is.
+  const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
   // Opening a conversation keeps the list as it is (tab, filters, search).
   const query = writeFilters(filters).toString();
   const conversationPath = (id: string) => `/w/${workspaceId}/inbox/${id}${query ? `?${query}` : ''}`;
@@ -182,7 +189,7 @@ export default function Inbox() {
             ))}
           </div>
         </header>
-        <div className="min-h-0 flex-1 overflow-y-auto">
+        <div ref={setScroller} className="min-h-0 flex-1 overflow-y-auto">
           {conversations.isPending ? (
             <ListSkeleton />
           ) : conversations.isError ? (
@@ -197,16 +204,15 @@ export default function Inbox() {
               }
             />
           ) : (
-            <ul className="divide-y divide-slate-100" data-testid="conversation-list">
-              {items.map((conversation) => (
-                <ConversationRow
-                  key={conversation.id}
-                  conversation={conversation}
-                  to={conversationPath(conversation.id)}
-                  state={openedFrom}
-                />
-              ))}
-            </ul>
+            <VirtualConversationList
+              conversations={items}
+              activeId={conversationId}
+              scrollElement={() => scroller}
+              pathOf={conversationPath}
+              openedFrom={openedFrom}
+              hasMore={hasNextPage}
+              loadMore={loadMore}
+            />
           )}
           {conversations.hasNextPage ? (
             <button
