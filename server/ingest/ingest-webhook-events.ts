@@ -48,6 +48,8 @@ export type IngestServices = Pick<Services, 'db'> & ApplyServices;
 export async function ingestWebhookEvents(
   services: IngestServices,
   webhookEventIds: string[],
+  /** `setBased: false` applies every event one by one: the reference the set-based path is tested against. */
+  options: { setBased?: boolean } = {},
 ): Promise<Map<string, LedgerStatus>> {
   const statuses = new Map<string, LedgerStatus>();
   await services.db.withService(async (trx) => {
@@ -83,15 +85,18 @@ export async function ingestWebhookEvents(
       pending.map((p) => p.id),
     );
     const newMessages = newMessageCollector();
-    const applied = await applyNewCustomerMessages(
-      trx,
-      services,
-      pending,
-      connections,
-      conversations,
-      newMessages.add,
-      isTransient,
-    );
+    const applied =
+      options.setBased === false
+        ? new Set<InstagramEvent>()
+        : await applyNewCustomerMessages(
+            trx,
+            services,
+            pending,
+            connections,
+            conversations,
+            newMessages.add,
+            isTransient,
+          );
     const settled: (LedgerOutcome & { id: string })[] = [];
     for (const { id, delivery } of pending) {
       const outcome = await applyDelivery(
