@@ -285,18 +285,23 @@ export interface ConversationKey {
  * is locked too. Returns the ids of those that exist, by `conversationKey`.
  */
 export async function lockConversations(trx: Tx, keys: ConversationKey[]): Promise<Map<string, string>> {
-  const ids = new Map<string, string>();
-  for (const { connectionId, contactId } of keys) {
-    const key = await lockConversationKey(trx, connectionId, contactId);
-    const row = await trx
-      .selectFrom('conversations')
-      .select('id')
-      .where('channel_connection_id', '=', connectionId)
-      .where('contact_identifier', '=', contactId)
-      .executeTakeFirst();
-    if (row) ids.set(key, row.id);
-  }
-  return ids;
+  if (keys.length === 0) return new Map();
+  const lockKeys = keys.map(({ connectionId, contactId }) => conversationKey(connectionId, contactId));
+  // One statement for the whole batch: the ordered subquery hands the keys to the lock function
+  // in the caller's order.
+  await sql`select pg_advisory_xact_lock(hashtextextended(k.key, 0))
+            from (select key from unnest(${lockKeys}::text[]) with ordinality as t(key, n) order by n) k`.execute(
+    trx,
+  );
+  const { rows } = await sql<{ id: string; channel_connection_id: string; contact_identifier: string }>`
+    select c.id, c.channel_connection_id, c.contact_identifier
+    from unnest(${keys.map((k) => k.connectionId)}::uuid[], ${keys.map((k) => k.contactId)}::text[])
+      as k(connection_id, contact_id)
+    join public.conversations c
+      on c.channel_connection_id = k.connection_id and c.contact_identifier = k.contact_id`.execute(trx);
+  return new Map(
+    rows.map((row) => [conversationKey(row.channel_connection_id, row.contact_identifier), row.id]),
+  );
 }
 
 export function conversationKey(connectionId: string, contactId: string): string {

@@ -31,6 +31,12 @@ export {
   MessageViewSchema,
   ThreadMessageSchema,
 } from './conversations.schemas.ts';
+export type { ConversationOpening, InboundActivity } from './inbound-batch.repository.ts';
+export {
+  insertMessagesOnce,
+  recordInboundActivity,
+  upsertConversations,
+} from './inbound-batch.repository.ts';
 export type { ProviderData, QuickReplyOption } from './jsonb-columns.ts';
 export {
   attachmentsColumn,

@@ -332,7 +332,8 @@ async function storeTapBeside(
   return insertMessageOnce(trx, { ...row, external_message_id: `postback:${event.mid}` });
 }
 
-function toMessageRow(connection: ConnectionRef, conversationId: string, event: Stored): NewMessage {
+/** The row a stored event becomes. */
+export function toMessageRow(connection: ConnectionRef, conversationId: string, event: Stored): NewMessage {
   const base = {
     workspace_id: connection.workspaceId,
     conversation_id: conversationId,

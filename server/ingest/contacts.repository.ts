@@ -3,32 +3,50 @@ import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
 import type { ContactProfile } from '../meta/graph-api.ts';
 
+export interface SeenContact {
+  workspaceId: string;
+  connectionId: string;
+  igsid: string;
+  wrote: boolean;
+}
+
 /**
  * Registers a contact the first time it is seen; true when it needs a profile lookup: it is new,
  * or Meta refused its profile for want of consent and the customer has now written (Meta gives a
  * profile only of someone who messaged the account; a commenter has not).
  */
-export async function registerContact(
+export async function registerContact(trx: Tx, contact: SeenContact): Promise<boolean> {
+  return (await registerContacts(trx, [contact])).length > 0;
+}
+
+/** registerContact for many contacts (each once), in one statement: those to look up. */
+export async function registerContacts(
   trx: Tx,
-  contact: { workspaceId: string; connectionId: string; igsid: string; wrote: boolean },
-): Promise<boolean> {
-  // One statement, and a known contact's row is locked only when it is to be looked up again
-  // (an ON CONFLICT DO UPDATE would lock it for every message, under ingest's conversation locks).
-  const { rows } = await sql<{ id: string }>`
-    with registered as (
+  contacts: SeenContact[],
+): Promise<{ connectionId: string; igsid: string }[]> {
+  if (contacts.length === 0) return [];
+  // A known contact's row is locked only when it is to be looked up again (an ON CONFLICT DO
+  // UPDATE would lock it for every message, under ingest's conversation locks).
+  const { rows } = await sql<{ channel_connection_id: string; igsid: string }>`
+    with seen as (
+      select * from unnest(${contacts.map((c) => c.workspaceId)}::uuid[], ${contacts.map((c) => c.connectionId)}::uuid[],
+                           ${contacts.map((c) => c.igsid)}::text[], ${contacts.map((c) => c.wrote)}::boolean[])
+        as s(workspace_id, channel_connection_id, igsid, wrote)
+    ), registered as (
       insert into public.contacts (workspace_id, channel_connection_id, igsid)
-      values (${contact.workspaceId}, ${contact.connectionId}, ${contact.igsid})
+      select workspace_id, channel_connection_id, igsid from seen
       on conflict (channel_connection_id, igsid) do nothing
-      returning id
+      returning channel_connection_id, igsid
     ), consented as (
       -- Looked up afresh: not "fresh" for a day after the refusal.
-      update public.contacts set fetch_error = null, fetched_at = null
-      where ${contact.wrote} and channel_connection_id = ${contact.connectionId}
-        and igsid = ${contact.igsid} and fetch_error like ${`${NO_CONSENT}:%`}
-      returning id
+      update public.contacts c set fetch_error = null, fetched_at = null
+      from seen s
+      where s.wrote and c.channel_connection_id = s.channel_connection_id
+        and c.igsid = s.igsid and c.fetch_error like ${`${NO_CONSENT}:%`}
+      returning c.channel_connection_id, c.igsid
     )
-    select id from registered union all select id from consented`.execute(trx);
-  return rows.length > 0;
+    select * from registered union all select * from consented`.execute(trx);
+  return rows.map((row) => ({ connectionId: row.channel_connection_id, igsid: row.igsid }));
 }
 
 /** How a lookup Meta refused for want of consent is recorded (see enrich-contact.ts). */

@@ -3,11 +3,13 @@
 //
 // A job's deliveries are applied in one transaction (one commit for hundreds of events, which is
 // what lets ingest keep up with Meta's bursts). The conversations they touch are locked first,
-// in a fixed order, so concurrent workers cannot deadlock on them. Each conversation's events run
-// in a savepoint. One bad event never takes others with it: when a conversation's events fail,
-// they are applied again one by one, and only the event that fails is quarantined (kept with its
-// error, counted in Health, applied by a replay after a fix). A lost connection or a crash rolls
-// the whole job back for a retry.
+// in a fixed order, so concurrent workers cannot deadlock on them. Conversations whose events are
+// all new customers' messages are applied set-based, a few statements for the whole batch
+// (apply-new-messages.ts); the others event by event, each conversation's events in a savepoint.
+// One bad event never takes others with it: when a conversation's events fail, they are applied
+// again one by one, and only the event that fails is quarantined (kept with its error, counted in
+// Health, applied by a replay after a fix). A lost connection or a crash rolls the whole job back
+// for a retry.
 import { sql } from 'kysely';
 import { type ConnectionRef, findLiveConnections, recordEventReceived } from '../accounts/index.ts';
 import { attributeBusinessReplies } from '../comments/index.ts';
@@ -28,9 +30,16 @@ import {
   type NewCustomerMessage,
   QuarantinedEvent,
 } from './apply-instagram-events.ts';
+import { applyNewCustomerMessages } from './apply-new-messages.ts';
 import { type IngestFailure, recordIngestFailures } from './ingest-failures.repository.ts';
 import { quarantineEvent, releaseQuarantined } from './instagram-events.repository.ts';
-import { findLedgerEntries, type LedgerStatus, settleLedgerEntry } from './webhook-ledger.repository.ts';
+import {
+  findLedgerEntries,
+  type LedgerOutcome,
+  type LedgerStatus,
+  settleLedgerEntries,
+  settleLedgerEntry,
+} from './webhook-ledger.repository.ts';
 
 const DONE: LedgerStatus[] = ['PROCESSED', 'IGNORED', 'UNMATCHED'];
 
@@ -39,6 +48,8 @@ export type IngestServices = Pick<Services, 'db'> & ApplyServices;
 export async function ingestWebhookEvents(
   services: IngestServices,
   webhookEventIds: string[],
+  /** `setBased: false` applies every event one by one: the reference the set-based path is tested against. */
+  options: { setBased?: boolean } = {},
 ): Promise<Map<string, LedgerStatus>> {
   const statuses = new Map<string, LedgerStatus>();
   await services.db.withService(async (trx) => {
@@ -68,13 +79,40 @@ export async function ingestWebhookEvents(
       p.delivery.events = await attributeBusinessReplies(trx, p.delivery.events, connections);
     }
     const conversations = await lockConversations(trx, conversationsTouched(pending, connections));
+    // A replay tries again whatever these deliveries could not apply last time.
+    await releaseQuarantined(
+      trx,
+      pending.map((p) => p.id),
+    );
     const newMessages = newMessageCollector();
+    const applied =
+      options.setBased === false
+        ? new Set<InstagramEvent>()
+        : await applyNewCustomerMessages(
+            trx,
+            services,
+            pending,
+            connections,
+            conversations,
+            newMessages.add,
+            isTransient,
+          );
+    const settled: (LedgerOutcome & { id: string })[] = [];
     for (const { id, delivery } of pending) {
-      statuses.set(
+      const outcome = await applyDelivery(
+        trx,
+        services,
         id,
-        await applyDelivery(trx, services, id, delivery, connections, conversations, newMessages.add),
+        delivery,
+        applied,
+        connections,
+        conversations,
+        newMessages.add,
       );
+      settled.push({ id, ...outcome });
+      statuses.set(id, outcome.status);
     }
+    await settleLedgerEntries(trx, settled);
     await recordLatestEvents(trx, pending, connections);
     // Operators' notifications: queued with the messages they tell of, one job per conversation.
     await newMessages.queue(trx, services);
@@ -99,24 +137,26 @@ async function inSavepoint<T>(trx: Tx, work: () => Promise<T>): Promise<Attempt<
   }
 }
 
-/** One delivery: applied conversation by conversation; an event that cannot be applied is quarantined. */
+/**
+ * One delivery: what the set-based path left of it (`applied` holds what it applied), conversation
+ * by conversation; an event that cannot be applied is quarantined. Returns how to settle it.
+ */
 async function applyDelivery(
   trx: Tx,
   services: ApplyServices,
   id: string,
   delivery: ParsedDelivery,
+  applied: Set<InstagramEvent>,
   connections: Map<string, ConnectionRef>,
   conversations: Map<string, string>,
   notify: (message: NewCustomerMessage & { workspaceId: string; conversationId: string }) => void,
-): Promise<LedgerStatus> {
-  // A replay tries again whatever this delivery could not apply last time.
-  await releaseQuarantined(trx, id);
-  const outcomes: EventOutcome[] = [];
+): Promise<LedgerOutcome> {
+  const outcomes: EventOutcome[] = delivery.events.filter((e) => applied.has(e)).map(() => 'applied');
   const reasons = new Set<string>();
   // Quarantined events per connection, for the workspace's Health screen (unmatched accounts have none).
   const failedByConnection = new Map<string, IngestFailure>();
 
-  for (const events of groupByConversation(delivery.events)) {
+  for (const events of groupByConversation(delivery.events.filter((e) => !applied.has(e)))) {
     const first = events[0] as InstagramEvent;
     const connection = connections.get(first.accountId);
     const key = connection && conversationKey(connection.id, first.contactId);
@@ -169,18 +209,16 @@ async function applyDelivery(
     }
   }
   const quarantined = outcomes.filter((o) => o === 'quarantined').length;
-  const status = quarantined > 0 ? 'FAILED' : ledgerStatus(outcomes);
-  await settleLedgerEntry(trx, id, {
-    status,
+  await recordIngestFailures(trx, id, [...failedByConnection.values()]);
+  return {
+    status: quarantined > 0 ? 'FAILED' : ledgerStatus(outcomes),
     accountIds: delivery.accountIds,
     eventCount: delivery.events.length,
     error:
       quarantined > 0
         ? `${quarantined} of ${delivery.events.length} events quarantined: ${[...reasons].join('; ')}`
         : null,
-  });
-  await recordIngestFailures(trx, id, [...failedByConnection.values()]);
-  return status;
+  };
 }
 
 /** Conversations the deliveries may write to, sorted: every worker locks them in the same order. */

@@ -7,6 +7,22 @@ import { eventPayloadColumn } from './jsonb-columns.ts';
 
 export type EventStatus = 'APPLIED' | 'PENDING' | 'IGNORED' | 'UNMATCHED' | 'QUARANTINED';
 
+/** An event to record, with the delivery that brought it and what became of it. */
+export interface EventRecord {
+  webhookEventId: string;
+  event: InstagramEvent;
+  connection: ConnectionRef | undefined;
+  status: EventStatus;
+  detail?: string | null;
+}
+
+/** A message of a connection, by its Meta id. */
+export const messageKey = (connectionId: string, mid: string) => `${connectionId}\u0000${mid}`;
+
+/** The identity an event is recorded under (unique per account). */
+export const eventIdentity = (event: Pick<InstagramEvent, 'accountId' | 'dedupeKey'>) =>
+  `${event.accountId}\u0000${event.dedupeKey}`;
+
 /**
  * Records the event unless it was recorded before; returns its id, or null for a redelivery. An
  * event quarantined before is not a redelivery: it is tried again, and its row takes the new
@@ -20,24 +36,37 @@ export async function recordEvent(
   status: EventStatus,
   detail: string | null = null,
 ): Promise<string | null> {
-  const inserted = await trx
+  const recorded = await recordEvents(trx, [{ webhookEventId, event, connection, status, detail }]);
+  return recorded.get(eventIdentity(event)) ?? null;
+}
+
+/**
+ * recordEvent for many events of distinct identities, in one statement: the ids of those recorded
+ * now, by `eventIdentity`; a redelivery is absent.
+ */
+export async function recordEvents(trx: Tx, records: EventRecord[]): Promise<Map<string, string>> {
+  if (records.length === 0) return new Map();
+  const now = new Date();
+  const rows = await trx
     .insertInto('instagram_events')
-    .values({
-      webhook_event_id: webhookEventId,
-      account_id: event.accountId,
-      channel_connection_id: connection?.id ?? null,
-      workspace_id: connection?.workspaceId ?? null,
-      contact_id: event.contactId || null,
-      kind: event.kind,
-      dedupe_key: event.dedupeKey,
-      // A comment's copies are found by its id, as a message's by its mid (to redact them).
-      mid: 'mid' in event ? event.mid : event.kind === 'comment' ? event.commentId : null,
-      occurred_at: event.occurredAt,
-      payload: eventPayloadColumn.encode(event),
-      status,
-      detail,
-      applied_at: status === 'APPLIED' ? new Date() : null,
-    })
+    .values(
+      records.map(({ webhookEventId, event, connection, status, detail = null }) => ({
+        webhook_event_id: webhookEventId,
+        account_id: event.accountId,
+        channel_connection_id: connection?.id ?? null,
+        workspace_id: connection?.workspaceId ?? null,
+        contact_id: event.contactId || null,
+        kind: event.kind,
+        dedupe_key: event.dedupeKey,
+        // A comment's copies are found by its id, as a message's by its mid (to redact them).
+        mid: 'mid' in event ? event.mid : event.kind === 'comment' ? event.commentId : null,
+        occurred_at: event.occurredAt,
+        payload: eventPayloadColumn.encode(event),
+        status,
+        detail,
+        applied_at: status === 'APPLIED' ? now : null,
+      })),
+    )
     .onConflict((oc) =>
       oc
         .columns(['account_id', 'dedupe_key'])
@@ -52,9 +81,51 @@ export async function recordEvent(
         }))
         .where('instagram_events.status', '=', 'QUARANTINED'),
     )
-    .returning('id')
-    .executeTakeFirst();
-  return inserted === undefined ? null : String(inserted.id);
+    .returning(['id', 'account_id', 'dedupe_key'])
+    .execute();
+  return new Map(
+    rows.map((row) => [
+      eventIdentity({ accountId: row.account_id, dedupeKey: row.dedupe_key }),
+      String(row.id),
+    ]),
+  );
+}
+
+/**
+ * Of these events, those whose identity is recorded already, and the messages (by
+ * `conversationKey(connection, mid)`) that have events recorded: any of them needs the
+ * event-by-event path (a redelivery, an id another sender used, or edits and reactions waiting).
+ */
+export async function findRecordedBefore(
+  trx: Tx,
+  events: { accountId: string; dedupeKey: string; connectionId: string; mid: string }[],
+): Promise<{ identities: Set<string>; messages: Set<string> }> {
+  if (events.length === 0) return { identities: new Set(), messages: new Set() };
+  const { rows } = await sql<{
+    account_id: string;
+    dedupe_key: string;
+    channel_connection_id: string | null;
+    mid: string | null;
+  }>`
+    select e.account_id, e.dedupe_key, e.channel_connection_id, e.mid
+    from unnest(${events.map((e) => e.accountId)}::text[], ${events.map((e) => e.dedupeKey)}::text[]) as k(account_id, dedupe_key)
+    join public.instagram_events e on e.account_id = k.account_id and e.dedupe_key = k.dedupe_key
+    union all
+    select e.account_id, e.dedupe_key, e.channel_connection_id, e.mid
+    from unnest(${events.map((e) => e.connectionId)}::uuid[], ${events.map((e) => e.mid)}::text[]) as m(connection_id, mid)
+    join public.instagram_events e on e.channel_connection_id = m.connection_id and e.mid = m.mid`.execute(
+    trx,
+  );
+  return {
+    identities: new Set(
+      rows.map((row) => eventIdentity({ accountId: row.account_id, dedupeKey: row.dedupe_key })),
+    ),
+    messages: new Set(
+      rows.flatMap((row) =>
+        row.channel_connection_id && row.mid ? [messageKey(row.channel_connection_id, row.mid)] : [],
+      ),
+    ),
+  };
 }
 
 /** The recorded event with this identity: who sent it. */
@@ -88,11 +159,12 @@ export async function quarantineEvent(
   await recordEvent(trx, webhookEventId, event, connection, 'QUARANTINED', reason);
 }
 
-/** A delivery about to be applied again lets go of the events it quarantined last time. */
-export async function releaseQuarantined(trx: Tx, webhookEventId: string): Promise<void> {
+/** Deliveries about to be applied again let go of the events they quarantined last time. */
+export async function releaseQuarantined(trx: Tx, webhookEventIds: string[]): Promise<void> {
+  if (webhookEventIds.length === 0) return;
   await trx
     .deleteFrom('instagram_events')
-    .where('webhook_event_id', '=', webhookEventId)
+    .where('webhook_event_id', 'in', webhookEventIds)
     .where('status', '=', 'QUARANTINED')
     .execute();
 }

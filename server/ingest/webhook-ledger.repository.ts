@@ -42,23 +42,39 @@ export async function findLedgerEntries(trx: Tx, ids: string[]) {
     .execute();
 }
 
-export async function settleLedgerEntry(
+export interface LedgerOutcome {
+  status: LedgerStatus;
+  accountIds?: string[];
+  eventCount?: number;
+  error?: string | null;
+}
+
+export async function settleLedgerEntry(trx: Tx, id: string, outcome: LedgerOutcome): Promise<void> {
+  await settleLedgerEntries(trx, [{ id, ...outcome }]);
+}
+
+/** Settles many deliveries in one statement; what an outcome leaves out stays as it was. */
+export async function settleLedgerEntries(
   trx: Tx,
-  id: string,
-  outcome: { status: LedgerStatus; accountIds?: string[]; eventCount?: number; error?: string | null },
+  outcomes: (LedgerOutcome & { id: string })[],
 ): Promise<void> {
-  await trx
-    .updateTable('webhook_events')
-    .set((eb) => ({
-      status: outcome.status,
-      processed_at: outcome.status === 'FAILED' ? null : new Date(),
-      account_ids: outcome.accountIds ?? eb.ref('account_ids'),
-      event_count: outcome.eventCount ?? eb.ref('event_count'),
-      error: outcome.error ?? null,
-      attempts: eb('attempts', '+', 1),
-    }))
-    .where('id', '=', id)
-    .execute();
+  if (outcomes.length === 0) return;
+  const now = new Date().toISOString();
+  // Account ids travel as one JSON array per delivery: a text[][] would need equal lengths.
+  await sql`
+    update public.webhook_events w set
+      status = o.status,
+      processed_at = case when o.status = 'FAILED' then null else ${now}::timestamptz end,
+      account_ids = case when o.account_ids is null then w.account_ids
+                         else array(select jsonb_array_elements_text(o.account_ids)) end,
+      event_count = coalesce(o.event_count, w.event_count),
+      error = o.error,
+      attempts = w.attempts + 1
+    from unnest(${outcomes.map((o) => o.id)}::bigint[], ${outcomes.map((o) => o.status)}::text[],
+                ${outcomes.map((o) => (o.accountIds ? JSON.stringify(o.accountIds) : null))}::jsonb[],
+                ${outcomes.map((o) => o.eventCount ?? null)}::int[], ${outcomes.map((o) => o.error ?? null)}::text[])
+      as o(id, status, account_ids, event_count, error)
+    where w.id = o.id`.execute(trx);
 }
 
 /**

@@ -17,40 +17,47 @@ export type LeadSource =
   | 'COMMENT'
   | 'AD_COMMENT';
 
+export interface NewLead {
+  workspaceId: string;
+  connectionId: string;
+  conversationId: string;
+  contactId: string;
+  source: LeadSource;
+  sourceRef: string | null;
+  sourceAdId: string | null;
+  /** The ad or link (with the ad's title, picture, post and product) the contact came from. */
+  referral: Referral | null;
+  /** Meta's time of the message the source is taken from. */
+  originAt: Date;
+}
+
 /**
  * One lead per contact of an account, created by the customer's first message. Its source is that
  * of the earliest message: one delivered later but written earlier (Meta does not keep order)
  * takes its place; anything else changes nothing.
  */
-export async function recordLead(
-  trx: Tx,
-  lead: {
-    workspaceId: string;
-    connectionId: string;
-    conversationId: string;
-    contactId: string;
-    source: LeadSource;
-    sourceRef: string | null;
-    sourceAdId: string | null;
-    /** The ad or link (with the ad's title, picture, post and product) the contact came from. */
-    referral: Referral | null;
-    /** Meta's time of the message the source is taken from. */
-    originAt: Date;
-  },
-): Promise<void> {
+export async function recordLead(trx: Tx, lead: NewLead): Promise<void> {
+  await recordLeads(trx, [lead]);
+}
+
+/** recordLead for many contacts (each once), in one statement. */
+export async function recordLeads(trx: Tx, leads: NewLead[]): Promise<void> {
+  if (leads.length === 0) return;
   await trx
     .insertInto('leads')
-    .values({
-      workspace_id: lead.workspaceId,
-      channel_connection_id: lead.connectionId,
-      conversation_id: lead.conversationId,
-      contact_identifier: lead.contactId,
-      source: lead.source,
-      source_ref: lead.sourceRef,
-      source_ad_id: lead.sourceAdId,
-      referral: lead.referral && leadReferralColumn.encode(lead.referral),
-      origin_at: lead.originAt,
-    })
+    .values(
+      leads.map((lead) => ({
+        workspace_id: lead.workspaceId,
+        channel_connection_id: lead.connectionId,
+        conversation_id: lead.conversationId,
+        contact_identifier: lead.contactId,
+        source: lead.source,
+        source_ref: lead.sourceRef,
+        source_ad_id: lead.sourceAdId,
+        referral: lead.referral && leadReferralColumn.encode(lead.referral),
+        origin_at: lead.originAt,
+      })),
+    )
     .onConflict((oc) =>
       oc
         .columns(['channel_connection_id', 'contact_identifier'])
