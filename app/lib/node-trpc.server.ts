@@ -6,9 +6,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { writeReadableStreamToWritable } from '@remix-run/node';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
-import type { Services } from '../services.ts';
-import { handleTrpcRequest, TRPC_ENDPOINT } from '../trpc/handler.ts';
-import { MAX_REQUEST_BODY_BYTES } from './request-guard.ts';
+import { MAX_REQUEST_BODY_BYTES } from '#server/http/request-guard.ts';
+import type { Services } from '#server/services.ts';
+import { handleTrpcRequest, TRPC_ENDPOINT } from '#server/trpc/handler.ts';
 
 export function isTrpcCall(req: IncomingMessage): boolean {
   return (req.url ?? '').startsWith(`${TRPC_ENDPOINT}/`);
