@@ -270,6 +270,26 @@ describe('a customer’s new message', () => {
 });
 
 describe('queued by ingest', () => {
+  it('queues no job where no member has a device; a phone registered later hears the next message', async () => {
+    await sql(
+      'delete from push_devices where user_id in (select user_id from workspace_members where workspace_id = $1)',
+      [team.workspaceId],
+    );
+    const jobsOf = (messageId: string) =>
+      sql(`select 1 from pgboss.job where name = 'push-new-message' and data->>'messageId' = $1`, [
+        messageId,
+      ]);
+    // The job would be queued with the message, in its transaction: none now means none ever.
+    // (The outsider's phone is no member's.)
+    const first = await customerWrites('Anyone there?');
+    expect(await jobsOf(first.messageId)).toEqual([]);
+
+    await client('owner').devices.register.mutate({ platform: 'expo', token: TOKENS.ownerExpo });
+    const second = await customerWrites('Hello?', first.customer);
+    await settled(second.messageId);
+    expect(addresses(of(second.messageId))).toEqual([TOKENS.ownerExpo]);
+  });
+
   it('one job per conversation per batch, for its latest new message; a redelivery queues nothing', async () => {
     const [a, b] = [meta.addCustomer({ username: 'batch.a' }), meta.addCustomer({ username: 'batch.b' })];
     const t0 = Date.now();

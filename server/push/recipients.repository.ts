@@ -106,3 +106,18 @@ export async function planNotification(
   }
   return { workspaceName: first.workspace_name, devices };
 }
+
+/**
+ * Which of these workspaces have a member with a registered device: only their new messages are
+ * worth a push job (most workspaces use the web app alone, and a job per message is a queue
+ * insert, a fetch and a completion for nothing).
+ */
+export async function workspacesWithDevices(trx: Tx, workspaceIds: readonly string[]): Promise<Set<string>> {
+  if (workspaceIds.length === 0) return new Set();
+  const { rows } = await sql<{ workspace_id: string }>`
+    select m.workspace_id from public.workspace_members m
+    where m.workspace_id = any(${[...workspaceIds]}::uuid[])
+      and exists (select 1 from public.push_devices d where d.user_id = m.user_id)
+    group by m.workspace_id`.execute(trx);
+  return new Set(rows.map((row) => row.workspace_id));
+}

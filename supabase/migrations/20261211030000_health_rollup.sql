@@ -93,6 +93,21 @@ $$;
 revoke all on function private.build_webhook_latency(timestamptz) from public;
 select private.build_webhook_latency(now() - interval '2 days');
 
+-- A workspace's totals made again from its recorded events: for a ledger whose times were
+-- changed after the events were recorded (the demo's, backdated to when its messages were said).
+create function private.rebuild_webhook_latency(p_workspace uuid) returns void
+language plpgsql security definer set search_path = '' as $$
+begin
+  delete from private.webhook_latency_minutes where workspace_id = p_workspace;
+  delete from private.webhook_latency_hours where workspace_id = p_workspace;
+  perform private.add_webhook_latency(array_agg(workspace_id), array_agg(webhook_event_id),
+                                      array_agg(occurred_at), array_agg(received_at))
+  from public.instagram_events
+  where workspace_id = p_workspace;
+end;
+$$;
+revoke all on function private.rebuild_webhook_latency(uuid) from public;
+
 -- Health shows a day at most: older totals go with the daily purge.
 create function private.purge_webhook_latency(p_before timestamptz) returns bigint
 language sql security definer set search_path = '' as $$
