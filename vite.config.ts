@@ -60,6 +60,9 @@ export default defineConfig(({ isSsrBuild }) => ({
     ],
     include: [
       '@supabase/realtime-js',
+      // Imported by @supabase/ssr (whose cookie helpers the page uses): named here, the dev server
+      // bundles it at startup, not once a page has loaded (which reloads the page).
+      '@supabase/supabase-js',
       '@supabase/ssr',
       '@tanstack/react-query',
       '@trpc/client',
