@@ -160,6 +160,8 @@ export interface ReplyContext {
   accountName: string | null;
   status: 'ACTIVE' | 'ARCHIVED';
   assignedTo: string | null;
+  /** The teammate it is assigned to, by name (their display name, else their email). */
+  assigneeName: string | null;
   /** The customer commented on the business's posts. */
   hasComments: boolean;
 }
@@ -173,7 +175,11 @@ export async function findReplyContext(
     .selectFrom('conversations as c')
     .innerJoin('channel_connections as cc', 'cc.id', 'c.channel_connection_id')
     .innerJoin('workspaces as w', 'w.id', 'c.workspace_id')
+    // In the same read: one round trip less for the conversation view.
+    .leftJoin('profiles as p', 'p.id', 'c.assigned_to')
     .select([
+      'p.display_name as assignee_display_name',
+      'p.email as assignee_email',
       'c.id',
       'c.workspace_id',
       'c.channel_connection_id',
@@ -209,6 +215,7 @@ export async function findReplyContext(
       accountName: row.display_name,
       status: row.conversation_status,
       assignedTo: row.assigned_to,
+      assigneeName: row.assignee_display_name ?? row.assignee_email,
       hasComments: row.has_comments,
     }
   );

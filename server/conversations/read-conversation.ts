@@ -3,7 +3,6 @@
 import type { Actor, Database } from '../db/database.ts';
 import { decodePageCursor, encodePageCursor, pageOf } from '../db/page-cursor.ts';
 import { AppError } from '../errors.ts';
-import { findProfile } from '../team/index.ts';
 import { findReplyContext } from './conversations.repository.ts';
 import { messagingWindow } from './messaging-window.ts';
 import { listThreadPage } from './thread.repository.ts';
@@ -37,7 +36,6 @@ export async function readConversation(
       request.limit + 1,
     );
     const page = pageOf(rows, request.limit);
-    const assignee = context.assignedTo ? await findProfile(trx, context.assignedTo) : undefined;
     const now = new Date();
     const window = messagingWindow({
       lastInboundAt: context.lastInboundAt,
@@ -56,7 +54,10 @@ export async function readConversation(
       accountName: context.accountName,
       status: context.status,
       assignedTo: context.assignedTo,
-      assignee: assignee ? { id: assignee.id, name: assignee.displayName ?? assignee.email } : null,
+      assignee:
+        context.assignedTo && context.assigneeName
+          ? { id: context.assignedTo, name: context.assigneeName }
+          : null,
       assignedToMe: context.assignedTo === actor.userId,
       window:
         window.kind === 'closed' ? window : { kind: window.kind, closesAt: window.closesAt.toISOString() },
