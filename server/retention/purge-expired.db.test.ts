@@ -184,8 +184,8 @@ it('purges exactly what is past each workspace’s time, in batches, and records
   // Health's running totals: kept for the day Health shows, and a day more.
   for (const at of [new Date(NOW.getTime() - 3 * DAY), new Date(NOW.getTime() - DAY)]) {
     await sql(
-      `insert into private.webhook_latency_minutes (workspace_id, at, metric, bin, shard, events, total_ms)
-       values ($1, $2, 'lag', 1, 1, 1, 1)`,
+      `insert into private.webhook_latency (workspace_id, span, at, metric, bin, shard, events, total_ms)
+       values ($1, '1 minute', $2, 'lag', 1, 1, 1, 1)`,
       [workspaces[0]?.id, at],
     );
   }
@@ -206,7 +206,7 @@ it('purges exactly what is past each workspace’s time, in batches, and records
     liveEvents: 2,
     healthTotals: 1,
   });
-  expect(await sql('select count(*)::int as n from private.webhook_latency_minutes')).toEqual([{ n: 1 }]);
+  expect(await sql('select count(*)::int as n from private.webhook_latency')).toEqual([{ n: 1 }]);
   expect(await liveEventsBefore(new Date(NOW.getTime() - 7 * DAY))).toBe(0);
   expect(await liveEventsBefore(NOW)).toBe(2);
   // Each workspace's run says what its cutoffs removed.

@@ -11,19 +11,19 @@
 -- Each row belongs to one database backend (`shard`): two workers' transactions never wait for
 -- each other's row, nor deadlock on it.
 
-create table private.webhook_latency_minutes (
+create table private.webhook_latency (
   workspace_id uuid not null,
+  -- Each sample is counted twice: in its minute (the hour view) and in its hour (the day view).
+  span interval not null check (span in ('1 minute', '1 hour')),
   at timestamptz not null,
   metric text not null check (metric in ('lag', 'processing')),
   bin smallint not null,
   shard integer not null,
   events bigint not null,
   total_ms double precision not null,
-  primary key (workspace_id, at, metric, bin, shard)
+  primary key (workspace_id, span, at, metric, bin, shard)
 );
-create table private.webhook_latency_hours (like private.webhook_latency_minutes including all);
-alter table private.webhook_latency_minutes enable row level security; -- server-only: no policies
-alter table private.webhook_latency_hours enable row level security;
+alter table private.webhook_latency enable row level security; -- server-only: no policies
 
 -- The bin of a value in milliseconds: 0 below 1 ms, then four bins per doubling (up to years).
 create function private.latency_bin(p_ms double precision) returns smallint
@@ -51,19 +51,13 @@ language sql security definer set search_path = '' as $$
       ('processing', greatest(0, extract(epoch from e.received_at - w.received_at) * 1000))
     ) m (metric, ms)
     where e.workspace_id is not null and w.object is distinct from 'instagram_history'
-  ), minutes as (
-    insert into private.webhook_latency_minutes as t (workspace_id, at, metric, bin, shard, events, total_ms)
-      select workspace_id, date_bin('1 minute', received_at, timestamptz '2000-01-01 00:00Z'), metric,
-             private.latency_bin(ms), pg_backend_pid(), count(*), sum(ms)
-      from samples group by 1, 2, 3, 4 order by 1, 2, 3, 4
-    on conflict (workspace_id, at, metric, bin, shard) do update
-      set events = t.events + excluded.events, total_ms = t.total_ms + excluded.total_ms
   )
-  insert into private.webhook_latency_hours as t (workspace_id, at, metric, bin, shard, events, total_ms)
-    select workspace_id, date_bin('1 hour', received_at, timestamptz '2000-01-01 00:00Z'), metric,
-           private.latency_bin(ms), pg_backend_pid(), count(*), sum(ms)
-    from samples group by 1, 2, 3, 4 order by 1, 2, 3, 4
-  on conflict (workspace_id, at, metric, bin, shard) do update
+  insert into private.webhook_latency as t (workspace_id, span, at, metric, bin, shard, events, total_ms)
+    select s.workspace_id, spans.span, date_bin(spans.span, s.received_at, timestamptz '2000-01-01 00:00Z'),
+           s.metric, private.latency_bin(s.ms), pg_backend_pid(), count(*), sum(s.ms)
+    from samples s cross join (values (interval '1 minute'), (interval '1 hour')) spans (span)
+    group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5
+  on conflict (workspace_id, span, at, metric, bin, shard) do update
     set events = t.events + excluded.events, total_ms = t.total_ms + excluded.total_ms
 $$;
 revoke all on function private.add_webhook_latency(uuid[], bigint[], timestamptz[], timestamptz[]) from public;
@@ -98,8 +92,7 @@ select private.build_webhook_latency(now() - interval '2 days');
 create function private.rebuild_webhook_latency(p_workspace uuid) returns void
 language plpgsql security definer set search_path = '' as $$
 begin
-  delete from private.webhook_latency_minutes where workspace_id = p_workspace;
-  delete from private.webhook_latency_hours where workspace_id = p_workspace;
+  delete from private.webhook_latency where workspace_id = p_workspace;
   perform private.add_webhook_latency(array_agg(workspace_id), array_agg(webhook_event_id),
                                       array_agg(occurred_at), array_agg(received_at))
   from public.instagram_events
@@ -111,9 +104,8 @@ revoke all on function private.rebuild_webhook_latency(uuid) from public;
 -- Health shows a day at most: older totals go with the daily purge.
 create function private.purge_webhook_latency(p_before timestamptz) returns bigint
 language sql security definer set search_path = '' as $$
-  with minutes as (delete from private.webhook_latency_minutes where at < p_before returning 1),
-       hours as (delete from private.webhook_latency_hours where at < p_before returning 1)
-  select (select count(*) from minutes) + (select count(*) from hours)
+  with gone as (delete from private.webhook_latency where at < p_before returning 1)
+  select count(*) from gone
 $$;
 revoke all on function private.purge_webhook_latency(timestamptz) from public;
 
@@ -170,13 +162,10 @@ language sql stable security definer set search_path = '' as $$
     where m.workspace_id = p_workspace and m.user_id = (select auth.uid())
   ),
   totals as (
-    select t.at, t.metric, t.bin, t.events, t.total_ms from private.webhook_latency_minutes t
-    where p_bucket < interval '1 hour'
-      and t.workspace_id = p_workspace and t.at >= p_from and t.at < p_to
-    union all
-    select t.at, t.metric, t.bin, t.events, t.total_ms from private.webhook_latency_hours t
-    where p_bucket >= interval '1 hour'
-      and t.workspace_id = p_workspace and t.at >= p_from and t.at < p_to
+    select t.at, t.metric, t.bin, t.events, t.total_ms from private.webhook_latency t
+    where t.workspace_id = p_workspace
+      and t.span = case when p_bucket >= interval '1 hour' then interval '1 hour' else interval '1 minute' end
+      and t.at >= p_from and t.at < p_to
   ),
   bins as (
     select t.bucket, t.metric, t.bin, sum(t.events)::bigint as events, sum(t.total_ms) as total_ms
