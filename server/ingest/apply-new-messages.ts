@@ -4,7 +4,7 @@
 // applyConversationEvents writes for the same events one by one (intake-model.db.test.ts holds
 // both paths to one reference model); anything else (redeliveries, echoes, edits, reactions, reads,
 // comments, history, an id another sender used) takes the event-by-event path.
-import { sql } from 'kysely';
+
 import type { ConnectionRef } from '../accounts/index.ts';
 import {
   conversationKey,
@@ -28,6 +28,7 @@ import {
   messageKey,
   recordEvents,
 } from './instagram-events.repository.ts';
+import { inSavepoint } from './savepoint.ts';
 
 type CustomerMessage = Extract<InstagramEvent, { kind: 'message' }>;
 
@@ -55,24 +56,17 @@ export async function applyNewCustomerMessages(
   connections: Map<string, ConnectionRef>,
   conversations: Map<string, string>,
   notify: (message: NewCustomerMessage & { workspaceId: string; conversationId: string }) => void,
-  isTransient: (error: unknown) => boolean,
 ): Promise<Set<InstagramEvent>> {
   const groups = await newMessageGroups(trx, pending, connections);
   if (groups.length === 0) return new Set();
-  await sql`savepoint apply_new_messages`.execute(trx);
-  try {
-    const created = await apply(trx, services, groups, conversations);
-    await sql`release savepoint apply_new_messages`.execute(trx);
-    for (const [key, id] of created.conversationIds) conversations.set(key, id);
-    for (const message of created.notifications) notify(message);
-  } catch (error) {
-    if (isTransient(error)) throw error;
-    await sql`rollback to savepoint apply_new_messages`.execute(trx);
-    await sql`release savepoint apply_new_messages`.execute(trx);
-    if (!(error instanceof NotNew))
-      console.error('ingest: set-based apply failed, applying event by event', error);
+  const attempt = await inSavepoint(trx, () => apply(trx, services, groups, conversations));
+  if (!attempt.ok) {
+    if (!(attempt.error instanceof NotNew))
+      console.error('ingest: set-based apply failed, applying event by event', attempt.error);
     return new Set();
   }
+  for (const [key, id] of attempt.value.conversationIds) conversations.set(key, id);
+  for (const message of attempt.value.notifications) notify(message);
   return new Set(groups.flatMap((group) => group.events.map(({ event }) => event)));
 }
 

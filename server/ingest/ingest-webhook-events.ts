@@ -10,7 +10,6 @@
 // again one by one, and only the event that fails is quarantined (kept with its error, counted in
 // Health, applied by a replay after a fix). A lost connection or a crash rolls the whole job back
 // for a retry.
-import { sql } from 'kysely';
 import { type ConnectionRef, findLiveConnections, recordEventReceived } from '../accounts/index.ts';
 import { attributeBusinessReplies } from '../comments/index.ts';
 import { type ConversationKey, conversationKey, lockConversations } from '../conversations/index.ts';
@@ -33,6 +32,7 @@ import {
 import { applyNewCustomerMessages } from './apply-new-messages.ts';
 import { type IngestFailure, recordIngestFailures } from './ingest-failures.repository.ts';
 import { quarantineEvent, releaseQuarantined } from './instagram-events.repository.ts';
+import { inSavepoint } from './savepoint.ts';
 import {
   findLedgerEntries,
   type LedgerOutcome,
@@ -88,15 +88,7 @@ export async function ingestWebhookEvents(
     const applied =
       options.setBased === false
         ? new Set<InstagramEvent>()
-        : await applyNewCustomerMessages(
-            trx,
-            services,
-            pending,
-            connections,
-            conversations,
-            newMessages.add,
-            isTransient,
-          );
+        : await applyNewCustomerMessages(trx, services, pending, connections, conversations, newMessages.add);
     const settled: (LedgerOutcome & { id: string })[] = [];
     for (const { id, delivery } of pending) {
       const outcome = await applyDelivery(
@@ -118,23 +110,6 @@ export async function ingestWebhookEvents(
     await newMessages.queue(trx, services);
   });
   return statuses;
-}
-
-type Attempt<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-/** Runs `work` in a savepoint: undone, and its error returned, when it fails for a lasting reason. */
-async function inSavepoint<T>(trx: Tx, work: () => Promise<T>): Promise<Attempt<T>> {
-  await sql`savepoint apply_events`.execute(trx);
-  try {
-    const value = await work();
-    await sql`release savepoint apply_events`.execute(trx);
-    return { ok: true, value };
-  } catch (error) {
-    if (isTransient(error)) throw error;
-    await sql`rollback to savepoint apply_events`.execute(trx);
-    await sql`release savepoint apply_events`.execute(trx);
-    return { ok: false, error };
-  }
 }
 
 /**
@@ -272,15 +247,6 @@ function groupByConversation(events: InstagramEvent[]): InstagramEvent[][] {
     else groups.set(key, [event]);
   }
   return [...groups.values()];
-}
-
-/**
- * Worth retrying the whole job: a deadlock or serialization failure, resource exhaustion, a lost
- * connection (Postgres SQLSTATE classes 40, 53, 57, 58, 08, or a Node network error).
- */
-function isTransient(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && (/^(40|53|57|58|08)/.test(code) || /^E[A-Z]+$/.test(code));
 }
 
 /** A delivery that reached the inbox is PROCESSED; one that only carried others' or unused events is not. */
