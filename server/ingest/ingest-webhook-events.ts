@@ -106,7 +106,8 @@ export async function ingestWebhookEvents(
     }
     await settleLedgerEntries(trx, settled);
     await recordLatestEvents(trx, pending, connections);
-    // Operators' notifications: queued with the messages they tell of, one job per conversation.
+    // Operators' notifications: queued with the messages they tell of, one job per conversation
+    // (where a member has a device to tell).
     await newMessages.queue(trx, services);
   });
   return statuses;
