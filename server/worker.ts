@@ -7,6 +7,7 @@
 import type PgBoss from 'pg-boss';
 import type { z } from 'zod';
 import { startListener } from './db/listener.ts';
+import { runTakenJobs } from './jobs/batch.ts';
 import { startJobHeartbeat } from './jobs/heartbeat.ts';
 import type { JobDefinition } from './jobs/job.ts';
 import { JOB_WAKEUP_CHANNEL, QUEUE_SCHEMA, startQueue } from './jobs/queue.ts';
@@ -43,16 +44,21 @@ async function runWorkers(services: Services, boss: PgBoss): Promise<Workers> {
     const ids: string[] = [];
     for (let i = 0; i < job.concurrency; i++) {
       let workerId = '';
-      workerId = await boss.work(job.queue, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([work]) => {
-        if (!work) return;
+      const options = { batchSize: job.batch?.size ?? 1, pollingIntervalSeconds: 2 };
+      workerId = await boss.work(job.queue, options, async (taken) => {
+        if (taken.length === 0) return;
         // pg-boss waits a polling interval after every job unless notified; while there is a
         // backlog, go straight on to the next one.
         boss.notifyWorker(workerId);
-        const done = heartbeat.track(job.queue, work.id);
+        const done = taken.map((work) => heartbeat.track(job.queue, work.id));
         try {
-          await job.run(services, job.payload.parse(work.data));
+          const failed = await runTakenJobs(job, services, taken);
+          // pg-boss completes the rest when this returns (it completes only jobs still active).
+          for (const [id, error] of failed) {
+            await boss.fail(job.queue, id, error instanceof Error ? error : { value: String(error) });
+          }
         } finally {
-          done();
+          for (const stop of done) stop();
         }
       });
       ids.push(workerId);

@@ -12,6 +12,11 @@ export interface JobDefinition<Services, Schema extends z.ZodType> {
   payload: Schema;
   /** How many of these may run at once in one worker process. */
   concurrency: number;
+  /**
+   * Jobs that may run as one: up to `size` waiting jobs are taken together and their payloads
+   * merged into the payloads run, one after another (see batch.ts). Without it, one job at a time.
+   */
+  batch?: { size: number; merge(payloads: z.infer<Schema>[]): z.infer<Schema>[] };
   /** The queue pg-boss moves a job to once it has run out of retries. */
   deadLetter?: string;
   /** A cron expression, for jobs the worker runs on a schedule (with an empty payload). */
