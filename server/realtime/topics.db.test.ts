@@ -63,10 +63,13 @@ async function published(write: string, values: unknown[] = []) {
   const { rows: logged } = await database.query(
     "select 'workspace:' || workspace_id as topic, event, body as payload from live_events order by xid, seq",
   );
-  expect(logged).toEqual(
-    broadcasts
-      .filter((b) => b.topic.startsWith('workspace:'))
-      .map(({ topic, event, payload }) => ({ topic, event, payload })),
+  const sorted = (rows: unknown[]) => rows.map((row) => JSON.stringify(row)).sort();
+  expect(sorted(logged)).toEqual(
+    sorted(
+      broadcasts
+        .filter((b) => b.topic.startsWith('workspace:'))
+        .map(({ topic, event, payload }) => ({ topic, event, payload })),
+    ),
   );
   return { broadcasts, wakes };
 }
@@ -237,6 +240,48 @@ it('publishes conversations and messages as they are stored and change, and new 
     ],
   });
 });
+
+it("publishes every row of a statement that writes many, in the statement's order", async () => {
+  const [connectionId, conversationId] = [randomUUID(), randomUUID()];
+  await database.query(
+    `insert into channel_connections (id, workspace_id, login_path, channel_identifier)
+     values ($1, $2, 'instagram', '17841400000000019')`,
+    [connectionId, workspaceId],
+  );
+  await database.query(
+    `insert into conversations (id, workspace_id, channel_connection_id, contact_identifier)
+     values ($1, $2, $3, '5830000000000019')`,
+    [conversationId, workspaceId, connectionId],
+  );
+  const ids = Array.from({ length: 5 }, () => randomUUID());
+  const insert = `insert into conversation_messages (id, workspace_id, conversation_id, channel_connection_id,
+      direction, content, status)
+    select id, $2, $3, $4, 'INBOUND', 'hi', 'RECEIVED' from unnest($1::uuid[]) with ordinality as i(id, n) order by n`;
+  const update = "update conversation_messages set status = 'READ' where conversation_id = $1";
+  for (const [write, values, event, status] of [
+    [insert, [ids, workspaceId, conversationId, connectionId], BROADCAST_EVENTS.messageCreated, 'RECEIVED'],
+    [update, [conversationId], BROADCAST_EVENTS.messageUpdated, 'READ'],
+  ] as const) {
+    const { broadcasts, wakes } = await published(write, [...values]);
+    expect(wakes).toBe(1);
+    const { rows: logged } = await database.query('select body from live_events order by xid, seq');
+    const body = (id: string) => ({ message_id: id, conversation_id: conversationId, status });
+    if (event === BROADCAST_EVENTS.messageCreated) {
+      // The live log keeps the statement's order.
+      expect(logged.map((row) => row.body)).toEqual(ids.map(body));
+    } else {
+      expect(logged.map((row) => row.body).sort(byId)).toEqual(ids.map(body).sort(byId));
+    }
+    expect(broadcasts).toHaveLength(2 * ids.length);
+    for (const topic of [conversationTopic(conversationId), workspaceTopic(workspaceId)]) {
+      const onTopic = broadcasts.filter((b) => b.topic === topic);
+      expect(onTopic.map((b) => b.payload).sort(byId)).toEqual(ids.map(body).sort(byId));
+      expect(onTopic.every((b) => b.event === event && b.private)).toBe(true);
+    }
+  }
+});
+
+const byId = (a: { message_id: string }, b: { message_id: string }) => a.message_id.localeCompare(b.message_id);
 
 it('publishes invitations made and withdrawn as a change of the team', async () => {
   const id = randomUUID();
