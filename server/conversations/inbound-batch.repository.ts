@@ -3,6 +3,7 @@
 // recordConversationActivity apply one message at a time.
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
+import { type ColumnTypes, unnestRows } from '../db/unnest-rows.ts';
 import { conversationKey } from './conversations.repository.ts';
 import type { NewMessage } from './messages.repository.ts';
 
@@ -44,15 +45,33 @@ export async function upsertConversations(
   );
 }
 
+/** The columns of a customer's message as ingest stores it (toMessageRow). */
+const MESSAGE_COLUMNS: ColumnTypes<'conversation_messages'> = {
+  workspace_id: 'uuid',
+  conversation_id: 'uuid',
+  channel_connection_id: 'uuid',
+  occurred_at: 'timestamptz',
+  direction: 'text',
+  status: 'text',
+  kind: 'text',
+  content: 'text',
+  attachments: 'jsonb',
+  external_message_id: 'text',
+  reply_to_external_id: 'text',
+  provider_data: 'jsonb',
+};
+
 /** insertMessageOnce for many messages: those not held already are inserted, and returned. */
 export async function insertMessagesOnce(
   trx: Tx,
   messages: NewMessage[],
 ): Promise<{ id: string; connectionId: string; mid: string }[]> {
   if (messages.length === 0) return [];
+  const { columns, select } = unnestRows('conversation_messages', MESSAGE_COLUMNS, messages);
   const rows = await trx
     .insertInto('conversation_messages')
-    .values(messages)
+    .columns(columns)
+    .expression(select)
     .onConflict((oc) => oc.columns(['channel_connection_id', 'external_message_id']).doNothing())
     .returning(['id', 'channel_connection_id', 'external_message_id'])
     .execute();

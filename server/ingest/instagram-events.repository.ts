@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { ConnectionRef } from '../accounts/index.ts';
 import type { Tx } from '../db/database.ts';
+import { type ColumnTypes, unnestRows } from '../db/unnest-rows.ts';
 import type { InstagramEvent } from '../meta/instagram-events.ts';
 import { eventPayloadColumn } from './jsonb-columns.ts';
 
@@ -40,6 +41,22 @@ export async function recordEvent(
   return recorded.get(eventIdentity(event)) ?? null;
 }
 
+const EVENT_COLUMNS: ColumnTypes<'instagram_events'> = {
+  webhook_event_id: 'bigint',
+  account_id: 'text',
+  channel_connection_id: 'uuid',
+  workspace_id: 'uuid',
+  contact_id: 'text',
+  kind: 'text',
+  dedupe_key: 'text',
+  mid: 'text',
+  occurred_at: 'timestamptz',
+  payload: 'jsonb',
+  status: 'text',
+  detail: 'text',
+  applied_at: 'timestamptz',
+};
+
 /**
  * recordEvent for many events of distinct identities, in one statement: the ids of those recorded
  * now, by `eventIdentity`; a redelivery is absent.
@@ -47,26 +64,30 @@ export async function recordEvent(
 export async function recordEvents(trx: Tx, records: EventRecord[]): Promise<Map<string, string>> {
   if (records.length === 0) return new Map();
   const now = new Date();
+  const { columns, select } = unnestRows(
+    'instagram_events',
+    EVENT_COLUMNS,
+    records.map(({ webhookEventId, event, connection, status, detail = null }) => ({
+      webhook_event_id: webhookEventId,
+      account_id: event.accountId,
+      channel_connection_id: connection?.id ?? null,
+      workspace_id: connection?.workspaceId ?? null,
+      contact_id: event.contactId || null,
+      kind: event.kind,
+      dedupe_key: event.dedupeKey,
+      // A comment's copies are found by its id, as a message's by its mid (to redact them).
+      mid: 'mid' in event ? event.mid : event.kind === 'comment' ? event.commentId : null,
+      occurred_at: event.occurredAt,
+      payload: eventPayloadColumn.encode(event),
+      status,
+      detail,
+      applied_at: status === 'APPLIED' ? now : null,
+    })),
+  );
   const rows = await trx
     .insertInto('instagram_events')
-    .values(
-      records.map(({ webhookEventId, event, connection, status, detail = null }) => ({
-        webhook_event_id: webhookEventId,
-        account_id: event.accountId,
-        channel_connection_id: connection?.id ?? null,
-        workspace_id: connection?.workspaceId ?? null,
-        contact_id: event.contactId || null,
-        kind: event.kind,
-        dedupe_key: event.dedupeKey,
-        // A comment's copies are found by its id, as a message's by its mid (to redact them).
-        mid: 'mid' in event ? event.mid : event.kind === 'comment' ? event.commentId : null,
-        occurred_at: event.occurredAt,
-        payload: eventPayloadColumn.encode(event),
-        status,
-        detail,
-        applied_at: status === 'APPLIED' ? now : null,
-      })),
-    )
+    .columns(columns)
+    .expression(select)
     .onConflict((oc) =>
       oc
         .columns(['account_id', 'dedupe_key'])
