@@ -281,7 +281,8 @@ it("publishes every row of a statement that writes many, in the statement's orde
   }
 });
 
-const byId = (a: { message_id: string }, b: { message_id: string }) => a.message_id.localeCompare(b.message_id);
+const byId = (a: { message_id: string }, b: { message_id: string }) =>
+  a.message_id.localeCompare(b.message_id);
 
 it('publishes invitations made and withdrawn as a change of the team', async () => {
   const id = randomUUID();
