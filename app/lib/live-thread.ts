@@ -9,6 +9,7 @@ import type { TRPCClient } from '@trpc/client';
 import type { ThreadMessage } from '#app/components/thread/thread-types.ts';
 import type { AppRouter } from '#server/trpc/app.router.ts';
 import { dependents, patchHeader, patchMessages, type ThreadData } from './thread-cache.ts';
+import { whenIdle } from './when-idle.ts';
 
 export interface LiveThread {
   workspaceId: string;
@@ -90,7 +91,7 @@ export function liveThreads(queryClient: QueryClient, api: TRPCClient<AppRouter>
   }
 
   async function patch(thread: LiveThread, update: (data: ThreadData) => ThreadData) {
-    await whenIdle(thread.filter);
+    await whenIdle(queryClient, thread.filter);
     queryClient.setQueriesData<ThreadData>(thread.filter, (data) => (data ? update(data) : data));
   }
 
@@ -105,23 +106,6 @@ export function liveThreads(queryClient: QueryClient, api: TRPCClient<AppRouter>
       messages: results.flatMap((result) => result.messages),
       missing: results.flatMap((result) => result.missing),
     };
-  }
-
-  /**
-   * A read of the thread under way (a refetch, an older page) began from the pages as they were
-   * and would put them back over a patch made meanwhile: the patch waits for it.
-   */
-  function whenIdle(filter: QueryFilters): Promise<void> {
-    return new Promise((resolve) => {
-      let unsubscribe = () => {};
-      const check = () => {
-        if (queryClient.isFetching(filter) > 0) return;
-        unsubscribe();
-        resolve();
-      };
-      unsubscribe = queryClient.getQueryCache().subscribe(check);
-      check();
-    });
   }
 
   return {

@@ -3,8 +3,9 @@
 // queries it makes stale through tRPC, or for an open thread reads just what it names and patches
 // it in (live-thread.ts); and every (re)join refetches everything on screen, which recovers
 // whatever was missed while the channel was out (live-channel.ts keeps it in, a channel the server
-// ended included). Reads are what the view shows, so an event seen twice changes nothing. (An
-// outage Realtime does not report is caught by resync-after-outage.ts.)
+// ended included). The conversation list, too, reads only the conversations a broadcast names and
+// patches them in (live-list.ts). Reads are what the view shows, so an event seen twice changes
+// nothing. (An outage Realtime does not report is caught by resync-after-outage.ts.)
 //   workspace:<id>    → the list, leads, accounts, team and health as each event concerns them,
 //                        the open thread's header when its conversation changed (assigned,
 //                        archived, read), and the layout's loader when an account or the team did
@@ -25,6 +26,7 @@ import {
 import { useEffect } from 'react';
 import { BROADCAST_EVENTS, conversationTopic, workspaceTopic } from '#server/realtime/topics.ts';
 import { type Broadcast, keepJoined } from './live-channel.ts';
+import { liveLists } from './live-list.ts';
 import { type LiveThread, liveThreads } from './live-thread.ts';
 import { useTRPC, useTRPCClient } from './trpc.ts';
 
@@ -116,6 +118,21 @@ function useLiveTopic(topic: string, config: RealtimeConfig, staleAfter: (broadc
   }, [topic, config.url, config.anonKey, queryClient]);
 }
 
+const listsOf = new WeakMap<QueryClient, ReturnType<typeof liveLists>>();
+
+/** One patcher of the cached conversation lists per page. */
+function useLiveLists() {
+  const queryClient = useQueryClient();
+  const api = useTRPCClient();
+  const trpc = useTRPC();
+  let lists = listsOf.get(queryClient);
+  if (!lists) {
+    lists = liveLists(queryClient, api, trpc.inbox.listConversations.pathFilter());
+    listsOf.set(queryClient, lists);
+  }
+  return lists;
+}
+
 const threadsOf = new WeakMap<QueryClient, ReturnType<typeof liveThreads>>();
 
 /** One patcher per page, so that a message and its conversation's change are read together. */
@@ -134,6 +151,7 @@ export function useLiveWorkspace(workspaceId: string, config: RealtimeConfig) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const threads = useLiveThreads();
+  const lists = useLiveLists();
   const { revalidate } = useRevalidator();
   const list = trpc.inbox.listConversations.pathFilter();
   // Everything on screen but open threads, which their own channel keeps fresh.
@@ -147,11 +165,14 @@ export function useLiveWorkspace(workspaceId: string, config: RealtimeConfig) {
         return { queries: [allButThreads], layout: revalidate };
       case BROADCAST_EVENTS.messageCreated:
       case BROADCAST_EVENTS.messageUpdated:
-        // Previews, volume and send queues, and the account's "last event".
-        return { queries: [list, trpc.health.pathFilter(), trpc.accounts.pathFilter()] };
+        // The conversation's row (its preview and place), volume and send queues, and the
+        // account's "last event".
+        lists.named([String(broadcast.payload.conversation_id)]);
+        return { queries: [trpc.health.pathFilter(), trpc.accounts.pathFilter()] };
       case BROADCAST_EVENTS.conversationUpdated: {
         // Also where the contact's fetched profile lands, which leads show too.
         const conversationId = String(broadcast.payload.conversation_id);
+        lists.named([conversationId]);
         const thread: LiveThread = {
           workspaceId,
           conversationId,
@@ -160,11 +181,7 @@ export function useLiveWorkspace(workspaceId: string, config: RealtimeConfig) {
         // A thread on screen re-reads its header; one in the cache only is read when shown again.
         const onScreen = queryClient.getQueryCache().findAll({ ...thread.filter, type: 'active' }).length > 0;
         if (onScreen) threads.header(thread);
-        return {
-          queries: onScreen
-            ? [list, trpc.leads.pathFilter()]
-            : [list, thread.filter, trpc.leads.pathFilter()],
-        };
+        return { queries: onScreen ? [trpc.leads.pathFilter()] : [thread.filter, trpc.leads.pathFilter()] };
       }
       case BROADCAST_EVENTS.leadCreated:
         return { queries: [trpc.leads.pathFilter()] };

@@ -33,6 +33,8 @@ export interface ConversationFilters {
   holds?: 'comments' | 'messages';
   /** Matched against the contact's name and username and the text of its messages. */
   search?: string;
+  /** Only these conversations. */
+  ids?: readonly string[];
 }
 
 export interface ConversationPage {
@@ -64,6 +66,7 @@ export function selectConversations(trx: Tx, query: ConversationQuery) {
   if (filters.assignedTo) select = select.where('c.assigned_to', '=', filters.assignedTo);
   if (filters.holds === 'comments') select = select.where('c.has_comments', '=', true);
   if (filters.holds === 'messages') select = select.where('c.has_direct_messages', '=', true);
+  if (filters.ids) select = select.where('c.id', 'in', filters.ids);
   if (filters.search) {
     // Names by trigram, messages by their conversation's words (decisions 025, 029). `is true`
     // keeps the matches a hashed filter on the walk of the list's own index, which stops at the

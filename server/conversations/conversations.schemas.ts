@@ -17,6 +17,11 @@ export const ListConversationsInput = z.object({
   /** Only conversations holding comments, or direct messages. */
   holds: z.enum(['comments', 'messages']).optional(),
   search: z.string().max(100).optional(),
+  /**
+   * Only these conversations, those of them the list shows (a live update of rows on screen),
+   * newest first: one page, whatever the limit.
+   */
+  ids: z.array(z.uuid()).min(1).max(50).optional(),
 });
 
 export const ConversationSummarySchema = z.object({

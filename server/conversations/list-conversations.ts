@@ -14,6 +14,8 @@ export interface ConversationListFilters {
   assignedToMe?: boolean;
   holds?: 'comments' | 'messages';
   search?: string;
+  /** Only these conversations (a live update of the rows on screen). */
+  ids?: string[];
 }
 
 export interface ListConversationsInput {
@@ -41,6 +43,7 @@ export function conversationFilters(actor: Actor, filters: ConversationListFilte
     assignedTo: filters.assignedToMe ? actor.userId : undefined,
     holds: filters.holds,
     search: filters.search?.trim() || undefined,
+    ids: filters.ids,
   };
 }
 
@@ -56,7 +59,8 @@ export async function listConversations(
       workspaceId: input.workspaceId,
       status: input.status,
       after,
-      limit: input.limit,
+      // All of the conversations named, if they match: one page.
+      limit: input.filters.ids?.length ?? input.limit,
       filters: conversationFilters(actor, input.filters),
     }),
   );

@@ -267,6 +267,37 @@ describe('inbox.listConversations', () => {
     expect(await contactsOf({ search: '%' })).toEqual([]);
   });
 
+  it('reads the named conversations the list shows, newest first, whatever the limit', async () => {
+    const api = bearer(alice.session.access_token);
+    const all = (await api.inbox.listConversations.query({ workspaceId, limit: 100 })).items;
+    const byContact = new Map(all.map((c) => [c.contactIdentifier, c.id]));
+    const ids = ['c1', 'c3', 'c5'].map((contact) => byContact.get(contact) as string);
+    const named = await api.inbox.listConversations.query({ workspaceId, ids, limit: 1 });
+    expect(named.items.map((c) => c.contactIdentifier)).toEqual(['c5', 'c3', 'c1']);
+    expect(named.nextCursor).toBeNull();
+    // Of those named, only the ones the list's filters and tab let through.
+    const unread = await api.inbox.listConversations.query({ workspaceId, ids, unreadOnly: true });
+    expect(unread.items.map((c) => c.contactIdentifier)).toEqual(['c5', 'c3']);
+    const archived = await api.inbox.listConversations.query({ workspaceId, ids, status: 'ARCHIVED' });
+    expect(archived.items).toEqual([]);
+    // Another workspace's conversation is not read by naming it.
+    const foreign = await apiRefusal(
+      bearer(bob.session.access_token).inbox.listConversations.query({ workspaceId, ids }),
+    );
+    expect(foreign.data?.httpStatus).toBe(404);
+    const bobs = (await bearer(bob.session.access_token).operator.createWorkspace.mutate({ name: 'Bob' })).id;
+    const other = await bearer(bob.session.access_token).inbox.listConversations.query({
+      workspaceId: bobs,
+      ids,
+    });
+    expect(other.items).toEqual([]);
+    const both = await apiRefusal(
+      api.inbox.listConversations.query({ workspaceId, ids, cursor: named.nextCursor ?? 'x' }),
+    );
+    expect(both.data?.httpStatus).toBe(400);
+    expect(both.message).toMatch(/ids or a cursor/);
+  });
+
   it('archives, assigns to members only, and refuses other workspaces', async () => {
     const api = bearer(alice.session.access_token);
     const [first] = (await api.inbox.listConversations.query({ workspaceId, limit: 1 })).items;

@@ -14,7 +14,12 @@ import { router, workspaceProcedure } from '../init.ts';
 export const inboxRouter = router({
   /** A workspace's conversations, most recent first, `limit` at a time. */
   listConversations: workspaceProcedure
-    .input(ListConversationsInput)
+    .input(
+      ListConversationsInput.refine((input) => !(input.ids && input.cursor), {
+        message: 'Give ids or a cursor, not both',
+        path: ['ids'],
+      }),
+    )
     .output(ConversationListSchema)
     .query(({ ctx, input }) =>
       listConversations(ctx.db, ctx.actor, {
@@ -28,6 +33,7 @@ export const inboxRouter = router({
           assignedToMe: input.assignedToMe,
           holds: input.holds,
           search: input.search,
+          ids: input.ids,
         },
       }),
     ),
