@@ -5,7 +5,8 @@
 // The baseline, measured in the same run, is the webhook POST's own round trip (until Meta would
 // get its 200): the ratio says how many such round trips the rest of the path costs.
 import { chromium } from '@playwright/test';
-import { latencyReport, startBenchApp } from './app-stack.ts';
+import pg from 'pg';
+import { latencyReport, percentile, startBenchApp } from './app-stack.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100);
 const ACCOUNT = '17841400000007777';
@@ -50,9 +51,11 @@ try {
 
   const renderMs: number[] = [];
   const ackMs: number[] = [];
+  const sentAt = new Map<number, number>();
   for (let i = 1; i <= MESSAGES; i += 1) {
     const sent = await post(`Latency probe <${i}>`);
     ackMs.push(sent.ackMs);
+    sentAt.set(i, sent.sentAt);
     const shownAt = await page.waitForFunction(
       (n) => (window as unknown as { probes: Record<string, number> }).probes[n],
       String(i),
@@ -60,10 +63,23 @@ try {
     );
     renderMs.push(((await shownAt.jsonValue()) as number) - sent.sentAt);
   }
+  // Where the time goes: when ingest recorded each probe (its transaction's start, on the same
+  // machine's clock), between Meta's 200 and the message on screen.
+  const db = new pg.Client({ connectionString: app.databaseUrl });
+  await db.connect();
+  const { rows } = await db.query<{ probe: string; at: Date }>(
+    `select substring(payload->>'text' from 'probe <(\\d+)>') as probe, received_at as at
+       from instagram_events where payload->>'text' like 'Latency probe <%'`,
+  );
+  await db.end();
+  const ingestStarted = rows.map((row) => row.at.getTime() - (sentAt.get(Number(row.probe)) as number));
 
+  const p50 = (values: number[]) => percentile(values, 50).toFixed(1);
   console.log(`
 Webhook POST → message rendered in the open conversation (Chromium), ${MESSAGES} messages one at a time
 ${latencyReport('rendered', renderMs, ackMs)}
+  stages, p50 ms after the POST was sent:
+    Meta has its 200 ${p50(ackMs)} → ingest starts ${p50(ingestStarted)} → rendered ${p50(renderMs)}
 `);
 } finally {
   await browser.close();
