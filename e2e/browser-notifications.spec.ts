@@ -8,12 +8,12 @@ import type { RecordedRequest } from '#dev/push/stand-in.ts';
 import { decryptWebPush, newBrowserKeys } from '#dev/push/web-push-crypto.ts';
 import { expect, test } from './fixtures.ts';
 import {
+  asSuperuser,
   connectFirstAccount,
   customerWrites,
   keepScreenshot,
   newCustomer,
   signUpWithWorkspace,
-  superuser,
   uniqueUsername,
 } from './journeys.ts';
 
@@ -27,17 +27,10 @@ async function webPushRequests(page: Page): Promise<RecordedRequest[]> {
 }
 
 async function devicesOf(email: string): Promise<{ platform: string; label: string | null }[]> {
-  const db = superuser();
-  await db.connect();
-  try {
-    const { rows } = await db.query(
-      `select d.platform, d.label from push_devices d join auth.users u on u.id = d.user_id where u.email = $1`,
-      [email],
-    );
-    return rows;
-  } finally {
-    await db.end();
-  }
+  return asSuperuser(
+    `select d.platform, d.label from push_devices d join auth.users u on u.id = d.user_id where u.email = $1`,
+    [email],
+  );
 }
 
 test('the service worker is served from the root, for the whole app, never cached for long', async ({

@@ -6,13 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { expect, test } from './fixtures.ts';
 import {
+  asSuperuser,
   cdnPicture,
   connectFirstAccount,
   control,
   customerWrites,
   keepScreenshot,
   signUpWithWorkspace,
-  superuser,
   uniqueUsername,
 } from './journeys.ts';
 
@@ -21,24 +21,18 @@ const EARLIER_AD_LEADS = 1500;
 const EARLIER_DM_LEADS = 300;
 
 async function seedEarlierLeads(workspaceId: string): Promise<void> {
-  const db = superuser();
-  await db.connect();
-  try {
-    // Set-based, older than the live leads, with names a spreadsheet would run if not escaped.
-    await db.query(
-      `insert into leads (workspace_id, channel_connection_id, contact_identifier, name, source, source_ad_id, created_at)
-       select cc.workspace_id, cc.id, 'earlier-' || n,
-              case when n % 100 = 0 then '=1+' || n else 'Earlier customer ' || n end,
-              case when n <= $2::int then 'AD' else 'DM' end,
-              case when n <= $2::int then '120210000000' || n end,
-              now() - interval '1 day' - n * interval '1 second'
-         from channel_connections cc, generate_series(1, $2::int + $3::int) n
-        where cc.workspace_id = $1`,
-      [workspaceId, EARLIER_AD_LEADS, EARLIER_DM_LEADS],
-    );
-  } finally {
-    await db.end();
-  }
+  // Set-based, older than the live leads, with names a spreadsheet would run if not escaped.
+  await asSuperuser(
+    `insert into leads (workspace_id, channel_connection_id, contact_identifier, name, source, source_ad_id, created_at)
+     select cc.workspace_id, cc.id, 'earlier-' || n,
+            case when n % 100 = 0 then '=1+' || n else 'Earlier customer ' || n end,
+            case when n <= $2::int then 'AD' else 'DM' end,
+            case when n <= $2::int then '120210000000' || n end,
+            now() - interval '1 day' - n * interval '1 second'
+       from channel_connections cc, generate_series(1, $2::int + $3::int) n
+      where cc.workspace_id = $1`,
+    [workspaceId, EARLIER_AD_LEADS, EARLIER_DM_LEADS],
+  );
 }
 
 test('Export CSV on Leads downloads the filtered leads, showing its progress', async ({ page }) => {

@@ -4,32 +4,13 @@
 // open into view however far it is from where the list was scrolled.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
-import { connectFirstAccount, signUpWithWorkspace, superuser, uniqueUsername } from './journeys.ts';
+import { connectFirstAccount, seedConversations, signUpWithWorkspace, uniqueUsername } from './journeys.ts';
 
 const CONVERSATIONS = 5000;
 /** The rows a window of the list may hold: what a tall screen shows, and the overscan either side. */
 const WINDOW_ROWS = 60;
 
 const name = (n: number) => `Customer ${String(n).padStart(5, '0')}`;
-
-/** Conversations written straight into the database, newest first by number (1 is the newest). */
-async function seedConversations(workspaceId: string): Promise<void> {
-  const db = superuser();
-  await db.connect();
-  try {
-    await db.query(
-      `insert into conversations (workspace_id, channel_connection_id, contact_identifier, contact_name,
-                                  last_message_at, last_message_preview)
-       select cc.workspace_id, cc.id, 'seeded-' || n, 'Customer ' || lpad(n::text, 5, '0'),
-              now() - interval '1 hour' - n * interval '1 second', 'Question number ' || n
-         from channel_connections cc, generate_series(1, $2::int) n
-        where cc.workspace_id = $1`,
-      [workspaceId, CONVERSATIONS],
-    );
-  } finally {
-    await db.end();
-  }
-}
 
 /** The most rows the list has held at once since this was called, read from inside the page. */
 async function countRowsFromNowOn(page: Page): Promise<() => Promise<number>> {
@@ -49,7 +30,7 @@ test('5,000 conversations scroll to the end with only a window of rows in the pa
   test.setTimeout(240_000);
   const { workspaceId } = await signUpWithWorkspace(page);
   await connectFirstAccount(page, uniqueUsername('busy.shop'));
-  await seedConversations(workspaceId);
+  await seedConversations(workspaceId, CONVERSATIONS);
   await page.goto(`/w/${workspaceId}/inbox`);
 
   const list = page.getByTestId('conversation-list');

@@ -181,3 +181,36 @@ export function superuser(): pg.Client {
   url.username = 'supabase_admin';
   return new pg.Client({ connectionString: url.toString() });
 }
+
+/**
+ * Runs one statement as the superuser, for what a journey arranges or checks straight in the
+ * database; its rows.
+ */
+export async function asSuperuser<Row extends pg.QueryResultRow = pg.QueryResultRow>(
+  text: string,
+  values: unknown[] = [],
+): Promise<Row[]> {
+  const db = superuser();
+  await db.connect();
+  try {
+    return (await db.query<Row>(text, values)).rows;
+  } finally {
+    await db.end();
+  }
+}
+
+/**
+ * `count` conversations of the workspace's account written straight into the database, newest
+ * first by number: "Customer 00001" is the newest, its contact `seeded-1`.
+ */
+export async function seedConversations(workspaceId: string, count: number): Promise<void> {
+  await asSuperuser(
+    `insert into conversations (workspace_id, channel_connection_id, contact_identifier, contact_name,
+                                last_message_at, last_message_preview)
+     select cc.workspace_id, cc.id, 'seeded-' || n, 'Customer ' || lpad(n::text, 5, '0'),
+            now() - interval '1 hour' - n * interval '1 second', 'Question number ' || n
+       from channel_connections cc, generate_series(1, $2::int) n
+      where cc.workspace_id = $1`,
+    [workspaceId, count],
+  );
+}

@@ -5,11 +5,12 @@
 import type { Request } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import {
+  asSuperuser,
   connectFirstAccount,
   customerWrites,
   newCustomer,
+  seedConversations,
   signUpWithWorkspace,
-  superuser,
   uniqueUsername,
 } from './journeys.ts';
 
@@ -28,16 +29,6 @@ function listReadsIn(request: Request): Record<string, unknown>[] {
   );
 }
 
-async function sql(text: string, values: unknown[]): Promise<void> {
-  const db = superuser();
-  await db.connect();
-  try {
-    await db.query(text, values);
-  } finally {
-    await db.end();
-  }
-}
-
 test('a long list takes in new, moved and archived conversations without reading its pages again', async ({
   page,
 }) => {
@@ -45,15 +36,7 @@ test('a long list takes in new, moved and archived conversations without reading
   const account = uniqueUsername('long.list');
   await connectFirstAccount(page, account);
   // Newest first by number: 1 is on top, 45 on the second page of thirty.
-  await sql(
-    `insert into conversations (workspace_id, channel_connection_id, contact_identifier, contact_name,
-                                last_message_at, last_message_preview)
-     select cc.workspace_id, cc.id, 'seeded-' || n, 'Customer ' || lpad(n::text, 5, '0'),
-            now() - interval '1 hour' - n * interval '1 second', 'Question number ' || n
-       from channel_connections cc, generate_series(1, $2::int) n
-      where cc.workspace_id = $1`,
-    [workspaceId, SEEDED],
-  );
+  await seedConversations(workspaceId, SEEDED);
   await page.goto(`/w/${workspaceId}/inbox`);
   const list = page.getByTestId('conversation-list');
   const link = (n: number) => list.getByRole('link', { name: `Conversation with ${name(n)}` });
@@ -85,7 +68,7 @@ test('a long list takes in new, moved and archived conversations without reading
   await expect(firstRow).toContainText('And a second message', { timeout: 10_000 });
 
   // A conversation from the second page gets a message: it moves up, with its new preview.
-  await sql(
+  await asSuperuser(
     `update conversations set last_message_at = now(), last_message_preview = 'Moved up by a reply'
       where workspace_id = $1 and contact_identifier = 'seeded-45'`,
     [workspaceId],
@@ -94,7 +77,7 @@ test('a long list takes in new, moved and archived conversations without reading
   await expect(firstRow).toContainText(name(45));
 
   // An archived conversation leaves the list.
-  await sql(
+  await asSuperuser(
     `update conversations set status = 'ARCHIVED' where workspace_id = $1 and contact_identifier = 'seeded-2'`,
     [workspaceId],
   );

@@ -5,20 +5,10 @@
 // to the last row loaded (all of them when no page remains); or the patch declines, and only where
 // it must (the last row loaded named while pages remain, or a row at its very millisecond).
 import { expect, it } from 'vitest';
+import { seededRandom } from '#dev/meta/random.ts';
 import { type ListData, type ListRow, patchList } from './list-cache.ts';
 
 const PAGE = 5;
-
-/** A seeded generator (mulberry32): the same cases on every run. */
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
@@ -71,7 +61,7 @@ function read(held: Map<string, Held>, pages: number): ListData {
 const ids = (data: ListData) => data.pages.flatMap((page) => page.items.map((item) => item.id));
 
 it('patches to what a fresh read shows up to the last row loaded, or declines only where it must', () => {
-  const next = random(18);
+  const next = seededRandom(18).next;
   let patched = 0;
   let declined = 0;
   for (let round = 0; round < 300; round++) {

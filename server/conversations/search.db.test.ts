@@ -4,6 +4,7 @@
 // purged in generated (seeded) orders; after each step the list must say what the model says.
 // Unsent and purged text must stop matching at once: deleted means deleted.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { seededRandom } from '#dev/meta/random.ts';
 import { type SupabaseStandIn, startSupabaseStandIn } from '#dev/supabase/server.ts';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
@@ -33,17 +34,6 @@ afterAll(async () => {
   await supabase?.stop();
   await database?.drop();
 });
-
-/** A small deterministic generator (mulberry32), so a failure replays exactly. */
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Words that share prefixes ("rest" starts two), with case and punctuation around them.
 const WORDS = ['restock', 'rest', 'red', 'reduce', 'blue', 'Bluetooth', 'price', 'PRICE?', 'zolovin', 'café'];
@@ -88,7 +78,7 @@ async function searchIds(search: string): Promise<string[]> {
 }
 
 it('finds what the model finds as messages arrive, are edited, unsent and purged', async () => {
-  const next = random(18);
+  const next = seededRandom(18).next;
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)] as T;
   const conversations: ModelConversation[] = [];
   for (let i = 0; i < 12; i++) {
@@ -179,7 +169,7 @@ it('keeps taking messages however many different words a customer sends', async 
     [workspaceId, connectionId],
   );
   const id = rows[0]?.id as string;
-  const next = random(1800);
+  const next = seededRandom(1800).next;
   const gibberish = () =>
     Array.from({ length: 200 }, () =>
       Array.from({ length: 10 }, () => String.fromCharCode(0x4e00 + Math.floor(next() * 20000))).join(''),

@@ -2,6 +2,7 @@
 // braces, commas, the word NULL, unicode), nulls, times and JSON, over generated rows; and rows
 // that leave out a listed column, or give one not listed, are refused.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { seededRandom } from '#dev/meta/random.ts';
 import { createTestDatabase, type TestDatabase } from '#dev/test/database.ts';
 import { unnestRows } from './unnest-rows.ts';
 
@@ -11,21 +12,10 @@ beforeAll(async () => {
 });
 afterAll(() => database.drop());
 
-/** A seeded generator (mulberry32): the same cases on every run. */
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PIECES = ['a', ' ', '"', "'", '\\', '{', '}', ',', 'NULL', 'null', 'é', '🙂', '\n', '\t', '()', ''];
 
 it('writes generated rows exactly as given', async () => {
-  const next = random(31);
+  const next = seededRandom(31).next;
   const text = () =>
     Array.from({ length: Math.floor(next() * 6) }, () => PIECES[Math.floor(next() * PIECES.length)]).join('');
   const rows = Array.from({ length: 300 }, (_, i) => ({

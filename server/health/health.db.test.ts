@@ -4,6 +4,7 @@
 // same over tRPC: its refusals and its declared output.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '#dev/meta/random.ts';
 import { type ApiStack, apiClient, apiRefusal, operatorClient, startApiStack } from '#dev/test/api-stack.ts';
 import { signUpOperator, type TestOperator } from '#dev/test/operators.ts';
 import { createWorkspace } from '../team/index.ts';
@@ -304,14 +305,8 @@ describe('running totals (decision 030)', () => {
   it('reads percentiles within one bin (2^(1/4)) of the exact ones, for generated timings', async () => {
     const workspaceId = (await createWorkspace(stack.services.db, alice.actor, 'Alice Generated')).id;
     const shop = await account(workspaceId, '17841400000000009', '@alice.generated');
-    // Seeded (mulberry32): log-uniform timings from 1 ms to an hour, two deliveries a minute.
-    let state = 30;
-    const next = () => {
-      state = (state + 0x6d2b79f5) | 0;
-      let t = Math.imul(state ^ (state >>> 15), 1 | state);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    // Seeded: log-uniform timings from 1 ms to an hour, two deliveries a minute.
+    const next = seededRandom(30).next;
     const timing = () => Math.round(Math.exp(next() * Math.log(3_600_000)));
     const lags: number[] = [];
     const processing: number[] = [];

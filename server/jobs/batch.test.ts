@@ -3,6 +3,7 @@
 // and that every valid job's work is done exactly as if it had run on its own.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { seededRandom } from '#dev/meta/random.ts';
 import { runTakenJobs, type TakenJob } from './batch.ts';
 import { defineJob } from './job.ts';
 
@@ -26,17 +27,6 @@ function numbersJob(batch: boolean) {
   return { job, done, runs };
 }
 
-/** A seeded generator (mulberry32): the same cases on every run. */
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('runTakenJobs', () => {
   it('runs jobs taken together as one merged run', async () => {
     const { job, done, runs } = numbersJob(true);
@@ -54,7 +44,7 @@ describe('runTakenJobs', () => {
   });
 
   it('fails exactly the jobs that fail alone, and does every other job (generated batches)', async () => {
-    const next = random(18);
+    const next = seededRandom(18).next;
     for (let round = 0; round < 200; round++) {
       const { job, done } = numbersJob(true);
       const taken: (TakenJob & { data: { numbers: number[] | string } })[] = Array.from(
