@@ -19,6 +19,7 @@ import {
 import { continueAsServer, createDatabase, type Database } from '#server/db/database.ts';
 import { readHealth } from '#server/health/index.ts';
 import { listLeads } from '#server/leads/index.ts';
+import { getOperator } from '#server/team/index.ts';
 import type { AppRouter } from '#server/trpc/app.router.ts';
 import { percentile } from '../app-stack.ts';
 import { openScaleDatabase, RARE_WORD } from './seed.ts';
@@ -129,7 +130,18 @@ try {
     trpc: () => api.health.overview.query({ workspaceId, range }),
     command: (on) => readHealth(on, actor, { workspaceId, range }),
   });
+  /**
+   * The least a signed-in call costs: the operator and their memberships, two small reads. Its
+   * tRPC figure less its command's is the fixed cost of a call (HTTP, token, session, transaction).
+   */
+  const floor: Path = {
+    label: 'floor: operator.me (two small reads)',
+    goalMs: 15,
+    trpc: () => api.operator.me.query(),
+    command: (on) => getOperator(on, actor),
+  };
   const paths: Path[] = [
+    floor,
     list('inbox list, first page', {}),
     list('inbox list, page 100', {}, listCursor),
     list('inbox list, unread', { unreadOnly: true }),
@@ -201,6 +213,7 @@ try {
   const f = (ms: number) => ms.toFixed(1).padStart(7);
   const rows: string[] = [];
   const overGoal: Path[] = [];
+  const p50s = new Map<Path, { trpc: number; rls: number }>();
   let mismatches = 0;
   for (const path of paths) {
     const [asOperator, asService] = [await path.command(db), await path.command(service)];
@@ -209,6 +222,7 @@ try {
     const trpc = await time(path.trpc);
     const rls = await time(() => path.command(db));
     const bare = await time(() => path.command(service));
+    p50s.set(path, { trpc: trpc.p50, rls: rls.p50 });
     if (trpc.p95 > path.goalMs) overGoal.push(path);
     const verdict = trpc.p95 > path.goalMs ? 'over' : 'ok';
     rows.push(
@@ -224,6 +238,8 @@ warm-ups (fewer for a read that takes seconds), one at a time; milliseconds.
                                              tRPC over HTTP  p95 goal     command under RLS   as service role    RLS ÷
                                               p50     p95                     p50     p95         p50     p95     service
 ${rows.join('\n')}
+
+  The fixed cost of a call (the floor's tRPC p50 less its command's): ${((p50s.get(floor)?.trpc ?? 0) - (p50s.get(floor)?.rls ?? 0)).toFixed(1)} ms
 `);
 
   for (const path of overGoal) {
