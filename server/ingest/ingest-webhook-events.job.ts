@@ -14,9 +14,10 @@ export const ingestWebhookEventsJob = defineJob({
   payload: z.object({ webhookEventIds: z.array(z.string().regex(/^\d+$/)).min(1) }),
   // One run at a time per worker process: a run already takes every waiting job (up to `size`),
   // so a second one beside it mostly waits on the same conversations' locks, while taking CPU
-  // from the webhook ack on the same machine. Measured with bench:ingest on 2 cores: one worker
-  // ingests 1,540–1,700 events/s instead of 1,215–1,500, and the ack while it ingests keeps 0.32
-  // of the floor instead of 0.24. More ingest comes from more worker processes.
+  // from the webhook ack on the same machine. Measured with bench:ingest on 2 cores (noisy): one
+  // worker ingested 1,150–1,870 events/s over nine runs (median 1,380), against 1,215 and 1,500
+  // in two runs with two at a time; the ack while it ingests kept a median 0.32 of the floor,
+  // against 0.24. More ingest comes from more worker processes.
   concurrency: 1,
   batch: {
     size: 100,
