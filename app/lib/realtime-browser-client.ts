@@ -5,6 +5,7 @@ import { RealtimeClient } from '@supabase/realtime-js';
 import { parseCookieHeader, serializeCookieHeader } from '@supabase/ssr';
 import { sessionCookie } from '#server/auth/session-cookie.ts';
 import { browserSession } from './browser-session.ts';
+import { closingOnceOpen } from './closing-once-open.ts';
 import type { CookieJar } from './session-cookie-store.ts';
 
 /** `document.cookie`, written with the attributes the server gives the session cookie too. */
@@ -27,5 +28,6 @@ export function createRealtimeBrowserClient(supabaseUrl: string, anonKey: string
   return new RealtimeClient(endpoint.href, {
     params: { apikey: anonKey },
     accessToken: async () => (await session.accessToken()) ?? anonKey,
+    transport: closingOnceOpen(WebSocket),
   });
 }
